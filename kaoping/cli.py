@@ -1,0 +1,42 @@
+"""The ``kaoping`` console script: Django management commands with hyphenated names.
+
+Every command first brings the database named by ``KAOPING_DATABASE_URL`` up to date
+(creating the schema in a new, empty database), so any command works on a fresh file.
+"""
+
+import os
+import sys
+
+USAGE = """usage: kaoping COMMAND [options]
+
+commands:
+  import-bundle FILE          import a year bundle, all or nothing
+  compute --year YEAR         compute (or recompute) a year's results
+  results --year YEAR --json  print the results document
+  export-bundle --year YEAR   print the year's bundle
+  demo                        load a demo district (about 300 members)
+  serve [--host H] [--port P] run the web application
+  createsuperuser, migrate, shell, …  any Django management command
+"""
+
+NO_MIGRATE = {"help", "--help", "-h", "makemigrations", "check", "version", "--version"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"help", "--help", "-h"}:
+        sys.stdout.write(USAGE)
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+    from django.core.management import call_command, execute_from_command_line
+
+    django.setup()
+    command = argv[0].replace("-", "_")
+    if command not in NO_MIGRATE and command != "migrate":
+        call_command("migrate", interactive=False, verbosity=0)
+    execute_from_command_line(["kaoping", command, *argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.orgs.models import Member
+from kaoping.schemes.models import SchemeItem
+
+
+class LedgerIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete a ledger entry."""
+
+
+class ScoreEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise LedgerIsAppendOnly("ledger entries are never updated; record a reversal instead")
+
+    def delete(self):
+        raise LedgerIsAppendOnly("ledger entries are never deleted; record a reversal instead")
+
+    def bulk_update(self, *args, **kwargs):
+        raise LedgerIsAppendOnly("ledger entries are never updated; record a reversal instead")
+
+
+# Statement-level guard: TRUNCATE bypasses row triggers. Only a session that sets
+# kaoping.allow_truncate=on (the test runner's flush, see config/settings/test.py) passes.
+TRUNCATE_GUARD = """
+IF current_setting('kaoping.allow_truncate', true) = 'on' THEN
+    RETURN NULL;
+END IF;
+RAISE EXCEPTION 'kaoping: the ledger is append-only; TRUNCATE of % is refused', TG_TABLE_NAME;
+"""
+
+
+class ScoreEntry(models.Model):
+    """One line of the score ledger (评分台账): a deduction or bonus for a member.
+
+    Append-only: never updated, never deleted (also refused by PostgreSQL triggers). A
+    mistake is undone by a reversal entry (``reverses``) that names it; the one-to-one
+    field makes a second reversal of the same entry impossible in the database.
+    ``points`` is occurrences × the item's points at the time of recording.
+    """
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("手工录入")
+        BUNDLE = "bundle", _("数据包导入")
+        MEETING = "meeting", _("会议考勤")
+        DUES = "dues", _("党费")
+        STUDY = "study", _("学习任务")
+        TASK = "task", _("交办任务")
+        INSPECTION = "inspection", _("专项督查")
+        CLAIM = "claim", _("加分申报")
+        APPEAL = "appeal", _("申诉")
+
+    code = models.CharField(_("编号"), max_length=64, unique=True)
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="entries")
+    item = models.ForeignKey(SchemeItem, on_delete=models.PROTECT, related_name="entries")
+    date = models.DateField(_("日期"))
+    occurrences = models.PositiveIntegerField(_("次数"), default=1)
+    points = models.DecimalField(_("分值"), max_digits=12, decimal_places=4)
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name=_("冲销的记录"),
+    )
+    source = models.CharField(
+        _("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL
+    )
+    note = models.TextField(_("说明"), blank=True)
+    evidence = models.TextField(_("佐证材料"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    objects = ScoreEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["year", "member"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(occurrences__gte=1), name="entry_occurrences_positive"
+            ),
+            models.CheckConstraint(condition=Q(points__gte=0), name="entry_points_not_negative"),
+            models.CheckConstraint(condition=~Q(reverses=F("id")), name="entry_not_self_reversal"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="entry_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+            pgtrigger.Trigger(
+                name="entry_no_truncate",
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                when=pgtrigger.Before,
+                func=TRUNCATE_GUARD,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.member_id} {self.item_id} {self.points}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerIsAppendOnly("ledger entries are never updated; record a reversal instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerIsAppendOnly("ledger entries are never deleted; record a reversal instead")
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None

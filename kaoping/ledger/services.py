@@ -1,0 +1,216 @@
+"""Writes of the score ledger: record an entry, reverse one, import many. Nothing else
+ever writes ``ScoreEntry``; nothing at all updates or deletes it."""
+
+import datetime
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from kaoping.audit.services import audit_record
+from kaoping.orgs.models import Member
+from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
+
+from .models import ScoreEntry
+
+UNSCORED_STATUSES = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
+
+
+def _new_code(year: int) -> str:
+    return f"K{year}-{uuid.uuid4().hex[:12].upper()}"
+
+
+def _require_manage(actor, member: Member) -> None:
+    if actor is not None and not scope_for(actor).manages(member.branch.path):
+        raise PermissionDenied("you cannot record entries for this member")
+
+
+def _open_scheme(year: int) -> Scheme:
+    scheme = Scheme.objects.filter(year=year).first()
+    if scheme is None:
+        raise ValidationError({"date": f"there is no scheme for {year}; create it first"})
+    if scheme.is_final:
+        raise ValidationError({"date": f"the {year} results are final and its entries are frozen"})
+    return scheme
+
+
+def _audit_entry(actor, action: str, entry: ScoreEntry, note: str = "") -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target=entry,
+        target_id=entry.code,
+        note=note,
+        after={
+            "member": entry.member.code,
+            "item": entry.item.code,
+            "date": entry.date.isoformat(),
+            "occurrences": entry.occurrences,
+            "points": str(entry.points),
+            "reverses": entry.reverses.code if entry.reverses else None,
+        },
+    )
+
+
+@transaction.atomic
+def entry_record(
+    *,
+    actor,
+    member: Member,
+    item: SchemeItem,
+    date: datetime.date,
+    occurrences: int = 1,
+    note: str = "",
+    evidence: str = "",
+    source: str = ScoreEntry.Source.MANUAL,
+) -> ScoreEntry:
+    """Record a deduction or bonus (per occurrence, rules.md §4) for one member."""
+    _require_manage(actor, member)
+    scheme = _open_scheme(date.year)
+    if item.scheme_id != scheme.pk:
+        raise ValidationError({"item": f"item {item.code} is not in the {date.year} scheme"})
+    if occurrences < 1:
+        raise ValidationError({"occurrences": "occurrences must be at least 1"})
+    if member.status in UNSCORED_STATUSES:
+        raise ValidationError(
+            {"member": f"{member.code} is {member.get_status_display()} and not assessed"}
+        )
+    if not item.applies_to(member.branch.category):
+        raise ValidationError(
+            {
+                "item": f"item {item.code} does not apply to "
+                f"{member.branch.get_category_display()} branches"
+            }
+        )
+    if ItemExemption.objects.filter(member=member, item_code=item.code).exists():
+        raise ValidationError({"item": f"{member.code} is exempt from item {item.code}"})
+    entry = ScoreEntry(
+        code=_new_code(date.year),
+        year=date.year,
+        member=member,
+        item=item,
+        date=date,
+        occurrences=occurrences,
+        points=item.points * occurrences,
+        source=source,
+        note=note,
+        evidence=evidence,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    entry.full_clean()
+    entry.save()
+    _audit_entry(actor, "entry.record", entry)
+    return entry
+
+
+@transaction.atomic
+def entry_reverse(
+    *, actor, entry: ScoreEntry, reason: str, date: datetime.date | None = None
+) -> ScoreEntry:
+    """Undo an entry by appending its reversal (冲销); the entry itself stays as it was."""
+    entry = (
+        ScoreEntry.objects.select_for_update()
+        .select_related("member__branch", "item")
+        .get(pk=entry.pk)
+    )
+    _require_manage(actor, entry.member)
+    if not reason.strip():
+        raise ValidationError({"reason": "a reversal needs a reason"})
+    if entry.is_reversal:
+        raise ValidationError(
+            {"entry": f"{entry.code} is itself a reversal and cannot be reversed"}
+        )
+    if ScoreEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError({"entry": f"{entry.code} has already been reversed"})
+    _open_scheme(entry.year)
+    reversal = ScoreEntry(
+        code=_new_code(entry.year),
+        year=entry.year,
+        member=entry.member,
+        item=entry.item,
+        date=date or entry.date,
+        occurrences=entry.occurrences,
+        points=entry.points,
+        reverses=entry,
+        source=entry.source,
+        note=reason,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    reversal.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            reversal.save()
+    except IntegrityError as exc:  # a concurrent reversal won the race
+        raise ValidationError({"entry": f"{entry.code} has already been reversed"}) from exc
+    _audit_entry(actor, "entry.reverse", reversal, note=reason)
+    return reversal
+
+
+@dataclass(frozen=True)
+class ImportedEntry:
+    """One validated entry of a bundle, ready to be appended."""
+
+    code: str
+    member_id: int
+    item_id: int
+    date: datetime.date
+    occurrences: int
+    points: Decimal
+    note: str
+    reverses_code: str | None
+
+
+def entries_import(*, actor, year: int, rows: Iterable[ImportedEntry]) -> int:
+    """Append validated bundle entries in bulk, skipping codes already in the ledger.
+
+    Runs inside the caller's transaction (the bundle import is all-or-nothing). Plain
+    entries go first so that reversals can point at entries of the same file.
+    """
+    rows = list(rows)
+    existing = set(
+        ScoreEntry.objects.filter(code__in=[r.code for r in rows]).values_list("code", flat=True)
+    )
+    fresh = [r for r in rows if r.code not in existing]
+    user = actor if getattr(actor, "is_authenticated", False) else None
+
+    def build(r: ImportedEntry, reverses_id: int | None) -> ScoreEntry:
+        return ScoreEntry(
+            code=r.code,
+            year=year,
+            member_id=r.member_id,
+            item_id=r.item_id,
+            date=r.date,
+            occurrences=r.occurrences,
+            points=r.points,
+            reverses_id=reverses_id,
+            source=ScoreEntry.Source.BUNDLE,
+            note=r.note,
+            recorded_by=user,
+        )
+
+    ScoreEntry.objects.bulk_create(
+        [build(r, None) for r in fresh if r.reverses_code is None], batch_size=2000
+    )
+    reversals = [r for r in fresh if r.reverses_code is not None]
+    if reversals:
+        ids = dict(
+            ScoreEntry.objects.filter(code__in={r.reverses_code for r in reversals}).values_list(
+                "code", "id"
+            )
+        )
+        ScoreEntry.objects.bulk_create(
+            [build(r, ids[r.reverses_code]) for r in reversals], batch_size=2000
+        )
+    if fresh:
+        audit_record(
+            actor=actor,
+            action="entries.import",
+            target_type="ledger.scoreentry",
+            target_id=str(year),
+            after={"count": len(fresh), "skipped": len(rows) - len(fresh)},
+        )
+    return len(fresh)

@@ -1,0 +1,140 @@
+"""Reads of organisations and members, and the one place where access is decided.
+
+Every selector takes the ``actor`` (a user) and returns only what that user may see.
+``*_access_by_id`` raise the same ``Http404`` for "missing" and "not yours", so a probe
+cannot tell the two apart (Zulip's ``access_stream_by_id``).
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Member, Organization, RoleAssignment
+
+Role = RoleAssignment.Role
+READ_ROLES = frozenset(Role.values)
+MANAGE_ROLES = frozenset({Role.COMMITTEE_ADMIN, Role.SECRETARY})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see and do, computed once per user object."""
+
+    everything: bool = False
+    read_paths: tuple[str, ...] = ()
+    manage_paths: tuple[str, ...] = ()
+    admin_paths: tuple[str, ...] = ()
+    roles: frozenset[str] = frozenset()
+    member_id: int | None = None
+
+    def reads(self, path: str) -> bool:
+        return self.everything or any(path.startswith(p) for p in self.read_paths)
+
+    def manages(self, path: str) -> bool:
+        return self.everything or any(path.startswith(p) for p in self.manage_paths)
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.everything or bool(self.read_paths)
+
+    @property
+    def is_scheme_admin(self) -> bool:
+        return self.everything or bool(self.admin_paths)
+
+
+def scope_for(actor) -> Scope:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return Scope()
+    cached = getattr(actor, "_kaoping_scope", None)
+    if cached is not None:
+        return cached
+    if actor.is_superuser:
+        scope = Scope(everything=True, roles=frozenset(Role.values))
+    else:
+        rows = list(
+            RoleAssignment.objects.filter(user=actor).values_list("role", "organization__path")
+        )
+        member_id = Member.objects.filter(user=actor).values_list("id", flat=True).first()
+        scope = Scope(
+            read_paths=tuple(p for r, p in rows if r in READ_ROLES),
+            manage_paths=tuple(p for r, p in rows if r in MANAGE_ROLES),
+            admin_paths=tuple(p for r, p in rows if r == Role.COMMITTEE_ADMIN),
+            roles=frozenset(r for r, _ in rows),
+            member_id=member_id,
+        )
+    actor._kaoping_scope = scope
+    return scope
+
+
+def _under(paths: tuple[str, ...], field: str) -> Q:
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
+
+
+def organizations_visible(*, actor) -> QuerySet[Organization]:
+    scope = scope_for(actor)
+    qs = Organization.objects.all()
+    if scope.everything:
+        return qs
+    q = _under(scope.read_paths, "path")
+    if scope.member_id is not None:
+        q |= Q(members__id=scope.member_id)
+    return qs.filter(q).distinct()
+
+
+def branches_visible(*, actor) -> QuerySet[Organization]:
+    return organizations_visible(actor=actor).filter(kind=Organization.Kind.BRANCH)
+
+
+def members_visible(*, actor) -> QuerySet[Member]:
+    scope = scope_for(actor)
+    qs = Member.objects.select_related("branch")
+    if scope.everything:
+        return qs
+    q = _under(scope.read_paths, "branch__path")
+    if scope.member_id is not None:
+        q |= Q(id=scope.member_id)
+    return qs.filter(q)
+
+
+def organization_access_by_code(*, actor, code: str, manage: bool = False) -> Organization:
+    """The organisation if ``actor`` may read it (``manage``: keep its roster and ledger)."""
+    scope = scope_for(actor)
+    org = Organization.objects.filter(code=code).first()
+    if org is None:
+        raise Http404("organization not found")
+    if scope.reads(org.path):
+        if manage and not scope.manages(org.path):
+            raise PermissionDenied("you cannot manage this organization")
+        return org
+    if (
+        not manage
+        and scope.member_id is not None
+        and org.members.filter(id=scope.member_id).exists()
+    ):
+        return org
+    raise Http404("organization not found")
+
+
+def member_access_by_code(*, actor, code: str, manage: bool = False) -> Member:
+    """The member if ``actor`` may see them; ``manage`` asks for the branch officer's rights."""
+    scope = scope_for(actor)
+    member = Member.objects.select_related("branch").filter(code=code).first()
+    if member is None:
+        raise Http404("member not found")
+    if scope.reads(member.branch.path):
+        if manage and not scope.manages(member.branch.path):
+            raise PermissionDenied("you cannot manage this member")
+        return member
+    if member.id == scope.member_id and not manage:
+        return member
+    raise Http404("member not found")
+
+
+def organization_tree() -> list[Organization]:
+    return list(Organization.objects.order_by("path"))

@@ -1,0 +1,131 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.orgs.models import Member
+
+DEFAULT_BALLOT_OPTIONS = {"excellent": "100", "qualified": "80", "basic": "60", "unqualified": "0"}
+BALLOT_OPTION_NAMES = tuple(DEFAULT_BALLOT_OPTIONS)
+
+
+def default_ballot_options() -> dict[str, str]:
+    return dict(DEFAULT_BALLOT_OPTIONS)
+
+
+class Scheme(models.Model):
+    """The year's assessment scheme (考评方案): every rule of rules.md §2 is a field here,
+    because each organisation adapts them every year."""
+
+    class QuotaRounding(models.TextChoices):
+        FLOOR = "floor", _("向下取整")
+        ROUND_HALF_UP = "round_half_up", _("四舍五入")
+        CEIL = "ceil", _("向上取整")
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    base_points = models.DecimalField(
+        _("基础分"), max_digits=7, decimal_places=2, default=Decimal(70)
+    )
+    bonus_cap = models.DecimalField(
+        _("加分上限"), max_digits=7, decimal_places=2, default=Decimal(10)
+    )
+    democratic_share = models.DecimalField(
+        _("民主测评占比"), max_digits=6, decimal_places=4, default=Decimal("0.30")
+    )
+    excellent_threshold = models.DecimalField(
+        _("优秀分数线"), max_digits=7, decimal_places=2, default=Decimal(90)
+    )
+    qualified_threshold = models.DecimalField(
+        _("合格分数线"), max_digits=7, decimal_places=2, default=Decimal(70)
+    )
+    basic_threshold = models.DecimalField(
+        _("基本合格分数线"), max_digits=7, decimal_places=2, default=Decimal(60)
+    )
+    excellent_quota = models.DecimalField(
+        _("优秀比例"), max_digits=6, decimal_places=4, default=Decimal("0.15")
+    )
+    quota_rounding = models.CharField(
+        _("名额取整方式"), max_length=16, choices=QuotaRounding.choices, default=QuotaRounding.FLOOR
+    )
+    ballot_options = models.JSONField(_("测评选项分值"), default=default_ballot_options)
+    notice_days = models.PositiveSmallIntegerField(_("公示天数"), default=5)
+    finalised_at = models.DateTimeField(_("定格时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(democratic_share__gte=0, democratic_share__lte=1),
+                name="scheme_democratic_share_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(excellent_quota__gte=0, excellent_quota__lte=1),
+                name="scheme_quota_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(basic_threshold__lte=F("qualified_threshold"))
+                & Q(qualified_threshold__lte=F("excellent_threshold")),
+                name="scheme_thresholds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(base_points__gte=0, bonus_cap__gte=0), name="scheme_points_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度考评方案"
+
+    @property
+    def is_final(self) -> bool:
+        return self.finalised_at is not None
+
+
+class SchemeItem(models.Model):
+    """An item of the year's scheme (考评指标): a deduction or bonus, points per occurrence."""
+
+    class Kind(models.TextChoices):
+        DEDUCTION = "deduction", _("扣分")
+        BONUS = "bonus", _("加分")
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(_("代码"), max_length=64)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    group = models.CharField(_("分组"), max_length=64, blank=True)
+    name = models.CharField(_("名称"), max_length=200)
+    points = models.DecimalField(_("每次分值"), max_digits=9, decimal_places=4)
+    disqualifies = models.BooleanField(_("取消评优资格"), default=False)
+    # Branch categories the item applies to (分类实施); empty = every category.
+    categories = models.JSONField(_("适用类别"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["scheme", "kind", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="item_code_unique_per_scheme"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="item_points_not_negative"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["deduction", "bonus"]), name="item_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def applies_to(self, category: str) -> bool:
+        return not self.categories or category in self.categories
+
+
+class ItemExemption(models.Model):
+    """A member exempt from an item for a recorded reason (e.g. health, 身体原因)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="exemptions")
+    item_code = models.CharField(_("指标代码"), max_length=64)
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "item_code"], name="exemption_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ⟂ {self.item_code}"

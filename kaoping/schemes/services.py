@@ -1,0 +1,180 @@
+"""Writes of the year's scheme: creation from the template or last year, settings, items."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from kaoping.audit.services import audit_record
+from kaoping.orgs.models import Member
+from kaoping.orgs.selectors import scope_for
+
+from .models import BALLOT_OPTION_NAMES, ItemExemption, Scheme, SchemeItem
+from .template import DEFAULT_ITEMS
+
+SETTING_FIELDS = (
+    "base_points",
+    "bonus_cap",
+    "democratic_share",
+    "excellent_threshold",
+    "qualified_threshold",
+    "basic_threshold",
+    "excellent_quota",
+    "quota_rounding",
+    "ballot_options",
+    "notice_days",
+)
+ITEM_FIELDS = ("kind", "group", "name", "points", "disqualifies", "categories")
+
+
+def _require_admin(actor) -> None:
+    if actor is not None and not scope_for(actor).is_scheme_admin:
+        raise PermissionDenied("only a committee admin can change the scheme")
+
+
+def _settings_of(scheme: Scheme) -> dict:
+    return {
+        f: (str(v) if isinstance(v := getattr(scheme, f), Decimal) else v) for f in SETTING_FIELDS
+    }
+
+
+def _item_of(item: SchemeItem) -> dict:
+    return {f: (str(v) if isinstance(v := getattr(item, f), Decimal) else v) for f in ITEM_FIELDS}
+
+
+def _clean_ballot_options(options: dict) -> dict[str, str]:
+    unknown = set(options) - set(BALLOT_OPTION_NAMES)
+    if unknown:
+        raise ValidationError(
+            {"ballot_options": f"unknown option(s): {', '.join(sorted(unknown))}"}
+        )
+    try:
+        return {k: str(Decimal(str(v))) for k, v in options.items()}
+    except InvalidOperation as exc:
+        raise ValidationError(
+            {"ballot_options": "every option value must be a decimal number"}
+        ) from exc
+
+
+@transaction.atomic
+def scheme_create(
+    *, actor, year: int, copy_from: Scheme | None = None, with_template_items: bool = True
+) -> Scheme:
+    """Create the year's scheme: a copy of ``copy_from`` (normally last year's) or the template."""
+    _require_admin(actor)
+    if Scheme.objects.filter(year=year).exists():
+        raise ValidationError({"year": f"the scheme for {year} already exists"})
+    scheme = Scheme(year=year)
+    if copy_from is not None:
+        for f in SETTING_FIELDS:
+            setattr(scheme, f, getattr(copy_from, f))
+    scheme.full_clean()
+    scheme.save()
+    if copy_from is not None:
+        sources = [_item_of(i) | {"code": i.code} for i in copy_from.items.all()]
+    else:
+        sources = DEFAULT_ITEMS if with_template_items else []
+    SchemeItem.objects.bulk_create(
+        SchemeItem(
+            scheme=scheme,
+            code=row["code"],
+            kind=row["kind"],
+            group=row.get("group", ""),
+            name=row["name"],
+            points=Decimal(str(row["points"])),
+            disqualifies=row.get("disqualifies", False),
+            categories=row.get("categories", []),
+        )
+        for row in sources
+    )
+    audit_record(
+        actor=actor,
+        action="scheme.create",
+        target=scheme,
+        after=_settings_of(scheme) | {"copied_from": copy_from.year if copy_from else "template"},
+    )
+    return scheme
+
+
+@transaction.atomic
+def scheme_update(*, actor, scheme: Scheme, **changes) -> Scheme:
+    """Change settings of the year's scheme; each change is kept in the audit history."""
+    _require_admin(actor)
+    unknown = set(changes) - set(SETTING_FIELDS)
+    if unknown:
+        raise ValidationError(f"unknown scheme setting(s): {', '.join(sorted(unknown))}")
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if scheme.is_final:
+        raise ValidationError(
+            f"the {scheme.year} results are final; the scheme can no longer change"
+        )
+    before = _settings_of(scheme)
+    if "ballot_options" in changes:
+        changes["ballot_options"] = _clean_ballot_options(changes["ballot_options"])
+    for field, value in changes.items():
+        setattr(scheme, field, value)
+    scheme.full_clean()
+    scheme.save()
+    after = _settings_of(scheme)
+    if before != after:
+        audit_record(actor=actor, action="scheme.update", target=scheme, before=before, after=after)
+    return scheme
+
+
+@transaction.atomic
+def scheme_item_upsert(
+    *,
+    actor,
+    scheme: Scheme,
+    code: str,
+    kind: str,
+    name: str,
+    points: Decimal,
+    group: str = "",
+    disqualifies: bool = False,
+    categories: list[str] | None = None,
+) -> SchemeItem:
+    """Add an item or change one. Entries keep the points they were recorded with, so a
+    changed value applies only to later entries (rules.md §2)."""
+    _require_admin(actor)
+    if scheme.is_final:
+        raise ValidationError(
+            f"the {scheme.year} results are final; the scheme can no longer change"
+        )
+    item = SchemeItem.objects.select_for_update().filter(scheme=scheme, code=code).first()
+    before = _item_of(item) if item else None
+    if item is None:
+        item = SchemeItem(scheme=scheme, code=code)
+    elif item.kind != kind and item.entries.exists():
+        raise ValidationError({"kind": f"item {code} already has entries; its kind cannot change"})
+    item.kind, item.name, item.group = kind, name, group
+    item.points, item.disqualifies, item.categories = (
+        Decimal(str(points)),
+        disqualifies,
+        categories or [],
+    )
+    item.full_clean(validate_unique=False)
+    item.save()
+    after = _item_of(item)
+    if before != after:
+        audit_record(
+            actor=actor, action="scheme_item.upsert", target=item, before=before, after=after
+        )
+    return item
+
+
+@transaction.atomic
+def exemption_set(*, actor, member: Member, item_code: str, reason: str) -> ItemExemption:
+    """Exempt a member from an item (e.g. a retired member's health, 身体原因)."""
+    if actor is not None and not scope_for(actor).manages(member.branch.path):
+        raise PermissionDenied("you cannot manage this member")
+    exemption, _ = ItemExemption.objects.update_or_create(
+        member=member, item_code=item_code, defaults={"reason": reason}
+    )
+    audit_record(
+        actor=actor,
+        action="exemption.set",
+        target=member,
+        after={"item": item_code, "reason": reason},
+    )
+    return exemption

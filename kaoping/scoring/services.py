@@ -1,0 +1,80 @@
+"""Writes of results: compute a year through the engine and store it."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kaoping.audit.services import audit_record
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import Scheme
+
+from .engine import compute_year
+from .models import GradeRecord, MemberResult
+from .selectors import year_input
+
+
+@transaction.atomic
+def results_compute(*, actor, year: int) -> int:
+    """Compute (or recompute) every member's result of ``year`` and store it; returns the
+    number of result rows. Results are derived: they are replaced wholesale each time."""
+    if actor is not None and not scope_for(actor).is_scheme_admin:
+        raise PermissionDenied("only a committee admin can compute the whole year")
+    scheme = Scheme.objects.filter(year=year).first()
+    if scheme is None:
+        raise ValidationError({"year": f"there is no scheme for {year}"})
+    results = compute_year(year_input(scheme=scheme))
+    member_ids = dict(Member.objects.values_list("code", "id"))
+    branch_ids = dict(Organization.objects.filter(kind="branch").values_list("code", "id"))
+    now = timezone.now()
+    MemberResult.objects.filter(year=year).delete()
+    MemberResult.objects.bulk_create(
+        [
+            MemberResult(
+                year=year,
+                member_id=member_ids[r.member],
+                branch_id=branch_ids[r.branch],
+                deductions=r.deductions,
+                bonus=r.bonus,
+                daily=r.daily,
+                democratic_pct=r.democratic_pct,
+                democratic=r.democratic,
+                composite=r.composite,
+                rank=r.rank,
+                grade=str(r.grade),
+                flags=list(r.flags),
+                computed_at=now,
+            )
+            for r in results
+        ],
+        batch_size=2000,
+    )
+    audit_record(
+        actor=actor,
+        action="results.compute",
+        target=scheme,
+        after={"year": year, "members": len(results)},
+    )
+    return len(results)
+
+
+@transaction.atomic
+def grade_record_set(*, actor, member: Member, year: int, grade: str) -> GradeRecord:
+    """Record a member's final grade of an earlier year (imported history)."""
+    if actor is not None and not scope_for(actor).manages(member.branch.path):
+        raise PermissionDenied("you cannot manage this member")
+    record = GradeRecord.objects.filter(member=member, year=year).first()
+    if record is not None and record.grade == grade:
+        return record
+    before = {"grade": record.grade} if record else None
+    record, _ = GradeRecord.objects.update_or_create(
+        member=member, year=year, defaults={"grade": grade}
+    )
+    audit_record(
+        actor=actor,
+        action="grade_record.set",
+        target=member,
+        before=before,
+        after={"year": year, "grade": grade},
+    )
+    return record

@@ -1,0 +1,21 @@
+"""Run the ``kaoping`` console script in a subprocess, as a user would."""
+
+import os
+import subprocess  # noqa: S404
+import sys
+
+
+def kaoping(database_url: str, *args: str, check: bool = True) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["KAOPING_DATABASE_URL"] = database_url
+    proc = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "kaoping.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"kaoping {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    return proc.stdout if check else proc
