@@ -3,6 +3,7 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from kaoping.decimals import decimal_text
 from kaoping.evaluation.models import QuotaDecision, VoteTally
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
@@ -10,10 +11,6 @@ from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.scoring.models import GradeRecord
 
 from .services import FORMAT, SCHEME_SETTINGS
-
-
-def _dec(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 def bundle_export(*, year: int) -> dict:
@@ -24,15 +21,23 @@ def bundle_export(*, year: int) -> dict:
     """
     scheme = Scheme.objects.get(year=year)
     items = [
-        {"code": i.code, "kind": i.kind, "group": i.group, "name": i.name, "points": _dec(i.points)}
+        {
+            "code": i.code,
+            "kind": i.kind,
+            "group": i.group,
+            "name": i.name,
+            "points": decimal_text(i.points),
+        }
         | ({"disqualifies": True} if i.disqualifies else {})
         | ({"categories": list(i.categories)} if i.categories else {})
         for i in SchemeItem.objects.filter(scheme=scheme).order_by("code")
     ]
-    scheme_doc = {k: _dec(getattr(scheme, k)) for k in SCHEME_SETTINGS}
+    scheme_doc = {k: decimal_text(getattr(scheme, k)) for k in SCHEME_SETTINGS}
     scheme_doc |= {
         "quota_rounding": scheme.quota_rounding,
-        "ballot_options": {k: _dec(Decimal(str(v))) for k, v in scheme.ballot_options.items()},
+        "ballot_options": {
+            k: decimal_text(Decimal(str(v))) for k, v in scheme.ballot_options.items()
+        },
         "items": items,
     }
     organizations = [
@@ -73,7 +78,7 @@ def bundle_export(*, year: int) -> dict:
             "item": e.item.code,
             "date": e.date.isoformat(),
             "occurrences": e.occurrences,
-            "points": _dec(e.points),
+            "points": decimal_text(e.points),
         }
         if e.reverses is not None:
             row["reverses"] = e.reverses.code

@@ -103,13 +103,19 @@ def _validation_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.schema == bundle_schema()["$defs"]["decimal"]:
+        return f'{error.instance!r} is not a decimal number (write it as a string such as "0.5")'
+    return error.message
+
+
 def bundle_validate(data: Any) -> list[str]:
     """Every problem of the bundle, as messages naming the record; empty when it is good."""
     validator = jsonschema.Draft202012Validator(
         bundle_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     errors = [
-        f"{_label(data, list(e.absolute_path))}: {e.message}"
+        f"{_label(data, list(e.absolute_path))}: {_schema_message(e)}"
         for e in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     ]
     if errors:
@@ -206,10 +212,10 @@ def bundle_validate(data: Any) -> list[str]:
             code__in=list(in_bundle) + [e["reverses"] for e in entries if "reverses" in e]
         ).values_list("code", "reverses_id")
     }
-    reversed_in_db = set(
+    reversed_in_db = dict(
         ScoreEntry.objects.filter(
             reverses__code__in=[e["reverses"] for e in entries if "reverses" in e]
-        ).values_list("reverses__code", flat=True)
+        ).values_list("reverses__code", "code")
     )
     reversed_by: dict[str, str] = {}
     for i, e in enumerate(entries):
@@ -240,8 +246,8 @@ def bundle_validate(data: Any) -> list[str]:
             errors.append(f"{label}: reverses {target}, which is itself a reversal")
         elif target in reversed_by or target in reversed_in_db:
             errors.append(
-                f"{label}: reverses {target}, which is already reversed"
-                + (f" by {reversed_by[target]}" if target in reversed_by else "")
+                f"{label}: reverses {target}, which is already reversed by "
+                f"{reversed_by.get(target) or reversed_in_db[target]}"
             )
         else:
             reversed_by[target] = e["id"]

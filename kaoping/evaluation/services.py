@@ -62,6 +62,9 @@ def quota_decision_record(
     _require_open(year)
     if actor is not None and not note.strip():
         raise ValidationError({"note": "a quota decision needs a reason"})
+    current = QuotaDecision.objects.filter(year=year, member=member).first()
+    if current is not None and (current.excellent, current.note) == (excellent, note):
+        return current
     decision, _ = QuotaDecision.objects.update_or_create(
         year=year,
         member=member,

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kaoping.audit.services import audit_record
+from kaoping.decimals import decimal_text
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 
@@ -33,13 +34,19 @@ def _require_admin(actor) -> None:
 
 
 def _settings_of(scheme: Scheme) -> dict:
-    return {
-        f: (str(v) if isinstance(v := getattr(scheme, f), Decimal) else v) for f in SETTING_FIELDS
-    }
+    return {f: _plain(getattr(scheme, f)) for f in SETTING_FIELDS}
 
 
 def _item_of(item: SchemeItem) -> dict:
-    return {f: (str(v) if isinstance(v := getattr(item, f), Decimal) else v) for f in ITEM_FIELDS}
+    return {f: _plain(getattr(item, f)) for f in ITEM_FIELDS}
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, dict):  # ballot options: compare values, not their spelling
+        return {k: decimal_text(Decimal(str(v))) for k, v in value.items()}
+    return value
 
 
 def _clean_ballot_options(options: dict) -> dict[str, str]:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from kaoping.decimals import decimal_text
 from kaoping.evaluation.models import QuotaDecision, VoteTally
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
@@ -137,12 +138,12 @@ def results_document(*, year: int) -> dict:
         {
             "member": r.member.code,
             "branch": r.branch.code,
-            "deductions": _dec(r.deductions),
-            "bonus": _dec(r.bonus),
-            "daily": _dec(r.daily),
-            "democratic_pct": _dec(r.democratic_pct),
-            "democratic": _dec(r.democratic),
-            "composite": _dec(r.composite),
+            "deductions": decimal_text(r.deductions),
+            "bonus": decimal_text(r.bonus),
+            "daily": decimal_text(r.daily),
+            "democratic_pct": decimal_text(r.democratic_pct),
+            "democratic": decimal_text(r.democratic),
+            "composite": decimal_text(r.composite),
             "rank": r.rank,
             "grade": r.grade,
             "flags": list(r.flags),
@@ -151,10 +152,3 @@ def results_document(*, year: int) -> dict:
     ]
     members.sort(key=lambda m: (m["branch"], m["rank"] is None, m["rank"] or 0, m["member"]))
     return {"format": "kaoping.results/1", "year": year, "members": members}
-
-
-def _dec(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    # Stored with fixed decimal places; drop the padding zeros but keep the value exact.
-    return format(value.normalize(), "f")

@@ -15,7 +15,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pass-for-tests-1")
+    password = factory.django.Password("pass-for-tests-1")
 
 
 class OrganizationFactory(factory.Factory):

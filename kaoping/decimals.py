@@ -1,0 +1,10 @@
+"""Exact decimal text: the one way Kaoping writes a Decimal for people and documents."""
+
+from decimal import Decimal
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """``Decimal("70.0000")`` → ``"70"``, ``Decimal("0.3000")`` → ``"0.3"``; exact, never rounded."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f")

@@ -1,0 +1,69 @@
+"""The ledger is append-only in the application and, on PostgreSQL, in the database."""
+
+import datetime
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from kaoping.ledger.models import LedgerIsAppendOnly, ScoreEntry
+from kaoping.ledger.services import entry_record
+
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="database triggers exist on PostgreSQL only"
+)
+
+
+@pytest.fixture
+def entry(district):
+    return entry_record(
+        actor=district.sec1,
+        member=district.m1,
+        item=district.scheme.items.get(code="D01"),
+        date=datetime.date(2026, 3, 5),
+    )
+
+
+def test_save_of_existing_entry_is_refused(entry):
+    entry.note = "changed"
+    with pytest.raises(LedgerIsAppendOnly):
+        entry.save()
+
+
+def test_delete_is_refused(entry):
+    with pytest.raises(LedgerIsAppendOnly):
+        entry.delete()
+    with pytest.raises(LedgerIsAppendOnly):
+        ScoreEntry.objects.filter(pk=entry.pk).delete()
+
+
+def test_queryset_update_is_refused(entry):
+    with pytest.raises(LedgerIsAppendOnly):
+        ScoreEntry.objects.filter(pk=entry.pk).update(note="x")
+
+
+@on_postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE ledger_scoreentry SET note = 'tampered'",
+        "DELETE FROM ledger_scoreentry",
+    ],
+)
+def test_postgres_trigger_refuses_raw_update_and_delete(entry, sql):
+    with pytest.raises(DatabaseError, match="Cannot update or delete"):  # noqa: SIM117
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    entry_db = ScoreEntry.objects.get(pk=entry.pk)
+    assert entry_db.note == entry.note
+
+
+@on_postgres
+def test_postgres_trigger_refuses_truncate(entry):
+    with pytest.raises(DatabaseError) as excinfo:  # noqa: SIM117
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Settle the deferred foreign-key checks of this test's own inserts first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL kaoping.allow_truncate = 'off'")
+            cursor.execute("TRUNCATE ledger_scoreentry CASCADE")
+    assert "append-only" in str(excinfo.value), str(excinfo.value)
+    assert ScoreEntry.objects.filter(pk=entry.pk).exists()
