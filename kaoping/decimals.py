@@ -4,7 +4,7 @@ from decimal import Decimal
 
 
 def decimal_text(value: Decimal | None) -> str | None:
-    """``Decimal("70.0000")`` → ``"70"``, ``Decimal("0.3000")`` → ``"0.3"``; exact, never rounded."""
+    """``Decimal("70.0000")`` → ``"70"``, ``Decimal("0.3000")`` → ``"0.3"``; never rounded."""
     if value is None:
         return None
     return format(value.normalize(), "f")
