@@ -1,3 +1,345 @@
-from ninja import NinjaAPI
+"""Kaoping's JSON API (django-ninja), mounted at /api/.
 
-api = NinjaAPI(title="Kaoping API", version="1", urls_namespace="api")
+Endpoints are thin: reads go through selectors that take the ``actor`` and return only
+what the actor may see; writes go through services. Records are named by their codes.
+Errors are JSON: ``{"detail": ...}``, plus ``"errors": {field: [messages]}`` for 422.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest
+from django.views.decorators.csrf import ensure_csrf_cookie
+from ninja import NinjaAPI
+from ninja.decorators import decorate_view
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination, paginate
+
+from kaoping.evaluation.services import quota_decision_record, tally_set
+from kaoping.ledger.selectors import entries_visible, entry_access_by_code
+from kaoping.ledger.services import entry_record, entry_reverse
+from kaoping.orgs.selectors import (
+    branches_visible,
+    member_access_by_code,
+    members_visible,
+    organization_access_by_code,
+    organizations_visible,
+)
+from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme
+from kaoping.schemes.selectors import scheme_for_year, scheme_items
+from kaoping.scoring.engine import compute_year
+from kaoping.scoring.selectors import stored_results, year_input
+
+from .auth import api_token_auth, session_auth
+from .schemas import (
+    Code,
+    EntryIn,
+    EntryOut,
+    ErrorOut,
+    MemberOut,
+    MeOut,
+    OrganizationOut,
+    QuotaDecisionIn,
+    QuotaDecisionOut,
+    ResultOut,
+    ReverseIn,
+    SchemeOut,
+    StoredResultOut,
+    TallyIn,
+    TallyOut,
+    ValidationErrorOut,
+    Year,
+    dec,
+)
+from .selectors import member_code_of, roles_of
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+api = NinjaAPI(
+    title="Kaoping API",
+    version="1",
+    description="考评 (Kaoping): quantified daily assessment of Party members. "
+    "Authenticate with a session (browsers; CSRF token required on writes) or with "
+    "`Authorization: Bearer <token>` (programs; `kaoping create-api-token`).",
+    urls_namespace="api",
+    auth=[api_token_auth, session_auth],
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+class Page(PageNumberPagination):
+    def __init__(self, **kwargs):
+        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _field_of(loc) -> str:
+    # ninja locations look like ("body", "payload", "date") or ("query", "page").
+    parts = [str(p) for p in loc[1:] if str(p) not in {"payload", "pagination", "filters"}]
+    return ".".join(parts) or "__all__"
+
+
+def _summary(errors: dict[str, list[str]]) -> str:
+    return "; ".join(
+        m if f == "__all__" else f"{f}: {m}" for f, messages in errors.items() for m in messages
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _ninja_validation_error(request: HttpRequest, exc: NinjaValidationError):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(_field_of(error.get("loc", ())), []).append(str(error.get("msg", "")))
+    return api.create_response(
+        request, {"detail": _summary(errors) or "invalid input", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation_error(request: HttpRequest, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = {f: [str(m) for m in ms] for f, ms in exc.message_dict.items()}
+    else:
+        errors = {"__all__": [str(m) for m in exc.messages]}
+    return api.create_response(
+        request, {"detail": _summary(errors) or "invalid input", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "permission denied"}, status=403)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _scheme(year: int) -> Scheme:
+    scheme = scheme_for_year(year)
+    if scheme is None:
+        raise Http404(f"there is no scheme for {year}")
+    return scheme
+
+
+def _branches_in(actor, branch: str | None):
+    """Visible branches, all or those under the organisation ``branch`` names."""
+    branches = branches_visible(actor=actor)
+    if branch:
+        org = organization_access_by_code(actor=actor, code=branch)
+        branches = branches.filter(path__startswith=org.path)
+    return list(branches)
+
+
+# --------------------------------------------------------------------------- people
+
+
+@api.get("/me", response={200: MeOut, 401: ErrorOut}, tags=["people"])
+@decorate_view(ensure_csrf_cookie)
+def me(request: HttpRequest):
+    """The signed-in user, their roles and their member record (sets the CSRF cookie)."""
+    user = request.auth
+    return {
+        "username": user.get_username(),
+        "name": user.get_full_name(),
+        "superuser": user.is_superuser,
+        "roles": [{"role": r, "organization": o} for r, o in roles_of(actor=user)],
+        "member": member_code_of(actor=user),
+    }
+
+
+@api.get("/organizations", response={200: list[OrganizationOut], 401: ErrorOut}, tags=["people"])
+@paginate(Page)
+def organizations(request: HttpRequest):
+    """Organisations the user may see, in tree order."""
+    return organizations_visible(actor=request.auth).select_related("parent").order_by("path")
+
+
+@api.get("/members", response={200: list[MemberOut], **READ_ERRORS}, tags=["people"])
+@paginate(Page)
+def members(request: HttpRequest, branch: Code | None = None):
+    """Members the user may see; ``branch`` narrows to an organisation's subtree."""
+    qs = members_visible(actor=request.auth)
+    if branch:
+        org = organization_access_by_code(actor=request.auth, code=branch)
+        qs = qs.filter(branch__path__startswith=org.path)
+    return qs.order_by("branch__path", "code")
+
+
+@api.get("/members/{code}", response={200: MemberOut, **READ_ERRORS}, tags=["people"])
+def member(request: HttpRequest, code: Code):
+    return member_access_by_code(actor=request.auth, code=code)
+
+
+# --------------------------------------------------------------------------- ledger
+
+
+@api.get("/years/{year}/entries", response={200: list[EntryOut], **READ_ERRORS}, tags=["ledger"])
+@paginate(Page)
+def entries(request: HttpRequest, year: Year, member: Code | None = None):
+    """Ledger entries of the year the user may see (reversals included)."""
+    _scheme(year)
+    subject = member_access_by_code(actor=request.auth, code=member) if member else None
+    return entries_visible(actor=request.auth, year=year, member=subject).order_by("date", "id")
+
+
+@api.post("/years/{year}/entries", response={201: EntryOut, **WRITE_ERRORS}, tags=["ledger"])
+def entry_create(request: HttpRequest, year: Year, payload: EntryIn):
+    """Record a deduction or bonus; ``item`` is a code of the year's scheme."""
+    scheme = _scheme(year)
+    subject = member_access_by_code(actor=request.auth, code=payload.member, manage=True)
+    if payload.date.year != year:
+        raise DjangoValidationError({"date": f"{payload.date} is not in {year}"})
+    item = scheme_items(scheme).filter(code=payload.item).first()
+    if item is None:
+        raise DjangoValidationError({"item": f"unknown item {payload.item} in the {year} scheme"})
+    entry = entry_record(
+        actor=request.auth,
+        member=subject,
+        item=item,
+        date=payload.date,
+        occurrences=payload.occurrences,
+        note=payload.note,
+        evidence=payload.evidence,
+    )
+    return 201, entry
+
+
+@api.get("/entries/{code}", response={200: EntryOut, **READ_ERRORS}, tags=["ledger"])
+def entry(request: HttpRequest, code: Code):
+    return entry_access_by_code(actor=request.auth, code=code)
+
+
+@api.post("/entries/{code}/reverse", response={201: EntryOut, **WRITE_ERRORS}, tags=["ledger"])
+def entry_reverse_view(request: HttpRequest, code: Code, payload: ReverseIn):
+    """Undo an entry by appending its reversal (冲销); the entry itself stays."""
+    original = entry_access_by_code(actor=request.auth, code=code, manage=True)
+    reversal = entry_reverse(
+        actor=request.auth, entry=original, reason=payload.reason, date=payload.date
+    )
+    return 201, reversal
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@api.put(
+    "/years/{year}/tallies/{member}", response={200: TallyOut, **WRITE_ERRORS}, tags=["evaluation"]
+)
+def tally_put(request: HttpRequest, year: Year, member: Code, payload: TallyIn):
+    """Enter the paper-ballot counts of one member (纸质选票计票)."""
+    _scheme(year)
+    subject = member_access_by_code(actor=request.auth, code=member, manage=True)
+    counts = tally_set(actor=request.auth, year=year, member=subject, counts=payload.dict())
+    return {"year": year, "member": subject.code} | {
+        o: counts.get(o, 0) for o in BALLOT_OPTION_NAMES
+    }
+
+
+@api.post(
+    "/years/{year}/quota-decisions",
+    response={201: QuotaDecisionOut, **WRITE_ERRORS},
+    tags=["evaluation"],
+)
+def quota_decision_create(request: HttpRequest, year: Year, payload: QuotaDecisionIn):
+    """Record the branch's decision on a tie at the excellent quota (组织认定)."""
+    _scheme(year)
+    subject = member_access_by_code(actor=request.auth, code=payload.member, manage=True)
+    decision = quota_decision_record(
+        actor=request.auth,
+        year=year,
+        member=subject,
+        excellent=payload.excellent,
+        note=payload.note,
+    )
+    return 201, decision
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _live_row(result) -> dict:
+    row = result.as_dict()
+    for field in ("deductions", "bonus", "daily", "democratic_pct", "democratic", "composite"):
+        value = getattr(result, field)
+        row[field] = dec(value)
+    return row
+
+
+@api.get("/years/{year}/results", response={200: list[ResultOut], **READ_ERRORS}, tags=["results"])
+@paginate(Page)
+def results_live(request: HttpRequest, year: Year, branch: Code | None = None):
+    """Live results computed now from the ledger, for the members the user may see
+    (ranks and quotas are per whole branch; a member sees only their own row)."""
+    scheme = _scheme(year)
+    branches = _branches_in(request.auth, branch)
+    if not branches:
+        return []
+    visible = set(
+        members_visible(actor=request.auth)
+        .filter(branch__in=branches)
+        .values_list("code", flat=True)
+    )
+    results = compute_year(year_input(scheme=scheme, branches=branches))
+    return [_live_row(r) for r in results if r.member in visible]
+
+
+@api.get(
+    "/years/{year}/results/stored",
+    response={200: list[StoredResultOut], **READ_ERRORS},
+    tags=["results"],
+)
+@paginate(Page)
+def results_stored(request: HttpRequest, year: Year, branch: Code | None = None):
+    """Results as last stored by ``kaoping compute``, for the members the user may see."""
+    _scheme(year)
+    qs = stored_results(actor=request.auth, year=year)
+    if branch:
+        org = organization_access_by_code(actor=request.auth, code=branch)
+        qs = qs.filter(branch__path__startswith=org.path)
+    return qs
+
+
+# --------------------------------------------------------------------------- scheme
+
+
+@api.get("/years/{year}/scheme", response={200: SchemeOut, **READ_ERRORS}, tags=["scheme"])
+def scheme(request: HttpRequest, year: Year):
+    """The year's scheme: its settings and its items."""
+    s = _scheme(year)
+    return {
+        "year": s.year,
+        "base_points": dec(s.base_points),
+        "bonus_cap": dec(s.bonus_cap),
+        "democratic_share": dec(s.democratic_share),
+        "excellent_threshold": dec(s.excellent_threshold),
+        "qualified_threshold": dec(s.qualified_threshold),
+        "basic_threshold": dec(s.basic_threshold),
+        "excellent_quota": dec(s.excellent_quota),
+        "quota_rounding": s.quota_rounding,
+        "ballot_options": {k: str(v) for k, v in s.ballot_options.items()},
+        "notice_days": s.notice_days,
+        "final": s.is_final,
+        "items": [
+            {
+                "code": i.code,
+                "kind": i.kind,
+                "group": i.group,
+                "name": i.name,
+                "points": dec(i.points),
+                "disqualifies": i.disqualifies,
+                "categories": list(i.categories or []),
+            }
+            for i in scheme_items(s)
+        ],
+    }

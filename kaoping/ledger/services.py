@@ -127,6 +127,10 @@ def entry_reverse(
     if ScoreEntry.objects.filter(reverses=entry).exists():
         raise ValidationError({"entry": f"{entry.code} has already been reversed"})
     _open_scheme(entry.year)
+    if date is not None and date.year != entry.year:
+        raise ValidationError(
+            {"date": f"a reversal of a {entry.year} entry must be dated in {entry.year}"}
+        )
     reversal = ScoreEntry(
         code=_new_code(entry.year),
         year=entry.year,

@@ -131,7 +131,9 @@ def member_access_by_code(*, actor, code: str, manage: bool = False) -> Member:
         if manage and not scope.manages(member.branch.path):
             raise PermissionDenied("you cannot manage this member")
         return member
-    if member.id == scope.member_id and not manage:
+    if member.id == scope.member_id:
+        if manage:
+            raise PermissionDenied("you cannot manage your own record")
         return member
     raise Http404("member not found")
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from kaoping.audit.models import AuditEvent
 from kaoping.ledger.models import ScoreEntry
@@ -152,7 +153,7 @@ def test_final_year_is_frozen(district):
     entry = entry_record(
         actor=district.sec1, member=district.m1, item=item(district, "D01"), date=DAY
     )
-    type(district.scheme).objects.filter(pk=district.scheme.pk).update(finalised_at=DAY)
+    type(district.scheme).objects.filter(pk=district.scheme.pk).update(finalised_at=timezone.now())
     with pytest.raises(ValidationError, match="final"):
         entry_record(actor=district.sec1, member=district.m1, item=item(district, "D01"), date=DAY)
     with pytest.raises(ValidationError, match="final"):

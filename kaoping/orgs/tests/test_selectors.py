@@ -74,7 +74,7 @@ def test_out_of_scope_branch_is_404(district, who):
 
 def test_member_reads_self_but_cannot_manage(district):
     assert member_access_by_code(actor=district.member1, code="M1") == district.m1
-    with pytest.raises(Http404):
+    with pytest.raises(PermissionDenied):  # visible, so 403 rather than 404
         member_access_by_code(actor=district.member1, code="M1", manage=True)
     with pytest.raises(Http404):
         member_access_by_code(actor=district.member1, code="M1B")

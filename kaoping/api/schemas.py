@@ -1,0 +1,252 @@
+"""Request and response bodies of the JSON API. Records are named by their codes, never
+by database ids; decimals travel as strings holding the exact value."""
+
+import datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from kaoping.decimals import decimal_text
+
+# Codes in paths, queries and bodies: non-empty, bounded, no NUL (PostgreSQL refuses it).
+Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
+Text = Annotated[str, StringConstraints(max_length=20_000, pattern=r"^[^\x00]*$")]
+Year = Annotated[int, Field(ge=1900, le=9999)]
+
+
+dec = decimal_text
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+# --------------------------------------------------------------------------- people
+
+
+class RoleOut(Schema):
+    role: str
+    organization: str
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    superuser: bool
+    roles: list[RoleOut]
+    member: str | None
+
+
+class OrganizationOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    category: str
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+class MemberOut(Schema):
+    code: str
+    name: str
+    branch: str
+    status: str
+    membership: str
+
+    @staticmethod
+    def resolve_branch(obj) -> str:
+        return obj.branch.code
+
+
+# --------------------------------------------------------------------------- ledger
+
+
+class EntryOut(Schema):
+    code: str
+    year: int
+    member: str
+    item: str
+    date: datetime.date
+    occurrences: int
+    points: str
+    note: str
+    evidence: str
+    source: str
+    reverses: str | None
+    reversed_by: str | None
+    recorded_by: str | None
+    recorded_at: datetime.datetime
+
+    @staticmethod
+    def resolve_member(obj) -> str:
+        return obj.member.code
+
+    @staticmethod
+    def resolve_item(obj) -> str:
+        return obj.item.code
+
+    @staticmethod
+    def resolve_points(obj) -> str | None:
+        return dec(obj.points)
+
+    @staticmethod
+    def resolve_reverses(obj) -> str | None:
+        return obj.reverses.code if obj.reverses_id else None
+
+    @staticmethod
+    def resolve_reversed_by(obj) -> str | None:
+        reversal = getattr(obj, "reversed_by", None)  # reverse one-to-one: may be missing
+        return reversal.code if reversal is not None else None
+
+    @staticmethod
+    def resolve_recorded_by(obj) -> str | None:
+        return obj.recorded_by.get_username() if obj.recorded_by_id else None
+
+
+class EntryIn(Schema):
+    member: Code
+    item: Code
+    date: datetime.date
+    occurrences: int = Field(1, ge=1, le=1_000_000)
+    note: Text = ""
+    evidence: Text = ""
+
+
+class ReverseIn(Schema):
+    reason: Text = Field(..., min_length=1)
+    date: datetime.date | None = None
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+class TallyIn(Schema):
+    excellent: int = Field(..., ge=0, le=1_000_000)
+    qualified: int = Field(..., ge=0, le=1_000_000)
+    basic: int = Field(..., ge=0, le=1_000_000)
+    unqualified: int = Field(..., ge=0, le=1_000_000)
+
+
+class TallyOut(Schema):
+    year: int
+    member: str
+    excellent: int
+    qualified: int
+    basic: int
+    unqualified: int
+
+
+class QuotaDecisionIn(Schema):
+    member: Code
+    excellent: bool
+    note: Text = Field(..., min_length=1)
+
+
+class QuotaDecisionOut(Schema):
+    year: int
+    member: str
+    excellent: bool
+    note: str
+    decided_by: str | None
+    decided_at: datetime.datetime
+
+    @staticmethod
+    def resolve_member(obj) -> str:
+        return obj.member.code
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str | None:
+        return obj.decided_by.get_username() if obj.decided_by_id else None
+
+
+# --------------------------------------------------------------------------- results
+
+
+class ResultOut(Schema):
+    """One member of a results document (bundle.md)."""
+
+    member: str
+    branch: str
+    deductions: str | None
+    bonus: str | None
+    daily: str | None
+    democratic_pct: str | None
+    democratic: str | None
+    composite: str | None
+    rank: int | None
+    grade: str
+    flags: list[str]
+
+
+class StoredResultOut(ResultOut):
+    computed_at: datetime.datetime
+
+    @staticmethod
+    def resolve_member(obj) -> str:
+        return obj.member.code
+
+    @staticmethod
+    def resolve_branch(obj) -> str:
+        return obj.branch.code
+
+    @staticmethod
+    def resolve_deductions(obj) -> str | None:
+        return dec(obj.deductions)
+
+    @staticmethod
+    def resolve_bonus(obj) -> str | None:
+        return dec(obj.bonus)
+
+    @staticmethod
+    def resolve_daily(obj) -> str | None:
+        return dec(obj.daily)
+
+    @staticmethod
+    def resolve_democratic_pct(obj) -> str | None:
+        return dec(obj.democratic_pct)
+
+    @staticmethod
+    def resolve_democratic(obj) -> str | None:
+        return dec(obj.democratic)
+
+    @staticmethod
+    def resolve_composite(obj) -> str | None:
+        return dec(obj.composite)
+
+
+# --------------------------------------------------------------------------- scheme
+
+
+class SchemeItemOut(Schema):
+    code: str
+    kind: str
+    group: str
+    name: str
+    points: str
+    disqualifies: bool
+    categories: list[str]
+
+
+class SchemeOut(Schema):
+    year: int
+    base_points: str
+    bonus_cap: str
+    democratic_share: str
+    excellent_threshold: str
+    qualified_threshold: str
+    basic_threshold: str
+    excellent_quota: str
+    quota_rounding: str
+    ballot_options: dict[str, str]
+    notice_days: int
+    final: bool
+    items: list[SchemeItemOut]

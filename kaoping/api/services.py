@@ -1,0 +1,66 @@
+"""Writes of API tokens: create one (the raw token is returned once) and revoke one."""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kaoping.audit.services import audit_record
+
+from .models import ApiToken
+from .selectors import token_hash
+
+TOKEN_PREFIX = "kp_"  # noqa: S105 - a marker, not a secret
+
+
+def _require_owner_or_superuser(actor, user) -> None:
+    """``actor=None`` is the system itself (the management command)."""
+    if actor is None:
+        return
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("you must be signed in")
+    if actor.pk != user.pk and not actor.is_superuser:
+        raise PermissionDenied("you can only manage your own API tokens")
+
+
+@transaction.atomic
+def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
+    """Create a bearer token for ``user``; returns the token and the raw key, which is
+    stored nowhere and cannot be shown again."""
+    _require_owner_or_superuser(actor, user)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "a token needs a name"})
+    if not user.is_active:
+        raise ValidationError({"user": f"{user.get_username()} is not an active user"})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, key_hash=token_hash(raw), prefix=raw[:8])
+    token.full_clean()
+    token.save()
+    audit_record(
+        actor=actor,
+        action="api_token.create",
+        target=token,
+        after={"user": user.get_username(), "name": name, "prefix": token.prefix},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke a token: it is kept (for the record) and refused from now on."""
+    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    _require_owner_or_superuser(actor, token.user)
+    if token.revoked_at is not None:
+        raise ValidationError({"token": f"token {token.prefix}… is already revoked"})
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="api_token.revoke",
+        target=token,
+        before={"revoked_at": None},
+        after={"revoked_at": token.revoked_at.isoformat(), "prefix": token.prefix},
+    )
+    return token

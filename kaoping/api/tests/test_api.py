@@ -1,0 +1,786 @@
+"""The JSON API over real HTTP (Django's test client): every endpoint for the roles that
+may use it, 404 for the roles that may not see the object, 422 for bad input."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from kaoping.evaluation.models import QuotaDecision, VoteTally
+from kaoping.ledger.models import ScoreEntry
+from kaoping.ledger.services import entry_record, entry_reverse
+from kaoping.orgs.models import Member
+from kaoping.scoring.services import results_compute
+from kaoping.testing.factories import MemberFactory
+
+JSON = "application/json"
+
+
+@pytest.fixture
+def entries(district):
+    """One D01 deduction (2 points) for M1 and one for M2."""
+    d01 = district.scheme.items.get(code="D01")
+    e1 = entry_record(
+        actor=district.sec1, member=district.m1, item=d01, date=datetime.date(2026, 3, 5)
+    )
+    e2 = entry_record(
+        actor=district.sec2, member=district.m2, item=d01, date=datetime.date(2026, 4, 1)
+    )
+    return e1, e2
+
+
+def codes(response, key="code"):
+    assert response.status_code == 200, response.content
+    return sorted(row[key] for row in response.json()["items"])
+
+
+# --------------------------------------------------------------------------- me
+
+
+@pytest.mark.parametrize(
+    ("username", "roles", "member"),
+    [
+        ("admin", [{"role": "committee_admin", "organization": "W"}], None),
+        ("orgdept", [{"role": "org_department", "organization": "W"}], None),
+        ("sec1", [{"role": "secretary", "organization": "B1"}], None),
+        ("supervisor", [{"role": "supervisor", "organization": "B2"}], None),
+        ("member1", [], "M1"),
+        ("outsider", [], None),
+    ],
+)
+def test_me(as_user, username, roles, member):
+    response = as_user(username).get("/api/me")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["username"] == username
+    assert body["roles"] == roles
+    assert body["member"] == member
+    assert body["superuser"] is False
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("admin", ["B1", "B2", "P1", "R1", "W"]),
+        ("orgdept", ["B1", "B2", "P1", "R1", "W"]),
+        ("sec1", ["B1"]),
+        ("supervisor", ["B2"]),
+        ("member1", ["B1"]),
+        ("outsider", []),
+    ],
+)
+def test_organizations(as_user, username, expected):
+    assert codes(as_user(username).get("/api/organizations")) == expected
+
+
+def test_organization_fields(as_user):
+    rows = as_user("admin").get("/api/organizations").json()["items"]
+    by_code = {r["code"]: r for r in rows}
+    assert by_code["W"] == {
+        "code": "W",
+        "name": "区直机关工委",
+        "kind": "committee",
+        "parent": None,
+        "category": "in_service",
+    }
+    assert by_code["R1"]["parent"] == "W"
+    assert by_code["R1"]["category"] == "retired"
+    assert by_code["B1"]["parent"] == "P1"
+
+
+# --------------------------------------------------------------------------- members
+
+
+@pytest.mark.parametrize(
+    ("username", "query", "expected"),
+    [
+        ("admin", "", ["M1", "M1B", "M2", "R01"]),
+        ("admin", "?branch=P1", ["M1", "M1B", "M2"]),
+        ("admin", "?branch=B2", ["M2"]),
+        ("orgdept", "", ["M1", "M1B", "M2", "R01"]),
+        ("sec1", "", ["M1", "M1B"]),
+        ("sec1", "?branch=B1", ["M1", "M1B"]),
+        ("supervisor", "", ["M2"]),
+        ("member1", "", ["M1"]),
+        ("member1", "?branch=B1", ["M1"]),
+        ("outsider", "", []),
+    ],
+)
+def test_members_list(as_user, username, query, expected):
+    assert codes(as_user(username).get(f"/api/members{query}")) == expected
+
+
+@pytest.mark.parametrize(
+    ("username", "branch"), [("sec1", "B2"), ("member1", "B2"), ("sec2", "B1"), ("admin", "NO")]
+)
+def test_members_of_a_branch_out_of_sight_is_404(as_user, username, branch):
+    response = as_user(username).get(f"/api/members?branch={branch}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "organization not found"}
+
+
+def test_member_detail(as_user):
+    response = as_user("sec1").get("/api/members/M1")
+    assert response.status_code == 200
+    assert response.json() == {
+        "code": "M1",
+        "name": "张三",
+        "branch": "B1",
+        "status": "active",
+        "membership": "full",
+    }
+    assert as_user("member1").get("/api/members/M1").status_code == 200
+    assert as_user("supervisor").get("/api/members/M2").status_code == 200
+    assert as_user("orgdept").get("/api/members/R01").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("username", "code"),
+    [
+        ("member1", "M1B"),
+        ("member1", "M2"),
+        ("sec2", "M1"),
+        ("sec1", "M2"),
+        ("supervisor", "M1"),
+        ("outsider", "M1"),
+        ("admin", "NOPE"),
+    ],
+)
+def test_member_out_of_sight_is_404(as_user, username, code):
+    response = as_user(username).get(f"/api/members/{code}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "member not found"}
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def test_entries_list_fields(as_user, district, entries):
+    e1, _ = entries
+    response = as_user("sec1").get("/api/years/2026/entries")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    row = body["items"][0]
+    assert row == {
+        "code": e1.code,
+        "year": 2026,
+        "member": "M1",
+        "item": "D01",
+        "date": "2026-03-05",
+        "occurrences": 1,
+        "points": "2",
+        "note": "",
+        "evidence": "",
+        "source": "manual",
+        "reverses": None,
+        "reversed_by": None,
+        "recorded_by": "sec1",
+        "recorded_at": row["recorded_at"],
+    }
+    assert row["recorded_at"]
+
+
+@pytest.mark.parametrize(
+    ("username", "query", "expected"),
+    [
+        ("admin", "", ["M1", "M2"]),
+        ("admin", "?member=M2", ["M2"]),
+        ("orgdept", "", ["M1", "M2"]),
+        ("sec1", "", ["M1"]),
+        ("sec2", "", ["M2"]),
+        ("supervisor", "", ["M2"]),
+        ("member1", "", ["M1"]),
+        ("member1", "?member=M1", ["M1"]),
+        ("member2", "", ["M2"]),
+        ("outsider", "", []),
+    ],
+)
+def test_entries_list_scope(as_user, entries, username, query, expected):
+    response = as_user(username).get(f"/api/years/2026/entries{query}")
+    assert codes(response, key="member") == expected
+
+
+def test_entries_of_another_year_are_not_listed(as_user, entries):
+    from kaoping.schemes.services import scheme_create
+
+    scheme_create(actor=None, year=2027)
+    assert codes(as_user("admin").get("/api/years/2027/entries")) == []
+    assert as_user("admin").get("/api/years/2031/entries").status_code == 404
+
+
+@pytest.mark.parametrize(("username", "member"), [("member1", "M2"), ("sec2", "M1")])
+def test_entries_of_a_member_out_of_sight_is_404(as_user, entries, username, member):
+    response = as_user(username).get(f"/api/years/2026/entries?member={member}")
+    assert response.status_code == 404
+
+
+def test_entry_detail(as_user, entries):
+    e1, e2 = entries
+    assert as_user("member1").get(f"/api/entries/{e1.code}").json()["code"] == e1.code
+    assert as_user("supervisor").get(f"/api/entries/{e2.code}").status_code == 200
+    for username, entry in [("member1", e2), ("sec2", e1), ("sec1", e2), ("outsider", e1)]:
+        response = as_user(username).get(f"/api/entries/{entry.code}")
+        assert response.status_code == 404, username
+        assert response.json() == {"detail": "entry not found"}
+
+
+def test_record_entry(as_user, district):
+    response = as_user("sec1").post(
+        "/api/years/2026/entries",
+        {
+            "member": "M1",
+            "item": "D01",
+            "date": "2026-05-06",
+            "occurrences": 2,
+            "note": "5月支部党员大会无故缺席",
+            "evidence": "签到表",
+        },
+        content_type=JSON,
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["member"] == "M1"
+    assert body["item"] == "D01"
+    assert body["occurrences"] == 2
+    assert body["points"] == "4"
+    assert body["recorded_by"] == "sec1"
+    assert body["evidence"] == "签到表"
+    stored = ScoreEntry.objects.get(code=body["code"])
+    assert (stored.member, stored.points, stored.occurrences) == (district.m1, 4, 2)
+
+
+def test_record_bonus_with_fractional_points(as_user):
+    response = as_user("admin").post(
+        "/api/years/2026/entries",
+        {"member": "M2", "item": "B03", "date": "2026-06-01", "occurrences": 3},
+        content_type=JSON,
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["points"] == "1.5"
+
+
+@pytest.mark.parametrize(
+    ("username", "member", "status"),
+    [
+        ("member1", "M1", 403),  # sees themself, cannot record, not even for themselves
+        ("member1", "M2", 404),
+        ("sec2", "M1", 404),
+        ("outsider", "M1", 404),
+        ("supervisor", "M2", 403),  # sees B2 but does not keep its ledger
+        ("orgdept", "M1", 403),
+    ],
+)
+def test_record_entry_refused(as_user, username, member, status):
+    response = as_user(username).post(
+        "/api/years/2026/entries",
+        {"member": member, "item": "D01", "date": "2026-05-06"},
+        content_type=JSON,
+    )
+    assert response.status_code == status
+    assert "detail" in response.json()
+    assert not ScoreEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"member": None}, "member"),
+        ({"item": None}, "item"),
+        ({"date": None}, "date"),
+        ({"date": "2026-13-01"}, "date"),
+        ({"date": "yesterday"}, "date"),
+        ({"date": "2025-12-31"}, "date"),  # outside the scheme's year
+        ({"occurrences": 0}, "occurrences"),
+        ({"occurrences": -1}, "occurrences"),
+        ({"occurrences": "many"}, "occurrences"),
+        ({"item": "ZZZ"}, "item"),  # not an item of the 2026 scheme
+        ({"item": "D01\x00"}, "item"),
+        ({"note": 5}, "note"),
+    ],
+)
+def test_record_entry_bad_body(as_user, change, field):
+    body = {"member": "M1", "item": "D01", "date": "2026-05-06", "occurrences": 1}
+    for key, value in change.items():
+        if value is None:
+            del body[key]
+        else:
+            body[key] = value
+    response = as_user("sec1").post("/api/years/2026/entries", body, content_type=JSON)
+    assert response.status_code == 422, response.content
+    payload = response.json()
+    assert field in payload["errors"], payload
+    assert field in payload["detail"]
+    assert not ScoreEntry.objects.exists()
+
+
+def test_unknown_item_is_named(as_user):
+    response = as_user("sec1").post(
+        "/api/years/2026/entries",
+        {"member": "M1", "item": "ZZZ", "date": "2026-05-06"},
+        content_type=JSON,
+    )
+    assert response.status_code == 422
+    assert "ZZZ" in response.json()["errors"]["item"][0]
+
+
+def test_service_rules_come_back_as_422(as_user, district):
+    """An item for retired branches only, refused by ``entry_record``, is a 422 too."""
+    from kaoping.schemes.services import scheme_item_upsert
+
+    scheme_item_upsert(
+        actor=None,
+        scheme=district.scheme,
+        code="RX1",
+        kind="deduction",
+        name="离退休专项",
+        points=1,
+        categories=["retired"],
+    )
+    response = as_user("sec1").post(
+        "/api/years/2026/entries",
+        {"member": "M1", "item": "RX1", "date": "2026-05-06"},
+        content_type=JSON,
+    )
+    assert response.status_code == 422
+    assert "RX1" in response.json()["errors"]["item"][0]
+    assert not ScoreEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[1, 2]", b'"text"', b"null", b""],
+    ids=["broken", "list", "s", "n", "0"],
+)
+def test_malformed_json_is_not_a_server_error(as_user, body):
+    response = as_user("sec1").post("/api/years/2026/entries", body, content_type=JSON)
+    assert response.status_code in (400, 422)
+    assert "detail" in response.json()
+    assert not ScoreEntry.objects.exists()
+
+
+def test_year_without_scheme_is_404(as_user):
+    response = as_user("sec1").post(
+        "/api/years/2030/entries",
+        {"member": "M1", "item": "D01", "date": "2030-05-06"},
+        content_type=JSON,
+    )
+    assert response.status_code == 404
+    assert "2030" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("year", ["abc", "0", "20260"])
+def test_bad_year_in_path_is_422(as_user, year):
+    response = as_user("sec1").get(f"/api/years/{year}/entries")
+    assert response.status_code == 422
+    assert "year" in response.json()["errors"]
+
+
+def test_bad_page_is_422(as_user):
+    response = as_user("sec1").get("/api/members?page=0")
+    assert response.status_code == 422
+    assert "page" in response.json()["errors"]
+
+
+def test_nul_in_a_path_code_is_not_a_server_error(as_user):
+    assert as_user("admin").get("/api/members/M%001").status_code == 422
+    assert as_user("admin").get("/api/members?branch=B%001").status_code == 422
+
+
+# --------------------------------------------------------------------------- reversal
+
+
+def test_reverse_entry(as_user, entries):
+    e1, _ = entries
+    client = as_user("sec1")
+    response = client.post(
+        f"/api/entries/{e1.code}/reverse",
+        {"reason": "补交请假条，经支委会确认", "date": "2026-03-20"},
+        content_type=JSON,
+    )
+    assert response.status_code == 201, response.content
+    reversal = response.json()
+    assert reversal["reverses"] == e1.code
+    assert reversal["date"] == "2026-03-20"
+    assert reversal["note"] == "补交请假条，经支委会确认"
+    original = client.get(f"/api/entries/{e1.code}").json()
+    assert original["reversed_by"] == reversal["code"]
+
+    again = client.post(f"/api/entries/{e1.code}/reverse", {"reason": "x"}, content_type=JSON)
+    assert again.status_code == 422
+    assert "already been reversed" in again.json()["errors"]["entry"][0]
+    of_reversal = client.post(
+        f"/api/entries/{reversal['code']}/reverse", {"reason": "x"}, content_type=JSON
+    )
+    assert of_reversal.status_code == 422
+    assert ScoreEntry.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("username", "index", "status"),
+    [
+        ("member2", 0, 404),
+        ("member1", 1, 404),
+        ("sec2", 0, 404),
+        ("sec1", 1, 404),
+        ("outsider", 0, 404),
+        ("member1", 0, 403),  # sees their own entry, cannot reverse it
+        ("orgdept", 0, 403),
+        ("supervisor", 1, 403),
+    ],
+)
+def test_reverse_refused(as_user, entries, username, index, status):
+    response = as_user(username).post(
+        f"/api/entries/{entries[index].code}/reverse", {"reason": "no"}, content_type=JSON
+    )
+    assert response.status_code == status
+    assert ScoreEntry.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "reason"),
+        ({"reason": ""}, "reason"),
+        ({"reason": "   "}, "reason"),
+        ({"reason": "x", "date": "3/5"}, "date"),
+    ],
+)
+def test_reverse_bad_body(as_user, entries, body, field):
+    e1, _ = entries
+    response = as_user("sec1").post(f"/api/entries/{e1.code}/reverse", body, content_type=JSON)
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
+    assert ScoreEntry.objects.count() == 2
+
+
+# --------------------------------------------------------------------------- tallies
+
+
+def test_put_tally(as_user, district):
+    client = as_user("sec1")
+    counts = {"excellent": 8, "qualified": 3, "basic": 0, "unqualified": 0}
+    response = client.put("/api/years/2026/tallies/M1", counts, content_type=JSON)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"year": 2026, "member": "M1", **counts}
+    stored = dict(
+        VoteTally.objects.filter(year=2026, member=district.m1).values_list("option", "count")
+    )
+    assert stored == counts
+    counts["excellent"] = 9
+    assert (
+        client.put("/api/years/2026/tallies/M1", counts, content_type=JSON).json()["excellent"] == 9
+    )
+
+
+@pytest.mark.parametrize(
+    ("username", "member", "status"),
+    [
+        ("member1", "M1", 403),
+        ("member1", "M2", 404),
+        ("sec2", "M1", 404),
+        ("sec1", "M2", 404),
+        ("outsider", "M1", 404),
+        ("supervisor", "M2", 403),
+    ],
+)
+def test_put_tally_refused(as_user, username, member, status):
+    counts = {"excellent": 1, "qualified": 0, "basic": 0, "unqualified": 0}
+    response = as_user(username).put(f"/api/years/2026/tallies/{member}", counts, content_type=JSON)
+    assert response.status_code == status
+    assert not VoteTally.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"excellent": -1}, "excellent"),
+        ({"basic": "x"}, "basic"),
+        ({"qualified": None}, "qualified"),
+    ],
+)
+def test_put_tally_bad_body(as_user, change, field):
+    counts = {"excellent": 1, "qualified": 0, "basic": 0, "unqualified": 0}
+    for key, value in change.items():
+        if value is None:
+            del counts[key]
+        else:
+            counts[key] = value
+    response = as_user("sec1").put("/api/years/2026/tallies/M1", counts, content_type=JSON)
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
+    assert not VoteTally.objects.exists()
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def test_quota_decision(as_user, district):
+    response = as_user("sec1").post(
+        "/api/years/2026/quota-decisions",
+        {"member": "M1", "excellent": True, "note": "支委会认定"},
+        content_type=JSON,
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert {k: body[k] for k in ("year", "member", "excellent", "note", "decided_by")} == {
+        "year": 2026,
+        "member": "M1",
+        "excellent": True,
+        "note": "支委会认定",
+        "decided_by": "sec1",
+    }
+    assert QuotaDecision.objects.get(member=district.m1).excellent is True
+
+
+@pytest.mark.parametrize(
+    ("username", "member", "status"),
+    [
+        ("member1", "M1", 403),
+        ("member2", "M1", 404),
+        ("sec2", "M1", 404),
+        ("outsider", "M1", 404),
+        ("supervisor", "M2", 403),
+    ],
+)
+def test_quota_decision_refused(as_user, username, member, status):
+    response = as_user(username).post(
+        "/api/years/2026/quota-decisions",
+        {"member": member, "excellent": True, "note": "x"},
+        content_type=JSON,
+    )
+    assert response.status_code == status
+    assert not QuotaDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"member": "M1", "excellent": True}, "note"),
+        ({"member": "M1", "excellent": True, "note": "  "}, "note"),
+        ({"member": "M1", "note": "x"}, "excellent"),
+        ({"excellent": True, "note": "x"}, "member"),
+    ],
+)
+def test_quota_decision_bad_body(as_user, body, field):
+    response = as_user("sec1").post("/api/years/2026/quota-decisions", body, content_type=JSON)
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
+    assert not QuotaDecision.objects.exists()
+
+
+# --------------------------------------------------------------------------- results
+
+
+RESULT_KEYS = {
+    "member",
+    "branch",
+    "deductions",
+    "bonus",
+    "daily",
+    "democratic_pct",
+    "democratic",
+    "composite",
+    "rank",
+    "grade",
+    "flags",
+}
+
+
+def test_live_results(as_user, entries):
+    as_user("sec1").put(
+        "/api/years/2026/tallies/M1",
+        {"excellent": 8, "qualified": 3, "basic": 0, "unqualified": 0},
+        content_type=JSON,
+    )
+    response = as_user("admin").get("/api/years/2026/results")
+    assert response.status_code == 200
+    rows = response.json()["items"]
+    assert [(r["branch"], r["member"]) for r in rows] == [
+        ("B1", "M1"),
+        ("B1", "M1B"),
+        ("B2", "M2"),
+        ("R1", "R01"),
+    ]
+    m1 = rows[0]
+    assert set(m1) == RESULT_KEYS
+    # daily 70 − 2 = 68; democratic (8×100 + 3×80) / 11 = 94.545… → 94.55; × 0.30 = 28.365
+    assert m1 == {
+        "member": "M1",
+        "branch": "B1",
+        "deductions": "2",
+        "bonus": "0",
+        "daily": "68",
+        "democratic_pct": "94.55",
+        "democratic": "28.365",
+        "composite": "96.365",
+        "rank": 1,
+        "grade": "qualified",  # a branch of 2 has no excellent place
+        "flags": [],
+    }
+    assert rows[1]["democratic_pct"] is None
+    assert rows[1]["composite"] == "70"
+
+
+@pytest.mark.parametrize(
+    ("username", "query", "expected"),
+    [
+        ("admin", "", ["M1", "M1B", "M2", "R01"]),
+        ("admin", "?branch=P1", ["M1", "M1B", "M2"]),
+        ("orgdept", "?branch=R1", ["R01"]),
+        ("sec1", "", ["M1", "M1B"]),
+        ("sec2", "", ["M2"]),
+        ("supervisor", "", ["M2"]),
+        ("member1", "", ["M1"]),  # their own row only, ranked within the whole branch
+        ("member2", "?branch=B2", ["M2"]),
+        ("outsider", "", []),
+    ],
+)
+def test_live_results_scope(as_user, entries, username, query, expected):
+    response = as_user(username).get(f"/api/years/2026/results{query}")
+    assert codes(response, key="member") == expected
+
+
+def test_member_sees_own_rank_in_whole_branch(as_user, entries):
+    rows = as_user("member1").get("/api/years/2026/results").json()["items"]
+    assert [(r["member"], r["rank"]) for r in rows] == [("M1", 2)]  # M1B has no deduction
+
+
+@pytest.mark.parametrize(
+    ("username", "branch"), [("sec1", "B2"), ("member1", "B2"), ("sec2", "B1")]
+)
+def test_results_of_a_branch_out_of_sight_is_404(as_user, entries, username, branch):
+    assert as_user(username).get(f"/api/years/2026/results?branch={branch}").status_code == 404
+    response = as_user(username).get(f"/api/years/2026/results/stored?branch={branch}")
+    assert response.status_code == 404
+
+
+def test_stored_results(as_user, entries):
+    assert as_user("admin").get("/api/years/2026/results/stored").json()["count"] == 0
+    results_compute(actor=None, year=2026)
+    rows = as_user("admin").get("/api/years/2026/results/stored").json()["items"]
+    assert [r["member"] for r in rows] == ["M1B", "M1", "M2", "R01"]  # by branch, rank
+    m1 = next(r for r in rows if r["member"] == "M1")
+    assert set(m1) == RESULT_KEYS | {"computed_at"}
+    assert (m1["deductions"], m1["daily"], m1["composite"], m1["rank"]) == ("2", "68", "68", 2)
+    assert m1["grade"] == "basic"
+    for username, expected in [
+        ("member1", ["M1"]),
+        ("member2", ["M2"]),
+        ("sec1", ["M1", "M1B"]),
+        ("sec2", ["M2"]),
+        ("supervisor", ["M2"]),
+        ("outsider", []),
+    ]:
+        response = as_user(username).get("/api/years/2026/results/stored")
+        assert codes(response, key="member") == expected, username
+
+
+def test_results_of_a_year_without_scheme_is_404(as_user):
+    assert as_user("admin").get("/api/years/2030/results").status_code == 404
+    assert as_user("admin").get("/api/years/2030/results/stored").status_code == 404
+
+
+# --------------------------------------------------------------------------- scheme
+
+
+def test_scheme(as_user):
+    response = as_user("member1").get("/api/years/2026/scheme")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["year"] == 2026
+    assert body["base_points"] == "70"
+    assert body["democratic_share"] == "0.3"
+    assert body["quota_rounding"] == "floor"
+    assert body["ballot_options"]["qualified"] == "80"
+    assert body["final"] is False
+    items = {i["code"]: i for i in body["items"]}
+    assert items["D01"]["points"] == "2"
+    assert items["B03"]["points"] == "0.5"
+    assert any(i["disqualifies"] for i in body["items"])
+    assert as_user("admin").get("/api/years/1999/scheme").status_code == 404
+
+
+# --------------------------------------------------------------------------- OpenAPI
+
+
+def test_openapi_lists_every_path():
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["info"]["title"] == "Kaoping API"
+    assert set(document["paths"]) == {
+        "/api/me",
+        "/api/organizations",
+        "/api/members",
+        "/api/members/{code}",
+        "/api/years/{year}/entries",
+        "/api/entries/{code}",
+        "/api/entries/{code}/reverse",
+        "/api/years/{year}/results",
+        "/api/years/{year}/results/stored",
+        "/api/years/{year}/tallies/{member}",
+        "/api/years/{year}/quota-decisions",
+        "/api/years/{year}/scheme",
+    }
+    assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
+    schemes = document["components"]["securitySchemes"]
+    assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+
+
+def test_docs_page_loads():
+    assert Client().get("/api/docs").status_code == 200
+
+
+# --------------------------------------------------------------------------- query counts
+
+
+def _grow(district, first: int, size: int) -> None:
+    """``size`` more members in B1, each with three entries, one of them reversed."""
+    d01 = district.scheme.items.get(code="D01")
+    b03 = district.scheme.items.get(code="B03")
+    for n in range(first, first + size):
+        member = MemberFactory(code=f"G{n:04d}", branch=district.b1)
+        entry = entry_record(
+            actor=None, member=member, item=d01, date=datetime.date(2026, 2, 1 + n % 27)
+        )
+        entry_record(actor=None, member=member, item=b03, date=datetime.date(2026, 3, 1))
+        entry_reverse(actor=None, entry=entry, reason="test")
+
+
+LIST_URLS = [
+    "/api/organizations",
+    "/api/members",
+    "/api/members?branch=B1",
+    "/api/years/2026/entries",
+    "/api/years/2026/entries?member=M1",
+    "/api/years/2026/results",
+    "/api/years/2026/results?branch=B1",
+    "/api/years/2026/results/stored",
+]
+
+
+@pytest.mark.parametrize("username", ["admin", "sec1", "member1"])
+def test_list_query_count_does_not_grow(as_user, district, django_assert_max_num_queries, username):
+    """Each list endpoint runs no more queries with 42 members (126 entries) than with 2."""
+    client = as_user(username)
+
+    def measure(bound_of) -> dict[str, int]:
+        results_compute(actor=None, year=2026)
+        counts = {}
+        for url in LIST_URLS:
+            with django_assert_max_num_queries(bound_of(url), info=url) as context:
+                response = client.get(url)
+            assert response.status_code == 200, (url, response.content)
+            counts[url] = len(context)
+        return counts
+
+    _grow(district, 0, 2)
+    small = measure(lambda url: 16)
+    _grow(district, 2, 40)
+    large = measure(small.__getitem__)
+    assert large == small
+    assert Member.objects.count() == 4 + 42
