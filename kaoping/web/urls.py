@@ -1,5 +1,34 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "web"
-urlpatterns = [path("", TemplateView.as_view(template_name="web/home.html"), name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/", views.me, name="me"),
+    path("members/<str:code>/", views.member_detail, name="member"),
+    path("members/<str:code>/edit/", views.member_edit, name="member_edit"),
+    path("members/<str:code>/tally/", views.tally_edit, name="tally"),
+    path("members/<str:code>/decision/", views.decision_edit, name="decision"),
+    path("branches/<str:code>/", views.branch_detail, name="branch"),
+    path("branches/<str:code>/entries/", views.entry_create, name="entry_create"),
+    path("branches/<str:code>/members/", views.member_create, name="member_create"),
+    path("entries/<str:code>/reverse/", views.entry_reverse_view, name="entry_reverse"),
+    path("overview/", views.overview, name="overview"),
+    path("organizations/", views.organization_create, name="organization_create"),
+    path("organizations/<str:code>/", views.organization_edit, name="organization_edit"),
+    path("schemes/", views.schemes, name="schemes"),
+    path("schemes/<int:year>/", views.scheme_detail, name="scheme"),
+    path("schemes/<int:year>/settings/", views.scheme_settings, name="scheme_settings"),
+    path("schemes/<int:year>/items/", views.scheme_item_create, name="scheme_item_create"),
+    path("schemes/<int:year>/items/<str:code>/", views.scheme_item_edit, name="scheme_item"),
+]

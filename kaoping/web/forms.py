@@ -1,0 +1,315 @@
+"""Forms of the web pages. They check input and show messages next to fields; every
+decision about who may do what stays in the services."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.orgs.models import Member, Organization
+from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme, SchemeItem
+
+from .selectors import member_code_taken, organization_code_taken
+
+# The template's item groups (kaoping/schemes/template.py GROUP_NAMES), translatable.
+GROUP_LABELS = {
+    "obligations": _("履行党员基本义务"),
+    "duties": _("履行岗位职责"),
+    "other": _("其它扣分项目"),
+    "awards": _("各级工作性奖励"),
+    "activities": _("参加党组织活动获奖"),
+    "volunteer": _("党员志愿服务活动"),
+    "products": _("履职成果采用及获批示"),
+}
+
+BALLOT_LABELS = {
+    "excellent": _("优秀"),
+    "qualified": _("合格"),
+    "basic": _("基本合格"),
+    "unqualified": _("不合格"),
+}
+
+
+def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to the field it names when the
+    form has that field, above the form otherwise."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EntryForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none())
+    item = forms.ModelChoiceField(label=_("考评指标"), queryset=SchemeItem.objects.none())
+    date = forms.DateField(label=_("日期"), widget=DateInput())
+    occurrences = forms.IntegerField(
+        label=_("次数"),
+        initial=1,
+        min_value=1,
+        error_messages={"min_value": _("次数至少为 1。")},
+    )
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = forms.CharField(
+        label=_("佐证材料"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, members, items, scheme: Scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheme = scheme
+        self.fields["member"].queryset = members
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda i: (
+            f"{i.code} {i.name}（{i.get_kind_display()} {_points(i.points)}）"
+        )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date.year != self.scheme.year:
+            raise ValidationError(
+                _("日期不在 %(year)s 年度内。"), code="year", params={"year": self.scheme.year}
+            )
+        return date
+
+
+def _points(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("冲销理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("冲销必须填写理由。")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("冲销必须填写理由。"), code="required")
+        return reason
+
+
+class TallyForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for option in BALLOT_OPTION_NAMES:
+            self.fields[option] = forms.IntegerField(
+                label=BALLOT_LABELS[option],
+                min_value=0,
+                initial=0,
+                error_messages={"min_value": _("票数不能为负数。")},
+            )
+
+    def counts(self) -> dict[str, int]:
+        return {o: self.cleaned_data[o] for o in BALLOT_OPTION_NAMES}
+
+
+class DecisionForm(forms.Form):
+    excellent = forms.TypedChoiceField(
+        label=_("认定结果"),
+        choices=[("yes", _("占用优秀名额")), ("no", _("不占用优秀名额"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("认定理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("组织认定必须填写理由。")},
+    )
+
+
+class MemberForm(forms.Form):
+    code = forms.CharField(label=_("编号"), max_length=64)
+    name = forms.CharField(label=_("姓名"), max_length=100)
+    status = forms.ChoiceField(
+        label=_("状态"), choices=Member.Status.choices, initial=Member.Status.ACTIVE
+    )
+    membership = forms.ChoiceField(
+        label=_("党员类别"), choices=Member.Membership.choices, initial=Member.Membership.FULL
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        if editing:
+            self.fields["code"].disabled = True
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not self.editing and member_code_taken(code):
+            raise ValidationError(_("编号 %(code)s 已被使用。"), params={"code": code})
+        return code
+
+
+class OrganizationForm(forms.Form):
+    code = forms.CharField(label=_("代码"), max_length=64)
+    name = forms.CharField(label=_("名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("类型"), choices=Organization.Kind.choices)
+    parent = forms.ModelChoiceField(
+        label=_("上级组织"), queryset=Organization.objects.none(), required=False
+    )
+    category = forms.ChoiceField(
+        label=_("支部类别"),
+        choices=Organization.Category.choices,
+        initial=Organization.Category.IN_SERVICE,
+    )
+
+    def __init__(self, *args, parents, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].label_from_instance = lambda o: f"{o.code} {o.name}"
+        if editing:
+            self.fields["code"].disabled = True
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not self.editing and organization_code_taken(code):
+            raise ValidationError(_("代码 %(code)s 已被使用。"), params={"code": code})
+        return code
+
+    def clean(self):
+        data = super().clean()
+        kind, parent = data.get("kind"), data.get("parent")
+        if kind and kind != Organization.Kind.COMMITTEE and parent is None:
+            self.add_error("parent", _("除机关工委外，每个组织都要有上级组织。"))
+        return data
+
+
+class SchemeCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    source = forms.ChoiceField(label=_("来源"))
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(f"copy:{y}", _("复制 %(year)s 年度方案") % {"year": y}) for y in years]
+        choices += [("template", _("使用方案模板")), ("empty", _("空白方案（无指标）"))]
+        self.fields["source"].choices = choices
+
+
+PERCENT_FIELDS = ("democratic_share", "excellent_quota")
+
+
+class SchemeSettingsForm(forms.Form):
+    base_points = forms.DecimalField(label=_("基础分"), min_value=0, decimal_places=2)
+    bonus_cap = forms.DecimalField(label=_("加分上限"), min_value=0, decimal_places=2)
+    democratic_share = forms.DecimalField(
+        label=_("民主测评占比（%）"), min_value=0, max_value=100, decimal_places=2
+    )
+    excellent_threshold = forms.DecimalField(label=_("优秀分数线"), decimal_places=2)
+    qualified_threshold = forms.DecimalField(label=_("合格分数线"), decimal_places=2)
+    basic_threshold = forms.DecimalField(label=_("基本合格分数线"), decimal_places=2)
+    excellent_quota = forms.DecimalField(
+        label=_("优秀比例（%）"), min_value=0, max_value=100, decimal_places=2
+    )
+    quota_rounding = forms.ChoiceField(
+        label=_("名额取整方式"), choices=Scheme.QuotaRounding.choices
+    )
+    notice_days = forms.IntegerField(label=_("公示天数"), min_value=0, max_value=365)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for option in BALLOT_OPTION_NAMES:
+            self.fields[f"ballot_{option}"] = forms.DecimalField(
+                label=_("测评选项“%(option)s”分值") % {"option": BALLOT_LABELS[option]},
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+            )
+
+    @classmethod
+    def initial_for(cls, scheme: Scheme) -> dict:
+        initial = {
+            f: getattr(scheme, f)
+            for f in (
+                "base_points",
+                "bonus_cap",
+                "excellent_threshold",
+                "qualified_threshold",
+                "basic_threshold",
+                "quota_rounding",
+                "notice_days",
+            )
+        }
+        for f in PERCENT_FIELDS:
+            initial[f] = (getattr(scheme, f) * 100).normalize()
+        for option, value in scheme.ballot_options.items():
+            initial[f"ballot_{option}"] = value
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        e, q, b = (data.get(f"{k}_threshold") for k in ("excellent", "qualified", "basic"))
+        if None not in (e, q, b) and not (b <= q <= e):
+            raise ValidationError(_("分数线须满足：基本合格 ≤ 合格 ≤ 优秀。"))
+        return data
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        changes = {
+            f: data[f]
+            for f in (
+                "base_points",
+                "bonus_cap",
+                "excellent_threshold",
+                "qualified_threshold",
+                "basic_threshold",
+                "quota_rounding",
+                "notice_days",
+            )
+        }
+        for f in PERCENT_FIELDS:
+            changes[f] = data[f] / 100
+        changes["ballot_options"] = {o: str(data[f"ballot_{o}"]) for o in BALLOT_OPTION_NAMES}
+        return changes
+
+
+class SchemeItemForm(forms.Form):
+    code = forms.CharField(label=_("代码"), max_length=64)
+    kind = forms.ChoiceField(label=_("类型"), choices=SchemeItem.Kind.choices)
+    group = forms.ChoiceField(label=_("分组"), required=False)
+    name = forms.CharField(label=_("名称"), max_length=200)
+    points = forms.DecimalField(label=_("每次分值"), min_value=0, decimal_places=4)
+    disqualifies = forms.BooleanField(label=_("取消当年评优资格"), required=False)
+    categories = forms.MultipleChoiceField(
+        label=_("适用支部类别（不选即全部适用）"),
+        choices=Organization.Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *GROUP_LABELS.items()]
+        for extra in (self.initial.get("group"), self.data.get("group")):
+            if extra and extra not in GROUP_LABELS:  # a group of the organisation's own
+                choices.append((extra, extra))
+        self.fields["group"].choices = choices
+        if editing:
+            self.fields["code"].disabled = True
+
+    @staticmethod
+    def initial_for(item: SchemeItem) -> dict:
+        return {
+            "code": item.code,
+            "kind": item.kind,
+            "group": item.group,
+            "name": item.name,
+            "points": item.points.normalize(),
+            "disqualifies": item.disqualifies,
+            "categories": item.categories,
+        }

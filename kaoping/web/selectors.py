@@ -1,0 +1,161 @@
+"""Reads for the web pages, built on the apps' selectors (which decide access).
+
+Each function takes the ``actor`` where access matters and returns only what that
+user may see; the ``*_access`` ones raise ``Http404`` for "missing or not yours".
+"""
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+from django.http import Http404
+
+from kaoping.evaluation.models import QuotaDecision, VoteTally
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import (
+    branches_visible,
+    member_access_by_code,
+    members_visible,
+    organization_access_by_code,
+    organizations_visible,
+    scope_for,
+)
+from kaoping.schemes.models import Scheme
+from kaoping.schemes.selectors import scheme_for_year, scheme_items, schemes_all
+from kaoping.scoring.engine import MemberResult, compute_year
+from kaoping.scoring.selectors import year_input
+
+COUNTED_OUT = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
+
+
+def scheme_years() -> list[int]:
+    return list(schemes_all().values_list("year", flat=True))
+
+
+def scheme_chosen(year: str | int | None) -> Scheme | None:
+    """The scheme of ``year`` (404 if there is none), or the newest when no year is given."""
+    if year in (None, ""):
+        return schemes_all().first()
+    try:
+        scheme = scheme_for_year(int(year))
+    except (TypeError, ValueError):
+        scheme = None
+    if scheme is None:
+        raise Http404("no scheme for that year")
+    return scheme
+
+
+def staff_required(*, actor) -> None:
+    """Pages for officers only: everybody else gets the same 404 as for a missing page."""
+    if not scope_for(actor).is_staff_role:
+        raise Http404("not found")
+
+
+def branch_access_for_staff(*, actor, code: str, manage: bool = False) -> Organization:
+    """A branch the actor reads through a role (a plain member reading their own branch
+    through ``organization_access_by_code`` is not enough to see everybody's scores)."""
+    org = organization_access_by_code(actor=actor, code=code, manage=manage)
+    if not org.is_branch or not scope_for(actor).reads(org.path):
+        raise Http404("branch not found")
+    return org
+
+
+def member_own(*, actor) -> Member:
+    member_id = scope_for(actor).member_id
+    member = None
+    if member_id is not None:
+        member = members_visible(actor=actor).filter(id=member_id).first()
+    if member is None:
+        raise Http404("you have no member record")
+    return member
+
+
+def member_for_page(*, actor, code: str) -> Member:
+    return member_access_by_code(actor=actor, code=code)
+
+
+def branch_members(*, actor, branch: Organization) -> list[Member]:
+    return list(members_visible(actor=actor).filter(branch=branch).order_by("code"))
+
+
+def branch_page_results(*, scheme: Scheme, branch: Organization):
+    """(results sorted by rank, tallies by member code, decisions by member code): one
+    engine run over one fixed set of queries."""
+    data = year_input(scheme=scheme, branches=[branch])
+    return compute_year(data), data.tallies, data.decisions
+
+
+def member_tallies(*, actor, member: Member, year: int) -> dict[str, int]:
+    return dict(
+        VoteTally.objects.filter(
+            year=year, member=member, member__in=members_visible(actor=actor).values("id")
+        ).values_list("option", "count")
+    )
+
+
+def member_decision(*, actor, member: Member, year: int) -> QuotaDecision | None:
+    return QuotaDecision.objects.filter(
+        year=year, member=member, member__in=members_visible(actor=actor).values("id")
+    ).first()
+
+
+def member_code_taken(code: str) -> bool:
+    """Whether a member code is in use anywhere (codes are unique in the whole district)."""
+    return Member.objects.filter(code=code).exists()
+
+
+def organization_code_taken(code: str) -> bool:
+    return Organization.objects.filter(code=code).exists()
+
+
+def overview_rows(*, actor, scheme: Scheme | None) -> list[dict]:
+    """Every visible branch with its member count and the grade distribution of the live
+    results: one engine run for all of them."""
+    branches = list(branches_visible(actor=actor).order_by("path"))
+    counts = dict(
+        members_visible(actor=actor)
+        .filter(branch__in=branches)
+        .exclude(status__in=COUNTED_OUT)
+        .order_by()
+        .values("branch_id")
+        .annotate(n=Count("id"))
+        .values_list("branch_id", "n")
+    )
+    grades: dict[str, Counter] = defaultdict(Counter)
+    if scheme is not None and branches:
+        results: list[MemberResult] = compute_year(year_input(scheme=scheme, branches=branches))
+        for r in results:
+            grades[r.branch][str(r.grade)] += 1
+    return [
+        {"branch": b, "members": counts.get(b.id, 0), "grades": grades[b.code]} for b in branches
+    ]
+
+
+def organizations_for_admin(*, actor) -> list[Organization]:
+    return list(organizations_visible(actor=actor).select_related("parent").order_by("path"))
+
+
+def parent_choices(*, actor):
+    return (
+        organizations_visible(actor=actor).exclude(kind=Organization.Kind.BRANCH).order_by("path")
+    )
+
+
+def branch_members_assessed(*, actor, branch: Organization):
+    """Members of the branch who can get entries (not transferred out, not deceased)."""
+    return (
+        members_visible(actor=actor)
+        .filter(branch=branch)
+        .exclude(status__in=COUNTED_OUT)
+        .order_by("code")
+    )
+
+
+def scheme_items_for_branch(*, scheme: Scheme, branch: Organization):
+    """The scheme's items that apply to the branch's category (分类实施)."""
+    items = scheme_items(scheme)
+    applicable = [i.id for i in items if i.applies_to(branch.category)]
+    return scheme_items(scheme).filter(id__in=applicable)
+
+
+def schemes_list() -> list[Scheme]:
+    return list(schemes_all().annotate(item_count=Count("items")))

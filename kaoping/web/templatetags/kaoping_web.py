@@ -1,0 +1,109 @@
+"""Display helpers: scores with one decimal place, grade and flag names, the header's roles."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kaoping.orgs.models import RoleAssignment
+from kaoping.orgs.selectors import scope_for
+from kaoping.scoring.models import Grade
+
+from ..forms import BALLOT_LABELS, GROUP_LABELS
+
+register = template.Library()
+
+FLAG_LABELS = {
+    "disqualified": gettext_lazy("取消评优资格"),
+    "quota_tie": gettext_lazy("优秀名额并列，待组织认定"),
+    "quota_decision_invalid": gettext_lazy("认定人数超过名额"),
+    "candidate:8": gettext_lazy("连续两年警示（不合格第8条候选）"),
+}
+ROLE_LABELS = dict(RoleAssignment.Role.choices)
+GRADE_LABELS = dict(Grade.choices)
+
+
+@register.filter
+def score(value) -> str:
+    """A score with one decimal place (rules.md §5), or a dash when there is none."""
+    if value is None or value == "":
+        return "—"
+    return str(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@register.filter
+def pct(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def exact(value) -> str:
+    """An exact decimal without trailing zeros (item points, settings)."""
+    if value is None or value == "":
+        return "—"
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+@register.filter
+def percent_of(value) -> str:
+    """A share such as 0.3000 as "30%"."""
+    return f"{format((Decimal(str(value)) * 100).normalize(), 'f')}%"
+
+
+@register.filter
+def grade_label(value) -> str:
+    return str(GRADE_LABELS.get(str(value), value))
+
+
+@register.filter
+def flag_label(value) -> str:
+    return str(FLAG_LABELS.get(value, value))
+
+
+@register.filter
+def group_label(value) -> str:
+    return str(GROUP_LABELS.get(value, value)) if value else "—"
+
+
+@register.filter
+def ballot_label(value) -> str:
+    return str(BALLOT_LABELS.get(value, value))
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def user_roles(user) -> str:
+    """The user's roles in words, for the header."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    scope = scope_for(user)
+    names = [str(ROLE_LABELS[r]) for r in RoleAssignment.Role.values if r in scope.roles]
+    if scope.member_id is not None:
+        names.append(_("党员"))
+    if not names:
+        names.append(_("无角色"))
+    return "、".join(names)
+
+
+@register.simple_tag
+def user_scope(user):
+    """What the navigation offers: officer pages, scheme editing, the member's own page."""
+    scope = scope_for(user)
+    return {
+        "staff": scope.is_staff_role,
+        "admin": scope.is_scheme_admin,
+        "member": scope.member_id is not None,
+    }
+
+
+@register.filter
+def depth(path: str) -> int:
+    """Depth of an organisation in the tree from its path (``/W/P1/B1/`` → 2)."""
+    return max(0, path.count("/") - 2)
