@@ -1,7 +1,7 @@
 """Settings for the test suite; the database comes from KAOPING_DATABASE_URL like everywhere."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, STATIC_ROOT
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
@@ -17,3 +17,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The ledger's truncate guard lets the test runner's flush through (and only it):
     # see kaoping/ledger/models.py.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c kaoping.allow_truncate=on"
+
+# Whitenoise serves from STATIC_ROOT; the tests read static files through the finders.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True

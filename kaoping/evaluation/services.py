@@ -7,6 +7,7 @@ from kaoping.audit.services import audit_record
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme
+from kaoping.schemes.selectors import year_is_frozen
 
 from .models import QuotaDecision, VoteTally
 
@@ -16,11 +17,10 @@ def _require_manage(actor, member: Member) -> None:
         raise PermissionDenied("you cannot manage this member's evaluation")
 
 
-def _require_open(year: int) -> None:
-    scheme = Scheme.objects.filter(year=year).first()
-    if scheme is None:
+def _require_open(year: int, member: Member) -> None:
+    if not Scheme.objects.filter(year=year).exists():
         raise ValidationError({"year": f"there is no scheme for {year}"})
-    if scheme.is_final:
+    if year_is_frozen(year=year, branch=member.branch):
         raise ValidationError({"year": f"the {year} results are final"})
 
 
@@ -28,7 +28,7 @@ def _require_open(year: int) -> None:
 def tally_set(*, actor, year: int, member: Member, counts: dict[str, int]) -> dict[str, int]:
     """Enter (or correct) the paper-ballot counts for one member (纸质选票计票)."""
     _require_manage(actor, member)
-    _require_open(year)
+    _require_open(year, member)
     unknown = set(counts) - set(BALLOT_OPTION_NAMES)
     if unknown:
         raise ValidationError({"counts": f"unknown ballot option(s): {', '.join(sorted(unknown))}"})
@@ -59,7 +59,7 @@ def quota_decision_record(
 ) -> QuotaDecision:
     """Record the branch's decision on a quota tie (组织认定), with its reason."""
     _require_manage(actor, member)
-    _require_open(year)
+    _require_open(year, member)
     if actor is not None and not note.strip():
         raise ValidationError({"note": "a quota decision needs a reason"})
     current = QuotaDecision.objects.filter(year=year, member=member).first()

@@ -14,6 +14,7 @@ from kaoping.audit.services import audit_record
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
+from kaoping.schemes.selectors import year_is_frozen
 
 from .models import ScoreEntry
 
@@ -29,11 +30,11 @@ def _require_manage(actor, member: Member) -> None:
         raise PermissionDenied("you cannot record entries for this member")
 
 
-def _open_scheme(year: int) -> Scheme:
+def _open_scheme(year: int, branch) -> Scheme:
     scheme = Scheme.objects.filter(year=year).first()
     if scheme is None:
         raise ValidationError({"date": f"there is no scheme for {year}; create it first"})
-    if scheme.is_final:
+    if year_is_frozen(year=year, branch=branch):
         raise ValidationError({"date": f"the {year} results are final and its entries are frozen"})
     return scheme
 
@@ -70,7 +71,7 @@ def entry_record(
 ) -> ScoreEntry:
     """Record a deduction or bonus (per occurrence, rules.md §4) for one member."""
     _require_manage(actor, member)
-    scheme = _open_scheme(date.year)
+    scheme = _open_scheme(date.year, member.branch)
     if item.scheme_id != scheme.pk:
         raise ValidationError({"item": f"item {item.code} is not in the {date.year} scheme"})
     if occurrences < 1:
@@ -126,7 +127,7 @@ def entry_reverse(
         )
     if ScoreEntry.objects.filter(reverses=entry).exists():
         raise ValidationError({"entry": f"{entry.code} has already been reversed"})
-    _open_scheme(entry.year)
+    _open_scheme(entry.year, entry.member.branch)
     if date is not None and date.year != entry.year:
         raise ValidationError(
             {"date": f"a reversal of a {entry.year} entry must be dated in {entry.year}"}

@@ -129,3 +129,27 @@ class ItemExemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} ⟂ {self.item_code}"
+
+
+class BranchYearClosing(models.Model):
+    """A branch's year finalised (定格): its grades are final and its entries frozen.
+
+    Written only by ``schemes.services.branch_year_finalise`` (after the evaluation's
+    checks: notice period over, appeals and ties settled); deleted only by
+    ``branch_year_reopen``, which a committee admin calls with a recorded reason.
+    """
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="closings")
+    branch = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="year_closings"
+    )
+    finalised_at = models.DateTimeField()
+    finalised_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scheme", "branch"], name="closing_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.year} {self.branch_id} final"

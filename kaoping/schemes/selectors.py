@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from .models import Scheme, SchemeItem
+from .models import BranchYearClosing, Scheme, SchemeItem
 
 
 def scheme_for_year(year: int) -> Scheme | None:
@@ -13,3 +13,10 @@ def schemes_all() -> QuerySet[Scheme]:
 
 def scheme_items(scheme: Scheme) -> QuerySet[SchemeItem]:
     return SchemeItem.objects.filter(scheme=scheme).order_by("kind", "code")
+
+
+def year_is_frozen(*, year: int, branch) -> bool:
+    """True when the year's scheme is final or the branch has finalised that year."""
+    return Scheme.objects.filter(year=year, finalised_at__isnull=False).exists() or (
+        BranchYearClosing.objects.filter(scheme__year=year, branch=branch).exists()
+    )

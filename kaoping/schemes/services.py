@@ -4,13 +4,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kaoping.audit.services import audit_record
 from kaoping.decimals import decimal_text
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 
-from .models import BALLOT_OPTION_NAMES, ItemExemption, Scheme, SchemeItem
+from .models import BALLOT_OPTION_NAMES, BranchYearClosing, ItemExemption, Scheme, SchemeItem
 from .template import DEFAULT_ITEMS
 
 SETTING_FIELDS = (
@@ -185,3 +186,43 @@ def exemption_set(*, actor, member: Member, item_code: str, reason: str) -> Item
         after={"item": item_code, "reason": reason},
     )
     return exemption
+
+
+@transaction.atomic
+def branch_year_finalise(*, actor, scheme: Scheme, branch) -> BranchYearClosing:
+    """Freeze a branch's year: later entries, reversals and tallies are refused.
+    The caller (the evaluation's finalisation) checks that nothing is left open."""
+    if actor is not None and not scope_for(actor).manages(branch.path):
+        raise PermissionDenied("you cannot finalise this branch")
+    closing, created = BranchYearClosing.objects.get_or_create(
+        scheme=scheme,
+        branch=branch,
+        defaults={
+            "finalised_at": timezone.now(),
+            "finalised_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+    if not created:
+        raise ValidationError(f"{branch.code} {scheme.year} is already final")
+    audit_record(
+        actor=actor, action="branch_year.finalise", target=branch, after={"year": scheme.year}
+    )
+    return closing
+
+
+@transaction.atomic
+def branch_year_reopen(*, actor, scheme: Scheme, branch, reason: str) -> None:
+    """Reopen a finalised branch year: committee admins only, with a recorded reason."""
+    _require_admin(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "reopening a final year needs a reason"})
+    deleted, _ = BranchYearClosing.objects.filter(scheme=scheme, branch=branch).delete()
+    if not deleted:
+        raise ValidationError(f"{branch.code} {scheme.year} is not final")
+    audit_record(
+        actor=actor,
+        action="branch_year.reopen",
+        target=branch,
+        after={"year": scheme.year},
+        note=reason,
+    )

@@ -68,3 +68,30 @@ def test_only_committee_admin_edits_the_scheme(district, who):
 def test_duplicate_year_refused(district):
     with pytest.raises(ValidationError, match="already exists"):
         scheme_create(actor=district.admin, year=2026)
+
+
+def test_finalised_branch_year_freezes_its_entries_only(district):
+    import datetime
+
+    from kaoping.ledger.services import entry_record
+    from kaoping.schemes.services import branch_year_finalise, branch_year_reopen
+
+    d01 = district.scheme.items.get(code="D01")
+    day = datetime.date(2026, 5, 1)
+    branch_year_finalise(actor=district.sec1, scheme=district.scheme, branch=district.b1)
+    with pytest.raises(ValidationError, match="frozen"):
+        entry_record(actor=district.sec1, member=district.m1, item=d01, date=day)
+    entry_record(actor=district.sec2, member=district.m2, item=d01, date=day)  # B2 still open
+    with pytest.raises(PermissionDenied):
+        branch_year_reopen(
+            actor=district.sec1, scheme=district.scheme, branch=district.b1, reason="申诉复核"
+        )
+    with pytest.raises(ValidationError, match="reason"):
+        branch_year_reopen(
+            actor=district.admin, scheme=district.scheme, branch=district.b1, reason=""
+        )
+    branch_year_reopen(
+        actor=district.admin, scheme=district.scheme, branch=district.b1, reason="上级复核发现漏记"
+    )
+    entry_record(actor=district.sec1, member=district.m1, item=d01, date=day)
+    assert AuditEvent.objects.filter(action="branch_year.reopen", note="上级复核发现漏记").exists()
