@@ -8,4 +8,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("kaoping.web.urls")),
+    path("", include("kaoping.notifications.urls")),
+    path("", include("kaoping.meetings.urls")),
+    path("", include("kaoping.tasks.urls")),
+    path("", include("kaoping.dues.urls")),
+    path("", include("kaoping.inspections.urls")),
+    path("", include("kaoping.claims.urls")),
+    path("", include("kaoping.evaluation.urls")),
 ]

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from kaoping.audit.services import audit_record
+from kaoping.decimals import decimal_text
+from kaoping.notifications.services import notification_send
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
@@ -105,6 +107,12 @@ def entry_record(
     entry.full_clean()
     entry.save()
     _audit_entry(actor, "entry.record", entry)
+    sign = "+" if item.kind == SchemeItem.Kind.BONUS else "−"
+    notification_send(
+        user=member.user,
+        text=f"{date:%Y-%m-%d} {item.name}：{sign}{decimal_text(entry.points)} 分",
+        link=f"/me/?year={date.year}",
+    )
     return entry
 
 
@@ -152,6 +160,11 @@ def entry_reverse(
     except IntegrityError as exc:  # a concurrent reversal won the race
         raise ValidationError({"entry": f"{entry.code} has already been reversed"}) from exc
     _audit_entry(actor, "entry.reverse", reversal, note=reason)
+    notification_send(
+        user=entry.member.user,
+        text=f"{entry.date:%Y-%m-%d} {entry.item.name} 的记录已冲销：{reason}",
+        link=f"/me/?year={entry.year}",
+    )
     return reversal
 
 

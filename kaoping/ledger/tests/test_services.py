@@ -158,3 +158,15 @@ def test_final_year_is_frozen(district):
         entry_record(actor=district.sec1, member=district.m1, item=item(district, "D01"), date=DAY)
     with pytest.raises(ValidationError, match="final"):
         entry_reverse(actor=district.sec1, entry=entry, reason="x")
+
+
+def test_member_is_notified_of_entries_and_reversals(district):
+    from kaoping.notifications.models import Notification
+
+    entry = entry_record(
+        actor=district.sec1, member=district.m1, item=item(district, "D01"), date=DAY
+    )
+    entry_reverse(actor=district.sec1, entry=entry, reason="补交请假条")
+    texts = list(Notification.objects.filter(user=district.member1).values_list("text", flat=True))
+    assert any("−2 分" in t for t in texts)
+    assert any("已冲销：补交请假条" in t for t in texts)
