@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("kaoping.inspections.urls")),
     path("", include("kaoping.claims.urls")),
     path("", include("kaoping.evaluation.urls")),
+    path("", include("kaoping.publication.urls")),
 ]

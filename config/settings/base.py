@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kaoping.claims",
     "kaoping.evaluation",
     "kaoping.scoring",
+    "kaoping.publication",
     "kaoping.bundles",
     "kaoping.demo",
     "kaoping.api",
