@@ -14,6 +14,7 @@ commands:
   compute --year YEAR         compute (or recompute) a year's results
   results --year YEAR --json  print the results document
   export-bundle --year YEAR   print the year's bundle
+  verify-ledger               check the ledger's tamper-evident chain
   demo                        load a demo district (about 300 members)
   serve [--host H] [--port P] run the web application
   createsuperuser, migrate, shell, …  any Django management command

@@ -136,3 +136,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The key of the ledger's tamper-evident chain (kaoping/ledger/chain.py). Keep it out of
+# the database; a restored database dump verifies only with the same key.
+KAOPING_LEDGER_KEY = os.environ.get("KAOPING_LEDGER_KEY", "")

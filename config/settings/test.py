@@ -21,3 +21,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # Whitenoise serves from STATIC_ROOT; the tests read static files through the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+KAOPING_LEDGER_KEY = "test-ledger-key"

@@ -371,13 +371,19 @@ def _write(actor, data: dict) -> ImportSummary:
                     after=wanted,
                 )
     summary.members = len(data["members"])
-    member_ids = dict(Member.objects.values_list("code", "id"))
+    member_rows = {
+        code: (pk, branch)
+        for code, pk, branch in Member.objects.values_list("code", "id", "branch__code")
+    }
 
     rows = [
         ImportedEntry(
             code=e["id"],
-            member_id=member_ids[e["member"]],
+            member_id=member_rows[e["member"]][0],
+            member_code=e["member"],
+            branch_code=member_rows[e["member"]][1],
             item_id=items[e["item"]].pk,
+            item_code=e["item"],
             date=datetime.date.fromisoformat(e["date"]),
             occurrences=e.get("occurrences", 1),
             points=_decimal(e["points"])

@@ -78,6 +78,10 @@ class ScoreEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+    # The tamper-evident chain (see chain.py): position and hash in its year/branch chain.
+    chain_key = models.CharField(max_length=100, editable=False)
+    chain_seq = models.PositiveIntegerField(editable=False)
+    chain_hash = models.CharField(max_length=64, editable=False)
 
     objects = ScoreEntryQuerySet.as_manager()
 
@@ -90,6 +94,7 @@ class ScoreEntry(models.Model):
             ),
             models.CheckConstraint(condition=Q(points__gte=0), name="entry_points_not_negative"),
             models.CheckConstraint(condition=~Q(reverses=F("id")), name="entry_not_self_reversal"),
+            models.UniqueConstraint(fields=["chain_key", "chain_seq"], name="entry_chain_position"),
         ]
         triggers = [
             pgtrigger.Protect(
@@ -118,3 +123,17 @@ class ScoreEntry(models.Model):
     @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
+
+
+class LedgerChain(models.Model):
+    """The head of one chain of the ledger: how many entries it holds and the last hash.
+
+    Appending locks this row, so concurrent recordings in one branch queue up instead of
+    forking the chain; a deleted newest entry shows as a head beyond the ledger."""
+
+    key = models.CharField(max_length=100, unique=True)
+    length = models.PositiveIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.length})"

@@ -30,3 +30,57 @@ def entry_access_by_code(*, actor, code: str, manage: bool = False) -> ScoreEntr
     if manage and not scope_for(actor).manages(entry.member.branch.path):
         raise PermissionDenied("you cannot manage this entry")
     return entry
+
+
+def ledger_verify() -> list[str]:
+    """Every break of the tamper-evident chain: a row changed, deleted or inserted outside
+    the application. Empty when the ledger is intact. Streams the ledger chain by chain."""
+    from .chain import entry_hash
+    from .models import LedgerChain
+    from .services import _content
+
+    problems: list[str] = []
+    heads = {h.key: h for h in LedgerChain.objects.all()}
+    seen: set[str] = set()
+    rows = (
+        ScoreEntry.objects.select_related("member", "item", "reverses")
+        .order_by("chain_key", "chain_seq")
+        .iterator(chunk_size=5000)
+    )
+    current_key, expected_seq, previous = None, 1, ""
+
+    def close(key: str | None, length: int) -> None:
+        if key is None:
+            return
+        head = heads.get(key)
+        if head is None:
+            problems.append(f"{key}: a chain the application never started (inserted outside it)")
+        elif head.length > length:
+            problems.append(
+                f"{key}: the chain holds {head.length} entries but the ledger has {length} "
+                f"(entries #{length + 1}–#{head.length} deleted outside the application)"
+            )
+
+    for e in rows:
+        if e.chain_key != current_key:
+            close(current_key, expected_seq - 1)
+            current_key, expected_seq, previous = e.chain_key, 1, ""
+            seen.add(e.chain_key)
+        label = f"{e.chain_key} #{e.chain_seq} ({e.code})"
+        if e.chain_seq > expected_seq:
+            problems.append(
+                f"{e.chain_key}: entries #{expected_seq}–#{e.chain_seq - 1} are missing "
+                "(deleted outside the application)"
+            )
+        head = heads.get(e.chain_key)
+        if head is not None and e.chain_seq > head.length:
+            problems.append(f"{label}: beyond the chain's head (inserted outside the application)")
+        content = _content(e, e.member.code, e.item.code, e.reverses.code if e.reverses else None)
+        if entry_hash(previous, content) != e.chain_hash:
+            problems.append(f"{label}: changed since it was recorded (or its predecessor was)")
+        previous, expected_seq = e.chain_hash, e.chain_seq + 1
+    close(current_key, expected_seq - 1)
+    for key, head in heads.items():
+        if key not in seen and head.length:
+            problems.append(f"{key}: all {head.length} entries deleted outside the application")
+    return problems

@@ -18,7 +18,8 @@ from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 
-from .models import ScoreEntry
+from .chain import EntryContent, chain_key, entry_hash
+from .models import LedgerChain, ScoreEntry
 
 UNSCORED_STATUSES = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
 
@@ -39,6 +40,37 @@ def _open_scheme(year: int, branch) -> Scheme:
     if year_is_frozen(year=year, branch=branch):
         raise ValidationError({"date": f"the {year} results are final and its entries are frozen"})
     return scheme
+
+
+def _content(entry: ScoreEntry, member: str, item: str, reverses: str | None) -> EntryContent:
+    return EntryContent(
+        code=entry.code,
+        year=entry.year,
+        member=member,
+        item=item,
+        date=entry.date.isoformat(),
+        occurrences=entry.occurrences,
+        points=decimal_text(entry.points),
+        reverses=reverses or "",
+        source=entry.source,
+        note=entry.note,
+        evidence=entry.evidence,
+    )
+
+
+def _link(rows: list[tuple[ScoreEntry, str, EntryContent]]) -> None:
+    """Give each new entry its place and hash in its year/branch chain (call inside the
+    transaction that saves them; the chain heads stay locked until it commits)."""
+    keys = {chain_key(e.year, branch) for e, branch, _ in rows}
+    LedgerChain.objects.bulk_create([LedgerChain(key=k) for k in keys], ignore_conflicts=True)
+    heads = {h.key: h for h in LedgerChain.objects.select_for_update().filter(key__in=keys)}
+    for entry, branch, content in rows:
+        head = heads[chain_key(entry.year, branch)]
+        head.length += 1
+        entry.chain_key, entry.chain_seq = head.key, head.length
+        entry.chain_hash = entry_hash(head.head_hash, content)
+        head.head_hash = entry.chain_hash
+    LedgerChain.objects.bulk_update(list(heads.values()), ["length", "head_hash"])
 
 
 def _audit_entry(actor, action: str, entry: ScoreEntry, note: str = "") -> None:
@@ -104,6 +136,7 @@ def entry_record(
         evidence=evidence,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    _link([(entry, member.branch.code, _content(entry, member.code, item.code, None))])
     entry.full_clean()
     entry.save()
     _audit_entry(actor, "entry.record", entry)
@@ -153,6 +186,8 @@ def entry_reverse(
         note=reason,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    content = _content(reversal, entry.member.code, entry.item.code, entry.code)
+    _link([(reversal, entry.member.branch.code, content)])
     reversal.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
@@ -174,7 +209,10 @@ class ImportedEntry:
 
     code: str
     member_id: int
+    member_code: str
+    branch_code: str
     item_id: int
+    item_code: str
     date: datetime.date
     occurrences: int
     points: Decimal
@@ -210,9 +248,16 @@ def entries_import(*, actor, year: int, rows: Iterable[ImportedEntry]) -> int:
             recorded_by=user,
         )
 
-    ScoreEntry.objects.bulk_create(
-        [build(r, None) for r in fresh if r.reverses_code is None], batch_size=2000
-    )
+    def append(batch: list[tuple[ImportedEntry, ScoreEntry]]) -> None:
+        _link(
+            [
+                (e, r.branch_code, _content(e, r.member_code, r.item_code, r.reverses_code))
+                for r, e in batch
+            ]
+        )
+        ScoreEntry.objects.bulk_create([e for _, e in batch], batch_size=2000)
+
+    append([(r, build(r, None)) for r in fresh if r.reverses_code is None])
     reversals = [r for r in fresh if r.reverses_code is not None]
     if reversals:
         ids = dict(
@@ -220,9 +265,7 @@ def entries_import(*, actor, year: int, rows: Iterable[ImportedEntry]) -> int:
                 "code", "id"
             )
         )
-        ScoreEntry.objects.bulk_create(
-            [build(r, ids[r.reverses_code]) for r in reversals], batch_size=2000
-        )
+        append([(r, build(r, ids[r.reverses_code])) for r in reversals])
     if fresh:
         audit_record(
             actor=actor,

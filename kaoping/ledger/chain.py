@@ -1,0 +1,45 @@
+"""The tamper-evident chain of the ledger (防篡改链): each entry's hash covers its own
+content and the hash of the entry before it in the same chain (one chain per year and
+branch at recording time). The hash is an HMAC keyed by ``KAOPING_LEDGER_KEY``, which
+lives in the settings, not in the database, so someone who can only write to the
+database cannot forge a consistent chain."""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+def chain_key(year: int, branch_code: str) -> str:
+    return f"{year}/{branch_code}"
+
+
+@dataclass(frozen=True)
+class EntryContent:
+    """What the hash covers: codes, not database ids, so a chain survives a restore."""
+
+    code: str
+    year: int
+    member: str
+    item: str
+    date: str
+    occurrences: int
+    points: str
+    reverses: str
+    source: str
+    note: str
+    evidence: str
+
+
+def ledger_key() -> bytes:
+    key = getattr(settings, "KAOPING_LEDGER_KEY", "") or f"ledger:{settings.SECRET_KEY}"
+    return key.encode()
+
+
+def entry_hash(previous: str, content: EntryContent) -> str:
+    payload = json.dumps(
+        [previous, *content.__dict__.values()], ensure_ascii=False, separators=(",", ":")
+    )
+    return hmac.new(ledger_key(), payload.encode(), hashlib.sha256).hexdigest()
