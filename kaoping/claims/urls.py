@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "claims"
-urlpatterns: list = []
+urlpatterns = [
+    path("me/claims/", views.my_claims, name="mine"),
+    path("branches/<str:code>/claims/", views.branch_claims, name="branch"),
+    path("claims/<str:code>/", views.claim_detail, name="detail"),
+    path("claims/<str:code>/proof/", views.claim_proof, name="proof"),
+]

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dues"
-urlpatterns: list = []
+urlpatterns = [
+    path("branches/<str:code>/dues/", views.branch_dues, name="branch"),
+    path("branches/<str:code>/dues/payments/", views.payment_create, name="payment"),
+    path("branches/<str:code>/dues/rates/", views.rate_set, name="rate"),
+    path("branches/<str:code>/dues/settings/", views.settings_set, name="settings"),
+    path("branches/<str:code>/dues/close/", views.month_close, name="close"),
+    path("branches/<str:code>/dues/import/", views.dues_import, name="import"),
+    path("dues/template.xlsx", views.import_template, name="template"),
+]

@@ -1,0 +1,61 @@
+"""Bonus claims (加分申报): a member claims a bonus item with proof; the branch approves
+(→ one ledger entry, kept linked) or refuses with a reason."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.ledger.models import ScoreEntry
+from kaoping.orgs.models import Member
+from kaoping.schemes.models import SchemeItem
+
+
+class BonusClaim(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REFUSED = "refused", _("未通过")
+
+    code = models.CharField(_("编号"), max_length=32, unique=True)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="bonus_claims")
+    item = models.ForeignKey(
+        SchemeItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("加分项目")
+    )
+    date = models.DateField(_("日期"))
+    description = models.TextField(_("申报事项"))
+    proof_text = models.TextField(_("佐证说明"), blank=True)
+    proof_file = models.FileField(_("佐证文件"), upload_to="claims/%Y/%m/", blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("提交时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("审核意见"), blank=True)
+    entry = models.OneToOneField(
+        ScoreEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(description=""), name="claim_description"),
+            models.CheckConstraint(
+                condition=~Q(proof_text="") | ~Q(proof_file=""), name="claim_has_proof"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="approved", entry__isnull=False)
+                | (~Q(status="approved") & Q(entry__isnull=True)),
+                name="claim_entry_iff_approved",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(decision_reason=""),
+                name="claim_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.member.code} {self.item.code} {self.status}"

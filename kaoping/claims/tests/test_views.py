@@ -1,0 +1,125 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kaoping.claims.models import BonusClaim
+from kaoping.claims.services import claim_submit
+from kaoping.ledger.models import ScoreEntry
+from kaoping.schemes.models import SchemeItem
+
+pytestmark = pytest.mark.django_db
+
+
+def b01(d):
+    return SchemeItem.objects.get(scheme=d.scheme, code="B01")
+
+
+def test_member_claims_with_file_secretary_approves_over_http(client, district):
+    d = district
+    client.force_login(d.member1)
+    page = client.get(reverse("claims:mine"))
+    assert page.status_code == 200 and "尚可计入 10" in page.content.decode()
+    response = client.post(
+        reverse("claims:mine"),
+        {
+            "item": b01(d).pk,
+            "date": "2026-03-05",
+            "description": "获区级先进工作者",
+            "proof_file": SimpleUploadedFile("award.png", b"\x89PNG\r\n\x1a\n....", "image/png"),
+        },
+        follow=True,
+    )
+    assert "已提交加分申报" in response.content.decode()
+    claim = BonusClaim.objects.get()
+    proof = client.get(reverse("claims:proof", args=[claim.code]))
+    assert proof.status_code == 200 and proof["Content-Type"] == "image/png"
+    client.force_login(d.member2)
+    assert client.get(reverse("claims:proof", args=[claim.code])).status_code == 404
+    assert client.get(reverse("claims:detail", args=[claim.code])).status_code == 404
+    client.force_login(d.sec2)
+    assert client.get(reverse("claims:proof", args=[claim.code])).status_code == 404
+    client.force_login(d.sec1)
+    assert "获区级先进工作者" in client.get(reverse("claims:branch", args=["B1"])).content.decode()
+    client.post(reverse("claims:detail", args=[claim.code]), {"decision": "approve"})
+    claim.refresh_from_db()
+    assert claim.status == "approved" and claim.entry.source == ScoreEntry.Source.CLAIM
+    again = client.post(reverse("claims:detail", args=[claim.code]), {"decision": "approve"})
+    assert again.status_code == 302 and ScoreEntry.objects.count() == 1
+    client.force_login(d.member1)
+    card = client.get(reverse("meetings:member_daily", args=["M1"]))
+    assert "尚可计入 8" in card.content.decode()
+
+
+def test_bad_upload_shows_a_message_and_stores_nothing(client, district):
+    d = district
+    client.force_login(d.member1)
+    response = client.post(
+        reverse("claims:mine"),
+        {
+            "item": b01(d).pk,
+            "date": "2026-03-05",
+            "description": "x",
+            "proof_file": SimpleUploadedFile("virus.exe", b"MZ", "application/octet-stream"),
+        },
+    )
+    assert response.status_code == 400 and "只能上传" in response.content.decode()
+    assert not BonusClaim.objects.exists()
+
+
+def test_refusal_and_wrong_roles(client, district):
+    d = district
+    claim = claim_submit(
+        actor=d.member1,
+        item=b01(d),
+        date=datetime.date(2026, 3, 5),
+        description="x",
+        proof_text="y",
+    )
+    client.force_login(d.member1)
+    assert (
+        client.post(
+            reverse("claims:detail", args=[claim.code]), {"decision": "approve"}
+        ).status_code
+        == 403
+    )
+    client.force_login(d.orgdept)
+    assert (
+        client.post(
+            reverse("claims:detail", args=[claim.code]), {"decision": "approve"}
+        ).status_code
+        == 403
+    )
+    client.force_login(d.sec1)
+    bad = client.post(reverse("claims:detail", args=[claim.code]), {"decision": "refuse"})
+    assert bad.status_code == 400 and "须说明理由" in bad.content.decode()
+    client.post(
+        reverse("claims:detail", args=[claim.code]), {"decision": "refuse", "reason": "证明不足"}
+    )
+    claim.refresh_from_db()
+    assert claim.status == "refused"
+    client.force_login(d.sec2)
+    assert client.get(reverse("claims:branch", args=["B1"])).status_code == 404
+    client.force_login(d.outsider)
+    assert client.get(reverse("claims:mine")).status_code == 404
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_branch_claims_query_count_is_constant(client, district, n, django_assert_max_num_queries):
+    d = district
+    for i in range(n):
+        claim_submit(
+            actor=d.member1,
+            item=b01(d),
+            date=datetime.date(2026, 3, 5),
+            description=f"调研报告甲{i}",
+            proof_text="y",
+        )
+    client.force_login(d.sec1)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("claims:branch", args=["B1"]))
+    assert page.content.decode().count("调研报告甲") == n
+    client.force_login(d.member1)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("claims:mine"))

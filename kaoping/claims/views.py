@@ -1,0 +1,138 @@
+"""Bonus claim pages: the member's own claims, a branch's claims, one claim, its proof."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kaoping.meetings.evidence import content_type_for
+from kaoping.meetings.forms import apply_service_error
+from kaoping.orgs.models import Member
+from kaoping.orgs.selectors import organization_access_by_code, scope_for
+from kaoping.schemes.models import Scheme
+
+from . import selectors, services
+from .forms import ClaimForm, DecideForm
+
+LIST_LIMIT = 200
+
+
+def _done(request, url: str, message: str):
+    messages.success(request, message)
+    return redirect(url)
+
+
+def _current_scheme() -> Scheme | None:
+    return Scheme.objects.order_by("-year").first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_claims(request):
+    actor = request.user
+    member_id = scope_for(actor).member_id
+    if member_id is None:
+        raise Http404("you have no member record")
+    member = Member.objects.select_related("branch").get(pk=member_id)
+    scheme = _current_scheme()
+    form = None
+    if scheme is not None:
+        items = selectors.bonus_items(scheme=scheme, member=member)
+        form = ClaimForm(request.POST or None, request.FILES or None, items=items)
+    status = 200
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.claim_submit(
+                    actor=actor,
+                    item=d["item"],
+                    date=d["date"],
+                    description=d["description"],
+                    proof_text=d["proof_text"],
+                    proof_file=d["proof_file"],
+                )
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                return _done(request, reverse("claims:mine"), _("已提交加分申报，等待支部审核。"))
+        status = 400
+    context = {
+        "member": member,
+        "scheme": scheme,
+        "form": form,
+        "claims": selectors.claims_of_member(actor=actor, member=member),
+        "remaining": selectors.bonus_remaining(member=member, scheme=scheme) if scheme else None,
+    }
+    return render(request, "claims/mine.html", context, status=status)
+
+
+@login_required
+@require_GET
+def branch_claims(request, code: str):
+    actor = request.user
+    branch = organization_access_by_code(actor=actor, code=code)
+    if not branch.is_branch or not scope_for(actor).reads(branch.path):
+        raise Http404("branch not found")
+    claims = list(
+        selectors.claims_of_branch(actor=actor, branch=branch).order_by("status", "-created_at")[
+            :LIST_LIMIT
+        ]
+    )
+    return render(request, "claims/branch.html", {"branch": branch, "claims": claims})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_detail(request, code: str):
+    actor = request.user
+    claim = selectors.claim_access_by_code(actor=actor, code=code)
+    can_manage = scope_for(actor).manages(claim.member.branch.path)
+    form = DecideForm(request.POST or None) if can_manage and claim.status == "pending" else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            if not can_manage:
+                raise PermissionDenied("you cannot decide this claim")
+            messages.error(request, _("该申报已审核。"))
+            return redirect(reverse("claims:detail", args=[claim.code]))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if d["decision"] == "approve":
+                    services.claim_approve(actor=actor, claim=claim, note=d["reason"])
+                else:
+                    services.claim_refuse(actor=actor, claim=claim, reason=d["reason"])
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                return _done(
+                    request,
+                    reverse("claims:detail", args=[claim.code]),
+                    _("已审核 %(name)s 的加分申报。") % {"name": claim.member.name},
+                )
+        status = 400
+    context = {
+        "claim": claim,
+        "form": form,
+        "can_manage": can_manage,
+        "remaining": selectors.bonus_remaining(member=claim.member, scheme=claim.item.scheme),
+    }
+    return render(request, "claims/claim.html", context, status=status)
+
+
+@login_required
+@require_GET
+def claim_proof(request, code: str):
+    """The proof file, only to those who may see the claim (404 otherwise)."""
+    claim = selectors.claim_access_by_code(actor=request.user, code=code)
+    if not claim.proof_file:
+        raise Http404("no file")
+    name = claim.proof_file.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        claim.proof_file.open("rb"), filename=name, content_type=content_type_for(name)
+    )

@@ -1,0 +1,136 @@
+"""The demo's daily management (日常管理): a year of meetings with attendance and written
+leave, dues paid month by month, and bonus claims, created through the services with
+``actor=None`` so that every page has realistic content.
+
+The demo's ledger comes from its bundle, whose results are shaped to show every grade;
+so the workflows here add no entries: past meetings are attended (or excused on
+approved leave), dues are paid on time and in full, and claims are pending or refused.
+Running it twice changes nothing.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from kaoping.claims.models import BonusClaim
+from kaoping.claims.services import claim_refuse, claim_submit
+from kaoping.dues.services import ImportRow, dues_import, dues_month_close, dues_rate_set
+from kaoping.meetings.models import Meeting, MeetingKind
+from kaoping.meetings.services import (
+    attendance_take,
+    leave_decide,
+    leave_request,
+    meeting_close,
+    meeting_schedule,
+)
+from kaoping.orgs.models import Member, Organization
+from kaoping.schemes.models import SchemeItem
+
+TOPICS = [
+    "学习贯彻党的二十届三中全会精神",
+    "学习《中国共产党章程》",
+    "学习《中国共产党纪律处分条例》",
+    "开展批评与自我批评",
+    "学习习近平新时代中国特色社会主义思想",
+    "研究部署支部年度工作",
+]
+PLACES = ["机关三楼会议室", "党员活动室", "二楼小会议室"]
+LEAVE_REASONS = ["外出培训", "赴省厅汇报工作", "因病就医", "下乡调研"]
+DUES = [Decimal("30.00"), Decimal("45.00"), Decimal("60.00"), Decimal("88.50")]
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def create_daily(*, year: int, seed: int = 2026) -> dict[str, int]:
+    """Create the workflow records of ``year`` once; returns what was created."""
+    if Meeting.objects.exists():
+        return {}
+    rng = random.Random(seed)
+    now = timezone.now()
+    today = timezone.localdate()
+    months = [m for m in range(1, 13) if datetime.date(year, m, 28) < today]
+    counts = {"meetings": 0, "leaves": 0, "payments": 0, "claims": 0}
+    branches = Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("code")
+    bonus = list(SchemeItem.objects.filter(scheme__year=year, kind="bonus").order_by("code"))
+    for branch in branches:
+        members = list(branch.members.filter(status__in=(Member.Status.ACTIVE,)).order_by("code"))
+        if not members:
+            continue
+        for month in months:
+            kind = MeetingKind.THEME_DAY if month % 3 == 0 else MeetingKind.GENERAL
+            start = _at(datetime.date(year, month, rng.randint(5, 20)), 15)
+            meeting = meeting_schedule(
+                actor=None,
+                branch=branch,
+                kind=kind,
+                starts_at=start,
+                place=rng.choice(PLACES),
+                topic=rng.choice(TOPICS),
+                members=members,
+            )
+            statuses = {m.code: "present" for m in members}
+            for m in rng.sample(members, k=min(2, len(members))):
+                leave = leave_request(
+                    actor=None,
+                    meeting=meeting,
+                    member=m,
+                    reason=rng.choice(LEAVE_REASONS),
+                    at=start - datetime.timedelta(days=2),
+                )
+                leave_decide(actor=None, leave=leave, approve=True, reason="同意")
+                statuses[m.code] = "leave"
+                counts["leaves"] += 1
+            attendance_take(actor=None, meeting=meeting, statuses=statuses)
+            meeting_close(actor=None, meeting=meeting)
+            counts["meetings"] += 1
+        upcoming = meeting_schedule(
+            actor=None,
+            branch=branch,
+            kind=MeetingKind.LECTURE,
+            starts_at=now + datetime.timedelta(days=rng.randint(3, 10)),
+            place=rng.choice(PLACES),
+            topic="书记讲党课：" + rng.choice(TOPICS),
+            members=members,
+        )
+        leave_request(
+            actor=None, meeting=upcoming, member=members[-1], reason=rng.choice(LEAVE_REASONS)
+        )
+        counts["meetings"] += 1
+        counts["leaves"] += 1
+        # Dues: every member's amount, paid on time each closed month; months closed.
+        rows = []
+        for m in members:
+            amount = rng.choice(DUES)
+            dues_rate_set(actor=None, member=m, year=year, amount=amount)
+            for month in months:
+                paid_on = datetime.date(year, month, rng.randint(1, 20))
+                rows.append(ImportRow(0, m.code, f"{year}-{month:02d}", str(amount), str(paid_on)))
+        if rows:
+            counts["payments"] += dues_import(actor=None, branch=branch, rows=rows)
+            for month in months:
+                dues_month_close(actor=None, branch=branch, period=datetime.date(year, month, 1))
+        # Claims: two pending, one refused.
+        if bonus and months:
+            for i, m in enumerate(members[:3]):
+                claim = claim_submit(
+                    actor=None,
+                    member=m,
+                    item=bonus[i % len(bonus)],
+                    date=datetime.date(year, months[-1], 10),
+                    description=["获评区级优秀志愿者", "调研报告获区领导批示", "参加知识竞赛获奖"][
+                        i
+                    ],
+                    proof_text="证书及文件已交支部留存",
+                )
+                if i == 2:
+                    claim_refuse(actor=None, claim=claim, reason="获奖级别与申报项目不符")
+                counts["claims"] += 1
+    return counts
+
+
+def daily_summary() -> str:
+    return f"会议 meetings {Meeting.objects.count()} · 加分申报 claims {BonusClaim.objects.count()}"

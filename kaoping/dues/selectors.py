@@ -1,0 +1,123 @@
+"""Reads of dues: a branch's settings and its month (who paid, late, short, unpaid)."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Q, Sum
+from django.http import Http404
+
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import scope_for
+
+from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
+
+ASSESSED = (Member.Status.ACTIVE, Member.Status.LOST_CONTACT, Member.Status.UNDER_INVESTIGATION)
+
+
+def dues_settings_for(branch: Organization) -> DuesSettings:
+    return DuesSettings.objects.filter(branch=branch).first() or DuesSettings(branch=branch)
+
+
+def month_start(value: datetime.date) -> datetime.date:
+    return value.replace(day=1)
+
+
+def deadline_of(period: datetime.date, settings: DuesSettings) -> datetime.date:
+    last = calendar.monthrange(period.year, period.month)[1]
+    return period.replace(day=min(settings.deadline_day, last))
+
+
+@dataclass
+class DuesRow:
+    member: Member
+    due: Decimal | None
+    paid_on_time: Decimal
+    paid: Decimal
+    last_paid_on: datetime.date | None
+    status: str
+    entry_code: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        return str(DuesStatus(self.status).label)
+
+
+def status_of(due, paid_on_time, paid) -> str:
+    if due is None:
+        return DuesStatus.NONE
+    if paid_on_time >= due:
+        return DuesStatus.PAID
+    if paid >= due:
+        return DuesStatus.LATE
+    if paid > 0:
+        return DuesStatus.SHORT
+    return DuesStatus.UNPAID
+
+
+def dues_month(*, branch: Organization, period: datetime.date) -> list[DuesRow]:
+    """Every assessed member of the branch for the month (five queries, any size)."""
+    settings = dues_settings_for(branch)
+    deadline = deadline_of(period, settings)
+    members = list(branch.members.filter(status__in=ASSESSED).order_by("code"))
+    rates = dict(
+        DuesRate.objects.filter(member__branch=branch, year=period.year).values_list(
+            "member_id", "amount"
+        )
+    )
+    paid = {
+        r["member_id"]: r
+        for r in DuesPayment.objects.filter(member__branch=branch, period=period)
+        .values("member_id")
+        .annotate(
+            total=Sum("amount"),
+            on_time=Sum("amount", filter=Q(paid_on__lte=deadline)),
+            last=Max("paid_on"),
+        )
+    }
+    entries = dict(
+        DuesDeduction.objects.filter(closing__branch=branch, closing__period=period).values_list(
+            "member_id", "entry__code"
+        )
+    )
+    rows = []
+    for m in members:
+        p = paid.get(m.id, {})
+        total, on_time = p.get("total") or Decimal(0), p.get("on_time") or Decimal(0)
+        due = rates.get(m.id)
+        rows.append(
+            DuesRow(
+                member=m,
+                due=due,
+                paid_on_time=on_time,
+                paid=total,
+                last_paid_on=p.get("last"),
+                status=status_of(due, on_time, total),
+                entry_code=entries.get(m.id),
+            )
+        )
+    return rows
+
+
+def dues_closing(*, branch: Organization, period: datetime.date) -> DuesClosing | None:
+    return DuesClosing.objects.filter(branch=branch, period=period).first()
+
+
+def branch_for_dues(*, actor, code: str, manage: bool = False) -> Organization:
+    """The branch for its officers; the same 404 for missing and not yours."""
+    scope = scope_for(actor)
+    branch = Organization.objects.filter(code=code, kind=Organization.Kind.BRANCH).first()
+    if branch is None or not scope.reads(branch.path):
+        raise Http404("branch not found")
+    if manage and not scope.manages(branch.path):
+        raise PermissionDenied("you cannot manage this branch's dues")
+    return branch
+
+
+def member_dues(*, actor, member: Member, year: int) -> list[DuesPayment]:
+    scope = scope_for(actor)
+    if not (scope.reads(member.branch.path) or scope.member_id == member.id):
+        return []
+    return list(DuesPayment.objects.filter(member=member, period__year=year).order_by("-period"))

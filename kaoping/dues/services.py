@@ -1,0 +1,318 @@
+"""Writes of dues: settings, monthly amounts, payments (one by one or imported from a
+spreadsheet, all or nothing), and the monthly closing into deduction entries."""
+
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.audit.services import audit_record
+from kaoping.ledger.models import ScoreEntry
+from kaoping.ledger.services import entry_record
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import ItemExemption, SchemeItem
+
+from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
+from .selectors import deadline_of, dues_month, dues_settings_for
+
+IMPORT_HEADER = ("党员编号", "月份", "金额", "缴纳日期")
+MAX_IMPORT_ROWS = 5000
+
+
+def _require_manage(actor, branch: Organization) -> None:
+    if actor is not None and not scope_for(actor).manages(branch.path):
+        raise PermissionDenied("you cannot manage this branch's dues")
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def dues_settings_set(*, actor, branch: Organization, deadline_day: int, item_code: str):
+    _require_manage(actor, branch)
+    row, _created = DuesSettings.objects.get_or_create(branch=branch)
+    before = {"deadline_day": row.deadline_day, "item_code": row.item_code}
+    row.deadline_day, row.item_code = deadline_day, item_code.strip()
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor,
+        action="dues.settings",
+        target=row,
+        before=before,
+        after={"deadline_day": deadline_day, "item_code": row.item_code},
+    )
+    return row
+
+
+@transaction.atomic
+def dues_rate_set(*, actor, member: Member, year: int, amount: Decimal) -> DuesRate:
+    _require_manage(actor, member.branch)
+    if amount < 0:
+        raise ValidationError({"amount": _("金额不能为负数。")})
+    rate, _created = DuesRate.objects.update_or_create(
+        member=member, year=year, defaults={"amount": amount}
+    )
+    audit_record(
+        actor=actor,
+        action="dues.rate",
+        target=rate,
+        after={"member": member.code, "year": year, "amount": str(amount)},
+    )
+    return rate
+
+
+def _check_payment(member, period, amount, paid_on, closed: set) -> str | None:
+    if amount is None or amount <= 0:
+        return _("金额必须大于 0。")
+    if paid_on > timezone.localdate():
+        return _("缴纳日期不能晚于今天。")
+    if (member.branch_id, period) in closed:
+        return _("%(month)s 已结算，不能再补录。") % {"month": f"{period:%Y-%m}"}
+    return None
+
+
+@transaction.atomic
+def dues_payment_record(
+    *, actor, member: Member, period: datetime.date, amount: Decimal, paid_on: datetime.date
+) -> DuesPayment:
+    _require_manage(actor, member.branch)
+    period = period.replace(day=1)
+    closed = set(
+        DuesClosing.objects.filter(branch=member.branch, period=period).values_list(
+            "branch_id", "period"
+        )
+    )
+    problem = _check_payment(member, period, amount, paid_on, closed)
+    if problem:
+        raise ValidationError(problem)
+    payment = DuesPayment(
+        member=member, period=period, amount=amount, paid_on=paid_on, recorded_by=_user(actor)
+    )
+    payment.full_clean()
+    payment.save()
+    audit_record(
+        actor=actor,
+        action="dues.payment",
+        target=payment,
+        after={"member": member.code, "month": f"{period:%Y-%m}", "amount": str(amount)},
+    )
+    return payment
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    member_code: str
+    period: str  # YYYY-MM
+    amount: str
+    paid_on: str  # YYYY-MM-DD
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def dues_import_parse(upload) -> list[ImportRow]:
+    """Read the spreadsheet (the template's four columns); nothing is stored."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same message
+        raise ValidationError({"file": _("无法读取该文件，请使用下载的 xlsx 模板。")}) from exc
+    sheet = book.worksheets[0]
+    rows = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell_text(v) for v in (list(values) + [None] * 4)[:4]]
+        if number == 1:
+            if tuple(cells) != IMPORT_HEADER:
+                raise ValidationError(
+                    {"file": _("第1行须为表头：%(h)s") % {"h": "、".join(IMPORT_HEADER)}}
+                )
+            continue
+        if not any(cells):
+            continue
+        if len(rows) >= MAX_IMPORT_ROWS:
+            raise ValidationError({"file": _("一次最多导入 %(n)s 行。") % {"n": MAX_IMPORT_ROWS}})
+        if len(cells[1]) >= 10 and cells[1][4] == "-":  # a date cell for the month
+            cells[1] = cells[1][:7]
+        rows.append(ImportRow(number, cells[0], cells[1], cells[2], cells[3]))
+    return rows
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    line: int
+    member: Member
+    period: datetime.date
+    amount: Decimal
+    paid_on: datetime.date
+
+
+def dues_import_check(
+    *, actor, branch: Organization, rows: list[ImportRow]
+) -> tuple[list[CheckedRow], list[str]]:
+    """Every row checked; the messages name the row and column ("第3行 金额：…")."""
+    _require_manage(actor, branch)
+    members = {m.code: m for m in branch.members.all()}
+    closed = set(DuesClosing.objects.filter(branch=branch).values_list("branch_id", "period"))
+    good, errors = [], []
+    for r in rows:
+        where = _("第%(n)s行") % {"n": r.line}
+        member = members.get(r.member_code)
+        if member is None:
+            errors.append(
+                f"{where} 党员编号：" + _("本支部没有编号为“%(c)s”的党员。") % {"c": r.member_code}
+            )
+            continue
+        try:
+            period = datetime.date.fromisoformat(f"{r.period}-01")
+        except ValueError:
+            errors.append(f"{where} 月份：" + _("应为 YYYY-MM，收到“%(v)s”。") % {"v": r.period})
+            continue
+        try:
+            amount = Decimal(r.amount)
+            if not amount.is_finite() or amount.as_tuple().exponent < -2:
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append(
+                f"{where} 金额：" + _("应为最多两位小数的数字，收到“%(v)s”。") % {"v": r.amount}
+            )
+            continue
+        try:
+            paid_on = datetime.date.fromisoformat(r.paid_on)
+        except ValueError:
+            errors.append(
+                f"{where} 缴纳日期：" + _("应为 YYYY-MM-DD，收到“%(v)s”。") % {"v": r.paid_on}
+            )
+            continue
+        problem = _check_payment(member, period, amount, paid_on, closed)
+        if problem:
+            errors.append(f"{where}：{problem}")
+            continue
+        good.append(CheckedRow(r.line, member, period, amount, paid_on))
+    return good, errors
+
+
+@transaction.atomic
+def dues_import(*, actor, branch: Organization, rows: list[ImportRow]) -> int:
+    """Import payments: every row valid, or nothing is stored."""
+    good, errors = dues_import_check(actor=actor, branch=branch, rows=rows)
+    if errors:
+        raise ValidationError(errors)
+    if not good:
+        raise ValidationError(_("表格中没有数据行。"))
+    DuesPayment.objects.bulk_create(
+        DuesPayment(
+            member=r.member,
+            period=r.period,
+            amount=r.amount,
+            paid_on=r.paid_on,
+            source=DuesPayment.Source.IMPORT,
+            recorded_by=_user(actor),
+        )
+        for r in good
+    )
+    audit_record(
+        actor=actor,
+        action="dues.import",
+        target=branch,
+        target_id=branch.code,
+        after={"rows": len(good)},
+    )
+    return len(good)
+
+
+@transaction.atomic
+def dues_month_close(*, actor, branch: Organization, period: datetime.date) -> list[ScoreEntry]:
+    """Close a month after the branch's deadline: a late, short or unpaid month becomes a
+    deduction (the branch's item, source dues). Closing a closed month creates nothing."""
+    _require_manage(actor, branch)
+    period = period.replace(day=1)
+    branch = Organization.objects.select_for_update().get(pk=branch.pk)
+    if DuesClosing.objects.filter(branch=branch, period=period).exists():
+        return []
+    settings = dues_settings_for(branch)
+    deadline = deadline_of(period, settings)
+    if timezone.localdate() <= deadline:
+        raise ValidationError(
+            _("%(month)s 的交纳截止日为 %(day)s，截止日过后才能结算。")
+            % {"month": f"{period:%Y-%m}", "day": deadline.isoformat()}
+        )
+    item = SchemeItem.objects.filter(scheme__year=period.year, code=settings.item_code).first()
+    if item is None:
+        raise ValidationError(
+            _("%(year)s 年度方案中没有指标 %(code)s。")
+            % {"year": period.year, "code": settings.item_code}
+        )
+    closing = DuesClosing.objects.create(
+        branch=branch, period=period, closed_at=timezone.now(), closed_by=_user(actor)
+    )
+    missed = [
+        r
+        for r in dues_month(branch=branch, period=period)
+        if r.status in (DuesStatus.LATE, DuesStatus.SHORT, DuesStatus.UNPAID)
+        and r.member.status != Member.Status.UNDER_INVESTIGATION
+    ]
+    exempt = set(
+        ItemExemption.objects.filter(
+            member__in=[r.member for r in missed], item_code=item.code
+        ).values_list("member_id", flat=True)
+    )
+    created = []
+    for r in missed:
+        if r.member.id in exempt or not item.applies_to(branch.category):
+            continue
+        entry = entry_record(
+            actor=actor,
+            member=r.member,
+            item=item,
+            date=deadline,
+            note=_("%(month)s 党费%(status)s（应交 %(due)s，截止日前已交 %(paid)s）")
+            % {
+                "month": f"{period:%Y-%m}",
+                "status": r.status_label,
+                "due": r.due,
+                "paid": r.paid_on_time,
+            },
+            evidence=_("党费 %(month)s 结算 /branches/%(code)s/dues/?month=%(month)s")
+            % {"month": f"{period:%Y-%m}", "code": branch.code},
+            source=ScoreEntry.Source.DUES,
+        )
+        DuesDeduction.objects.create(closing=closing, member=r.member, status=r.status, entry=entry)
+        created.append(entry)
+    audit_record(
+        actor=actor,
+        action="dues.close",
+        target=closing,
+        after={"branch": branch.code, "month": f"{period:%Y-%m}", "entries": len(created)},
+    )
+    return created
+
+
+def dues_template() -> bytes:
+    """The import template: the header and one example row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "党费"
+    sheet.append(IMPORT_HEADER)
+    sheet.append(["M0001", "2026-01", "50.00", "2026-01-15"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,86 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from kaoping.dues.models import DuesPayment
+from kaoping.ledger.models import ScoreEntry
+from kaoping.testing.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(rows):
+    book = Workbook()
+    book.active.append(("党员编号", "月份", "金额", "缴纳日期"))
+    for r in rows:
+        book.active.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("dues.xlsx", out.getvalue())
+
+
+def test_secretary_records_imports_and_closes_a_month_over_http(client, district):
+    d = district
+    client.force_login(d.sec1)
+    page = client.get(reverse("dues:branch", args=["B1"]) + "?month=2026-03")
+    assert page.status_code == 200 and "党费 2026-03" in page.content.decode()
+    template = client.get(reverse("dues:template"))
+    assert load_workbook(io.BytesIO(template.content)).active["A1"].value == "党员编号"
+    for m in ("M1", "M1B"):
+        member = {"M1": d.m1, "M1B": d.m1b}[m]
+        r = client.post(
+            reverse("dues:rate", args=["B1"]),
+            {"member": member.pk, "year": "2026", "amount": "40", "month": "2026-03"},
+        )
+        assert r.status_code == 302
+    client.post(
+        reverse("dues:payment", args=["B1"]),
+        {"member": d.m1.pk, "month": "2026-03", "amount": "40", "paid_on": "2026-03-02"},
+    )
+    bad = client.post(
+        reverse("dues:import", args=["B1"]),
+        {"file": upload([["M1B", "2026-03", "-5", "2026-03-03"]])},
+    )
+    assert bad.status_code == 400 and "第2行" in bad.content.decode()
+    preview = client.post(
+        reverse("dues:import", args=["B1"]),
+        {"file": upload([["M1B", "2026-03", "10", "2026-03-03"]])},
+    )
+    assert preview.status_code == 200 and "确认导入 1 行" in preview.content.decode()
+    assert DuesPayment.objects.count() == 1
+    payload = preview.context["payload"]
+    client.post(reverse("dues:import", args=["B1"]), {"payload": payload})
+    assert DuesPayment.objects.count() == 2
+    closed = client.post(reverse("dues:close", args=["B1"]), {"month": "2026-03"}, follow=True)
+    assert "新增 1 条扣分记录" in closed.content.decode()
+    entry = ScoreEntry.objects.get()
+    assert entry.member == d.m1b and entry.source == "dues"
+    again = client.post(reverse("dues:close", args=["B1"]), {"month": "2026-03"}, follow=True)
+    assert "未新增任何记录" in again.content.decode()
+    assert ScoreEntry.objects.count() == 1
+
+
+def test_dues_pages_refuse_other_branches_and_members(client, district):
+    d = district
+    client.force_login(d.sec2)
+    assert client.get(reverse("dues:branch", args=["B1"])).status_code == 404
+    assert client.post(reverse("dues:close", args=["B1"]), {"month": "2026-03"}).status_code == 404
+    client.force_login(d.member1)
+    assert client.get(reverse("dues:branch", args=["B1"])).status_code == 404
+    client.force_login(d.orgdept)
+    assert client.get(reverse("dues:branch", args=["B1"])).status_code == 200
+    assert client.post(reverse("dues:close", args=["B1"]), {"month": "2026-03"}).status_code == 403
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_dues_page_query_count_is_constant(client, district, n, django_assert_max_num_queries):
+    d = district
+    for i in range(n):
+        MemberFactory(code=f"X{i:03d}", name=f"成员{i}", branch=d.b1)
+    client.force_login(d.sec1)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("dues:branch", args=["B1"]) + "?month=2026-03")
+    assert page.content.decode().count("未设定数额") == n + 2

@@ -1,0 +1,225 @@
+"""Dues pages: a branch's month, payments, amounts, settings, import, closing."""
+
+import dataclasses
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaoping.meetings.forms import apply_service_error
+from kaoping.orgs.selectors import members_visible, scope_for
+
+from . import selectors, services
+from .forms import ImportForm, MonthField, PaymentForm, RateForm, SettingsForm
+
+SIGNING_SALT = "kaoping.dues.import"
+
+
+def _month(request) -> datetime.date:
+    raw = request.POST.get("month") or request.GET.get("month")
+    try:
+        return MonthField().clean(raw) if raw else timezone.localdate().replace(day=1)
+    except Exception:  # noqa: BLE001 - a bad month in the URL shows the current month
+        return timezone.localdate().replace(day=1)
+
+
+def _page_url(branch, period) -> str:
+    return f"{reverse('dues:branch', args=[branch.code])}?month={period:%Y-%m}"
+
+
+def _members(actor, branch):
+    return members_visible(actor=actor).filter(branch=branch).order_by("code")
+
+
+def _page(
+    request, branch, period, *, payment_form=None, rate_form=None, settings_form=None, status=200
+):
+    actor = request.user
+    can_manage = scope_for(actor).manages(branch.path)
+    settings = selectors.dues_settings_for(branch)
+    rows = selectors.dues_month(branch=branch, period=period)
+    counts = {s: sum(1 for r in rows if r.status == s) for s in ("paid", "late", "short", "unpaid")}
+    members = _members(actor, branch)
+    if can_manage:
+        payment_form = payment_form or PaymentForm(
+            members=members,
+            initial={"month": f"{period:%Y-%m}", "paid_on": timezone.localdate()},
+        )
+        rate_form = rate_form or RateForm(members=members, initial={"year": period.year})
+        settings_form = settings_form or SettingsForm(
+            initial={"deadline_day": settings.deadline_day, "item_code": settings.item_code}
+        )
+    context = {
+        "branch": branch,
+        "period": period,
+        "prev": (period - datetime.timedelta(days=1)).replace(day=1),
+        "next": (period + datetime.timedelta(days=32)).replace(day=1),
+        "rows": rows,
+        "counts": counts,
+        "settings": settings,
+        "deadline": selectors.deadline_of(period, settings),
+        "closing": selectors.dues_closing(branch=branch, period=period),
+        "can_manage": can_manage,
+        "payment_form": payment_form,
+        "rate_form": rate_form,
+        "settings_form": settings_form,
+        "import_form": ImportForm() if can_manage else None,
+    }
+    return render(request, "dues/branch.html", context, status=status)
+
+
+def _done(request, url, message):
+    messages.success(request, message)
+    return redirect(url)
+
+
+@login_required
+@require_GET
+def branch_dues(request, code: str):
+    branch = selectors.branch_for_dues(actor=request.user, code=code)
+    return _page(request, branch, _month(request))
+
+
+@login_required
+@require_POST
+def payment_create(request, code: str):
+    actor = request.user
+    branch = selectors.branch_for_dues(actor=actor, code=code, manage=True)
+    form = PaymentForm(request.POST, members=_members(actor, branch))
+    period = _month(request)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.dues_payment_record(
+                actor=actor,
+                member=d["member"],
+                period=d["month"],
+                amount=d["amount"],
+                paid_on=d["paid_on"],
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(request, _page_url(branch, d["month"]), _("已录入党费。"))
+    return _page(request, branch, period, payment_form=form, status=400)
+
+
+@login_required
+@require_POST
+def rate_set(request, code: str):
+    actor = request.user
+    branch = selectors.branch_for_dues(actor=actor, code=code, manage=True)
+    form = RateForm(request.POST, members=_members(actor, branch))
+    period = _month(request)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.dues_rate_set(
+                actor=actor, member=d["member"], year=d["year"], amount=d["amount"]
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(request, _page_url(branch, period), _("已设定每月应交数额。"))
+    return _page(request, branch, period, rate_form=form, status=400)
+
+
+@login_required
+@require_POST
+def settings_set(request, code: str):
+    actor = request.user
+    branch = selectors.branch_for_dues(actor=actor, code=code, manage=True)
+    form = SettingsForm(request.POST)
+    period = _month(request)
+    if form.is_valid():
+        try:
+            services.dues_settings_set(actor=actor, branch=branch, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(request, _page_url(branch, period), _("已保存党费设置。"))
+    return _page(request, branch, period, settings_form=form, status=400)
+
+
+@login_required
+@require_POST
+def month_close(request, code: str):
+    actor = request.user
+    branch = selectors.branch_for_dues(actor=actor, code=code, manage=True)
+    period = _month(request)
+    was_closed = selectors.dues_closing(branch=branch, period=period) is not None
+    try:
+        created = services.dues_month_close(actor=actor, branch=branch, period=period)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return redirect(_page_url(branch, period))
+    if was_closed:
+        return _done(request, _page_url(branch, period), _("该月已结算，未新增任何记录。"))
+    return _done(
+        request,
+        _page_url(branch, period),
+        _("已结算 %(month)s，新增 %(n)s 条扣分记录。")
+        % {"month": f"{period:%Y-%m}", "n": len(created)},
+    )
+
+
+@login_required
+@require_GET
+def import_template(request):
+    response = HttpResponse(
+        services.dues_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="dues-template.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def dues_import(request, code: str):
+    """Upload → preview (rows and row-level errors); confirm → import all or nothing."""
+    actor = request.user
+    branch = selectors.branch_for_dues(actor=actor, code=code, manage=True)
+    back = _page_url(branch, _month(request))
+    if "payload" in request.POST:
+        try:
+            data = signing.loads(request.POST["payload"], salt=SIGNING_SALT, max_age=3600)
+            rows = [services.ImportRow(**r) for r in data]
+            n = services.dues_import(actor=actor, branch=branch, rows=rows)
+        except signing.BadSignature:
+            messages.error(request, _("预览已过期，请重新上传。"))
+            return redirect(back)
+        except ValidationError as exc:
+            for m in exc.messages[:50]:
+                messages.error(request, m)
+            return redirect(back)
+        return _done(request, back, _("已导入 %(n)s 条党费记录。") % {"n": n})
+    form = ImportForm(request.POST, request.FILES)
+    rows, good, errors = [], [], []
+    if form.is_valid():
+        try:
+            rows = services.dues_import_parse(form.cleaned_data["file"])
+            good, errors = services.dues_import_check(actor=actor, branch=branch, rows=rows)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+    payload = ""
+    if form.is_valid() and rows and not errors:
+        payload = signing.dumps([dataclasses.asdict(r) for r in rows], salt=SIGNING_SALT)
+    context = {
+        "branch": branch,
+        "form": form,
+        "good": good,
+        "errors": errors,
+        "payload": payload,
+        "back": back,
+    }
+    return render(request, "dues/import_preview.html", context, status=200 if payload else 400)

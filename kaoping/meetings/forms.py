@@ -1,0 +1,65 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.orgs.models import Member
+
+from .models import MeetingKind
+
+
+def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ValidationError next to the field it names, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        form.add_error(None, exc)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    place = forms.CharField(label=_("地点"), max_length=200)
+    topic = forms.CharField(label=_("议题"), max_length=300)
+    members = forms.ModelMultipleChoiceField(
+        label=_("应到党员"),
+        queryset=Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = lambda m: m.name
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(label=_("请假事由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审批"),
+        choices=[("approve", _("批准")), ("refuse", _("不批准"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("审批意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不批准时必须填写。"),
+    )

@@ -1,0 +1,181 @@
+"""Meetings (三会一课 and 组织生活), who must attend, attendance, written leave (书面请假),
+and the link from an unexcused absence to the ledger entry it produced."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.ledger.models import ScoreEntry
+from kaoping.orgs.models import Member, Organization
+from kaoping.schemes.models import Scheme
+
+
+class MeetingKind(models.TextChoices):
+    GENERAL = "general", _("支部党员大会")
+    COMMITTEE = "committee", _("支委会")
+    GROUP = "group", _("党小组会")
+    LECTURE = "lecture", _("党课")
+    THEME_DAY = "theme_day", _("主题党日")
+    ORG_LIFE = "org_life", _("组织生活会")
+
+
+# The template's items for each kind (a scheme's MeetingRule rows override them).
+ORG_LIFE_KINDS = (MeetingKind.THEME_DAY, MeetingKind.ORG_LIFE)
+
+
+class MeetingRule(models.Model):
+    """Which item of the year's scheme an unexcused absence from a kind of meeting deducts,
+    for a branch category ("" = every category). Rows override the default rules."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="meeting_rules")
+    kind = models.CharField(_("会议类型"), max_length=16, choices=MeetingKind.choices)
+    category = models.CharField(
+        _("支部类别"), max_length=20, blank=True, choices=Organization.Category.choices
+    )
+    item_code = models.CharField(_("扣分指标代码"), max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "kind", "category"], name="meeting_rule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.year} {self.kind} {self.category or '*'} → {self.item_code}"
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("考勤未关闭")
+        CLOSED = "closed", _("考勤已关闭")
+
+    code = models.CharField(_("编号"), max_length=32, unique=True)
+    branch = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("支部")
+    )
+    kind = models.CharField(_("会议类型"), max_length=16, choices=MeetingKind.choices)
+    starts_at = models.DateTimeField(_("开始时间"))
+    place = models.CharField(_("地点"), max_length=200)
+    topic = models.CharField(_("议题"), max_length=300)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at", "id"]
+        indexes = [models.Index(fields=["branch", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | Q(status="closed", closed_at__isnull=False),
+                name="meeting_closed_at_iff_closed",
+            ),
+            models.CheckConstraint(condition=~Q(place="") & ~Q(topic=""), name="meeting_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.topic}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class Attendance(models.Model):
+    """One member who must attend a meeting, and how they attended."""
+
+    class Status(models.TextChoices):
+        UNMARKED = "unmarked", _("未登记")
+        PRESENT = "present", _("出席")
+        LEAVE = "leave", _("请假（已批准）")
+        ABSENT = "absent", _("缺席")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendances")
+    status = models.CharField(
+        _("考勤"), max_length=10, choices=Status.choices, default=Status.UNMARKED
+    )
+
+    class Meta:
+        ordering = ["member__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting.code} {self.member.code} {self.status}"
+
+
+class AbsenceEntry(models.Model):
+    """The ledger entry an unexcused absence produced when the attendance was closed.
+
+    ``active`` turns False when a re-opening reverses the entry; at most one active link per
+    attendance, so closing twice never records the same absence twice."""
+
+    attendance = models.ForeignKey(
+        Attendance, on_delete=models.PROTECT, related_name="absence_entries"
+    )
+    entry = models.OneToOneField(ScoreEntry, on_delete=models.PROTECT, related_name="+")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendance"], condition=Q(active=True), name="absence_entry_one_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendance} → {self.entry.code}"
+
+
+class LeaveRequest(models.Model):
+    """A written request for leave (书面请假) from one meeting."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REFUSED = "refused", _("未批准")
+
+    code = models.CharField(_("编号"), max_length=32, unique=True)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="leave_requests")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="leave_requests")
+    reason = models.TextField(_("请假事由"))
+    created_at = models.DateTimeField(_("提交时间"))
+    late = models.BooleanField(_("会议开始后提交"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=~Q(status="refused"),
+                name="leave_one_live_per_meeting",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="leave_reason_given"),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(decision_reason=""),
+                name="leave_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="leave_decided_at_iff_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.member.code} {self.status}"

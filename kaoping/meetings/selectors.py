@@ -1,0 +1,166 @@
+"""Reads of meetings and leave requests, scoped to what the actor may see."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kaoping.orgs.models import Member, Organization, RoleAssignment
+from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import Scheme, SchemeItem
+
+from .models import (
+    ORG_LIFE_KINDS,
+    AbsenceEntry,
+    Attendance,
+    LeaveRequest,
+    Meeting,
+    MeetingKind,
+    MeetingRule,
+)
+
+RETIRED = Organization.Category.RETIRED
+
+
+def default_item_code(kind: str, category: str) -> str:
+    """The template's rule: 三会一课 → D01, 组织生活 → D03; retired branches → R01."""
+    if category == RETIRED:
+        return "R01"
+    return "D03" if kind in ORG_LIFE_KINDS else "D01"
+
+
+def meeting_rules(*, scheme: Scheme) -> dict[tuple[str, str], str]:
+    """Every (kind, category) of the year with the item code it deducts."""
+    rows = {(r.kind, r.category): r.item_code for r in MeetingRule.objects.filter(scheme=scheme)}
+    result = {}
+    for kind in MeetingKind.values:
+        for category in Organization.Category.values:
+            result[(kind, category)] = rows.get(
+                (kind, category), rows.get((kind, ""), default_item_code(kind, category))
+            )
+    return result
+
+
+def meeting_item(*, scheme: Scheme, kind: str, category: str) -> SchemeItem | None:
+    code = meeting_rules(scheme=scheme)[(kind, category)]
+    return SchemeItem.objects.filter(scheme=scheme, code=code).first()
+
+
+def _staff_reads(actor, branch: Organization) -> bool:
+    return scope_for(actor).reads(branch.path)
+
+
+def meetings_of_branch(*, actor, branch: Organization) -> QuerySet[Meeting]:
+    """A branch's meetings with their attendance counts (one query, however many rows)."""
+    if not _staff_reads(actor, branch):
+        raise Http404("branch not found")
+    return Meeting.objects.filter(branch=branch).annotate(
+        n_attendees=Count("attendances", distinct=True),
+        n_present=Count("attendances", filter=Q(attendances__status="present"), distinct=True),
+        n_leave=Count("attendances", filter=Q(attendances__status="leave"), distinct=True),
+        n_absent=Count("attendances", filter=Q(attendances__status="absent"), distinct=True),
+        n_pending_leave=Count(
+            "leave_requests", filter=Q(leave_requests__status="pending"), distinct=True
+        ),
+    )
+
+
+def meeting_access_by_code(*, actor, code: str) -> Meeting:
+    """The meeting for its branch's officers, or for a member who must attend it; the same
+    404 for missing and not yours."""
+    meeting = Meeting.objects.select_related("branch").filter(code=code).first()
+    if meeting is None:
+        raise Http404("meeting not found")
+    scope = scope_for(actor)
+    if scope.reads(meeting.branch.path):
+        return meeting
+    if (
+        scope.member_id is not None
+        and meeting.attendances.filter(member_id=scope.member_id).exists()
+    ):
+        return meeting
+    raise Http404("meeting not found")
+
+
+def meeting_attendance(*, actor, meeting: Meeting) -> list[Attendance]:
+    """Attendance rows with the member, the live deduction and the leave requests."""
+    if not _staff_reads(actor, meeting.branch):
+        return []
+    return list(
+        meeting.attendances.select_related("member").prefetch_related(
+            Prefetch(
+                "absence_entries",
+                queryset=AbsenceEntry.objects.filter(active=True).select_related("entry"),
+                to_attr="live_entries",
+            )
+        )
+    )
+
+
+def meeting_leave_requests(*, actor, meeting: Meeting) -> list[LeaveRequest]:
+    qs = meeting.leave_requests.select_related("member", "decided_by")
+    scope = scope_for(actor)
+    if not scope.reads(meeting.branch.path):
+        qs = qs.filter(member_id=scope.member_id)
+    return list(qs)
+
+
+def leave_access_by_code(*, actor, code: str) -> LeaveRequest:
+    leave = (
+        LeaveRequest.objects.select_related("meeting__branch", "member").filter(code=code).first()
+    )
+    if leave is None:
+        raise Http404("leave request not found")
+    scope = scope_for(actor)
+    if scope.reads(leave.meeting.branch.path) or leave.member_id == scope.member_id:
+        return leave
+    raise Http404("leave request not found")
+
+
+def member_meetings(*, actor, member: Member, limit: int = 10) -> dict:
+    """For the member page: upcoming meetings (with the member's leave request) and
+    recent leave requests. Three queries."""
+    scope = scope_for(actor)
+    if not (scope.reads(member.branch.path) or scope.member_id == member.id):
+        return {"upcoming": [], "leaves": []}
+    now = timezone.now()
+    upcoming = list(
+        Attendance.objects.filter(member=member, meeting__status=Meeting.Status.OPEN)
+        .filter(meeting__starts_at__gte=now - timezone.timedelta(hours=12))
+        .select_related("meeting")
+        .order_by("meeting__starts_at")[:limit]
+    )
+    leaves = list(
+        LeaveRequest.objects.filter(member=member)
+        .select_related("meeting")
+        .order_by("-created_at")[:limit]
+    )
+    live = {lv.meeting_id: lv for lv in leaves if lv.status != LeaveRequest.Status.REFUSED}
+    for a in upcoming:
+        a.my_leave = live.get(a.meeting_id)
+    return {"upcoming": upcoming, "leaves": leaves}
+
+
+def branch_pending_leaves(*, actor, branch: Organization) -> list[LeaveRequest]:
+    if not scope_for(actor).manages(branch.path):
+        return []
+    return list(
+        LeaveRequest.objects.filter(meeting__branch=branch, status=LeaveRequest.Status.PENDING)
+        .select_related("meeting", "member")
+        .order_by("meeting__starts_at")
+    )
+
+
+def branch_officers(branch: Organization) -> list:
+    """The users who keep this branch (secretaries on it or above it): told of requests."""
+    prefixes = _prefixes(branch.path)
+    return [
+        ra.user
+        for ra in RoleAssignment.objects.filter(
+            role=RoleAssignment.Role.SECRETARY, organization__path__in=prefixes
+        ).select_related("user")
+    ]
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]

@@ -1,0 +1,398 @@
+"""Writes of meetings: schedule, take attendance, close (→ ledger entries), re-open
+(→ reversals), written leave and its decision. One transaction per use case, audited."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.audit.services import audit_record
+from kaoping.ledger.models import ScoreEntry
+from kaoping.ledger.services import entry_record, entry_reverse
+from kaoping.notifications.services import notification_send, notification_send_many
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import ItemExemption, Scheme
+
+from .codes import new_code
+from .models import AbsenceEntry, Attendance, LeaveRequest, Meeting, MeetingRule
+from .selectors import branch_officers, meeting_item
+
+ASSESSED = (Member.Status.ACTIVE, Member.Status.LOST_CONTACT)
+
+
+def _require_manage(actor, branch: Organization) -> None:
+    if actor is not None and not scope_for(actor).manages(branch.path):
+        raise PermissionDenied("you cannot manage this branch's meetings")
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    return (
+        Meeting.objects.select_for_update(of=("self",)).select_related("branch").get(pk=meeting.pk)
+    )
+
+
+def meeting_link(meeting: Meeting) -> str:
+    return f"/meetings/{meeting.code}/"
+
+
+@transaction.atomic
+def meeting_rule_set(*, actor, scheme: Scheme, kind: str, item_code: str, category: str = ""):
+    """Choose the item an unexcused absence from ``kind`` deducts (a scheme setting)."""
+    if actor is not None and not scope_for(actor).is_scheme_admin:
+        raise PermissionDenied("only a committee admin can change the scheme")
+    if not scheme.items.filter(code=item_code, kind="deduction").exists():
+        raise ValidationError(
+            {"item_code": _("方案中没有扣分指标 %(code)s。") % {"code": item_code}}
+        )
+    rule, _created = MeetingRule.objects.update_or_create(
+        scheme=scheme, kind=kind, category=category, defaults={"item_code": item_code}
+    )
+    audit_record(
+        actor=actor,
+        action="meeting_rule.set",
+        target=rule,
+        after={"year": scheme.year, "kind": kind, "category": category, "item": item_code},
+    )
+    return rule
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    actor,
+    branch: Organization,
+    kind: str,
+    starts_at: datetime.datetime,
+    place: str,
+    topic: str,
+    members: list[Member] | None = None,
+) -> Meeting:
+    """Schedule a meeting of the branch; ``members`` must attend (default: every assessed
+    member of the branch). The attendees are told in the app."""
+    _require_manage(actor, branch)
+    if not branch.is_branch:
+        raise ValidationError({"branch": _("只有党支部可以安排会议。")})
+    if timezone.is_naive(starts_at):
+        raise ValidationError({"starts_at": "starts_at must be timezone-aware"})
+    if members is None:
+        members = list(branch.members.filter(status__in=ASSESSED))
+    strangers = [m.code for m in members if m.branch_id != branch.id]
+    if strangers:
+        raise ValidationError(
+            {"members": _("不是本支部的党员：%(codes)s") % {"codes": "、".join(strangers)}}
+        )
+    if not members:
+        raise ValidationError({"members": _("至少选择一名应到党员。")})
+    meeting = Meeting(
+        code=new_code("MT"),
+        branch=branch,
+        kind=kind,
+        starts_at=starts_at,
+        place=place.strip(),
+        topic=topic.strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    meeting.full_clean()
+    meeting.save()
+    Attendance.objects.bulk_create(Attendance(meeting=meeting, member=m) for m in members)
+    audit_record(
+        actor=actor,
+        action="meeting.schedule",
+        target=meeting,
+        target_id=meeting.code,
+        after={
+            "branch": branch.code,
+            "kind": kind,
+            "starts_at": starts_at.isoformat(),
+            "members": sorted(m.code for m in members),
+        },
+    )
+    when = timezone.localtime(starts_at)
+    notification_send_many(
+        users=[m.user for m in members if m.user_id],
+        text=_("会议通知：%(when)s %(kind)s「%(topic)s」，地点 %(place)s")
+        % {
+            "when": f"{when:%Y-%m-%d %H:%M}",
+            "kind": meeting.get_kind_display(),
+            "topic": meeting.topic,
+            "place": meeting.place,
+        },
+        link=meeting_link(meeting),
+    )
+    return meeting
+
+
+def _approved_leave_members(meeting: Meeting) -> set[int]:
+    return set(
+        meeting.leave_requests.filter(status=LeaveRequest.Status.APPROVED).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def attendance_take(*, actor, meeting: Meeting, statuses: dict[str, str]) -> Meeting:
+    """Record attendance: ``statuses`` maps member codes to present / leave / absent.
+    "leave" needs an approved written request (rules.md §4)."""
+    meeting = _locked(meeting)
+    _require_manage(actor, meeting.branch)
+    if meeting.is_closed:
+        raise ValidationError(_("考勤已关闭；如需更正，请先重新打开考勤。"))
+    rows = {a.member.code: a for a in meeting.attendances.select_related("member")}
+    unknown = set(statuses) - set(rows)
+    if unknown:
+        raise ValidationError(
+            _("不是本次会议的应到党员：%(codes)s") % {"codes": "、".join(sorted(unknown))}
+        )
+    allowed = {Attendance.Status.PRESENT, Attendance.Status.LEAVE, Attendance.Status.ABSENT}
+    if set(statuses.values()) - allowed:
+        raise ValidationError(_("考勤状态只能是出席、请假或缺席。"))
+    excused = _approved_leave_members(meeting)
+    errors = [
+        rows[code].member.name
+        for code, status in statuses.items()
+        if status == Attendance.Status.LEAVE and rows[code].member_id not in excused
+    ]
+    if errors:
+        raise ValidationError(
+            _("以下党员没有已批准的书面请假，不能记为请假：%(names)s")
+            % {"names": "、".join(errors)}
+        )
+    before, changed = {}, []
+    for code, status in statuses.items():
+        row = rows[code]
+        if row.status != status:
+            before[code] = row.status
+            row.status = status
+            changed.append(row)
+    Attendance.objects.bulk_update(changed, ["status"])
+    if changed:
+        audit_record(
+            actor=actor,
+            action="meeting.attendance",
+            target=meeting,
+            target_id=meeting.code,
+            before=before,
+            after={r.member.code: r.status for r in changed},
+        )
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(*, actor, meeting: Meeting) -> list[ScoreEntry]:
+    """Close the attendance: every unexcused absence becomes a deduction entry (source
+    meeting, the scheme's item for this kind of meeting). Closing a closed meeting creates
+    nothing."""
+    meeting = _locked(meeting)
+    _require_manage(actor, meeting.branch)
+    if meeting.is_closed:
+        return []
+    attendances = list(meeting.attendances.select_related("member__branch", "member__user"))
+    unmarked = [a.member.name for a in attendances if a.status == Attendance.Status.UNMARKED]
+    if unmarked:
+        raise ValidationError(_("还有党员未登记考勤：%(names)s") % {"names": "、".join(unmarked)})
+    day = timezone.localtime(meeting.starts_at).date()
+    excused = _approved_leave_members(meeting)
+    absent = [
+        a
+        for a in attendances
+        if a.status == Attendance.Status.ABSENT and a.member_id not in excused
+    ]
+    created: list[ScoreEntry] = []
+    if absent:
+        scheme = Scheme.objects.filter(year=day.year).first()
+        if scheme is None:
+            raise ValidationError(_("%(year)s 年度尚无考评方案。") % {"year": day.year})
+        item = meeting_item(scheme=scheme, kind=meeting.kind, category=meeting.branch.category)
+        if item is None:
+            raise ValidationError(
+                _("%(year)s 年度方案中没有该类会议对应的扣分指标。") % {"year": day.year}
+            )
+        exempt = set(
+            ItemExemption.objects.filter(
+                member__in=[a.member_id for a in absent], item_code=item.code
+            ).values_list("member_id", flat=True)
+        )
+        linked = set(
+            AbsenceEntry.objects.filter(attendance__in=absent, active=True).values_list(
+                "attendance_id", flat=True
+            )
+        )
+        for a in absent:
+            if a.member_id in exempt or a.id in linked:
+                continue
+            entry = entry_record(
+                actor=actor,
+                member=a.member,
+                item=item,
+                date=day,
+                note=_("%(kind)s「%(topic)s」无故缺席")
+                % {"kind": meeting.get_kind_display(), "topic": meeting.topic},
+                evidence=_("会议 %(code)s 考勤记录 %(link)s")
+                % {"code": meeting.code, "link": meeting_link(meeting)},
+                source=ScoreEntry.Source.MEETING,
+            )
+            AbsenceEntry.objects.create(attendance=a, entry=entry)
+            created.append(entry)
+    meeting.status = Meeting.Status.CLOSED
+    meeting.closed_at = timezone.now()
+    meeting.save(update_fields=["status", "closed_at"])
+    audit_record(
+        actor=actor,
+        action="meeting.close",
+        target=meeting,
+        target_id=meeting.code,
+        after={"entries": [e.code for e in created]},
+    )
+    return created
+
+
+@transaction.atomic
+def meeting_reopen(*, actor, meeting: Meeting, reason: str) -> list[ScoreEntry]:
+    """Re-open the attendance to correct it: the entries of the closing are reversed (never
+    edited); closing again records the corrected absences."""
+    meeting = _locked(meeting)
+    _require_manage(actor, meeting.branch)
+    if not meeting.is_closed:
+        raise ValidationError(_("考勤尚未关闭。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("重新打开考勤须说明理由。")})
+    links = list(
+        AbsenceEntry.objects.filter(attendance__meeting=meeting, active=True).select_related(
+            "entry"
+        )
+    )
+    reversals = []
+    for link in links:
+        if not ScoreEntry.objects.filter(reverses=link.entry).exists():
+            reversals.append(
+                entry_reverse(
+                    actor=actor,
+                    entry=link.entry,
+                    reason=_("更正会议考勤：%(reason)s") % {"reason": reason.strip()},
+                )
+            )
+        link.active = False
+        link.save(update_fields=["active"])
+    meeting.status = Meeting.Status.OPEN
+    meeting.closed_at = None
+    meeting.save(update_fields=["status", "closed_at"])
+    audit_record(
+        actor=actor,
+        action="meeting.reopen",
+        target=meeting,
+        target_id=meeting.code,
+        note=reason.strip(),
+        after={"reversals": [r.code for r in reversals]},
+    )
+    return reversals
+
+
+@transaction.atomic
+def leave_request(
+    *,
+    actor,
+    meeting: Meeting,
+    reason: str,
+    member: Member | None = None,
+    at: datetime.datetime | None = None,
+) -> LeaveRequest:
+    """A member asks in writing for leave from a meeting they must attend. A request after
+    the meeting started is accepted but marked late. The system (``actor=None``) may enter
+    a paper request for ``member`` made ``at`` a given time."""
+    meeting = _locked(meeting)
+    member_id = scope_for(actor).member_id if actor is not None else getattr(member, "id", None)
+    attendance = (
+        meeting.attendances.select_related("member").filter(member_id=member_id).first()
+        if member_id is not None
+        else None
+    )
+    if attendance is None:
+        raise PermissionDenied("only a member who must attend may ask for leave")
+    if meeting.is_closed:
+        raise ValidationError(_("该会议考勤已关闭，不能再请假；如有特殊情况请联系支部书记。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写请假事由。")})
+    if meeting.leave_requests.filter(member_id=member_id).exclude(status="refused").exists():
+        raise ValidationError(_("您已提交过该会议的请假申请。"))
+    now = at if actor is None and at is not None else timezone.now()
+    leave = LeaveRequest(
+        code=new_code("LV"),
+        meeting=meeting,
+        member=attendance.member,
+        reason=reason.strip(),
+        created_at=now,
+        late=now >= meeting.starts_at,
+    )
+    leave.full_clean()
+    leave.save()
+    audit_record(
+        actor=actor,
+        action="leave.request",
+        target=leave,
+        target_id=leave.code,
+        after={"meeting": meeting.code, "member": attendance.member.code, "late": leave.late},
+    )
+    notification_send_many(
+        users=branch_officers(meeting.branch),
+        text=_("%(name)s 申请请假：%(topic)s%(late)s")
+        % {
+            "name": attendance.member.name,
+            "topic": meeting.topic,
+            "late": _("（会议开始后提交）") if leave.late else "",
+        },
+        link=meeting_link(meeting),
+    )
+    return leave
+
+
+@transaction.atomic
+def leave_decide(*, actor, leave: LeaveRequest, approve: bool, reason: str = "") -> LeaveRequest:
+    """The secretary approves or refuses (with a reason) a written leave request. A late
+    request may still be approved; the decision on it is recorded as such."""
+    leave = (
+        LeaveRequest.objects.select_for_update(of=("self",))
+        .select_related("meeting__branch", "member__user")
+        .get(pk=leave.pk)
+    )
+    _require_manage(actor, leave.meeting.branch)
+    if leave.status != LeaveRequest.Status.PENDING:
+        raise ValidationError(_("该请假申请已审批。"))
+    if leave.meeting.is_closed:
+        raise ValidationError(_("该会议考勤已关闭，请先重新打开考勤再审批。"))
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": _("不批准请假须说明理由。")})
+    leave.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REFUSED
+    leave.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    leave.decided_at = timezone.now()
+    leave.decision_reason = reason.strip()
+    leave.full_clean()
+    leave.save()
+    if approve:
+        Attendance.objects.filter(meeting=leave.meeting, member=leave.member).update(
+            status=Attendance.Status.LEAVE
+        )
+    elif Attendance.objects.filter(
+        meeting=leave.meeting, member=leave.member, status=Attendance.Status.LEAVE
+    ).exists():
+        Attendance.objects.filter(meeting=leave.meeting, member=leave.member).update(
+            status=Attendance.Status.UNMARKED
+        )
+    audit_record(
+        actor=actor,
+        action="leave.approve" if approve else "leave.refuse",
+        target=leave,
+        target_id=leave.code,
+        note=leave.decision_reason,
+        after={"late": leave.late, "status": leave.status},
+    )
+    text = (
+        _("您对「%(topic)s」的请假已批准。")
+        if approve
+        else _("您对「%(topic)s」的请假未获批准：%(reason)s")
+    ) % {"topic": leave.meeting.topic, "reason": leave.decision_reason}
+    notification_send(user=leave.member.user, text=text, link=meeting_link(leave.meeting))
+    return leave

@@ -1,0 +1,173 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kaoping.ledger.models import ScoreEntry
+from kaoping.meetings.models import LeaveRequest, Meeting
+from kaoping.meetings.services import attendance_take, meeting_close, meeting_schedule
+from kaoping.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def tomorrow():
+    return timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + (
+        datetime.timedelta(days=1)
+    )
+
+
+def schedule(d, starts_at=None):
+    return meeting_schedule(
+        actor=d.sec1,
+        branch=d.b1,
+        kind="general",
+        starts_at=starts_at or tomorrow(),
+        place="三楼会议室",
+        topic="学习党章",
+    )
+
+
+def test_secretary_schedules_takes_attendance_and_closes_over_http(client, district):
+    d = district
+    client.force_login(d.sec1)
+    page = client.get(reverse("meetings:branch", args=["B1"]))
+    assert page.status_code == 200 and "安排会议" in page.content.decode()
+    branch_page = client.get(reverse("web:branch", args=["B1"]))
+    assert reverse("meetings:branch", args=["B1"]) in branch_page.content.decode()
+    response = client.post(
+        reverse("meetings:branch", args=["B1"]),
+        {
+            "kind": "general",
+            "starts_at": tomorrow().strftime("%Y-%m-%dT%H:%M"),
+            "place": "三楼会议室",
+            "topic": "四月支部党员大会",
+            "members": [d.m1.pk, d.m1b.pk],
+        },
+        follow=True,
+    )
+    meeting = Meeting.objects.get(topic="四月支部党员大会")
+    assert response.redirect_chain[-1][0] == reverse("meetings:detail", args=[meeting.code])
+    assert meeting.starts_at == tomorrow()
+    url = reverse("meetings:attendance", args=[meeting.code])
+    response = client.post(url, {"a-M1": "absent", "a-M1B": "present", "close": "1"}, follow=True)
+    assert "新增 1 条扣分记录" in response.content.decode()
+    entry = ScoreEntry.objects.get()
+    assert entry.source == "meeting" and entry.member == d.m1 and entry.item.code == "D01"
+    assert entry.code in response.content.decode()
+    again = client.post(reverse("meetings:close", args=[meeting.code]), follow=True)
+    assert "未新增任何记录" in again.content.decode()
+    assert ScoreEntry.objects.count() == 1
+    reopened = client.post(
+        reverse("meetings:reopen", args=[meeting.code]), {"reason": "张三补签到"}, follow=True
+    )
+    assert "冲销 1 条记录" in reopened.content.decode()
+    client.post(url, {"a-M1": "present", "a-M1B": "present", "close": "1"})
+    assert ScoreEntry.objects.count() == 2  # the entry and its reversal, nothing new
+    member_page = client.get(reverse("web:member", args=["M1"]) + "?year=" + str(entry.year))
+    assert "会议考勤" in member_page.content.decode()
+
+
+def test_member_asks_for_leave_and_secretary_refuses_with_reason(client, district):
+    d = district
+    meeting = schedule(d)
+    client.force_login(d.member1)
+    me = client.get(reverse("web:me"))
+    assert reverse("meetings:member_daily", args=["M1"]) in me.content.decode()
+    card = client.get(reverse("meetings:member_daily", args=["M1"]), HTTP_HX_REQUEST="true")
+    assert meeting.topic in card.content.decode() and "<html" not in card.content.decode()
+    assert client.get(reverse("meetings:member_daily", args=["M2"])).status_code == 404
+    page = client.get(reverse("meetings:detail", args=[meeting.code]))
+    assert page.status_code == 200 and "申请请假" in page.content.decode()
+    empty = client.post(reverse("meetings:leave", args=[meeting.code]), {"reason": ""})
+    assert empty.status_code == 400
+    client.post(reverse("meetings:leave", args=[meeting.code]), {"reason": "出差"})
+    leave = LeaveRequest.objects.get()
+    assert not leave.late
+    # A member cannot decide; another branch's secretary gets 403 on a POST
+    assert (
+        client.post(
+            reverse("meetings:leave_decide", args=[leave.code]), {"decision": "approve"}
+        ).status_code
+        == 403
+    )
+    client.force_login(d.sec1)
+    pending = client.get(reverse("meetings:branch", args=["B1"]))
+    assert "待审批的请假申请" in pending.content.decode()
+    bad = client.post(
+        reverse("meetings:leave_decide", args=[leave.code]), {"decision": "refuse", "reason": ""}
+    )
+    assert bad.status_code == 400 and "须说明理由" in bad.content.decode()
+    client.post(
+        reverse("meetings:leave_decide", args=[leave.code]),
+        {"decision": "refuse", "reason": "会议重要"},
+    )
+    leave.refresh_from_db()
+    assert leave.status == "refused" and leave.decision_reason == "会议重要"
+    assert Notification.objects.filter(user=d.member1, text__contains="会议重要").exists()
+
+
+def test_late_leave_is_marked_over_http(client, district):
+    d = district
+    meeting = schedule(d, starts_at=timezone.now() - datetime.timedelta(hours=1))
+    client.force_login(d.member1)
+    response = client.post(
+        reverse("meetings:leave", args=[meeting.code]), {"reason": "急诊"}, follow=True
+    )
+    assert "逾期提交" in response.content.decode()
+    assert LeaveRequest.objects.get().late
+
+
+def test_wrong_branch_and_wrong_role_are_refused(client, district):
+    d = district
+    meeting = schedule(d)
+    client.force_login(d.sec2)
+    assert client.get(reverse("meetings:detail", args=[meeting.code])).status_code == 404
+    assert client.get(reverse("meetings:branch", args=["B1"])).status_code == 404
+    assert client.post(reverse("meetings:close", args=[meeting.code])).status_code == 404
+    client.force_login(d.member2)
+    assert client.get(reverse("meetings:detail", args=[meeting.code])).status_code == 404
+    assert (
+        client.post(reverse("meetings:leave", args=[meeting.code]), {"reason": "x"}).status_code
+        == 404
+    )
+    client.force_login(d.member1)  # an attendee sees it but cannot take attendance
+    assert (
+        client.post(
+            reverse("meetings:attendance", args=[meeting.code]), {"a-M1": "present"}
+        ).status_code
+        == 403
+    )
+    client.force_login(d.orgdept)  # reads, cannot manage
+    assert client.get(reverse("meetings:detail", args=[meeting.code])).status_code == 200
+    assert client.post(reverse("meetings:close", args=[meeting.code])).status_code == 403
+    assert client.post(reverse("meetings:branch", args=["B1"]), {}).status_code == 403
+
+
+@pytest.mark.parametrize("n", [2, 8])
+def test_branch_meetings_page_query_count_is_constant(
+    client, district, n, django_assert_max_num_queries
+):
+    d = district
+    for _ in range(n):
+        meeting = schedule(d)
+        attendance_take(actor=d.sec1, meeting=meeting, statuses={"M1": "absent", "M1B": "present"})
+        meeting_close(actor=d.sec1, meeting=meeting)
+    client.force_login(d.sec1)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("meetings:branch", args=["B1"]))
+    assert page.content.decode().count("学习党章") == n
+    with django_assert_max_num_queries(16):
+        client.get(reverse("meetings:detail", args=[meeting.code]))
+
+
+@pytest.mark.parametrize("n", [2, 8])
+def test_member_cards_query_count_is_constant(client, district, n, django_assert_max_num_queries):
+    d = district
+    for _ in range(n):
+        schedule(d)
+    client.force_login(d.member1)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("meetings:member_daily", args=["M1"]))
+    assert page.content.decode().count("学习党章") == n

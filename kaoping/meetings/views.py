@@ -1,0 +1,256 @@
+"""Meeting pages: a branch's meetings, one meeting (attendance, leave), leave decisions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kaoping.orgs.selectors import (
+    member_access_by_code,
+    members_visible,
+    organization_access_by_code,
+    scope_for,
+)
+
+from . import selectors, services
+from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm, apply_service_error
+from .models import Attendance, Meeting
+
+LIST_LIMIT = 100
+
+
+def _branch_for_staff(actor, code: str, manage: bool = False):
+    branch = organization_access_by_code(actor=actor, code=code, manage=manage)
+    if not branch.is_branch or not scope_for(actor).reads(branch.path):
+        raise Http404("branch not found")
+    return branch
+
+
+def _done(request, url: str, message: str):
+    messages.success(request, message)
+    return redirect(url)
+
+
+def _meeting_form(actor, branch, data=None):
+    members = members_visible(actor=actor).filter(branch=branch, status__in=services.ASSESSED)
+    initial = {
+        "members": list(members),
+        "starts_at": timezone.localtime().replace(minute=0, second=0, microsecond=0)
+        + timezone.timedelta(days=1),
+    }
+    return MeetingForm(data, members=members.order_by("code"), initial=initial)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def branch_meetings(request, code: str):
+    actor = request.user
+    branch = _branch_for_staff(actor, code, manage=request.method == "POST")
+    can_manage = scope_for(actor).manages(branch.path)
+    form = None
+    if can_manage:
+        form = _meeting_form(actor, branch, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            meeting = services.meeting_schedule(
+                actor=actor,
+                branch=branch,
+                kind=d["kind"],
+                starts_at=d["starts_at"],
+                place=d["place"],
+                topic=d["topic"],
+                members=list(d["members"]),
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(
+                request,
+                reverse("meetings:detail", args=[meeting.code]),
+                _("已安排会议“%(topic)s”。") % {"topic": meeting.topic},
+            )
+    meetings = list(
+        selectors.meetings_of_branch(actor=actor, branch=branch).order_by("-starts_at")[:LIST_LIMIT]
+    )
+    context = {
+        "branch": branch,
+        "meetings": meetings,
+        "form": form,
+        "can_manage": can_manage,
+        "pending_leaves": selectors.branch_pending_leaves(actor=actor, branch=branch),
+    }
+    return render(request, "meetings/branch_meetings.html", context)
+
+
+def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=None, status=200):
+    actor = request.user
+    scope = scope_for(actor)
+    is_staff = scope.reads(meeting.branch.path)
+    can_manage = scope.manages(meeting.branch.path)
+    leaves = selectors.meeting_leave_requests(actor=actor, meeting=meeting)
+    my_live_leave = next(
+        (lv for lv in leaves if lv.member_id == scope.member_id and lv.status != "refused"), None
+    )
+    is_attendee = (
+        scope.member_id is not None
+        and meeting.attendances.filter(member_id=scope.member_id).exists()
+    )
+    if is_attendee and not meeting.is_closed and my_live_leave is None and leave_form is None:
+        leave_form = LeaveForm()
+    context = {
+        "meeting": meeting,
+        "branch": meeting.branch,
+        "is_staff": is_staff,
+        "can_manage": can_manage,
+        "attendances": selectors.meeting_attendance(actor=actor, meeting=meeting),
+        "statuses": [
+            (Attendance.Status.PRESENT, Attendance.Status.PRESENT.label),
+            (Attendance.Status.LEAVE, Attendance.Status.LEAVE.label),
+            (Attendance.Status.ABSENT, Attendance.Status.ABSENT.label),
+        ],
+        "leaves": leaves,
+        "leave_form": leave_form if is_attendee and not meeting.is_closed else None,
+        "reopen_form": (reopen_form or ReasonForm()) if can_manage and meeting.is_closed else None,
+        "started": timezone.now() >= meeting.starts_at,
+    }
+    return render(request, "meetings/meeting.html", context, status=status)
+
+
+@login_required
+def meeting_detail(request, code: str):
+    return _meeting_page(request, selectors.meeting_access_by_code(actor=request.user, code=code))
+
+
+@login_required
+@require_POST
+def meeting_attendance(request, code: str):
+    actor = request.user
+    meeting = selectors.meeting_access_by_code(actor=actor, code=code)
+    statuses = {
+        key[2:]: value for key, value in request.POST.items() if key.startswith("a-") and value
+    }
+    url = reverse("meetings:detail", args=[meeting.code])
+    try:
+        services.attendance_take(actor=actor, meeting=meeting, statuses=statuses)
+        if "close" in request.POST:
+            created = services.meeting_close(actor=actor, meeting=meeting)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return redirect(url)
+    if "close" in request.POST:
+        return _done(request, url, _("考勤已关闭，新增 %(n)s 条扣分记录。") % {"n": len(created)})
+    return _done(request, url, _("已保存考勤。"))
+
+
+@login_required
+@require_POST
+def meeting_close(request, code: str):
+    actor = request.user
+    meeting = selectors.meeting_access_by_code(actor=actor, code=code)
+    url = reverse("meetings:detail", args=[meeting.code])
+    was_closed = meeting.is_closed
+    try:
+        created = services.meeting_close(actor=actor, meeting=meeting)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return redirect(url)
+    if was_closed:
+        return _done(request, url, _("考勤早已关闭，未新增任何记录。"))
+    return _done(request, url, _("考勤已关闭，新增 %(n)s 条扣分记录。") % {"n": len(created)})
+
+
+@login_required
+@require_POST
+def meeting_reopen(request, code: str):
+    actor = request.user
+    meeting = selectors.meeting_access_by_code(actor=actor, code=code)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            reversals = services.meeting_reopen(
+                actor=actor, meeting=meeting, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(
+                request,
+                reverse("meetings:detail", args=[meeting.code]),
+                _("考勤已重新打开，冲销 %(n)s 条记录。") % {"n": len(reversals)},
+            )
+    return _meeting_page(request, meeting, reopen_form=form, status=400)
+
+
+@login_required
+@require_POST
+def leave_create(request, code: str):
+    actor = request.user
+    meeting = selectors.meeting_access_by_code(actor=actor, code=code)
+    form = LeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            leave = services.leave_request(
+                actor=actor, meeting=meeting, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            message = _("已提交请假申请，等待支部审批。")
+            if leave.late:
+                message = _("会议已开始，请假申请已标记为逾期提交，等待支部审批。")
+            return _done(request, reverse("meetings:detail", args=[meeting.code]), message)
+    return _meeting_page(request, meeting, leave_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leave_decide(request, code: str):
+    actor = request.user
+    leave = selectors.leave_access_by_code(actor=actor, code=code)
+    form = DecisionForm(request.POST or None)
+    back = reverse("meetings:detail", args=[leave.meeting.code])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave_decide(
+                actor=actor,
+                leave=leave,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(
+                request, back, _("已审批 %(name)s 的请假申请。") % {"name": leave.member.name}
+            )
+    if not scope_for(actor).manages(leave.meeting.branch.path):
+        raise Http404("leave request not found")
+    return render(
+        request,
+        "meetings/leave_decide.html",
+        {"leave": leave, "form": form, "back": back},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def member_daily(request, code: str):
+    """The member page's daily-management cards, loaded by htmx after the page (so the
+    member page itself does no extra query) or on their own page without JavaScript."""
+    actor = request.user
+    member = member_access_by_code(actor=actor, code=code)
+    context = {
+        "member": member,
+        "is_self": scope_for(actor).member_id == member.id,
+        "can_manage": scope_for(actor).manages(member.branch.path),
+        "base_template": "meetings/_bare.html" if request.htmx else "web/base.html",
+    }
+    return render(request, "meetings/member_daily.html", context)
