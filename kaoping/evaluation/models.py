@@ -1,6 +1,8 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,3 +53,244 @@ class QuotaDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.member_id} excellent={self.excellent}"
+
+
+# --------------------------------------------------------------------------- 四评一定
+
+
+class EvaluationRound(models.Model):
+    """One branch's democratic evaluation of one year (民主评议): the five steps in order,
+    their deadlines, and the state of the secret ballot."""
+
+    class Step(models.TextChoices):
+        SELF = "self", _("党员自评")
+        PEER = "peer", _("党员互评")
+        SECRETARY = "secretary", _("书记点评")
+        VOTE = "vote", _("民主测评")
+        DETERMINATION = "determination", _("组织认定")
+
+    class VoteMethod(models.TextChoices):
+        ONLINE = "online", _("网上无记名投票")
+        PAPER = "paper", _("纸质选票（双人录入票数）")
+
+    class VoteState(models.TextChoices):
+        NOT_OPEN = "not_open", _("未开始")
+        OPEN = "open", _("投票中")
+        CLOSED = "closed", _("已截止")
+        PUBLISHED = "published", _("已公布票数")
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    branch = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="evaluation_rounds"
+    )
+    step = models.CharField(_("当前环节"), max_length=16, choices=Step.choices, default=Step.SELF)
+    anonymous_peer = models.BooleanField(_("互评不署名"), default=False)
+    vote_method = models.CharField(
+        _("测评方式"), max_length=8, choices=VoteMethod.choices, default=VoteMethod.ONLINE
+    )
+    vote_state = models.CharField(
+        _("投票状态"), max_length=12, choices=VoteState.choices, default=VoteState.NOT_OPEN
+    )
+    self_deadline = models.DateField(_("自评截止日期"), null=True, blank=True)
+    peer_deadline = models.DateField(_("互评截止日期"), null=True, blank=True)
+    secretary_deadline = models.DateField(_("点评截止日期"), null=True, blank=True)
+    vote_deadline = models.DateField(_("测评截止日期"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    STEP_ORDER = (Step.SELF, Step.PEER, Step.SECRETARY, Step.VOTE, Step.DETERMINATION)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "branch"], name="round_unique_per_branch_year"),
+            models.CheckConstraint(
+                condition=Q(step__in=["self", "peer", "secretary", "vote", "determination"]),
+                name="round_step_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.branch_id} {self.step}"
+
+    def deadline_of(self, step: str):
+        return {
+            self.Step.SELF: self.self_deadline,
+            self.Step.PEER: self.peer_deadline,
+            self.Step.SECRETARY: self.secretary_deadline,
+            self.Step.VOTE: self.vote_deadline,
+        }.get(step)
+
+    @property
+    def step_index(self) -> int:
+        return self.STEP_ORDER.index(self.step)
+
+
+class SelfEvaluation(models.Model):
+    """党员自评: problems found, causes, corrective measures; a draft until submitted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="selfs")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    problems = models.TextField(_("查找的问题"), blank=True)
+    causes = models.TextField(_("原因分析"), blank=True)
+    measures = models.TextField(_("整改措施"), blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "member"], name="self_eval_unique"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="self_eval_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.member_id} {self.status}"
+
+
+class PeerComment(models.Model):
+    """党员互评: one member's comment on another (never on oneself)."""
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="peers")
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    strengths = models.TextField(_("优点"), blank=True)
+    shortcomings = models.TextField(_("不足"), blank=True)
+    suggestions = models.TextField(_("建议"), blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "author", "subject"], name="peer_unique"),
+            models.CheckConstraint(condition=~Q(author=F("subject")), name="peer_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.author_id}→{self.subject_id}"
+
+
+class SecretaryComment(models.Model):
+    """书记点评: the secretary's comment on one member, with requirements for correction."""
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="comments")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    comment = models.TextField(_("点评意见"))
+    requirements = models.TextField(_("整改要求"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "member"], name="secretary_comment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.member_id}"
+
+
+# --------------------------------------------------------------------------- the secret ballot
+#
+# The right to vote and the ballot live in separate tables and share nothing but the
+# round. A ballot has a random key, no voter, no time, no sequence; it is listed by its
+# key only. Using the right (a boolean, no time) and storing the ballot happen in one
+# transaction. When the vote closes, the ballots are rewritten in key order ("sealed"),
+# so neither SQLite's rowid nor PostgreSQL's physical order or xmin keeps the order in
+# which they were cast.
+
+
+class VoteRight(models.Model):
+    """A voter on the frozen list of one round (选举权名单); ``used`` once, never a time."""
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="rights")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "member"], name="vote_right_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.member_id} used={self.used}"
+
+
+class Ballot(models.Model):
+    """One secret ballot (选票): random key, no voter, no time; an optional hashed
+    one-time receipt the voter can check later."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="ballots")
+    receipt_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class BallotMark(models.Model):
+    """The option one ballot gives one member ('' = blank, left out of the count)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="marks")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    option = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["ballot", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "member"], name="mark_unique_per_ballot"),
+            models.CheckConstraint(
+                condition=Q(option__in=[*BALLOT_OPTION_NAMES, ""]), name="mark_option_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id} {self.member_id}"
+
+
+class PaperCode(models.Model):
+    """A one-time code for meeting-room voting (会场投票码), stored hashed; nothing records
+    who received which code."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} used={self.used}"
+
+
+class PaperTallyEntry(models.Model):
+    """One person's independent entry of the paper-ballot counts of the whole branch
+    (纸质计票双人录入): ``counts`` is {member code: {option: count}}."""
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="paper")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    counts = models.JSONField(default=dict)
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "entered_by"], name="paper_entry_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} by {self.entered_by_id}"

@@ -1,15 +1,35 @@
-"""Writes of the democratic evaluation: paper-ballot tallies and quota-tie decisions."""
+"""Writes of the democratic evaluation (四评一定): the round and its steps, the secret
+ballot, paper tallies, and quota-tie decisions."""
+
+import hashlib
+import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
+from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme
 from kaoping.schemes.selectors import year_is_frozen
 
-from .models import QuotaDecision, VoteTally
+from .models import (
+    Ballot,
+    BallotMark,
+    EvaluationRound,
+    PaperCode,
+    PaperTallyEntry,
+    PeerComment,
+    QuotaDecision,
+    SecretaryComment,
+    SelfEvaluation,
+    VoteRight,
+    VoteTally,
+)
 
 
 def _require_manage(actor, member: Member) -> None:
@@ -81,3 +101,532 @@ def quota_decision_record(
         after={"year": year, "excellent": excellent, "note": note},
     )
     return decision
+
+
+# --------------------------------------------------------------------------- 四评一定: the round
+
+ASSESSED = (Member.Status.ACTIVE, Member.Status.LOST_CONTACT)
+Step = EvaluationRound.Step
+VoteState = EvaluationRound.VoteState
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def code_hash(code: str) -> str:
+    """The stored form of a one-time code (receipt or paper code): only its hash."""
+    normal = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(f"kaoping-code:{normal}".encode()).hexdigest()
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def round_candidates(round_: EvaluationRound):
+    """The members on the ballot and in the round's steps: assessed members of the branch."""
+    return Member.objects.filter(branch=round_.branch, status__in=ASSESSED).order_by("code")
+
+
+def _require_manage_branch(actor, branch) -> None:
+    if actor is not None and not scope_for(actor).manages(branch.path):
+        raise PermissionDenied("you cannot manage this branch's evaluation")
+
+
+def _require_not_frozen(round_: EvaluationRound) -> None:
+    if year_is_frozen(year=round_.year, branch=round_.branch):
+        raise ValidationError(_("%(year)s 年度结果已定格，不能再修改。") % {"year": round_.year})
+
+
+def _require_step(round_: EvaluationRound, step: str) -> None:
+    _require_not_frozen(round_)
+    if round_.step != step:
+        raise ValidationError(
+            _("现在是“%(now)s”环节，不能进行“%(step)s”。")
+            % {"now": round_.get_step_display(), "step": Step(step).label}
+        )
+    deadline = round_.deadline_of(step)
+    if deadline is not None and timezone.localdate() > deadline:
+        raise ValidationError(
+            _("“%(step)s”已于 %(date)s 截止。") % {"step": Step(step).label, "date": deadline}
+        )
+
+
+def _own_member(actor, round_: EvaluationRound) -> Member:
+    member_id = scope_for(actor).member_id
+    member = (
+        Member.objects.filter(id=member_id, branch=round_.branch).first() if member_id else None
+    )
+    if member is None:
+        raise PermissionDenied("you are not a member of this branch")
+    return member
+
+
+def _locked(round_: EvaluationRound) -> EvaluationRound:
+    return EvaluationRound.objects.select_for_update().select_related("branch").get(pk=round_.pk)
+
+
+@transaction.atomic
+def round_open(
+    *,
+    actor,
+    branch,
+    year: int,
+    anonymous_peer: bool = False,
+    vote_method: str = EvaluationRound.VoteMethod.ONLINE,
+    self_deadline=None,
+    peer_deadline=None,
+    secretary_deadline=None,
+    vote_deadline=None,
+) -> EvaluationRound:
+    """The secretary opens the year's democratic evaluation of a branch (民主评议)."""
+    _require_manage_branch(actor, branch)
+    if not branch.is_branch:
+        raise ValidationError(_("只有党支部可以开展民主评议。"))
+    if not Scheme.objects.filter(year=year).exists():
+        raise ValidationError(_("%(year)s 年度还没有考评方案。") % {"year": year})
+    if year_is_frozen(year=year, branch=branch):
+        raise ValidationError(_("%(year)s 年度结果已定格，不能再修改。") % {"year": year})
+    if vote_method not in EvaluationRound.VoteMethod.values:
+        raise ValidationError({"vote_method": _("未知的测评方式。")})
+    if EvaluationRound.objects.filter(year=year, branch=branch).exists():
+        raise ValidationError(_("本支部 %(year)s 年度的民主评议已经开始。") % {"year": year})
+    round_ = EvaluationRound.objects.create(
+        year=year,
+        branch=branch,
+        anonymous_peer=anonymous_peer,
+        vote_method=vote_method,
+        self_deadline=self_deadline,
+        peer_deadline=peer_deadline,
+        secretary_deadline=secretary_deadline,
+        vote_deadline=vote_deadline,
+        opened_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="evaluation_round.open",
+        target=branch,
+        after={
+            "year": year,
+            "anonymous_peer": anonymous_peer,
+            "vote_method": vote_method,
+            "deadlines": [
+                str(d) if d else None
+                for d in (self_deadline, peer_deadline, secretary_deadline, vote_deadline)
+            ],
+        },
+    )
+    notification_send_many(
+        users=[m.user for m in round_candidates(round_).select_related("user")],
+        text=_("%(year)s 年度民主评议已开始，请完成党员自评。") % {"year": year},
+        link=f"/eval/{year}/mine/",
+    )
+    return round_
+
+
+@transaction.atomic
+def round_advance(*, actor, round_: EvaluationRound) -> EvaluationRound:
+    """Move to the next step. Entering the vote freezes the voter list (VoteRight rows)."""
+    round_ = _locked(round_)
+    _require_manage_branch(actor, round_.branch)
+    _require_not_frozen(round_)
+    if round_.step == Step.DETERMINATION:
+        raise ValidationError(_("已是最后一个环节。"))
+    if round_.step == Step.VOTE:
+        raise ValidationError(_("民主测评须在公布票数后才进入组织认定。"))
+    before = round_.step
+    round_.step = round_.STEP_ORDER[round_.step_index + 1]
+    voters = 0
+    if round_.step == Step.VOTE:
+        round_.vote_state = VoteState.OPEN
+        if round_.vote_method == EvaluationRound.VoteMethod.ONLINE:
+            members = list(Member.objects.filter(branch=round_.branch, status=Member.Status.ACTIVE))
+            VoteRight.objects.bulk_create([VoteRight(round=round_, member=m) for m in members])
+            voters = len(members)
+    round_.save(update_fields=["step", "vote_state"])
+    audit_record(
+        actor=actor,
+        action="evaluation_round.advance",
+        target=round_,
+        before={"step": before},
+        after={"step": round_.step, "voters": voters},
+    )
+    notification_send_many(
+        users=[m.user for m in round_candidates(round_).select_related("user")],
+        text=_("%(year)s 年度民主评议进入“%(step)s”环节。")
+        % {"year": round_.year, "step": round_.get_step_display()},
+        link=f"/eval/{round_.year}/mine/",
+    )
+    return round_
+
+
+@transaction.atomic
+def self_evaluation_save(
+    *, actor, round_: EvaluationRound, problems: str, causes: str, measures: str, submit: bool
+) -> SelfEvaluation:
+    """党员自评: saved as a draft, then submitted (after which it no longer changes)."""
+    member = _own_member(actor, round_)
+    _require_step(round_, Step.SELF)
+    current = SelfEvaluation.objects.select_for_update().filter(round=round_, member=member)
+    current = current.first()
+    if current is not None and current.status == SelfEvaluation.Status.SUBMITTED:
+        raise ValidationError(_("自评已提交，不能再修改。"))
+    if submit and not (problems.strip() and causes.strip() and measures.strip()):
+        raise ValidationError(_("提交前请填写查找的问题、原因分析和整改措施。"))
+    now = timezone.now()
+    evaluation, _created = SelfEvaluation.objects.update_or_create(
+        round=round_,
+        member=member,
+        defaults={
+            "problems": problems,
+            "causes": causes,
+            "measures": measures,
+            "status": SelfEvaluation.Status.SUBMITTED if submit else SelfEvaluation.Status.DRAFT,
+            "updated_at": now,
+            "submitted_at": now if submit else None,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="self_evaluation.submit" if submit else "self_evaluation.save",
+        target=evaluation,
+        after={"member": member.code, "year": round_.year, "status": evaluation.status},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def peer_comment_save(
+    *,
+    actor,
+    round_: EvaluationRound,
+    subject: Member,
+    strengths: str,
+    shortcomings: str,
+    suggestions: str,
+) -> PeerComment:
+    """党员互评: one member comments on another member of the branch, never on oneself."""
+    author = _own_member(actor, round_)
+    _require_step(round_, Step.PEER)
+    if subject.pk == author.pk:
+        raise ValidationError(_("不能评价自己。"))
+    if not round_candidates(round_).filter(pk=subject.pk).exists():
+        raise ValidationError(_("%(name)s 不在本支部的评议名单上。") % {"name": subject.name})
+    if not (strengths.strip() or shortcomings.strip() or suggestions.strip()):
+        raise ValidationError(_("请至少填写一项评价。"))
+    comment, created = PeerComment.objects.update_or_create(
+        round=round_,
+        author=author,
+        subject=subject,
+        defaults={
+            "strengths": strengths,
+            "shortcomings": shortcomings,
+            "suggestions": suggestions,
+            "updated_at": timezone.now(),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="peer_comment.save",
+        target=comment,
+        after={"author": author.code, "subject": subject.code, "year": round_.year},
+    )
+    if created:
+        notification_send(
+            user=subject.user,
+            text=_("您收到一条党员互评意见。"),
+            link=f"/eval/{round_.year}/mine/",
+        )
+    return comment
+
+
+@transaction.atomic
+def secretary_comment_save(
+    *, actor, round_: EvaluationRound, member: Member, comment: str, requirements: str
+) -> SecretaryComment:
+    """书记点评: the secretary's comment on one member, with requirements for correction."""
+    _require_manage_branch(actor, round_.branch)
+    _require_step(round_, Step.SECRETARY)
+    if not round_candidates(round_).filter(pk=member.pk).exists():
+        raise ValidationError(_("%(name)s 不在本支部的评议名单上。") % {"name": member.name})
+    if not comment.strip():
+        raise ValidationError({"comment": _("请填写点评意见。")})
+    row, _created = SecretaryComment.objects.update_or_create(
+        round=round_,
+        member=member,
+        defaults={
+            "comment": comment,
+            "requirements": requirements,
+            "written_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "updated_at": timezone.now(),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="secretary_comment.save",
+        target=row,
+        after={"member": member.code, "year": round_.year},
+    )
+    notification_send(
+        user=member.user,
+        text=_("书记对您的点评已发布，请查看整改要求。"),
+        link=f"/eval/{round_.year}/mine/",
+    )
+    return row
+
+
+# --------------------------------------------------------------------------- the secret ballot
+#
+# No function below logs anything, and none writes an audit row naming a voter or the
+# content of a ballot: the audit trail of the vote is opening, closing and publishing.
+
+
+def _clean_marks(round_: EvaluationRound, marks: dict[str, str]) -> list[tuple[Member, str]]:
+    scheme = Scheme.objects.get(year=round_.year)
+    candidates = {m.code: m for m in round_candidates(round_)}
+    unknown = sorted(set(marks) - set(candidates))
+    if unknown:
+        raise ValidationError(
+            _("选票上有不在本支部测评名单上的党员：%(codes)s。") % {"codes": "、".join(unknown)}
+        )
+    options = set(scheme.ballot_options)
+    bad = sorted({v for v in marks.values() if v and v not in options})
+    if bad:
+        raise ValidationError(
+            _("“%(options)s”不是本年度方案的测评选项。") % {"options": "、".join(bad)}
+        )
+    return [(candidates[code], marks.get(code) or "") for code in sorted(candidates)]
+
+
+def _require_vote_open(round_: EvaluationRound) -> None:
+    _require_not_frozen(round_)
+    if round_.vote_method != EvaluationRound.VoteMethod.ONLINE:
+        raise ValidationError(_("本支部采用纸质选票，不进行网上投票。"))
+    if round_.vote_state == VoteState.NOT_OPEN:
+        raise ValidationError(_("投票尚未开始。"))
+    if round_.vote_state != VoteState.OPEN:
+        raise ValidationError(_("投票已经截止，不再接受选票。"))
+    if round_.vote_deadline is not None and timezone.localdate() > round_.vote_deadline:
+        raise ValidationError(_("投票已于 %(date)s 截止。") % {"date": round_.vote_deadline})
+
+
+def _store_ballot(round_: EvaluationRound, rows: list[tuple[Member, str]], receipt: bool):
+    code = _new_code() if receipt else None
+    ballot = Ballot.objects.create(round=round_, receipt_hash=code_hash(code) if code else None)
+    BallotMark.objects.bulk_create(
+        [BallotMark(ballot=ballot, member=member, option=option) for member, option in rows]
+    )
+    return code
+
+
+@transaction.atomic
+def ballot_cast(
+    *, actor, round_: EvaluationRound, marks: dict[str, str], receipt: bool = False
+) -> str | None:
+    """Cast the actor's one secret ballot (无记名投票). Using the right and storing the
+    ballot happen here, in one transaction, under a lock on the round and the right; the
+    conditional update of the right is the last guard against a double submit. Returns
+    the one-time receipt code when asked for (only its hash is kept, on the ballot)."""
+    round_ = _locked(round_)
+    _require_vote_open(round_)
+    member_id = scope_for(actor).member_id
+    right = None
+    if member_id is not None:
+        right = VoteRight.objects.select_for_update().filter(round=round_, member_id=member_id)
+        right = right.first()
+    if right is None:
+        raise ValidationError(_("您不在本轮民主测评的投票人名单上。"))
+    if right.used:
+        raise ValidationError(_("您已经投过票，每人只能投一次，不能重新投票。"))
+    rows = _clean_marks(round_, marks)
+    if VoteRight.objects.filter(pk=right.pk, used=False).update(used=True) != 1:
+        raise ValidationError(_("您已经投过票，每人只能投一次，不能重新投票。"))
+    return _store_ballot(round_, rows, receipt)
+
+
+def paper_code_round(code: str) -> EvaluationRound | None:
+    """The round of an unused paper code (so the ballot page can be shown), or None."""
+    row = PaperCode.objects.filter(code_hash=code_hash(code), used=False).first()
+    return row.round if row is not None else None
+
+
+@transaction.atomic
+def ballot_cast_with_code(*, code: str, marks: dict[str, str], receipt: bool = False) -> str | None:
+    """Cast one ballot with a one-time paper code (会场投票): the code is the right."""
+    found = PaperCode.objects.filter(code_hash=code_hash(code)).first()
+    if found is None:
+        raise ValidationError(_("投票码无效。"))
+    round_ = _locked(found.round)
+    paper = PaperCode.objects.select_for_update().get(pk=found.pk)
+    if paper.used:
+        raise ValidationError(_("该投票码已经使用过。"))
+    _require_vote_open(round_)
+    rows = _clean_marks(round_, marks)
+    if PaperCode.objects.filter(pk=paper.pk, used=False).update(used=True) != 1:
+        raise ValidationError(_("该投票码已经使用过。"))
+    return _store_ballot(round_, rows, receipt)
+
+
+@transaction.atomic
+def paper_codes_issue(*, actor, round_: EvaluationRound, members: list[Member]) -> list[str]:
+    """Issue one-time codes to members present in the meeting room. Their rights are used
+    now; the codes come back in random order and nothing records who got which."""
+    round_ = _locked(round_)
+    _require_manage_branch(actor, round_.branch)
+    _require_vote_open(round_)
+    ids = {m.pk for m in members}
+    if not ids:
+        raise ValidationError(_("请选择到会领取投票码的党员。"))
+    usable = VoteRight.objects.filter(round=round_, member_id__in=ids, used=False)
+    if usable.count() != len(ids):
+        raise ValidationError(_("所选党员中有人不在投票人名单上或已经投票。"))
+    usable.update(used=True)
+    codes = sorted((_new_code() for _ in ids), key=lambda _c: secrets.randbits(64))
+    PaperCode.objects.bulk_create(
+        sorted((PaperCode(round=round_, code_hash=code_hash(c)) for c in codes), key=lambda p: p.pk)
+    )
+    audit_record(
+        actor=actor, action="paper_codes.issue", target=round_, after={"count": len(codes)}
+    )
+    return codes
+
+
+def _seal(round_: EvaluationRound) -> None:
+    """Rewrite the round's ballots and marks in key order, so that no physical order,
+    rowid or transaction id keeps the order in which they were cast."""
+    ballots = list(
+        Ballot.objects.filter(round=round_).order_by("id").values_list("id", "receipt_hash")
+    )
+    marks = list(
+        BallotMark.objects.filter(ballot__round=round_).values_list(
+            "ballot_id", "member_id", "option"
+        )
+    )
+    Ballot.objects.filter(round=round_).delete()
+    Ballot.objects.bulk_create(
+        [Ballot(id=pk, round=round_, receipt_hash=receipt) for pk, receipt in ballots]
+    )
+    fresh = [BallotMark(ballot_id=b, member_id=m, option=o) for b, m, o in marks]
+    BallotMark.objects.bulk_create(sorted(fresh, key=lambda mark: mark.pk))
+    VoteRight.objects.filter(round=round_).update(used=F("used"))
+    PaperCode.objects.filter(round=round_).update(used=F("used"))
+
+
+@transaction.atomic
+def vote_close(*, actor, round_: EvaluationRound) -> EvaluationRound:
+    """Close the online vote: no more ballots; the ballots are sealed (see ``_seal``)."""
+    round_ = _locked(round_)
+    _require_manage_branch(actor, round_.branch)
+    _require_not_frozen(round_)
+    if round_.vote_method != EvaluationRound.VoteMethod.ONLINE:
+        raise ValidationError(_("纸质选票无需截止网上投票，请录入票数。"))
+    if round_.vote_state != VoteState.OPEN:
+        raise ValidationError(_("投票不在进行中。"))
+    _seal(round_)
+    round_.vote_state = VoteState.CLOSED
+    round_.save(update_fields=["vote_state"])
+    rights = VoteRight.objects.filter(round=round_)
+    audit_record(
+        actor=actor,
+        action="vote.close",
+        target=round_,
+        after={"voters": rights.count(), "used": rights.filter(used=True).count()},
+    )
+    return round_
+
+
+def _ballot_counts(round_: EvaluationRound) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        BallotMark.objects.filter(ballot__round=round_)
+        .exclude(option="")
+        .values_list("member_id", "option")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for member_id, option, n in rows:
+        counts.setdefault(member_id, {})[option] = n
+    return counts
+
+
+@transaction.atomic
+def vote_publish(*, actor, round_: EvaluationRound) -> EvaluationRound:
+    """Publish the totals (公布测评票数): they become the ``VoteTally`` rows the scoring
+    engine reads, and the round moves on to the organisation's determination."""
+    from .selectors import paper_tally_status
+
+    round_ = _locked(round_)
+    _require_manage_branch(actor, round_.branch)
+    _require_not_frozen(round_)
+    scheme = Scheme.objects.get(year=round_.year)
+    candidates = list(round_candidates(round_))
+    if round_.vote_method == EvaluationRound.VoteMethod.ONLINE:
+        if round_.vote_state != VoteState.CLOSED:
+            raise ValidationError(_("须先截止投票，才能公布票数。"))
+        by_id = _ballot_counts(round_)
+        counts = {m.code: by_id.get(m.pk, {}) for m in candidates}
+    else:
+        if round_.vote_state != VoteState.OPEN:
+            raise ValidationError(_("测评不在进行中。"))
+        status, differing = paper_tally_status(round_)
+        if status != "match":
+            raise ValidationError(
+                _("两人独立录入的票数尚不一致（或尚未录完），不能计入。")
+                if status == "mismatch"
+                else _("纸质票数须由两人分别录入且一致后才能计入。")
+            )
+        counts = round_.paper.first().counts
+    for member in candidates:
+        given = counts.get(member.code, {})
+        tally_set(
+            actor=actor,
+            year=round_.year,
+            member=member,
+            counts={option: int(given.get(option, 0)) for option in scheme.ballot_options},
+        )
+    round_.vote_state = VoteState.PUBLISHED
+    round_.step = Step.DETERMINATION
+    round_.save(update_fields=["vote_state", "step"])
+    audit_record(actor=actor, action="vote.publish", target=round_, after={"year": round_.year})
+    return round_
+
+
+@transaction.atomic
+def paper_tally_enter(
+    *, actor, round_: EvaluationRound, counts: dict[str, dict[str, int]]
+) -> PaperTallyEntry:
+    """One person's independent entry of the paper counts; two entries by different people
+    must agree before ``vote_publish`` lets them count."""
+    round_ = _locked(round_)
+    _require_manage_branch(actor, round_.branch)
+    _require_not_frozen(round_)
+    if round_.vote_method != EvaluationRound.VoteMethod.PAPER:
+        raise ValidationError(_("本支部采用网上投票。"))
+    if round_.vote_state != VoteState.OPEN:
+        raise ValidationError(_("测评不在进行中。"))
+    scheme = Scheme.objects.get(year=round_.year)
+    candidates = {m.code for m in round_candidates(round_)}
+    unknown = sorted(set(counts) - candidates)
+    if unknown:
+        raise ValidationError(
+            _("票数中有不在本支部测评名单上的党员：%(codes)s。") % {"codes": "、".join(unknown)}
+        )
+    clean: dict[str, dict[str, int]] = {}
+    for code in sorted(candidates):
+        given = counts.get(code, {})
+        bad = sorted(set(given) - set(scheme.ballot_options))
+        if bad:
+            raise ValidationError(
+                _("“%(options)s”不是本年度方案的测评选项。") % {"options": "、".join(bad)}
+            )
+        row = {}
+        for option in scheme.ballot_options:
+            value = given.get(option, 0)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValidationError(_("票数须为不小于 0 的整数。"))
+            row[option] = value
+        clean[code] = row
+    entry, _created = PaperTallyEntry.objects.update_or_create(
+        round=round_, entered_by=actor, defaults={"counts": clean, "entered_at": timezone.now()}
+    )
+    audit_record(actor=actor, action="paper_tally.enter", target=round_, after=clean)
+    return entry

@@ -78,3 +78,45 @@ def grade_record_set(*, actor, member: Member, year: int, grade: str) -> GradeRe
         after={"year": year, "grade": grade},
     )
     return record
+
+
+@transaction.atomic
+def branch_results_store(*, actor, scheme: Scheme, branch: Organization) -> int:
+    """Compute one branch's results through the engine and store them (replacing that
+    branch's stored results of the year); used by publication (公示) and finalisation."""
+    if actor is not None and not scope_for(actor).manages(branch.path):
+        raise PermissionDenied("you cannot manage this branch")
+    from .selectors import branch_results
+
+    results = branch_results(scheme=scheme, branch=branch)
+    member_ids = dict(Member.objects.filter(branch=branch).values_list("code", "id"))
+    now = timezone.now()
+    MemberResult.objects.filter(year=scheme.year, member_id__in=member_ids.values()).delete()
+    MemberResult.objects.filter(year=scheme.year, branch=branch).delete()
+    MemberResult.objects.bulk_create(
+        [
+            MemberResult(
+                year=scheme.year,
+                member_id=member_ids[r.member],
+                branch=branch,
+                deductions=r.deductions,
+                bonus=r.bonus,
+                daily=r.daily,
+                democratic_pct=r.democratic_pct,
+                democratic=r.democratic,
+                composite=r.composite,
+                rank=r.rank,
+                grade=str(r.grade),
+                flags=list(r.flags),
+                computed_at=now,
+            )
+            for r in results
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="results.store_branch",
+        target=branch,
+        after={"year": scheme.year, "members": len(results)},
+    )
+    return len(results)

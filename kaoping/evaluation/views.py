@@ -1,0 +1,424 @@
+"""Pages of the democratic evaluation. Thin: parse, call one service or selector, render.
+
+The vote views never log anything and never put the request body anywhere: the ballot's
+marks go from ``request.POST`` straight to ``ballot_cast``."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaoping.orgs.selectors import member_access_by_code, scope_for
+from kaoping.schemes.models import Scheme
+
+from . import selectors, services
+from .forms import (
+    CodeForm,
+    PaperCodesForm,
+    PaperTallyForm,
+    PeerCommentForm,
+    ReceiptForm,
+    RoundOpenForm,
+    SecretaryCommentForm,
+    SelfEvaluationForm,
+)
+from .models import EvaluationRound, PeerComment, SecretaryComment
+
+
+def _errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        form.add_error(None, exc)
+
+
+def _scheme(year: int) -> Scheme:
+    scheme = Scheme.objects.filter(year=year).first()
+    if scheme is None:
+        raise Http404("no scheme")
+    return scheme
+
+
+def _round_url(round_: EvaluationRound) -> str:
+    return reverse("evaluation:round", args=[round_.branch.code, round_.year])
+
+
+def _officer_round(request, code: str, year: int, manage: bool = True):
+    branch = selectors.branch_for_officer(actor=request.user, code=code, manage=manage)
+    round_ = selectors.round_of(branch=branch, year=year)
+    if round_ is None:
+        raise Http404("no evaluation round")
+    return branch, round_
+
+
+def _marks(post) -> dict[str, str]:
+    return {key[2:]: value for key, value in post.items() if key.startswith("m:")}
+
+
+# --------------------------------------------------------------------------- officers
+
+
+def _round_page(request, branch, year: int, *, open_form=None, codes=None, status=200):
+    actor = request.user
+    scheme = _scheme(year)
+    round_ = selectors.round_of(branch=branch, year=year)
+    can_manage = scope_for(actor).manages(branch.path)
+    context = {
+        "branch": branch,
+        "scheme": scheme,
+        "round": round_,
+        "can_manage": can_manage,
+        "steps": EvaluationRound.STEP_ORDER,
+        "codes": codes,
+    }
+    if round_ is None:
+        context["open_form"] = open_form or RoundOpenForm() if can_manage else None
+    else:
+        context["progress"] = selectors.round_progress(actor=actor, round_=round_)
+        context["turnout"] = selectors.turnout(round_=round_)
+        context["totals"] = selectors.vote_totals(actor=actor, round_=round_)
+        context["options"] = list(scheme.ballot_options)
+        if round_.vote_method == EvaluationRound.VoteMethod.PAPER:
+            context["paper_status"] = selectors.paper_tally_status(round_)
+        if can_manage and round_.vote_state == EvaluationRound.VoteState.OPEN:
+            context["codes_form"] = PaperCodesForm(
+                members=round_.branch.members.filter(
+                    pk__in=round_.rights.filter(used=False).values("member_id")
+                )
+            )
+    return render(request, "evaluation/round.html", context, status=status)
+
+
+@login_required
+@require_GET
+def round_page(request, code: str, year: int):
+    branch = selectors.branch_for_officer(actor=request.user, code=code)
+    return _round_page(request, branch, year)
+
+
+@login_required
+@require_POST
+def round_open(request, code: str, year: int):
+    branch = selectors.branch_for_officer(actor=request.user, code=code, manage=True)
+    _scheme(year)
+    form = RoundOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.round_open(actor=request.user, branch=branch, year=year, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("民主评议已开始。"))
+            return redirect("evaluation:round", branch.code, year)
+    return _round_page(request, branch, year, open_form=form)
+
+
+ACTIONS = {
+    "advance": (services.round_advance, gettext_lazy("已进入下一环节。")),
+    "close": (services.vote_close, gettext_lazy("投票已截止。")),
+    "publish": (services.vote_publish, gettext_lazy("测评票数已公布，进入组织认定。")),
+}
+
+
+@login_required
+@require_POST
+def round_action(request, code: str, year: int, action: str):
+    if action not in ACTIONS:
+        raise Http404("no such action")
+    service, done = ACTIONS[action]
+    branch, round_ = _officer_round(request, code, year)
+    try:
+        service(actor=request.user, round_=round_)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, str(done))
+    return redirect("evaluation:round", branch.code, year)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, code: str, year: int, member_code: str):
+    branch, round_ = _officer_round(request, code, year)
+    member = member_access_by_code(actor=request.user, code=member_code, manage=True)
+    if member.branch_id != branch.pk:
+        raise Http404("member not in branch")
+    current = SecretaryComment.objects.filter(round=round_, member=member).first()
+    initial = {"comment": current.comment, "requirements": current.requirements} if current else {}
+    form = SecretaryCommentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.secretary_comment_save(
+                actor=request.user, round_=round_, member=member, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("已保存对 %(name)s 的点评。") % {"name": member.name})
+            return redirect(_round_url(round_))
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "title": _("书记点评：%(name)s") % {"name": member.name},
+            "form": form,
+            "action": request.path,
+            "back": _round_url(round_),
+            "submit": _("保存点评"),
+        },
+    )
+
+
+@login_required
+@require_POST
+@never_cache
+def paper_codes(request, code: str, year: int):
+    branch, round_ = _officer_round(request, code, year)
+    form = PaperCodesForm(
+        request.POST, members=branch.members.filter(pk__in=round_.rights.values("member_id"))
+    )
+    if form.is_valid():
+        try:
+            codes = services.paper_codes_issue(
+                actor=request.user, round_=round_, members=list(form.cleaned_data["members"])
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            return render(request, "evaluation/codes.html", {"round": round_, "codes": codes})
+    else:
+        messages.error(request, _("请选择到会领取投票码的党员。"))
+    return redirect("evaluation:round", branch.code, year)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_tally(request, code: str, year: int):
+    branch, round_ = _officer_round(request, code, year)
+    scheme = _scheme(year)
+    members = services.round_candidates(round_)
+    mine = round_.paper.filter(entered_by=request.user).first()
+    initial = {}
+    if mine is not None:
+        initial = {f"{m}__{o}": n for m, counts in mine.counts.items() for o, n in counts.items()}
+    form = PaperTallyForm(
+        request.POST or None, members=members, options=scheme.ballot_options, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.paper_tally_enter(actor=request.user, round_=round_, counts=form.counts())
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            status, differing = selectors.paper_tally_status(round_)
+            if status == "mismatch":
+                messages.error(
+                    request,
+                    _("两次录入不一致，请核对：%(codes)s。") % {"codes": "、".join(differing)},
+                )
+            else:
+                messages.success(request, _("已保存您录入的票数。"))
+            return redirect(_round_url(round_))
+    return render(
+        request,
+        "evaluation/paper.html",
+        {"round": round_, "form": form, "options": list(scheme.ballot_options)},
+    )
+
+
+# --------------------------------------------------------------------------- members
+
+
+@login_required
+@require_GET
+def mine(request, year: int):
+    member = selectors.own_member(actor=request.user)
+    tasks = selectors.member_tasks(actor=request.user, member=member, year=year)
+    form = None
+    if tasks.round is not None:
+        current = tasks.self_evaluation
+        initial = (
+            {"problems": current.problems, "causes": current.causes, "measures": current.measures}
+            if current
+            else {}
+        )
+        form = SelfEvaluationForm(initial=initial)
+    return render(
+        request,
+        "evaluation/mine.html",
+        {"member": member, "year": year, "tasks": tasks, "self_form": form},
+    )
+
+
+@login_required
+@require_POST
+def self_save(request, year: int):
+    member, round_ = selectors.own_round(actor=request.user, year=year)
+    form = SelfEvaluationForm(request.POST)
+    if form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            services.self_evaluation_save(
+                actor=request.user, round_=round_, submit=submit, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("自评已提交。") if submit else _("自评草稿已保存。"))
+            return redirect("evaluation:mine", year)
+    tasks = selectors.member_tasks(actor=request.user, member=member, year=year)
+    return render(
+        request,
+        "evaluation/mine.html",
+        {"member": member, "year": year, "tasks": tasks, "self_form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def peer_edit(request, year: int, member_code: str):
+    author, round_ = selectors.own_round(actor=request.user, year=year)
+    subject = round_.branch.members.filter(code=member_code).first()
+    if subject is None:
+        raise Http404("member not found")
+    current = PeerComment.objects.filter(round=round_, author=author, subject=subject).first()
+    initial = (
+        {
+            "strengths": current.strengths,
+            "shortcomings": current.shortcomings,
+            "suggestions": current.suggestions,
+        }
+        if current
+        else {}
+    )
+    form = PeerCommentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.peer_comment_save(
+                actor=request.user, round_=round_, subject=subject, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("已保存对 %(name)s 的评价。") % {"name": subject.name})
+            return redirect("evaluation:mine", year)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "title": _("党员互评：%(name)s") % {"name": subject.name},
+            "form": form,
+            "action": request.path,
+            "back": reverse("evaluation:mine", args=[year]),
+            "submit": _("保存评价"),
+        },
+    )
+
+
+def _ballot_page(request, round_, *, action: str, code: str = "", error=None, status=200):
+    scheme = _scheme(round_.year)
+    return render(
+        request,
+        "evaluation/ballot.html",
+        {
+            "round": round_,
+            "candidates": services.round_candidates(round_),
+            "options": list(scheme.ballot_options),
+            "action": action,
+            "paper_code": code,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _cast_done(request, receipt: str | None):
+    return render(request, "evaluation/cast.html", {"receipt": receipt})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def vote(request, year: int):
+    _member, round_ = selectors.own_round(actor=request.user, year=year)
+    action = reverse("evaluation:vote", args=[year])
+    if request.method == "GET":
+        return _ballot_page(request, round_, action=action)
+    try:
+        receipt = services.ballot_cast(
+            actor=request.user,
+            round_=round_,
+            marks=_marks(request.POST),
+            receipt=request.POST.get("receipt") == "on",
+        )
+    except ValidationError as exc:
+        return _ballot_page(request, round_, action=action, error=exc.messages, status=400)
+    return _cast_done(request, receipt)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def vote_with_code(request):
+    """Meeting-room voting with a one-time paper code; no login needed, none recorded."""
+    action = reverse("evaluation:vote_code")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if "cast" not in request.POST:
+            round_ = services.paper_code_round(code)
+            if round_ is None:
+                form.add_error("code", _("投票码无效或已使用。"))
+            else:
+                return _ballot_page(request, round_, action=action, code=code)
+        else:
+            try:
+                receipt = services.ballot_cast_with_code(
+                    code=code,
+                    marks=_marks(request.POST),
+                    receipt=request.POST.get("receipt") == "on",
+                )
+            except ValidationError as exc:
+                round_ = services.paper_code_round(code)
+                if round_ is None:
+                    form.add_error(None, exc)
+                else:
+                    return _ballot_page(
+                        request, round_, action=action, code=code, error=exc.messages, status=400
+                    )
+            else:
+                return _cast_done(request, receipt)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "title": _("会场投票：输入投票码"),
+            "form": form,
+            "action": action,
+            "back": reverse("web:home"),
+            "submit": _("下一步"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def receipt(request):
+    form = ReceiptForm(request.POST or None)
+    result = None
+    checked = False
+    if request.method == "POST" and form.is_valid():
+        checked = True
+        result = selectors.receipt_check(code=form.cleaned_data["code"])
+    return render(
+        request, "evaluation/receipt.html", {"form": form, "result": result, "checked": checked}
+    )

@@ -1,0 +1,98 @@
+"""Reads above scoring, scoped by the actor: the published results of a branch, appeals,
+the determination view."""
+
+from django.http import Http404
+
+from kaoping.evaluation.models import QuotaDecision
+from kaoping.ledger.models import ScoreEntry
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import organization_access_by_code, scope_for
+from kaoping.scoring.models import MemberResult
+from kaoping.scoring.selectors import branch_results
+
+from .models import Appeal, Publication
+
+
+def branch_for_reader(*, actor, code: str, manage: bool = False) -> Organization:
+    """The branch if the actor is one of its officers or (not managing) one of its members:
+    publication is to the branch."""
+    org = organization_access_by_code(actor=actor, code=code, manage=manage)
+    if not org.is_branch:
+        raise Http404("branch not found")
+    return org
+
+
+def is_officer(*, actor, branch: Organization) -> bool:
+    return scope_for(actor).reads(branch.path)
+
+
+def publication_of(*, branch: Organization, year: int) -> Publication | None:
+    return Publication.objects.filter(branch=branch, year=year).first()
+
+
+def published_rows(*, branch: Organization, year: int) -> list[MemberResult]:
+    """The stored (published) results of the branch, in rank order."""
+    rows = list(
+        MemberResult.objects.filter(year=year, branch=branch)
+        .select_related("member")
+        .order_by("rank", "member__code")
+    )
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.member.code))
+    return rows
+
+
+def member_published(*, member: Member, year: int) -> MemberResult | None:
+    if publication_of(branch=member.branch, year=year) is None:
+        return None
+    return MemberResult.objects.filter(year=year, member=member).first()
+
+
+def determination_rows(*, scheme, branch: Organization) -> list[dict]:
+    """Live results of the branch with the tie decisions (组织认定)."""
+    members = {m.code: m for m in Member.objects.filter(branch=branch)}
+    decisions = {
+        d.member.code: d
+        for d in QuotaDecision.objects.filter(
+            year=scheme.year, member__branch=branch
+        ).select_related("member")
+    }
+    return [
+        {"result": r, "member": members[r.member], "decision": decisions.get(r.member)}
+        for r in branch_results(scheme=scheme, branch=branch)
+    ]
+
+
+def branch_appeals(*, branch: Organization, year: int):
+    return (
+        Appeal.objects.filter(year=year, member__branch=branch)
+        .select_related("member", "entry__item", "answered_by")
+        .order_by("filed_at")
+    )
+
+
+def member_appeals(*, member: Member, year: int):
+    return Appeal.objects.filter(year=year, member=member).select_related("entry__item")
+
+
+def appeal_access_by_code(*, actor, code: str, manage: bool = False) -> Appeal:
+    appeal = Appeal.objects.select_related("member__branch", "entry__item").filter(code=code)
+    appeal = appeal.first()
+    if appeal is None:
+        raise Http404("appeal not found")
+    scope = scope_for(actor)
+    if manage and scope.manages(appeal.member.branch.path):
+        return appeal
+    if not manage and (
+        scope.reads(appeal.member.branch.path) or scope.member_id == appeal.member_id
+    ):
+        return appeal
+    raise Http404("appeal not found")
+
+
+def appealable_entries(*, member: Member, year: int):
+    return (
+        ScoreEntry.objects.filter(member=member, year=year, reverses__isnull=True)
+        .exclude(reversed_by__isnull=False)
+        .select_related("item")
+        .order_by("date")
+    )

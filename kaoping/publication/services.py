@@ -1,0 +1,281 @@
+"""Writes above scoring: publication (公示), appeals (申诉), finalisation (定格), reopening."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.audit.services import audit_record
+from kaoping.evaluation.models import EvaluationRound
+from kaoping.ledger.models import ScoreEntry
+from kaoping.ledger.services import entry_record, entry_reverse
+from kaoping.notifications.services import notification_send, notification_send_many
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import Scheme, SchemeItem
+from kaoping.schemes.selectors import year_is_frozen
+from kaoping.schemes.services import branch_year_finalise, branch_year_reopen
+from kaoping.scoring.models import Grade
+from kaoping.scoring.selectors import branch_results
+from kaoping.scoring.services import branch_results_store, grade_record_set
+
+from .models import Appeal, Publication
+
+FINAL_GRADES = (Grade.EXCELLENT, Grade.QUALIFIED, Grade.BASIC, Grade.WARNING)
+
+
+def _require_manage(actor, branch: Organization) -> None:
+    if actor is not None and not scope_for(actor).manages(branch.path):
+        raise PermissionDenied("you cannot manage this branch")
+
+
+def _scheme(year: int) -> Scheme:
+    scheme = Scheme.objects.filter(year=year).first()
+    if scheme is None:
+        raise ValidationError(_("%(year)s 年度还没有考评方案。") % {"year": year})
+    return scheme
+
+
+def _require_open(year: int, branch: Organization) -> None:
+    if year_is_frozen(year=year, branch=branch):
+        raise ValidationError(_("%(year)s 年度结果已定格，不能再修改。") % {"year": year})
+
+
+def _link(year: int) -> str:
+    return f"/me/?year={year}#publication"
+
+
+def _members_users(branch: Organization):
+    return [m.user for m in Member.objects.filter(branch=branch).select_related("user")]
+
+
+def pending_members(*, scheme: Scheme, branch: Organization) -> list[str]:
+    """Members whose grade waits for the organisation's determination of a quota tie."""
+    return [
+        r.member for r in branch_results(scheme=scheme, branch=branch) if r.grade == Grade.PENDING
+    ]
+
+
+def _republish(actor, scheme: Scheme, branch: Organization, publication: Publication) -> None:
+    branch_results_store(actor=actor, scheme=scheme, branch=branch)
+    publication.version += 1
+    publication.published_at = timezone.now()
+    publication.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    publication.save(update_fields=["version", "published_at", "published_by"])
+    audit_record(
+        actor=actor,
+        action="publication.republish",
+        target=branch,
+        after={"year": scheme.year, "version": publication.version},
+    )
+
+
+@transaction.atomic
+def publication_publish(*, actor, branch: Organization, year: int) -> Publication:
+    """Publish the branch's results to its members for the scheme's notice period (公示),
+    once the vote's totals are in and every quota tie is determined (组织认定)."""
+    _require_manage(actor, branch)
+    scheme = _scheme(year)
+    _require_open(year, branch)
+    round_ = EvaluationRound.objects.filter(year=year, branch=branch).first()
+    if round_ is None or round_.step != EvaluationRound.Step.DETERMINATION:
+        raise ValidationError(_("民主评议完成（票数公布）后才能公示结果。"))
+    pending = pending_members(scheme=scheme, branch=branch)
+    if pending:
+        raise ValidationError(
+            _("以下党员在优秀名额处并列，须先作出组织认定：%(codes)s。")
+            % {"codes": "、".join(pending)}
+        )
+    publication = Publication.objects.select_for_update().filter(year=year, branch=branch).first()
+    if publication is not None:
+        _republish(actor, scheme, branch, publication)
+        return publication
+    branch_results_store(actor=actor, scheme=scheme, branch=branch)
+    now = timezone.now()
+    publication = Publication.objects.create(
+        year=year,
+        branch=branch,
+        published_at=now,
+        notice_until=now + datetime.timedelta(days=scheme.notice_days),
+        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="publication.publish",
+        target=branch,
+        after={"year": year, "notice_until": publication.notice_until.isoformat()},
+    )
+    notification_send_many(
+        users=_members_users(branch),
+        text=_("%(year)s 年度考评结果已公示，公示期 %(days)s 天，如有异议可在公示期内申诉。")
+        % {"year": year, "days": scheme.notice_days},
+        link=_link(year),
+    )
+    return publication
+
+
+@transaction.atomic
+def appeal_file(
+    *, actor, member: Member, year: int, reasons: str, evidence: str = "", entry=None
+) -> Appeal:
+    """A member appeals an entry of the year or their grade, during the notice period."""
+    if scope_for(actor).member_id != member.pk:
+        raise PermissionDenied("only the member can appeal")
+    publication = Publication.objects.filter(year=year, branch=member.branch).first()
+    if publication is None:
+        raise ValidationError(_("结果尚未公示，不能申诉。"))
+    if not publication.in_notice_period:
+        raise ValidationError(_("公示期已结束，不能再申诉。"))
+    _require_open(year, member.branch)
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("请写明申诉理由。")})
+    if entry is not None and (entry.member_id != member.pk or entry.year != year):
+        raise ValidationError({"entry": _("只能对本人本年度的记录申诉。")})
+    appeal = Appeal.objects.create(
+        year=year, member=member, entry=entry, reasons=reasons, evidence=evidence
+    )
+    audit_record(
+        actor=actor,
+        action="appeal.file",
+        target=appeal,
+        target_id=appeal.code,
+        after={"member": member.code, "entry": entry.code if entry else None, "year": year},
+    )
+    notification_send(
+        user=member.user,
+        text=_("您的申诉 %(code)s 已提交，支部将作出答复。") % {"code": appeal.code},
+        link=_link(year),
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_answer(
+    *,
+    actor,
+    appeal: Appeal,
+    upheld: bool,
+    answer: str,
+    reverse_entry: bool = False,
+    add_item: SchemeItem | None = None,
+    add_occurrences: int = 1,
+    add_date: datetime.date | None = None,
+) -> Appeal:
+    """The branch answers an appeal. Upheld: the appealed entry is reversed and/or an entry
+    is added (through the ledger's services), the results are recomputed and republished.
+    Refused: the reason is the answer. The member is told either way."""
+    appeal = Appeal.objects.select_for_update().select_related("member__branch").get(pk=appeal.pk)
+    branch = appeal.member.branch
+    _require_manage(actor, branch)
+    scheme = _scheme(appeal.year)
+    _require_open(appeal.year, branch)
+    if appeal.status != Appeal.Status.OPEN:
+        raise ValidationError(_("该申诉已经答复。"))
+    if not answer.strip():
+        raise ValidationError({"answer": _("请写明答复意见和理由。")})
+    changes = []
+    if upheld:
+        if not reverse_entry and add_item is None:
+            raise ValidationError(_("申诉成立时须冲销被申诉的记录或补录记录。"))
+        note = _("申诉 %(code)s 成立：%(answer)s") % {"code": appeal.code, "answer": answer}
+        if reverse_entry:
+            if appeal.entry is None:
+                raise ValidationError({"reverse_entry": _("该申诉没有指向具体记录。")})
+            reversal = entry_reverse(actor=actor, entry=appeal.entry, reason=note)
+            changes.append(reversal.code)
+        if add_item is not None:
+            added = entry_record(
+                actor=actor,
+                member=appeal.member,
+                item=add_item,
+                date=add_date or timezone.localdate(),
+                occurrences=add_occurrences,
+                note=note,
+                source=ScoreEntry.Source.APPEAL,
+            )
+            changes.append(added.code)
+    appeal.status = Appeal.Status.UPHELD if upheld else Appeal.Status.REFUSED
+    appeal.answer = answer
+    appeal.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+    appeal.answered_at = timezone.now()
+    appeal.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    audit_record(
+        actor=actor,
+        action="appeal.answer",
+        target=appeal,
+        target_id=appeal.code,
+        after={"status": appeal.status, "entries": changes},
+        note=answer,
+    )
+    if upheld:
+        publication = Publication.objects.select_for_update().get(year=appeal.year, branch=branch)
+        _republish(actor, scheme, branch, publication)
+    notification_send(
+        user=appeal.member.user,
+        text=(
+            _("您的申诉 %(code)s 成立，结果已重新计算并公示：%(answer)s")
+            if upheld
+            else _("您的申诉 %(code)s 不成立：%(answer)s")
+        )
+        % {"code": appeal.code, "answer": answer},
+        link=_link(appeal.year),
+    )
+    return appeal
+
+
+def finalisation_blockers(*, scheme: Scheme, branch: Organization) -> list[str]:
+    """Why the branch cannot finalise the year yet (empty: it can)."""
+    blockers = []
+    publication = Publication.objects.filter(year=scheme.year, branch=branch).first()
+    if publication is None:
+        blockers.append(_("结果尚未公示。"))
+    elif publication.in_notice_period:
+        blockers.append(
+            _("公示期至 %(until)s 结束。")
+            % {"until": timezone.localtime(publication.notice_until).strftime("%Y-%m-%d %H:%M")}
+        )
+    if Appeal.objects.filter(
+        year=scheme.year, member__branch=branch, status=Appeal.Status.OPEN
+    ).exists():
+        blockers.append(_("还有未答复的申诉。"))
+    pending = pending_members(scheme=scheme, branch=branch)
+    if pending:
+        blockers.append(_("优秀名额并列尚未认定：%(codes)s。") % {"codes": "、".join(pending)})
+    return blockers
+
+
+@transaction.atomic
+def branch_finalise(*, actor, branch: Organization, year: int) -> int:
+    """定格: the period is over and nothing is open; the grades become the members' record
+    (``GradeRecord``) and the year's entries, tallies and ballots are frozen."""
+    _require_manage(actor, branch)
+    scheme = _scheme(year)
+    _require_open(year, branch)
+    blockers = finalisation_blockers(scheme=scheme, branch=branch)
+    if blockers:
+        raise ValidationError(blockers)
+    branch_results_store(actor=actor, scheme=scheme, branch=branch)
+    by_code = {m.code: m for m in Member.objects.filter(branch=branch)}
+    recorded = 0
+    for result in branch_results(scheme=scheme, branch=branch):
+        if result.grade in FINAL_GRADES:
+            grade_record_set(
+                actor=actor, member=by_code[result.member], year=year, grade=str(result.grade)
+            )
+            recorded += 1
+    branch_year_finalise(actor=actor, scheme=scheme, branch=branch)
+    notification_send_many(
+        users=_members_users(branch),
+        text=_("%(year)s 年度考评结果已定格。") % {"year": year},
+        link=_link(year),
+    )
+    return recorded
+
+
+@transaction.atomic
+def branch_reopen(*, actor, branch: Organization, year: int, reason: str) -> None:
+    """Reopen a finalised year: committee admins only, with a recorded reason."""
+    scheme = _scheme(year)
+    branch_year_reopen(actor=actor, scheme=scheme, branch=branch, reason=reason)
