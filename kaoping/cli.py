@@ -15,6 +15,8 @@ commands:
   results --year YEAR --json  print the results document
   export-bundle --year YEAR   print the year's bundle
   verify-ledger               check the ledger's tamper-evident chain
+  backup FILE.zip             back up every record and evidence file
+  restore FILE.zip            restore a backup into a new, empty database
   demo                        load a demo district (about 300 members)
   serve [--host H] [--port P] run the web application
   createsuperuser, migrate, shell, …  any Django management command
