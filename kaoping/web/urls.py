@@ -24,6 +24,7 @@ urlpatterns = [
     path("branches/<str:code>/members/", views.member_create, name="member_create"),
     path("entries/<str:code>/reverse/", views.entry_reverse_view, name="entry_reverse"),
     path("overview/", views.overview, name="overview"),
+    path("audit/", views.audit_log, name="audit"),
     path("organizations/", views.organization_create, name="organization_create"),
     path("organizations/<str:code>/", views.organization_edit, name="organization_edit"),
     path("schemes/", views.schemes, name="schemes"),

@@ -669,3 +669,20 @@ def scheme_item_edit(request, year: int, code: str):
         submit=_("保存"),
         intro=_("已录入的记录保留录入时的分值，修改只对之后的记录生效。"),
     )
+
+
+@require_GET
+@login_required
+def audit_log(request):
+    """The audit log (审计日志): committee admins only; 404 for everyone else."""
+    if not scope_for(request.user).is_scheme_admin:
+        raise Http404
+    from django.core.paginator import Paginator
+
+    from kaoping.audit.selectors import audit_events_visible
+
+    action = request.GET.get("action", "")
+    page = Paginator(audit_events_visible(actor=request.user, action=action), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "web/audit.html", {"page": page, "action": action})
