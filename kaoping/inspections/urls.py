@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "inspections"
-urlpatterns: list = []
+urlpatterns = [
+    path("supervision/", views.groups, name="groups"),
+    path("supervision/groups/<str:code>/", views.group_register, name="group"),
+    path("supervision/inspections/<str:code>/", views.inspection_detail, name="detail"),
+    path("supervision/findings/<int:pk>/file/", views.finding_file, name="file"),
+]

@@ -1,0 +1,165 @@
+"""Writes of supervision: groups, inspections, findings (→ one ledger entry each). One
+transaction per use case, audited."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kaoping.audit.services import audit_record
+from kaoping.ledger.models import ScoreEntry
+from kaoping.ledger.services import entry_record
+from kaoping.meetings.codes import new_code
+from kaoping.meetings.evidence import evidence_file_check
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import SchemeItem
+
+from .models import Finding, Inspection, SupervisionGroup
+from .selectors import covers, group_paths, may_supervise
+
+
+def _require_admin(actor) -> None:
+    if actor is not None and not scope_for(actor).is_scheme_admin:
+        raise PermissionDenied("only a committee admin can manage supervision groups")
+
+
+def _require_recorder(actor, group: SupervisionGroup) -> None:
+    """A member of the group who holds the supervisor role, or a committee admin."""
+    if actor is None or scope_for(actor).is_scheme_admin:
+        return
+    if not may_supervise(actor) or not group.users.filter(pk=actor.pk).exists():
+        raise PermissionDenied("you are not a member of this supervision group")
+
+
+@transaction.atomic
+def group_create(*, actor, name: str, users: list, organizations: list[Organization]):
+    _require_admin(actor)
+    refused = [u.username for u in users if not may_supervise(u)]
+    if refused:
+        raise ValidationError(
+            {
+                "users": _("以下用户不是专项督查组成员角色：%(names)s")
+                % {"names": "、".join(refused)}
+            }
+        )
+    if not users or not organizations:
+        raise ValidationError(_("督查组须有组员和督查对象。"))
+    group = SupervisionGroup(code=new_code("SG"), name=name.strip())
+    group.full_clean()
+    group.save()
+    group.users.set(users)
+    group.organizations.set(organizations)
+    audit_record(
+        actor=actor,
+        action="supervision_group.create",
+        target=group,
+        target_id=group.code,
+        after={
+            "name": group.name,
+            "users": sorted(u.username for u in users),
+            "organizations": sorted(o.code for o in organizations),
+        },
+    )
+    return group
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    actor,
+    group: SupervisionGroup,
+    organization: Organization,
+    date: datetime.date,
+    method: str,
+    findings: str,
+) -> Inspection:
+    _require_recorder(actor, group)
+    if not covers(group_paths(group), organization.path):
+        raise PermissionDenied("the group is not assigned to this organisation")
+    if method not in Inspection.Method.values:
+        raise ValidationError({"method": _("督查方式不正确。")})
+    inspection = Inspection(
+        code=new_code("IN"),
+        group=group,
+        organization=organization,
+        date=date,
+        method=method,
+        findings=findings.strip(),
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    inspection.full_clean()
+    inspection.save()
+    audit_record(
+        actor=actor,
+        action="inspection.record",
+        target=inspection,
+        target_id=inspection.code,
+        after={"group": group.code, "organization": organization.code, "method": method},
+    )
+    return inspection
+
+
+@transaction.atomic
+def finding_record(
+    *,
+    actor,
+    inspection: Inspection,
+    member: Member,
+    item: SchemeItem,
+    evidence_text: str,
+    evidence_file=None,
+) -> Finding:
+    """A member found at fault: one deduction entry (source inspection), recorded by the
+    system once this service has checked the recorder's group covers the member."""
+    inspection = (
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("group", "organization")
+        .get(pk=inspection.pk)
+    )
+    _require_recorder(actor, inspection.group)
+    member = Member.objects.select_related("branch", "user").get(pk=member.pk)
+    if not (
+        covers(group_paths(inspection.group), member.branch.path)
+        and member.branch.path.startswith(inspection.organization.path)
+    ):
+        raise PermissionDenied("the group is not assigned to this member's organisation")
+    if item.kind != SchemeItem.Kind.DEDUCTION:
+        raise ValidationError({"item": _("督查发现只能对应扣分指标。")})
+    if not evidence_text.strip():
+        raise ValidationError({"evidence_text": _("请填写问题及佐证说明。")})
+    evidence_file_check(evidence_file, field="evidence_file")
+    if Finding.objects.filter(inspection=inspection, member=member, item=item).exists():
+        raise ValidationError(_("本次督查已就该指标记录过该党员。"))
+    entry = entry_record(
+        actor=None,
+        member=member,
+        item=item,
+        date=inspection.date,
+        note=_("%(method)s：%(text)s")
+        % {"method": inspection.get_method_display(), "text": evidence_text.strip()[:200]},
+        evidence=_("督查记录 %(code)s（%(group)s）")
+        % {"code": inspection.code, "group": inspection.group.name},
+        source=ScoreEntry.Source.INSPECTION,
+    )
+    finding = Finding(
+        inspection=inspection,
+        member=member,
+        item=item,
+        evidence_text=evidence_text.strip(),
+        entry=entry,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if evidence_file is not None:
+        finding.evidence_file = evidence_file
+    finding.full_clean()
+    finding.save()
+    audit_record(
+        actor=actor,
+        action="inspection.finding",
+        target=finding,
+        target_id=inspection.code,
+        after={"member": member.code, "item": item.code, "entry": entry.code},
+    )
+    return finding

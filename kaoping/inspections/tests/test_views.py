@@ -1,0 +1,122 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kaoping.inspections.models import Finding, Inspection, SupervisionGroup
+from kaoping.inspections.services import finding_record, group_create, inspection_record
+from kaoping.ledger.models import ScoreEntry
+from kaoping.schemes.models import SchemeItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def d07(d):
+    return SchemeItem.objects.get(scheme=d.scheme, code="D07")
+
+
+def test_admin_creates_group_supervisor_records_over_http(client, district):
+    d = district
+    client.force_login(d.admin)
+    response = client.post(
+        reverse("inspections:groups"),
+        {"name": "作风督查组", "users": [d.supervisor.pk], "organizations": [d.b2.pk]},
+        follow=True,
+    )
+    group = SupervisionGroup.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("inspections:group", args=[group.code])
+    client.force_login(d.supervisor)
+    response = client.post(
+        reverse("inspections:group", args=[group.code]),
+        {"organization": d.b2.pk, "date": "2026-05-06", "method": "camera", "findings": "迟到"},
+        follow=True,
+    )
+    inspection = Inspection.objects.get()
+    url = reverse("inspections:detail", args=[inspection.code])
+    response = client.post(
+        url,
+        {
+            "member": d.m2.pk,
+            "item": d07(d).pk,
+            "evidence_text": "监控显示迟到",
+            "evidence_file": SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n..", "image/png"),
+        },
+        follow=True,
+    )
+    entry = ScoreEntry.objects.get()
+    assert entry.source == "inspection" and entry.code in response.content.decode()
+    finding = Finding.objects.get()
+    assert client.get(reverse("inspections:file", args=[finding.pk])).status_code == 200
+    register = client.get(reverse("inspections:group", args=[group.code]))
+    assert entry.code in register.content.decode()
+    again = client.post(url, {"member": d.m2.pk, "item": d07(d).pk, "evidence_text": "x"})
+    assert again.status_code == 400 and ScoreEntry.objects.count() == 1
+
+
+def test_refusals_over_http(client, district):
+    d = district
+    group = group_create(actor=d.admin, name="g", users=[d.supervisor], organizations=[d.b2])
+    inspection = inspection_record(
+        actor=d.supervisor,
+        group=group,
+        organization=d.b2,
+        date=datetime.date(2026, 5, 6),
+        method="phone",
+        findings="x",
+    )
+    client.force_login(d.supervisor)
+    bad = client.post(
+        reverse("inspections:detail", args=[inspection.code]),
+        {
+            "member": d.m2.pk,
+            "item": d07(d).pk,
+            "evidence_text": "x",
+            "evidence_file": SimpleUploadedFile("v.exe", b"MZ", "application/octet-stream"),
+        },
+    )
+    assert bad.status_code == 400 and "只能上传" in bad.content.decode()
+    assert not ScoreEntry.objects.exists() and not Finding.objects.exists()
+    # a member of B1 is not among the choices: refused
+    other = client.post(
+        reverse("inspections:detail", args=[inspection.code]),
+        {"member": d.m1.pk, "item": d07(d).pk, "evidence_text": "x"},
+    )
+    assert other.status_code in (400, 403) and not ScoreEntry.objects.exists()
+    client.force_login(d.sec2)  # reads B2 but is not in the group
+    assert client.get(reverse("inspections:group", args=[group.code])).status_code == 404
+    assert client.get(reverse("inspections:detail", args=[inspection.code])).status_code == 404
+    client.force_login(d.supervisor)
+    assert client.post(reverse("inspections:groups"), {"name": "x"}).status_code == 403
+    client.force_login(d.member1)
+    assert client.get(reverse("inspections:groups")).status_code == 404
+
+
+@pytest.mark.parametrize("n", [2, 8])
+def test_register_query_count_is_constant(client, district, n, django_assert_max_num_queries):
+    d = district
+    group = group_create(actor=d.admin, name="g", users=[d.supervisor], organizations=[d.b2])
+    for _ in range(n):
+        inspection = inspection_record(
+            actor=d.supervisor,
+            group=group,
+            organization=d.b2,
+            date=datetime.date(2026, 5, 6),
+            method="phone",
+            findings="督查第次",
+        )
+        finding_record(
+            actor=d.supervisor, inspection=inspection, member=d.m2, item=d07(d), evidence_text="y"
+        )
+    client.force_login(d.supervisor)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("inspections:group", args=[group.code]))
+    assert page.content.decode().count("督查第次") == n
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("inspections:groups"))
+    assert page.status_code == 200

@@ -1,0 +1,164 @@
+"""Supervision pages: the groups, a group's register (督查台账), one inspection."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kaoping.meetings.evidence import content_type_for
+from kaoping.meetings.forms import apply_service_error
+from kaoping.orgs.models import Organization
+from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import SchemeItem
+
+from . import selectors, services
+from .forms import FindingForm, GroupForm, InspectionForm
+
+
+def _done(request, url: str, message: str):
+    messages.success(request, message)
+    return redirect(url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def groups(request):
+    actor = request.user
+    is_admin = scope_for(actor).is_scheme_admin
+    if not scope_for(actor).is_staff_role:
+        raise Http404("no supervision groups")
+    if request.method == "POST" and not is_admin:
+        raise PermissionDenied("only a committee admin can create groups")
+    form = None
+    if is_admin:
+        form = GroupForm(
+            request.POST if request.method == "POST" else None,
+            users=selectors.supervisor_candidates(),
+        )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            group = services.group_create(
+                actor=actor,
+                name=d["name"],
+                users=list(d["users"]),
+                organizations=list(d["organizations"]),
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(
+                request, reverse("inspections:group", args=[group.code]), _("已设立督查组。")
+            )
+    context = {
+        "groups": list(selectors.groups_visible(actor=actor).prefetch_related("organizations")),
+        "form": form,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "inspections/groups.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_register(request, code: str):
+    actor = request.user
+    group = selectors.group_access_by_code(actor=actor, code=code)
+    paths = selectors.group_paths(group)
+    organizations = Organization.objects.filter(path__in=paths).order_by("path")
+    form = InspectionForm(
+        request.POST if request.method == "POST" else None, organizations=organizations
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                inspection = services.inspection_record(
+                    actor=actor,
+                    group=group,
+                    organization=d["organization"],
+                    date=d["date"],
+                    method=d["method"],
+                    findings=d["findings"],
+                )
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                return _done(
+                    request,
+                    reverse("inspections:detail", args=[inspection.code]),
+                    _("已记录督查。"),
+                )
+        else:
+            services._require_recorder(actor, group)
+    context = {
+        "group": group,
+        "organizations": organizations,
+        "inspections": selectors.group_register(actor=actor, group=group),
+        "form": form,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "inspections/register.html", context, status=status)
+
+
+def _finding_form(inspection, data=None, files=None):
+    members = selectors.members_inspectable(inspection=inspection)
+    items = SchemeItem.objects.filter(
+        scheme__year=inspection.date.year, kind=SchemeItem.Kind.DEDUCTION
+    ).order_by("code")
+    return FindingForm(data, files, members=members, items=items)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_detail(request, code: str):
+    actor = request.user
+    inspection = selectors.inspection_access_by_code(actor=actor, code=code)
+    if request.method == "POST":
+        form = _finding_form(inspection, request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                finding = services.finding_record(
+                    actor=actor,
+                    inspection=inspection,
+                    member=d["member"],
+                    item=d["item"],
+                    evidence_text=d["evidence_text"],
+                    evidence_file=d["evidence_file"],
+                )
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                return _done(
+                    request,
+                    reverse("inspections:detail", args=[inspection.code]),
+                    _("已记录督查发现，台账记录 %(code)s。") % {"code": finding.entry.code},
+                )
+        else:
+            services._require_recorder(actor, inspection.group)
+    else:
+        form = _finding_form(inspection)
+    context = {
+        "inspection": inspection,
+        "group": inspection.group,
+        "findings": selectors.inspection_findings(inspection=inspection),
+        "form": form,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "inspections/inspection.html", context, status=status)
+
+
+@login_required
+@require_GET
+def finding_file(request, pk: int):
+    finding = selectors.finding_access(actor=request.user, finding_id=pk)
+    if not finding.evidence_file:
+        raise Http404("no file")
+    name = finding.evidence_file.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        finding.evidence_file.open("rb"), filename=name, content_type=content_type_for(name)
+    )

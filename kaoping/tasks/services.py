@@ -1,0 +1,318 @@
+"""Writes of tasks: assign, submit, excuse, mark done / not done, close (→ ledger entries),
+remind members of due tasks. One transaction per use case, audited."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.audit.services import audit_record
+from kaoping.ledger.models import ScoreEntry
+from kaoping.ledger.services import entry_record
+from kaoping.meetings.codes import new_code
+from kaoping.meetings.evidence import evidence_file_check
+from kaoping.notifications.services import notification_send_many
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import ItemExemption, Scheme
+
+from .models import Assignment, Task, TaskEntry, TaskKind, TaskRule
+from .selectors import task_item, tasks_due_soon
+
+ASSESSED = (Member.Status.ACTIVE, Member.Status.LOST_CONTACT)
+
+
+def _require_manage(actor, branch: Organization) -> None:
+    if actor is not None and not scope_for(actor).manages(branch.path):
+        raise PermissionDenied("you cannot manage this branch's tasks")
+
+
+def _locked(task: Task) -> Task:
+    return Task.objects.select_for_update(of=("self",)).select_related("branch").get(pk=task.pk)
+
+
+def task_link(task: Task) -> str:
+    return f"/tasks/{task.code}/"
+
+
+@transaction.atomic
+def task_rule_set(*, actor, scheme: Scheme, kind: str, item_code: str) -> TaskRule:
+    """Choose the item a missed task of ``kind`` deducts (a scheme setting)."""
+    if actor is not None and not scope_for(actor).is_scheme_admin:
+        raise PermissionDenied("only a committee admin can change the scheme")
+    if not scheme.items.filter(code=item_code, kind="deduction").exists():
+        raise ValidationError(
+            {"item_code": _("方案中没有扣分指标 %(code)s。") % {"code": item_code}}
+        )
+    rule, _created = TaskRule.objects.update_or_create(
+        scheme=scheme, kind=kind, defaults={"item_code": item_code}
+    )
+    audit_record(
+        actor=actor,
+        action="task_rule.set",
+        target=rule,
+        after={"year": scheme.year, "kind": kind, "item": item_code},
+    )
+    return rule
+
+
+@transaction.atomic
+def task_assign(
+    *,
+    actor,
+    branch: Organization,
+    kind: str,
+    title: str,
+    due_at: datetime.datetime,
+    description: str = "",
+    members: list[Member] | None = None,
+) -> Task:
+    """Assign a task to members of the branch (default: every assessed member); they are
+    told in the app."""
+    _require_manage(actor, branch)
+    if not branch.is_branch:
+        raise ValidationError({"branch": _("只有党支部可以布置任务。")})
+    if kind not in TaskKind.values:
+        raise ValidationError({"kind": _("任务类型不正确。")})
+    if timezone.is_naive(due_at):
+        raise ValidationError({"due_at": "due_at must be timezone-aware"})
+    if members is None:
+        members = list(branch.members.filter(status__in=ASSESSED))
+    strangers = [m.code for m in members if m.branch_id != branch.id]
+    if strangers:
+        raise ValidationError(
+            {"members": _("不是本支部的党员：%(codes)s") % {"codes": "、".join(strangers)}}
+        )
+    if not members:
+        raise ValidationError({"members": _("至少选择一名党员。")})
+    task = Task(
+        code=new_code("TK"),
+        branch=branch,
+        kind=kind,
+        title=title.strip(),
+        description=description.strip(),
+        due_at=due_at,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    task.full_clean()
+    task.save()
+    Assignment.objects.bulk_create(Assignment(task=task, member=m) for m in members)
+    audit_record(
+        actor=actor,
+        action="task.assign",
+        target=task,
+        target_id=task.code,
+        after={
+            "branch": branch.code,
+            "kind": kind,
+            "due_at": due_at.isoformat(),
+            "members": sorted(m.code for m in members),
+        },
+    )
+    notification_send_many(
+        users=[m.user for m in members if m.user_id],
+        text=_("新任务：%(kind)s「%(title)s」，截止 %(due)s")
+        % {
+            "kind": task.get_kind_display(),
+            "title": task.title,
+            "due": f"{timezone.localtime(due_at):%Y-%m-%d %H:%M}",
+        },
+        link=task_link(task),
+    )
+    return task
+
+
+def _locked_assignment(task: Task, member_id) -> Assignment:
+    a = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("member")
+        .filter(task=task, member_id=member_id)
+        .first()
+    )
+    if a is None:
+        raise PermissionDenied("this task is not assigned to that member")
+    return a
+
+
+@transaction.atomic
+def task_submit(*, actor, task: Task, text: str = "", file=None) -> Assignment:
+    """A member hands in a study task: text and/or a file (checked before anything is
+    stored). A later submission replaces an earlier one until the task is closed."""
+    task = _locked(task)
+    if not task.is_study:
+        raise ValidationError(_("只有学习任务需要提交心得或笔记。"))
+    member_id = scope_for(actor).member_id
+    a = _locked_assignment(task, member_id)
+    if task.is_closed:
+        raise ValidationError(_("该任务已结算，不能再提交。"))
+    if not text.strip() and file is None:
+        raise ValidationError({"text": _("请填写内容或上传文件。")})
+    evidence_file_check(file, field="file")
+    a.text = text.strip()
+    if file is not None:
+        a.file = file
+    a.status = Assignment.Status.SUBMITTED
+    a.submitted_at = timezone.now()
+    a.reason = ""
+    a.full_clean()
+    a.save()
+    audit_record(
+        actor=actor,
+        action="task.submit",
+        target=a,
+        target_id=task.code,
+        after={"member": a.member.code, "late": a.submitted_at > task.due_at},
+    )
+    return a
+
+
+@transaction.atomic
+def task_mark(*, actor, task: Task, member: Member, status: str, reason: str = "") -> Assignment:
+    """The secretary records how an assignment ended. Study task: ``excused`` (an accepted
+    excuse, reason required). Assigned / duty task: ``done`` or ``not_done`` (with a reason
+    when there is one; "not done without reason" is deducted at closing)."""
+    task = _locked(task)
+    _require_manage(actor, task.branch)
+    if task.is_closed:
+        raise ValidationError(_("该任务已结算，不能再更改。"))
+    a = _locked_assignment(task, member.id)
+    allowed = (
+        {Assignment.Status.EXCUSED}
+        if task.is_study
+        else {Assignment.Status.DONE, Assignment.Status.NOT_DONE}
+    )
+    if status not in allowed:
+        raise ValidationError({"status": _("该类任务不能登记为这种完成情况。")})
+    if status == Assignment.Status.EXCUSED and not reason.strip():
+        raise ValidationError({"reason": _("准予免交须说明理由。")})
+    before = a.status
+    a.status = status
+    a.reason = reason.strip() if status != Assignment.Status.DONE else ""
+    a.marked_by = actor if getattr(actor, "is_authenticated", False) else None
+    a.full_clean()
+    a.save()
+    audit_record(
+        actor=actor,
+        action="task.mark",
+        target=a,
+        target_id=task.code,
+        note=a.reason,
+        before={"status": before},
+        after={"member": a.member.code, "status": status},
+    )
+    return a
+
+
+def _missed(task: Task, a: Assignment) -> bool:
+    if task.is_study:
+        return a.status == Assignment.Status.PENDING
+    return a.status == Assignment.Status.NOT_DONE and not a.reason.strip()
+
+
+@transaction.atomic
+def task_close(*, actor, task: Task, now: datetime.datetime | None = None) -> list[ScoreEntry]:
+    """Settle the task: each missed assignment (a study task not handed in without an
+    accepted excuse; an assigned or duty task not done without reason) becomes one
+    deduction entry (source study / task, the scheme's item for the kind). A study task can
+    be closed only at or after its deadline. Closing twice creates nothing."""
+    task = _locked(task)
+    _require_manage(actor, task.branch)
+    if task.is_closed:
+        return []
+    now = now if actor is None and now is not None else timezone.now()
+    if task.is_study and now < task.due_at:
+        raise ValidationError(_("学习任务未到截止时间，不能结算。"))
+    assignments = list(task.assignments.select_related("member__branch", "member__user"))
+    if not task.is_study:
+        unmarked = [a.member.name for a in assignments if a.status == Assignment.Status.PENDING]
+        if unmarked:
+            raise ValidationError(
+                _("还有党员未登记完成情况：%(names)s") % {"names": "、".join(unmarked)}
+            )
+    missed = [a for a in assignments if _missed(task, a)]
+    created: list[ScoreEntry] = []
+    if missed:
+        day = timezone.localtime(task.due_at).date()
+        scheme = Scheme.objects.filter(year=day.year).first()
+        if scheme is None:
+            raise ValidationError(_("%(year)s 年度尚无考评方案。") % {"year": day.year})
+        item = task_item(scheme=scheme, kind=task.kind)
+        if item is None:
+            raise ValidationError(
+                _("%(year)s 年度方案中没有该类任务对应的扣分指标。") % {"year": day.year}
+            )
+        exempt = set(
+            ItemExemption.objects.filter(
+                member__in=[a.member_id for a in missed], item_code=item.code
+            ).values_list("member_id", flat=True)
+        )
+        linked = set(
+            TaskEntry.objects.filter(assignment__in=missed).values_list("assignment_id", flat=True)
+        )
+        source = ScoreEntry.Source.STUDY if task.is_study else ScoreEntry.Source.TASK
+        note = (
+            _("学习任务「%(title)s」无故未提交")
+            if task.is_study
+            else _("%(kind)s「%(title)s」无故未完成")
+        ) % {"title": task.title, "kind": task.get_kind_display()}
+        for a in missed:
+            if a.member_id in exempt or a.id in linked:
+                continue
+            entry = entry_record(
+                actor=actor,
+                member=a.member,
+                item=item,
+                date=day,
+                note=note,
+                evidence=_("任务 %(code)s 完成情况 %(link)s")
+                % {"code": task.code, "link": task_link(task)},
+                source=source,
+            )
+            TaskEntry.objects.create(assignment=a, entry=entry)
+            created.append(entry)
+    task.status = Task.Status.CLOSED
+    task.closed_at = timezone.now()
+    task.save(update_fields=["status", "closed_at"])
+    audit_record(
+        actor=actor,
+        action="task.close",
+        target=task,
+        target_id=task.code,
+        after={"entries": [e.code for e in created]},
+    )
+    return created
+
+
+@transaction.atomic
+def tasks_remind_due(*, actor=None, within: datetime.timedelta | None = None) -> int:
+    """Tell each member with an unfinished assignment that the task is due (within a day by
+    default); each task is reminded once. Returns the number of messages."""
+    within = within or datetime.timedelta(days=1)
+    sent = 0
+    for task in tasks_due_soon(within=within).select_for_update(of=("self",)):
+        open_statuses = [Assignment.Status.PENDING]
+        users = [
+            a.member.user
+            for a in task.assignments.filter(status__in=open_statuses).select_related(
+                "member__user"
+            )
+            if a.member.user_id
+        ]
+        sent += notification_send_many(
+            users=users,
+            text=_("任务即将截止：「%(title)s」，截止 %(due)s")
+            % {"title": task.title, "due": f"{timezone.localtime(task.due_at):%Y-%m-%d %H:%M}"},
+            link=task_link(task),
+        )
+        task.due_notified = True
+        task.save(update_fields=["due_notified"])
+        audit_record(
+            actor=actor,
+            action="task.remind",
+            target=task,
+            target_id=task.code,
+            after={"notified": len(users)},
+        )
+    return sent

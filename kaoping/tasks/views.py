@@ -1,0 +1,191 @@
+"""Task pages: a branch's tasks, one task (assignments, submissions, marks), my tasks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaoping.meetings.evidence import content_type_for
+from kaoping.meetings.forms import apply_service_error
+from kaoping.orgs.models import Member
+from kaoping.orgs.selectors import members_visible, organization_access_by_code, scope_for
+
+from . import selectors, services
+from .forms import MarkForm, SubmitForm, TaskForm
+
+LIST_LIMIT = 100
+
+
+def _done(request, url: str, message: str):
+    messages.success(request, message)
+    return redirect(url)
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for m in exc.messages:
+        messages.error(request, m)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def branch_tasks(request, code: str):
+    actor = request.user
+    branch = organization_access_by_code(actor=actor, code=code, manage=request.method == "POST")
+    if not branch.is_branch or not scope_for(actor).reads(branch.path):
+        raise Http404("branch not found")
+    can_manage = scope_for(actor).manages(branch.path)
+    form = None
+    if can_manage:
+        members = members_visible(actor=actor).filter(branch=branch, status__in=services.ASSESSED)
+        initial = {
+            "members": list(members),
+            "due_at": timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0)
+            + timezone.timedelta(days=7),
+        }
+        form = TaskForm(
+            request.POST if request.method == "POST" else None,
+            members=members.order_by("code"),
+            initial=initial,
+        )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            task = services.task_assign(
+                actor=actor,
+                branch=branch,
+                kind=d["kind"],
+                title=d["title"],
+                description=d["description"],
+                due_at=d["due_at"],
+                members=list(d["members"]),
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(
+                request,
+                reverse("tasks:detail", args=[task.code]),
+                _("已布置任务“%(title)s”。") % {"title": task.title},
+            )
+    tasks = list(
+        selectors.tasks_of_branch(actor=actor, branch=branch).order_by("-due_at")[:LIST_LIMIT]
+    )
+    context = {"branch": branch, "tasks": tasks, "form": form, "can_manage": can_manage}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tasks/branch_tasks.html", context, status=status)
+
+
+def _task_page(request, task, *, submit_form=None, status=200):
+    actor = request.user
+    scope = scope_for(actor)
+    assignments = selectors.task_assignments(actor=actor, task=task)
+    mine = next((a for a in assignments if a.member_id == scope.member_id), None)
+    if mine is not None and task.is_study and not task.is_closed and submit_form is None:
+        submit_form = SubmitForm(initial={"text": mine.text})
+    context = {
+        "task": task,
+        "branch": task.branch,
+        "is_staff": scope.reads(task.branch.path),
+        "can_manage": scope.manages(task.branch.path),
+        "assignments": assignments,
+        "mine": mine,
+        "submit_form": submit_form if mine is not None and not task.is_closed else None,
+    }
+    return render(request, "tasks/task.html", context, status=status)
+
+
+@login_required
+@require_GET
+def task_detail(request, code: str):
+    return _task_page(request, selectors.task_access_by_code(actor=request.user, code=code))
+
+
+@login_required
+@require_POST
+def task_submit(request, code: str):
+    actor = request.user
+    task = selectors.task_access_by_code(actor=actor, code=code)
+    form = SubmitForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.task_submit(
+                actor=actor,
+                task=task,
+                text=form.cleaned_data["text"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(request, reverse("tasks:detail", args=[task.code]), _("已提交。"))
+    return _task_page(request, task, submit_form=form, status=400)
+
+
+@login_required
+@require_POST
+def task_mark(request, code: str):
+    actor = request.user
+    task = selectors.task_access_by_code(actor=actor, code=code)
+    url = reverse("tasks:detail", args=[task.code])
+    form = MarkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择完成情况。"))
+        return redirect(url)
+    d = form.cleaned_data
+    member = Member.objects.filter(code=d["member"], branch=task.branch).first()
+    if member is None:
+        raise Http404("member not found")
+    try:
+        services.task_mark(
+            actor=actor, task=task, member=member, status=d["status"], reason=d["reason"]
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect(url)
+    return _done(request, url, _("已登记 %(name)s 的完成情况。") % {"name": member.name})
+
+
+@login_required
+@require_POST
+def task_close(request, code: str):
+    actor = request.user
+    task = selectors.task_access_by_code(actor=actor, code=code)
+    url = reverse("tasks:detail", args=[task.code])
+    was_closed = task.is_closed
+    try:
+        created = services.task_close(actor=actor, task=task)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect(url)
+    if was_closed:
+        return _done(request, url, _("任务早已结算，未新增任何记录。"))
+    return _done(request, url, _("任务已结算，新增 %(n)s 条扣分记录。") % {"n": len(created)})
+
+
+@login_required
+@require_GET
+def task_file(request, code: str, member: str):
+    """A submitted file, only to those who may see the assignment (404 otherwise)."""
+    task = selectors.task_access_by_code(actor=request.user, code=code)
+    a = selectors.assignment_access(actor=request.user, task=task, member_code=member)
+    if not a.file:
+        raise Http404("no file")
+    name = a.file.name.rsplit("/", 1)[-1]
+    return FileResponse(a.file.open("rb"), filename=name, content_type=content_type_for(name))
+
+
+@login_required
+@require_GET
+def my_tasks(request):
+    actor = request.user
+    member_id = scope_for(actor).member_id
+    if member_id is None:
+        raise Http404("no member record")
+    member = Member.objects.select_related("branch").get(pk=member_id)
+    context = {"member": member, "open": selectors.member_open_tasks(actor=actor, member=member)}
+    return render(request, "tasks/my_tasks.html", context)
