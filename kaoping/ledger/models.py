@@ -137,3 +137,28 @@ class LedgerChain(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.length})"
+
+
+class LedgerPublication(models.Model):
+    """A period of the branch's ledger published to its members (评分台账公示)."""
+
+    branch = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="ledger_publications"
+    )
+    start = models.DateField(_("起始日期"))
+    end = models.DateField(_("截止日期"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-end", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="publication_period_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.start}–{self.end}"

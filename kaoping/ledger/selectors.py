@@ -84,3 +84,33 @@ def ledger_verify() -> list[str]:
         if key not in seen and head.length:
             problems.append(f"{key}: all {head.length} entries deleted outside the application")
     return problems
+
+
+def ledger_publications(*, actor, branch) -> QuerySet:
+    """Published periods of a branch the actor may read (its members and officers)."""
+    from kaoping.orgs.selectors import organization_access_by_code
+
+    from .models import LedgerPublication
+
+    organization_access_by_code(actor=actor, code=branch.code)  # 404 outside the scope
+    return LedgerPublication.objects.filter(branch=branch)
+
+
+def ledger_publication_access_by_id(*, actor, branch, pk: int):
+    publication = ledger_publications(actor=actor, branch=branch).filter(pk=pk).first()
+    if publication is None:
+        raise Http404("publication not found")
+    return publication
+
+
+def published_entries(*, publication) -> QuerySet[ScoreEntry]:
+    """The entries of the branch's current members dated inside the published period."""
+    return (
+        ScoreEntry.objects.filter(
+            member__branch=publication.branch,
+            date__gte=publication.start,
+            date__lte=publication.end,
+        )
+        .select_related("member", "item", "reverses", "reversed_by")
+        .order_by("date", "id")
+    )

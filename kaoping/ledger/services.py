@@ -275,3 +275,35 @@ def entries_import(*, actor, year: int, rows: Iterable[ImportedEntry]) -> int:
             after={"count": len(fresh), "skipped": len(rows) - len(fresh)},
         )
     return len(fresh)
+
+
+@transaction.atomic
+def ledger_publish(*, actor, branch, start: datetime.date, end: datetime.date):
+    """Publish a period of the branch's ledger to its members (公示); they are notified."""
+    from kaoping.notifications.services import notification_send_many
+
+    from .models import LedgerPublication
+
+    if actor is not None and not scope_for(actor).manages(branch.path):
+        raise PermissionDenied("you cannot publish this branch's ledger")
+    if end < start:
+        raise ValidationError({"end": "截止日期不能早于起始日期"})
+    publication = LedgerPublication.objects.create(
+        branch=branch,
+        start=start,
+        end=end,
+        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="ledger.publish",
+        target=branch,
+        after={"start": start.isoformat(), "end": end.isoformat()},
+    )
+    users = [m.user for m in Member.objects.filter(branch=branch).select_related("user")]
+    notification_send_many(
+        users=users,
+        text=f"{branch.name} 公示了 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 的评分台账",
+        link=f"/branches/{branch.code}/ledger/{publication.pk}/",
+    )
+    return publication

@@ -313,3 +313,8 @@ class SchemeItemForm(forms.Form):
             "disqualifies": item.disqualifies,
             "categories": item.categories,
         }
+
+
+class LedgerPublishForm(forms.Form):
+    start = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -20,6 +20,16 @@ urlpatterns = [
     path("members/<str:code>/tally/", views.tally_edit, name="tally"),
     path("members/<str:code>/decision/", views.decision_edit, name="decision"),
     path("branches/<str:code>/", views.branch_detail, name="branch"),
+    path(
+        "branches/<str:code>/ledger/",
+        views.ledger_publications_page,
+        name="ledger_publications",
+    ),
+    path(
+        "branches/<str:code>/ledger/<int:pk>/",
+        views.ledger_publication_detail,
+        name="ledger_publication",
+    ),
     path("branches/<str:code>/entries/", views.entry_create, name="entry_create"),
     path("branches/<str:code>/members/", views.member_create, name="member_create"),
     path("entries/<str:code>/reverse/", views.entry_reverse_view, name="entry_reverse"),

@@ -686,3 +686,59 @@ def audit_log(request):
         request.GET.get("page")
     )
     return render(request, "web/audit.html", {"page": page, "action": action})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_publications_page(request, code: str):
+    """The branch's published ledger periods (公示); officers publish a new period."""
+    from kaoping.ledger.selectors import ledger_publications
+    from kaoping.ledger.services import ledger_publish
+
+    from .forms import LedgerPublishForm
+
+    branch = organization_access_by_code(actor=request.user, code=code)
+    if not branch.is_branch:
+        raise Http404
+    publications = ledger_publications(actor=request.user, branch=branch)
+    can_publish = scope_for(request.user).manages(branch.path)
+    form = LedgerPublishForm(request.POST or None)
+    if request.method == "POST":
+        if not can_publish:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                ledger_publish(actor=request.user, branch=branch, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                url = reverse("web:ledger_publications", args=[branch.code])
+                return _done(request, url, _("台账已公示"))
+    return render(
+        request,
+        "web/ledger_publications.html",
+        {
+            "branch": branch,
+            "publications": publications,
+            "form": form,
+            "can_publish": can_publish,
+        },
+    )
+
+
+@login_required
+@require_GET
+def ledger_publication_detail(request, code: str, pk: int):
+    from kaoping.ledger.selectors import ledger_publication_access_by_id, published_entries
+
+    branch = organization_access_by_code(actor=request.user, code=code)
+    publication = ledger_publication_access_by_id(actor=request.user, branch=branch, pk=pk)
+    return render(
+        request,
+        "web/ledger_publication.html",
+        {
+            "branch": branch,
+            "publication": publication,
+            "entries": published_entries(publication=publication),
+        },
+    )
