@@ -132,5 +132,60 @@ def create_daily(*, year: int, seed: int = 2026) -> dict[str, int]:
     return counts
 
 
+def create_tasks_and_inspections(*, year: int, seed: int = 2026) -> dict[str, int]:
+    """Open tasks for every branch and a supervision group with its register, once.
+    Like the rest of the daily demo, they add no entries (the bundle shapes the grades)."""
+    from django.contrib.auth import get_user_model
+
+    from kaoping.inspections.models import Inspection, SupervisionGroup
+    from kaoping.inspections.services import group_create, inspection_record
+    from kaoping.tasks.models import Task, TaskKind
+    from kaoping.tasks.services import task_assign
+
+    if Task.objects.exists() or SupervisionGroup.objects.exists():
+        return {}
+    rng = random.Random(seed + 1)
+    now = timezone.now()
+    counts = {"tasks": 0, "inspections": 0}
+    branches = list(Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("code"))
+    for branch in branches:
+        if not branch.members.filter(status=Member.Status.ACTIVE).exists():
+            continue
+        task_assign(
+            actor=None,
+            branch=branch,
+            kind=TaskKind.STUDY,
+            title="撰写学习心得：" + rng.choice(TOPICS),
+            due_at=now + datetime.timedelta(days=rng.randint(5, 20)),
+            description="不少于1500字，提交电子版或拍照上传手写稿。",
+        )
+        task_assign(
+            actor=None,
+            branch=branch,
+            kind=TaskKind.ASSIGNED,
+            title="参加社区“双报到”志愿服务",
+            due_at=now + datetime.timedelta(days=rng.randint(10, 30)),
+        )
+        counts["tasks"] += 2
+    supervisor = get_user_model().objects.filter(username="supervisor").first()
+    targets = [b for b in branches if b.code in ("B04", "B07")]
+    if supervisor is not None and targets:
+        group = group_create(
+            actor=None, name="第一专项督查组", users=[supervisor], organizations=targets
+        )
+        methods = list(Inspection.Method.values)
+        for i, branch in enumerate(targets):
+            inspection_record(
+                actor=None,
+                group=group,
+                organization=branch,
+                date=timezone.localdate() - datetime.timedelta(days=10 + 7 * i),
+                method=methods[i % len(methods)],
+                findings="工作纪律总体良好，未发现迟到早退、上班做与工作无关的事等问题。",
+            )
+            counts["inspections"] += 1
+    return counts
+
+
 def daily_summary() -> str:
     return f"会议 meetings {Meeting.objects.count()} · 加分申报 claims {BonusClaim.objects.count()}"

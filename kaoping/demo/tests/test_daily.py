@@ -27,3 +27,14 @@ def test_demo_has_daily_management_that_adds_no_entries(db):
         DuesPayment.objects.count(),
         BonusClaim.objects.count(),
     )
+
+
+def test_demo_has_tasks_and_an_inspection_register(db):
+    from kaoping.inspections.models import Inspection, SupervisionGroup
+    from kaoping.tasks.models import Task
+
+    call_command("demo", "--year", "2026", stdout=StringIO())
+    tasks, inspections = Task.objects.count(), Inspection.objects.count()
+    assert tasks >= 20 and inspections == 2 and SupervisionGroup.objects.count() == 1
+    call_command("demo", "--year", "2026", stdout=StringIO())
+    assert (Task.objects.count(), Inspection.objects.count()) == (tasks, inspections)

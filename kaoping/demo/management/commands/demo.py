@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kaoping.audit.models import AuditEvent
 from kaoping.bundles.services import BundleError, bundle_import
-from kaoping.demo.daily import create_daily
+from kaoping.demo.daily import create_daily, create_tasks_and_inspections
 from kaoping.demo.generator import DEFAULT_PASSWORD, DemoLogin, demo_bundle, demo_logins
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.services import member_link_user, role_assign
@@ -115,6 +115,7 @@ class Command(BaseCommand):
                 summary = bundle_import(actor=None, data=bundle)
                 created = self._ensure_logins(logins, password)
                 create_daily(year=year, seed=seed)
+                create_tasks_and_inspections(year=year, seed=seed)
                 changed = created or AuditEvent.objects.count() != events_before
                 computed = changed or not MemberResult.objects.filter(year=year).exists()
                 if computed:
