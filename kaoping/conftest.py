@@ -133,3 +133,14 @@ def empty_database_url(tmp_path):
             autocommit=True,
         ) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A request with the English cookie leaves English active in the test's thread
+    (LocaleMiddleware does not switch back); restore the default for the next test."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
