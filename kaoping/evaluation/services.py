@@ -105,7 +105,7 @@ def quota_decision_record(
 
 # --------------------------------------------------------------------------- 四评一定: the round
 
-ASSESSED = (Member.Status.ACTIVE, Member.Status.LOST_CONTACT)
+ASSESSED = Member.assessed_statuses()
 Step = EvaluationRound.Step
 VoteState = EvaluationRound.VoteState
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -13,14 +13,12 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import branch_members_checked, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme
 
 from .codes import new_code
 from .models import AbsenceEntry, Attendance, LeaveRequest, Meeting, MeetingRule
 from .selectors import branch_officers, meeting_item
-
-ASSESSED = (Member.Status.ACTIVE, Member.Status.LOST_CONTACT)
 
 
 def _require_manage(actor, branch: Organization) -> None:
@@ -77,15 +75,9 @@ def meeting_schedule(
         raise ValidationError({"branch": _("只有党支部可以安排会议。")})
     if timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": "starts_at must be timezone-aware"})
-    if members is None:
-        members = list(branch.members.filter(status__in=ASSESSED))
-    strangers = [m.code for m in members if m.branch_id != branch.id]
-    if strangers:
-        raise ValidationError(
-            {"members": _("不是本支部的党员：%(codes)s") % {"codes": "、".join(strangers)}}
-        )
-    if not members:
-        raise ValidationError({"members": _("至少选择一名应到党员。")})
+    members = branch_members_checked(
+        branch=branch, members=members, none_message=_("至少选择一名应到党员。")
+    )
     meeting = Meeting(
         code=new_code("MT"),
         branch=branch,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     member_access_by_code,
     members_visible,
@@ -37,7 +38,9 @@ def _done(request, url: str, message: str):
 
 
 def _meeting_form(actor, branch, data=None):
-    members = members_visible(actor=actor).filter(branch=branch, status__in=services.ASSESSED)
+    members = members_visible(actor=actor).filter(
+        branch=branch, status__in=Member.assessed_statuses()
+    )
     initial = {
         "members": list(members),
         "starts_at": timezone.localtime().replace(minute=0, second=0, microsecond=0)

@@ -95,6 +95,11 @@ class Member(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
 
+    @classmethod
+    def assessed_statuses(cls) -> tuple[str, ...]:
+        """Statuses whose members are scored (bundle.md): active and lost contact."""
+        return (cls.Status.ACTIVE, cls.Status.LOST_CONTACT)
+
     @property
     def counts_in_branch(self) -> bool:
         """Counted in the branch's quota base (rules.md §7, bundle.md statuses)."""

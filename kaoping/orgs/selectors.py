@@ -140,3 +140,23 @@ def member_access_by_code(*, actor, code: str, manage: bool = False) -> Member:
 
 def organization_tree() -> list[Organization]:
     return list(Organization.objects.order_by("path"))
+
+
+def branch_members_checked(
+    *, branch: Organization, members: list[Member] | None, none_message: str
+) -> list[Member]:
+    """The members a branch workflow (a meeting, a task) concerns: by default every assessed
+    member; refuses members of other branches and an empty list, naming them."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if members is None:
+        members = list(branch.members.filter(status__in=Member.assessed_statuses()))
+    strangers = [m.code for m in members if m.branch_id != branch.id]
+    if strangers:
+        raise ValidationError(
+            {"members": _("不是本支部的党员：%(codes)s") % {"codes": "、".join(strangers)}}
+        )
+    if not members:
+        raise ValidationError({"members": none_message})
+    return members

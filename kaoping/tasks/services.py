@@ -15,13 +15,11 @@ from kaoping.meetings.codes import new_code
 from kaoping.meetings.evidence import evidence_file_check
 from kaoping.notifications.services import notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import branch_members_checked, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme
 
 from .models import Assignment, Task, TaskEntry, TaskKind, TaskRule
 from .selectors import task_item, tasks_due_soon
-
-ASSESSED = (Member.Status.ACTIVE, Member.Status.LOST_CONTACT)
 
 
 def _require_manage(actor, branch: Organization) -> None:
@@ -78,15 +76,9 @@ def task_assign(
         raise ValidationError({"kind": _("任务类型不正确。")})
     if timezone.is_naive(due_at):
         raise ValidationError({"due_at": "due_at must be timezone-aware"})
-    if members is None:
-        members = list(branch.members.filter(status__in=ASSESSED))
-    strangers = [m.code for m in members if m.branch_id != branch.id]
-    if strangers:
-        raise ValidationError(
-            {"members": _("不是本支部的党员：%(codes)s") % {"codes": "、".join(strangers)}}
-        )
-    if not members:
-        raise ValidationError({"members": _("至少选择一名党员。")})
+    members = branch_members_checked(
+        branch=branch, members=members, none_message=_("至少选择一名党员。")
+    )
     task = Task(
         code=new_code("TK"),
         branch=branch,

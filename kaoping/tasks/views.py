@@ -41,7 +41,9 @@ def branch_tasks(request, code: str):
     can_manage = scope_for(actor).manages(branch.path)
     form = None
     if can_manage:
-        members = members_visible(actor=actor).filter(branch=branch, status__in=services.ASSESSED)
+        members = members_visible(actor=actor).filter(
+            branch=branch, status__in=Member.assessed_statuses()
+        )
         initial = {
             "members": list(members),
             "due_at": timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0)
