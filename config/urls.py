@@ -16,4 +16,10 @@ urlpatterns = [
     path("", include("kaoping.claims.urls")),
     path("", include("kaoping.evaluation.urls")),
     path("", include("kaoping.publication.urls")),
+    path("", include("kaoping.jobs.urls")),
+    path("", include("kaoping.archive.urls")),
+    path("", include("kaoping.unqualified.urls")),
+    path("", include("kaoping.planning.urls")),
+    path("", include("kaoping.onboarding.urls")),
+    path("", include("kaoping.dashboards.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UnqualifiedConfig(AppConfig):
+    name = "kaoping.unqualified"
+    label = "unqualified"
