@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "dues"
 urlpatterns = [
@@ -10,5 +10,6 @@ urlpatterns = [
     path("branches/<str:code>/dues/settings/", views.settings_set, name="settings"),
     path("branches/<str:code>/dues/close/", views.month_close, name="close"),
     path("branches/<str:code>/dues/import/", views.dues_import, name="import"),
+    path("branches/<str:code>/dues/export.xlsx", exports.dues_month_xlsx, name="xlsx"),
     path("dues/template.xlsx", views.import_template, name="template"),
 ]

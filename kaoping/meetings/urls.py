@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "meetings"
 urlpatterns = [
     path("branches/<str:code>/meetings/", views.branch_meetings, name="branch"),
+    path(
+        "branches/<str:code>/attendance.xlsx",
+        exports.branch_attendance_xlsx,
+        name="attendance_xlsx",
+    ),
     path("members/<str:code>/daily/", views.member_daily, name="member_daily"),
     path("meetings/<str:code>/", views.meeting_detail, name="detail"),
     path("meetings/<str:code>/attendance/", views.meeting_attendance, name="attendance"),

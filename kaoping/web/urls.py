@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "web"
 urlpatterns = [
@@ -31,6 +31,8 @@ urlpatterns = [
         name="ledger_publication",
     ),
     path("branches/<str:code>/entries/", views.entry_create, name="entry_create"),
+    path("branches/<str:code>/entries.xlsx", exports.branch_entries_xlsx, name="entries_xlsx"),
+    path("branches/<str:code>/results.xlsx", exports.branch_results_xlsx, name="results_xlsx"),
     path("branches/<str:code>/members/", views.member_create, name="member_create"),
     path("entries/<str:code>/reverse/", views.entry_reverse_view, name="entry_reverse"),
     path("overview/", views.overview, name="overview"),

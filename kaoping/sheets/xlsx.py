@@ -1,0 +1,332 @@
+"""Generic .xlsx helpers: streaming exports, import templates, and reading rows with
+row-level errors. No business rules: the apps say which columns and what a row means."""
+
+import datetime
+import io
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_ROWS = 10000
+# Above this many bytes the temporary file of an export moves from memory to disk.
+SPOOL_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import template: its key in a parsed row, its Chinese header and the
+    kind of value (text, int, decimal, date, month)."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    required: bool = True
+    comment: str = ""
+    example: Any = None
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    min_value: int | None = None
+    decimal_places: int | None = None
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong where: the spreadsheet row (1 is the header) and the column's header."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("第%(n)s行") % {"n": self.row}
+        return (
+            f"{where} {self.column}：{self.message}" if self.column else f"{where}：{self.message}"
+        )
+
+
+@dataclass
+class SheetRow:
+    """One data row: its row number in the spreadsheet and its values by column key."""
+
+    line: int
+    values: dict[str, Any]
+    raw: dict[str, str] = field(default_factory=dict)
+
+
+# Exports -----------------------------------------------------------------------------
+
+
+def _cell(value):
+    if value is None:
+        return None
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value).replace(tzinfo=None)
+        return value.replace(microsecond=0)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float | Decimal | datetime.date | str):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def xlsx_write(
+    out,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    progress: Callable[[int], None] | None = None,
+    every: int = 500,
+) -> int:
+    """Write one sheet to the binary file ``out`` with a write-only workbook (rows are
+    streamed, never all held in memory); ``progress(n)`` is told every ``every`` rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=str(title)[:31])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    head = []
+    for h in headers:
+        cell = WriteOnlyCell(sheet, value=str(h))
+        cell.font = bold
+        head.append(cell)
+    sheet.append(head)
+    count = 0
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+        count += 1
+        if progress is not None and count % every == 0:
+            progress(count)
+    book.save(out)
+    if progress is not None:
+        progress(count)
+    return count
+
+
+def xlsx_response(
+    filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> FileResponse:
+    """An attachment response; the workbook goes through a spooled temporary file, so a
+    large export uses disk rather than memory."""
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
+    xlsx_write(out, title, headers, rows)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+# Templates ---------------------------------------------------------------------------
+
+KIND_HINTS = {
+    "text": "文本",
+    "int": "整数",
+    "decimal": "数字",
+    "date": "日期，格式 YYYY-MM-DD",
+    "month": "月份，格式 YYYY-MM",
+}
+
+
+def template_workbook(columns: Sequence[Column], title: str = "导入") -> bytes:
+    """An import template: the header row with a comment on each column (what it holds,
+    required or not) and data validation for numbers and choices, plus one example row."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(title)[:31]
+    sheet.append([c.header for c in columns])
+    for index, col in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        lines = [_(KIND_HINTS.get(col.kind, col.kind)), _("必填") if col.required else _("可空")]
+        if col.choices:
+            lines.append(_("可选值：") + "、".join(col.choices))
+        if col.comment:
+            lines.append(col.comment)
+        cell.comment = Comment("；".join(lines), "考评")
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, len(col.header) * 3)
+        cells = f"{letter}2:{letter}{MAX_ROWS + 1}"
+        validation = None
+        if col.choices:
+            validation = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"')
+        elif col.kind == "int":
+            low = col.min_value if col.min_value is not None else -(10**9)
+            validation = DataValidation(
+                type="whole", operator="greaterThanOrEqual", formula1=str(low)
+            )
+        elif col.kind == "decimal":
+            validation = DataValidation(type="decimal", operator="between", formula1="-1e9")
+            validation.formula2 = "1e9"
+        if validation is not None:
+            validation.error = _("%(h)s 的值不符合要求。") % {"h": col.header}
+            validation.showErrorMessage = True
+            validation.add(cells)
+            sheet.add_data_validation(validation)
+        if col.kind in ("date", "month", "text"):
+            # Text cells keep codes like 007 and dates typed as text intact.
+            for row in range(2, 3):
+                sheet.cell(row=row, column=index).number_format = "@"
+    if any(c.example is not None for c in columns):
+        for index, col in enumerate(columns, start=1):
+            sheet.cell(row=2, column=index, value=col.example)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def template_response(filename: str, columns: Sequence[Column], title: str = "导入"):
+    response = HttpResponse(template_workbook(columns, title), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# Reading -----------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _convert(col: Column, value, text: str):
+    """The typed value of one cell, or raise ValueError with a Chinese message."""
+    if col.kind == "int":
+        try:
+            number = Decimal(text)
+            if number != number.to_integral_value():
+                raise InvalidOperation
+            number = int(number)
+        except (InvalidOperation, ValueError):
+            raise ValueError(_("应为整数，收到“%(v)s”。") % {"v": text}) from None
+        if col.min_value is not None and number < col.min_value:
+            raise ValueError(_("不能小于 %(m)s，收到 %(v)s。") % {"m": col.min_value, "v": number})
+        return number
+    if col.kind == "decimal":
+        try:
+            number = Decimal(text)
+            if not number.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            raise ValueError(_("应为数字，收到“%(v)s”。") % {"v": text}) from None
+        if col.decimal_places is not None and number.as_tuple().exponent < -col.decimal_places:
+            raise ValueError(
+                _("最多 %(d)s 位小数，收到“%(v)s”。") % {"d": col.decimal_places, "v": text}
+            )
+        if col.min_value is not None and number < col.min_value:
+            raise ValueError(_("不能小于 %(m)s，收到 %(v)s。") % {"m": col.min_value, "v": text})
+        return number
+    if col.kind == "date":
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(_("应为日期 YYYY-MM-DD，收到“%(v)s”。") % {"v": text}) from None
+    if col.kind == "month":
+        if isinstance(value, datetime.date):
+            return (value.date() if isinstance(value, datetime.datetime) else value).replace(day=1)
+        if len(text) in (7, 10):
+            try:
+                return datetime.date.fromisoformat(f"{text[:7]}-01")
+            except ValueError:
+                pass
+        raise ValueError(_("应为月份 YYYY-MM，收到“%(v)s”。") % {"v": text})
+    if col.choices and text not in col.choices:
+        raise ValueError(
+            _("应为 %(c)s 之一，收到“%(v)s”。") % {"c": "、".join(col.choices), "v": text}
+        )
+    if col.max_length is not None and len(text) > col.max_length:
+        raise ValueError(_("最多 %(n)s 个字。") % {"n": col.max_length})
+    return text
+
+
+def read_rows(
+    file, columns: Sequence[Column], *, max_rows: int = MAX_ROWS
+) -> tuple[list[SheetRow], list[RowError]]:
+    """Read the first sheet: row 1 names the columns (by header, in any order); every later
+    non-blank row is converted by its column's kind. Returns the rows and the errors (row,
+    column, what is wrong); a row with an error is still returned, with that value None."""
+    from openpyxl import load_workbook
+
+    try:
+        data = file.read()
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        header = next(values, None)
+    except Exception:  # noqa: BLE001 - any unreadable file gets the same message
+        return [], [RowError(1, "", _("无法读取该文件，请使用下载的 xlsx 模板。"))]
+    names = [_text(h) for h in (header or ())]
+    where: dict[str, int] = {}
+    errors: list[RowError] = []
+    for col in columns:
+        if col.header in names:
+            where[col.key] = names.index(col.header)
+        elif col.required:
+            errors.append(RowError(1, col.header, _("缺少该列（请使用下载的模板）。")))
+    if errors:
+        return [], errors
+    rows: list[SheetRow] = []
+    for line, cells in enumerate(values, start=2):
+        cells = list(cells)
+        raw_cells = {k: cells[i] if i < len(cells) else None for k, i in where.items()}
+        raw = {k: _text(v) for k, v in raw_cells.items()}
+        if not any(raw.values()):
+            continue
+        if len(rows) >= max_rows:
+            errors.append(RowError(line, "", _("一次最多导入 %(n)s 行。") % {"n": max_rows}))
+            break
+        parsed: dict[str, Any] = {}
+        for col in columns:
+            text = raw.get(col.key, "")
+            if not text:
+                parsed[col.key] = None
+                if col.required:
+                    errors.append(RowError(line, col.header, _("不能为空。")))
+                continue
+            try:
+                parsed[col.key] = _convert(col, raw_cells[col.key], text)
+            except ValueError as exc:
+                parsed[col.key] = None
+                errors.append(RowError(line, col.header, str(exc)))
+        rows.append(SheetRow(line, parsed, raw))
+    return rows, errors
+
+
+def errors_by_row(errors: Iterable[RowError]) -> dict[int, dict[str, list[str]]]:
+    """Errors grouped by row, then column header, for highlighting a preview table."""
+    grouped: dict[int, dict[str, list[str]]] = {}
+    for e in errors:
+        grouped.setdefault(e.row, {}).setdefault(e.column, []).append(e.message)
+    return grouped

@@ -1,0 +1,93 @@
+"""Spreadsheet exports of a branch's ledger and results (kaoping.sheets does the writing)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.views.decorators.http import require_GET
+
+from kaoping.ledger.selectors import entries_visible
+from kaoping.sheets.xlsx import xlsx_response
+
+from . import selectors
+from .templatetags.kaoping_web import flag_label, grade_label
+
+ENTRY_HEADERS = (
+    "记录编号", "日期", "党员编号", "姓名", "指标代码", "指标", "加扣分", "次数", "分值",
+    "冲销记录", "被冲销于", "来源", "说明", "佐证", "录入人", "录入时间",
+)  # fmt: skip
+RESULT_HEADERS = (
+    "排名", "党员编号", "姓名", "扣分", "加分", "日常得分", "民主测评得票率",
+    "民主测评得分", "综合得分", "等次", "标记",
+)  # fmt: skip
+
+
+def _branch_and_scheme(request, code: str):
+    branch = selectors.branch_access_for_staff(actor=request.user, code=code)
+    scheme = selectors.scheme_chosen(request.GET.get("year"))
+    if scheme is None:
+        raise Http404("no scheme")
+    return branch, scheme
+
+
+@login_required
+@require_GET
+def branch_entries_xlsx(request, code: str):
+    """The branch's ledger of a year (评分台账), reversals included, oldest first."""
+    branch, scheme = _branch_and_scheme(request, code)
+    entries = (
+        entries_visible(actor=request.user, year=scheme.year)
+        .filter(member__branch=branch)
+        .order_by("date", "id")
+    )
+    rows = (
+        (
+            e.code,
+            e.date,
+            e.member.code,
+            e.member.name,
+            e.item.code,
+            e.item.name,
+            e.item.get_kind_display(),
+            e.occurrences,
+            e.points,
+            e.reverses.code if e.reverses_id else "",
+            e.reversed_by.code if getattr(e, "reversed_by", None) else "",
+            e.get_source_display(),
+            e.note,
+            e.evidence,
+            e.recorded_by.get_username() if e.recorded_by_id else "系统",
+            e.recorded_at,
+        )
+        for e in entries.iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        f"{branch.code}-{scheme.year}-评分台账.xlsx", "评分台账", ENTRY_HEADERS, rows
+    )
+
+
+@login_required
+@require_GET
+def branch_results_xlsx(request, code: str):
+    """The branch's live results of a year (the same engine run as the branch page)."""
+    branch, scheme = _branch_and_scheme(request, code)
+    members = {m.code: m for m in selectors.branch_members(actor=request.user, branch=branch)}
+    results, _tallies, _decisions = selectors.branch_page_results(scheme=scheme, branch=branch)
+    rows = (
+        (
+            r.rank,
+            r.member,
+            members[r.member].name,
+            r.deductions,
+            r.bonus,
+            r.daily,
+            r.democratic_pct,
+            r.democratic,
+            r.composite,
+            grade_label(r.grade),
+            [flag_label(f) for f in r.flags],
+        )
+        for r in results
+        if r.member in members
+    )
+    return xlsx_response(
+        f"{branch.code}-{scheme.year}-考评结果.xlsx", "考评结果", RESULT_HEADERS, rows
+    )
