@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns = [
+    path("dash/", views.home, name="home"),
+    path("dash/me/", views.member_mine, name="mine"),
+    path("dash/members/<str:code>/", views.member, name="member"),
+    path("dash/members/<str:code>/ledger/print/", views.member_ledger_print, name="ledger_print"),
+    path("dash/branches/<str:code>/", views.branch, name="branch"),
+    path("dash/branches/<str:code>/report/print/", views.branch_report_print, name="report_print"),
+    path("dash/committee/", views.committee, name="committee"),
+]

@@ -1,0 +1,104 @@
+"""Accessibility in a real Chromium: axe-core (vendored in web/static/vendor/axe) runs on
+the main pages as the users who see them, at 375 px wide; no "serious" or "critical"
+violation may remain, and no page may scroll sideways. Skipped without Debian's chromium
+unless KAOPING_REQUIRE_BROWSER=1 (as in kaoping/web/tests/test_browser.py)."""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+
+from kaoping.ledger.services import entry_record
+from kaoping.schemes.models import SchemeItem
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "pass-for-tests-1"
+MOBILE = {"width": 375, "height": 800}
+BLOCKING = ("serious", "critical")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = {
+    None: ["/login/"],
+    "member1": ["/me/", "/dash/me/", "/dash/members/M1/ledger/print/?year=2026"],
+    "sec1": [
+        "/branches/B1/",
+        "/dash/branches/B1/",
+        "/dash/branches/B1/report/print/?year=2026",
+        "/members/M1/",
+    ],
+    "admin": ["/overview/", "/dash/committee/", "/schemes/2026/"],
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is missing: the browser tests need Debian's chromium"
+        if os.environ.get("KAOPING_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(url="/static/vendor/axe/axe.min.js")
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    found = []
+    for v in results["violations"]:
+        if v["impact"] in BLOCKING:
+            targets = [" ".join(n["target"]) for n in v["nodes"][:5]]
+            found.append(f"{v['impact']} {v['id']}: {v['help']} at {targets}")
+    return found
+
+
+def test_main_pages_have_no_serious_accessibility_violations(browser, live_server, district):
+    items = {i.code: i for i in SchemeItem.objects.filter(scheme=district.scheme)}
+    for code, date in (("D01", (3, 2)), ("D03", (5, 9)), ("B01", (6, 1))):
+        entry_record(
+            actor=None, member=district.m1, item=items[code], date=datetime.date(2026, *date)
+        )
+    problems: dict[str, list[str]] = {}
+    shots = os.environ.get("KAOPING_SCREENSHOT_DIR")  # to look at the pages
+    for user, paths in PAGES.items():
+        context = browser.new_context(viewport=MOBILE, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        if user is not None:
+            page.goto(f"{live_server.url}/login/")
+            page.fill("#id_username", user)
+            page.fill("#id_password", PASSWORD)
+            page.click("button[type=submit].primary")
+            page.wait_for_load_state()
+        for path in paths:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, (path, response.status)
+            widths = page.evaluate(
+                "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            if widths[0] > widths[1]:
+                problems.setdefault(path, []).append(f"scrolls sideways at 375 px: {widths}")
+            if shots:
+                name = path.strip("/").replace("/", "-").replace("?", "-") or "root"
+                page.screenshot(path=f"{shots}/{user}-{name}.png", full_page=True)
+            found = axe_violations(page)
+            if found:
+                problems.setdefault(path, []).extend(found)
+        context.close()
+    assert not problems, "\n".join(f"{p}: {v}" for p, vs in problems.items() for v in vs)

@@ -1,0 +1,138 @@
+"""Dashboard pages (看板) and their printable A4 pages. Thin: a selector reads, figures.py
+draws, the template shows the chart with its numbers beside it."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from kaoping.orgs.selectors import scope_for
+
+from . import figures, selectors
+
+
+def _scheme(request):
+    return selectors.scheme_chosen(request.GET.get("year"))
+
+
+@login_required
+@require_GET
+def home(request):
+    kind, code = selectors.dashboard_home(actor=request.user)
+    if kind == "committee":
+        return redirect("dashboards:committee")
+    if kind == "branch":
+        return redirect("dashboards:branch", code=code)
+    if kind == "member":
+        return redirect("dashboards:mine")
+    raise Http404("no dashboard")
+
+
+def _member_page(request, member):
+    actor = request.user
+    scheme = _scheme(request)
+    data = selectors.member_dashboard(actor=actor, member=member, scheme=scheme)
+    context = {
+        "member": member,
+        "scheme": scheme,
+        "years": selectors.scheme_years(),
+        "data": data,
+        "charts": figures.member_figures(data, scheme) if scheme else {},
+        "is_self": scope_for(actor).member_id == member.id,
+        "can_read_branch": scope_for(actor).reads(member.branch.path),
+    }
+    return render(request, "dashboards/member.html", context)
+
+
+@login_required
+@require_GET
+def member_mine(request):
+    return _member_page(
+        request, selectors.member_access_for_dashboard(actor=request.user, code=None)
+    )
+
+
+@login_required
+@require_GET
+def member(request, code: str):
+    return _member_page(
+        request, selectors.member_access_for_dashboard(actor=request.user, code=code)
+    )
+
+
+@login_required
+@require_GET
+def branch(request, code: str):
+    actor = request.user
+    org = selectors.branch_access_for_dashboard(actor=actor, code=code)
+    scheme = _scheme(request)
+    data = selectors.branch_dashboard(actor=actor, branch=org, scheme=scheme)
+    context = {
+        "branch": org,
+        "scheme": scheme,
+        "years": selectors.scheme_years(),
+        "data": data,
+        "charts": figures.branch_figures(data),
+        "months": figures.month_labels(),
+    }
+    return render(request, "dashboards/branch.html", context)
+
+
+@login_required
+@require_GET
+def committee(request):
+    actor = request.user
+    selectors.staff_required(actor=actor)
+    scheme = _scheme(request)
+    data = selectors.committee_dashboard(actor=actor, scheme=scheme)
+    context = {
+        "scheme": scheme,
+        "years": selectors.scheme_years(),
+        "data": data,
+        "charts": figures.committee_figures(data),
+        "grades": [str(g) for g in selectors.GRADES],
+    }
+    return render(request, "dashboards/committee.html", context)
+
+
+def _scheme_required(request):
+    scheme = _scheme(request)
+    if scheme is None:
+        raise Http404("no scheme")
+    return scheme
+
+
+@login_required
+@require_GET
+def member_ledger_print(request, code: str):
+    actor = request.user
+    member = selectors.member_access_for_dashboard(actor=actor, code=code)
+    scheme = _scheme_required(request)
+    data = selectors.member_dashboard(actor=actor, member=member, scheme=scheme)
+    context = {
+        "member": member,
+        "scheme": scheme,
+        "data": data,
+        "entries": selectors.member_ledger(actor=actor, member=member, scheme=scheme),
+        "printed_at": timezone.localtime(),
+    }
+    return render(request, "dashboards/print_ledger.html", context)
+
+
+@login_required
+@require_GET
+def branch_report_print(request, code: str):
+    actor = request.user
+    org = selectors.branch_access_for_dashboard(actor=actor, code=code)
+    scheme = _scheme_required(request)
+    data = selectors.branch_report(actor=actor, branch=org, scheme=scheme)
+    context = {
+        "branch": org,
+        "scheme": scheme,
+        "data": data,
+        "charts": figures.branch_figures(data),
+        "months": figures.month_labels(),
+        "printed_at": timezone.localtime(),
+    }
+    return render(request, "dashboards/print_report.html", context)
