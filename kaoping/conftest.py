@@ -45,6 +45,11 @@ class District:
 
 @pytest.fixture
 def district(db) -> District:
+    return make_district()
+
+
+def make_district() -> District:
+    """The ``district`` fixture's data, for fixtures of a wider scope (the access matrix)."""
     root = OrganizationFactory(code="W", name="区直机关工委", kind=Organization.Kind.COMMITTEE)
     p1 = OrganizationFactory(
         code="P1", name="区财政局机关党委", kind=Organization.Kind.PARTY_COMMITTEE, parent=root

@@ -1,0 +1,153 @@
+"""The data set of the access matrix (``test_access_matrix.py``): the conftest district plus
+one object of every kind in B1 and its mirror in B2, each carrying a marker text that must
+never appear on a page of someone outside that branch."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from kaoping.api.services import api_token_create
+from kaoping.claims.services import claim_submit
+from kaoping.conftest import District, make_district
+from kaoping.evaluation.services import round_open
+from kaoping.inspections.services import finding_record, group_create, inspection_record
+from kaoping.ledger.models import LedgerPublication
+from kaoping.ledger.services import entry_record
+from kaoping.meetings.services import leave_request, meeting_schedule
+from kaoping.orgs.models import RoleAssignment
+from kaoping.publication.models import Appeal, Publication
+from kaoping.tasks.services import task_assign, task_submit
+from kaoping.testing.factories import UserFactory, grant
+
+# Free text of B1's objects / B2's objects: a page shown to a B2 role must not contain
+# B1_MARK (and the reverse).
+B1_MARK = "甲支部内情"
+B2_MARK = "乙支部内情"
+
+
+@dataclass
+class Side:
+    """The objects of one branch (B1 or B2)."""
+
+    branch: str
+    member: str  # the member with a login
+    other_member: str  # a second member of the branch (B1: M1B without login; B2: M2B)
+    entry: str = ""
+    meeting: str = ""
+    leave: str = ""
+    task: str = ""
+    claim: str = ""
+    group: str = ""
+    inspection: str = ""
+    finding: int = 0
+    ledger_publication: int = 0
+    appeal: str = ""
+    item: str = "D01"
+
+
+@dataclass
+class MatrixData:
+    d: District
+    b1: Side
+    b2: Side
+    tokens: dict[str, str] = field(default_factory=dict)
+    clients: dict = field(default_factory=dict)  # filled by the test, one per role
+
+
+def _png(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n....", "image/png")
+
+
+def _side(d: District, *, branch, member, other_member, secretary, recorder, mark) -> Side:
+    side = Side(branch=branch.code, member=member.code, other_member=other_member.code)
+    item = d.scheme.items.get(code="D01")
+    bonus = d.scheme.items.get(code="B01")
+    side.entry = entry_record(
+        actor=secretary, member=member, item=item, date=datetime.date(2026, 3, 5), note=mark
+    ).code
+    starts = timezone.now() + datetime.timedelta(days=2)
+    meeting = meeting_schedule(
+        actor=secretary, branch=branch, kind="general", starts_at=starts, place=mark, topic=mark
+    )
+    side.meeting = meeting.code
+    side.leave = leave_request(actor=member.user, meeting=meeting, reason=mark).code
+    task = task_assign(
+        actor=secretary,
+        branch=branch,
+        kind="study",
+        title=mark,
+        due_at=starts,
+        members=[member, other_member],
+    )
+    task_submit(actor=member.user, task=task, text=mark, file=_png("note.png"))
+    side.task = task.code
+    side.claim = claim_submit(
+        actor=member.user,
+        item=bonus,
+        date=datetime.date(2026, 3, 6),
+        description=mark,
+        proof_file=_png("proof.png"),
+    ).code
+    group = group_create(actor=d.admin, name=mark, users=[recorder], organizations=[branch])
+    side.group = group.code
+    inspection = inspection_record(
+        actor=recorder,
+        group=group,
+        organization=branch,
+        date=datetime.date(2026, 5, 6),
+        method="camera",
+        findings=mark,
+    )
+    side.inspection = inspection.code
+    side.finding = finding_record(
+        actor=recorder,
+        inspection=inspection,
+        member=other_member,
+        item=d.scheme.items.get(code="D07"),
+        evidence_text=mark,
+        evidence_file=_png("evidence.png"),
+    ).pk
+    side.ledger_publication = LedgerPublication.objects.create(
+        branch=branch, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31)
+    ).pk
+    round_open(actor=secretary, branch=branch, year=2026)
+    Publication.objects.create(
+        year=2026, branch=branch, notice_until=timezone.now() + datetime.timedelta(days=5)
+    )
+    side.appeal = Appeal.objects.create(year=2026, member=member, reasons=mark).code
+    return side
+
+
+def build() -> MatrixData:
+    from kaoping.testing.factories import MemberFactory
+
+    d = make_district()
+    m2b = MemberFactory(code="M2B", name="钱七", branch=d.b2)
+    # B1's inspections are recorded by a supervisor who is none of the matrix's roles.
+    recorder1 = UserFactory(username="supervisor_b1")
+    grant(recorder1, d.b1, RoleAssignment.Role.SUPERVISOR)
+    b1 = _side(
+        d,
+        branch=d.b1,
+        member=d.m1,
+        other_member=d.m1b,
+        secretary=d.sec1,
+        recorder=recorder1,
+        mark=B1_MARK,
+    )
+    b2 = _side(
+        d,
+        branch=d.b2,
+        member=d.m2,
+        other_member=m2b,
+        secretary=d.sec2,
+        recorder=d.supervisor,
+        mark=B2_MARK,
+    )
+    data = MatrixData(d=d, b1=b1, b2=b2)
+    for username in ("member1", "member2", "sec1", "sec2", "supervisor", "admin", "orgdept"):
+        _, raw = api_token_create(actor=None, user=getattr(d, username), name="matrix")
+        data.tokens[username] = raw
+    return data

@@ -1,0 +1,713 @@
+"""The access matrix: every URL pattern and every API operation, called as every role, on
+an object of the role's own branch and of another branch.
+
+HOW TO ADD A ROW (a new URL or API operation fails ``test_every_route_has_a_row`` /
+``test_every_api_operation_has_a_row`` until it has one):
+
+1. Pages go in ``PAGES``, keyed by the URL name (``"claims:detail"``); API operations go in
+   ``API``, keyed by ``"METHOD /api/path/{param}"`` exactly as in ``/api/openapi.json``.
+2. ``kwargs`` (``params`` for the API) is a function of a ``Side`` (``matrix_data.py``): the
+   codes of B1's objects (``s.branch``, ``s.member``, ``s.meeting``, ``s.claim`` ...). The
+   test calls it with B1's side. If your object is missing, add it to ``matrix_data._side``
+   (with the branch's marker text in its free text), for both branches.
+3. ``get`` (and ``post`` for a view that writes) are eight statuses, one per role in the
+   order of ``ROLES``::
+
+       anon  member  member_other  secretary  secretary_other  supervisor  admin  orgdept
+
+   "member"/"secretary" belong to B1 (the object's branch); "member_other",
+   "secretary_other" and "supervisor" (assigned to B2 only) to B2; admin and orgdept see
+   everything (orgdept reads only). Anonymous page requests expect 302 (checked to go to
+   the login page); anonymous API requests 401. Decide the statuses from rules.md §1 and
+   the view, not by copying what the test prints: a wrong row hides a hole.
+   A POST is sent with ``data(data, side)`` (default: an empty form) and is rolled back
+   afterwards; for those who may write, the expected status is what that body gets
+   (200 for a form shown again with its errors, 302 after success, 400 ...).
+4. ``sup_in``: for an object of a branch, also the supervisor's (GET, POST) statuses on
+   B2's mirror object, where the supervisor is in scope.
+5. Every body is also searched for data of other branches (names of their members, their
+   objects' marker text): a role of B1 must never see B2's, nor the reverse.
+
+Write ``"?"`` for a status while building a row: the failure message prints what each
+role got. ``EXCLUDED`` lists what is deliberately not in the matrix, with the reason.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .matrix_data import B1_MARK, B2_MARK, MatrixData, Side, build
+
+ROLES = (
+    "anon",
+    "member",
+    "member_other",
+    "secretary",
+    "secretary_other",
+    "supervisor",
+    "admin",
+    "orgdept",
+)
+USERNAMES = {
+    "anon": None,
+    "member": "member1",
+    "member_other": "member2",
+    "secretary": "sec1",
+    "secretary_other": "sec2",
+    "supervisor": "supervisor",
+    "admin": "admin",
+    "orgdept": "orgdept",
+}
+B1_SECRETS = ("张三", "李四", B1_MARK)
+B2_SECRETS = ("王五", "钱七", B2_MARK)
+R1_SECRETS = ("赵六",)
+# What must never appear in a body shown to the role.
+FORBIDDEN = {
+    "anon": B1_SECRETS + B2_SECRETS + R1_SECRETS,
+    "member": B2_SECRETS + R1_SECRETS,
+    "secretary": B2_SECRETS + R1_SECRETS,
+    "member_other": B1_SECRETS + R1_SECRETS,
+    "secretary_other": B1_SECRETS + R1_SECRETS,
+    "supervisor": B1_SECRETS + R1_SECRETS,
+    "admin": (),
+    "orgdept": (),
+}
+
+EXCLUDED = {
+    # Django's admin: superusers only, its own permission system, tested by Django.
+    "admin": "Django admin site (superusers only)",
+    # The language switch: no data, open to everyone by design.
+    "set_language": "Django's language switch (no data, public)",
+}
+
+Kwargs = Callable[[Side], dict]
+Body = Callable[[MatrixData, Side], dict]
+
+
+@dataclass(frozen=True)
+class Row:
+    get: str
+    kwargs: Kwargs = lambda s: {}  # noqa: E731
+    post: str | None = None
+    data: Body | None = None
+    sup_in: tuple[int | None, int | None] | None = None
+
+
+def _b(s: Side) -> dict:
+    return {"code": s.branch}
+
+
+def _by(year: bool = False, **fields: str) -> Kwargs:
+    """kwargs from the side's fields: ``_by(code="meeting")`` -> {"code": s.meeting}."""
+
+    def make(s: Side) -> dict:
+        out = {k: getattr(s, v) for k, v in fields.items()}
+        if year:
+            out["year"] = 2026
+        return out
+
+    return make
+
+
+def _year(s: Side) -> dict:
+    return {"year": 2026}
+
+
+def _pub(s: Side) -> dict:
+    return {"code": s.branch, "year": 2026}
+
+
+def _settings_body(d: MatrixData, s: Side) -> dict:
+    """The scheme's current settings: valid, so only the access check can refuse."""
+    from kaoping.web.forms import SchemeSettingsForm
+
+    return {k: str(v) for k, v in SchemeSettingsForm.initial_for(d.d.scheme).items()}
+
+
+def _item_body(d: MatrixData, s: Side) -> dict:
+    return {"code": "X99", "kind": "deduction", "name": "矩阵", "points": "1"}
+
+
+def _reason(d: MatrixData, s: Side) -> dict:
+    return {"reason": "矩阵"}
+
+
+PAGES: dict[str, Row] = {
+    "api:api-root": Row(get="404 404 404 404 404 404 404 404"),
+    "api:openapi-json": Row(get="200 200 200 200 200 200 200 200"),
+    "api:openapi-view": Row(get="200 200 200 200 200 200 200 200"),
+    "web:home": Row(get="302 302 302 302 302 302 302 302"),
+    "web:login": Row(get="200 302 302 302 302 302 302 302", post="200 302 302 302 302 302 302 302"),
+    "web:logout": Row(
+        get="405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302"
+    ),
+    "web:me": Row(get="302 200 200 404 404 404 404 404"),
+    "web:member": Row(
+        get="302 200 404 200 404 404 200 200", kwargs=_by(code="member"), sup_in=(200, None)
+    ),
+    "web:member_edit": Row(
+        get="302 403 404 200 404 404 200 403",
+        kwargs=_by(code="member"),
+        post="302 403 404 200 404 404 200 403",
+        sup_in=(403, 403),
+    ),
+    "web:tally": Row(
+        get="302 403 404 200 404 404 200 403",
+        kwargs=_by(code="member"),
+        post="302 403 404 200 404 404 200 403",
+        sup_in=(403, 403),
+    ),
+    "web:decision": Row(
+        get="302 403 404 200 404 404 200 403",
+        kwargs=_by(code="member"),
+        post="302 403 404 200 404 404 200 403",
+        sup_in=(403, 403),
+    ),
+    "web:branch": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
+    "web:ledger_publications": Row(
+        get="302 200 404 200 404 404 200 200",
+        kwargs=_b,
+        post="302 403 404 200 404 404 200 403",
+        sup_in=(200, 403),
+    ),
+    "web:ledger_publication": Row(
+        get="302 200 404 200 404 404 200 200",
+        kwargs=_by(code="branch", pk="ledger_publication"),
+        sup_in=(200, None),
+    ),
+    "web:entry_create": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 200 404 404 200 403",
+        sup_in=(405, 403),
+    ),
+    "web:member_create": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 200 404 404 200 403",
+        sup_in=(405, 403),
+    ),
+    "web:entry_reverse": Row(
+        get="302 403 404 200 404 404 200 403",
+        kwargs=_by(code="entry"),
+        post="302 403 404 302 404 404 302 403",
+        sup_in=(403, 403),
+        data=_reason,
+    ),
+    "web:overview": Row(get="302 404 404 200 200 200 200 200"),
+    "web:audit": Row(get="302 404 404 404 404 404 200 404"),
+    "web:organization_create": Row(
+        get="302 405 405 405 405 405 405 405", post="302 404 404 403 403 403 200 403"
+    ),
+    "web:organization_edit": Row(
+        get="302 404 404 403 404 404 200 403",
+        kwargs=_b,
+        post="302 404 404 403 404 404 200 403",
+        sup_in=(403, 403),
+    ),
+    "web:schemes": Row(
+        get="302 404 404 200 200 200 200 200",
+        post="302 404 404 403 403 403 302 403",
+        data=lambda d, s: {"year": "2031", "source": "empty"},
+    ),
+    "web:scheme": Row(get="302 404 404 200 200 200 200 200", kwargs=_year),
+    "web:scheme_settings": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_year,
+        post="302 404 404 403 403 403 302 403",
+        data=_settings_body,
+    ),
+    "web:scheme_item_create": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_year,
+        post="302 404 404 403 403 403 302 403",
+        data=_item_body,
+    ),
+    "web:scheme_item": Row(
+        get="302 404 404 403 403 403 200 403",
+        kwargs=_by(year=True, code="item"),
+        post="302 404 404 403 403 403 302 403",
+        data=_item_body,
+    ),
+    "notifications:inbox": Row(get="302 200 200 200 200 200 200 200"),
+    "notifications:mark_read": Row(
+        get="405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302"
+    ),
+    "meetings:branch": Row(
+        get="302 404 404 200 404 404 200 200",
+        kwargs=_b,
+        post="302 404 404 200 404 404 200 403",
+        sup_in=(200, 403),
+    ),
+    "meetings:member_daily": Row(
+        get="302 200 404 200 404 404 200 200", kwargs=_by(code="member"), sup_in=(200, None)
+    ),
+    "meetings:detail": Row(
+        get="302 200 404 200 404 404 200 200", kwargs=_by(code="meeting"), sup_in=(200, None)
+    ),
+    "meetings:attendance": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(code="meeting"),
+        post="302 403 404 302 404 404 302 403",
+        sup_in=(405, 403),
+    ),
+    "meetings:close": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(code="meeting"),
+        post="302 403 404 302 404 404 302 403",
+        sup_in=(405, 403),
+    ),
+    "meetings:reopen": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(code="meeting"),
+        post="302 403 404 400 404 404 400 403",
+        sup_in=(405, 403),
+        data=_reason,
+    ),
+    "meetings:leave": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(code="meeting"),
+        post="302 400 404 403 404 404 403 403",
+        sup_in=(405, 403),
+        data=_reason,
+    ),
+    "meetings:leave_decide": Row(
+        get="302 404 404 200 404 404 200 404",
+        kwargs=_by(code="leave"),
+        post="302 403 404 302 404 404 302 403",
+        sup_in=(404, 403),
+        data=lambda d, s: {"decision": "approve"},
+    ),
+    "tasks:branch": Row(
+        get="302 404 404 200 404 404 200 200",
+        kwargs=_b,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(200, 403),
+    ),
+    "tasks:mine": Row(get="302 200 200 404 404 404 404 404"),
+    "tasks:detail": Row(
+        get="302 200 404 200 404 404 200 200", kwargs=_by(code="task"), sup_in=(200, None)
+    ),
+    "tasks:submit": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(code="task"),
+        post="302 400 404 403 404 404 403 403",
+        sup_in=(405, 403),
+    ),
+    "tasks:mark": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(code="task"),
+        post="302 403 404 302 404 404 302 403",
+        sup_in=(405, 403),
+        data=lambda d, s: {"member": s.other_member, "status": "excused", "reason": "矩阵"},
+    ),
+    "tasks:close": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(code="task"),
+        post="302 403 404 302 404 404 302 403",
+        sup_in=(405, 403),
+    ),
+    "tasks:file": Row(
+        get="302 200 404 200 404 404 200 200",
+        kwargs=_by(code="task", member="member"),
+        sup_in=(200, None),
+    ),
+    "dues:branch": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
+    "dues:payment": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(405, 403),
+    ),
+    "dues:rate": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(405, 403),
+    ),
+    "dues:settings": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(405, 403),
+    ),
+    "dues:close": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 302 404 404 302 403",
+        sup_in=(405, 403),
+    ),
+    "dues:import": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(405, 403),
+    ),
+    "dues:template": Row(get="302 200 200 200 200 200 200 200"),
+    "inspections:groups": Row(
+        get="302 404 404 200 200 200 200 200", post="302 404 404 403 403 403 400 403"
+    ),
+    "inspections:group": Row(
+        get="302 404 404 404 404 404 200 404",
+        kwargs=_by(code="group"),
+        post="302 404 404 404 404 404 400 404",
+        sup_in=(200, 400),
+    ),
+    "inspections:detail": Row(
+        get="302 404 404 404 404 404 200 404",
+        kwargs=_by(code="inspection"),
+        post="302 404 404 404 404 404 400 404",
+        sup_in=(200, 400),
+    ),
+    "inspections:file": Row(
+        get="302 404 404 404 404 404 200 404", kwargs=_by(pk="finding"), sup_in=(200, None)
+    ),
+    "claims:mine": Row(
+        get="302 200 200 404 404 404 404 404", post="302 400 400 404 404 404 404 404"
+    ),
+    "claims:branch": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
+    "claims:detail": Row(
+        get="302 200 404 200 404 404 200 200",
+        kwargs=_by(code="claim"),
+        post="302 403 404 302 404 404 302 403",
+        sup_in=(200, 403),
+        data=lambda d, s: {"decision": "approve"},
+    ),
+    "claims:proof": Row(
+        get="302 200 404 200 404 404 200 200", kwargs=_by(code="claim"), sup_in=(200, None)
+    ),
+    "evaluation:round": Row(get="302 404 404 200 404 404 200 200", kwargs=_pub, sup_in=(200, None)),
+    "evaluation:round_open": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_pub,
+        post="302 404 404 200 404 404 200 403",
+        sup_in=(405, 403),
+    ),
+    "evaluation:round_action": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=lambda s: {"code": s.branch, "year": 2026, "action": "advance"},
+        post="302 404 404 302 404 404 302 403",
+        sup_in=(405, 403),
+    ),
+    "evaluation:comment": Row(
+        get="302 404 404 200 404 404 200 403",
+        kwargs=lambda s: {"code": s.branch, "year": 2026, "member_code": s.member},
+        post="302 404 404 200 404 404 200 403",
+        sup_in=(403, 403),
+    ),
+    "evaluation:paper_codes": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_pub,
+        post="302 404 404 302 404 404 302 403",
+        sup_in=(405, 403),
+    ),
+    "evaluation:paper_tally": Row(
+        get="302 404 404 200 404 404 200 403",
+        kwargs=_pub,
+        post="302 404 404 200 404 404 200 403",
+        sup_in=(403, 403),
+    ),
+    "evaluation:mine": Row(get="302 200 200 404 404 404 404 404", kwargs=_year),
+    "evaluation:self": Row(
+        get="302 405 405 405 405 405 405 405", kwargs=_year, post="302 302 302 404 404 404 404 404"
+    ),
+    "evaluation:peer": Row(
+        get="302 200 404 404 404 404 404 404",
+        kwargs=lambda s: {"year": 2026, "member_code": s.other_member},
+        post="302 200 404 404 404 404 404 404",
+        sup_in=(404, 404),
+    ),
+    "evaluation:vote": Row(
+        get="302 200 200 404 404 404 404 404", kwargs=_year, post="302 400 400 404 404 404 404 404"
+    ),
+    "evaluation:vote_code": Row(
+        get="200 200 200 200 200 200 200 200", post="200 200 200 200 200 200 200 200"
+    ),
+    "evaluation:receipt": Row(
+        get="200 200 200 200 200 200 200 200", post="200 200 200 200 200 200 200 200"
+    ),
+    "publication:branch": Row(
+        get="302 404 404 200 404 404 200 200", kwargs=_pub, sup_in=(200, None)
+    ),
+    "publication:publish": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_pub,
+        post="302 404 404 302 404 404 302 403",
+        sup_in=(405, 403),
+    ),
+    "publication:print": Row(
+        get="302 200 404 200 404 404 200 200", kwargs=_pub, sup_in=(200, None)
+    ),
+    "publication:finalise": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_pub,
+        post="302 404 404 302 404 404 302 403",
+        sup_in=(405, 403),
+    ),
+    "publication:reopen": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_pub,
+        post="302 403 404 403 404 404 302 403",
+        sup_in=(405, 403),
+    ),
+    "publication:appeal_new": Row(
+        get="302 200 200 404 404 404 404 404", kwargs=_year, post="302 200 200 404 404 404 404 404"
+    ),
+    "publication:appeal_answer": Row(
+        get="302 404 404 200 404 404 200 404",
+        kwargs=_by(code="appeal"),
+        post="302 404 404 200 404 404 200 404",
+        sup_in=(404, 404),
+    ),
+    "publication:member_panel": Row(
+        get="302 200 404 200 404 404 200 200",
+        kwargs=lambda s: {"code": s.member, "year": 2026},
+        sup_in=(200, None),
+    ),
+}
+
+API: dict[str, Row] = {
+    "GET /api/me": Row(get="401 200 200 200 200 200 200 200"),
+    "GET /api/organizations": Row(get="401 200 200 200 200 200 200 200"),
+    "GET /api/members": Row(get="401 200 200 200 200 200 200 200"),
+    "GET /api/members/{code}": Row(
+        get="401 200 404 200 404 404 200 200", kwargs=_by(code="member"), sup_in=(200, None)
+    ),
+    "GET /api/years/{year}/entries": Row(get="401 200 200 200 200 200 200 200", kwargs=_year),
+    "POST /api/years/{year}/entries": Row(
+        get="401 403 404 201 404 404 201 403",
+        kwargs=_year,
+        data=lambda d, s: {"member": s.member, "item": "D01", "date": "2026-04-01"},
+        sup_in=(403, None),
+    ),
+    "GET /api/entries/{code}": Row(
+        get="401 200 404 200 404 404 200 200", kwargs=_by(code="entry"), sup_in=(200, None)
+    ),
+    "POST /api/entries/{code}/reverse": Row(
+        get="401 403 404 201 404 404 201 403",
+        kwargs=_by(code="entry"),
+        data=lambda d, s: {"reason": "matrix"},
+        sup_in=(403, None),
+    ),
+    "PUT /api/years/{year}/tallies/{member}": Row(
+        get="401 403 404 200 404 404 200 403",
+        kwargs=_by(year=True, member="member"),
+        data=lambda d, s: {"excellent": 1, "qualified": 0, "basic": 0, "unqualified": 0},
+        sup_in=(403, None),
+    ),
+    "POST /api/years/{year}/quota-decisions": Row(
+        get="401 403 404 201 404 404 201 403",
+        kwargs=_year,
+        data=lambda d, s: {"member": s.member, "excellent": True, "note": "matrix"},
+        sup_in=(403, None),
+    ),
+    "GET /api/years/{year}/results": Row(get="401 200 200 200 200 200 200 200", kwargs=_year),
+    "GET /api/years/{year}/results/stored": Row(
+        get="401 200 200 200 200 200 200 200", kwargs=_year
+    ),
+    "GET /api/years/{year}/scheme": Row(get="401 200 200 200 200 200 200 200", kwargs=_year),
+}
+
+
+# --------------------------------------------------------------------------- machinery
+
+
+def _statuses(spec: str) -> list[str]:
+    parts = spec.split()
+    assert len(parts) == len(ROLES), f"{spec!r}: give one status per role {ROLES}"
+    return parts
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One data set for the whole module, in a transaction rolled back at the end."""
+    with (
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media")),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        data = build()
+        for role in ROLES:  # sign in now: a session made in a test is rolled back with it
+            _client(data, role)
+            _client(data, role, api=True)
+        yield data
+        transaction.set_rollback(True)
+
+
+def _client(data: MatrixData, role: str, api: bool = False) -> Client:
+    """One client per role and kind, signed in once (its session lives in the module's
+    transaction); ``_call`` puts its cookies back after each request (e.g. a logout)."""
+    key = (role, api)
+    if key not in data.clients:
+        username = USERNAMES[role]
+        if username is None:
+            client = Client()
+        elif api:
+            client = Client(headers={"authorization": f"Bearer {data.tokens[username]}"})
+        else:
+            client = Client()
+            client.force_login(getattr(data.d, username))
+        data.clients[key] = client
+    return data.clients[key]
+
+
+def _body(response) -> str:
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode("utf-8", errors="replace")
+
+
+def _leaks(role: str, body: str) -> list[str]:
+    found = []
+    for secret in FORBIDDEN[role]:
+        if secret in body or json.dumps(secret)[1:-1] in body:
+            found.append(secret)
+    return found
+
+
+def _call(data, role, method, url, body=None, api=False):
+    """One request, rolled back so the next role sees the same data."""
+    client = _client(data, role, api)
+    cookies = client.cookies
+    client.cookies = cookies.__class__(cookies)
+    try:
+        with transaction.atomic():
+            if method == "GET":
+                response = client.get(url)
+            elif api:
+                response = client.generic(
+                    method, url, json.dumps(body or {}), content_type="application/json"
+                )
+            else:
+                response = client.post(url, body or {})
+            text = _body(response)
+            transaction.set_rollback(True)
+    finally:
+        client.cookies = cookies
+    return response, text
+
+
+def _check(data, method, url, spec, body=None, api=False, roles=ROLES):
+    expected = _statuses(spec)
+    got, problems = [], []
+    for role, want in zip(ROLES, expected, strict=True):
+        if role not in roles:
+            got.append(want)
+            continue
+        response, text = _call(data, role, method, url, body, api)
+        got.append(str(response.status_code))
+        if want != "?" and str(response.status_code) != want:
+            problems.append(f"{role}: expected {want}, got {response.status_code}")
+        if role == "anon" and response.status_code == 302:
+            location = response["Location"]
+            if not location.startswith(reverse("web:login")) and url != reverse("web:logout"):
+                problems.append(f"anon: redirected to {location}, not to the login page")
+        leaks = _leaks(role, text)
+        if leaks:
+            problems.append(f"{role}: body shows other branches' data {leaks}")
+    if "?" in expected:
+        problems.append("row not decided yet")
+    if not problems:
+        return []
+    return [f"{method} {url}\n  got: {' '.join(got)!r}\n  " + "\n  ".join(problems)]
+
+
+def _walk(resolver, namespace="", prefix=""):
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(x for x in (namespace, p.namespace or "") if x)
+            yield from _walk(p, ns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield name, "/" + prefix + str(p.pattern), p
+
+
+def url_names() -> set[str]:
+    """Every named route, except the excluded ones and the API's operations (``API``)."""
+    operation_paths = {op.split(" ", 1)[1] for op in api_operations()}
+    names = set()
+    for name, route, _pattern in _walk(get_resolver()):
+        if re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route) in operation_paths:
+            continue
+        if name is None:
+            assert route.startswith("/admin/"), f"unnamed route {route}: give it a name"
+            continue
+        if name.split(":")[0] in EXCLUDED or name in EXCLUDED:
+            continue
+        names.add(name)
+    return names
+
+
+def api_operations() -> set[str]:
+    from kaoping.api.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api")
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_every_route_has_a_row():
+    names = url_names()
+    missing = sorted(names - PAGES.keys())
+    stale = sorted(PAGES.keys() - names)
+    assert not missing, f"URL names without a row in PAGES (see the module docstring): {missing}"
+    assert not stale, f"rows in PAGES for URL names that no longer exist: {stale}"
+
+
+def test_every_api_operation_has_a_row():
+    operations = api_operations()
+    missing = sorted(operations - API.keys())
+    stale = sorted(API.keys() - operations)
+    assert not missing, f"API operations without a row in API (see the docstring): {missing}"
+    assert not stale, f"rows in API for operations that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page(name, matrix):
+    row = PAGES[name]
+    url = reverse(name, kwargs=row.kwargs(matrix.b1))
+    body = row.data(matrix, matrix.b1) if row.data else None
+    problems = _check(matrix, "GET", url, row.get)
+    if row.post:
+        problems += _check(matrix, "POST", url, row.post, body)
+    if row.sup_in:
+        url = reverse(name, kwargs=row.kwargs(matrix.b2))
+        body = row.data(matrix, matrix.b2) if row.data else None
+        want_get, want_post = row.sup_in
+        problems += _check(matrix, "GET", url, _only_supervisor(want_get), roles=("supervisor",))
+        if want_post is not None:
+            spec = _only_supervisor(want_post)
+            problems += _check(matrix, "POST", url, spec, body, roles=("supervisor",))
+    assert not problems, "\n".join(problems)
+
+
+def _only_supervisor(status) -> str:
+    return " ".join(str(status) if r == "supervisor" else "-" for r in ROLES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", sorted(API))
+def test_api(operation, matrix):
+    row = API[operation]
+    method, path = operation.split(" ", 1)
+    url = path.format(**row.kwargs(matrix.b1))
+    body = row.data(matrix, matrix.b1) if row.data else None
+    problems = _check(matrix, method, url, row.get, body, api=True)
+    if row.sup_in:
+        url = path.format(**row.kwargs(matrix.b2))
+        body = row.data(matrix, matrix.b2) if row.data else None
+        spec = _only_supervisor(row.sup_in[0])
+        problems += _check(matrix, method, url, spec, body, api=True, roles=("supervisor",))
+    assert not problems, "\n".join(problems)
