@@ -32,6 +32,7 @@ Write ``"?"`` for a status while building a row: the failure message prints what
 role got. ``EXCLUDED`` lists what is deliberately not in the matrix, with the reason.
 """
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -139,6 +140,16 @@ def _reason(d: MatrixData, s: Side) -> dict:
 
 
 PAGES: dict[str, Row] = {
+    "claims:xlsx": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
+    "dues:xlsx": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
+    "inspections:xlsx": Row(
+        get="302 404 404 404 404 404 200 404", kwargs=_by(code="group"), sup_in=(200, None)
+    ),
+    "meetings:attendance_xlsx": Row(
+        get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)
+    ),
+    "web:entries_xlsx": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
+    "web:results_xlsx": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
     "api:api-root": Row(get="404 404 404 404 404 404 404 404"),
     "api:openapi-json": Row(get="200 200 200 200 200 200 200 200"),
     "api:openapi-view": Row(get="200 200 200 200 200 200 200 200"),
@@ -559,6 +570,16 @@ def _client(data: MatrixData, role: str, api: bool = False) -> Client:
 
 def _body(response) -> str:
     raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if raw.startswith(b"PK"):  # a spreadsheet: search its cells, not the zip
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+        )
     return raw.decode("utf-8", errors="replace")
 
 
@@ -711,3 +732,15 @@ def test_api(operation, matrix):
         spec = _only_supervisor(row.sup_in[0])
         problems += _check(matrix, method, url, spec, body, api=True, roles=("supervisor",))
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_the_leak_check_sees_the_data_it_looks_for(matrix):
+    """The body search is not vacuous: B1's officer sees B1's names and markers, in a page
+    and inside a spreadsheet, so their absence elsewhere means something."""
+    for url in (reverse("web:branch", args=["B1"]), reverse("web:entries_xlsx", args=["B1"])):
+        response, text = _call(matrix, "secretary", "GET", url)
+        assert response.status_code == 200
+        assert "张三" in text and _leaks("member_other", text)
+    response, text = _call(matrix, "secretary", "GET", f"/claims/{matrix.b1.claim}/")
+    assert B1_MARK in text
