@@ -140,6 +140,19 @@ def _reason(d: MatrixData, s: Side) -> dict:
 
 
 PAGES: dict[str, Row] = {
+    "dashboards:home": Row(get="302 302 302 302 302 302 302 302"),
+    "dashboards:mine": Row(get="302 200 200 404 404 404 404 404"),
+    "dashboards:committee": Row(get="302 404 404 200 200 200 200 200"),
+    "dashboards:member": Row(
+        get="302 200 404 200 404 404 200 200", kwargs=_by(code="member"), sup_in=(200, None)
+    ),
+    "dashboards:ledger_print": Row(
+        get="302 200 404 200 404 404 200 200", kwargs=_by(code="member"), sup_in=(200, None)
+    ),
+    "dashboards:branch": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
+    "dashboards:report_print": Row(
+        get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)
+    ),
     "claims:xlsx": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
     "dues:xlsx": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
     "inspections:xlsx": Row(
