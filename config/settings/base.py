@@ -37,8 +37,9 @@ INSTALLED_APPS = [
     "kaoping.audit",
     "kaoping.notifications",
     "kaoping.sheets",
-    "kaoping.jobs",
     "kaoping.orgs",
+    # Jobs name an organisation and are scoped like it, so they sit right below orgs.
+    "kaoping.jobs",
     "kaoping.schemes",
     "kaoping.ledger",
     "kaoping.archive",

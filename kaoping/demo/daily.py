@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from kaoping.claims.models import BonusClaim
 from kaoping.claims.services import claim_refuse, claim_submit
-from kaoping.dues.services import ImportRow, dues_import, dues_month_close, dues_rate_set
+from kaoping.dues.services import dues_import, dues_month_close, dues_rate_set
 from kaoping.meetings.models import Meeting, MeetingKind
 from kaoping.meetings.services import (
     attendance_take,
@@ -27,6 +27,7 @@ from kaoping.meetings.services import (
 )
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import SchemeItem
+from kaoping.sheets.xlsx import SheetRow
 
 TOPICS = [
     "学习贯彻党的二十届三中全会精神",
@@ -108,7 +109,9 @@ def create_daily(*, year: int, seed: int = 2026) -> dict[str, int]:
             dues_rate_set(actor=None, member=m, year=year, amount=amount)
             for month in months:
                 paid_on = datetime.date(year, month, rng.randint(1, 20))
-                rows.append(ImportRow(0, m.code, f"{year}-{month:02d}", str(amount), str(paid_on)))
+                period = datetime.date(year, month, 1)
+                values = {"member": m.code, "period": period, "amount": amount, "paid_on": paid_on}
+                rows.append(SheetRow(len(rows) + 2, values))
         if rows:
             counts["payments"] += dues_import(actor=None, branch=branch, rows=rows)
             for month in months:

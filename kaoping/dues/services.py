@@ -2,9 +2,8 @@
 spreadsheet, all or nothing), and the monthly closing into deduction entries."""
 
 import datetime
-import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,12 +16,10 @@ from kaoping.ledger.services import entry_record
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import ItemExemption, SchemeItem
+from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, template_workbook
 
 from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
 from .selectors import deadline_of, dues_month, dues_settings_for
-
-IMPORT_HEADER = ("党员编号", "月份", "金额", "缴纳日期")
-MAX_IMPORT_ROWS = 5000
 
 
 def _require_manage(actor, branch: Organization) -> None:
@@ -107,51 +104,12 @@ def dues_payment_record(
     return payment
 
 
-@dataclass(frozen=True)
-class ImportRow:
-    line: int
-    member_code: str
-    period: str  # YYYY-MM
-    amount: str
-    paid_on: str  # YYYY-MM-DD
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def dues_import_parse(upload) -> list[ImportRow]:
-    """Read the spreadsheet (the template's four columns); nothing is stored."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same message
-        raise ValidationError({"file": _("无法读取该文件，请使用下载的 xlsx 模板。")}) from exc
-    sheet = book.worksheets[0]
-    rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = [_cell_text(v) for v in (list(values) + [None] * 4)[:4]]
-        if number == 1:
-            if tuple(cells) != IMPORT_HEADER:
-                raise ValidationError(
-                    {"file": _("第1行须为表头：%(h)s") % {"h": "、".join(IMPORT_HEADER)}}
-                )
-            continue
-        if not any(cells):
-            continue
-        if len(rows) >= MAX_IMPORT_ROWS:
-            raise ValidationError({"file": _("一次最多导入 %(n)s 行。") % {"n": MAX_IMPORT_ROWS}})
-        if len(cells[1]) >= 10 and cells[1][4] == "-":  # a date cell for the month
-            cells[1] = cells[1][:7]
-        rows.append(ImportRow(number, cells[0], cells[1], cells[2], cells[3]))
-    return rows
+IMPORT_COLUMNS = (
+    Column("member", "党员编号", comment="本支部党员的编号", example="M0001"),
+    Column("period", "月份", kind="month", example="2026-01"),
+    Column("amount", "金额", kind="decimal", decimal_places=2, example="50.00"),
+    Column("paid_on", "缴纳日期", kind="date", example="2026-01-15"),
+)
 
 
 @dataclass(frozen=True)
@@ -164,58 +122,47 @@ class CheckedRow:
 
 
 def dues_import_check(
-    *, actor, branch: Organization, rows: list[ImportRow]
-) -> tuple[list[CheckedRow], list[str]]:
-    """Every row checked; the messages name the row and column ("第3行 金额：…")."""
+    *, actor, branch: Organization, rows: list[SheetRow], progress=None
+) -> tuple[list[CheckedRow], list[RowError]]:
+    """Every row checked without writing; each error names the row and the column."""
     _require_manage(actor, branch)
     members = {m.code: m for m in branch.members.all()}
-    closed = set(DuesClosing.objects.filter(branch=branch).values_list("branch_id", "period"))
+    closed = set(DuesClosing.objects.filter(branch=branch).values_list("period", flat=True))
+    today = timezone.localdate()
     good, errors = [], []
-    for r in rows:
-        where = _("第%(n)s行") % {"n": r.line}
-        member = members.get(r.member_code)
+    for index, r in enumerate(rows, start=1):
+        if progress is not None and index % 200 == 0:
+            progress(index, len(rows) + 1, _("检查第 %(n)s 行") % {"n": r.line})
+        v = r.values
+        if None in (v["member"], v["period"], v["amount"], v["paid_on"]):
+            continue  # read_rows has reported the empty or malformed cell
+        problems = []
+        member = members.get(v["member"])
         if member is None:
-            errors.append(
-                f"{where} 党员编号：" + _("本支部没有编号为“%(c)s”的党员。") % {"c": r.member_code}
+            problems.append(("党员编号", _("本支部没有编号为“%(c)s”的党员。") % {"c": v["member"]}))
+        if v["amount"] <= 0:
+            problems.append(("金额", _("金额必须大于 0。")))
+        if v["paid_on"] > today:
+            problems.append(("缴纳日期", _("缴纳日期不能晚于今天。")))
+        if v["period"] in closed:
+            problems.append(
+                ("月份", _("%(month)s 已结算，不能再补录。") % {"month": f"{v['period']:%Y-%m}"})
             )
-            continue
-        try:
-            period = datetime.date.fromisoformat(f"{r.period}-01")
-        except ValueError:
-            errors.append(f"{where} 月份：" + _("应为 YYYY-MM，收到“%(v)s”。") % {"v": r.period})
-            continue
-        try:
-            amount = Decimal(r.amount)
-            if not amount.is_finite() or amount.as_tuple().exponent < -2:
-                raise InvalidOperation
-        except InvalidOperation:
-            errors.append(
-                f"{where} 金额：" + _("应为最多两位小数的数字，收到“%(v)s”。") % {"v": r.amount}
-            )
-            continue
-        try:
-            paid_on = datetime.date.fromisoformat(r.paid_on)
-        except ValueError:
-            errors.append(
-                f"{where} 缴纳日期：" + _("应为 YYYY-MM-DD，收到“%(v)s”。") % {"v": r.paid_on}
-            )
-            continue
-        problem = _check_payment(member, period, amount, paid_on, closed)
-        if problem:
-            errors.append(f"{where}：{problem}")
-            continue
-        good.append(CheckedRow(r.line, member, period, amount, paid_on))
+        errors += [RowError(r.line, column, message) for column, message in problems]
+        if not problems:
+            good.append(CheckedRow(r.line, member, v["period"], v["amount"], v["paid_on"]))
     return good, errors
 
 
 @transaction.atomic
-def dues_import(*, actor, branch: Organization, rows: list[ImportRow]) -> int:
-    """Import payments: every row valid, or nothing is stored."""
+def dues_import(*, actor, branch: Organization, rows: list[SheetRow]) -> int:
+    """Import payments: every row is checked again here and all are stored, or none
+    (``SheetErrors`` carries the row errors)."""
     good, errors = dues_import_check(actor=actor, branch=branch, rows=rows)
     if errors:
-        raise ValidationError(errors)
+        raise SheetErrors(errors)
     if not good:
-        raise ValidationError(_("表格中没有数据行。"))
+        raise SheetErrors([RowError(2, "", _("表格中没有数据行。"))])
     DuesPayment.objects.bulk_create(
         DuesPayment(
             member=r.member,
@@ -305,14 +252,5 @@ def dues_month_close(*, actor, branch: Organization, period: datetime.date) -> l
 
 
 def dues_template() -> bytes:
-    """The import template: the header and one example row."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "党费"
-    sheet.append(IMPORT_HEADER)
-    sheet.append(["M0001", "2026-01", "50.00", "2026-01-15"])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The import template: the header (with a comment per column) and one example row."""
+    return template_workbook(IMPORT_COLUMNS, "党费")

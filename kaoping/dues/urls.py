@@ -10,6 +10,9 @@ urlpatterns = [
     path("branches/<str:code>/dues/settings/", views.settings_set, name="settings"),
     path("branches/<str:code>/dues/close/", views.month_close, name="close"),
     path("branches/<str:code>/dues/import/", views.dues_import, name="import"),
+    path(
+        "branches/<str:code>/dues/import/confirm/", views.dues_import_confirm, name="import_confirm"
+    ),
     path("branches/<str:code>/dues/export.xlsx", exports.dues_month_xlsx, name="xlsx"),
     path("dues/template.xlsx", views.import_template, name="template"),
 ]

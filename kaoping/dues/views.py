@@ -1,26 +1,24 @@
 """Dues pages: a branch's month, payments, amounts, settings, import, closing."""
 
-import dataclasses
 import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from kaoping.jobs.imports import import_confirm, import_preview
 from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.selectors import members_visible, scope_for
 
 from . import selectors, services
+from .background import DUES_IMPORT
 from .forms import ImportForm, MonthField, PaymentForm, RateForm, SettingsForm
-
-SIGNING_SALT = "kaoping.dues.import"
 
 
 def _month(request) -> datetime.date:
@@ -184,42 +182,23 @@ def import_template(request):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_POST
 def dues_import(request, code: str):
-    """Upload → preview (rows and row-level errors); confirm → import all or nothing."""
-    actor = request.user
-    branch = selectors.branch_for_dues(actor=actor, code=code, manage=True)
-    back = _page_url(branch, _month(request))
-    if "payload" in request.POST:
-        try:
-            data = signing.loads(request.POST["payload"], salt=SIGNING_SALT, max_age=3600)
-            rows = [services.ImportRow(**r) for r in data]
-            n = services.dues_import(actor=actor, branch=branch, rows=rows)
-        except signing.BadSignature:
-            messages.error(request, _("预览已过期，请重新上传。"))
-            return redirect(back)
-        except ValidationError as exc:
-            for m in exc.messages[:50]:
-                messages.error(request, m)
-            return redirect(back)
-        return _done(request, back, _("已导入 %(n)s 条党费记录。") % {"n": n})
-    form = ImportForm(request.POST, request.FILES)
-    rows, good, errors = [], [], []
-    if form.is_valid():
-        try:
-            rows = services.dues_import_parse(form.cleaned_data["file"])
-            good, errors = services.dues_import_check(actor=actor, branch=branch, rows=rows)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-    payload = ""
-    if form.is_valid() and rows and not errors:
-        payload = signing.dumps([dataclasses.asdict(r) for r in rows], salt=SIGNING_SALT)
-    context = {
-        "branch": branch,
-        "form": form,
-        "good": good,
-        "errors": errors,
-        "payload": payload,
-        "back": back,
-    }
-    return render(request, "dues/import_preview.html", context, status=200 if payload else 400)
+    """Upload → preview with row-level errors (kaoping.jobs.imports)."""
+    branch = selectors.branch_for_dues(actor=request.user, code=code, manage=True)
+    return import_preview(
+        request,
+        spec=DUES_IMPORT,
+        target=branch,
+        key=branch.code,
+        back=_page_url(branch, _month(request)),
+        confirm_url=reverse("dues:import_confirm", args=[branch.code]),
+    )
+
+
+@login_required
+@require_POST
+def dues_import_confirm(request, code: str):
+    """Confirm → a background job imports all rows or none; its page shows progress."""
+    branch = selectors.branch_for_dues(actor=request.user, code=code, manage=True)
+    return import_confirm(request, spec=DUES_IMPORT, key=branch.code)

@@ -53,6 +53,7 @@ class ScoreEntry(models.Model):
         INSPECTION = "inspection", _("专项督查")
         CLAIM = "claim", _("加分申报")
         APPEAL = "appeal", _("申诉")
+        SHEET = "sheet", _("表格导入")
 
     code = models.CharField(_("编号"), max_length=64, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)

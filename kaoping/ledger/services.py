@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
 from kaoping.decimals import decimal_text
@@ -17,6 +18,7 @@ from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
+from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow
 
 from .chain import EntryContent, chain_key, entry_hash
 from .models import LedgerChain, ScoreEntry
@@ -218,9 +220,12 @@ class ImportedEntry:
     points: Decimal
     note: str
     reverses_code: str | None
+    evidence: str = ""
 
 
-def entries_import(*, actor, year: int, rows: Iterable[ImportedEntry]) -> int:
+def entries_import(
+    *, actor, year: int, rows: Iterable[ImportedEntry], source: str = ScoreEntry.Source.BUNDLE
+) -> int:
     """Append validated bundle entries in bulk, skipping codes already in the ledger.
 
     Runs inside the caller's transaction (the bundle import is all-or-nothing). Plain
@@ -243,8 +248,9 @@ def entries_import(*, actor, year: int, rows: Iterable[ImportedEntry]) -> int:
             occurrences=r.occurrences,
             points=r.points,
             reverses_id=reverses_id,
-            source=ScoreEntry.Source.BUNDLE,
+            source=source,
             note=r.note,
+            evidence=r.evidence,
             recorded_by=user,
         )
 
@@ -272,7 +278,7 @@ def entries_import(*, actor, year: int, rows: Iterable[ImportedEntry]) -> int:
             action="entries.import",
             target_type="ledger.scoreentry",
             target_id=str(year),
-            after={"count": len(fresh), "skipped": len(rows) - len(fresh)},
+            after={"count": len(fresh), "skipped": len(rows) - len(fresh), "source": source},
         )
     return len(fresh)
 
@@ -307,3 +313,109 @@ def ledger_publish(*, actor, branch, start: datetime.date, end: datetime.date):
         link=f"/branches/{branch.code}/ledger/{publication.pk}/",
     )
     return publication
+
+
+ENTRY_COLUMNS = (
+    Column("member", "党员编号", comment="本支部党员的编号", example="M0001"),
+    Column("item", "指标代码", comment="该日期所在年度方案中的指标代码", example="D07"),
+    Column("date", "日期", kind="date", example="2026-03-02"),
+    Column("occurrences", "次数", kind="int", required=False, min_value=1, example=1),
+    Column("note", "说明", required=False, max_length=500),
+    Column("evidence", "佐证", required=False, max_length=1000),
+)
+
+
+def entries_sheet_check(
+    *, actor, branch, rows: list[SheetRow], progress=None
+) -> tuple[list[ImportedEntry], list[RowError]]:
+    """Check spreadsheet rows of entries for one branch (the rules of ``entry_record``),
+    without writing; each error names the row and the column."""
+    if actor is not None and not scope_for(actor).manages(branch.path):
+        raise PermissionDenied("you cannot record entries for this branch")
+    members = {m.code: m for m in Member.objects.filter(branch=branch)}
+    years = {r.values["date"].year for r in rows if r.values.get("date")}
+    schemes = {s.year: s for s in Scheme.objects.filter(year__in=years)}
+    items = {
+        (i.scheme.year, i.code): i
+        for i in SchemeItem.objects.filter(scheme__year__in=years).select_related("scheme")
+    }
+    frozen = {y for y in schemes if year_is_frozen(year=y, branch=branch)}
+    exempt = set(
+        ItemExemption.objects.filter(member__branch=branch).values_list("member__code", "item_code")
+    )
+    good, errors = [], []
+    for index, r in enumerate(rows, start=1):
+        if progress is not None and index % 200 == 0:
+            progress(index, len(rows) + 1, _("检查第 %(n)s 行") % {"n": r.line})
+        v = r.values
+        if v["member"] is None or v["item"] is None or v["date"] is None:
+            continue  # read_rows has reported it
+        problems = []
+        member = members.get(v["member"])
+        year = v["date"].year
+        item = items.get((year, v["item"]))
+        if member is None:
+            problems.append(("党员编号", _("本支部没有编号为“%(c)s”的党员。") % {"c": v["member"]}))
+        elif member.status in UNSCORED_STATUSES:
+            problems.append(
+                (
+                    "党员编号",
+                    _("%(c)s %(s)s，不参加考评。")
+                    % {"c": member.code, "s": member.get_status_display()},
+                )
+            )
+        if year not in schemes:
+            problems.append(("日期", _("还没有 %(y)s 年度的考评方案。") % {"y": year}))
+        elif year in frozen:
+            problems.append(("日期", _("%(y)s 年度结果已定格，不能再录入。") % {"y": year}))
+        elif item is None:
+            problems.append(
+                ("指标代码", _("%(y)s 年度方案中没有指标“%(c)s”。") % {"y": year, "c": v["item"]})
+            )
+        elif not item.applies_to(branch.category):
+            problems.append(("指标代码", _("指标 %(c)s 不适用于本支部。") % {"c": item.code}))
+        elif member is not None and (member.code, item.code) in exempt:
+            problems.append(
+                ("指标代码", _("%(m)s 免于指标 %(c)s。") % {"m": member.code, "c": item.code})
+            )
+        errors += [RowError(r.line, column, message) for column, message in problems]
+        if problems:
+            continue
+        occurrences = v["occurrences"] or 1
+        good.append(
+            ImportedEntry(
+                code=_new_code(year),
+                member_id=member.id,
+                member_code=member.code,
+                branch_code=branch.code,
+                item_id=item.id,
+                item_code=item.code,
+                date=v["date"],
+                occurrences=occurrences,
+                points=item.points * occurrences,
+                note=v["note"] or "",
+                reverses_code=None,
+                evidence=v["evidence"] or "",
+            )
+        )
+    return good, errors
+
+
+@transaction.atomic
+def entries_sheet_import(*, actor, branch, rows: list[SheetRow]) -> int:
+    """Append a spreadsheet of entries for one branch: every row is checked again here and
+    all are appended (through ``entries_import``), or none (``SheetErrors``)."""
+    good, errors = entries_sheet_check(actor=actor, branch=branch, rows=rows)
+    if errors:
+        raise SheetErrors(errors)
+    if not good:
+        raise SheetErrors([RowError(2, "", _("表格中没有数据行。"))])
+    count = 0
+    for year in sorted({e.date.year for e in good}):
+        count += entries_import(
+            actor=actor,
+            year=year,
+            rows=[e for e in good if e.date.year == year],
+            source=ScoreEntry.Source.SHEET,
+        )
+    return count

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
 from kaoping.orgs.models import Member, Organization
@@ -13,19 +14,41 @@ from .engine import compute_year
 from .models import GradeRecord, MemberResult
 from .selectors import year_input
 
+BRANCH_BATCH = 20  # organisations computed per engine run when a whole year is recomputed
 
-@transaction.atomic
-def results_compute(*, actor, year: int) -> int:
+
+def results_compute(*, actor, year: int, progress=None) -> int:
     """Compute (or recompute) every member's result of ``year`` and store it; returns the
-    number of result rows. Results are derived: they are replaced wholesale each time."""
+    number of result rows. Results are derived: they are replaced wholesale each time.
+
+    The engine runs over batches of branches (ranks and the quota are per branch, so this
+    is exact), telling ``progress(done, total, message)`` after each batch; the results
+    are then stored in one short transaction."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
         raise PermissionDenied("only a committee admin can compute the whole year")
     scheme = Scheme.objects.filter(year=year).first()
     if scheme is None:
         raise ValidationError({"year": f"there is no scheme for {year}"})
-    results = compute_year(year_input(scheme=scheme))
+    holders = list(Organization.objects.filter(members__isnull=False).distinct().order_by("path"))
+    batches = [holders[i : i + BRANCH_BATCH] for i in range(0, len(holders), BRANCH_BATCH)]
+    results = []
+    for number, batch in enumerate(batches, start=1):
+        results += compute_year(year_input(scheme=scheme, branches=batch))
+        if progress is not None:
+            progress(
+                number,
+                len(batches),
+                _("%(first)s–%(last)s：已计算 %(n)s 名党员")
+                % {"first": batch[0].code, "last": batch[-1].code, "n": len(results)},
+            )
+    with transaction.atomic():
+        return _results_store(actor, scheme, results)
+
+
+def _results_store(actor, scheme: Scheme, results) -> int:
+    year = scheme.year
     member_ids = dict(Member.objects.values_list("code", "id"))
-    branch_ids = dict(Organization.objects.filter(kind="branch").values_list("code", "id"))
+    branch_ids = dict(Organization.objects.values_list("code", "id"))
     now = timezone.now()
     MemberResult.objects.filter(year=year).delete()
     MemberResult.objects.bulk_create(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -50,6 +51,14 @@ class RowError:
         return (
             f"{where} {self.column}：{self.message}" if self.column else f"{where}：{self.message}"
         )
+
+
+class SheetErrors(ValidationError):
+    """A spreadsheet refused as a whole, carrying its row errors (nothing was changed)."""
+
+    def __init__(self, row_errors: list[RowError]):
+        self.row_errors = list(row_errors)
+        super().__init__([str(e) for e in self.row_errors] or [_("表格有错误。")])
 
 
 @dataclass
@@ -182,10 +191,9 @@ def template_workbook(columns: Sequence[Column], title: str = "导入") -> bytes
             validation.showErrorMessage = True
             validation.add(cells)
             sheet.add_data_validation(validation)
-        if col.kind in ("date", "month", "text"):
-            # Text cells keep codes like 007 and dates typed as text intact.
-            for row in range(2, 3):
-                sheet.cell(row=row, column=index).number_format = "@"
+        if col.kind in ("month", "text"):
+            # Text cells keep codes like 007 and months like 2026-01 as typed.
+            sheet.column_dimensions[letter].number_format = "@"
     if any(c.example is not None for c in columns):
         for index, col in enumerate(columns, start=1):
             sheet.cell(row=2, column=index, value=col.example)

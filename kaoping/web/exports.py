@@ -1,10 +1,16 @@
 """Spreadsheet exports of a branch's ledger and results (kaoping.sheets does the writing)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from kaoping.jobs.services import job_start
 from kaoping.ledger.selectors import entries_visible
+from kaoping.orgs.selectors import scope_for
 from kaoping.sheets.xlsx import xlsx_response
 
 from . import selectors
@@ -18,6 +24,27 @@ RESULT_HEADERS = (
     "排名", "党员编号", "姓名", "扣分", "加分", "日常得分", "民主测评得票率",
     "民主测评得分", "综合得分", "等次", "标记",
 )  # fmt: skip
+
+
+def entry_row(e) -> tuple:
+    return (
+        e.code,
+        e.date,
+        e.member.code,
+        e.member.name,
+        e.item.code,
+        e.item.name,
+        e.item.get_kind_display(),
+        e.occurrences,
+        e.points,
+        e.reverses.code if e.reverses_id else "",
+        e.reversed_by.code if getattr(e, "reversed_by", None) else "",
+        e.get_source_display(),
+        e.note,
+        e.evidence,
+        e.recorded_by.get_username() if e.recorded_by_id else "系统",
+        e.recorded_at,
+    )
 
 
 def _branch_and_scheme(request, code: str):
@@ -38,27 +65,7 @@ def branch_entries_xlsx(request, code: str):
         .filter(member__branch=branch)
         .order_by("date", "id")
     )
-    rows = (
-        (
-            e.code,
-            e.date,
-            e.member.code,
-            e.member.name,
-            e.item.code,
-            e.item.name,
-            e.item.get_kind_display(),
-            e.occurrences,
-            e.points,
-            e.reverses.code if e.reverses_id else "",
-            e.reversed_by.code if getattr(e, "reversed_by", None) else "",
-            e.get_source_display(),
-            e.note,
-            e.evidence,
-            e.recorded_by.get_username() if e.recorded_by_id else "系统",
-            e.recorded_at,
-        )
-        for e in entries.iterator(chunk_size=2000)
-    )
+    rows = (entry_row(e) for e in entries.iterator(chunk_size=2000))
     return xlsx_response(
         f"{branch.code}-{scheme.year}-评分台账.xlsx", "评分台账", ENTRY_HEADERS, rows
     )
@@ -91,3 +98,48 @@ def branch_results_xlsx(request, code: str):
     return xlsx_response(
         f"{branch.code}-{scheme.year}-考评结果.xlsx", "考评结果", RESULT_HEADERS, rows
     )
+
+
+def _year_of(request) -> int:
+    scheme = selectors.scheme_chosen(request.POST.get("year"))
+    if scheme is None:
+        raise Http404("no scheme")
+    return scheme.year
+
+
+@login_required
+@require_POST
+def results_compute_start(request):
+    """A committee admin recomputes and stores a whole year's results in the background."""
+    from kaoping.scoring.background import results_compute_task
+
+    selectors.staff_required(actor=request.user)
+    if not scope_for(request.user).is_scheme_admin:
+        raise PermissionDenied("only a committee admin can compute the whole year")
+    year = _year_of(request)
+    job = job_start(
+        actor=request.user,
+        kind="results.compute",
+        title=_("重新计算 %(year)s 年度结果") % {"year": year},
+        task=results_compute_task,
+        params={"year": year},
+    )
+    return redirect(reverse("jobs:detail", args=[job.pk]))
+
+
+@login_required
+@require_POST
+def entries_export_start(request):
+    """An officer exports the ledger of every branch they read, in the background."""
+    from .background import entries_export_task
+
+    selectors.staff_required(actor=request.user)
+    year = _year_of(request)
+    job = job_start(
+        actor=request.user,
+        kind="entries.export",
+        title=_("导出 %(year)s 年度评分台账（全部可见支部）") % {"year": year},
+        task=entries_export_task,
+        params={"year": year},
+    )
+    return redirect(reverse("jobs:detail", args=[job.pk]))

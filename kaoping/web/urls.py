@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import exports, views
+from . import exports, imports, views
 
 app_name = "web"
 urlpatterns = [
@@ -31,11 +31,20 @@ urlpatterns = [
         name="ledger_publication",
     ),
     path("branches/<str:code>/entries/", views.entry_create, name="entry_create"),
+    path("branches/<str:code>/entries/import/", imports.entries_import, name="entries_import"),
+    path(
+        "branches/<str:code>/entries/import/confirm/",
+        imports.entries_import_confirm,
+        name="entries_import_confirm",
+    ),
+    path("entries/template.xlsx", imports.entries_template, name="entries_template"),
     path("branches/<str:code>/entries.xlsx", exports.branch_entries_xlsx, name="entries_xlsx"),
     path("branches/<str:code>/results.xlsx", exports.branch_results_xlsx, name="results_xlsx"),
     path("branches/<str:code>/members/", views.member_create, name="member_create"),
     path("entries/<str:code>/reverse/", views.entry_reverse_view, name="entry_reverse"),
     path("overview/", views.overview, name="overview"),
+    path("jobs/compute/", exports.results_compute_start, name="results_compute"),
+    path("jobs/export-entries/", exports.entries_export_start, name="entries_export"),
     path("audit/", views.audit_log, name="audit"),
     path("organizations/", views.organization_create, name="organization_create"),
     path("organizations/<str:code>/", views.organization_edit, name="organization_edit"),

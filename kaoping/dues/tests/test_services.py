@@ -10,15 +10,16 @@ from openpyxl import Workbook
 from kaoping.dues.models import DuesDeduction, DuesPayment
 from kaoping.dues.selectors import dues_month
 from kaoping.dues.services import (
+    IMPORT_COLUMNS,
     dues_import,
     dues_import_check,
-    dues_import_parse,
     dues_month_close,
     dues_payment_record,
     dues_rate_set,
     dues_settings_set,
 )
 from kaoping.ledger.models import ScoreEntry
+from kaoping.sheets.xlsx import SheetErrors, read_rows
 from kaoping.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,25 +108,30 @@ def test_import_is_all_or_nothing_with_row_level_messages(district):
             ["M2", "2026-03", "50", "2026-03-05"],  # another branch
             ["M1B", "2026-03", "abc", "2026-03-05"],
             ["M1B", "2026/03", "50", "2026-03-05"],
+            ["M1B", "2026-03", "0", "2099-03-05"],
         ]
     )
-    rows = dues_import_parse(bad)
+    rows, errors = read_rows(bad, IMPORT_COLUMNS)
+    assert [(e.row, e.column) for e in errors] == [(4, "金额"), (5, "月份")]
     good, errors = dues_import_check(actor=d.sec1, branch=d.b1, rows=rows)
     assert len(good) == 1
-    assert errors[0].startswith("第3行 党员编号")
-    assert errors[1].startswith("第4行 金额")
-    assert errors[2].startswith("第5行 月份")
-    with pytest.raises(ValidationError):
+    assert [(e.row, e.column) for e in errors] == [(3, "党员编号"), (6, "金额"), (6, "缴纳日期")]
+    assert str(errors[0]).startswith("第3行 党员编号：")
+    with pytest.raises(SheetErrors) as refused:
         dues_import(actor=d.sec1, branch=d.b1, rows=rows)
+    assert refused.value.row_errors[0].row == 3
     assert not DuesPayment.objects.exists()
-    ok = dues_import_parse(
-        xlsx([["M1", "2026-03", "50", datetime.date(2026, 3, 5)], ["M1B", "2026-03", 50.5, None]])
+    ok, errors = read_rows(
+        xlsx([["M1", "2026-03", "50", datetime.date(2026, 3, 5)], ["M1B", "2026-03", 50.5, None]]),
+        IMPORT_COLUMNS,
     )
-    with pytest.raises(ValidationError):
-        dues_import(actor=d.sec1, branch=d.b1, rows=ok)
-    ok = dues_import_parse(xlsx([["M1", "2026-03", "50", datetime.date(2026, 3, 5)]]))
+    assert [(e.row, e.column) for e in errors] == [(3, "缴纳日期")]
+    ok, errors = read_rows(
+        xlsx([["M1", datetime.date(2026, 3, 1), 50, datetime.date(2026, 3, 5)]]), IMPORT_COLUMNS
+    )
+    assert not errors
     assert dues_import(actor=d.sec1, branch=d.b1, rows=ok) == 1
-    with pytest.raises(ValidationError):
-        dues_import_parse(xlsx([], header=("a", "b", "c", "d")))
-    with pytest.raises(ValidationError):
-        dues_import_parse(SimpleUploadedFile("x.xlsx", b"not a workbook"))
+    _, errors = read_rows(xlsx([], header=("a", "b", "c", "d")), IMPORT_COLUMNS)
+    assert {e.column for e in errors} == {"党员编号", "月份", "金额", "缴纳日期"}
+    _, errors = read_rows(SimpleUploadedFile("x.xlsx", b"not a workbook"), IMPORT_COLUMNS)
+    assert "无法读取" in errors[0].message

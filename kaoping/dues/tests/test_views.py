@@ -44,15 +44,20 @@ def test_secretary_records_imports_and_closes_a_month_over_http(client, district
         reverse("dues:import", args=["B1"]),
         {"file": upload([["M1B", "2026-03", "-5", "2026-03-03"]])},
     )
-    assert bad.status_code == 400 and "第2行" in bad.content.decode()
+    assert bad.status_code == 400 and "cell-error" in bad.content.decode()
+    assert [(e.row, e.column) for e in bad.context["errors"]] == [(2, "金额")]
     preview = client.post(
         reverse("dues:import", args=["B1"]),
         {"file": upload([["M1B", "2026-03", "10", "2026-03-03"]])},
     )
     assert preview.status_code == 200 and "确认导入 1 行" in preview.content.decode()
     assert DuesPayment.objects.count() == 1
-    payload = preview.context["payload"]
-    client.post(reverse("dues:import", args=["B1"]), {"payload": payload})
+    done = client.post(
+        reverse("dues:import_confirm", args=["B1"]),
+        {"token": preview.context["token"]},
+        follow=True,
+    )
+    assert "已导入 1 条党费记录" in done.content.decode()
     assert DuesPayment.objects.count() == 2
     closed = client.post(reverse("dues:close", args=["B1"]), {"month": "2026-03"}, follow=True)
     assert "新增 1 条扣分记录" in closed.content.decode()

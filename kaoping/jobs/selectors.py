@@ -1,0 +1,28 @@
+"""Reads of background jobs: a user sees their own jobs; a committee admin also sees the
+jobs of the organisations they administer (a superuser: all)."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kaoping.orgs.selectors import scope_for
+
+from .models import JobRun
+
+
+def jobs_visible(*, actor) -> QuerySet[JobRun]:
+    scope = scope_for(actor)
+    qs = JobRun.objects.select_related("actor", "organization")
+    if scope.everything:
+        return qs
+    q = Q(actor=actor) if getattr(actor, "is_authenticated", False) else Q(pk__in=[])
+    for path in scope.admin_paths:
+        q |= Q(organization__path__startswith=path)
+    return qs.filter(q)
+
+
+def job_access_by_id(*, actor, id: int) -> JobRun:  # noqa: A002 - the house name
+    """The job if ``actor`` may see it; the same 404 for missing and not yours."""
+    job = jobs_visible(actor=actor).filter(pk=id).first()
+    if job is None:
+        raise Http404("job not found")
+    return job
