@@ -164,7 +164,8 @@ def test_read_rows_converts_and_reports_every_cell():
     sheet.append(["A", "2", "1.5", "2026-01-02", "2026-02", "优秀"])
     sheet.append(["B", "x", "1.555", "02/01/2026", "2026", "良"])
     sheet.append([None, None, None, None, None, None])  # blank rows are skipped
-    sheet.append(["C", 0, None, datetime.datetime(2026, 1, 3), datetime.date(2026, 5, 9), None])
+    excel_time = datetime.datetime(2026, 1, 3)  # noqa: DTZ001 - spreadsheet cells are naive
+    sheet.append(["C", 0, None, excel_time, datetime.date(2026, 5, 9), None])
     out = io.BytesIO()
     book.save(out)
     out.seek(0)
