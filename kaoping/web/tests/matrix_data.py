@@ -5,6 +5,7 @@ never appear on a page of someone outside that branch."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from kaoping.claims.services import claim_submit
 from kaoping.conftest import District, make_district
 from kaoping.evaluation.services import round_open
 from kaoping.inspections.services import finding_record, group_create, inspection_record
+from kaoping.jobs.models import JobRun
 from kaoping.ledger.models import LedgerPublication
 from kaoping.ledger.services import entry_record
 from kaoping.meetings.services import leave_request, meeting_schedule
@@ -45,6 +47,7 @@ class Side:
     ledger_publication: int = 0
     appeal: str = ""
     item: str = "D01"
+    job: int = 0
 
 
 @dataclass
@@ -117,6 +120,19 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
         year=2026, branch=branch, notice_until=timezone.now() + datetime.timedelta(days=5)
     )
     side.appeal = Appeal.objects.create(year=2026, member=member, reasons=mark).code
+    job = JobRun(
+        kind="entries.export",
+        title=mark,
+        actor=secretary,
+        organization=branch,
+        state=JobRun.State.DONE,
+        message=mark,
+        created_at=timezone.now(),
+        finished_at=timezone.now(),
+    )
+    job.result_file.save("ledger.xlsx", ContentFile(mark.encode()), save=False)
+    job.save()
+    side.job = job.pk
     return side
 
 

@@ -374,6 +374,42 @@ PAGES: dict[str, Row] = {
         sup_in=(405, 403),
     ),
     "dues:template": Row(get="302 200 200 200 200 200 200 200"),
+    # Confirming an import needs the signed token of a preview: without one, 404 for those
+    # who may import, and the usual refusals for the others.
+    "dues:import_confirm": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 404 404 404 404 403",
+        sup_in=(405, 403),
+    ),
+    "web:entries_import": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(405, 403),
+    ),
+    "web:entries_import_confirm": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 404 404 404 404 403",
+        sup_in=(405, 403),
+    ),
+    "web:entries_template": Row(get="302 200 200 200 200 200 200 200"),
+    # Jobs: an officer exports what they read; only a committee admin recomputes the year.
+    "web:entries_export": Row(
+        get="302 405 405 405 405 405 405 405", post="302 404 404 302 302 302 302 302"
+    ),
+    "web:results_compute": Row(
+        get="302 405 405 405 405 405 405 405", post="302 404 404 403 403 403 302 403"
+    ),
+    # A job is seen by whoever started it and by the admins of its organisation.
+    "jobs:list": Row(get="302 200 200 200 200 200 200 200"),
+    "jobs:detail": Row(
+        get="302 404 404 200 404 404 200 404", kwargs=_by(pk="job"), sup_in=(404, None)
+    ),
+    "jobs:file": Row(
+        get="302 404 404 200 404 404 200 404", kwargs=_by(pk="job"), sup_in=(404, None)
+    ),
     "inspections:groups": Row(
         get="302 404 404 200 200 200 200 200", post="302 404 404 403 403 403 400 403"
     ),
