@@ -1,0 +1,341 @@
+"""Reads of the unqualified procedure: who acts as which body, the cases an actor may see,
+the cases awaiting them, and the raised candidates (fetched set-based, decided by
+``rules.py``)."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from kaoping.dues.models import DuesClosing, DuesPayment, DuesRate
+from kaoping.meetings.models import Attendance, LeaveRequest
+from kaoping.orgs.models import Member, Organization, RoleAssignment
+from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import Scheme
+from kaoping.scoring.engine import FLAG_CANDIDATE_8
+from kaoping.scoring.models import GradeRecord, MemberResult
+
+from . import rules
+from .models import (
+    CandidateDismissal,
+    CaseStep,
+    CaseVote,
+    Condition,
+    UnqualifiedCase,
+    UnqualifiedSettings,
+)
+
+Body = CaseStep.Body
+Role = RoleAssignment.Role
+ROLE_BODY = {
+    Role.SECRETARY: Body.BRANCH,
+    Role.COMMITTEE_ADMIN: Body.COMMITTEE,
+    Role.ORG_DEPARTMENT: Body.ORG_DEPARTMENT,
+}
+
+
+def settings_for(year: int) -> UnqualifiedSettings:
+    """The year's settings, or the defaults when none were saved."""
+    found = UnqualifiedSettings.objects.filter(scheme__year=year).select_related("scheme").first()
+    if found is not None:
+        return found
+    return UnqualifiedSettings(scheme=Scheme.objects.filter(year=year).first())
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _role_rows(actor) -> list[tuple[str, str]]:
+    """(role, organisation path) of the actor's roles, cached on the user object."""
+    cached = getattr(actor, "_kaoping_unqualified_roles", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user=actor, role__in=list(ROLE_BODY)).values_list(
+                "role", "organization__path"
+            )
+        )
+        actor._kaoping_unqualified_roles = cached
+    return cached
+
+
+def bodies_for(actor, branch: Organization) -> frozenset[str]:
+    """The bodies ``actor`` acts for on a case of ``branch``: the branch (a secretary on it
+    or above it), the working committee, the organisation department (rules.md §1)."""
+    if actor is None:
+        return frozenset(Body.values)
+    scope = scope_for(actor)
+    if scope.everything:
+        return frozenset(Body.values)
+    if not getattr(actor, "is_authenticated", False):
+        return frozenset()
+    return frozenset(
+        ROLE_BODY[role] for role, path in _role_rows(actor) if branch.path.startswith(path)
+    )
+
+
+def _role_paths(actor) -> dict[str, list[str]]:
+    paths: dict[str, list[str]] = defaultdict(list)
+    for role, path in _role_rows(actor):
+        paths[ROLE_BODY[role]].append(path)
+    return paths
+
+
+def _paths_q(paths: list[str], field: str) -> Q:
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def cases_visible(*, actor) -> QuerySet[UnqualifiedCase]:
+    """Cases of the branches where the actor acts for one of the three bodies."""
+    qs = UnqualifiedCase.objects.select_related("member", "branch")
+    if scope_for(actor).everything:
+        return qs
+    if not getattr(actor, "is_authenticated", False):
+        return qs.none()
+    paths = [p for ps in _role_paths(actor).values() for p in ps]
+    return qs.filter(_paths_q(paths, "branch__path"))
+
+
+def cases_awaiting(*, actor) -> list[UnqualifiedCase]:
+    """Cases at pre-review or approval where one of the actor's reviewing bodies has not
+    acted yet in the current round; returned cases for the branches the actor keeps."""
+    cases = list(
+        cases_visible(actor=actor)
+        .filter(state__in=UnqualifiedCase.OPEN_STATES)
+        .prefetch_related("steps")
+        .order_by("created_at")
+    )
+    waiting = []
+    for case in cases:
+        if pending_bodies(case) & bodies_for(actor, case.branch):
+            waiting.append(case)
+    return waiting
+
+
+def pending_bodies(case: UnqualifiedCase) -> frozenset[str]:
+    """Who must act now: the reviewing bodies that have not acted at this stage and round,
+    or the branch (to vote or to resubmit)."""
+    if case.state in (UnqualifiedCase.State.RETURNED, UnqualifiedCase.State.VOTE):
+        return frozenset({Body.BRANCH})
+    if case.state not in (UnqualifiedCase.State.PRE_REVIEW, UnqualifiedCase.State.APPROVAL):
+        return frozenset()
+    done = {s.body for s in case.steps.all() if s.round == case.round and s.stage == case.state}
+    return frozenset(b for b in CaseStep.REVIEW_BODIES if b not in done)
+
+
+def case_access_by_code(*, actor, code: str) -> UnqualifiedCase:
+    """The case if ``actor`` acts for one of its bodies; the same 404 for missing and not
+    yours (the member concerned is told by notifications, not shown the file)."""
+    case = (
+        UnqualifiedCase.objects.select_related("member__branch", "branch", "created_by")
+        .filter(code=code)
+        .first()
+    )
+    if case is None or not bodies_for(actor, case.branch):
+        raise Http404("case not found")
+    return case
+
+
+def case_file(*, case: UnqualifiedCase) -> dict:
+    """Everything of the file, for the detail and print pages (four queries)."""
+    return {
+        "steps": list(case.steps.select_related("actor")),
+        "evidence": list(case.evidence.all()),
+        "vote": CaseVote.objects.filter(case=case).first(),
+        "handlings": list(case.handlings.select_related("recorded_by")),
+    }
+
+
+def cases_of_branch(*, actor, branch: Organization) -> QuerySet[UnqualifiedCase]:
+    if not bodies_for(actor, branch):
+        raise Http404("branch not found")
+    return UnqualifiedCase.objects.filter(branch=branch).select_related("member")
+
+
+def cases_of_member(*, actor, member: Member) -> list[UnqualifiedCase]:
+    if not bodies_for(actor, member.branch):
+        return []
+    return list(member.unqualified_cases.order_by("-created_at"))
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳小明 → 欧***: lists show who without naming them in full."""
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
+def names_visible(actor, branch: Organization) -> bool:
+    """Full names in lists only for those who keep the branch (the secretaries)."""
+    return Body.BRANCH in bodies_for(actor, branch)
+
+
+# --- Candidates -------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """A suggestion the system raises (系统提示): a member who meets a condition by the data."""
+
+    member: Member
+    year: int
+    condition: str
+    facts: list[str]
+
+    @property
+    def condition_label(self) -> str:
+        return str(Condition(self.condition).label)
+
+    @property
+    def facts_text(self) -> str:
+        return "\n".join(self.facts)
+
+
+def _local_month_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime(year - 1, 1, 1, tzinfo=tz),
+        datetime.datetime(year + 1, 1, 1, tzinfo=tz),
+    )
+
+
+def candidates_found(*, year: int, branches: list[Organization]) -> dict:
+    """The rules over the branches' data of ``year`` (and the year before, for runs and
+    grades), in a fixed number of queries; dismissed candidates and those already turned
+    into a case are left out."""
+    settings = settings_for(year)
+    members = {
+        m.id: m
+        for m in Member.objects.filter(
+            branch__in=branches, status__in=Member.assessed_statuses()
+        ).select_related("branch")
+    }
+    ids = list(members)
+    if not ids:
+        return {}
+
+    grades: dict[int, dict[int, str]] = defaultdict(dict)
+    for member, y, grade in GradeRecord.objects.filter(
+        member_id__in=ids, year__in=[year - 1, year]
+    ).values_list("member_id", "year", "grade"):
+        grades[member][y] = grade
+    # The stored result of ``year`` (before finalisation) already carries the engine's flag.
+    for member, grade, flags in MemberResult.objects.filter(
+        member_id__in=ids, year=year
+    ).values_list("member_id", "grade", "flags"):
+        if FLAG_CANDIDATE_8 in (flags or []):
+            grades[member].setdefault(year, grade)
+            grades[member].setdefault(year - 1, rules.WARNING)
+
+    start, end = _local_month_bounds(year)
+    excused = set(
+        LeaveRequest.objects.filter(
+            member_id__in=ids,
+            status=LeaveRequest.Status.APPROVED,
+            meeting__starts_at__gte=start,
+            meeting__starts_at__lt=end,
+        ).values_list("member_id", "meeting_id")
+    )
+    attendance = [
+        rules.AttendanceFact(
+            member=member,
+            meeting=code,
+            topic=topic,
+            day=timezone.localtime(starts_at).date(),
+            attended=status == Attendance.Status.PRESENT,
+            excused=status == Attendance.Status.LEAVE or (member, meeting) in excused,
+        )
+        for member, meeting, code, topic, starts_at, status in Attendance.objects.filter(
+            member_id__in=ids,
+            meeting__status="closed",
+            meeting__starts_at__gte=start,
+            meeting__starts_at__lt=end,
+        ).values_list(
+            "member_id",
+            "meeting_id",
+            "meeting__code",
+            "meeting__topic",
+            "meeting__starts_at",
+            "status",
+        )
+    ]
+
+    closed = defaultdict(set)
+    for branch_id, period in DuesClosing.objects.filter(
+        branch__in=branches, period__year=year
+    ).values_list("branch_id", "period"):
+        closed[branch_id].add(period)
+    rates = dict(
+        DuesRate.objects.filter(member_id__in=ids, year=year).values_list("member_id", "amount")
+    )
+    paid = {
+        (r["member_id"], r["period"]): r["total"]
+        for r in DuesPayment.objects.filter(member_id__in=ids, period__year=year)
+        .values("member_id", "period")
+        .annotate(total=Sum("amount"))
+    }
+    dues = [
+        rules.DuesFact(
+            member=m.id, month=period, due=rates[m.id], paid=paid.get((m.id, period), Decimal(0))
+        )
+        for m in members.values()
+        if m.id in rates
+        for period in closed.get(m.branch_id, ())
+    ]
+
+    found = rules.merge(
+        rules.warning_twice(grades, year=year),
+        rules.absence_runs(attendance, year=year, months=settings.absence_months),
+        rules.dues_missed(dues, months=settings.dues_months),
+    )
+    gone = set(
+        CandidateDismissal.objects.filter(member_id__in=ids, year=year).values_list(
+            "member_id", "condition"
+        )
+    ) | set(
+        UnqualifiedCase.objects.filter(member_id__in=ids, year=year).values_list(
+            "member_id", "condition"
+        )
+    )
+    return {
+        key: Candidate(member=members[key[0]], year=year, condition=key[1], facts=found[key].facts)
+        for key in sorted(found, key=lambda k: (members[k[0]].branch.path, members[k[0]].code))
+        if key not in gone
+    }
+
+
+def candidates_of_branch(*, actor, branch: Organization, year: int) -> list[Candidate]:
+    if not bodies_for(actor, branch):
+        raise Http404("branch not found")
+    return list(candidates_found(year=year, branches=[branch]).values())
+
+
+def candidates_visible(*, actor, year: int) -> list[Candidate]:
+    """Candidates of every branch where the actor acts for a body (the committee's list)."""
+    if scope_for(actor).everything:
+        branches = list(Organization.objects.filter(kind=Organization.Kind.BRANCH))
+    else:
+        paths = [p for ps in _role_paths(actor).values() for p in ps]
+        branches = list(
+            Organization.objects.filter(kind=Organization.Kind.BRANCH).filter(
+                _paths_q(paths, "path")
+            )
+        )
+    return list(candidates_found(year=year, branches=branches).values())
+
+
+def candidate_for(*, member: Member, year: int, condition: str) -> Candidate | None:
+    """The candidate, if the data still shows it (before a one-click proposal)."""
+    return candidates_found(year=year, branches=[member.branch]).get((member.id, condition))
+
+
+def current_year() -> int:
+    """The latest scheme's year (the year the pages show by default)."""
+    scheme = Scheme.objects.order_by("-year").first()
+    return scheme.year if scheme else timezone.localdate().year
