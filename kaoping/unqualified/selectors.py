@@ -79,6 +79,12 @@ def bodies_for(actor, branch: Organization) -> frozenset[str]:
     )
 
 
+def acts_anywhere(actor) -> bool:
+    """Whether the actor acts for any body anywhere (the procedure's pages are theirs)."""
+    scope = scope_for(actor)  # cached per request: no query of its own
+    return scope.everything or bool(scope.roles & set(ROLE_BODY))
+
+
 def _role_paths(actor) -> dict[str, list[str]]:
     paths: dict[str, list[str]] = defaultdict(list)
     for role, path in _role_rows(actor):

@@ -1,0 +1,351 @@
+"""Pages of the unqualified procedure: the reviewers' list, a branch's cases and
+candidates, one case file with the actions open to the viewer, its print view and files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaoping.meetings.evidence import content_type_for
+from kaoping.meetings.forms import apply_service_error
+from kaoping.orgs.models import Member
+from kaoping.orgs.selectors import member_access_by_code, organization_access_by_code, scope_for
+from kaoping.schemes.models import Scheme
+
+from . import selectors, services
+from .forms import (
+    DismissForm,
+    HandlingForm,
+    ProposeForm,
+    ResubmitForm,
+    ReviewForm,
+    SettingsForm,
+    VoteForm,
+)
+from .models import CaseStep, UnqualifiedCase
+
+Body = CaseStep.Body
+State = UnqualifiedCase.State
+LIST_LIMIT = 200
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year") or request.POST.get("year")
+    if raw and raw.isdigit() and Scheme.objects.filter(year=int(raw)).exists():
+        return int(raw)
+    return selectors.current_year()
+
+
+def _branch(request, code: str, *, body: str | None = None):
+    """The branch if the viewer acts for a body on it (for ``body`` when given); else 404,
+    or 403 when visible but the body is not the viewer's."""
+    branch = organization_access_by_code(actor=request.user, code=code)
+    bodies = selectors.bodies_for(request.user, branch)
+    if not branch.is_branch or not bodies:
+        raise Http404("branch not found")
+    if body is not None and body not in bodies:
+        raise PermissionDenied("you do not act for this body here")
+    return branch
+
+
+@login_required
+@require_GET
+def index(request):
+    """Cases awaiting the viewer, every case they may see, and the raised candidates."""
+    actor = request.user
+    visible = selectors.cases_visible(actor=actor)
+    awaiting = selectors.cases_awaiting(actor=actor)
+    if not awaiting and not visible.exists() and not selectors.acts_anywhere(actor):
+        raise Http404("nothing here")
+    year = _year(request)
+    cases = list(visible.order_by("-created_at")[:LIST_LIMIT])
+    candidates = selectors.candidates_visible(actor=actor, year=year)
+    context = {
+        "awaiting": _rows(actor, awaiting),
+        "cases": _rows(actor, cases),
+        "candidates": _rows(actor, candidates),
+        "year": year,
+        "years": list(Scheme.objects.order_by("-year").values_list("year", flat=True)),
+        "can_set": scope_for(actor).is_scheme_admin,
+    }
+    return render(request, "unqualified/index.html", context)
+
+
+def _rows(actor, items) -> list[dict]:
+    """List rows with the member's name masked unless the viewer keeps the branch."""
+    cache: dict[int, bool] = {}
+    rows = []
+    for item in items:
+        member = item.member
+        if member.branch_id not in cache:
+            cache[member.branch_id] = selectors.names_visible(actor, member.branch)
+        name = member.name if cache[member.branch_id] else selectors.mask_name(member.name)
+        rows.append({"item": item, "name": name, "branch": member.branch})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def branch_cases(request, code: str):
+    """A branch's cases and candidates; its secretaries propose here."""
+    actor = request.user
+    branch = _branch(request, code)
+    may_propose = Body.BRANCH in selectors.bodies_for(actor, branch)
+    year = _year(request)
+    members = branch.members.filter(status__in=Member.assessed_statuses()).order_by("code")
+    form = ProposeForm(request.POST or None, request.FILES or None, members=members)
+    status = 200
+    if request.method == "POST":
+        if not may_propose:
+            raise PermissionDenied("only the branch proposes")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                case = services.case_propose(
+                    actor=actor,
+                    member=d["member"],
+                    condition=d["condition"],
+                    facts=d["facts"],
+                    year=year,
+                    files=d["files"],
+                    notify=d["notify"],
+                )
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(request, _("已提出处置意见，等待预审。"))
+                return redirect(reverse("unqualified:detail", args=[case.code]))
+        status = 400
+    cases = list(
+        selectors.cases_of_branch(actor=actor, branch=branch).order_by("-created_at")[:LIST_LIMIT]
+    )
+    context = {
+        "branch": branch,
+        "year": year,
+        "cases": _rows(actor, cases),
+        "candidates": _rows(
+            actor, selectors.candidates_of_branch(actor=actor, branch=branch, year=year)
+        ),
+        "form": form if may_propose else None,
+        "may_propose": may_propose,
+        "dismiss_form": DismissForm(),
+    }
+    return render(request, "unqualified/branch.html", context, status=status)
+
+
+@login_required
+@require_GET
+def branch_panel(request, code: str):
+    """The branch page's card (htmx): open cases and candidates of the year."""
+    actor = request.user
+    branch = _branch(request, code)
+    year = _year(request)
+    context = {
+        "branch": branch,
+        "year": year,
+        "open_cases": selectors.cases_of_branch(actor=actor, branch=branch)
+        .filter(state__in=UnqualifiedCase.OPEN_STATES)
+        .count(),
+        "candidates": _rows(
+            actor, selectors.candidates_of_branch(actor=actor, branch=branch, year=year)
+        ),
+    }
+    return render(request, "unqualified/_panel.html", context)
+
+
+@login_required
+@require_GET
+def member_panel(request, code: str):
+    """The member page's card (htmx): the member's cases, for those who act on them."""
+    member = member_access_by_code(actor=request.user, code=code)
+    cases = selectors.cases_of_member(actor=request.user, member=member)
+    return render(request, "unqualified/_member_panel.html", {"member": member, "cases": cases})
+
+
+@login_required
+@require_POST
+def candidate_action(request, code: str):
+    """One click on a candidate: turn it into a proposal, or dismiss it with a reason."""
+    actor = request.user
+    branch = _branch(request, code, body=Body.BRANCH)
+    member = branch.members.filter(code=request.POST.get("member", "")).first()
+    condition = request.POST.get("condition", "")
+    if member is None:
+        raise Http404("member not found")
+    year = _year(request)
+    back = reverse("unqualified:branch", args=[branch.code]) + f"?year={year}"
+    try:
+        if request.POST.get("action") == "propose":
+            case = services.candidate_propose(
+                actor=actor, member=member, year=year, condition=condition
+            )
+            messages.success(request, _("已根据候选提示提出处置意见，可补充事实和证据。"))
+            return redirect(reverse("unqualified:detail", args=[case.code]))
+        form = DismissForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("排除候选提示须说明理由。"))
+        services.candidate_dismiss(
+            actor=actor,
+            member=member,
+            year=year,
+            condition=condition,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("已排除 %(name)s 的候选提示。") % {"name": member.name})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(back)
+
+
+def _review_form(case, bodies, data=None):
+    """The pre-review or approval form for the bodies the viewer acts for and that have not
+    acted yet, or None."""
+    if case.state not in (State.PRE_REVIEW, State.APPROVAL):
+        return None
+    open_bodies = [b for b in CaseStep.REVIEW_BODIES if b in selectors.pending_bodies(case)]
+    choices = [(b, Body(b).label) for b in open_bodies if b in bodies]
+    if not choices:
+        return None
+    no_label = _("退回支部") if case.state == State.PRE_REVIEW else _("不予批准")
+    return ReviewForm(data, bodies=choices, no_label=no_label, prefix="review")
+
+
+def _forms(case, bodies, request=None, action=None) -> dict:
+    data = request.POST if request is not None else None
+    files = request.FILES if request is not None else None
+    branch = Body.BRANCH in bodies
+
+    def bound(name):
+        return (data, files) if action == name else (None, None)
+
+    forms = {"review_form": _review_form(case, bodies, bound("review")[0])}
+    forms["resubmit_form"] = (
+        ResubmitForm(*bound("resubmit"), initial={"facts": case.facts}, prefix="resubmit")
+        if branch and case.state == State.RETURNED
+        else None
+    )
+    forms["vote_form"] = (
+        VoteForm(bound("vote")[0], prefix="vote") if branch and case.state == State.VOTE else None
+    )
+    forms["handling_form"] = (
+        HandlingForm(bound("handling")[0], prefix="handling")
+        if branch and case.state == State.DETERMINED
+        else None
+    )
+    return forms
+
+
+def _act(actor, case, action: str, form) -> None:
+    d = form.cleaned_data
+    if action == "review":
+        call = services.case_pre_review if case.state == State.PRE_REVIEW else services.case_approve
+        call(
+            actor=actor,
+            case=case,
+            body=d["body"],
+            approve=d["decision"] == "approve",
+            reason=d["reason"],
+        )
+    elif action == "resubmit":
+        services.case_resubmit(actor=actor, case=case, facts=d["facts"], files=d["files"])
+    elif action == "vote":
+        services.case_vote_record(actor=actor, case=case, **d)
+    else:
+        services.case_handling_record(actor=actor, case=case, **d)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request, code: str):
+    actor = request.user
+    case = selectors.case_access_by_code(actor=actor, code=code)
+    bodies = selectors.bodies_for(actor, case.branch)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        forms = _forms(case, bodies, request, action)
+        form = forms.get(f"{action}_form")
+        if form is None:
+            if action == "review" and not bodies & set(CaseStep.REVIEW_BODIES):
+                raise PermissionDenied("you do not review cases")
+            if action in ("resubmit", "vote", "handling") and Body.BRANCH not in bodies:
+                raise PermissionDenied("only the branch does this")
+            messages.error(request, _("该环节已办理或当前不能办理。"))
+            return redirect(reverse("unqualified:detail", args=[case.code]))
+        if form.is_valid():
+            try:
+                _act(actor, case, action, form)
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(request, _("已记录。"))
+                return redirect(reverse("unqualified:detail", args=[case.code]))
+        status = 400
+    else:
+        forms = _forms(case, bodies)
+    context = {
+        "case": case,
+        "file": selectors.case_file(case=case),
+        "pending": [Body(b).label for b in sorted(selectors.pending_bodies(case))],
+        **forms,
+    }
+    return render(request, "unqualified/case.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_print(request, code: str):
+    case = selectors.case_access_by_code(actor=request.user, code=code)
+    context = {"case": case, "file": selectors.case_file(case=case), "printed_at": timezone.now()}
+    return render(request, "unqualified/print.html", context)
+
+
+@login_required
+@require_GET
+def case_evidence(request, code: str, pk: int):
+    """An evidence file, only to those who may see the case (404 otherwise)."""
+    case = selectors.case_access_by_code(actor=request.user, code=code)
+    evidence = case.evidence.filter(pk=pk).first()
+    if evidence is None:
+        raise Http404("no file")
+    name = evidence.name or evidence.file.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        evidence.file.open("rb"), filename=name, content_type=content_type_for(name)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_edit(request, year: int):
+    """The working committee sets the year's vote rule and candidate thresholds."""
+    actor = request.user
+    if not scope_for(actor).is_scheme_admin:
+        raise Http404("not found")
+    if not Scheme.objects.filter(year=year).exists():
+        raise Http404("no scheme")
+    current = selectors.settings_for(year)
+    form = SettingsForm(
+        request.POST or None,
+        initial={
+            "vote_basis": current.vote_basis,
+            "absence_months": current.absence_months,
+            "dues_months": current.dues_months,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.settings_set(actor=actor, year=year, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(request, _("已保存 %(year)s 年度设置。") % {"year": year})
+                return redirect(reverse("unqualified:settings", args=[year]))
+        status = 400
+    return render(request, "unqualified/settings.html", {"form": form, "year": year}, status=status)
