@@ -62,7 +62,16 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, bodies, no_label, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].choices = bodies
+        if len(bodies) == 1:  # the usual case: one body, nothing to choose
+            self.fields["body"].required = False
+            self.fields["body"].widget = forms.HiddenInput()
+            self.single_body = bodies[0][0]
+        else:
+            self.single_body = None
         self.fields["decision"].choices = [("approve", _("同意")), ("no", no_label)]
+
+    def clean_body(self):
+        return self.cleaned_data.get("body") or self.single_body
 
 
 class ResubmitForm(forms.Form):

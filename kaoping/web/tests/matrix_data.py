@@ -22,6 +22,7 @@ from kaoping.orgs.models import RoleAssignment
 from kaoping.publication.models import Appeal, Publication
 from kaoping.tasks.services import task_assign, task_submit
 from kaoping.testing.factories import UserFactory, grant
+from kaoping.unqualified.services import case_propose
 
 # Free text of B1's objects / B2's objects: a page shown to a B2 role must not contain
 # B1_MARK (and the reverse).
@@ -48,6 +49,8 @@ class Side:
     appeal: str = ""
     item: str = "D01"
     job: int = 0
+    unqualified_case: str = ""
+    unqualified_evidence: int = 0
 
 
 @dataclass
@@ -133,6 +136,16 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
     job.result_file.save("ledger.xlsx", ContentFile(mark.encode()), save=False)
     job.save()
     side.job = job.pk
+    case = case_propose(
+        actor=secretary,
+        member=other_member,
+        condition="7",
+        facts=mark,
+        year=2026,
+        files=[_png("case.png")],
+    )
+    side.unqualified_case = case.code
+    side.unqualified_evidence = case.evidence.get().pk
     return side
 
 

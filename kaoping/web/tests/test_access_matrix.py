@@ -530,6 +530,53 @@ PAGES: dict[str, Row] = {
         kwargs=lambda s: {"code": s.member, "year": 2026},
         sup_in=(200, None),
     ),
+    "unqualified:index": Row(get="302 404 404 200 200 404 200 200"),
+    "unqualified:settings": Row(
+        get="302 404 404 404 404 404 200 404",
+        kwargs=_year,
+        post="302 404 404 404 404 404 302 404",
+        data=lambda d, s: {"vote_basis": "entitled", "absence_months": "6", "dues_months": "3"},
+    ),
+    "unqualified:branch": Row(
+        get="302 404 404 200 404 404 200 200",
+        kwargs=_b,
+        post="302 404 404 400 404 404 403 403",
+        sup_in=(404, 404),
+    ),
+    "unqualified:panel": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(404, None)),
+    "unqualified:candidate": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 302 404 404 403 403",
+        sup_in=(405, 404),
+        data=lambda d, s: {
+            "member": s.other_member,
+            "condition": "8",
+            "year": "2026",
+            "action": "dismiss",
+            "reason": "矩阵",
+        },
+    ),
+    "unqualified:member_panel": Row(
+        get="302 200 404 200 404 404 200 200", kwargs=_by(code="member"), sup_in=(200, None)
+    ),
+    "unqualified:detail": Row(
+        get="302 404 404 200 404 404 200 200",
+        kwargs=_by(code="unqualified_case"),
+        post="302 404 404 403 404 404 302 302",
+        sup_in=(404, 404),
+        data=lambda d, s: {"action": "review", "review-decision": "approve"},
+    ),
+    "unqualified:print": Row(
+        get="302 404 404 200 404 404 200 200",
+        kwargs=_by(code="unqualified_case"),
+        sup_in=(404, None),
+    ),
+    "unqualified:evidence": Row(
+        get="302 404 404 200 404 404 200 200",
+        kwargs=_by(code="unqualified_case", pk="unqualified_evidence"),
+        sup_in=(404, None),
+    ),
 }
 
 API: dict[str, Row] = {
