@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "kaoping.web.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -128,6 +132,16 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+
+# Two-factor login (django-otp, TOTP): staff may enrol at /me/two-factor/; with
+# KAOPING_REQUIRE_2FA_FOR_STAFF=1 every staff login must pass a token (default: optional).
+KAOPING_REQUIRE_2FA_FOR_STAFF = os.environ.get("KAOPING_REQUIRE_2FA_FOR_STAFF", "") in {
+    "1",
+    "true",
+    "yes",
+    "on",
+}
+OTP_TOTP_ISSUER = "Kaoping 考评"
 
 # Content-Security-Policy: every script and style is a vendored static file, so no
 # inline script or style is allowed anywhere.

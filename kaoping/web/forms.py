@@ -4,13 +4,15 @@ decision about who may do what stays in the services."""
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme, SchemeItem
 
-from .selectors import member_code_taken, organization_code_taken
+from .selectors import member_code_taken, organization_code_taken, two_factor_device
 
 # The template's item groups (kaoping/schemes/template.py GROUP_NAMES), translatable.
 GROUP_LABELS = {
@@ -318,3 +320,46 @@ class SchemeItemForm(forms.Form):
 class LedgerPublishForm(forms.Form):
     start = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class LoginForm(AuthenticationForm):
+    """Username and password, and the authenticator's token for a user who has enabled
+    two-factor login (两步验证). A wrong token counts as a failed login for the lockout."""
+
+    otp_token = forms.CharField(
+        label=_("动态口令"),
+        required=False,
+        max_length=8,
+        help_text=_("已启用两步验证的用户须填写验证器上显示的6位数字。"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        self.otp_device = None
+        user = self.get_user()
+        device = two_factor_device(user) if user is not None else None
+        if device is None:
+            return data
+        token = (data.get("otp_token") or "").strip()
+        if not token.isdigit() or not device.verify_token(token):
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": data.get("username")},
+                request=self.request,
+            )
+            raise ValidationError(
+                _("请输入验证器上显示的动态口令（口令不正确或已过期）。"), code="otp_token"
+            )
+        self.otp_device = device
+        return data
+
+
+class TokenForm(forms.Form):
+    """A token from the authenticator app (enrolment, session check, switching off)."""
+
+    token = forms.CharField(
+        label=_("动态口令"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

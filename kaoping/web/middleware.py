@@ -1,6 +1,13 @@
 """Chinese first: the browser's Accept-Language does not switch the language; only the
 user's explicit choice (the language cookie set by the switch in the header) does."""
 
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .selectors import two_factor_required
+
 
 class ChineseFirstMiddleware:
     def __init__(self, get_response):
@@ -9,3 +16,31 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """With ``KAOPING_REQUIRE_2FA_FOR_STAFF``, a staff session that has not passed a token
+    reaches only the two-factor page (to enrol or verify), logout and the language switch.
+    API calls with a bearer token are not concerned (the token is their credential)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.KAOPING_REQUIRE_2FA_FOR_STAFF and self._blocked(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "two-factor verification required"}, status=403)
+            return redirect("web:two_factor")
+        return self.get_response(request)
+
+    @staticmethod
+    def _blocked(request) -> bool:
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return False
+        if "HTTP_AUTHORIZATION" in request.META:
+            return False
+        open_paths = (reverse("web:two_factor"), reverse("web:logout"), reverse("set_language"))
+        if request.path in open_paths or request.path.startswith("/static/"):
+            return False
+        return two_factor_required(user)

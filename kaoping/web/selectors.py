@@ -6,8 +6,10 @@ user may see; the ``*_access`` ones raise ``Http404`` for "missing or not yours"
 
 from collections import Counter, defaultdict
 
+from django.conf import settings
 from django.db.models import Count
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaoping.evaluation.models import QuotaDecision, VoteTally
 from kaoping.orgs.models import Member, Organization
@@ -159,3 +161,24 @@ def scheme_items_for_branch(*, scheme: Scheme, branch: Organization):
 
 def schemes_list() -> list[Scheme]:
     return list(schemes_all().annotate(item_count=Count("items")))
+
+
+# --------------------------------------------------------------------------- two-factor
+
+
+def two_factor_allowed(actor) -> bool:
+    """Staff roles (committee admins, the organisation department, secretaries,
+    supervisors) may enrol a TOTP device; plain members have no use for one."""
+    return scope_for(actor).is_staff_role
+
+
+def two_factor_required(actor) -> bool:
+    """``KAOPING_REQUIRE_2FA_FOR_STAFF``: every staff login must pass a token."""
+    return settings.KAOPING_REQUIRE_2FA_FOR_STAFF and two_factor_allowed(actor)
+
+
+def two_factor_device(actor):
+    """The user's confirmed TOTP device, or None."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return TOTPDevice.objects.filter(user=actor, confirmed=True).first()

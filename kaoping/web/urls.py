@@ -2,19 +2,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import exports, imports, views
+from .auth_views import LoginView, two_factor
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.me, name="me"),
+    path("me/two-factor/", two_factor, name="two_factor"),
     path("members/<str:code>/", views.member_detail, name="member"),
     path("members/<str:code>/edit/", views.member_edit, name="member_edit"),
     path("members/<str:code>/tally/", views.tally_edit, name="tally"),
