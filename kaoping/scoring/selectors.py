@@ -26,20 +26,30 @@ from .engine import (
 from .models import GradeRecord
 from .models import MemberResult as StoredResult
 
+RULE_FIELDS = (
+    "base_points",
+    "bonus_cap",
+    "democratic_share",
+    "excellent_threshold",
+    "qualified_threshold",
+    "basic_threshold",
+    "excellent_quota",
+    "quota_rounding",
+)
+
+
+def rules_from(settings) -> SchemeRules:
+    """The engine's rules from anything holding the scheme's settings as attributes (a
+    ``Scheme`` or a planning draft), so both are read by one code path."""
+    return SchemeRules(
+        **{f: getattr(settings, f) for f in RULE_FIELDS},
+        ballot_options={k: Decimal(str(v)) for k, v in settings.ballot_options.items()},
+    )
+
 
 def rules_for(scheme: Scheme) -> SchemeRules:
     """The scheme's settings as the engine's rules."""
-    return SchemeRules(
-        base_points=scheme.base_points,
-        bonus_cap=scheme.bonus_cap,
-        democratic_share=scheme.democratic_share,
-        excellent_threshold=scheme.excellent_threshold,
-        qualified_threshold=scheme.qualified_threshold,
-        basic_threshold=scheme.basic_threshold,
-        excellent_quota=scheme.excellent_quota,
-        quota_rounding=scheme.quota_rounding,
-        ballot_options={k: Decimal(str(v)) for k, v in scheme.ballot_options.items()},
-    )
+    return rules_from(scheme)
 
 
 def year_input(*, scheme: Scheme, branches: Iterable[Organization] | None = None) -> YearInput:

@@ -1,0 +1,192 @@
+"""Reads of scheme drafts and their simulation on the base year's ledger and votes.
+
+Who sees a draft: an organisation-wide draft (no branch) its committee admins; a branch's
+draft whoever manages that branch (its secretaries and the committee admins above it).
+Seeing a draft means editing and simulating it; adopting it is for committee admins only.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kaoping.ledger.models import ScoreEntry
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import branches_visible, scope_for
+from kaoping.schemes.models import SchemeItem
+from kaoping.scoring.engine import (
+    EntryInput,
+    Grade,
+    ItemRule,
+    MemberResult,
+    YearInput,
+    compute_year,
+)
+from kaoping.scoring.selectors import rules_from, year_input
+
+from .models import SchemeDraft
+
+GRADE_ORDER = (
+    Grade.EXCELLENT,
+    Grade.QUALIFIED,
+    Grade.BASIC,
+    Grade.WARNING,
+    Grade.PENDING,
+    Grade.DEFERRED,
+)
+
+
+def may_plan(*, actor) -> bool:
+    """Committee admins and branch secretaries draft schemes."""
+    scope = scope_for(actor)
+    return scope.is_scheme_admin or bool(scope.manage_paths)
+
+
+def drafts_visible(*, actor) -> QuerySet[SchemeDraft]:
+    scope = scope_for(actor)
+    qs = SchemeDraft.objects.select_related("base", "branch", "created_by")
+    if scope.everything:
+        return qs
+    q = Q(pk__in=[])
+    if scope.is_scheme_admin:
+        q |= Q(branch__isnull=True)
+    if scope.manage_paths:
+        q |= reduce(or_, (Q(branch__path__startswith=p) for p in scope.manage_paths))
+    return qs.filter(q)
+
+
+def draft_access_by_id(*, actor, id: int, adopt: bool = False) -> SchemeDraft:
+    """The draft if ``actor`` may see it (the same 404 for missing and not yours);
+    ``adopt`` asks for the committee admin's right to make it the year's scheme (403)."""
+    draft = drafts_visible(actor=actor).filter(pk=id).first()
+    if draft is None:
+        raise Http404("draft not found")
+    if adopt and not scope_for(actor).is_scheme_admin:
+        raise PermissionDenied("only a committee admin can adopt a scheme")
+    return draft
+
+
+def branches_for_drafting(*, actor) -> QuerySet[Organization]:
+    """Branches the actor may draft for (the ones they manage)."""
+    scope = scope_for(actor)
+    qs = Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("path")
+    if scope.everything:
+        return qs
+    if not scope.manage_paths:
+        return qs.none()
+    return qs.filter(reduce(or_, (Q(path__startswith=p) for p in scope.manage_paths)))
+
+
+def simulated_branches(*, actor, draft: SchemeDraft) -> list[Organization]:
+    """The branches the simulation covers: the draft's own, or all the actor sees."""
+    qs = branches_visible(actor=actor).order_by("path")
+    if draft.branch_id is not None:
+        qs = qs.filter(pk=draft.branch_id)
+    return list(qs)
+
+
+def draft_year_input(*, draft: SchemeDraft, current: YearInput, branches) -> YearInput:
+    """``current`` (the base year's input) with the draft's rules and items swapped in.
+
+    Entries keep their recorded points unless the draft changes the item's points: then they
+    count occurrences x the draft's points. Entries of items the draft lacks do not count."""
+    draft_items = list(draft.items.all())
+    items = {
+        i.code: ItemRule(
+            code=i.code,
+            kind=i.kind,
+            disqualifies=i.disqualifies,
+            categories=frozenset(i.categories) if i.categories else None,
+        )
+        for i in draft_items
+    }
+    base_points = dict(SchemeItem.objects.filter(scheme=draft.base).values_list("code", "points"))
+    repriced = {
+        i.code: i.points
+        for i in draft_items
+        if i.code not in base_points or base_points[i.code] != i.points
+    }
+    occurrences = {}
+    if repriced:
+        occurrences = dict(
+            ScoreEntry.objects.filter(
+                year=draft.base.year, member__branch__in=branches, item__code__in=repriced
+            ).values_list("code", "occurrences")
+        )
+    entries: list[EntryInput] = []
+    dropped: set[str] = set()
+    for entry in current.entries:
+        if entry.reverses is None and entry.item not in items:
+            dropped.add(entry.id)
+            continue
+        if entry.reverses is not None and (entry.reverses in dropped or entry.item not in items):
+            continue
+        if entry.reverses is None and entry.item in repriced:
+            entry = replace(entry, points=occurrences[entry.id] * repriced[entry.item])
+        entries.append(entry)
+    return replace(current, rules=rules_from(draft), items=items, entries=entries)
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    code: str
+    name: str
+    branch: str
+    old: MemberResult
+    new: MemberResult
+
+
+@dataclass(frozen=True)
+class Simulation:
+    branches: list[Organization]
+    grades: list[tuple[Grade, int, int, int]]  # grade, now, under the draft, difference
+    changes: list[GradeChange]
+    members: int
+    score_changes: int  # members whose composite score changes
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+
+def draft_simulation(*, actor, draft: SchemeDraft) -> Simulation:
+    """This year's results under the base scheme and under the draft, side by side, for
+    the branches ``actor`` may see (ranks and quota are per branch, so this is exact)."""
+    branches = simulated_branches(actor=actor, draft=draft)
+    current_input = year_input(scheme=draft.base, branches=branches)
+    now = compute_year(current_input)
+    then = compute_year(draft_year_input(draft=draft, current=current_input, branches=branches))
+    now_by = {r.member: r for r in now}
+    count_now = Counter(r.grade for r in now)
+    count_then = Counter(r.grade for r in then)
+    changed = [r for r in then if r.member in now_by and now_by[r.member].grade != r.grade]
+    names = dict(
+        Member.objects.filter(code__in=[r.member for r in changed]).values_list("code", "name")
+    )
+    branch_names = {b.code: b.name for b in branches}
+    changes = [
+        GradeChange(
+            code=r.member,
+            name=names.get(r.member, r.member),
+            branch=branch_names.get(r.branch, r.branch),
+            old=now_by[r.member],
+            new=r,
+        )
+        for r in changed
+    ]
+    changes.sort(key=lambda c: (c.branch, c.code))
+    return Simulation(
+        branches=branches,
+        grades=[
+            (g, count_now[g], count_then[g], count_then[g] - count_now[g]) for g in GRADE_ORDER
+        ],
+        changes=changes,
+        members=len(now),
+        score_changes=sum(
+            1 for r in then if r.member in now_by and now_by[r.member].composite != r.composite
+        ),
+    )
