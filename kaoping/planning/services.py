@@ -109,7 +109,11 @@ def draft_update(*, actor, draft: SchemeDraft, **changes) -> SchemeDraft:
                 {"ballot_options": _("测评选项只能是优秀、合格、基本合格、不合格。")}
             )
         changes["ballot_options"] = {k: str(Decimal(str(v))) for k, v in options.items()}
-    draft = SchemeDraft.objects.select_for_update().select_related("branch").get(pk=draft.pk)
+    draft = (
+        SchemeDraft.objects.select_for_update(of=("self",))
+        .select_related("branch")
+        .get(pk=draft.pk)
+    )
     before = _settings_of(draft)
     for field, value in changes.items():
         setattr(draft, field, value)
