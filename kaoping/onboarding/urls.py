@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "onboarding"
-urlpatterns: list = []
+urlpatterns = [
+    path("setup/", views.start, name="start"),
+    path("setup/committee/", views.committee, name="committee"),
+    path("setup/branches/", views.branch, name="branch"),
+    path("setup/scheme/", views.scheme, name="scheme"),
+]

@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from kaoping.evaluation.services import quota_decision_record, tally_set
 from kaoping.ledger.selectors import entries_visible, entry_access_by_code
 from kaoping.ledger.services import entry_record, entry_reverse
+from kaoping.onboarding.selectors import setup_needed
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branches_visible,
@@ -93,6 +94,8 @@ def _form_page(request, *, title: str, form, action: str, back: str, submit: str
 
 @login_required
 def home(request):
+    if setup_needed(actor=request.user):  # an empty installation: the guided start first
+        return redirect("onboarding:start")
     scope = scope_for(request.user)
     if scope.is_staff_role:
         branches = list(branches_visible(actor=request.user).order_by("path")[:2])

@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.orgs.models import Organization
+
+
+class CommitteeForm(forms.Form):
+    code = forms.CharField(label=_("代码"), max_length=64, initial="W")
+    name = forms.CharField(label=_("名称"), max_length=200, initial=_("机关工委"))
+
+
+class BranchForm(forms.Form):
+    code = forms.CharField(label=_("代码"), max_length=64)
+    name = forms.CharField(label=_("名称"), max_length=200)
+    category = forms.ChoiceField(
+        label=_("支部类别"),
+        choices=Organization.Category.choices,
+        initial=Organization.Category.IN_SERVICE,
+    )
+
+
+class SchemeForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)

@@ -1,0 +1,98 @@
+"""Reads of the guided start (首次使用向导): how far the installation is set up and who may
+run the guide.
+
+Who: a superuser, a committee admin, or, while no organisation exists at all, the first
+user of the installation (the lowest id: the account made with ``kaoping createsuperuser``
+or the first one created), who becomes the committee's admin when creating it.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import Scheme
+
+# The roster import page, once the archive app provides it; else the branch page's form.
+ROSTER_URL_NAMES = ("archive:roster_import", "archive:roster")
+
+
+@dataclass(frozen=True)
+class SetupState:
+    committee: Organization | None
+    branches: list[Organization]
+    scheme: Scheme | None
+    members: int
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.committee and self.branches and self.scheme)
+
+
+def setup_state() -> SetupState:
+    committee = Organization.objects.filter(kind=Organization.Kind.COMMITTEE).order_by("pk").first()
+    branches = list(Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("path"))
+    return SetupState(
+        committee=committee,
+        branches=branches,
+        scheme=Scheme.objects.order_by("-year").first(),
+        members=Member.objects.count(),
+    )
+
+
+def setup_complete() -> bool:
+    """One query: a branch exists and a scheme exists."""
+    return (
+        Organization.objects.filter(kind=Organization.Kind.BRANCH)
+        .filter(Exists(Scheme.objects.all()))
+        .exists()
+    )
+
+
+def _is_first_user(actor) -> bool:
+    first = get_user_model().objects.order_by("pk").values_list("pk", flat=True).first()
+    return first == actor.pk
+
+
+def may_run_setup(*, actor) -> bool:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.is_superuser or scope_for(actor).is_scheme_admin:
+        return True
+    return not Organization.objects.exists() and _is_first_user(actor)
+
+
+def setup_access(*, actor) -> None:
+    """The guide for whoever may run it; the same 404 as a missing page for everybody else."""
+    if not may_run_setup(actor=actor):
+        raise Http404("not found")
+
+
+def setup_needed(*, actor) -> bool:
+    """Send ``actor`` to the guide: they may run it and it is not finished."""
+    scope = scope_for(actor)
+    if getattr(actor, "is_superuser", False) or scope.is_scheme_admin:
+        return not setup_complete()
+    if scope.is_staff_role or scope.member_id is not None:
+        return False
+    return may_run_setup(actor=actor)
+
+
+def roster_url(state: SetupState) -> str | None:
+    for name in ROSTER_URL_NAMES:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    if state.branches:
+        return reverse("web:branch", args=[state.branches[0].code]) + "#add-member"
+    return None
+
+
+def default_year() -> int:
+    return timezone.localdate().year

@@ -1,0 +1,90 @@
+"""The guided start: one page of steps; each step's form posts to its own URL."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kaoping.meetings.forms import apply_service_error
+from kaoping.schemes.models import Scheme
+from kaoping.schemes.services import scheme_create
+
+from . import selectors, services
+from .forms import BranchForm, CommitteeForm, SchemeForm
+
+
+def _page(request, *, committee_form=None, branch_form=None, scheme_form=None, status=200):
+    state = selectors.setup_state()
+    context = {
+        "state": state,
+        "committee_form": committee_form or CommitteeForm(),
+        "branch_form": branch_form or BranchForm(),
+        "scheme_form": scheme_form or SchemeForm(initial={"year": selectors.default_year()}),
+        "roster_url": selectors.roster_url(state),
+    }
+    return render(request, "onboarding/start.html", context, status=status)
+
+
+def _done(request, message: str):
+    messages.success(request, message)
+    return redirect(reverse("onboarding:start"))
+
+
+@login_required
+@require_GET
+def start(request):
+    selectors.setup_access(actor=request.user)
+    return _page(request)
+
+
+@login_required
+@require_POST
+def committee(request):
+    selectors.setup_access(actor=request.user)
+    form = CommitteeForm(request.POST)
+    if form.is_valid():
+        try:
+            org = services.setup_committee_create(
+                actor=request.user, code=form.cleaned_data["code"], name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(request, _("已建立 %(name)s。") % {"name": org.name})
+    return _page(request, committee_form=form, status=400)
+
+
+@login_required
+@require_POST
+def branch(request):
+    selectors.setup_access(actor=request.user)
+    form = BranchForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            org = services.setup_branch_create(
+                actor=request.user, code=d["code"], name=d["name"], category=d["category"]
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(request, _("已添加支部 %(name)s。") % {"name": org.name})
+    return _page(request, branch_form=form, status=400)
+
+
+@login_required
+@require_POST
+def scheme(request):
+    selectors.setup_access(actor=request.user)
+    form = SchemeForm(request.POST)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        if Scheme.objects.filter(year=year).exists():
+            form.add_error("year", _("%(year)s 年度考评方案已存在。") % {"year": year})
+        else:
+            scheme_create(actor=request.user, year=year)
+            return _done(request, _("已按方案模板创建 %(year)s 年度考评方案。") % {"year": year})
+    return _page(request, scheme_form=form, status=400)
