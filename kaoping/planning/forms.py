@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Organization
+from kaoping.schemes.forms import plain_decimal
 from kaoping.schemes.models import Scheme
 
 
@@ -44,7 +45,7 @@ class DraftItemsForm(forms.Form):
                 label=f"{item.code} {item.name}",
                 min_value=0,
                 decimal_places=4,
-                initial=item.points.normalize(),
+                initial=plain_decimal(item.points),
                 error_messages={"min_value": _("分值不能为负数。")},
             )
 

@@ -1,6 +1,8 @@
 """Forms of the scheme's settings, shared by the scheme page (web) and the planning drafts,
 so the two cannot drift apart."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,12 @@ BALLOT_LABELS = {
 
 
 PERCENT_FIELDS = ("democratic_share", "excellent_quota")
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros and never in exponent form (30, not 3E+1), as a
+    form shows it."""
+    return Decimal(format(value.normalize(), "f"))
 
 
 class SchemeSettingsForm(forms.Form):
@@ -71,7 +79,7 @@ class SchemeSettingsForm(forms.Form):
             )
         }
         for f in PERCENT_FIELDS:
-            initial[f] = (getattr(scheme, f) * 100).normalize()
+            initial[f] = plain_decimal(getattr(scheme, f) * 100)
         for option, value in scheme.ballot_options.items():
             initial[f"ballot_{option}"] = value
         return initial

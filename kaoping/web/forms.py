@@ -15,6 +15,7 @@ from kaoping.schemes.forms import (  # noqa: F401 (the pages' forms, shared with
     GROUP_LABELS,
     PERCENT_FIELDS,
     SchemeSettingsForm,
+    plain_decimal,
 )
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme, SchemeItem
 
@@ -222,7 +223,7 @@ class SchemeItemForm(forms.Form):
             "kind": item.kind,
             "group": item.group,
             "name": item.name,
-            "points": item.points.normalize(),
+            "points": plain_decimal(item.points),
             "disqualifies": item.disqualifies,
             "categories": item.categories,
         }

@@ -142,3 +142,16 @@ def test_nav_and_scheme_page_link_to_planning(client, year):
     client.force_login(year.supervisor)
     page = client.get(reverse("web:overview")).content.decode()
     assert reverse("planning:drafts") not in page
+
+
+def test_forms_show_plain_numbers_not_exponents(client, year):
+    draft = draft_create(actor=year.admin, base=year.scheme, year=2027, title="x")
+    client.force_login(year.admin)
+    page = client.get(reverse("planning:draft", args=[draft.pk])).content.decode()
+    assert 'name="democratic_share" value="30"' in page  # 0.30 as a percentage, not 3E+1
+    assert 'name="excellent_quota" value="100"' in page
+    assert 'name="points_D10" value="10"' in page
+    scheme_page = client.get(reverse("web:scheme", args=[2026])).content.decode()
+    assert 'name="democratic_share" value="30"' in scheme_page
+    item_page = client.get(reverse("web:scheme_item", args=[2026, "D10"])).content.decode()
+    assert 'name="points" value="10"' in item_page
