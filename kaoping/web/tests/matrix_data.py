@@ -19,6 +19,7 @@ from kaoping.ledger.models import LedgerPublication
 from kaoping.ledger.services import entry_record
 from kaoping.meetings.services import leave_request, meeting_schedule
 from kaoping.orgs.models import RoleAssignment
+from kaoping.planning.services import draft_create
 from kaoping.publication.models import Appeal, Publication
 from kaoping.tasks.services import task_assign, task_submit
 from kaoping.testing.factories import UserFactory, grant
@@ -51,6 +52,7 @@ class Side:
     job: int = 0
     unqualified_case: str = ""
     unqualified_evidence: int = 0
+    draft: int = 0  # a scheme draft (planning) of the branch
 
 
 @dataclass
@@ -146,6 +148,9 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
     )
     side.unqualified_case = case.code
     side.unqualified_evidence = case.evidence.get().pk
+    side.draft = draft_create(
+        actor=secretary, base=d.scheme, year=2027, title=mark, branch=branch
+    ).pk
     return side
 
 

@@ -263,6 +263,44 @@ PAGES: dict[str, Row] = {
         post="302 404 404 403 403 403 302 403",
         data=_item_body,
     ),
+    # planning: a branch's draft is its secretaries' and the committee admins' (404 for the
+    # rest, orgdept and supervisors included: they do not draft); adopting is admins' (403).
+    "planning:drafts": Row(
+        get="302 404 404 200 200 404 200 404", post="302 404 404 400 400 404 400 404"
+    ),
+    "planning:draft": Row(
+        get="302 404 404 200 404 404 200 404", kwargs=_by(pk="draft"), sup_in=(404, None)
+    ),
+    "planning:draft_settings": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(pk="draft"),
+        post="302 404 404 302 404 404 302 404",
+        data=_settings_body,
+        sup_in=(405, 404),
+    ),
+    "planning:draft_items": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(pk="draft"),
+        post="302 404 404 400 404 404 400 404",
+        sup_in=(405, 404),
+    ),
+    "planning:draft_adopt": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(pk="draft"),
+        post="302 404 404 403 404 404 302 404",
+        sup_in=(405, 404),
+    ),
+    # the guided start: once set up, committee admins only (404 for the rest).
+    "onboarding:start": Row(get="302 404 404 404 404 404 200 404"),
+    "onboarding:committee": Row(
+        get="302 405 405 405 405 405 405 405", post="302 404 404 404 404 404 400 404"
+    ),
+    "onboarding:branch": Row(
+        get="302 405 405 405 405 405 405 405", post="302 404 404 404 404 404 400 404"
+    ),
+    "onboarding:scheme": Row(
+        get="302 405 405 405 405 405 405 405", post="302 404 404 404 404 404 400 404"
+    ),
     "notifications:inbox": Row(get="302 200 200 200 200 200 200 200"),
     "notifications:mark_read": Row(
         get="405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302"
