@@ -16,6 +16,7 @@ from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme
 from kaoping.schemes.selectors import year_is_frozen
+from kaoping.sheets.xlsx import Column, RowError, SheetErrors
 
 from .models import (
     Ballot,
@@ -630,3 +631,73 @@ def paper_tally_enter(
     )
     audit_record(actor=actor, action="paper_tally.enter", target=round_, after=clean)
     return entry
+
+
+# Paper tallies from a spreadsheet (one row per candidate, one column per ballot option).
+
+OPTION_HEADERS = {
+    "excellent": "优秀",
+    "qualified": "合格",
+    "basic": "基本合格",
+    "unqualified": "不合格",
+}
+
+
+def paper_sheet_columns(scheme: Scheme) -> tuple:
+    return (
+        Column("member", "党员编号", comment="测评名单上党员的编号"),
+        Column("name", "姓名", required=False, comment="仅供核对，不导入"),
+        *(
+            Column(option, OPTION_HEADERS.get(option, option), kind="int", min_value=0)
+            for option in scheme.ballot_options
+        ),
+    )
+
+
+def paper_sheet_check(*, actor, round_: EvaluationRound, rows: list, progress=None):
+    """Check a spreadsheet of paper counts without writing: every candidate once, counts
+    whole and not negative, the round open for paper counts. Returns (counts, errors)."""
+    _require_manage_branch(actor, round_.branch)
+    errors = []
+    if round_.vote_method != EvaluationRound.VoteMethod.PAPER:
+        errors.append(RowError(1, "", _("本支部采用网上投票。")))
+    elif round_.vote_state != VoteState.OPEN:
+        errors.append(RowError(1, "", _("测评不在进行中。")))
+    scheme = Scheme.objects.get(year=round_.year)
+    candidates = {m.code for m in round_candidates(round_)}
+    counts: dict[str, dict[str, int]] = {}
+    for r in rows:
+        code = r.values["member"]
+        if code is None:
+            continue
+        if code not in candidates:
+            errors.append(
+                RowError(r.line, "党员编号", _("“%(c)s”不在本支部测评名单上。") % {"c": code})
+            )
+        elif code in counts:
+            errors.append(RowError(r.line, "党员编号", _("%(c)s 重复出现。") % {"c": code}))
+        else:
+            counts[code] = {o: r.values[o] for o in scheme.ballot_options}
+    missing = sorted(candidates - set(counts))
+    if missing and rows:
+        errors.append(
+            RowError(
+                rows[-1].line + 1,
+                "党员编号",
+                _("表格缺少以下党员的票数：%(codes)s。") % {"codes": "、".join(missing)},
+            )
+        )
+    if progress is not None:
+        progress(len(rows), len(rows) + 1)
+    return counts, errors
+
+
+@transaction.atomic
+def paper_sheet_import(*, actor, round_: EvaluationRound, rows: list) -> PaperTallyEntry:
+    """Enter this person's paper counts from a spreadsheet: all candidates, or nothing."""
+    counts, errors = paper_sheet_check(actor=actor, round_=round_, rows=rows)
+    if errors:
+        raise SheetErrors(errors)
+    if any(None in c.values() for c in counts.values()):
+        raise ValidationError(_("票数须为不小于 0 的整数。"))
+    return paper_tally_enter(actor=actor, round_=round_, counts=counts)

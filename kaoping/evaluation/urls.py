@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import imports, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -14,6 +14,21 @@ urlpatterns = [
     ),
     path("eval/<str:code>/<int:year>/codes/", views.paper_codes, name="paper_codes"),
     path("eval/<str:code>/<int:year>/paper/", views.paper_tally, name="paper_tally"),
+    path(
+        "eval/<str:code>/<int:year>/paper/template.xlsx",
+        imports.paper_template,
+        name="paper_template",
+    ),
+    path(
+        "eval/<str:code>/<int:year>/paper/import/",
+        imports.paper_import_upload,
+        name="paper_import",
+    ),
+    path(
+        "eval/<str:code>/<int:year>/paper/import/confirm/",
+        imports.paper_import_confirm,
+        name="paper_import_confirm",
+    ),
     path("eval/<int:year>/mine/", views.mine, name="mine"),
     path("eval/<int:year>/self/", views.self_save, name="self"),
     path("eval/<int:year>/peer/<str:member_code>/", views.peer_edit, name="peer"),

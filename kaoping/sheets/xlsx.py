@@ -150,9 +150,12 @@ KIND_HINTS = {
 }
 
 
-def template_workbook(columns: Sequence[Column], title: str = "导入") -> bytes:
+def template_workbook(
+    columns: Sequence[Column], title: str = "导入", rows: Iterable[Sequence[Any]] | None = None
+) -> bytes:
     """An import template: the header row with a comment on each column (what it holds,
-    required or not) and data validation for numbers and choices, plus one example row."""
+    required or not) and data validation for numbers and choices, then ``rows`` (say, the
+    members to fill in) or else one example row."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
@@ -194,7 +197,10 @@ def template_workbook(columns: Sequence[Column], title: str = "导入") -> bytes
         if col.kind in ("month", "text"):
             # Text cells keep codes like 007 and months like 2026-01 as typed.
             sheet.column_dimensions[letter].number_format = "@"
-    if any(c.example is not None for c in columns):
+    if rows is not None:
+        for row in rows:
+            sheet.append([_cell(v) for v in row])
+    elif any(c.example is not None for c in columns):
         for index, col in enumerate(columns, start=1):
             sheet.cell(row=2, column=index, value=col.example)
     out = io.BytesIO()

@@ -515,6 +515,21 @@ PAGES: dict[str, Row] = {
         post="302 404 404 200 404 404 200 403",
         sup_in=(403, 403),
     ),
+    "evaluation:paper_template": Row(
+        get="302 404 404 200 404 404 200 403", kwargs=_pub, sup_in=(403, None)
+    ),
+    "evaluation:paper_import": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_pub,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(405, 403),
+    ),
+    "evaluation:paper_import_confirm": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_pub,
+        post="302 404 404 404 404 404 404 403",
+        sup_in=(405, 403),
+    ),
     "evaluation:mine": Row(get="302 200 200 404 404 404 404 404", kwargs=_year),
     "evaluation:self": Row(
         get="302 405 405 405 405 405 405 405", kwargs=_year, post="302 302 302 404 404 404 404 404"

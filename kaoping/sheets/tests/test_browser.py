@@ -1,0 +1,72 @@
+"""A secretary imports score entries in a real Chromium: one bad row is reported by row and
+column and nothing is stored; the fixed sheet imports through a background job."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from kaoping.ledger.models import ScoreEntry
+from kaoping.web.tests.test_browser import (  # the shared Playwright set-up
+    MOBILE,
+    assert_no_horizontal_scroll,
+    browser,  # noqa: F401 - a fixture
+    log_in,
+    new_page,
+    shots,  # noqa: F401 - a fixture
+    snap,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+HEADER = ("党员编号", "指标代码", "日期", "次数", "说明", "佐证")
+
+
+def sheet(rows) -> dict:
+    book = Workbook()
+    book.active.append(HEADER)
+    for r in rows:
+        book.active.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return {"name": "entries.xlsx", "mimeType": mime, "buffer": out.getvalue()}
+
+
+def test_secretary_fixes_a_bad_row_and_imports_entries(browser, live_server, district, shots):  # noqa: F811
+    page = new_page(browser, live_server, MOBILE)
+    log_in(page, live_server, "sec1")
+    assert page.url.endswith("/branches/B1/")
+    form = page.locator("#entries-import")
+    form.locator("input[type=file]").set_input_files(
+        sheet([["M1", "D07", "2026-03-02", 1, "迟到", ""], ["M1B", "D99", "2026-03-03", 1, "", ""]])
+    )
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "未导入任何数据" in page.locator(".error-box").inner_text()
+    report = page.locator("table.row-errors tbody tr").first.inner_text()
+    assert "3" in report and "指标代码" in report and "D99" in report
+    assert page.locator("td.cell-error").count() == 1
+    assert page.locator("button.primary", has_text="确认导入").count() == 0
+    assert not ScoreEntry.objects.exists()
+    assert_no_horizontal_scroll(page)
+    snap(page, shots, "entries-import-error")
+
+    page.go_back()
+    page.wait_for_load_state()
+    form = page.locator("#entries-import")
+    form.locator("input[type=file]").set_input_files(
+        sheet([["M1", "D07", "2026-03-02", 1, "迟到", ""], ["M1B", "D07", "2026-03-03", 2, "", ""]])
+    )
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "共 2 行数据" in page.locator("main").inner_text()
+    snap(page, shots, "entries-import-preview")
+    page.click("button.primary:has-text('确认导入 2 行')")
+    page.wait_for_load_state()
+    page.locator(".job-state.done").wait_for()
+    assert "已导入 2 条加扣分记录" in page.locator("#job-status").inner_text()
+    assert page.locator("progress.job").get_attribute("value") == "100"
+    assert ScoreEntry.objects.filter(source="sheet").count() == 2
+    assert_no_horizontal_scroll(page)
+    snap(page, shots, "entries-import-done")
+    assert (shots / "entries-import-done.png").exists()
