@@ -649,9 +649,15 @@ def paper_sheet_columns(scheme: Scheme) -> tuple:
         Column("name", "姓名", required=False, comment="仅供核对，不导入"),
         *(
             Column(option, OPTION_HEADERS.get(option, option), kind="int", min_value=0)
-            for option in scheme.ballot_options
+            for option in sorted(scheme.ballot_options, key=_option_order)
         ),
     )
+
+
+def _option_order(option: str) -> tuple:
+    # jsonb does not keep the keys' order: the usual four first, in their usual order.
+    known = list(BALLOT_OPTION_NAMES)
+    return (known.index(option) if option in known else len(known), option)
 
 
 def paper_sheet_check(*, actor, round_: EvaluationRound, rows: list, progress=None):
