@@ -1,4 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "archive"
-urlpatterns: list = []
+urlpatterns = [
+    path("members/<str:code>/archive/", views.member_archive, name="member"),
+    path("members/<str:code>/archive/profile/", views.profile_edit, name="profile"),
+    path("members/<str:code>/archive/transfer/", views.transfer, name="transfer"),
+    path("members/<str:code>/archive/lost/", views.lost_contact_mark, name="lost"),
+    path("members/<str:code>/archive/found/", views.found, name="found"),
+    path(
+        "members/<str:code>/archive/investigation/",
+        views.investigation_start,
+        name="investigation_start",
+    ),
+    path(
+        "members/<str:code>/archive/investigation/decide/",
+        views.investigation_decide,
+        name="investigation_decide",
+    ),
+    path("members/<str:code>/archive/exemptions/", views.exemption_add, name="exemption_add"),
+    path("exemptions/<int:pk>/remove/", views.exemption_remove, name="exemption_remove"),
+    path("branches/<str:code>/roster/", views.roster, name="roster"),
+    path("branches/<str:code>/roster/export/", views.roster_export, name="roster_export"),
+    path("branches/<str:code>/roster/import/", views.roster_import, name="roster_import"),
+    path("roster/template/", views.roster_template, name="roster_template"),
+    path("organizations/<str:code>/12371/", views.export_12371, name="export_12371"),
+    path("archive/lost-contact/", views.lost_contacts, name="lost_contacts"),
+]

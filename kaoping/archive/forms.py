@@ -1,0 +1,89 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.orgs.models import Member, Organization
+from kaoping.schemes.models import SchemeItem
+
+from .models import MemberProfile
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=100)
+    membership = forms.ChoiceField(label=_("党员类别"), choices=Member.Membership.choices)
+    gender = forms.ChoiceField(
+        label=_("性别"), choices=[("", "—"), *MemberProfile.Gender.choices], required=False
+    )
+    ethnicity = forms.CharField(label=_("民族"), max_length=32, required=False)
+    birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DateInput())
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=18, required=False)
+    education = forms.CharField(label=_("学历"), max_length=32, required=False)
+    native_place = forms.CharField(label=_("籍贯"), max_length=100, required=False)
+    joined_on = forms.DateField(label=_("入党日期"), required=False, widget=DateInput())
+    full_member_on = forms.DateField(label=_("转正日期"), required=False, widget=DateInput())
+    job = forms.CharField(label=_("工作岗位"), max_length=200, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
+
+
+class TransferForm(forms.Form):
+    to_branch = forms.ModelChoiceField(
+        label=_("转入支部"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("转往本系统以外的单位时留空，并填写转往单位。"),
+    )
+    destination = forms.CharField(label=_("转往单位"), max_length=200, required=False)
+    date = forms.DateField(label=_("转接日期"), widget=DateInput())
+    reason = forms.CharField(label=_("转接原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_branch"].queryset = branches
+        self.fields["to_branch"].label_from_instance = lambda b: f"{b.name}（{b.code}）"
+
+
+class LostContactForm(forms.Form):
+    since = forms.DateField(label=_("失联日期"), widget=DateInput())
+    efforts = forms.CharField(label=_("查找情况"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FoundForm(forms.Form):
+    found_on = forms.DateField(label=_("恢复联系日期"), widget=DateInput())
+    note = forms.CharField(
+        label=_("恢复联系情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class InvestigationStartForm(forms.Form):
+    body = forms.CharField(label=_("调查机关"), max_length=200)
+    started_on = forms.DateField(label=_("开始调查日期"), widget=DateInput())
+
+
+class InvestigationDecideForm(forms.Form):
+    decided_on = forms.DateField(label=_("结论日期"), widget=DateInput())
+    decision = forms.CharField(label=_("调查结论"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExemptionForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("免于考评的指标"), queryset=SchemeItem.objects.none())
+    reason = forms.CharField(
+        label=_("理由与期限"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("例如：身体原因，2026年全年。"),
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("名册文件（xlsx）"))

@@ -1,0 +1,398 @@
+"""Archive pages: a member's archive and its forms, a branch roster with its spreadsheets,
+the 12371 export and the list of lost-contact members. Thin: selectors read, services write."""
+
+import dataclasses
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from kaoping.meetings.forms import apply_service_error
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import organization_access_by_code, scope_for
+from kaoping.schemes.models import Scheme, SchemeItem
+
+from . import exports, selectors, services
+from .forms import (
+    ExemptionForm,
+    FoundForm,
+    ImportForm,
+    InvestigationDecideForm,
+    InvestigationStartForm,
+    LostContactForm,
+    ProfileForm,
+    TransferForm,
+)
+from .models import PROFILE_FIELDS, MemberProfile
+
+SIGNING_SALT = "kaoping.archive.roster-import"
+
+
+def _done(request, url: str, message: str):
+    messages.success(request, message)
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _archive_url(member: Member) -> str:
+    return reverse("archive:member", args=[member.code])
+
+
+def _form_page(request, *, title, form, action, back, submit, intro="", status=200):
+    context = {
+        "title": title,
+        "form": form,
+        "action": action,
+        "back": back,
+        "submit": submit,
+        "intro": intro,
+    }
+    template = "web/_form.html" if request.htmx else "web/form_page.html"
+    return render(request, template, context, status=status)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"  # personal data: never in a shared cache
+    return response
+
+
+# --------------------------------------------------------------------------- member archive
+
+
+@login_required
+@require_GET
+def member_archive(request, code: str):
+    actor = request.user
+    member = selectors.member_for_archive(actor=actor, code=code)
+    archive = selectors.member_archive(actor=actor, member=member)
+    context = {
+        "member": member,
+        "archive": archive,
+        "fields": [(f, member_profile_label(f), archive.values[f]) for f in PROFILE_FIELDS],
+        "can_manage": scope_for(actor).manages(member.branch.path),
+        "open_lost": selectors.open_lost_contact(member),
+        "open_investigation": selectors.open_investigation(member),
+    }
+    return render(request, "archive/member.html", context)
+
+
+def member_profile_label(field: str) -> str:
+    return str(MemberProfile._meta.get_field(field).verbose_name)
+
+
+def _member_form_view(request, code, *, form_class, title, submit, save, form_kwargs=None):
+    """A manager's form about one member: shown, checked, saved by ``save(member, data)``."""
+    actor = request.user
+    member = selectors.member_for_archive(actor=actor, code=code, manage=True)
+    back = _archive_url(member)
+    form = form_class(request.POST or None, **(form_kwargs or {}))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                message = save(member, form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                return _done(request, back, message)
+        status = 400
+    return _form_page(
+        request,
+        title=title % {"name": member.name},
+        form=form,
+        action=request.path,
+        back=back,
+        submit=submit,
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request, code: str):
+    actor = request.user
+    member = selectors.member_for_archive(actor=actor, code=code, manage=True)
+    archive = selectors.member_archive(actor=actor, member=member)
+    initial = {"name": member.name, "membership": member.membership, **archive.values}
+    if archive.profile is not None:
+        initial["gender"] = archive.profile.gender
+
+    def save(m, data):
+        services.member_profile_update(actor=actor, member=m, values=data)
+        return _("已保存 %(name)s 的基本信息。") % {"name": m.name}
+
+    return _member_form_view(
+        request,
+        code,
+        form_class=ProfileForm,
+        title=_("基本信息：%(name)s"),
+        submit=_("保存"),
+        save=save,
+        form_kwargs={"initial": initial},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer(request, code: str):
+    actor = request.user
+
+    def save(m, data):
+        services.member_transfer(
+            actor=actor,
+            member=m,
+            to_branch=data["to_branch"],
+            date=data["date"],
+            reason=data["reason"],
+            destination=data["destination"],
+        )
+        return _("已办理 %(name)s 的组织关系转接。") % {"name": m.name}
+
+    branches = Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("path")
+    return _member_form_view(
+        request,
+        code,
+        form_class=TransferForm,
+        title=_("组织关系转接：%(name)s"),
+        submit=_("转接"),
+        save=save,
+        form_kwargs={"branches": branches, "initial": {"date": timezone.localdate()}},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lost_contact_mark(request, code: str):
+    actor = request.user
+
+    def save(m, data):
+        services.member_lost_contact_mark(
+            actor=actor, member=m, since=data["since"], efforts=data["efforts"]
+        )
+        return _("已将 %(name)s 标记为失联党员。") % {"name": m.name}
+
+    return _member_form_view(
+        request,
+        code,
+        form_class=LostContactForm,
+        title=_("标记失联：%(name)s"),
+        submit=_("标记失联"),
+        save=save,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def found(request, code: str):
+    actor = request.user
+
+    def save(m, data):
+        services.member_found(actor=actor, member=m, found_on=data["found_on"], note=data["note"])
+        return _("已记录 %(name)s 恢复联系。") % {"name": m.name}
+
+    return _member_form_view(
+        request,
+        code,
+        form_class=FoundForm,
+        title=_("恢复联系：%(name)s"),
+        submit=_("记录"),
+        save=save,
+        form_kwargs={"initial": {"found_on": timezone.localdate()}},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investigation_start(request, code: str):
+    actor = request.user
+
+    def save(m, data):
+        services.member_investigation_start(
+            actor=actor, member=m, body=data["body"], started_on=data["started_on"]
+        )
+        return _("%(name)s 已暂不纳入考评（接受调查）。") % {"name": m.name}
+
+    return _member_form_view(
+        request,
+        code,
+        form_class=InvestigationStartForm,
+        title=_("接受调查（暂不纳入）：%(name)s"),
+        submit=_("记录"),
+        save=save,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investigation_decide(request, code: str):
+    actor = request.user
+
+    def save(m, data):
+        services.member_investigation_decide(
+            actor=actor, member=m, decided_on=data["decided_on"], decision=data["decision"]
+        )
+        return _("已记录调查结论，%(name)s 按同一规则参加本年度考评。") % {"name": m.name}
+
+    return _member_form_view(
+        request,
+        code,
+        form_class=InvestigationDecideForm,
+        title=_("调查结论：%(name)s"),
+        submit=_("记录结论"),
+        save=save,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exemption_add(request, code: str):
+    actor = request.user
+    member = selectors.member_for_archive(actor=actor, code=code, manage=True)
+    scheme = Scheme.objects.order_by("-year").first()
+    items = SchemeItem.objects.none()
+    if scheme is not None:
+        items = SchemeItem.objects.filter(scheme=scheme, kind=SchemeItem.Kind.DEDUCTION)
+
+    def save(m, data):
+        services.exemption_add(
+            actor=actor, member=m, item_code=data["item"].code, reason=data["reason"]
+        )
+        return _("%(name)s 已免于“%(item)s”。") % {"name": m.name, "item": data["item"].name}
+
+    return _member_form_view(
+        request,
+        member.code,
+        form_class=ExemptionForm,
+        title=_("免于考评的指标：%(name)s"),
+        submit=_("保存"),
+        save=save,
+        form_kwargs={"items": items},
+    )
+
+
+@login_required
+@require_POST
+def exemption_remove(request, pk: int):
+    actor = request.user
+    exemption = selectors.exemption_access_by_id(actor=actor, id=pk)
+    member = exemption.member
+    services.exemption_remove(actor=actor, exemption=exemption)
+    return _done(request, _archive_url(member), _("已取消该项免于考评。"))
+
+
+# --------------------------------------------------------------------------- branch roster
+
+
+def _roster_url(branch) -> str:
+    return reverse("archive:roster", args=[branch.code])
+
+
+@login_required
+@require_GET
+def roster(request, code: str):
+    actor = request.user
+    branch = selectors.branch_for_roster(actor=actor, code=code)
+    context = {
+        "branch": branch,
+        "lines": selectors.roster_lines(actor=actor, org=branch),
+        "can_manage": scope_for(actor).manages(branch.path),
+        "full": selectors.organization_full_for(actor=actor, org=branch),
+        "import_form": ImportForm(),
+    }
+    return render(request, "archive/roster.html", context)
+
+
+@login_required
+@require_GET
+def roster_export(request, code: str):
+    actor = request.user
+    branch = selectors.branch_for_roster(actor=actor, code=code)
+    lines = selectors.roster_lines(actor=actor, org=branch)
+    return _xlsx(exports.roster_export(lines), f"roster-{branch.code}.xlsx")
+
+
+@login_required
+@require_GET
+def roster_template(request):
+    if not scope_for(request.user).is_staff_role:
+        raise PermissionDenied("staff only")
+    return _xlsx(exports.roster_template(), "roster-template.xlsx")
+
+
+@login_required
+@require_POST
+def roster_import(request, code: str):
+    """Upload → preview (rows and row-level errors); confirm → import all or nothing."""
+    actor = request.user
+    branch = selectors.branch_for_roster(actor=actor, code=code, manage=True)
+    back = _roster_url(branch)
+    if "payload" in request.POST:
+        try:
+            data = signing.loads(request.POST["payload"], salt=SIGNING_SALT, max_age=3600)
+            rows = [services.RosterRow(**r) for r in data]
+            n = services.roster_import(actor=actor, branch=branch, rows=rows)
+        except signing.BadSignature:
+            messages.error(request, _("预览已过期，请重新上传。"))
+            return redirect(back)
+        except ValidationError as exc:
+            for m in exc.messages[:50]:
+                messages.error(request, m)
+            return redirect(back)
+        return _done(request, back, _("已导入 %(n)s 名党员的信息。") % {"n": n})
+    form = ImportForm(request.POST, request.FILES)
+    rows, good, errors = [], [], []
+    if form.is_valid():
+        try:
+            rows = services.roster_import_parse(form.cleaned_data["file"])
+            good, errors = services.roster_import_check(actor=actor, branch=branch, rows=rows)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+    payload = ""
+    if form.is_valid() and rows and not errors:
+        payload = signing.dumps([dataclasses.asdict(r) for r in rows], salt=SIGNING_SALT)
+    context = {
+        "branch": branch,
+        "form": form,
+        "good": good,
+        "errors": errors,
+        "payload": payload,
+        "back": back,
+    }
+    return render(request, "archive/import_preview.html", context, status=200 if payload else 400)
+
+
+# --------------------------------------------------------------------------- committee
+
+
+@login_required
+@require_GET
+def export_12371(request, code: str):
+    """The 12371 sheet of an organisation's subtree: only for roles that see full data."""
+    actor = request.user
+    org = organization_access_by_code(actor=actor, code=code)
+    if not scope_for(actor).reads(org.path):
+        raise PermissionDenied("staff only")
+    if not selectors.organization_full_for(actor=actor, org=org):
+        raise PermissionDenied("the 12371 export is for the committee and the org department")
+    lines = selectors.roster_lines(actor=actor, org=org)
+    lost = selectors.lost_since(actor=actor, org=org)
+    return _xlsx(exports.export_12371(lines, lost), f"12371-{org.code}.xlsx")
+
+
+@login_required
+@require_GET
+def lost_contacts(request):
+    actor = request.user
+    rows = selectors.lost_contacts_open(actor=actor)
+    return render(request, "archive/lost_contacts.html", {"rows": rows})
