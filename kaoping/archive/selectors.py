@@ -14,7 +14,7 @@ from kaoping.orgs.selectors import (
     organization_access_by_code,
     scope_for,
 )
-from kaoping.schemes.models import ItemExemption
+from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 
 from .masking import masked
 from .models import (
@@ -137,7 +137,9 @@ def member_archive(*, actor, member: Member) -> MemberArchive:
         ),
         lost_contacts=list(LostContact.objects.filter(member=member)),
         investigations=list(Investigation.objects.filter(member=member)),
-        exemptions=list(ItemExemption.objects.filter(member=member).order_by("item_code")),
+        exemptions=_with_item_names(
+            list(ItemExemption.objects.filter(member=member).order_by("item_code"))
+        ),
     )
 
 
@@ -178,11 +180,28 @@ def branch_exemptions(*, actor, branch: Organization) -> list[ItemExemption]:
     """Who in the branch is exempt from what (the branch page's list)."""
     if not scope_for(actor).reads(branch.path):
         return []
-    return list(
-        ItemExemption.objects.filter(member__branch=branch)
-        .select_related("member")
-        .order_by("member__code", "item_code")
+    return _with_item_names(
+        list(
+            ItemExemption.objects.filter(member__branch=branch)
+            .select_related("member")
+            .order_by("member__code", "item_code")
+        )
     )
+
+
+def _with_item_names(exemptions: list[ItemExemption]) -> list[ItemExemption]:
+    """Exemptions name an item by code; show the name it has in the latest scheme."""
+    scheme = Scheme.objects.order_by("-year").first()
+    names = {}
+    if scheme is not None and exemptions:
+        names = dict(
+            SchemeItem.objects.filter(
+                scheme=scheme, code__in={e.item_code for e in exemptions}
+            ).values_list("code", "name")
+        )
+    for e in exemptions:
+        e.item_name = names.get(e.item_code, "")
+    return exemptions
 
 
 def exemption_access_by_id(*, actor, id: int) -> ItemExemption:  # noqa: A002 - house style

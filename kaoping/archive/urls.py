@@ -22,6 +22,7 @@ urlpatterns = [
     path("members/<str:code>/archive/exemptions/", views.exemption_add, name="exemption_add"),
     path("exemptions/<int:pk>/remove/", views.exemption_remove, name="exemption_remove"),
     path("branches/<str:code>/roster/", views.roster, name="roster"),
+    path("branches/<str:code>/exemptions/", views.branch_exemptions, name="branch_exemptions"),
     path("branches/<str:code>/roster/export/", views.roster_export, name="roster_export"),
     path("branches/<str:code>/roster/import/", views.roster_import, name="roster_import"),
     path("roster/template/", views.roster_template, name="roster_template"),

@@ -315,6 +315,20 @@ def roster(request, code: str):
 
 @login_required
 @require_GET
+def branch_exemptions(request, code: str):
+    """Who in the branch is exempt from what (loaded into the branch page by htmx)."""
+    actor = request.user
+    branch = selectors.branch_for_roster(actor=actor, code=code)
+    context = {
+        "branch": branch,
+        "exemptions": selectors.branch_exemptions(actor=actor, branch=branch),
+    }
+    template = "archive/_exemptions.html" if request.htmx else "archive/exemptions.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
 def roster_export(request, code: str):
     actor = request.user
     branch = selectors.branch_for_roster(actor=actor, code=code)

@@ -252,7 +252,16 @@ def test_exemptions_page_and_branch_list(client, district):
     )
     assert r.status_code == 302
     branch = client.get(reverse("web:branch", args=["B1"])).content.decode()
-    assert "身体原因，2026年全年" in branch and "D01" in branch
+    listing = reverse("archive:branch_exemptions", args=["B1"])
+    assert listing in branch
+    part = client.get(listing, headers={"HX-Request": "true"})
+    assert "身体原因，2026年全年" in part.content.decode() and "<html" not in part.content.decode()
+    assert d01.name in part.content.decode()
+    client.force_login(d.sec2)
+    assert client.get(listing).status_code == 404
+    client.force_login(d.admin)
+    assert "身体原因" in client.get(listing).content.decode()
+    client.force_login(d.sec1)
     exemption = d.m1.exemptions.get()
     client.force_login(d.sec2)
     assert client.post(reverse("archive:exemption_remove", args=[exemption.pk])).status_code == 404
