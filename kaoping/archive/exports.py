@@ -9,7 +9,7 @@ from .services import ROSTER_COLUMNS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXAMPLE_ROW = (
     "M0001",
-    "张三",
+    "示例党员",
     "男",
     "汉族",
     "1980-05-01",

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -396,7 +396,7 @@ def export_12371(request, code: str):
     actor = request.user
     org = organization_access_by_code(actor=actor, code=code)
     if not scope_for(actor).reads(org.path):
-        raise PermissionDenied("staff only")
+        raise Http404("organization not found")
     if not selectors.organization_full_for(actor=actor, org=org):
         raise PermissionDenied("the 12371 export is for the committee and the org department")
     lines = selectors.roster_lines(actor=actor, org=org)

@@ -21,6 +21,7 @@ from kaoping.meetings.services import leave_request, meeting_schedule
 from kaoping.orgs.models import RoleAssignment
 from kaoping.planning.services import draft_create
 from kaoping.publication.models import Appeal, Publication
+from kaoping.schemes.services import exemption_set
 from kaoping.tasks.services import task_assign, task_submit
 from kaoping.testing.factories import UserFactory, grant
 from kaoping.unqualified.services import case_propose
@@ -53,6 +54,7 @@ class Side:
     unqualified_case: str = ""
     unqualified_evidence: int = 0
     draft: int = 0  # a scheme draft (planning) of the branch
+    exemption: int = 0
 
 
 @dataclass
@@ -151,6 +153,7 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
     side.draft = draft_create(
         actor=secretary, base=d.scheme, year=2027, title=mark, branch=branch
     ).pk
+    side.exemption = exemption_set(actor=secretary, member=member, item_code="D05", reason=mark).pk
     return side
 
 

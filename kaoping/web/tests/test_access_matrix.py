@@ -144,6 +144,52 @@ PAGES: dict[str, Row] = {
     "web:two_factor": Row(
         get="302 404 404 200 200 200 200 200", post="302 404 404 400 400 400 400 400"
     ),
+    # archive: a member's archive, its forms (managers of the member's branch), the roster
+    "archive:member": Row(
+        get="302 200 404 200 404 404 200 200", kwargs=_by(code="member"), sup_in=(200, None)
+    ),
+    **{
+        f"archive:{name}": Row(
+            get="302 403 404 200 404 404 200 403",
+            kwargs=_by(code="member"),
+            post="302 403 404 400 404 404 400 403",
+            sup_in=(403, 403),
+        )
+        for name in (
+            "profile",
+            "transfer",
+            "lost",
+            "found",
+            "investigation_start",
+            "investigation_decide",
+            "exemption_add",
+        )
+    },
+    "archive:exemption_remove": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(pk="exemption"),
+        post="302 403 404 302 404 404 302 403",
+        sup_in=(405, 403),
+    ),
+    "archive:roster": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
+    "archive:branch_exemptions": Row(
+        get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)
+    ),
+    "archive:roster_export": Row(
+        get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)
+    ),
+    "archive:roster_import": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(405, 403),
+    ),
+    "archive:roster_template": Row(get="302 403 403 200 200 200 200 200"),
+    # the 12371 sheet carries full ID numbers: committee and org department only
+    "archive:export_12371": Row(
+        get="302 404 404 403 404 404 200 200", kwargs=_b, sup_in=(403, None)
+    ),
+    "archive:lost_contacts": Row(get="302 403 403 200 200 200 200 200"),
     "dashboards:home": Row(get="302 302 302 302 302 302 302 302"),
     "dashboards:mine": Row(get="302 200 200 404 404 404 404 404"),
     "dashboards:committee": Row(get="302 404 404 200 200 200 200 200"),
