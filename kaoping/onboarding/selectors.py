@@ -18,8 +18,8 @@ from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme
 
-# The roster import page, once the archive app provides it; else the branch page's form.
-ROSTER_URL_NAMES = ("archive:roster_import", "archive:roster")
+# The roster import page of a branch, once the archive app provides it.
+ROSTER_IMPORT = "archive:roster_import"
 
 
 @dataclass(frozen=True)
@@ -83,15 +83,17 @@ def setup_needed(*, actor) -> bool:
     return may_run_setup(actor=actor)
 
 
-def roster_url(state: SetupState) -> str | None:
-    for name in ROSTER_URL_NAMES:
+def roster_urls(state: SetupState) -> list[tuple[Organization, str]]:
+    """Per branch: the archive's roster import page once that app provides it, else the
+    branch page's add-member form."""
+    links = []
+    for branch in state.branches:
         try:
-            return reverse(name)
+            url = reverse(ROSTER_IMPORT, args=[branch.code])
         except NoReverseMatch:
-            continue
-    if state.branches:
-        return reverse("web:branch", args=[state.branches[0].code]) + "#add-member"
-    return None
+            url = reverse("web:branch", args=[branch.code]) + "#add-member"
+        links.append((branch, url))
+    return links
 
 
 def default_year() -> int:

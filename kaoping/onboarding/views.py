@@ -23,7 +23,7 @@ def _page(request, *, committee_form=None, branch_form=None, scheme_form=None, s
         "committee_form": committee_form or CommitteeForm(),
         "branch_form": branch_form or BranchForm(),
         "scheme_form": scheme_form or SchemeForm(initial={"year": selectors.default_year()}),
-        "roster_url": selectors.roster_url(state),
+        "roster_urls": selectors.roster_urls(state),
     }
     return render(request, "onboarding/start.html", context, status=status)
 

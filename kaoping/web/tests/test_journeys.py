@@ -225,4 +225,4 @@ def test_first_user_sets_up_an_empty_installation(browser, live_server, shots):
     snap(page, shots, "journey-e-done")
     page.click("#step-roster a.action")
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "第一党支部"
+    assert "/branches/B1/" in page.url  # the roster import, or the branch's add-member form
