@@ -18,8 +18,8 @@ from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme
 
-# The roster import page of a branch, once the archive app provides it.
-ROSTER_IMPORT = "archive:roster_import"
+# A branch's roster page with its import form, once the archive app provides it.
+ROSTER_IMPORT = "archive:roster"
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def test_first_user_is_guided_through_an_empty_installation(client):
     page = client.get(reverse("onboarding:start")).content.decode()
     assert "基本设置已完成。" in page
     try:  # the archive's roster import once it exists, else the branch page's form
-        roster = reverse("archive:roster_import", args=["B1"])
+        roster = reverse("archive:roster", args=["B1"])
     except NoReverseMatch:
         roster = reverse("web:branch", args=["B1"]) + "#add-member"
     assert f'href="{roster}"' in page and "第一党支部：导入或添加党员" in page
