@@ -83,6 +83,7 @@ def test_entries_import_with_a_bad_row_changes_nothing_then_imports(client, dist
     job = JobRun.objects.get()
     assert done.redirect_chain[-1][0] == reverse("jobs:detail", args=[job.pk])
     assert job.state == "done" and "已导入 1 条" in done.content.decode()
+    assert f'href="{reverse("web:branch", args=["B1"])}"' in done.content.decode()
     entry = ScoreEntry.objects.get()
     assert entry.member == d.m1 and entry.occurrences == 2 and entry.source == "sheet"
     assert entry.points == entry.item.points * 2 and entry.evidence == "签到表"
