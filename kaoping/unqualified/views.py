@@ -184,7 +184,7 @@ def candidate_action(request, code: str):
             case = services.candidate_propose(
                 actor=actor, member=member, year=year, condition=condition
             )
-            messages.success(request, _("已根据候选提示提出处置意见，可补充事实和证据。"))
+            messages.success(request, _("已根据候选提示提出处置意见，等待预审。"))
             return redirect(reverse("unqualified:detail", args=[case.code]))
         form = DismissForm(request.POST)
         if not form.is_valid():

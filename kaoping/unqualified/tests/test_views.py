@@ -305,3 +305,15 @@ def test_member_page_hook_and_panel(client, district):
     assert case.code not in client.get(panel_url).content.decode()
     client.force_login(d.sec2)
     assert client.get(panel_url).status_code == 404
+
+
+def test_case_file_in_english_and_its_stylesheet(client, district):
+    d = district
+    client.force_login(d.sec1)
+    post_propose(client, d)
+    case = UnqualifiedCase.objects.get()
+    client.cookies["django_language"] = "en"
+    page = client.get(detail(case)).content.decode()
+    assert "Unqualified-member case file" in page and "In pre-review" in page
+    assert "unqualified/unqualified.css" in page
+    assert "7. Leaking Party or state secrets" in page
