@@ -88,7 +88,16 @@ class ScoreEntry(models.Model):
 
     class Meta:
         ordering = ["date", "id"]
-        indexes = [models.Index(fields=["year", "member"])]
+        indexes = [
+            models.Index(fields=["year", "member"]),
+            # The year's reversals, for the year's computation to set their targets aside
+            # (about 1% of the ledger; see docs/scaling.md).
+            models.Index(
+                fields=["year", "reverses"],
+                condition=Q(reverses__isnull=False),
+                name="ledger_reversal_year",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(occurrences__gte=1), name="entry_occurrences_positive"

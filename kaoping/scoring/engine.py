@@ -26,7 +26,6 @@ from decimal import (
     localcontext,
 )
 from enum import StrEnum
-from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, ParamSpec, TypeVar
 
@@ -342,7 +341,7 @@ def democratic_percentage(rules: SchemeRules, tally: Mapping[str, int]) -> Decim
     rounding can move a value across the half-way point.
     """
     marks = 0
-    total = Fraction(0)
+    total = _ZERO
     for option, count in tally.items():
         if option not in rules.ballot_options:
             raise ValueError(f"unknown ballot option {option!r}")
@@ -351,14 +350,24 @@ def democratic_percentage(rules: SchemeRules, tally: Mapping[str, int]) -> Decim
         if count < 0:
             raise ValueError(f"count for option {option!r} is negative: {count}")
         marks += count
-        total += Fraction(rules.ballot_options[option]) * count
+        total += rules.ballot_options[option] * count  # exact: the context traps Inexact
     if marks == 0:
         return None
-    hundredths = total / marks * 100
+    # total / marks * 100 as the fraction numerator / denominator of integers, so that
+    # no intermediate rounding can move a value across the half-way point (and integer
+    # arithmetic is much faster than Fraction, which matters for a million members).
+    _sign, _digits, exponent = total.as_tuple()
+    scale = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    numerator = int(total.scaleb(scale)) * 100
+    denominator = marks * 10**scale
     # Half up, i.e. half away from zero, as decimal.ROUND_HALF_UP does.
-    magnitude = int(abs(hundredths) + Fraction(1, 2))
-    cents = magnitude if hundredths >= 0 else -magnitude
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
+    cents = magnitude if numerator >= 0 else -magnitude
     return Decimal(cents).scaleb(-2)
+
+
+_daily_score = daily_score.__wrapped__
+_democratic_percentage = democratic_percentage.__wrapped__
 
 
 # --------------------------------------------------------------------------- section 7
@@ -489,8 +498,9 @@ def compute_year(data: YearInput) -> list[MemberResult]:
                 deferred.append(member)
                 continue
             deductions, bonus, disqualified = totals[member.id]
-            daily = daily_score(rules, deductions, bonus)
-            pct = democratic_percentage(rules, data.tallies.get(member.id, {}))
+            # Already in the exact context: call the undecorated functions.
+            daily = _daily_score(rules, deductions, bonus)
+            pct = _democratic_percentage(rules, data.tallies.get(member.id, {}))
             democratic = None if pct is None else rules.democratic_share * pct
             composite = daily if democratic is None else daily + democratic
             scored.append(

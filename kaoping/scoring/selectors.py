@@ -1,18 +1,19 @@
 """Reads for scoring: the engine's input, built with a fixed number of set-based queries
 (never one per member), and results as the actor may see them."""
 
+import json
+import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Count, QuerySet
 
 from kaoping.decimals import decimal_text
-from kaoping.evaluation.models import QuotaDecision, VoteTally
-from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import members_visible
-from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
+from kaoping.schemes.models import Scheme, SchemeItem
 
 from .engine import (
     EntryInput,
@@ -23,7 +24,6 @@ from .engine import (
     YearInput,
     compute_year,
 )
-from .models import GradeRecord
 from .models import MemberResult as StoredResult
 
 RULE_FIELDS = (
@@ -52,67 +52,260 @@ def rules_for(scheme: Scheme) -> SchemeRules:
     return rules_from(scheme)
 
 
+# The engine sees each member's ledger as at most three sums (set-based in the database):
+# deductions, bonus, and a zero-point marker when a disqualifying item counts. The rules
+# that decide which entries count (reversals, exemptions, item categories: rules.md §3-§5)
+# are applied in SQL below, so the engine gets the same totals it would compute itself.
+SUM_DEDUCTIONS = "Σdeductions"
+SUM_BONUS = "Σbonus"
+DISQUALIFIED = "Σdisqualified"
+SUMMED_ITEMS = {
+    SUM_DEDUCTIONS: ItemRule(code=SUM_DEDUCTIONS, kind="deduction"),
+    SUM_BONUS: ItemRule(code=SUM_BONUS, kind="bonus"),
+    DISQUALIFIED: ItemRule(code=DISQUALIFIED, kind="deduction", disqualifies=True),
+}
+BATCH_MEMBERS = 5000
+
+
+def _in_list(ids: Iterable[int]) -> str:
+    """A literal ``IN`` list of integer ids (ints only, so nothing to escape)."""
+    return "(" + ",".join(str(int(i)) for i in ids) + ")" if ids else "(NULL)"
+
+
+def _year_sql(scheme: Scheme, branch_ids: list[int] | None) -> tuple[str, list]:
+    """One row per member, ordered by branch: the member, its branch, the sums of the
+    entries that count, its tallies (a JSON object), its quota decision and last year's
+    grade. Works on PostgreSQL and SQLite (exact sums on both, see ``points``)."""
+    vendor = connection.vendor
+    items = list(
+        SchemeItem.objects.filter(scheme=scheme).values_list(
+            "id", "kind", "disqualifies", "categories"
+        )
+    )
+    deduction_ids = [i for i, kind, _, _ in items if kind == SchemeItem.Kind.DEDUCTION]
+    bonus_ids = [i for i, kind, _, _ in items if kind == SchemeItem.Kind.BONUS]
+    disqualifying_ids = [i for i, _, dq, _ in items if dq]
+    restricted = {i: set(cats) for i, _, _, cats in items if cats}
+    # PostgreSQL sums numeric exactly; SQLite stores decimals as numbers, so sum integers
+    # of ten-thousandths there (points have four decimal places).
+    points = "e.points" if vendor == "postgresql" else "CAST(ROUND(e.points * 10000) AS INTEGER)"
+    tally_agg = (
+        "json_object_agg(t.option, t.count)"
+        if vendor == "postgresql"
+        else "json_group_object(t.option, t.count)"
+    )
+    category_cond = ""
+    if restricted:
+        # An item limited to some branch categories counts only in those (rules.md §3);
+        # tested only for the (few) entries of such items, so most rows skip the lookup.
+        by_category: dict[str, list[int]] = defaultdict(list)
+        for item_id, cats in restricted.items():
+            for cat in cats:
+                by_category[cat].append(item_id)
+        in_category = (
+            "e.member_id IN (SELECT cm.id FROM orgs_member cm JOIN orgs_organization cb "
+            "ON cb.id = cm.branch_id WHERE cb.category = %s)"
+        )
+        allowed = "".join(
+            f" OR (e.item_id IN {_in_list(ids)} AND {in_category})" for ids in by_category.values()
+        )
+        category_cond = f"AND (e.item_id NOT IN {_in_list(restricted)}{allowed})"
+    exempt = (
+        "NOT EXISTS (SELECT 1 FROM schemes_itemexemption x JOIN schemes_schemeitem xi "
+        "ON xi.code = x.item_code AND xi.scheme_id = %s "
+        "WHERE x.member_id = e.member_id AND xi.id = e.item_id)"
+    )
+    if branch_ids is None:
+        # The whole year: reversals and exemptions are rare, so their targets are small
+        # hashed sets probed once per entry (the reversals found by ledger_reversal_year).
+        reversed_cond = (
+            "AND e.id NOT IN (SELECT r.reverses_id FROM ledger_scoreentry r "
+            "WHERE r.year = %s AND r.reverses_id IS NOT NULL)"
+        )
+        exempt_members = "SELECT x.member_id FROM schemes_itemexemption x"
+        exempt_cond = f"AND (e.member_id NOT IN ({exempt_members}) OR {exempt})"
+    else:
+        # A few branches: look each of their entries up instead (unique indexes).
+        reversed_cond = (
+            "AND NOT EXISTS (SELECT 1 FROM ledger_scoreentry r "
+            "WHERE r.reverses_id = e.id AND r.year = %s)"
+        )
+        exempt_cond = f"AND {exempt}"
+    branch_cond = member_branch_cond = ""
+    if branch_ids is not None:
+        branch_cond = (
+            f"AND m.branch_id IN {_in_list(branch_ids)} AND b.id IN {_in_list(branch_ids)}"
+        )
+        members_of = f"SELECT id FROM orgs_member WHERE branch_id IN {_in_list(branch_ids)}"  # noqa: S608
+        member_branch_cond = f"AND e.member_id IN ({members_of})"
+    # Only integer ids and fixed fragments are interpolated; values go in as parameters.
+    sql = f"""
+        SELECT m.id, m.code, b.id, b.code, m.status, b.category,
+               s.deductions, s.bonus, s.disqualified, v.tally, q.excellent, g.grade
+        FROM orgs_member m
+        JOIN orgs_organization b ON b.id = m.branch_id
+        LEFT JOIN (
+            SELECT e.member_id,
+                   SUM(CASE WHEN e.item_id IN {_in_list(deduction_ids)}
+                       THEN {points} END) AS deductions,
+                   SUM(CASE WHEN e.item_id IN {_in_list(bonus_ids)}
+                       THEN {points} END) AS bonus,
+                   MAX(CASE WHEN e.item_id IN {_in_list(disqualifying_ids)}
+                       THEN 1 ELSE 0 END) AS disqualified
+            FROM ledger_scoreentry e
+            WHERE e.year = %s
+              AND e.reverses_id IS NULL
+              {reversed_cond}
+              {exempt_cond}
+              {category_cond}
+              {member_branch_cond}
+            GROUP BY e.member_id
+        ) s ON s.member_id = m.id
+        LEFT JOIN (
+            SELECT t.member_id, {tally_agg} AS tally
+            FROM evaluation_votetally t
+            WHERE t.year = %s {member_branch_cond.replace("e.member_id", "t.member_id")}
+            GROUP BY t.member_id
+        ) v ON v.member_id = m.id
+        LEFT JOIN evaluation_quotadecision q ON q.member_id = m.id AND q.year = %s
+        LEFT JOIN scoring_graderecord g ON g.member_id = m.id AND g.year = %s
+        WHERE 1 = 1 {branch_cond}
+        ORDER BY b.code, m.code
+    """  # noqa: S608
+    # Reversals are rare: their targets are one small hashed set (index
+    # ledger_reversal_year); exemptions are rarer still.
+    params: list = [scheme.year, scheme.year, scheme.pk]
+    if restricted:
+        params += list(by_category)
+    params += [scheme.year, scheme.year, scheme.year - 1]
+    return sql, params
+
+
+def _sum_of_ten_thousandths(value) -> Decimal:
+    """SQLite's integer sum back to the ledger's four decimal places (PostgreSQL sums
+    numeric exactly and returns that already)."""
+    return Decimal(int(value)).scaleb(-4)
+
+
+# Every row is read, so plan for the whole result, not the first rows (the default for a
+# cursor); hash and sort in memory instead of spilling; JIT compiling this one query costs
+# more than it saves.
+_PG_SETTINGS = {"cursor_tuple_fraction": "1.0", "work_mem": "128MB", "jit": "off"}
+
+
+def _streamed(sql: str, params: list) -> Iterator[list[tuple]]:
+    """The rows of ``sql`` in chunks, from a server-side cursor on PostgreSQL.
+
+    Inside a transaction the cursor lives in it; outside one it is a WITH HOLD cursor,
+    so the caller may commit (e.g. a job's progress) between chunks."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        yield rows
+        return
+    local = connection.in_atomic_block
+    with connection.cursor() as cursor:
+        for name, value in _PG_SETTINGS.items():
+            cursor.execute(f"SET {'LOCAL ' if local else ''}{name} = '{value}'")
+    try:
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(2000):
+                yield rows
+    finally:
+        if not local:
+            with connection.cursor() as cursor:
+                for name in _PG_SETTINGS:
+                    cursor.execute(f"RESET {name}")
+
+
+def year_batch_count(*, scheme: Scheme, batch_members: int = BATCH_MEMBERS) -> int:
+    """How many batches ``year_input_batches`` will yield (for a progress bar)."""
+    counts = (
+        Member.objects.order_by("branch__code")
+        .values("branch__code")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    batches = size = 0
+    for n in counts:
+        if size >= batch_members:
+            batches, size = batches + 1, 0
+        size += n
+    return batches + (1 if size else 0)
+
+
+def year_input_batches(
+    *, scheme: Scheme, branch_ids: list[int] | None = None, batch_members: int = BATCH_MEMBERS
+) -> Iterator[tuple[YearInput, dict[str, tuple[int, int]]]]:
+    """The engine's input for ``scheme.year`` in batches of whole branches (ranks and quotas
+    are per branch), streamed from a server-side cursor so memory stays flat however many
+    members there are. Each batch comes with member code -> (member id, branch id)."""
+    sql, params = _year_sql(scheme, branch_ids)
+    rules = rules_for(scheme)
+    _sum = (lambda v: v) if connection.vendor == "postgresql" else _sum_of_ten_thousandths
+    members: list[MemberInput] = []
+    entries: list[EntryInput] = []
+    tallies: dict[str, dict[str, int]] = {}
+    decisions: dict[str, bool] = {}
+    previous: dict[str, str] = {}
+    ids: dict[str, tuple[int, int]] = {}
+    branch = None
+
+    def batch():
+        return YearInput(
+            rules=rules,
+            items=SUMMED_ITEMS,
+            members=members,
+            entries=entries,
+            tallies=tallies,
+            decisions=decisions,
+            previous_grades=previous,
+        ), ids
+
+    for rows in _streamed(sql, params):
+        for (
+            member_id, code, branch_id, branch_code, status, category,
+            deductions, bonus, disqualified, tally, excellent, grade,
+        ) in rows:  # fmt: skip
+            if branch_code != branch and len(members) >= batch_members:
+                yield batch()
+                members, entries, tallies, decisions, previous, ids = [], [], {}, {}, {}, {}
+            branch = branch_code
+            members.append(
+                MemberInput(id=code, branch=branch_code, status=status, category=category)
+            )
+            ids[code] = (member_id, branch_id)
+            if deductions is not None:
+                entries.append(EntryInput(code + "/d", code, SUM_DEDUCTIONS, _sum(deductions)))
+            if bonus is not None:
+                entries.append(EntryInput(code + "/b", code, SUM_BONUS, _sum(bonus)))
+            if disqualified:
+                entries.append(EntryInput(code + "/q", code, DISQUALIFIED, Decimal(0)))
+            if tally is not None:
+                tallies[code] = json.loads(tally) if isinstance(tally, str) else tally
+            if excellent is not None:
+                decisions[code] = bool(excellent)
+            if grade is not None:
+                previous[code] = grade
+    if members:
+        yield batch()
+
+
 def year_input(*, scheme: Scheme, branches: Iterable[Organization] | None = None) -> YearInput:
-    """Everything the engine needs for ``scheme.year``, for all branches or only some."""
-    year = scheme.year
-    members_qs = Member.objects.all()
-    if branches is not None:
-        members_qs = members_qs.filter(branch__in=list(branches))
-    member_rows = list(
-        members_qs.values_list("id", "code", "branch__code", "status", "branch__category")
-    )
-    ids = [row[0] for row in member_rows]
-
-    def scoped(qs: QuerySet, field: str = "member_id") -> QuerySet:
-        return qs if branches is None else qs.filter(**{f"{field}__in": ids})
-
-    exemptions: dict[str, set[str]] = defaultdict(set)
-    for code, item in scoped(ItemExemption.objects.all()).values_list("member__code", "item_code"):
-        exemptions[code].add(item)
-    members = [
-        MemberInput(
-            id=code,
-            branch=branch,
-            status=status,
-            category=category,
-            exemptions=frozenset(exemptions.get(code, ())),
+    """Everything the engine needs for ``scheme.year``, for all branches or only some (in
+    one piece: for a page or the API; the whole year goes through ``year_input_batches``)."""
+    branch_ids = None if branches is None else [b.pk for b in branches]
+    parts = [
+        data
+        for data, _ in year_input_batches(
+            scheme=scheme, branch_ids=branch_ids, batch_members=sys.maxsize
         )
-        for _, code, branch, status, category in member_rows
     ]
-    items = {
-        code: ItemRule(
-            code=code, kind=kind, disqualifies=dq, categories=frozenset(cats) if cats else None
-        )
-        for code, kind, dq, cats in SchemeItem.objects.filter(scheme=scheme).values_list(
-            "code", "kind", "disqualifies", "categories"
-        )
-    }
-    entries = [
-        EntryInput(id=code, member=member, item=item, points=points, reverses=reverses)
-        for code, member, item, points, reverses in scoped(
-            ScoreEntry.objects.filter(year=year)
-        ).values_list("code", "member__code", "item__code", "points", "reverses__code")
-    ]
-    tallies: dict[str, dict[str, int]] = defaultdict(dict)
-    for code, option, count in scoped(VoteTally.objects.filter(year=year)).values_list(
-        "member__code", "option", "count"
-    ):
-        tallies[code][option] = count
-    decisions = dict(
-        scoped(QuotaDecision.objects.filter(year=year)).values_list("member__code", "excellent")
-    )
-    previous = dict(
-        scoped(GradeRecord.objects.filter(year=year - 1)).values_list("member__code", "grade")
-    )
-    return YearInput(
-        rules=rules_for(scheme),
-        items=items,
-        members=members,
-        entries=entries,
-        tallies=dict(tallies),
-        decisions=decisions,
-        previous_grades=previous,
-    )
+    if parts:
+        return parts[0]
+    return YearInput(rules=rules_for(scheme), items=SUMMED_ITEMS, members=[], entries=[])
 
 
 def branch_results(*, scheme: Scheme, branch: Organization) -> list[MemberResult]:

@@ -1,7 +1,9 @@
 """Writes of results: compute a year through the engine and store it."""
 
+import json
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,73 +14,125 @@ from kaoping.schemes.models import Scheme
 
 from .engine import compute_year
 from .models import GradeRecord, MemberResult
-from .selectors import year_input
+from .selectors import year_batch_count, year_input_batches
 
-BRANCH_BATCH = 20  # organisations computed per engine run when a whole year is recomputed
+RESULT_COLUMNS = (
+    "year", "member_id", "branch_id", "deductions", "bonus", "daily", "democratic_pct",
+    "democratic", "composite", "rank", "grade", "flags", "computed_at",
+)  # fmt: skip
+COLUMNS = ", ".join(RESULT_COLUMNS)
+
+
+def _result_values(year: int, result, member_id: int, branch_id: int, now) -> tuple:
+    return (
+        year, member_id, branch_id, result.deductions, result.bonus, result.daily,
+        result.democratic_pct, result.democratic, result.composite, result.rank,
+        str(result.grade), list(result.flags), now,
+    )  # fmt: skip
+
+
+STAGE = "kaoping_result_stage"
+
+
+class _Stage:
+    """Where the year's new results collect while they are computed, so that replacing
+    the stored ones is one short transaction at the end: on PostgreSQL a temporary table
+    (this connection only) filled with COPY, so memory stays flat; elsewhere (SQLite, the
+    small embedded case) a list."""
+
+    def __init__(self):
+        self.pg = connection.vendor == "postgresql"
+        self.rows: list[tuple] = []
+        if self.pg:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {STAGE} AS SELECT {COLUMNS} "  # noqa: S608
+                    f"FROM {MemberResult._meta.db_table} WHERE 1 = 0"
+                )
+
+    def append(self, rows: list[tuple]) -> None:
+        if not self.pg:
+            self.rows += rows
+            return
+        connection.ensure_connection()
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {STAGE} ({COLUMNS}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row((*row[:11], json.dumps(row[11]), row[12]))
+
+    def store(self) -> None:
+        """Into the results table (call inside the replacing transaction)."""
+        if not self.pg:
+            MemberResult.objects.bulk_create(
+                [MemberResult(**dict(zip(RESULT_COLUMNS, row, strict=True))) for row in self.rows],
+                batch_size=2000,
+            )
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {MemberResult._meta.db_table} ({COLUMNS}) "  # noqa: S608
+                f"SELECT {COLUMNS} FROM {STAGE}"
+            )
+
+    def drop(self) -> None:
+        if self.pg:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
 
 
 def results_compute(*, actor, year: int, progress=None) -> int:
     """Compute (or recompute) every member's result of ``year`` and store it; returns the
     number of result rows. Results are derived: they are replaced wholesale each time.
 
-    The engine runs over batches of branches (ranks and the quota are per branch, so this
-    is exact), telling ``progress(done, total, message)`` after each batch; the results
-    are then stored in one short transaction."""
+    The ledger is summed per member in the database and streamed through the engine a
+    batch of whole branches at a time (ranks and the quota are per branch, so this is
+    exact), so memory does not grow with the number of members. After each batch
+    ``progress(done, total, message)`` is told (outside any transaction, so a job's
+    progress shows while it runs); the new results collect in a temporary table and
+    replace the stored ones in one short transaction at the end."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
         raise PermissionDenied("only a committee admin can compute the whole year")
     scheme = Scheme.objects.filter(year=year).first()
     if scheme is None:
         raise ValidationError({"year": f"there is no scheme for {year}"})
-    holders = list(Organization.objects.filter(members__isnull=False).distinct().order_by("path"))
-    batches = [holders[i : i + BRANCH_BATCH] for i in range(0, len(holders), BRANCH_BATCH)]
-    results = []
-    for number, batch in enumerate(batches, start=1):
-        results += compute_year(year_input(scheme=scheme, branches=batch))
-        if progress is not None:
-            progress(
-                number,
-                len(batches),
-                _("%(first)s–%(last)s：已计算 %(n)s 名党员")
-                % {"first": batch[0].code, "last": batch[-1].code, "n": len(results)},
-            )
-    with transaction.atomic():
-        return _results_store(actor, scheme, results)
-
-
-def _results_store(actor, scheme: Scheme, results) -> int:
-    year = scheme.year
-    member_ids = dict(Member.objects.values_list("code", "id"))
-    branch_ids = dict(Organization.objects.values_list("code", "id"))
     now = timezone.now()
-    MemberResult.objects.filter(year=year).delete()
-    MemberResult.objects.bulk_create(
-        [
-            MemberResult(
-                year=year,
-                member_id=member_ids[r.member],
-                branch_id=branch_ids[r.branch],
-                deductions=r.deductions,
-                bonus=r.bonus,
-                daily=r.daily,
-                democratic_pct=r.democratic_pct,
-                democratic=r.democratic,
-                composite=r.composite,
-                rank=r.rank,
-                grade=str(r.grade),
-                flags=list(r.flags),
-                computed_at=now,
+    total = year_batch_count(scheme=scheme)
+    stage = _Stage()
+    try:
+        count = 0
+        for done, (data, ids) in enumerate(year_input_batches(scheme=scheme), start=1):
+            rows = []
+            for r in compute_year(data):
+                member_id, branch_id = ids[r.member]
+                rows.append(_result_values(year, r, member_id, branch_id, now))
+            stage.append(rows)
+            count += len(rows)
+            if progress is not None:
+                progress(
+                    done,
+                    max(total, done),
+                    _("%(first)s–%(last)s：已计算 %(n)s 名党员")
+                    % {
+                        "first": data.members[0].branch,
+                        "last": data.members[-1].branch,
+                        "n": count,
+                    },
+                )
+        with transaction.atomic():
+            MemberResult.objects.filter(year=year).delete()
+            stage.store()
+            audit_record(
+                actor=actor,
+                action="results.compute",
+                target=scheme,
+                after={"year": year, "members": count},
             )
-            for r in results
-        ],
-        batch_size=2000,
-    )
-    audit_record(
-        actor=actor,
-        action="results.compute",
-        target=scheme,
-        after={"year": year, "members": len(results)},
-    )
-    return len(results)
+    finally:
+        stage.drop()
+    return count
 
 
 @transaction.atomic

@@ -101,3 +101,79 @@ def test_candidate_8_from_history(district):
     result = {r.member: r for r in branch_results(scheme=district.scheme, branch=district.b1)}
     assert result["M1"].grade == "warning"
     assert "candidate:8" in result["M1"].flags
+
+
+def _entry_by_entry_input(scheme):
+    """The engine's input built entry by entry (as before the database summed the
+    ledger): every entry of the year, exemptions and item categories left to the engine."""
+    from collections import defaultdict
+
+    from kaoping.evaluation.models import VoteTally
+    from kaoping.ledger.models import ScoreEntry
+    from kaoping.orgs.models import Member
+    from kaoping.schemes.models import ItemExemption
+    from kaoping.scoring.engine import EntryInput, ItemRule, MemberInput, YearInput
+    from kaoping.scoring.selectors import rules_for
+
+    exempt = defaultdict(set)
+    for code, item in ItemExemption.objects.values_list("member__code", "item_code"):
+        exempt[code].add(item)
+    tallies = defaultdict(dict)
+    for code, option, count in VoteTally.objects.filter(year=scheme.year).values_list(
+        "member__code", "option", "count"
+    ):
+        tallies[code][option] = count
+    return YearInput(
+        rules=rules_for(scheme),
+        items={
+            i.code: ItemRule(i.code, i.kind, i.disqualifies, frozenset(i.categories) or None)
+            for i in scheme.items.all()
+        },
+        members=[
+            MemberInput(code, branch, status, category, frozenset(exempt[code]))
+            for code, branch, status, category in Member.objects.values_list(
+                "code", "branch__code", "status", "branch__category"
+            )
+        ],
+        entries=[
+            EntryInput(*row)
+            for row in ScoreEntry.objects.filter(year=scheme.year).values_list(
+                "code", "member__code", "item__code", "points", "reverses__code"
+            )
+        ],
+        tallies=tallies,
+    )
+
+
+def test_database_sums_give_the_engines_results_entry_by_entry(district):
+    """The set-based input (sums per member in SQL) decides reversals, exemptions and item
+    categories exactly as the engine does over the raw entries."""
+    from kaoping.ledger.services import entry_reverse
+    from kaoping.orgs.models import Member
+    from kaoping.schemes.services import exemption_set
+    from kaoping.scoring.engine import compute_year
+
+    items = {i.code: i for i in district.scheme.items.all()}
+    m1, m1b, m2, r = district.m1, district.m1b, district.m2, district.r_member
+    entry_record(actor=None, member=m1, item=items["D08"], date=DAY, occurrences=3)
+    wrong = entry_record(actor=None, member=m1, item=items["D01"], date=DAY)
+    entry_reverse(actor=None, entry=wrong, reason="录入错误")
+    entry_record(actor=None, member=m1, item=items["B02"], date=DAY, occurrences=5)  # over cap
+    entry_record(actor=None, member=m1b, item=items["D02"], date=DAY)
+    exemption_set(actor=None, member=m1b, item_code="D02", reason="病休")  # after the entry
+    entry_record(actor=None, member=m2, item=items["D10"], date=DAY)  # disqualifies
+    entry_record(actor=None, member=r, item=items["R01"], date=DAY, occurrences=2)
+    moved = MemberFactory(branch=district.r1)
+    entry_record(actor=None, member=moved, item=items["R01"], date=DAY)
+    entry_record(actor=None, member=moved, item=items["D06"], date=DAY)
+    Member.objects.filter(pk=moved.pk).update(branch=district.b1)  # R01 no longer applies
+    tally_set(actor=None, year=2026, member=m1, counts={"excellent": 2, "qualified": 1})
+
+    expected = [r.as_dict() for r in compute_year(_entry_by_entry_input(district.scheme))]
+    got = [r.as_dict() for r in compute_year(year_input(scheme=district.scheme))]
+    assert got == expected
+    by_member = {r["member"]: r for r in got}
+    assert by_member["M1"]["deductions"] == "1.5000"
+    assert by_member["M1B"]["deductions"] == "0"
+    assert by_member[moved.code]["deductions"] == "1.5000"
+    assert "disqualified" in by_member["M2"]["flags"]

@@ -1,0 +1,1 @@
+"""Kaoping's benchmark suite (``scripts/bench``); see benchmarks/README.md."""

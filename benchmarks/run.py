@@ -1,0 +1,264 @@
+"""The benchmark suite: ``scripts/bench [district|city|province] [--reuse] [--keep]``.
+
+Creates ``kp_bench_<scale>`` on the local PostgreSQL (``KAOPING_BENCH_SERVER``, default
+``postgres://postgres@127.0.0.1:5432``), migrates it, fills it with benchmarks/generate.py,
+then runs each measurement in a fresh Python process (so its peak memory is its own) and
+writes the figures to benchmarks/results/<scale>.json and benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SERVER = os.environ.get("KAOPING_BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
+YEAR = 2026
+
+
+def db_url(scale: str) -> str:
+    return f"{SERVER}/kp_bench_{scale}"
+
+
+def _setup(url: str) -> None:
+    os.environ["KAOPING_DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+    import django
+
+    django.setup()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --------------------------------------------------------------------------- measurements
+# Each runs in its own process: ``python -m benchmarks.run measure NAME SCALE``.
+
+
+def m_group_by(scale: str) -> dict:
+    """The floor: a bare GROUP BY member sum over the same entries."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        t0 = time.perf_counter()
+        cur.execute(
+            "SELECT member_id, SUM(points) FROM ledger_scoreentry WHERE year = %s "
+            "GROUP BY member_id",
+            [YEAR],
+        )
+        rows = len(cur.fetchall())
+        seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "rows": rows}
+
+
+def m_compute(scale: str) -> dict:
+    """``kaoping compute``: the whole year computed and stored."""
+    from kaoping.scoring.services import results_compute
+
+    baseline = _peak_mb()
+    t0 = time.perf_counter()
+    count = results_compute(actor=None, year=YEAR)
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "members": count,
+        "peak_rss_mb": _peak_mb(),
+        "baseline_rss_mb": baseline,
+    }
+
+
+def m_branch(scale: str) -> dict:
+    """One new entry in a branch, then that branch's live results (the branch page's
+    computation) and its stored results (publication), timed separately."""
+    import datetime
+
+    from kaoping.ledger.services import entry_record
+    from kaoping.orgs.models import Member
+    from kaoping.schemes.models import Scheme
+    from kaoping.scoring.selectors import branch_results
+    from kaoping.scoring.services import branch_results_store
+
+    scheme = Scheme.objects.get(year=YEAR)
+    member = (
+        Member.objects.filter(status="active", branch__category="in_service")
+        .select_related("branch")
+        .order_by("id")[len(scheme.items.all()) * 7]
+    )
+    item = scheme.items.get(code="D02")
+    timings = {"record": [], "live": [], "store": []}
+    for _ in range(5):
+        t0 = time.perf_counter()
+        entry_record(actor=None, member=member, item=item, date=datetime.date(YEAR, 11, 30))
+        t1 = time.perf_counter()
+        results = branch_results(scheme=scheme, branch=member.branch)
+        t2 = time.perf_counter()
+        branch_results_store(actor=None, scheme=scheme, branch=member.branch)
+        t3 = time.perf_counter()
+        timings["record"].append(t1 - t0)
+        timings["live"].append(t2 - t1)
+        timings["store"].append(t3 - t2)
+    return {
+        "branch_members": len(results),
+        **{f"{k}_ms_median": sorted(v)[len(v) // 2] * 1000 for k, v in timings.items()},
+    }
+
+
+MEASURES = {"group_by": m_group_by, "compute": m_compute, "branch": m_branch}
+
+
+def measure_in_subprocess(name: str, scale: str) -> dict:
+    out = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "benchmarks.run", "measure", name, scale],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- orchestration
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(  # noqa: S603
+        ["psql", f"{SERVER}/postgres", "-q", "-c", sql],  # noqa: S607
+        check=True,
+    )
+
+
+def prepare(scale: str, reuse: bool) -> dict | None:
+    """Create, migrate and fill kp_bench_<scale>; returns generation figures."""
+    exists = (
+        subprocess.run(  # noqa: S603
+            ["psql", f"{SERVER}/postgres", "-Atc",  # noqa: S607
+             f"SELECT 1 FROM pg_database WHERE datname = 'kp_bench_{scale}'"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip() == "1"
+    )  # fmt: skip
+    if exists and reuse:
+        subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "benchmarks.run", "migrate", scale], cwd=ROOT, check=True
+        )
+        return None
+    if exists:
+        _psql(f"DROP DATABASE kp_bench_{scale}")
+    _psql(f"CREATE DATABASE kp_bench_{scale}")
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "benchmarks.run", "generate", scale],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    pg = subprocess.run(  # noqa: S603
+        ["psql", f"{SERVER}/postgres", "-Atc", "SHOW server_version"],  # noqa: S607
+        capture_output=True, text=True, check=False,
+    ).stdout.strip()  # fmt: skip
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_gb, 1),
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "load_before": os.getloadavg()[0],
+    }
+
+
+def run_suite(scale: str, reuse: bool, keep: bool) -> dict:
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    result: dict = {"scale": scale, "date": started, "machine": machine()}
+    t0 = time.perf_counter()
+    gen = prepare(scale, reuse)
+    if gen is not None:
+        gen["seconds"] = time.perf_counter() - t0
+        result["generate"] = gen
+    for name in ("group_by", "compute", "group_by", "compute", "branch"):
+        figures = measure_in_subprocess(name, scale)
+        print(f"{scale} {name}: {figures}", flush=True)
+        # Two rounds of the floor and the computation, best of each (the machine is shared).
+        if name in result and result[name]["seconds"] <= figures["seconds"]:
+            continue
+        result[name] = figures
+    result["ratio_compute_to_group_by"] = (
+        result["compute"]["seconds"] / result["group_by"]["seconds"]
+    )
+    result["machine"]["load_after"] = os.getloadavg()[0]
+    out = HERE / "results" / f"{scale}.json"
+    out.parent.mkdir(exist_ok=True)
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    if "generate" not in result and "generate" in previous:
+        result["generate"] = previous["generate"]
+    for extra in ("import", "load"):
+        if extra in previous:
+            result[extra] = previous[extra]
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    if not keep and scale == "province":
+        _psql(f"DROP DATABASE kp_bench_{scale}")
+    from benchmarks.report import write_results
+
+    write_results()
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "measure":
+        name, scale = args[1], args[2]
+        _setup(db_url(scale))
+        print(json.dumps(MEASURES[name](scale)))
+        return
+    if args and args[0] == "migrate":
+        _setup(db_url(args[1]))
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        return
+    if args and args[0] == "generate":
+        scale = args[1]
+        _setup(db_url(scale))
+        from django.core.management import call_command
+
+        from benchmarks.generate import SCALES, generate
+
+        call_command("migrate", verbosity=0)
+
+        def log(msg: str) -> None:
+            print(msg, file=sys.stderr, flush=True)
+
+        figures = generate(SCALES[scale], log=log)
+        figures["peak_rss_mb"] = _peak_mb()
+        print(json.dumps(figures))
+        return
+    parser = argparse.ArgumentParser(prog="scripts/bench")
+    parser.add_argument("scale", choices=["district", "city", "province"])
+    parser.add_argument("--reuse", action="store_true", help="keep an existing database")
+    parser.add_argument("--keep", action="store_true", help="keep the province database")
+    ns = parser.parse_args(args)
+    run_suite(ns.scale, ns.reuse, ns.keep)
+
+
+if __name__ == "__main__":
+    main()
