@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Safe requests read from the replica when there is one (kaoping/routers.py).
+    "kaoping.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kaoping.web.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,6 +116,13 @@ def database_from_env(default_path: Path) -> dict:
 
 
 DATABASES = {"default": database_from_env(DATA_DIR / "kaoping.sqlite3")}
+# A PostgreSQL streaming replica of the primary for reads (kaoping/routers.py,
+# docs/scaling.md); without it every read goes to the primary as before.
+if os.environ.get("KAOPING_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["KAOPING_REPLICA_URL"], conn_max_age=0)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["kaoping.routers.PrimaryReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("KAOPING_REPLICA_PIN_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

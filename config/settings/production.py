@@ -9,6 +9,9 @@ SECRET_KEY = os.environ["KAOPING_SECRET_KEY"]
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if "replica" in DATABASES:
+    DATABASES["replica"]["CONN_MAX_AGE"] = 60
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
