@@ -1,0 +1,73 @@
+"""Helpers of benchmarks/load.sh.
+
+``python -m benchmarks.load_setup`` prints "session token branch member": a session key
+of the benchmark secretary (bench-sec, made by generate.py), a fresh API token of hers,
+her branch and a member of it. ``python -m benchmarks.load_setup record SCALE CONNECTIONS
+DURATION WORKERS`` reads wrk's JSON lines from standard input and stores them in the
+scale's results."""
+
+import json
+import sys
+
+from benchmarks.run import HERE, _setup, db_url
+
+
+def logins() -> str:
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from kaoping.api.services import api_token_create
+    from kaoping.orgs.models import Member, RoleAssignment
+
+    user = get_user_model().objects.get(username="bench-sec")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    _, token = api_token_create(actor=None, user=user, name="load test")
+    branch = RoleAssignment.objects.get(user=user).organization
+    member = Member.objects.filter(branch=branch, status="active").order_by("code").first()
+    return f"{session.session_key} {token} {branch.code} {member.code}"
+
+
+def record(scale: str, connections: str, duration: str, workers: str) -> None:
+    from benchmarks.report import write_results
+
+    pages = {}
+    for line in sys.stdin:
+        if line.strip():
+            figures = json.loads(line)
+            name = figures.pop("name")
+            pages[name] = {
+                "p50_ms": figures["p50_us"] / 1000,
+                "p95_ms": figures["p95_us"] / 1000,
+                "p99_ms": figures["p99_us"] / 1000,
+                "rps": figures["requests"] / figures["seconds"],
+                "requests": figures["requests"],
+                "errors": figures["errors"],
+            }
+    path = HERE / "results" / f"{scale}.json"
+    data = json.loads(path.read_text())
+    data["load"] = {
+        "connections": int(connections),
+        "duration": duration,
+        "workers": int(workers),
+        "pages": pages,
+    }
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_results()
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if args and args[0] == "record":
+        record(*args[1:])
+    else:
+        _setup(db_url(args[0] if args else "district"))
+        print(logins())
