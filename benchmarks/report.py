@@ -72,7 +72,9 @@ def section(r: dict) -> list[str]:
 
 def write_results() -> None:
     results = {}
-    for path in (HERE / "results").glob("*.json"):
+    for path in sorted((HERE / "results").glob("*.json")):
+        if path.name.count(".") > 1:  # <scale>.generate.json
+            continue
         data = json.loads(path.read_text())
         results[data["scale"]] = data
     lines = [
