@@ -67,8 +67,16 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+# 422: a malformed query parameter (page, page_size, year ...) - found by the fuzz test.
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+# 400: a body that is not JSON at all ("Cannot parse request body") - found by the fuzz test.
+WRITE_ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+}
 
 
 class Page(PageNumberPagination):
@@ -158,7 +166,11 @@ def me(request: HttpRequest):
     }
 
 
-@api.get("/organizations", response={200: list[OrganizationOut], 401: ErrorOut}, tags=["people"])
+@api.get(
+    "/organizations",
+    response={200: list[OrganizationOut], 401: ErrorOut, 422: ValidationErrorOut},
+    tags=["people"],
+)
 @paginate(Page)
 def organizations(request: HttpRequest):
     """Organisations the user may see, in tree order."""

@@ -157,7 +157,8 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
     return side
 
 
-def build() -> MatrixData:
+def build(b1_mark: str = B1_MARK, b2_mark: str = B2_MARK) -> MatrixData:
+    """The data set; the escaping test passes an HTML payload as B1's marker text."""
     from kaoping.testing.factories import MemberFactory
 
     d = make_district()
@@ -172,7 +173,7 @@ def build() -> MatrixData:
         other_member=d.m1b,
         secretary=d.sec1,
         recorder=recorder1,
-        mark=B1_MARK,
+        mark=b1_mark,
     )
     b2 = _side(
         d,
@@ -181,7 +182,7 @@ def build() -> MatrixData:
         other_member=m2b,
         secretary=d.sec2,
         recorder=d.supervisor,
-        mark=B2_MARK,
+        mark=b2_mark,
     )
     data = MatrixData(d=d, b1=b1, b2=b2)
     for username in ("member1", "member2", "sec1", "sec2", "supervisor", "admin", "orgdept"):
