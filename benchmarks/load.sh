@@ -35,7 +35,7 @@ run() {  # name url header
   # Warm up each worker, then measure.
   wrk -t2 -c"$connections" -d5s -H "$3" "$2" >/dev/null
   wrk -t2 -c"$connections" -d"$duration" -H "$3" -s benchmarks/wrk_report.lua "$2" |
-    sed -n "s/^JSON /{\"name\": \"$1\", /p"
+    sed -n "s|^JSON |{\"name\": \"$1\", |p"
 }
 {
   run "branch page /branches/$branch/" "$base/branches/$branch/" "Cookie: sessionid=$session"
