@@ -39,6 +39,7 @@ from kaoping.publication.selectors import branch_appeals, member_published, publ
 from kaoping.schemes.models import BranchYearClosing, Scheme, SchemeItem
 from kaoping.schemes.selectors import scheme_for_year, schemes_all
 from kaoping.scoring.engine import Grade, MemberResult, compute_year
+from kaoping.scoring.models import MemberResult as StoredResult
 from kaoping.scoring.selectors import year_input
 from kaoping.tasks.selectors import member_open_tasks
 
@@ -209,8 +210,13 @@ def member_dashboard(*, actor, member: Member, scheme: Scheme | None) -> dict:
             "cumulative_deductions": cumulative_d,
             "cumulative_bonus": cumulative_b,
             "published": published,
+            # ranked among the published (stored) results of the branch
             "published_count": (
-                sum(1 for r in results if r.grade not in (Grade.DEFERRED,)) if published else None
+                StoredResult.objects.filter(
+                    year=scheme.year, branch=member.branch, rank__isnull=False
+                ).count()
+                if published
+                else None
             ),
         }
     )

@@ -102,3 +102,37 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
                 problems.setdefault(path, []).extend(found)
         context.close()
     assert not problems, "\n".join(f"{p}: {v}" for p, vs in problems.items() for v in vs)
+
+
+def _log_in(browser, live_server, user: str):
+    context = browser.new_context(viewport={"width": 1000, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", user)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    return page
+
+
+def test_print_pages_are_a4_without_navigation(browser, live_server, district):
+    import re
+
+    page = _log_in(browser, live_server, "sec1")
+    for path in (
+        "/dash/branches/B1/report/print/?year=2026",
+        "/dash/members/M1/ledger/print/?year=2026",
+        "/dash/branches/B1/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.emulate_media(media="print")
+        assert page.locator("nav.main, .noprint, .year-picker").evaluate_all(
+            "nodes => nodes.every(n => getComputedStyle(n).display === 'none')"
+        ), path
+        pdf = page.pdf(prefer_css_page_size=True)
+        box = re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+        width, height = float(box.group(1)), float(box.group(2))
+        assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2, (path, width, height)  # A4
+        page.emulate_media(media="screen")
+    page.context.close()
