@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, Sum
@@ -141,16 +141,6 @@ def dashboard_home(*, actor) -> tuple[str, str | None]:
 def _live_entries(year: int):
     """Entries that count: neither reversed nor reversals (the engine drops both)."""
     return ScoreEntry.objects.filter(year=year, reverses__isnull=True, reversed_by__isnull=True)
-
-
-@dataclass
-class MonthSeries:
-    """A value per month (1–12), ``None`` where there is nothing to show."""
-
-    values: dict[int, Decimal | None] = field(default_factory=dict)
-
-    def listed(self, months=MONTHS) -> list[Decimal | None]:
-        return [self.values.get(m) for m in months]
 
 
 # --------------------------------------------------------------------------- member
