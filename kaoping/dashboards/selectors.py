@@ -38,7 +38,7 @@ from kaoping.publication.models import Appeal, Publication
 from kaoping.publication.selectors import branch_appeals, member_published, publication_of
 from kaoping.schemes.models import BranchYearClosing, Scheme, SchemeItem
 from kaoping.schemes.selectors import scheme_for_year, schemes_all
-from kaoping.scoring.engine import Grade, MemberResult, compute_year
+from kaoping.scoring.engine import FLAG_CANDIDATE_8, Grade, MemberResult, compute_year
 from kaoping.scoring.models import MemberResult as StoredResult
 from kaoping.scoring.selectors import year_input
 from kaoping.tasks.selectors import member_open_tasks
@@ -376,7 +376,10 @@ def branch_dashboard(*, actor, branch: Organization, scheme: Scheme | None) -> d
         "can_manage": can_manage,
         "pending_leaves": branch_pending_leaves(actor=actor, branch=branch),
         "pending_claims": claims,
-        "candidates": None,  # GAP: the unqualified app's candidates are not on main yet
+        # Candidates for the unqualified procedure known to scoring: a warning grade two
+        # years running (rules.md §10 item 8). GAP: the unqualified app's other candidate
+        # sources are not on main yet.
+        "candidates": [],
     }
     if scheme is None:
         return data
@@ -395,6 +398,7 @@ def branch_dashboard(*, actor, branch: Organization, scheme: Scheme | None) -> d
             "attendance_rates": [attendance.get(m, {}).get("rate") for m in MONTHS],
             "dues": [{"month": m, "tally": t} for m, t in dues_by_month.items()],
             "open_appeals": appeals,
+            "candidates": [row for row in ranking if FLAG_CANDIDATE_8 in row["result"].flags],
             "publication": publication_of(branch=branch, year=year),
             "grade_counts": _grade_counts(results),
         }
@@ -434,7 +438,7 @@ def committee_dashboard(*, actor, scheme: Scheme | None) -> dict:
         .order_by()
     ):
         status_counts[branch_id][status] += n
-    data: dict = {"branches": branches, "rows": [], "candidates": None}
+    data: dict = {"branches": branches, "rows": []}
     if scheme is None or not branches:
         data["rows"] = [{"branch": b, "statuses": status_counts[b.id]} for b in branches]
         return data
@@ -488,6 +492,7 @@ def committee_dashboard(*, actor, scheme: Scheme | None) -> dict:
                 "statuses": status_counts[b.id],
                 "deferred": grades.get(str(Grade.DEFERRED), 0),
                 "lost_contact": status_counts[b.id].get(Member.Status.LOST_CONTACT, 0),
+                "candidates": sum(1 for r in by_branch[b.code] if FLAG_CANDIDATE_8 in r.flags),
             }
         )
     data["rows"] = rows

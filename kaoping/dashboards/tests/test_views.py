@@ -13,7 +13,7 @@ from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.meetings.services import attendance_take, meeting_close, meeting_schedule
 from kaoping.publication.models import Publication
 from kaoping.schemes.models import SchemeItem
-from kaoping.scoring.services import branch_results_store
+from kaoping.scoring.services import branch_results_store, grade_record_set
 from kaoping.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +184,22 @@ def test_branch_dashboard_ranking_deductions_attendance_dues(client, district):
     assert "出席率 5月 50.0%" in page
     # dues: January M1 paid on time, M1B unpaid → 50%
     assert "1月 50.0%" in page
-    assert "待审核加分申报" in page and "不合格党员候选" in page
+    assert "待审核加分申报" in page and "不合格党员候选（连续两年警示） <strong>0</strong>" in page
+
+
+def test_candidates_are_warnings_two_years_running(client, district):
+    d = district
+    grade_record_set(actor=None, member=d.m1b, year=2025, grade="warning")
+    grade_record_set(actor=None, member=d.m1, year=2025, grade="warning")
+    record(d, d.m1b, "D01", datetime.date(2026, 3, 2), occurrences=6)  # 70 − 12: a warning
+    client.force_login(d.sec1)
+    page = html(client.get(reverse("dashboards:branch", args=["B1"])))
+    assert "不合格党员候选（连续两年警示） <strong>1</strong>" in page
+    assert "上年度和本年度均为警示等次" in page
+    client.force_login(d.admin)
+    page = html(client.get(reverse("dashboards:committee")))
+    row = page[page.index("第一党支部</a>") : page.index("第二党支部</a>")]
+    assert row.count('<td class="num">1</td>') == 1  # one candidate, no lost contact
 
 
 def test_branch_dashboard_query_count_does_not_grow(
