@@ -38,10 +38,16 @@ from kaoping.publication.models import Appeal, Publication
 from kaoping.publication.selectors import branch_appeals, member_published, publication_of
 from kaoping.schemes.models import BranchYearClosing, Scheme, SchemeItem
 from kaoping.schemes.selectors import scheme_for_year, schemes_all
-from kaoping.scoring.engine import FLAG_CANDIDATE_8, Grade, MemberResult, compute_year
+from kaoping.scoring.engine import Grade, MemberResult, compute_year
 from kaoping.scoring.models import MemberResult as StoredResult
 from kaoping.scoring.selectors import year_input
 from kaoping.tasks.selectors import member_open_tasks
+from kaoping.unqualified.selectors import (
+    bodies_for,
+    candidates_found,
+    mask_name,
+    names_visible,
+)
 
 MONTHS = range(1, 13)
 GRADES = (
@@ -376,10 +382,7 @@ def branch_dashboard(*, actor, branch: Organization, scheme: Scheme | None) -> d
         "can_manage": can_manage,
         "pending_leaves": branch_pending_leaves(actor=actor, branch=branch),
         "pending_claims": claims,
-        # Candidates for the unqualified procedure known to scoring: a warning grade two
-        # years running (rules.md §10 item 8). GAP: the unqualified app's other candidate
-        # sources are not on main yet.
-        "candidates": [],
+        "candidates": None,  # for those who act on the branch's unqualified cases
     }
     if scheme is None:
         return data
@@ -398,12 +401,28 @@ def branch_dashboard(*, actor, branch: Organization, scheme: Scheme | None) -> d
             "attendance_rates": [attendance.get(m, {}).get("rate") for m in MONTHS],
             "dues": [{"month": m, "tally": t} for m, t in dues_by_month.items()],
             "open_appeals": appeals,
-            "candidates": [row for row in ranking if FLAG_CANDIDATE_8 in row["result"].flags],
+            "candidates": _candidates(actor=actor, branch=branch, year=year),
             "publication": publication_of(branch=branch, year=year),
             "grade_counts": _grade_counts(results),
         }
     )
     return data
+
+
+def _candidates(*, actor, branch: Organization, year: int) -> list[dict] | None:
+    """The unqualified procedure's candidates (系统提示) of the branch, for those who act on
+    its cases; names masked unless the actor keeps the branch (as on the unqualified pages)."""
+    if not bodies_for(actor, branch):
+        return None
+    full = names_visible(actor, branch)
+    return [
+        {
+            "member": c.member,
+            "name": c.member.name if full else mask_name(c.member.name),
+            "condition": c.condition_label,
+        }
+        for c in candidates_found(year=year, branches=[branch]).values()
+    ]
 
 
 def _grade_counts(results: list[MemberResult]) -> list[tuple[str, int]]:
@@ -464,6 +483,9 @@ def committee_dashboard(*, actor, scheme: Scheme | None) -> dict:
             "branch_id", flat=True
         )
     )
+    candidates = Counter(
+        c.member.branch_id for c in candidates_found(year=year, branches=branches).values()
+    )
     rows = []
     for b in branches:
         scored = [r.composite for r in by_branch[b.code] if r.composite is not None]
@@ -492,7 +514,7 @@ def committee_dashboard(*, actor, scheme: Scheme | None) -> dict:
                 "statuses": status_counts[b.id],
                 "deferred": grades.get(str(Grade.DEFERRED), 0),
                 "lost_contact": status_counts[b.id].get(Member.Status.LOST_CONTACT, 0),
-                "candidates": sum(1 for r in by_branch[b.code] if FLAG_CANDIDATE_8 in r.flags),
+                "candidates": candidates[b.id],
             }
         )
     data["rows"] = rows

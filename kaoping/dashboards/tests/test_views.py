@@ -184,18 +184,21 @@ def test_branch_dashboard_ranking_deductions_attendance_dues(client, district):
     assert "出席率 5月 50.0%" in page
     # dues: January M1 paid on time, M1B unpaid → 50%
     assert "1月 50.0%" in page
-    assert "待审核加分申报" in page and "不合格党员候选（连续两年警示） <strong>0</strong>" in page
+    assert "待审核加分申报" in page and "不合格党员候选</a> <strong>0</strong>" in page
 
 
-def test_candidates_are_warnings_two_years_running(client, district):
+def test_candidates_come_from_the_unqualified_procedure(client, district):
     d = district
     grade_record_set(actor=None, member=d.m1b, year=2025, grade="warning")
     grade_record_set(actor=None, member=d.m1, year=2025, grade="warning")
     record(d, d.m1b, "D01", datetime.date(2026, 3, 2), occurrences=6)  # 70 − 12: a warning
+    branch_results_store(actor=None, scheme=d.scheme, branch=d.b1)  # the stored grades count
     client.force_login(d.sec1)
     page = html(client.get(reverse("dashboards:branch", args=["B1"])))
-    assert "不合格党员候选（连续两年警示） <strong>1</strong>" in page
-    assert "上年度和本年度均为警示等次" in page
+    assert "不合格党员候选</a> <strong>1</strong>" in page
+    assert "李四" in page and "连续2年为“警示党员”" in page
+    client.force_login(d.supervisor)  # reads B2 but acts on no case there: no candidates
+    assert "不合格党员候选" not in html(client.get(reverse("dashboards:branch", args=["B2"])))
     client.force_login(d.admin)
     page = html(client.get(reverse("dashboards:committee")))
     row = page[page.index("第一党支部</a>") : page.index("第二党支部</a>")]
@@ -211,7 +214,7 @@ def test_branch_dashboard_query_count_does_not_grow(
         record(d, m, "D01", datetime.date(2026, 1 + n % 12, 5))
         dues_rate_set(actor=d.sec1, member=m, year=2026, amount=Decimal("10"))
     client.force_login(d.sec1)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(40):
         html(client.get(reverse("dashboards:branch", args=["B1"])))
 
 
@@ -224,7 +227,7 @@ def test_committee_dashboard_compares_branches(client, district, django_assert_m
     d.m1b.status = "lost_contact"
     d.m1b.save()
     client.force_login(d.admin)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(40):
         page = html(client.get(reverse("dashboards:committee")))
     for name in ("第一党支部", "第二党支部", "离退休干部党支部"):
         assert name in page
