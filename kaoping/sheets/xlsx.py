@@ -91,6 +91,18 @@ def _cell(value):
     return str(value)
 
 
+def _text_safe(sheet, value):
+    """User text starting with "=" stays text: openpyxl would otherwise store it as a
+    formula, which the spreadsheet program runs on opening (formula injection)."""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def xlsx_write(
     out,
     title: str,
@@ -118,7 +130,7 @@ def xlsx_write(
     sheet.append(head)
     count = 0
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([_text_safe(sheet, _cell(v)) for v in row])
         count += 1
         if progress is not None and count % every == 0:
             progress(count)

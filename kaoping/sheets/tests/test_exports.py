@@ -163,3 +163,17 @@ def test_export_query_count_is_constant(client, district, django_assert_max_num_
     client.force_login(d.sec1)
     with django_assert_max_num_queries(12):
         sheet(client.get(reverse("web:entries_xlsx", args=["B1"]) + "?year=2026"))
+
+
+def test_user_text_that_looks_like_a_formula_stays_text(client, district):
+    d = district
+    payload = '=HYPERLINK("http://evil.example","点击")'
+    entry_record(
+        actor=d.sec1, member=d.m1, item=item(d, "D07"), date=datetime.date(2026, 3, 2), note=payload
+    )
+    client.force_login(d.sec1)
+    response = client.get(reverse("web:entries_xlsx", args=["B1"]) + "?year=2026")
+    body = b"".join(response.streaming_content)
+    cells = list(load_workbook(io.BytesIO(body)).worksheets[0].iter_rows(min_row=2))[0]
+    note = cells[12]
+    assert note.value == payload and note.data_type == "s"  # text, not a formula to run
