@@ -133,6 +133,13 @@ def appeal_file(
         raise ValidationError({"reasons": _("请写明申诉理由。")})
     if entry is not None and (entry.member_id != member.pk or entry.year != year):
         raise ValidationError({"entry": _("只能对本人本年度的记录申诉。")})
+    # One open appeal per subject (the grade, or one entry): a double click or a second tab
+    # would otherwise file it twice. The member's row serialises concurrent filings.
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    if Appeal.objects.filter(
+        year=year, member=member, entry=entry, status=Appeal.Status.OPEN
+    ).exists():
+        raise ValidationError(_("您已就此提出申诉，正在等待支部答复。"))
     appeal = Appeal.objects.create(
         year=year, member=member, entry=entry, reasons=reasons, evidence=evidence
     )

@@ -70,6 +70,8 @@ def test_appeals_only_by_the_member_on_their_own_entries_in_the_period(district)
             actor=district.member1, member=district.m1, year=2026, reasons="x", entry=other_entry
         )
     appeal = appeal_file(actor=district.member1, member=district.m1, year=2026, reasons="不服")
+    with pytest.raises(ValidationError, match="已就此提出申诉"):  # a double click
+        appeal_file(actor=district.member1, member=district.m1, year=2026, reasons="不服")
     with pytest.raises(PermissionDenied):
         appeal_answer(actor=district.member1, appeal=appeal, upheld=False, answer="x")
     with pytest.raises(ValidationError, match="答复"):
