@@ -73,10 +73,17 @@ class InvestigationDecideForm(forms.Form):
 class ExemptionForm(forms.Form):
     item = forms.ModelChoiceField(label=_("免于考评的指标"), queryset=SchemeItem.objects.none())
     reason = forms.CharField(
-        label=_("理由与期限"),
+        label=_("理由"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("例如：身体原因，2026年全年。"),
+        help_text=_("例如：身体原因，经本人申请、支委会研究同意。"),
+    )
+    starts_on = forms.DateField(label=_("免考起始日期"), widget=DateInput())
+    ends_on = forms.DateField(
+        label=_("免考截止日期"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("留空表示长期免考，直到取消。"),
     )
 
     def __init__(self, *args, items, **kwargs):

@@ -359,11 +359,29 @@ def member_investigation_decide(
 # --------------------------------------------------------------------------- exemptions
 
 
-def exemption_add(*, actor, member: Member, item_code: str, reason: str) -> ItemExemption:
-    """Exempt a member from an item (e.g. health, 身体原因); the reason is required."""
+def exemption_add(
+    *,
+    actor,
+    member: Member,
+    item_code: str,
+    reason: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+) -> ItemExemption:
+    """Exempt a member from an item (e.g. health, 身体原因) for a period: entries dated
+    inside it are refused and do not count. The reason and the first day are required."""
     if not reason.strip():
         raise ValidationError({"reason": _("请填写免于考评的理由。")})
-    return exemption_set(actor=actor, member=member, item_code=item_code, reason=reason.strip())
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("免考截止日期不能早于起始日期。")})
+    return exemption_set(
+        actor=actor,
+        member=member,
+        item_code=item_code,
+        reason=reason.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
 
 
 @transaction.atomic

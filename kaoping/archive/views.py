@@ -266,7 +266,12 @@ def exemption_add(request, code: str):
 
     def save(m, data):
         services.exemption_add(
-            actor=actor, member=m, item_code=data["item"].code, reason=data["reason"]
+            actor=actor,
+            member=m,
+            item_code=data["item"].code,
+            reason=data["reason"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
         )
         return _("%(name)s 已免于“%(item)s”。") % {"name": m.name, "item": data["item"].name}
 

@@ -216,9 +216,9 @@ def dues_month_close(*, actor, branch: Organization, period: datetime.date) -> l
         and r.member.status != Member.Status.UNDER_INVESTIGATION
     ]
     exempt = set(
-        ItemExemption.objects.filter(
-            member__in=[r.member for r in missed], item_code=item.code
-        ).values_list("member_id", flat=True)
+        ItemExemption.objects.in_force_on(deadline)
+        .filter(member__in=[r.member for r in missed], item_code=item.code)
+        .values_list("member_id", flat=True)
     )
     created = []
     for r in missed:

@@ -123,7 +123,7 @@ def entry_record(
                 f"{member.branch.get_category_display()} branches"
             }
         )
-    if ItemExemption.objects.filter(member=member, item_code=item.code).exists():
+    if ItemExemption.objects.in_force_on(date).filter(member=member, item_code=item.code).exists():
         raise ValidationError({"item": f"{member.code} is exempt from item {item.code}"})
     entry = ScoreEntry(
         code=_new_code(date.year),

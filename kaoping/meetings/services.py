@@ -204,9 +204,9 @@ def meeting_close(*, actor, meeting: Meeting) -> list[ScoreEntry]:
                 _("%(year)s 年度方案中没有该类会议对应的扣分指标。") % {"year": day.year}
             )
         exempt = set(
-            ItemExemption.objects.filter(
-                member__in=[a.member_id for a in absent], item_code=item.code
-            ).values_list("member_id", flat=True)
+            ItemExemption.objects.in_force_on(day)
+            .filter(member__in=[a.member_id for a in absent], item_code=item.code)
+            .values_list("member_id", flat=True)
         )
         linked = set(
             AbsenceEntry.objects.filter(attendance__in=absent, active=True).values_list(

@@ -115,20 +115,49 @@ class SchemeItem(models.Model):
         return not self.categories or category in self.categories
 
 
+class ItemExemptionQuerySet(models.QuerySet):
+    def in_force_on(self, day) -> "ItemExemptionQuerySet":
+        """Exemptions whose period covers ``day`` (an open end is unbounded)."""
+        return self.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=day),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+        )
+
+
 class ItemExemption(models.Model):
-    """A member exempt from an item for a recorded reason (e.g. health, 身体原因)."""
+    """A member exempt from an item for a recorded reason (e.g. health, 身体原因), for a
+    period (免考期限): entries dated inside it do not count; no dates = always."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="exemptions")
     item_code = models.CharField(_("指标代码"), max_length=64)
     reason = models.CharField(_("理由"), max_length=500, blank=True)
+    starts_on = models.DateField(_("免考起始日期"), null=True, blank=True)
+    ends_on = models.DateField(_("免考截止日期"), null=True, blank=True)
+
+    objects = ItemExemptionQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["member", "item_code"], name="exemption_unique")
+            models.UniqueConstraint(fields=["member", "item_code"], name="exemption_unique"),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="exemption_period_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.member} ⟂ {self.item_code}"
+
+    @property
+    def is_dated(self) -> bool:
+        return self.starts_on is not None or self.ends_on is not None
+
+    def covers(self, day) -> bool:
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
 
 
 class BranchYearClosing(models.Model):

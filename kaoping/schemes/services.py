@@ -1,5 +1,6 @@
 """Writes of the year's scheme: creation from the template or last year, settings, items."""
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -172,18 +173,36 @@ def scheme_item_upsert(
 
 
 @transaction.atomic
-def exemption_set(*, actor, member: Member, item_code: str, reason: str) -> ItemExemption:
-    """Exempt a member from an item (e.g. a retired member's health, 身体原因)."""
+def exemption_set(
+    *,
+    actor,
+    member: Member,
+    item_code: str,
+    reason: str,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+) -> ItemExemption:
+    """Exempt a member from an item (e.g. a retired member's health, 身体原因), for the
+    period from ``starts_on`` to ``ends_on`` (both included; None = unbounded)."""
     if actor is not None and not scope_for(actor).manages(member.branch.path):
         raise PermissionDenied("you cannot manage this member")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": "the exemption cannot end before it starts"})
     exemption, _ = ItemExemption.objects.update_or_create(
-        member=member, item_code=item_code, defaults={"reason": reason}
+        member=member,
+        item_code=item_code,
+        defaults={"reason": reason, "starts_on": starts_on, "ends_on": ends_on},
     )
     audit_record(
         actor=actor,
         action="exemption.set",
         target=member,
-        after={"item": item_code, "reason": reason},
+        after={
+            "item": item_code,
+            "reason": reason,
+            "starts_on": starts_on.isoformat() if starts_on else None,
+            "ends_on": ends_on.isoformat() if ends_on else None,
+        },
     )
     return exemption
 

@@ -113,7 +113,10 @@ def _year_sql(scheme: Scheme, branch_ids: list[int] | None) -> tuple[str, list]:
     exempt = (
         "NOT EXISTS (SELECT 1 FROM schemes_itemexemption x JOIN schemes_schemeitem xi "
         "ON xi.code = x.item_code AND xi.scheme_id = %s "
-        "WHERE x.member_id = e.member_id AND xi.id = e.item_id)"
+        "WHERE x.member_id = e.member_id AND xi.id = e.item_id "
+        # an exemption with a period covers only the entries dated inside it
+        "AND (x.starts_on IS NULL OR x.starts_on <= e.date) "
+        "AND (x.ends_on IS NULL OR x.ends_on >= e.date))"
     )
     if branch_ids is None:
         # The whole year: reversals and exemptions are rare, so their targets are small

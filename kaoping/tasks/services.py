@@ -236,9 +236,9 @@ def task_close(*, actor, task: Task, now: datetime.datetime | None = None) -> li
                 _("%(year)s 年度方案中没有该类任务对应的扣分指标。") % {"year": day.year}
             )
         exempt = set(
-            ItemExemption.objects.filter(
-                member__in=[a.member_id for a in missed], item_code=item.code
-            ).values_list("member_id", flat=True)
+            ItemExemption.objects.in_force_on(day)
+            .filter(member__in=[a.member_id for a in missed], item_code=item.code)
+            .values_list("member_id", flat=True)
         )
         linked = set(
             TaskEntry.objects.filter(assignment__in=missed).values_list("assignment_id", flat=True)

@@ -161,9 +161,11 @@ def test_lost_contact_and_found(district):
 def test_exemption_needs_a_reason_and_is_listed(district):
     d = district
     with pytest.raises(ValidationError):
-        services.exemption_add(actor=d.sec1, member=d.m1, item_code="D01", reason=" ")
+        services.exemption_add(
+            actor=d.sec1, member=d.m1, item_code="D01", reason=" ", starts_on=D(2026, 1, 1)
+        )
     exemption = services.exemption_add(
-        actor=d.sec1, member=d.m1, item_code="D01", reason="身体原因，2026年全年"
+        actor=d.sec1, member=d.m1, item_code="D01", reason="身体原因", starts_on=D(2026, 1, 1)
     )
     with pytest.raises(ValidationError):
         entry_record(actor=d.sec1, member=d.m1, item=item(d, "D01"), date=D(2026, 3, 1))
@@ -171,3 +173,37 @@ def test_exemption_needs_a_reason_and_is_listed(district):
         services.exemption_remove(actor=d.sec2, exemption=exemption)
     services.exemption_remove(actor=d.sec1, exemption=exemption)
     entry_record(actor=d.sec1, member=d.m1, item=item(d, "D01"), date=D(2026, 3, 1))
+
+
+def test_exemption_period_counts_only_inside_it(district):
+    d = district
+    d01 = item(d, "D01")
+    before = entry_record(actor=d.sec1, member=d.m1, item=d01, date=D(2026, 2, 1))
+    inside = entry_record(actor=d.sec1, member=d.m1, item=d01, date=D(2026, 4, 1))
+    with pytest.raises(ValidationError):
+        services.exemption_add(
+            actor=d.sec1,
+            member=d.m1,
+            item_code="D01",
+            reason="住院治疗",
+            starts_on=D(2026, 6, 1),
+            ends_on=D(2026, 3, 1),
+        )
+    services.exemption_add(
+        actor=d.sec1,
+        member=d.m1,
+        item_code="D01",
+        reason="住院治疗",
+        starts_on=D(2026, 3, 1),
+        ends_on=D(2026, 5, 31),
+    )
+    with pytest.raises(ValidationError):  # refused inside the period
+        entry_record(actor=d.sec1, member=d.m1, item=d01, date=D(2026, 5, 31))
+    entry_record(actor=d.sec1, member=d.m1, item=d01, date=D(2026, 6, 1))
+    result = member_live_result(scheme=d.scheme, member=d.m1)
+    assert result.deductions == 2 * d01.points  # February and June; April does not count
+    from kaoping.ledger.services import entry_reverse
+
+    entry_reverse(actor=d.sec1, entry=inside, reason="录错")  # a reversal inside is harmless
+    entry_reverse(actor=d.sec1, entry=before, reason="录错")
+    assert member_live_result(scheme=d.scheme, member=d.m1).deductions == d01.points

@@ -248,7 +248,7 @@ def test_exemptions_page_and_branch_list(client, district):
     assert r.status_code == 400
     r = client.post(
         reverse("archive:exemption_add", args=["M1"]),
-        {"item": d01.pk, "reason": "身体原因，2026年全年"},
+        {"item": d01.pk, "reason": "身体原因，2026年全年", "starts_on": "2026-01-01"},
     )
     assert r.status_code == 302
     branch = client.get(reverse("web:branch", args=["B1"])).content.decode()
