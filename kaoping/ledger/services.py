@@ -340,9 +340,9 @@ def entries_sheet_check(
         for i in SchemeItem.objects.filter(scheme__year__in=years).select_related("scheme")
     }
     frozen = {y for y in schemes if year_is_frozen(year=y, branch=branch)}
-    exempt = set(
-        ItemExemption.objects.filter(member__branch=branch).values_list("member__code", "item_code")
-    )
+    exempt: dict[tuple[str, str], list[ItemExemption]] = {}
+    for x in ItemExemption.objects.filter(member__branch=branch).select_related("member"):
+        exempt.setdefault((x.member.code, x.item_code), []).append(x)
     good, errors = [], []
     for index, r in enumerate(rows, start=1):
         if progress is not None and index % 200 == 0:
@@ -374,7 +374,9 @@ def entries_sheet_check(
             )
         elif not item.applies_to(branch.category):
             problems.append(("指标代码", _("指标 %(c)s 不适用于本支部。") % {"c": item.code}))
-        elif member is not None and (member.code, item.code) in exempt:
+        elif member is not None and any(
+            x.covers(v["date"]) for x in exempt.get((member.code, item.code), ())
+        ):
             problems.append(
                 ("指标代码", _("%(m)s 免于指标 %(c)s。") % {"m": member.code, "c": item.code})
             )
