@@ -14,19 +14,23 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branches_visible, scope_for
 from kaoping.schemes.models import SchemeItem
 from kaoping.scoring.engine import (
     EntryInput,
     Grade,
-    ItemRule,
     MemberResult,
     YearInput,
     compute_year,
 )
-from kaoping.scoring.selectors import rules_from, year_input
+from kaoping.scoring.selectors import (
+    SUM_BONUS,
+    SUM_DEDUCTIONS,
+    counted_occurrences,
+    rules_from,
+    year_input,
+)
 
 from .models import SchemeDraft
 
@@ -90,45 +94,40 @@ def simulated_branches(*, actor, draft: SchemeDraft) -> list[Organization]:
 
 
 def draft_year_input(*, draft: SchemeDraft, current: YearInput, branches) -> YearInput:
-    """``current`` (the base year's input) with the draft's rules and items swapped in.
-
-    Entries keep their recorded points unless the draft changes the item's points: then they
-    count occurrences x the draft's points. Entries of items the draft lacks do not count."""
-    draft_items = list(draft.items.all())
-    items = {
-        i.code: ItemRule(
-            code=i.code,
-            kind=i.kind,
-            disqualifies=i.disqualifies,
-            categories=frozenset(i.categories) if i.categories else None,
+    """``current`` (the base year's input, the ledger summed per member) with the draft's
+    rules swapped in. Entries keep their recorded points unless the draft changes the item's
+    points: then the entries that count are re-priced at occurrences x the draft's points,
+    i.e. the member's sum moves by the difference."""
+    base = {
+        code: (kind, points)
+        for code, kind, points in SchemeItem.objects.filter(scheme=draft.base).values_list(
+            "code", "kind", "points"
         )
-        for i in draft_items
     }
-    base_points = dict(SchemeItem.objects.filter(scheme=draft.base).values_list("code", "points"))
     repriced = {
         i.code: i.points
-        for i in draft_items
-        if i.code not in base_points or base_points[i.code] != i.points
+        for i in draft.items.all()
+        if i.code in base and base[i.code][1] != i.points
     }
-    occurrences = {}
+    delta: Counter = Counter()
     if repriced:
-        occurrences = dict(
-            ScoreEntry.objects.filter(
-                year=draft.base.year, member__branch__in=branches, item__code__in=repriced
-            ).values_list("code", "occurrences")
+        counted = counted_occurrences(
+            scheme=draft.base, branch_ids=[b.pk for b in branches], item_codes=repriced
         )
+        for (member, item), (occurrences, recorded) in counted.items():
+            kind = SUM_BONUS if base[item][0] == SchemeItem.Kind.BONUS else SUM_DEDUCTIONS
+            delta[(member, kind)] += occurrences * repriced[item] - recorded
     entries: list[EntryInput] = []
-    dropped: set[str] = set()
     for entry in current.entries:
-        if entry.reverses is None and entry.item not in items:
-            dropped.add(entry.id)
-            continue
-        if entry.reverses is not None and (entry.reverses in dropped or entry.item not in items):
-            continue
-        if entry.reverses is None and entry.item in repriced:
-            entry = replace(entry, points=occurrences[entry.id] * repriced[entry.item])
-        entries.append(entry)
-    return replace(current, rules=rules_from(draft), items=items, entries=entries)
+        change = delta.pop((entry.member, entry.item), 0)
+        entries.append(replace(entry, points=entry.points + change) if change else entry)
+    # a sum the base year left out (its entries were worth 0 points) but the draft prices
+    entries += [
+        EntryInput(id=f"draft:{member}:{kind}", member=member, item=kind, points=change)
+        for (member, kind), change in delta.items()
+        if change > 0
+    ]
+    return replace(current, rules=rules_from(draft), entries=entries)
 
 
 @dataclass(frozen=True)

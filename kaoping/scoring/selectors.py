@@ -72,29 +72,14 @@ def _in_list(ids: Iterable[int]) -> str:
     return "(" + ",".join(str(int(i)) for i in ids) + ")" if ids else "(NULL)"
 
 
-def _year_sql(scheme: Scheme, branch_ids: list[int] | None) -> tuple[str, list]:
-    """One row per member, ordered by branch: the member, its branch, the sums of the
-    entries that count, its tallies (a JSON object), its quota decision and last year's
-    grade. Works on PostgreSQL and SQLite (exact sums on both, see ``points``)."""
-    vendor = connection.vendor
-    items = list(
-        SchemeItem.objects.filter(scheme=scheme).values_list(
-            "id", "kind", "disqualifies", "categories"
-        )
-    )
-    deduction_ids = [i for i, kind, _, _ in items if kind == SchemeItem.Kind.DEDUCTION]
-    bonus_ids = [i for i, kind, _, _ in items if kind == SchemeItem.Kind.BONUS]
-    disqualifying_ids = [i for i, _, dq, _ in items if dq]
-    restricted = {i: set(cats) for i, _, _, cats in items if cats}
-    # PostgreSQL sums numeric exactly; SQLite stores decimals as numbers, so sum integers
-    # of ten-thousandths there (points have four decimal places).
-    points = "e.points" if vendor == "postgresql" else "CAST(ROUND(e.points * 10000) AS INTEGER)"
-    tally_agg = (
-        "json_object_agg(t.option, t.count)"
-        if vendor == "postgresql"
-        else "json_group_object(t.option, t.count)"
-    )
+def _counted_conditions(
+    scheme: Scheme, branch_ids: list[int] | None, restricted: dict[int, set[str]]
+) -> tuple[str, list]:
+    """The WHERE conditions (on ``ledger_scoreentry e``) of the entries that count for
+    ``scheme.year`` (rules.md §3-§4: not a reversal, not reversed, not exempt on its date,
+    its item applies to the member's branch category), with their parameters."""
     category_cond = ""
+    category_params: list = []
     if restricted:
         # An item limited to some branch categories counts only in those (rules.md §3);
         # tested only for the (few) entries of such items, so most rows skip the lookup.
@@ -110,6 +95,7 @@ def _year_sql(scheme: Scheme, branch_ids: list[int] | None) -> tuple[str, list]:
             f" OR (e.item_id IN {_in_list(ids)} AND {in_category})" for ids in by_category.values()
         )
         category_cond = f"AND (e.item_id NOT IN {_in_list(restricted)}{allowed})"
+        category_params = list(by_category)
     exempt = (
         "NOT EXISTS (SELECT 1 FROM schemes_itemexemption x JOIN schemes_schemeitem xi "
         "ON xi.code = x.item_code AND xi.scheme_id = %s "
@@ -134,13 +120,53 @@ def _year_sql(scheme: Scheme, branch_ids: list[int] | None) -> tuple[str, list]:
             "WHERE r.reverses_id = e.id AND r.year = %s)"
         )
         exempt_cond = f"AND {exempt}"
+    member_branch_cond = ""
+    if branch_ids is not None:
+        members_of = f"SELECT id FROM orgs_member WHERE branch_id IN {_in_list(branch_ids)}"  # noqa: S608
+        member_branch_cond = f"AND e.member_id IN ({members_of})"
+    sql = f"""e.year = %s
+              AND e.reverses_id IS NULL
+              {reversed_cond}
+              {exempt_cond}
+              {category_cond}
+              {member_branch_cond}"""
+    return sql, [scheme.year, scheme.year, scheme.pk, *category_params]
+
+
+def _scheme_items(scheme: Scheme):
+    return list(
+        SchemeItem.objects.filter(scheme=scheme).values_list(
+            "id", "kind", "disqualifies", "categories"
+        )
+    )
+
+
+def _year_sql(scheme: Scheme, branch_ids: list[int] | None) -> tuple[str, list]:
+    """One row per member, ordered by branch: the member, its branch, the sums of the
+    entries that count, its tallies (a JSON object), its quota decision and last year's
+    grade. Works on PostgreSQL and SQLite (exact sums on both, see ``points``)."""
+    vendor = connection.vendor
+    items = _scheme_items(scheme)
+    deduction_ids = [i for i, kind, _, _ in items if kind == SchemeItem.Kind.DEDUCTION]
+    bonus_ids = [i for i, kind, _, _ in items if kind == SchemeItem.Kind.BONUS]
+    disqualifying_ids = [i for i, _, dq, _ in items if dq]
+    restricted = {i: set(cats) for i, _, _, cats in items if cats}
+    # PostgreSQL sums numeric exactly; SQLite stores decimals as numbers, so sum integers
+    # of ten-thousandths there (points have four decimal places).
+    points = "e.points" if vendor == "postgresql" else "CAST(ROUND(e.points * 10000) AS INTEGER)"
+    tally_agg = (
+        "json_object_agg(t.option, t.count)"
+        if vendor == "postgresql"
+        else "json_group_object(t.option, t.count)"
+    )
+    counted, counted_params = _counted_conditions(scheme, branch_ids, restricted)
     branch_cond = member_branch_cond = ""
     if branch_ids is not None:
         branch_cond = (
             f"AND m.branch_id IN {_in_list(branch_ids)} AND b.id IN {_in_list(branch_ids)}"
         )
         members_of = f"SELECT id FROM orgs_member WHERE branch_id IN {_in_list(branch_ids)}"  # noqa: S608
-        member_branch_cond = f"AND e.member_id IN ({members_of})"
+        member_branch_cond = f"AND t.member_id IN ({members_of})"
     # Only integer ids and fixed fragments are interpolated; values go in as parameters.
     sql = f"""
         SELECT m.id, m.code, b.id, b.code, m.status, b.category,
@@ -156,18 +182,13 @@ def _year_sql(scheme: Scheme, branch_ids: list[int] | None) -> tuple[str, list]:
                    MAX(CASE WHEN e.item_id IN {_in_list(disqualifying_ids)}
                        THEN 1 ELSE 0 END) AS disqualified
             FROM ledger_scoreentry e
-            WHERE e.year = %s
-              AND e.reverses_id IS NULL
-              {reversed_cond}
-              {exempt_cond}
-              {category_cond}
-              {member_branch_cond}
+            WHERE {counted}
             GROUP BY e.member_id
         ) s ON s.member_id = m.id
         LEFT JOIN (
             SELECT t.member_id, {tally_agg} AS tally
             FROM evaluation_votetally t
-            WHERE t.year = %s {member_branch_cond.replace("e.member_id", "t.member_id")}
+            WHERE t.year = %s {member_branch_cond}
             GROUP BY t.member_id
         ) v ON v.member_id = m.id
         LEFT JOIN evaluation_quotadecision q ON q.member_id = m.id AND q.year = %s
@@ -175,13 +196,41 @@ def _year_sql(scheme: Scheme, branch_ids: list[int] | None) -> tuple[str, list]:
         WHERE 1 = 1 {branch_cond}
         ORDER BY b.code, m.code
     """  # noqa: S608
-    # Reversals are rare: their targets are one small hashed set (index
-    # ledger_reversal_year); exemptions are rarer still.
-    params: list = [scheme.year, scheme.year, scheme.pk]
-    if restricted:
-        params += list(by_category)
-    params += [scheme.year, scheme.year, scheme.year - 1]
+    params = [*counted_params, scheme.year, scheme.year, scheme.year - 1]
     return sql, params
+
+
+def counted_occurrences(
+    *, scheme: Scheme, branch_ids: list[int], item_codes: Iterable[str]
+) -> dict[tuple[str, str], tuple[int, Decimal]]:
+    """(member code, item code) -> (occurrences, recorded points) of the entries that count
+    (the same rules as the year's sums), for the given items: what a draft scheme that
+    re-prices those items needs (planning)."""
+    codes = list(item_codes)
+    items = _scheme_items(scheme)
+    restricted = {i: set(cats) for i, _, _, cats in items if cats}
+    wanted = list(
+        SchemeItem.objects.filter(scheme=scheme, code__in=codes).values_list("id", flat=True)
+    )
+    if not wanted:
+        return {}
+    counted, params = _counted_conditions(scheme, branch_ids, restricted)
+    exact = connection.vendor == "postgresql"
+    points = "e.points" if exact else "CAST(ROUND(e.points * 10000) AS INTEGER)"
+    sql = f"""
+        SELECT m.code, i.code, SUM(e.occurrences), SUM({points})
+        FROM ledger_scoreentry e
+        JOIN orgs_member m ON m.id = e.member_id
+        JOIN schemes_schemeitem i ON i.id = e.item_id
+        WHERE {counted} AND e.item_id IN {_in_list(wanted)}
+        GROUP BY m.code, i.code
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            (member, item): (int(n), total if exact else _sum_of_ten_thousandths(total))
+            for member, item, n, total in cursor.fetchall()
+        }
 
 
 def _sum_of_ten_thousandths(value) -> Decimal:

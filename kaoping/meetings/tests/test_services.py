@@ -133,7 +133,7 @@ def test_approved_leave_means_no_deduction_and_refusal_needs_reason(district):
 
 def test_late_leave_is_marked_and_may_still_be_accepted(district):
     d = district
-    meeting = schedule(d, starts_at=at(days=0) - datetime.timedelta(hours=1))
+    meeting = schedule(d, starts_at=timezone.now() - datetime.timedelta(hours=1))
     leave = leave_request(actor=d.member1, meeting=meeting, reason="临时急诊")
     assert leave.late
     leave_decide(actor=d.sec1, leave=leave, approve=True, reason="情况属实")
