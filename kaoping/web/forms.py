@@ -138,6 +138,10 @@ class MemberForm(forms.Form):
         self.editing = editing
         if editing:
             self.fields["code"].disabled = True
+            # A status change needs its record (investigation, lost contact, transfer),
+            # so it is made on the member's archive page, never typed here.
+            self.fields["status"].disabled = True
+            self.fields["status"].help_text = _("状态在党员台账页通过调查、失联或转接记录变更。")
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
