@@ -37,7 +37,6 @@ from kaoping.orgs.selectors import (
 from kaoping.publication.models import Appeal, Publication
 from kaoping.publication.selectors import branch_appeals, member_published, publication_of
 from kaoping.schemes.models import BranchYearClosing, Scheme, SchemeItem
-from kaoping.schemes.selectors import scheme_for_year, schemes_all
 from kaoping.scoring.engine import Grade, MemberResult, compute_year
 from kaoping.scoring.models import MemberResult as StoredResult
 from kaoping.scoring.selectors import year_input
@@ -81,23 +80,6 @@ def _months_so_far(year: int) -> list[int]:
 
 
 # --------------------------------------------------------------------------- access
-
-
-def scheme_chosen(year: str | int | None) -> Scheme | None:
-    """The scheme of ``year`` (404 if there is none), or the newest when no year is given."""
-    if year in (None, ""):
-        return schemes_all().first()
-    try:
-        scheme = scheme_for_year(int(year))
-    except (TypeError, ValueError):
-        scheme = None
-    if scheme is None:
-        raise Http404("no scheme for that year")
-    return scheme
-
-
-def scheme_years() -> list[int]:
-    return list(schemes_all().values_list("year", flat=True))
 
 
 def member_access_for_dashboard(*, actor, code: str | None) -> Member:

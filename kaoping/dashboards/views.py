@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.selectors import scheme_chosen, scheme_years
 
 from . import figures, selectors
 
 
 def _scheme(request):
-    return selectors.scheme_chosen(request.GET.get("year"))
+    return scheme_chosen(request.GET.get("year"))
 
 
 @login_required
@@ -36,7 +37,7 @@ def _member_page(request, member):
     context = {
         "member": member,
         "scheme": scheme,
-        "years": selectors.scheme_years(),
+        "years": scheme_years(),
         "data": data,
         "charts": figures.member_figures(data, scheme) if scheme else {},
         "is_self": scope_for(actor).member_id == member.id,
@@ -71,7 +72,7 @@ def branch(request, code: str):
     context = {
         "branch": org,
         "scheme": scheme,
-        "years": selectors.scheme_years(),
+        "years": scheme_years(),
         "data": data,
         "charts": figures.branch_figures(data),
         "months": figures.month_labels(),
@@ -88,7 +89,7 @@ def committee(request):
     data = selectors.committee_dashboard(actor=actor, scheme=scheme)
     context = {
         "scheme": scheme,
-        "years": selectors.scheme_years(),
+        "years": scheme_years(),
         "data": data,
         "charts": figures.committee_figures(data),
         "grades": [str(g) for g in selectors.GRADES],

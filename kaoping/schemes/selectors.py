@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.http import Http404
 
 from .models import BranchYearClosing, Scheme, SchemeItem
 
@@ -20,3 +21,21 @@ def year_is_frozen(*, year: int, branch) -> bool:
     return Scheme.objects.filter(year=year, finalised_at__isnull=False).exists() or (
         BranchYearClosing.objects.filter(scheme__year=year, branch=branch).exists()
     )
+
+
+def scheme_years() -> list[int]:
+    return list(schemes_all().values_list("year", flat=True))
+
+
+def scheme_chosen(year: str | int | None) -> Scheme | None:
+    """The scheme of ``year`` (404 if there is none), or the newest when no year is given:
+    the year picker of every page."""
+    if year in (None, ""):
+        return schemes_all().first()
+    try:
+        scheme = scheme_for_year(int(year))
+    except (TypeError, ValueError):
+        scheme = None
+    if scheme is None:
+        raise Http404("no scheme for that year")
+    return scheme

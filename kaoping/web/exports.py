@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kaoping.jobs.services import job_start
 from kaoping.ledger.selectors import entries_visible
 from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.selectors import scheme_chosen
 from kaoping.sheets.xlsx import xlsx_response
 
 from . import selectors
@@ -49,7 +50,7 @@ def entry_row(e) -> tuple:
 
 def _branch_and_scheme(request, code: str):
     branch = selectors.branch_access_for_staff(actor=request.user, code=code)
-    scheme = selectors.scheme_chosen(request.GET.get("year"))
+    scheme = scheme_chosen(request.GET.get("year"))
     if scheme is None:
         raise Http404("no scheme")
     return branch, scheme
@@ -101,7 +102,7 @@ def branch_results_xlsx(request, code: str):
 
 
 def _year_of(request) -> int:
-    scheme = selectors.scheme_chosen(request.POST.get("year"))
+    scheme = scheme_chosen(request.POST.get("year"))
     if scheme is None:
         raise Http404("no scheme")
     return scheme.year

@@ -22,28 +22,11 @@ from kaoping.orgs.selectors import (
     scope_for,
 )
 from kaoping.schemes.models import Scheme
-from kaoping.schemes.selectors import scheme_for_year, scheme_items, schemes_all
+from kaoping.schemes.selectors import scheme_items, schemes_all
 from kaoping.scoring.engine import MemberResult, compute_year
 from kaoping.scoring.selectors import year_input
 
 COUNTED_OUT = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
-
-
-def scheme_years() -> list[int]:
-    return list(schemes_all().values_list("year", flat=True))
-
-
-def scheme_chosen(year: str | int | None) -> Scheme | None:
-    """The scheme of ``year`` (404 if there is none), or the newest when no year is given."""
-    if year in (None, ""):
-        return schemes_all().first()
-    try:
-        scheme = scheme_for_year(int(year))
-    except (TypeError, ValueError):
-        scheme = None
-    if scheme is None:
-        raise Http404("no scheme for that year")
-    return scheme
 
 
 def staff_required(*, actor) -> None:

@@ -26,7 +26,7 @@ from kaoping.orgs.selectors import (
 )
 from kaoping.orgs.services import member_upsert, organization_upsert
 from kaoping.schemes.models import Scheme
-from kaoping.schemes.selectors import scheme_items
+from kaoping.schemes.selectors import scheme_chosen, scheme_items, scheme_years
 from kaoping.schemes.services import scheme_create, scheme_item_upsert, scheme_update
 from kaoping.scoring.selectors import member_live_result
 
@@ -112,7 +112,7 @@ def home(request):
 
 def _member_page(request, member: Member):
     actor = request.user
-    scheme = selectors.scheme_chosen(request.GET.get("year"))
+    scheme = scheme_chosen(request.GET.get("year"))
     result = entries = None
     if scheme is not None:
         result = member_live_result(scheme=scheme, member=member)
@@ -125,7 +125,7 @@ def _member_page(request, member: Member):
     context = {
         "member": member,
         "scheme": scheme,
-        "years": selectors.scheme_years(),
+        "years": scheme_years(),
         "result": result,
         "bonus_counted": bonus_counted,
         "entries": entries,
@@ -190,7 +190,7 @@ def _branch_page(request, branch, scheme: Scheme | None, *, entry_form=None, mem
     context = {
         "branch": branch,
         "scheme": scheme,
-        "years": selectors.scheme_years(),
+        "years": scheme_years(),
         "rows": rows,
         "members": members,
         "entries": entries,
@@ -205,7 +205,7 @@ def _branch_page(request, branch, scheme: Scheme | None, *, entry_form=None, mem
 @require_GET
 def branch_detail(request, code: str):
     branch = selectors.branch_access_for_staff(actor=request.user, code=code)
-    return _branch_page(request, branch, selectors.scheme_chosen(request.GET.get("year")))
+    return _branch_page(request, branch, scheme_chosen(request.GET.get("year")))
 
 
 @login_required
@@ -213,7 +213,7 @@ def branch_detail(request, code: str):
 def entry_create(request, code: str):
     actor = request.user
     branch = selectors.branch_access_for_staff(actor=actor, code=code, manage=True)
-    scheme = selectors.scheme_chosen(_year_param(request))
+    scheme = scheme_chosen(_year_param(request))
     if scheme is None:
         raise Http404("no scheme")
     form = _entry_form(request, branch, scheme, data=request.POST)
@@ -247,7 +247,7 @@ def entry_create(request, code: str):
 def member_create(request, code: str):
     actor = request.user
     branch = selectors.branch_access_for_staff(actor=actor, code=code, manage=True)
-    scheme = selectors.scheme_chosen(_year_param(request))
+    scheme = scheme_chosen(_year_param(request))
     form = MemberForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -339,7 +339,7 @@ def entry_reverse_view(request, code: str):
 def tally_edit(request, code: str):
     actor = request.user
     member = member_access_by_code(actor=actor, code=code, manage=True)
-    scheme = selectors.scheme_chosen(_year_param(request))
+    scheme = scheme_chosen(_year_param(request))
     if scheme is None:
         raise Http404("no scheme")
     back = _next_url(request, _with_year(reverse("web:branch", args=[member.branch.code]), scheme))
@@ -369,7 +369,7 @@ def tally_edit(request, code: str):
 def decision_edit(request, code: str):
     actor = request.user
     member = member_access_by_code(actor=actor, code=code, manage=True)
-    scheme = selectors.scheme_chosen(_year_param(request))
+    scheme = scheme_chosen(_year_param(request))
     if scheme is None:
         raise Http404("no scheme")
     back = _next_url(request, _with_year(reverse("web:branch", args=[member.branch.code]), scheme))
@@ -410,13 +410,13 @@ def decision_edit(request, code: str):
 def _overview_page(request, *, org_form=None):
     actor = request.user
     selectors.staff_required(actor=actor)
-    scheme = selectors.scheme_chosen(request.GET.get("year"))
+    scheme = scheme_chosen(request.GET.get("year"))
     is_admin = scope_for(actor).is_scheme_admin
     if is_admin and org_form is None:
         org_form = OrganizationForm(parents=selectors.parent_choices(actor=actor))
     context = {
         "scheme": scheme,
-        "years": selectors.scheme_years(),
+        "years": scheme_years(),
         "rows": selectors.overview_rows(actor=actor, scheme=scheme),
         "grades": ["excellent", "qualified", "basic", "warning", "pending", "deferred"],
         "is_admin": is_admin,
@@ -505,7 +505,7 @@ def organization_edit(request, code: str):
 def _schemes_page(request, *, create_form=None):
     actor = request.user
     selectors.staff_required(actor=actor)
-    years = selectors.scheme_years()
+    years = scheme_years()
     is_admin = scope_for(actor).is_scheme_admin
     if is_admin and create_form is None:
         next_year = (years[0] + 1) if years else None
@@ -526,13 +526,13 @@ def schemes(request):
         return _schemes_page(request)
     actor = request.user
     selectors.staff_required(actor=actor)
-    years = selectors.scheme_years()
+    years = scheme_years()
     form = SchemeCreateForm(request.POST, years=years)
     if form.is_valid():
         source = form.cleaned_data["source"]
         copy_from = None
         if source.startswith("copy:"):
-            copy_from = selectors.scheme_chosen(source.removeprefix("copy:"))
+            copy_from = scheme_chosen(source.removeprefix("copy:"))
         try:
             scheme = scheme_create(
                 actor=actor,
@@ -560,7 +560,7 @@ def _scheme_page(request, scheme: Scheme, *, settings_form=None, item_form=None)
         item_form = SchemeItemForm()
     context = {
         "scheme": scheme,
-        "years": selectors.scheme_years(),
+        "years": scheme_years(),
         "items": list(scheme_items(scheme)),
         "is_admin": is_admin,
         "settings_form": settings_form if is_admin else None,
@@ -571,7 +571,7 @@ def _scheme_page(request, scheme: Scheme, *, settings_form=None, item_form=None)
 
 def _scheme_for_staff(request, year: int) -> Scheme:
     selectors.staff_required(actor=request.user)
-    scheme = selectors.scheme_chosen(year)
+    scheme = scheme_chosen(year)
     if scheme is None:
         raise Http404("no scheme")
     return scheme

@@ -5,24 +5,15 @@ unless KAOPING_REQUIRE_BROWSER=1 (as in kaoping/web/tests/test_browser.py)."""
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
 
 from kaoping.ledger.services import entry_record
 from kaoping.schemes.models import SchemeItem
+from kaoping.web.tests.test_browser import browser  # noqa: F401 - the shared Playwright fixture
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "pass-for-tests-1"
 MOBILE = {"width": 375, "height": 800}
 BLOCKING = ("serious", "critical")
@@ -42,21 +33,6 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing: the browser tests need Debian's chromium"
-        if os.environ.get("KAOPING_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def axe_violations(page) -> list[str]:
     page.add_script_tag(url="/static/vendor/axe/axe.min.js")
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -68,7 +44,7 @@ def axe_violations(page) -> list[str]:
     return found
 
 
-def test_main_pages_have_no_serious_accessibility_violations(browser, live_server, district):
+def test_main_pages_have_no_serious_accessibility_violations(browser, live_server, district):  # noqa: F811
     items = {i.code: i for i in SchemeItem.objects.filter(scheme=district.scheme)}
     for code, date in (("D01", (3, 2)), ("D03", (5, 9)), ("B01", (6, 1))):
         entry_record(
@@ -104,7 +80,7 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
     assert not problems, "\n".join(f"{p}: {v}" for p, vs in problems.items() for v in vs)
 
 
-def _log_in(browser, live_server, user: str):
+def _log_in(browser, live_server, user: str):  # noqa: F811
     context = browser.new_context(viewport={"width": 1000, "height": 800}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -116,7 +92,7 @@ def _log_in(browser, live_server, user: str):
     return page
 
 
-def test_print_pages_are_a4_without_navigation(browser, live_server, district):
+def test_print_pages_are_a4_without_navigation(browser, live_server, district):  # noqa: F811
     import re
 
     page = _log_in(browser, live_server, "sec1")
