@@ -1,6 +1,10 @@
+import json
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+
+from kaoping.bulk import insert_rows
 
 from .models import AuditEvent
 
@@ -29,4 +33,36 @@ def audit_record(
         before=before,
         after=after,
         note=note,
+    )
+
+
+def audit_record_many(
+    *,
+    actor: Any,
+    action: str,
+    rows: list[tuple[models.Model, dict | None, dict | None]],
+    note: str = "",
+) -> None:
+    """One audit row per ``(target, before, after)``, written in one statement (COPY on
+    PostgreSQL: imports change thousands of records); inside the service's transaction."""
+    if not rows:
+        return
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    at = timezone.now()
+    insert_rows(
+        AuditEvent._meta.db_table,
+        ("at", "actor_id", "action", "target_type", "target_id", "before", "after", "note"),
+        [
+            (
+                at,
+                user.pk if user else None,
+                action,
+                target._meta.label_lower,
+                str(target.pk),
+                None if before is None else json.dumps(before, ensure_ascii=False),
+                None if after is None else json.dumps(after, ensure_ascii=False),
+                note,
+            )
+            for target, before, after in rows
+        ],
     )

@@ -1,8 +1,14 @@
-"""Import of a year bundle (bundle.md): validate everything first, then write everything
-in one transaction. A bad bundle is refused whole with messages naming each bad record."""
+"""Import of a year bundle (bundle.md), streaming: the file is read record by record into
+temporary staging tables, every check runs before anything is written (per record as it
+streams, across records as queries over the staging tables), then everything is written
+in bulk in the same transaction. A bad bundle is refused whole with messages naming each
+bad record, and nothing of it is stored. Memory does not grow with the size of the file.
+"""
 
 import datetime
+import itertools
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -12,17 +18,27 @@ from typing import Any
 
 import jsonschema
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from kaoping.audit.services import audit_record
-from kaoping.evaluation.services import quota_decision_record, tally_set
-from kaoping.ledger.models import ScoreEntry
+from kaoping.bulk import stream_rows
+from kaoping.evaluation.services import quota_decisions_import, tallies_import
 from kaoping.ledger.services import ImportedEntry, entries_import
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.services import member_upsert, organization_upsert
-from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
+from kaoping.orgs.services import (
+    MemberRow,
+    OrganizationRow,
+    members_import,
+    organizations_import,
+)
+from kaoping.schemes.models import BALLOT_OPTION_NAMES, ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.services import scheme_create, scheme_item_upsert, scheme_update
-from kaoping.scoring.services import grade_record_set
+from kaoping.scoring.services import grade_records_import
+
+from . import staging
+from .reading import BundleNotJSON, BundleSource, DictSource, FileSource
+
+__all__ = ["BundleError", "BundleNotJSON", "bundle_import", "bundle_validate"]
 
 FORMAT = "kaoping.bundle/1"
 SCHEME_SETTINGS = (
@@ -35,14 +51,21 @@ SCHEME_SETTINGS = (
     "excellent_quota",
 )
 MAX_MESSAGES = 50
+# What the columns hold (PostgreSQL integer, numeric(12, 4), smallint).
+MAX_INT = 2**31 - 1
+MAX_POINTS = Decimal(10) ** 8
+MAX_YEAR = 32767
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class BundleError(Exception):
-    """A refused bundle; ``errors`` name each offending record and field."""
+    """A refused bundle; ``errors`` name each offending record and field (the first
+    ``MAX_MESSAGES`` of ``total``)."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], total: int | None = None):
         self.errors = errors[:MAX_MESSAGES]
-        more = len(errors) - len(self.errors)
+        self.total = max(total or 0, len(errors))
+        more = self.total - len(self.errors)
         super().__init__("\n".join(self.errors + ([f"… and {more} more"] if more > 0 else [])))
 
 
@@ -59,9 +82,42 @@ class ImportSummary:
     notes: list[str] = field(default_factory=list)
 
 
+class _Messages:
+    """The first ``MAX_MESSAGES`` messages by their sort keys, and how many there were
+    (a file with a million bad records does not hold a million messages)."""
+
+    def __init__(self):
+        self.kept: list[tuple] = []
+        self.total = 0
+        self._seq = itertools.count()
+
+    def add(self, key: tuple, message: str) -> None:
+        self.total += 1
+        self.kept.append((key, next(self._seq), message))
+        if len(self.kept) > 20 * MAX_MESSAGES:
+            self.kept = sorted(self.kept)[:MAX_MESSAGES]
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def error(self) -> BundleError:
+        return BundleError([m for _, _, m in sorted(self.kept)], self.total)
+
+
 @cache
 def bundle_schema() -> dict:
     return json.loads((Path(__file__).with_name("bundle.schema.json")).read_text(encoding="utf-8"))
+
+
+@cache
+def _validator(section: str | None) -> jsonschema.Draft202012Validator:
+    """The whole document's validator, or one record's of a record list."""
+    schema = bundle_schema()
+    if section is not None:
+        schema = {"$defs": schema["$defs"], **schema["properties"][section]["items"]}
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def _label(data: Any, path: list) -> str:
@@ -97,6 +153,11 @@ def _decimal(value: Any) -> Decimal:
         raise ValueError(f"{value!r} is not a decimal number") from exc
 
 
+def _fits(value: Decimal) -> bool:
+    """Fits a score column (12 digits, 4 after the point)."""
+    return value.is_finite() and abs(value) < MAX_POINTS and value == round(value, 4)
+
+
 def _validation_text(exc: ValidationError) -> str:
     if hasattr(exc, "message_dict"):
         return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
@@ -109,326 +170,651 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
-def bundle_validate(data: Any) -> list[str]:
-    """Every problem of the bundle, as messages naming the record; empty when it is good."""
-    validator = jsonschema.Draft202012Validator(
-        bundle_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
-    errors = [
-        f"{_label(data, list(e.absolute_path))}: {_schema_message(e)}"
-        for e in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    ]
-    if errors:
-        return errors
-    year = data["year"]
-    scheme = data["scheme"]
-    items = {i["code"]: i for i in scheme["items"]}
-    for code, n in Counter(i["code"] for i in scheme["items"]).items():
-        if n > 1:
-            errors.append(f"scheme.items (code {code}): the code appears {n} times")
-    existing_scheme = Scheme.objects.filter(year=year).first()
-    if existing_scheme is not None and existing_scheme.is_final:
-        errors.append(f"year {year}: the results are final; a bundle cannot change them")
-    if existing_scheme is not None:
-        items_with_entries = dict(
-            SchemeItem.objects.filter(scheme=existing_scheme, entries__isnull=False)
-            .values_list("code", "kind")
-            .distinct()
-        )
-        for i, item in enumerate(scheme["items"]):
-            old_kind = items_with_entries.get(item["code"])
-            if old_kind and old_kind != item["kind"]:
-                errors.append(
-                    f"{_record('scheme.items', i, item, 'code')}: kind cannot change from "
-                    f"{old_kind} to {item['kind']}, the item already has entries"
+# Conservative checks of one record's shape: True means the record surely satisfies the
+# schema, so the (slow) jsonschema validation is skipped; False means it runs and names
+# the problem. They are the schema's rules for the common case, nothing more.
+
+
+def _code(v: Any) -> bool:
+    return type(v) is str and 0 < len(v) <= 64
+
+
+def _opt(record: dict, key: str, test) -> bool:
+    return key not in record or test(record[key])
+
+
+def _is_int(v: Any) -> bool:
+    return type(v) is int
+
+
+def _is_date(v: Any) -> bool:
+    if type(v) is not str or not DATE.fullmatch(v):
+        return False
+    try:
+        datetime.date.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
+MEMBER_STATUSES = {"active", "under_investigation", "lost_contact", "transferred_out", "deceased"}
+GRADES = {"excellent", "qualified", "basic", "warning"}
+SHAPES = {
+    "members": lambda r: (
+        _code(r.get("id"))
+        and type(r.get("name")) is str
+        and r["name"] != ""
+        and _code(r.get("branch"))
+        and _opt(r, "status", lambda v: _is_str(v) and v in MEMBER_STATUSES)
+        and _opt(r, "membership", lambda v: _is_str(v) and v in ("full", "probationary"))
+        and _opt(
+            r,
+            "exemptions",
+            lambda v: (
+                type(v) is list
+                and all(
+                    type(x) is dict and _code(x.get("item")) and _opt(x, "reason", _is_str)
+                    for x in v
                 )
-    known_items = set(items) | set(
-        SchemeItem.objects.filter(scheme=existing_scheme).values_list("code", flat=True)
-        if existing_scheme
-        else ()
-    )
-    for name in SCHEME_SETTINGS:
-        if name in scheme:
-            value = _decimal(scheme[name])
-            if value < 0:
-                errors.append(f"scheme.{name}: must not be negative")
-    for name in ("democratic_share", "excellent_quota"):
-        if name in scheme and _decimal(scheme[name]) > 1:
-            errors.append(f"scheme.{name}: must be between 0 and 1")
-    for i, item in enumerate(scheme["items"]):
-        if _decimal(item["points"]) < 0:
-            errors.append(
-                f"{_record('scheme.items', i, item, 'code')}: points must not be negative"
-            )
-
-    orgs = {o["code"]: o for o in data["organizations"]}
-    for code, n in Counter(o["code"] for o in data["organizations"]).items():
-        if n > 1:
-            errors.append(f"organizations (code {code}): the code appears {n} times")
-    db_orgs = dict(Organization.objects.values_list("code", "kind"))
-    org_kinds = db_orgs | {c: o["kind"] for c, o in orgs.items()}
-    for i, org in enumerate(data["organizations"]):
-        label = _record("organizations", i, org, "code")
-        parent = org.get("parent")
-        if parent is None and org["kind"] != "committee":
-            errors.append(f"{label}: only a committee may have no parent")
-        elif parent is not None and parent not in org_kinds:
-            errors.append(f"{label}: unknown parent organization {parent}")
-        elif parent is not None and org_kinds[parent] == "branch":
-            errors.append(f"{label}: parent {parent} is a branch and cannot hold organizations")
-    # A parent chain that loops never reaches a root.
-    for code in orgs:
-        seen, cur = set(), code
-        while cur in orgs and orgs[cur].get("parent") is not None:
-            if cur in seen:
-                errors.append(f"organizations (code {code}): the parent chain loops")
-                break
-            seen.add(cur)
-            cur = orgs[cur]["parent"]
-
-    members = {m["id"]: m for m in data["members"]}
-    for code, n in Counter(m["id"] for m in data["members"]).items():
-        if n > 1:
-            errors.append(f"members (id {code}): the id appears {n} times")
-    for i, m in enumerate(data["members"]):
-        label = _record("members", i, m)
-        if m["branch"] not in org_kinds:
-            errors.append(f"{label}: unknown branch {m['branch']}")
-        elif org_kinds[m["branch"]] != "branch":
-            errors.append(f"{label}: {m['branch']} is not a branch; only branches hold members")
-        for j, ex in enumerate(m.get("exemptions", [])):
-            if ex["item"] not in known_items:
-                errors.append(f"{label}.exemptions[{j}]: unknown item {ex['item']}")
-    known_members = set(members) | set(Member.objects.values_list("code", flat=True))
-
-    entries = data.get("entries", [])
-    for code, n in Counter(e["id"] for e in entries).items():
-        if n > 1:
-            errors.append(f"entries (id {code}): the id appears {n} times")
-    in_bundle = {e["id"]: e for e in entries}
-    in_db = {
-        code: (rev is not None)
-        for code, rev in ScoreEntry.objects.filter(
-            code__in=list(in_bundle) + [e["reverses"] for e in entries if "reverses" in e]
-        ).values_list("code", "reverses_id")
-    }
-    reversed_in_db = dict(
-        ScoreEntry.objects.filter(
-            reverses__code__in=[e["reverses"] for e in entries if "reverses" in e]
-        ).values_list("reverses__code", "code")
-    )
-    reversed_by: dict[str, str] = {}
-    for i, e in enumerate(entries):
-        label = _record("entries", i, e)
-        if e["member"] not in known_members:
-            errors.append(f"{label}: unknown member {e['member']}")
-        if e["item"] not in known_items:
-            errors.append(f"{label}: unknown item {e['item']}")
-        try:
-            if datetime.date.fromisoformat(e["date"]).year != year:
-                errors.append(f"{label}: date {e['date']} is outside the year {year}")
-        except ValueError:
-            errors.append(f"{label}: date {e['date']!r} is not a date (YYYY-MM-DD)")
-        if "points" in e:
-            try:
-                if _decimal(e["points"]) < 0:
-                    errors.append(f"{label}: points must not be negative")
-            except ValueError as exc:
-                errors.append(f"{label}: points {exc}")
-        target = e.get("reverses")
-        if target is None or e["id"] in in_db:
-            continue
-        if target == e["id"]:
-            errors.append(f"{label}: an entry cannot reverse itself")
-        elif target not in in_bundle and target not in in_db:
-            errors.append(f"{label}: reverses unknown entry {target}")
-        elif (target in in_bundle and "reverses" in in_bundle[target]) or in_db.get(target):
-            errors.append(f"{label}: reverses {target}, which is itself a reversal")
-        elif target in reversed_by or target in reversed_in_db:
-            errors.append(
-                f"{label}: reverses {target}, which is already reversed by "
-                f"{reversed_by.get(target) or reversed_in_db[target]}"
-            )
-        else:
-            reversed_by[target] = e["id"]
-            if (
-                target in in_bundle
-                and in_bundle[target]["member"] != e["member"]
-                and target not in in_db
-            ):
-                errors.append(f"{label}: reverses {target}, an entry of another member")
-
-    for kind, key in (("votes", "member"), ("history", "member"), ("decisions", "member")):
-        for i, row in enumerate(data.get(kind, [])):
-            if row[key] not in known_members:
-                errors.append(f"{_record(kind, i, row, key)}: unknown member {row[key]}")
-    for code, n in Counter(v["member"] for v in data.get("votes", [])).items():
-        if n > 1:
-            errors.append(f"votes (member {code}): the member has {n} tallies")
-    return errors
+            ),
+        )
+    ),
+    "entries": lambda r: (
+        _code(r.get("id"))
+        and _code(r.get("member"))
+        and _code(r.get("item"))
+        and _is_date(r.get("date"))
+        and _opt(r, "occurrences", lambda v: _is_int(v) and v >= 1)
+        and _opt(r, "reverses", _code)
+        and _opt(r, "note", _is_str)
+    ),
+    "votes": lambda r: (
+        _code(r.get("member"))
+        and type(r.get("tally")) is dict
+        and all(k in BALLOT_OPTION_NAMES and _is_int(v) and v >= 0 for k, v in r["tally"].items())
+    ),
+    "history": lambda r: (
+        _code(r.get("member"))
+        and _is_int(r.get("year"))
+        and _is_str(r.get("grade"))
+        and r["grade"] in GRADES
+    ),
+    "decisions": lambda r: (
+        _code(r.get("member"))
+        and r.get("kind") == "quota_tie"
+        and _opt(r, "excellent", lambda v: type(v) is bool)
+        and _opt(r, "note", _is_str)
+    ),
+}
 
 
-def bundle_import(*, actor, data: Any) -> ImportSummary:
-    """Import a parsed bundle, all or nothing; raises ``BundleError`` and stores nothing
-    when anything is wrong. Existing organisations and members are updated; entries whose
-    id is already in the ledger are skipped; importing the same bundle twice changes nothing."""
-    errors = bundle_validate(data)
-    if errors:
-        raise BundleError(errors)
+def _is_str(v: Any) -> bool:
+    return type(v) is str
+
+
+class _Rollback(Exception):
+    pass
+
+
+def bundle_validate(data: Any) -> list[str]:
+    """Every problem of an in-memory bundle (the first ``MAX_MESSAGES``), as messages
+    naming the record; empty when it is good. Stores nothing."""
     try:
         with transaction.atomic():
-            return _write(actor, data)
-    except ValidationError as exc:  # a model invariant the checks above did not foresee
+            _BundleImport(actor=None, source=DictSource(data)).check()
+            raise _Rollback
+    except BundleError as exc:
+        return exc.errors
+    except _Rollback:
+        return []
+
+
+def bundle_import(*, actor, data: Any = None, path: str | Path | None = None) -> ImportSummary:
+    """Import a bundle (a parsed ``data`` or a file at ``path``, streamed), all or
+    nothing; raises ``BundleError`` (or ``BundleNotJSON``) and stores nothing when anything
+    is wrong. Existing organisations and members are updated; entries whose id is already
+    in the ledger are skipped; importing the same bundle twice changes nothing."""
+    source = FileSource(path) if path is not None else DictSource(data)
+    try:
+        with transaction.atomic():
+            importer = _BundleImport(actor=actor, source=source)
+            importer.check()
+            return importer.write()
+    except ValidationError as exc:  # a model invariant the checks did not foresee
         raise BundleError([_validation_text(exc)]) from exc
 
 
-def _write(actor, data: dict) -> ImportSummary:
-    year = data["year"]
-    summary = ImportSummary(year=year)
-    scheme_data = data["scheme"]
-    scheme = Scheme.objects.filter(year=year).first()
-    if scheme is None:
-        scheme = scheme_create(actor=actor, year=year, with_template_items=False)
-    settings: dict[str, Any] = {
-        k: _decimal(scheme_data[k]) for k in SCHEME_SETTINGS if k in scheme_data
-    }
-    if "quota_rounding" in scheme_data:
-        settings["quota_rounding"] = scheme_data["quota_rounding"]
-    if "ballot_options" in scheme_data:
-        settings["ballot_options"] = scheme_data["ballot_options"]
-    if settings:
-        scheme = _labelled("scheme", scheme_update, actor=actor, scheme=scheme, **settings)
-    items: dict[str, SchemeItem] = {}
-    for i, row in enumerate(scheme_data["items"]):
-        items[row["code"]] = _labelled(
-            _record("scheme.items", i, row, "code"),
-            scheme_item_upsert,
-            actor=actor,
-            scheme=scheme,
-            code=row["code"],
-            kind=row["kind"],
-            name=row["name"],
-            points=_decimal(row["points"]),
-            group=row.get("group", ""),
-            disqualifies=row.get("disqualifies", False),
-            categories=row.get("categories") or [],
-        )
-    items |= {i.code: i for i in SchemeItem.objects.filter(scheme=scheme).exclude(code__in=items)}
+class _BundleImport:
+    """One import: ``check`` reads the source into the staging tables and raises
+    ``BundleError`` with every problem; ``write`` then stores it. Both inside the caller's
+    transaction."""
 
-    orgs = {o["code"]: o for o in data["organizations"]}
-    done: dict[str, Organization] = {}
+    def __init__(self, *, actor, source: BundleSource):
+        self.actor = actor
+        self.source = source
+        self.schema_errors = _Messages()
+        self.errors = _Messages()
+        self.top: Any = None
+        self.year: int | None = None
+        self.existing_scheme: Scheme | None = None
+        self.item_points: dict[str, Decimal] = {}
+        self.counts: Counter[str] = Counter()
+        self.loader: staging.Loader | None = None
 
-    def ensure(code: str) -> Organization:
-        if code in done:
-            return done[code]
-        if code not in orgs:
-            return Organization.objects.get(code=code)
-        row = orgs[code]
-        parent = ensure(row["parent"]) if row.get("parent") else None
-        done[code] = _labelled(
-            f"organizations (code {code})",
-            organization_upsert,
-            actor=actor,
-            code=code,
-            name=row["name"],
-            kind=row["kind"],
-            parent=parent,
-            category=row.get("category", "in_service"),
-        )
-        return done[code]
+    # ------------------------------------------------------------------ reading, checks
 
-    for code in orgs:
-        ensure(code)
-    summary.organizations = len(orgs)
-    branches = {o.code: o for o in Organization.objects.filter(kind="branch")}
-    for i, row in enumerate(data["members"]):
-        member = _labelled(
-            _record("members", i, row),
-            member_upsert,
-            actor=actor,
-            code=row["id"],
-            name=row["name"],
-            branch=branches[row["branch"]],
-            status=row.get("status", "active"),
-            membership=row.get("membership", "full"),
+    def check(self) -> None:
+        staging.create()
+        self.loader = staging.Loader()
+        self.source.read(self._on_top, self._on_record)
+        self.loader.flush()
+        if not isinstance(self.top, dict):
+            self._schema_check(self.top)
+        if self.schema_errors:
+            raise self.schema_errors.error()
+        staging.finish_loading()
+        self._check_scheme()
+        self._check_organizations()
+        self._check_members()
+        self._check_entries()
+        self._check_evaluation()
+        if self.errors:
+            raise self.errors.error()
+
+    def _on_top(self, top: Any) -> None:
+        """The top level (record lists empty), before the entries stream."""
+        self.top = top
+        if not isinstance(top, dict):
+            return
+        self._schema_check(top)
+        year = top.get("year")
+        self.year = year if type(year) is int else None
+        scheme = top.get("scheme") if isinstance(top.get("scheme"), dict) else {}
+        existing = Scheme.objects.filter(year=self.year).first() if self.year else None
+        self.existing_scheme = existing
+        self.item_points = (
+            dict(SchemeItem.objects.filter(scheme=existing).values_list("code", "points"))
+            if existing
+            else {}
         )
-        if "exemptions" in row:
-            wanted = {ex["item"]: ex.get("reason", "") for ex in row["exemptions"]}
-            current = dict(
-                ItemExemption.objects.filter(member=member).values_list("item_code", "reason")
+        for item in scheme.get("items") or []:
+            if isinstance(item, dict) and isinstance(item.get("code"), str):
+                try:
+                    self.item_points[item["code"]] = _decimal(item.get("points"))
+                except ValueError:
+                    self.item_points[item["code"]] = Decimal(0)
+
+    def _schema_check(self, document: Any) -> None:
+        for e in _validator(None).iter_errors(document):
+            path = list(e.absolute_path)
+            self.schema_errors.add(
+                tuple(map(str, path)), f"{_label(document, path)}: {_schema_message(e)}"
             )
-            if wanted != current:
-                ItemExemption.objects.filter(member=member).exclude(item_code__in=wanted).delete()
-                for code, reason in wanted.items():
-                    ItemExemption.objects.update_or_create(
-                        member=member, item_code=code, defaults={"reason": reason}
-                    )
-                audit_record(
-                    actor=actor,
-                    action="exemptions.import",
-                    target=member,
-                    before=current,
-                    after=wanted,
+
+    def _on_record(self, section: str, index: int, record: Any) -> None:
+        self.counts[section] += 1
+        if not (type(record) is dict and SHAPES[section](record)):
+            bad = False
+            for e in _validator(section).iter_errors(record):
+                bad = True
+                path = [section, index, *e.absolute_path]
+                self.schema_errors.add(
+                    tuple(map(str, path)),
+                    f"{_label({section: {index: record}}, path)}: {_schema_message(e)}",
                 )
-    summary.members = len(data["members"])
-    member_rows = {
-        code: (pk, branch)
-        for code, pk, branch in Member.objects.values_list("code", "id", "branch__code")
-    }
+            if bad:
+                return
+        if self.schema_errors:
+            return  # the bundle is refused on its shape; stop staging
+        getattr(self, f"_stage_{section}")(index, record)
 
-    rows = [
-        ImportedEntry(
-            code=e["id"],
-            member_id=member_rows[e["member"]][0],
-            member_code=e["member"],
-            branch_code=member_rows[e["member"]][1],
-            item_id=items[e["item"]].pk,
-            item_code=e["item"],
-            date=datetime.date.fromisoformat(e["date"]),
-            occurrences=e.get("occurrences", 1),
-            points=_decimal(e["points"])
-            if "points" in e
-            else items[e["item"]].points * e.get("occurrences", 1),
-            note=e.get("note", ""),
-            reverses_code=e.get("reverses"),
-        )
-        for e in data.get("entries", [])
-    ]
-    summary.entries_added = entries_import(actor=actor, year=year, rows=rows)
-    summary.entries_skipped = len(rows) - summary.entries_added
-
-    members = {
-        m.code: m
-        for m in Member.objects.filter(
-            code__in={
-                r["member"] for k in ("votes", "history", "decisions") for r in data.get(k, [])
-            }
-        ).select_related("branch")
-    }
-    for row in data.get("votes", []):
-        member = members[row["member"]]
-        counts = {
-            option: row["tally"].get(option, 0)
-            for option in ("excellent", "qualified", "basic", "unqualified")
-        }
-        tally_set(actor=actor, year=year, member=member, counts=counts)
-    summary.votes = len(data.get("votes", []))
-    for row in data.get("history", []):
-        grade_record_set(
-            actor=actor, member=members[row["member"]], year=row["year"], grade=row["grade"]
-        )
-    summary.history = len(data.get("history", []))
-    for row in data.get("decisions", []):
-        if "excellent" in row:
-            quota_decision_record(
-                actor=actor,
-                year=year,
-                member=members[row["member"]],
-                excellent=row["excellent"],
-                note=row.get("note", ""),
+    def _stage_members(self, i: int, m: dict) -> None:
+        if len(m["name"]) > 100:
+            self.errors.add(
+                (2, i),
+                f"{_record('members', i, m)}: name: at most 100 characters ({len(m['name'])})",
             )
-    summary.decisions = len(data.get("decisions", []))
-    return summary
+        exemptions = m.get("exemptions")
+        self.loader.add(
+            "kp_stage_member",
+            (
+                i,
+                m["id"],
+                m["name"],
+                m["branch"],
+                m.get("status", Member.Status.ACTIVE),
+                m.get("membership", Member.Membership.FULL),
+                None if exemptions is None else json.dumps(exemptions, ensure_ascii=False),
+            ),
+        )
+
+    def _stage_entries(self, i: int, e: dict) -> None:
+        label = None
+        occurrences = e.get("occurrences", 1)
+        if e["item"] not in self.item_points:
+            label = _record("entries", i, e)
+            self.errors.add((3, i), f"{label}: unknown item {e['item']}")
+        if self.year is not None and not e["date"].startswith(f"{self.year:04d}-"):
+            label = label or _record("entries", i, e)
+            self.errors.add((3, i), f"{label}: date {e['date']} is outside the year {self.year}")
+        points = None
+        if "points" in e:
+            try:
+                value = _decimal(e["points"])
+                points = str(value)
+                if value < 0:
+                    label = label or _record("entries", i, e)
+                    self.errors.add((3, i), f"{label}: points must not be negative")
+                elif not _fits(value):
+                    label = label or _record("entries", i, e)
+                    self.errors.add(
+                        (3, i), f"{label}: points {e['points']} must be below 10^8, 4 decimals"
+                    )
+            except ValueError as exc:
+                label = label or _record("entries", i, e)
+                self.errors.add((3, i), f"{label}: points {exc}")
+        elif e["item"] in self.item_points and not _fits(
+            self.item_points[e["item"]] * min(occurrences, MAX_INT + 1)
+        ):
+            label = label or _record("entries", i, e)
+            self.errors.add((3, i), f"{label}: occurrences {occurrences} is too many")
+        if occurrences > MAX_INT:
+            label = label or _record("entries", i, e)
+            self.errors.add((3, i), f"{label}: occurrences must be at most {MAX_INT}")
+        self.loader.add(
+            "kp_stage_entry",
+            (
+                i,
+                e["id"],
+                e["member"],
+                e["item"],
+                e["date"],
+                min(occurrences, MAX_INT),
+                points,
+                e.get("note", ""),
+                e.get("reverses"),
+            ),
+        )
+
+    def _stage_votes(self, i: int, v: dict) -> None:
+        counts = [v["tally"].get(option, 0) for option in BALLOT_OPTION_NAMES]
+        if max(counts) > MAX_INT:
+            self.errors.add(
+                (5, i), f"{_record('votes', i, v, 'member')}: counts must be at most {MAX_INT}"
+            )
+            counts = [min(c, MAX_INT) for c in counts]
+        self.loader.add("kp_stage_vote", (i, v["member"], *counts))
+
+    def _stage_history(self, i: int, h: dict) -> None:
+        if not 0 < h["year"] <= MAX_YEAR:
+            self.errors.add(
+                (6, i), f"{_record('history', i, h, 'member')}: year {h['year']} is not a year"
+            )
+            return
+        self.loader.add("kp_stage_history", (i, h["member"], h["year"], h["grade"]))
+
+    def _stage_decisions(self, i: int, d: dict) -> None:
+        excellent = d.get("excellent")
+        self.loader.add(
+            "kp_stage_decision",
+            (i, d["member"], None if excellent is None else int(excellent), d.get("note", "")),
+        )
+
+    def _check_scheme(self) -> None:
+        add = self.errors.add
+        year, scheme = self.top["year"], self.top["scheme"]
+        for code, n in Counter(i["code"] for i in scheme["items"]).items():
+            if n > 1:
+                add((0,), f"scheme.items (code {code}): the code appears {n} times")
+        existing = self.existing_scheme
+        if existing is not None and existing.is_final:
+            add((0,), f"year {year}: the results are final; a bundle cannot change them")
+        if existing is not None:
+            items_with_entries = dict(
+                SchemeItem.objects.filter(scheme=existing, entries__isnull=False)
+                .values_list("code", "kind")
+                .distinct()
+            )
+            for i, item in enumerate(scheme["items"]):
+                old_kind = items_with_entries.get(item["code"])
+                if old_kind and old_kind != item["kind"]:
+                    add(
+                        (0,),
+                        f"{_record('scheme.items', i, item, 'code')}: kind cannot change from "
+                        f"{old_kind} to {item['kind']}, the item already has entries",
+                    )
+        for name in SCHEME_SETTINGS:
+            if name in scheme and _decimal(scheme[name]) < 0:
+                add((0,), f"scheme.{name}: must not be negative")
+        for name in ("democratic_share", "excellent_quota"):
+            if name in scheme and _decimal(scheme[name]) > 1:
+                add((0,), f"scheme.{name}: must be between 0 and 1")
+        for i, item in enumerate(scheme["items"]):
+            if _decimal(item["points"]) < 0:
+                add(
+                    (0,), f"{_record('scheme.items', i, item, 'code')}: points must not be negative"
+                )
+
+    def _check_organizations(self) -> None:
+        add = self.errors.add
+        organizations = self.top["organizations"]
+        orgs = {o["code"]: o for o in organizations}
+        for code, n in Counter(o["code"] for o in organizations).items():
+            if n > 1:
+                add((1,), f"organizations (code {code}): the code appears {n} times")
+        db_orgs = dict(Organization.objects.values_list("code", "kind"))
+        self.org_kinds = db_orgs | {c: o["kind"] for c, o in orgs.items()}
+        for i, org in enumerate(organizations):
+            label = _record("organizations", i, org, "code")
+            parent = org.get("parent")
+            if parent is None and org["kind"] != "committee":
+                add((1,), f"{label}: only a committee may have no parent")
+            elif parent is not None and parent not in self.org_kinds:
+                add((1,), f"{label}: unknown parent organization {parent}")
+            elif parent is not None and self.org_kinds[parent] == "branch":
+                add((1,), f"{label}: parent {parent} is a branch and cannot hold organizations")
+        # A parent chain that loops never reaches a root.
+        for code in orgs:
+            seen, cur = set(), code
+            while cur in orgs and orgs[cur].get("parent") is not None:
+                if cur in seen:
+                    add((1,), f"organizations (code {code}): the parent chain loops")
+                    break
+                seen.add(cur)
+                cur = orgs[cur]["parent"]
+
+    def _check_members(self) -> None:
+        add = self.errors.add
+        for code, n in _query(
+            "SELECT code, COUNT(*) FROM kp_stage_member GROUP BY code HAVING COUNT(*) > 1 "
+            "ORDER BY MIN(idx)"
+        ):
+            add((2, -1), f"members (id {code}): the id appears {n} times")
+        kinds = self.org_kinds
+        for idx, code, branch, exemptions in stream_rows(
+            "SELECT idx, code, branch, exemptions FROM kp_stage_member ORDER BY idx"
+        ):
+            label = f"members[{idx}] (id {code})"
+            if branch not in kinds:
+                add((2, idx), f"{label}: unknown branch {branch}")
+            elif kinds[branch] != "branch":
+                add((2, idx), f"{label}: {branch} is not a branch; only branches hold members")
+            for j, ex in enumerate(json.loads(exemptions) if exemptions else []):
+                if ex["item"] not in self.item_points:
+                    add((2, idx), f"{label}.exemptions[{j}]: unknown item {ex['item']}")
+
+    def _check_entries(self) -> None:
+        add = self.errors.add
+        for code, n in _query(
+            "SELECT code, COUNT(*) FROM kp_stage_entry GROUP BY code HAVING COUNT(*) > 1 "
+            "ORDER BY MIN(idx)"
+        ):
+            add((3, -1), f"entries (id {code}): the id appears {n} times")
+        for idx, code, member in _query(
+            _UNKNOWN_MEMBER.format(table="kp_stage_entry", ident="code")
+        ):
+            add((3, idx), f"entries[{idx}] (id {code}): unknown member {member}")
+        self._check_reversals()
+        closed = self._closed_branches()
+        if closed:
+            for idx, code, branch in _query(
+                _IN_CLOSED_BRANCH.format(
+                    table="kp_stage_entry",
+                    ident="code",
+                    new=" AND NOT EXISTS (SELECT 1 FROM ledger_scoreentry x WHERE x.code = s.code)",
+                    marks=", ".join(["%s"] * len(closed)),
+                ),
+                closed,
+            ):
+                add(
+                    (3, idx),
+                    f"entries[{idx}] (id {code}): the {self.year} results of branch {branch} "
+                    "are final and its entries frozen",
+                )
+
+    def _check_reversals(self) -> None:
+        """The rules of reversals (bundle.md), over the entries not already in the ledger,
+        target by target: the first valid reversal of a target takes it."""
+        add = self.errors.add
+        current, taken_by = None, None
+        for (
+            idx,
+            code,
+            member,
+            target,
+            in_bundle,
+            b_member,
+            b_reverses,
+            d_id,
+            d_reverses,
+            d_member,
+            reversed_in_db,
+        ) in stream_rows(_REVERSALS):
+            label = f"entries[{idx}] (id {code})"
+            if target != current:
+                current, taken_by = target, reversed_in_db
+            if target == code:
+                add((3, idx), f"{label}: an entry cannot reverse itself")
+            elif not in_bundle and d_id is None:
+                add((3, idx), f"{label}: reverses unknown entry {target}")
+            elif (d_id is None and b_reverses is not None) or d_reverses is not None:
+                add((3, idx), f"{label}: reverses {target}, which is itself a reversal")
+            elif taken_by is not None:
+                add(
+                    (3, idx), f"{label}: reverses {target}, which is already reversed by {taken_by}"
+                )
+            else:
+                taken_by = code
+                owner = d_member if d_id is not None else b_member
+                if owner != member:
+                    add((3, idx), f"{label}: reverses {target}, an entry of another member")
+
+    def _check_evaluation(self) -> None:
+        add = self.errors.add
+        for rank, (section, table) in enumerate(
+            (
+                ("votes", "kp_stage_vote"),
+                ("history", "kp_stage_history"),
+                ("decisions", "kp_stage_decision"),
+            ),
+            start=5,
+        ):
+            for idx, member, _ in _query(_UNKNOWN_MEMBER.format(table=table, ident="member")):
+                add((rank, idx), f"{section}[{idx}] (member {member}): unknown member {member}")
+        for member, n in _query(
+            "SELECT member, COUNT(*) FROM kp_stage_vote GROUP BY member HAVING COUNT(*) > 1 "
+            "ORDER BY MIN(idx)"
+        ):
+            add((5, -1), f"votes (member {member}): the member has {n} tallies")
+        closed = self._closed_branches()
+        if closed:
+            for rank, (section, table) in (
+                (5, ("votes", "kp_stage_vote")),
+                (7, ("decisions", "kp_stage_decision")),
+            ):
+                for idx, member, branch in _query(
+                    _IN_CLOSED_BRANCH.format(
+                        table=table, ident="member", new="", marks=", ".join(["%s"] * len(closed))
+                    ),
+                    closed,
+                ):
+                    add(
+                        (rank, idx),
+                        f"{section}[{idx}] (member {member}): the {self.year} results of "
+                        f"branch {branch} are final",
+                    )
+
+    def _closed_branches(self) -> list[str]:
+        if self.existing_scheme is None:
+            return []
+        return list(self.existing_scheme.closings.values_list("branch__code", flat=True))
+
+    # ------------------------------------------------------------------ writing
+
+    def write(self) -> ImportSummary:
+        actor, year = self.actor, self.top["year"]
+        summary = ImportSummary(year=year)
+        scheme, items = self._write_scheme()
+        summary.organizations = self._write_organizations()
+        branches = {
+            o.code: o
+            for o in Organization.objects.filter(
+                kind=Organization.Kind.BRANCH,
+                code__in=[c for (c,) in _query("SELECT DISTINCT branch FROM kp_stage_member")],
+            )
+        }
+        summary.members = members_import(
+            actor=actor,
+            rows=(
+                MemberRow(
+                    code=code,
+                    name=name,
+                    branch=branches[branch],
+                    status=status,
+                    membership=membership,
+                )
+                for code, name, branch, status, membership in stream_rows(
+                    "SELECT code, name, branch, status, membership FROM kp_stage_member "
+                    "ORDER BY idx"
+                )
+            ),
+        )
+        for code, exemptions in _query(
+            "SELECT code, exemptions FROM kp_stage_member WHERE exemptions IS NOT NULL ORDER BY idx"
+        ):
+            self._write_exemptions(Member.objects.get(code=code), json.loads(exemptions))
+
+        def entries():
+            for (
+                code,
+                member_id,
+                member,
+                branch,
+                item,
+                date,
+                occurrences,
+                points,
+                note,
+                reverses,
+            ) in stream_rows(_NEW_ENTRIES):
+                item_id, item_points = items[item]
+                yield ImportedEntry(
+                    code=code,
+                    member_id=member_id,
+                    member_code=member,
+                    branch_code=branch,
+                    item_id=item_id,
+                    item_code=item,
+                    date=datetime.date.fromisoformat(date),
+                    occurrences=occurrences,
+                    points=Decimal(points) if points is not None else item_points * occurrences,
+                    note=note,
+                    reverses_code=reverses,
+                )
+
+        summary.entries_added = entries_import(
+            actor=actor, year=year, rows=entries(), rows_are_new=True
+        )
+        summary.entries_skipped = self.counts["entries"] - summary.entries_added
+        summary.votes = tallies_import(
+            actor=actor,
+            year=year,
+            rows=(
+                (member, dict(zip(BALLOT_OPTION_NAMES, counts, strict=True)))
+                for member, *counts in stream_rows(
+                    "SELECT member, excellent, qualified, basic, unqualified "
+                    "FROM kp_stage_vote ORDER BY idx"
+                )
+            ),
+        )
+        summary.history = grade_records_import(
+            actor=actor,
+            rows=stream_rows("SELECT member, year, grade FROM kp_stage_history ORDER BY idx"),
+        )
+        quota_decisions_import(
+            actor=actor,
+            year=year,
+            rows=(
+                (member, bool(excellent), note)
+                for member, excellent, note in stream_rows(
+                    "SELECT member, excellent, note FROM kp_stage_decision "
+                    "WHERE excellent IS NOT NULL ORDER BY idx"
+                )
+            ),
+        )
+        summary.decisions = self.counts["decisions"]
+        staging.drop()
+        return summary
+
+    def _write_scheme(self) -> tuple[Scheme, dict[str, tuple[int, Decimal]]]:
+        actor, year, scheme_data = self.actor, self.top["year"], self.top["scheme"]
+        scheme = self.existing_scheme or scheme_create(
+            actor=actor, year=year, with_template_items=False
+        )
+        settings: dict[str, Any] = {
+            k: _decimal(scheme_data[k]) for k in SCHEME_SETTINGS if k in scheme_data
+        }
+        for name in ("quota_rounding", "ballot_options"):
+            if name in scheme_data:
+                settings[name] = scheme_data[name]
+        if settings:
+            scheme = _labelled("scheme", scheme_update, actor=actor, scheme=scheme, **settings)
+        for i, row in enumerate(scheme_data["items"]):
+            _labelled(
+                _record("scheme.items", i, row, "code"),
+                scheme_item_upsert,
+                actor=actor,
+                scheme=scheme,
+                code=row["code"],
+                kind=row["kind"],
+                name=row["name"],
+                points=_decimal(row["points"]),
+                group=row.get("group", ""),
+                disqualifies=row.get("disqualifies", False),
+                categories=row.get("categories") or [],
+            )
+        items = {
+            code: (pk, points)
+            for code, pk, points in SchemeItem.objects.filter(scheme=scheme).values_list(
+                "code", "id", "points"
+            )
+        }
+        return scheme, items
+
+    def _write_organizations(self) -> int:
+        return organizations_import(
+            actor=self.actor,
+            rows=[
+                OrganizationRow(
+                    code=o["code"],
+                    name=o["name"],
+                    kind=o["kind"],
+                    parent=o.get("parent"),
+                    category=o.get("category", Organization.Category.IN_SERVICE),
+                )
+                for o in self.top["organizations"]
+            ],
+        )
+
+    def _write_exemptions(self, member: Member, exemptions: list[dict]) -> None:
+        wanted = {ex["item"]: ex.get("reason", "") for ex in exemptions}
+        current = dict(
+            ItemExemption.objects.filter(member=member).values_list("item_code", "reason")
+        )
+        if wanted == current:
+            return
+        ItemExemption.objects.filter(member=member).exclude(item_code__in=wanted).delete()
+        for code, reason in wanted.items():
+            ItemExemption.objects.update_or_create(
+                member=member, item_code=code, defaults={"reason": reason}
+            )
+        audit_record(
+            actor=self.actor,
+            action="exemptions.import",
+            target=member,
+            before=current,
+            after=wanted,
+        )
 
 
 def _labelled(label: str, service, **kwargs):
@@ -436,3 +822,56 @@ def _labelled(label: str, service, **kwargs):
         return service(**kwargs)
     except ValidationError as exc:
         raise ValidationError(f"{label}: {_validation_text(exc)}") from exc
+
+
+def _query(sql: str, params=()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# A record's member is known when the bundle or the database has it.
+_UNKNOWN_MEMBER = """
+SELECT s.idx, s.{ident}, s.member FROM {table} s
+WHERE NOT EXISTS (SELECT 1 FROM kp_stage_member b WHERE b.code = s.member)
+  AND NOT EXISTS (SELECT 1 FROM orgs_member m WHERE m.code = s.member)
+ORDER BY s.idx
+"""
+
+# Records of members whose branch (as the bundle leaves it) has closed the year.
+_IN_CLOSED_BRANCH = """
+SELECT s.idx, s.{ident}, COALESCE(b.branch, o.code) FROM {table} s
+LEFT JOIN kp_stage_member b ON b.code = s.member
+LEFT JOIN orgs_member m ON m.code = s.member
+LEFT JOIN orgs_organization o ON o.id = m.branch_id
+WHERE COALESCE(b.branch, o.code) IN ({marks}){new}
+ORDER BY s.idx
+"""
+
+# Every reversal not yet in the ledger with what it names, in the bundle (its first
+# record of that id) and in the ledger, grouped by target in file order.
+_REVERSALS = """
+SELECT s.idx, s.code, s.member, s.reverses,
+       t.idx IS NOT NULL, t.member, t.reverses,
+       d.id, d.reverses_id, dm.code,
+       (SELECT r.code FROM ledger_scoreentry r WHERE r.reverses_id = d.id)
+FROM kp_stage_entry s
+LEFT JOIN kp_stage_entry t
+  ON t.idx = (SELECT MIN(u.idx) FROM kp_stage_entry u WHERE u.code = s.reverses)
+LEFT JOIN ledger_scoreentry d ON d.code = s.reverses
+LEFT JOIN orgs_member dm ON dm.id = d.member_id
+WHERE s.reverses IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM ledger_scoreentry x WHERE x.code = s.code)
+ORDER BY s.reverses, s.idx
+"""
+
+# The entries to append: members as the bundle left them, plain entries before
+# reversals, file order within each.
+_NEW_ENTRIES = """
+SELECT s.code, m.id, s.member, o.code, s.item, s.date, s.occurrences, s.points, s.note, s.reverses
+FROM kp_stage_entry s
+JOIN orgs_member m ON m.code = s.member
+JOIN orgs_organization o ON o.id = m.branch_id
+WHERE NOT EXISTS (SELECT 1 FROM ledger_scoreentry x WHERE x.code = s.code)
+ORDER BY CASE WHEN s.reverses IS NULL THEN 0 ELSE 1 END, s.idx
+"""

@@ -3,6 +3,7 @@ ballot, paper tallies, and quota-tie decisions."""
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,7 +11,9 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaoping.audit.services import audit_record
+from kaoping.audit.services import audit_record, audit_record_many
+from kaoping.bulk import insert_rows
+from kaoping.iterables import batched
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
@@ -102,6 +105,106 @@ def quota_decision_record(
         after={"year": year, "excellent": excellent, "note": note},
     )
     return decision
+
+
+def _members_of(codes: list[str]) -> dict[str, Member]:
+    return {m.code: m for m in Member.objects.filter(code__in=codes).select_related("branch")}
+
+
+def _require_open_many(actor, year: int, members) -> None:
+    """``_require_manage`` and ``_require_open`` for a batch of members, in two queries."""
+    scheme = Scheme.objects.filter(year=year).first()
+    if scheme is None:
+        raise ValidationError({"year": f"there is no scheme for {year}"})
+    closed = set(scheme.closings.values_list("branch_id", flat=True))
+    for member in members:
+        _require_manage(actor, member)
+        if scheme.finalised_at is not None or member.branch_id in closed:
+            raise ValidationError({"year": f"the {year} results of {member.code} are final"})
+
+
+def tallies_import(
+    *, actor, year: int, rows: Iterable[tuple[str, dict[str, int]]], batch_size: int = 2000
+) -> int:
+    """Enter many members' paper-ballot counts (导入计票结果): ``(member code, counts)``,
+    the rules of ``tally_set`` a batch at a time, one audit row per member changed. Runs
+    inside the caller's transaction; returns how many rows it read."""
+    count = 0
+    for batch in batched(rows, batch_size):
+        count += len(batch)
+        members = _members_of([code for code, _ in batch])
+        _require_open_many(actor, year, members.values())
+        before: dict[int, dict[str, int]] = {}
+        for member_id, option, n in VoteTally.objects.filter(
+            year=year, member__in=members.values()
+        ).values_list("member_id", "option", "count"):
+            before.setdefault(member_id, {})[option] = n
+        changed: dict[int, dict[str, int]] = {}  # the last row of a member wins
+        audits = []
+        for code, counts in batch:
+            member = members[code]
+            unknown = set(counts) - set(BALLOT_OPTION_NAMES)
+            if unknown:
+                raise ValidationError(
+                    {"counts": f"unknown ballot option(s): {', '.join(sorted(unknown))}"}
+                )
+            old = before.get(member.pk, {})
+            new = old | counts
+            if new != old:
+                changed[member.pk] = before[member.pk] = new
+                audits.append((member, old, new))
+        # Replace the changed members' rows: one DELETE and one COPY, not an upsert a row.
+        VoteTally.objects.filter(year=year, member_id__in=list(changed)).delete()
+        insert_rows(
+            VoteTally._meta.db_table,
+            ("year", "member_id", "option", "count"),
+            [
+                (year, member_id, option, n)
+                for member_id, counts in changed.items()
+                for option, n in counts.items()
+            ],
+        )
+        audit_record_many(actor=actor, action="tally.set", rows=audits, note=str(year))
+    return count
+
+
+def quota_decisions_import(
+    *, actor, year: int, rows: Iterable[tuple[str, bool, str]], batch_size: int = 2000
+) -> int:
+    """Record many quota-tie decisions (导入组织认定): ``(member code, excellent, note)``,
+    the rules of ``quota_decision_record`` a batch at a time. Runs inside the caller's
+    transaction; returns how many rows it read."""
+    count = 0
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    for batch in batched(rows, batch_size):
+        count += len(batch)
+        members = _members_of([code for code, _, _ in batch])
+        _require_open_many(actor, year, members.values())
+        current = {
+            d.member_id: (d.excellent, d.note)
+            for d in QuotaDecision.objects.filter(year=year, member__in=members.values())
+        }
+        decisions: dict[int, QuotaDecision] = {}  # the last row of a member wins
+        audits = []
+        for code, excellent, note in batch:
+            member = members[code]
+            if actor is not None and not note.strip():
+                raise ValidationError({"note": "a quota decision needs a reason"})
+            if current.get(member.pk) == (excellent, note):
+                continue
+            decisions[member.pk] = QuotaDecision(
+                year=year, member=member, excellent=excellent, note=note, decided_by=user
+            )
+            current[member.pk] = (excellent, note)
+            audits.append((member, None, {"year": year, "excellent": excellent, "note": note}))
+        QuotaDecision.objects.bulk_create(
+            list(decisions.values()),
+            update_conflicts=True,
+            unique_fields=["year", "member"],
+            update_fields=["excellent", "note", "decided_by", "decided_at"],
+        )
+        audit_record_many(actor=actor, action="quota_decision.record", rows=audits)
+    return count
 
 
 # --------------------------------------------------------------------------- 四评一定: the round

@@ -38,8 +38,8 @@ def ledger_key() -> bytes:
     return key.encode()
 
 
-def entry_hash(previous: str, content: EntryContent) -> str:
+def entry_hash(previous: str, content: EntryContent, *, key: bytes | None = None) -> str:
     payload = json.dumps(
         [previous, *content.__dict__.values()], ensure_ascii=False, separators=(",", ":")
     )
-    return hmac.new(ledger_key(), payload.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key or ledger_key(), payload.encode(), hashlib.sha256).hexdigest()

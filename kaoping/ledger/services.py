@@ -9,10 +9,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
+from kaoping.bulk import insert_rows
 from kaoping.decimals import decimal_text
+from kaoping.iterables import batched
 from kaoping.notifications.services import notification_send
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
@@ -20,7 +23,7 @@ from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow
 
-from .chain import EntryContent, chain_key, entry_hash
+from .chain import EntryContent, chain_key, entry_hash, ledger_key
 from .models import LedgerChain, ScoreEntry
 
 UNSCORED_STATUSES = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
@@ -223,64 +226,161 @@ class ImportedEntry:
     evidence: str = ""
 
 
-def entries_import(
-    *, actor, year: int, rows: Iterable[ImportedEntry], source: str = ScoreEntry.Source.BUNDLE
-) -> int:
-    """Append validated bundle entries in bulk, skipping codes already in the ledger.
+class _ChainWriter:
+    """Chains many new entries (an import): the heads of a batch's chains are locked
+    before the batch is written (``lock``), each chain advances in memory, and the heads
+    are written back once at the end (``close``)."""
 
-    Runs inside the caller's transaction (the bundle import is all-or-nothing). Plain
-    entries go first so that reversals can point at entries of the same file.
-    """
-    rows = list(rows)
-    existing = set(
-        ScoreEntry.objects.filter(code__in=[r.code for r in rows]).values_list("code", flat=True)
-    )
-    fresh = [r for r in rows if r.code not in existing]
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    def __init__(self):
+        self.heads: dict[str, LedgerChain] = {}
+        self.key = ledger_key()
 
-    def build(r: ImportedEntry, reverses_id: int | None) -> ScoreEntry:
-        return ScoreEntry(
-            code=r.code,
-            year=year,
-            member_id=r.member_id,
-            item_id=r.item_id,
-            date=r.date,
-            occurrences=r.occurrences,
-            points=r.points,
-            reverses_id=reverses_id,
-            source=source,
-            note=r.note,
-            evidence=r.evidence,
-            recorded_by=user,
-        )
-
-    def append(batch: list[tuple[ImportedEntry, ScoreEntry]]) -> None:
-        _link(
-            [
-                (e, r.branch_code, _content(e, r.member_code, r.item_code, r.reverses_code))
-                for r, e in batch
-            ]
-        )
-        ScoreEntry.objects.bulk_create([e for _, e in batch], batch_size=2000)
-
-    append([(r, build(r, None)) for r in fresh if r.reverses_code is None])
-    reversals = [r for r in fresh if r.reverses_code is not None]
-    if reversals:
-        ids = dict(
-            ScoreEntry.objects.filter(code__in={r.reverses_code for r in reversals}).values_list(
-                "code", "id"
+    def lock(self, keys: set[str]) -> None:
+        new = keys - self.heads.keys()
+        if new:
+            LedgerChain.objects.bulk_create(
+                [LedgerChain(key=k) for k in new], ignore_conflicts=True
             )
-        )
-        append([(r, build(r, ids[r.reverses_code])) for r in reversals])
-    if fresh:
+            self.heads |= {
+                h.key: h for h in LedgerChain.objects.select_for_update().filter(key__in=new)
+            }
+
+    def place(self, key: str, content: EntryContent) -> tuple[int, str]:
+        head = self.heads[key]
+        head.length += 1
+        head.head_hash = entry_hash(head.head_hash, content, key=self.key)
+        return head.length, head.head_hash
+
+    def close(self) -> None:
+        LedgerChain.objects.bulk_update(list(self.heads.values()), ["length", "head_hash"])
+
+
+# What an import writes (COPY on PostgreSQL: the append-only trigger guards updates and
+# deletes only, so COPY appends like INSERT does).
+ENTRY_INSERT_COLUMNS = (
+    "code",
+    "year",
+    "member_id",
+    "item_id",
+    "date",
+    "occurrences",
+    "points",
+    "reverses_id",
+    "source",
+    "note",
+    "evidence",
+    "recorded_by_id",
+    "recorded_at",
+    "chain_key",
+    "chain_seq",
+    "chain_hash",
+)
+
+
+def entries_import(
+    *,
+    actor,
+    year: int,
+    rows: Iterable[ImportedEntry],
+    source: str = ScoreEntry.Source.BUNDLE,
+    rows_are_new: bool = False,
+    batch_size: int = 10000,
+) -> int:
+    """Append validated entries in bulk (导入台账), skipping codes already in the ledger
+    (unless the caller has already left them out: ``rows_are_new``).
+
+    Streams: the rows are consumed a batch at a time, chained and appended with COPY on
+    PostgreSQL. Runs inside the caller's transaction (imports are all-or-nothing). A
+    reversal must come after the entry it reverses (callers put plain entries first).
+    """
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    user_id = user.pk if user is not None else None
+    now = timezone.now()
+    chain = _ChainWriter()
+    added = skipped = 0
+    for batch in batched(rows, batch_size):
+        if not rows_are_new:
+            existing = set(
+                ScoreEntry.objects.filter(code__in=[r.code for r in batch]).values_list(
+                    "code", flat=True
+                )
+            )
+            fresh = [r for r in batch if r.code not in existing]
+            skipped += len(batch) - len(fresh)
+        else:
+            fresh = batch
+        # Plain entries of the batch first, so a reversal can name an entry of the batch.
+        plain = [r for r in fresh if r.reverses_code is None]
+        reversals = [r for r in fresh if r.reverses_code is not None]
+        for part in (plain, reversals):
+            if not part:
+                continue
+            targets = (
+                dict(
+                    ScoreEntry.objects.filter(code__in={r.reverses_code for r in part}).values_list(
+                        "code", "id"
+                    )
+                )
+                if part is reversals
+                else {}
+            )
+            chain.lock({chain_key(year, r.branch_code) for r in part})
+            insert_rows(
+                ScoreEntry._meta.db_table,
+                ENTRY_INSERT_COLUMNS,
+                _chained_rows(part, chain, year, source, targets, user_id, now),
+            )
+            added += len(part)
+    chain.close()
+    if added:
         audit_record(
             actor=actor,
             action="entries.import",
             target_type="ledger.scoreentry",
             target_id=str(year),
-            after={"count": len(fresh), "skipped": len(rows) - len(fresh), "source": source},
+            after={"count": added, "skipped": skipped, "source": source},
         )
-    return len(fresh)
+    return added
+
+
+def _chained_rows(part, chain, year, source, targets, user_id, now):
+    """The rows to append, each chained as it is produced: with COPY the database takes
+    in one row while the next is hashed."""
+    for r in part:
+        points = decimal_text(r.points)
+        content = EntryContent(
+            code=r.code,
+            year=year,
+            member=r.member_code,
+            item=r.item_code,
+            date=r.date.isoformat(),
+            occurrences=r.occurrences,
+            points=points,
+            reverses=r.reverses_code or "",
+            source=source,
+            note=r.note,
+            evidence=r.evidence,
+        )
+        key = chain_key(year, r.branch_code)
+        seq, digest = chain.place(key, content)
+        yield (
+            r.code,
+            year,
+            r.member_id,
+            r.item_id,
+            r.date,
+            r.occurrences,
+            r.points,
+            targets[r.reverses_code] if r.reverses_code else None,
+            source,
+            r.note,
+            r.evidence,
+            user_id,
+            now,
+            key,
+            seq,
+            digest,
+        )
 
 
 @transaction.atomic

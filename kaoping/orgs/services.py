@@ -1,9 +1,14 @@
 """Writes of the organisation tree, the roster and role assignments."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kaoping.audit.services import audit_record
+from kaoping.audit.services import audit_record, audit_record_many
+from kaoping.bulk import insert_rows
+from kaoping.iterables import batched
 
 from .models import Member, Organization, RoleAssignment
 from .selectors import scope_for
@@ -114,6 +119,179 @@ def member_upsert(
     if before != after:
         audit_record(actor=actor, action="member.upsert", target=member, before=before, after=after)
     return member
+
+
+@dataclass(frozen=True)
+class OrganizationRow:
+    """One organisation of an imported tree, already checked (the parent exists or
+    comes in the same import, the tree does not loop)."""
+
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    category: str = Organization.Category.IN_SERVICE
+
+
+def organizations_import(*, actor, rows: list[OrganizationRow]) -> int:
+    """Create or update many organisations (导入组织): new ones in bulk, a level of the
+    tree at a time; changed ones through ``organization_upsert`` (a move re-paths the
+    subtree); unchanged ones not at all. Runs inside the caller's transaction."""
+    if actor is not None:
+        _require_admin(actor)
+    by_code = {r.code: r for r in rows}
+    known = {
+        o.code: o
+        for o in Organization.objects.filter(
+            code__in=list(by_code) + [r.parent for r in rows if r.parent]
+        ).select_related("parent")
+    }
+    depth: dict[str, int] = {}
+
+    def level(code: str) -> int:
+        if code not in depth:
+            parent = by_code[code].parent
+            depth[code] = 1 + level(parent) if parent in by_code else 0
+        return depth[code]
+
+    for code in by_code:
+        level(code)
+    for d in sorted(set(depth.values())):
+        added, audits = [], []
+        for row in (by_code[c] for c in by_code if depth[c] == d):
+            parent = known[row.parent] if row.parent else None
+            org = known.get(row.code)
+            if org is None:
+                if parent is not None and parent.kind == Organization.Kind.BRANCH:
+                    raise ValidationError(
+                        {"parent": f"{parent.code} is a branch and cannot have children"}
+                    )
+                org = Organization(
+                    code=row.code,
+                    name=row.name,
+                    kind=row.kind,
+                    parent=parent,
+                    category=row.category,
+                    path=_path_for(row.code, parent),
+                )
+                org.clean_fields(exclude=["parent"])  # no query a row
+                added.append(org)
+                known[row.code] = org
+                after = {
+                    "name": row.name,
+                    "kind": row.kind,
+                    "parent": None,
+                    "category": row.category,
+                }
+                audits.append((org, after))
+            elif (org.name, org.kind, org.parent_id, org.category) != (
+                row.name,
+                row.kind,
+                parent.pk if parent else None,
+                row.category,
+            ):
+                known[row.code] = organization_upsert(
+                    actor=actor,
+                    code=row.code,
+                    name=row.name,
+                    kind=row.kind,
+                    parent=parent,
+                    category=row.category,
+                )
+        Organization.objects.bulk_create(added)
+        audit_record_many(
+            actor=actor,
+            action="organization.upsert",
+            rows=[(org, None, after | {"parent": org.parent_id}) for org, after in audits],
+        )
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One member of an imported roster, already checked (branch is a branch)."""
+
+    code: str
+    name: str
+    branch: Organization
+    status: str = Member.Status.ACTIVE
+    membership: str = Member.Membership.FULL
+
+
+def members_import(*, actor, rows: Iterable[MemberRow], batch_size: int = 2000) -> int:
+    """Add or update many members (导入党员): ``member_upsert``'s rules a batch at a time,
+    with one audit row per member added or changed. Runs inside the caller's transaction
+    (imports are all-or-nothing); returns how many rows it read."""
+    count = 0
+    managed: set[int] = set()
+
+    def require(branch: Organization) -> None:
+        if actor is not None and branch.pk not in managed:
+            _require_manage(actor, branch)
+            managed.add(branch.pk)
+
+    for batch in batched(rows, batch_size):
+        count += len(batch)
+        existing = {
+            m.code: m
+            for m in Member.objects.filter(code__in=[r.code for r in batch]).select_related(
+                "branch"
+            )
+        }
+        added, changed, audits = [], [], []
+        for row in batch:
+            if not row.branch.is_branch:
+                raise ValidationError(
+                    {"branch": f"{row.branch.code} is not a branch; only branches hold members"}
+                )
+            require(row.branch)
+            after = {
+                "name": row.name,
+                "branch": row.branch.code,
+                "status": row.status,
+                "membership": row.membership,
+            }
+            member = existing.get(row.code)
+            if member is None:
+                member = Member(
+                    code=row.code,
+                    name=row.name,
+                    branch=row.branch,
+                    status=row.status,
+                    membership=row.membership,
+                )
+                member.clean_fields(exclude=["branch", "user"])  # no query a row
+                added.append(member)
+                audits.append((member, None, after))
+                continue
+            require(member.branch)
+            before = {
+                "name": member.name,
+                "branch": member.branch.code,
+                "status": member.status,
+                "membership": member.membership,
+            }
+            if before != after:
+                member.name, member.branch = row.name, row.branch
+                member.status, member.membership = row.status, row.membership
+                member.clean_fields(exclude=["branch", "user"])
+                changed.append(member)
+                audits.append((member, before, after))
+        if added:
+            insert_rows(
+                Member._meta.db_table,
+                ("code", "name", "branch_id", "status", "membership"),
+                [(m.code, m.name, m.branch_id, m.status, m.membership) for m in added],
+            )
+            ids = dict(
+                Member.objects.filter(code__in=[m.code for m in added]).values_list("code", "id")
+            )
+            for m in added:
+                m.pk = ids[m.code]
+        if changed:
+            Member.objects.bulk_update(changed, ["name", "branch", "status", "membership"])
+        audit_record_many(actor=actor, action="member.upsert", rows=audits)
+    return count
 
 
 @transaction.atomic

@@ -1,13 +1,15 @@
 """Writes of results: compute a year through the engine and store it."""
 
 import json
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaoping.audit.services import audit_record
+from kaoping.audit.services import audit_record, audit_record_many
+from kaoping.iterables import batched
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme
@@ -155,6 +157,45 @@ def grade_record_set(*, actor, member: Member, year: int, grade: str) -> GradeRe
         after={"year": year, "grade": grade},
     )
     return record
+
+
+def grade_records_import(
+    *, actor, rows: Iterable[tuple[str, int, str]], batch_size: int = 2000
+) -> int:
+    """Record many members' final grades of earlier years (导入历年等次): ``(member code,
+    year, grade)``, the rules of ``grade_record_set`` a batch at a time. Runs inside the
+    caller's transaction; returns how many rows it read."""
+    count = 0
+    for batch in batched(rows, batch_size):
+        count += len(batch)
+        members = {
+            m.code: m
+            for m in Member.objects.filter(code__in=[r[0] for r in batch]).select_related("branch")
+        }
+        current = {
+            (g.member_id, g.year): g.grade
+            for g in GradeRecord.objects.filter(member__in=members.values())
+        }
+        records: dict[tuple[int, int], GradeRecord] = {}  # the last row of a key wins
+        audits = []
+        for code, year, grade in batch:
+            member = members[code]
+            if actor is not None and not scope_for(actor).manages(member.branch.path):
+                raise PermissionDenied("you cannot manage this member")
+            old = current.get((member.pk, year))
+            if old == grade:
+                continue
+            records[member.pk, year] = GradeRecord(member=member, year=year, grade=grade)
+            current[member.pk, year] = grade
+            audits.append((member, {"grade": old} if old else None, {"year": year, "grade": grade}))
+        GradeRecord.objects.bulk_create(
+            list(records.values()),
+            update_conflicts=True,
+            unique_fields=["member", "year"],
+            update_fields=["grade"],
+        )
+        audit_record_many(actor=actor, action="grade_record.set", rows=audits)
+    return count
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kaoping.bundles.services import BundleError, bundle_import
+from kaoping.bundles.services import BundleError, BundleNotJSON, bundle_import
 
 
 class Command(BaseCommand):
@@ -14,15 +14,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, **options):
         try:
-            text = self.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+            if file == "-":
+                summary = bundle_import(actor=None, data=json.loads(self.stdin.read()))
+            else:
+                # Streamed from the file: memory does not grow with its size.
+                summary = bundle_import(actor=None, path=Path(file))
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from exc
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, BundleNotJSON) as exc:
             raise CommandError(f"{file}: not JSON: {exc}") from exc
-        try:
-            summary = bundle_import(actor=None, data=data)
         except BundleError as exc:
             raise CommandError(f"{file}: refused, nothing was imported:\n{exc}") from exc
         self.stdout.write(
