@@ -26,8 +26,7 @@ from kaoping.orgs.selectors import (
 )
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme
 from kaoping.schemes.selectors import scheme_for_year, scheme_items
-from kaoping.scoring.engine import compute_year
-from kaoping.scoring.selectors import stored_results, year_input
+from kaoping.scoring.selectors import live_results, stored_results
 
 from .auth import api_token_auth, session_auth
 from .schemas import (
@@ -302,7 +301,7 @@ def results_live(request: HttpRequest, year: Year, branch: Code | None = None):
         .filter(branch__in=branches)
         .values_list("code", flat=True)
     )
-    results = compute_year(year_input(scheme=scheme, branches=branches))
+    results = live_results(scheme=scheme, branches=branches)
     return [_live_row(r) for r in results if r.member in visible]
 
 
