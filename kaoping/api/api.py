@@ -23,6 +23,7 @@ from kaoping.orgs.selectors import (
     members_visible,
     organization_access_by_code,
     organizations_visible,
+    scope_for,
 )
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme
 from kaoping.schemes.selectors import scheme_for_year, scheme_items
@@ -144,6 +145,8 @@ def _branches_in(actor, branch: str | None):
     branches = branches_visible(actor=actor)
     if branch:
         org = organization_access_by_code(actor=actor, code=branch)
+        if org.is_branch:  # readable, so visible: the only branch under itself
+            return [org]
         branches = branches.filter(path__startswith=org.path)
     return list(branches)
 
@@ -296,13 +299,15 @@ def results_live(request: HttpRequest, year: Year, branch: Code | None = None):
     branches = _branches_in(request.auth, branch)
     if not branches:
         return []
-    visible = set(
-        members_visible(actor=request.auth)
-        .filter(branch__in=branches)
-        .values_list("code", flat=True)
-    )
+    visible = None  # an officer reading every one of the branches sees all their members
+    if not all(scope_for(request.auth).reads(b.path) for b in branches):
+        visible = set(
+            members_visible(actor=request.auth)
+            .filter(branch__in=branches)
+            .values_list("code", flat=True)
+        )
     results = live_results(scheme=scheme, branches=branches)
-    return [_live_row(r) for r in results if r.member in visible]
+    return [_live_row(r) for r in results if visible is None or r.member in visible]
 
 
 @api.get(

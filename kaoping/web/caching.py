@@ -31,6 +31,21 @@ def _csrf_input(request) -> str:
     )
 
 
+def scope_key(scope) -> str:
+    """A viewer's scope (roles, paths, member) as a stable part of a key: the same in
+    every worker process (a frozenset's order is not)."""
+    return repr(
+        (
+            scope.everything,
+            sorted(scope.roles),
+            scope.read_paths,
+            scope.manage_paths,
+            scope.admin_paths,
+            scope.member_id,
+        )
+    )
+
+
 def page_body(request, *, template: str, key: list, context) -> SafeString:
     """``template`` rendered with ``context()``, or the same HTML from the cache.
 

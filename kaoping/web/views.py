@@ -33,7 +33,7 @@ from kaoping.schemes.services import scheme_create, scheme_item_upsert, scheme_u
 from kaoping.scoring.selectors import branch_live, results_stamps
 
 from . import selectors
-from .caching import page_body
+from .caching import page_body, scope_key
 from .forms import (
     DecisionForm,
     EntryForm,
@@ -115,13 +115,15 @@ def home(request):
 
 def _member_page(request, member: Member):
     actor = request.user
-    scheme = scheme_chosen(request.GET.get("year"))
     scope = scope_for(actor)
     can_manage = scope.manages(member.branch.path)
     is_self = scope.member_id == member.id
     stamp = results_stamps(branch_ids=[member.branch_id])[member.branch_id]
 
     def body_context() -> dict:
+        # Chosen only when the body is rendered: the year is in the path, the schemes in
+        # the stamp.
+        scheme = scheme_chosen(request.GET.get("year"))
         result = entries = None
         if scheme is not None:
             live = branch_live(scheme=scheme, branch=member.branch, stamp=stamp)
@@ -143,13 +145,15 @@ def _member_page(request, member: Member):
             "is_self": is_self,
         }
 
+    # The workflow apps' hooks in the body decide by the viewer's roles: the scope is in
+    # the key.
     body = page_body(
         request,
         template="web/_member_body.html",
-        key=[member.pk, scheme.pk if scheme else 0, stamp, can_manage, is_self],
+        key=[member.pk, stamp, scope_key(scope)],
         context=body_context,
     )
-    return render(request, "web/member.html", {"member": member, "scheme": scheme, "body": body})
+    return render(request, "web/member.html", {"member": member, "body": body})
 
 
 @login_required
@@ -177,7 +181,9 @@ def _entry_form(request, branch, scheme: Scheme, data=None) -> EntryForm:
     )
 
 
-def _branch_page(request, branch, scheme: Scheme | None, *, entry_form=None, member_form=None):
+def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form=None):
+    """``choose_scheme()`` gives the year's scheme; it is called only when the body is
+    rendered (the year is in the path, the schemes in the stamp)."""
     actor = request.user
     can_manage = scope_for(actor).manages(branch.path)
     stamp = results_stamps(branch_ids=[branch.pk])[branch.pk]
@@ -185,6 +191,7 @@ def _branch_page(request, branch, scheme: Scheme | None, *, entry_form=None, mem
     with_errors = entry_form is not None or member_form is not None
 
     def body_context(entry_form=entry_form, member_form=member_form) -> dict:
+        scheme = choose_scheme()
         members = selectors.branch_members(actor=actor, branch=branch)
         by_code = {m.code: m for m in members}
         rows, entries = [], []
@@ -231,17 +238,17 @@ def _branch_page(request, branch, scheme: Scheme | None, *, entry_form=None, mem
         body = page_body(
             request,
             template="web/_branch_body.html",
-            key=[branch.pk, scheme.pk if scheme else 0, stamp, can_manage],
+            key=[branch.pk, stamp, can_manage],
             context=body_context,
         )
-    return render(request, "web/branch.html", {"branch": branch, "scheme": scheme, "body": body})
+    return render(request, "web/branch.html", {"branch": branch, "body": body})
 
 
 @login_required
 @require_GET
 def branch_detail(request, code: str):
     branch = selectors.branch_access_for_staff(actor=request.user, code=code)
-    return _branch_page(request, branch, scheme_chosen(request.GET.get("year")))
+    return _branch_page(request, branch, lambda: scheme_chosen(request.GET.get("year")))
 
 
 @login_required
@@ -275,7 +282,7 @@ def entry_create(request, code: str):
                 _("已为 %(name)s 记录“%(item)s”。")
                 % {"name": entry.member.name, "item": entry.item.name},
             )
-    return _branch_page(request, branch, scheme, entry_form=form)
+    return _branch_page(request, branch, lambda: scheme, entry_form=form)
 
 
 @login_required
@@ -301,7 +308,7 @@ def member_create(request, code: str):
         else:
             url = _with_year(reverse("web:branch", args=[branch.code]), scheme)
             return _done(request, url, _("已添加党员 %(name)s。") % {"name": member.name})
-    return _branch_page(request, branch, scheme, member_form=form)
+    return _branch_page(request, branch, lambda: scheme, member_form=form)
 
 
 @login_required
