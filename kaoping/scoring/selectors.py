@@ -374,6 +374,12 @@ def year_input(*, scheme: Scheme, branches: Iterable[Organization] | None = None
 # may be the transaction's own, uncommitted and perhaps rolled back.
 
 
+# A page of many branches (the committee's overview) reads the cache but does not fill
+# it: a cache write costs a few queries (the database backend counts its entries), and
+# such a page is computed in one engine run anyway.
+CACHE_WRITE_BRANCHES = 25
+
+
 @dataclass(frozen=True)
 class BranchLive:
     """One branch's live results (by rank) with the tallies and quota decisions they
@@ -441,7 +447,8 @@ def branches_live(
     missing = [b for b in branches if b.pk not in live]
     if missing:
         computed = _computed(scheme, missing)
-        cache.set_many({keys[pk]: value for pk, value in computed.items()})
+        if len(missing) <= CACHE_WRITE_BRANCHES:
+            cache.set_many({keys[pk]: value for pk, value in computed.items()})
         live |= computed
     return live
 
