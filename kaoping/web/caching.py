@@ -6,9 +6,16 @@ else it depends on, which the caller lists in the key: who may manage, who is lo
 when that matters, the language, the path (links carry it back). The header, the
 navigation and the messages stay outside and are rendered on every request. The body's
 CSRF tokens are per session, so the cached HTML holds a placeholder that each request
-fills with its own token."""
+fills with its own token.
+
+Two levels: a small store in each worker process in front of the shared cache. A key
+names one stamp, and what is stored under it never changes meaning, so a worker may keep
+it without asking anyone; the shared cache spares the other workers and app servers the
+rendering."""
 
 import hashlib
+import threading
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.middleware.csrf import get_token
@@ -23,6 +30,37 @@ _SLOT = "kp-csrf-slot"
 # What ``{% csrf_token %}`` renders for the placeholder. Page content cannot produce it:
 # its quotes would be escaped.
 _SLOT_INPUT = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', _SLOT)
+
+
+class _Recent:
+    """The most recently used bodies of this process (a bounded LRU)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            html = self.items.get(key)
+            if html is not None:
+                self.items.move_to_end(key)
+            return html
+
+    def put(self, key: str, html: str) -> None:
+        with self.lock:
+            self.items[key] = html
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+# About 50 kB a branch page: a few MB a worker.
+recent = _Recent(size=128)
 
 
 def _csrf_input(request) -> str:
@@ -56,9 +94,12 @@ def page_body(request, *, template: str, key: list, context) -> SafeString:
         return mark_safe(render_to_string(template, context(), request=request))  # noqa: S308
     parts = "|".join(str(p) for p in [template, *key, get_language(), request.get_full_path()])
     cache_key = "kp:page:" + hashlib.sha256(parts.encode()).hexdigest()
-    html = cache.get(cache_key)
+    html = recent.get(cache_key)
     if html is None:
-        html = render_to_string(template, {**context(), "csrf_token": _SLOT}, request=request)
-        cache.set(cache_key, html)
+        html = cache.get(cache_key)
+        if html is None:
+            html = render_to_string(template, {**context(), "csrf_token": _SLOT}, request=request)
+            cache.set(cache_key, html)
+        recent.put(cache_key, html)
     # Rendered by our own templates (autoescaped); only the placeholder is replaced.
     return mark_safe(html.replace(_SLOT_INPUT, _csrf_input(request)))  # noqa: S308

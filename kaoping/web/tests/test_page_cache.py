@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from kaoping.evaluation.models import VoteTally
 from kaoping.orgs.models import Member
 from kaoping.schemes.services import scheme_update
+from kaoping.web.caching import recent
 
 from .test_views import entry_post, login
 
@@ -42,9 +43,14 @@ def _queries(fn) -> int:
     return len(ctx.captured_queries)
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    cache.clear()
+    recent.clear()
+
+
 @pytest.fixture
 def sec1(client, district):
-    cache.clear()
     return login(client, district.sec1)
 
 
@@ -93,6 +99,12 @@ def test_a_cached_page_costs_a_fixed_few_queries_and_keeps_per_user_parts(sec1, 
     assert token.findall(html) and "kp-csrf-slot" not in html
     strip = lambda r: token.sub("", r.content.decode())  # noqa: E731
     assert strip(again) == strip(first)
+    # Another worker process: the body comes from the shared cache, not rendered again.
+    recent.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        assert strip(client.get(BRANCH)) == strip(first)
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "kaoping_cache" in sql and "ledger_scoreentry" not in sql
     # The token in the cached body is this session's: a form posted from it is accepted.
     client.handler.enforce_csrf_checks = True
     data = entry_post(district) | {"csrfmiddlewaretoken": token.findall(html)[-1]}
@@ -100,7 +112,6 @@ def test_a_cached_page_costs_a_fixed_few_queries_and_keeps_per_user_parts(sec1, 
 
 
 def test_read_only_roles_and_other_languages_get_their_own_body(client, district):
-    cache.clear()
     login(client, district.sec1)
     assert "录入加扣分记录" in client.get(BRANCH).content.decode()
     client.force_login(district.orgdept)
