@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, QuerySet
 
@@ -17,6 +16,7 @@ from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import members_visible
 from kaoping.schemes.models import Scheme, SchemeItem
 
+from . import stamped_cache
 from .engine import (
     EntryInput,
     ItemRule,
@@ -390,8 +390,7 @@ class BranchLive:
     decisions: dict[str, bool]
 
 
-def results_cache_usable() -> bool:
-    return not connection.in_atomic_block
+results_cache_usable = stamped_cache.usable
 
 
 def results_stamps(*, branch_ids: Iterable[int]) -> dict[int, str]:
@@ -442,13 +441,13 @@ def branches_live(
     if stamps is None:
         stamps = results_stamps(branch_ids=[b.pk for b in branches])
     keys = {b.pk: _live_key(scheme, b.pk, stamps[b.pk]) for b in branches}
-    found = cache.get_many(keys.values())
+    found = stamped_cache.get_many(keys.values())
     live = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [b for b in branches if b.pk not in live]
     if missing:
         computed = _computed(scheme, missing)
         if len(missing) <= CACHE_WRITE_BRANCHES:
-            cache.set_many({keys[pk]: value for pk, value in computed.items()})
+            stamped_cache.set_many({keys[pk]: value for pk, value in computed.items()})
         live |= computed
     return live
 

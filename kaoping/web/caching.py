@@ -8,59 +8,22 @@ navigation and the messages stay outside and are rendered on every request. The 
 CSRF tokens are per session, so the cached HTML holds a placeholder that each request
 fills with its own token.
 
-Two levels: a small store in each worker process in front of the shared cache. A key
-names one stamp, and what is stored under it never changes meaning, so a worker may keep
-it without asking anyone; the shared cache spares the other workers and app servers the
-rendering."""
+Stored in ``kaoping.scoring.stamped_cache`` (this process's LRU, then the shared cache)."""
 
 import hashlib
-import threading
-from collections import OrderedDict
 
-from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from kaoping.scoring.selectors import results_cache_usable
+from kaoping.scoring import stamped_cache
 
 _SLOT = "kp-csrf-slot"
 # What ``{% csrf_token %}`` renders for the placeholder. Page content cannot produce it:
 # its quotes would be escaped.
 _SLOT_INPUT = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', _SLOT)
-
-
-class _Recent:
-    """The most recently used bodies of this process (a bounded LRU)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.items: OrderedDict[str, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> str | None:
-        with self.lock:
-            html = self.items.get(key)
-            if html is not None:
-                self.items.move_to_end(key)
-            return html
-
-    def put(self, key: str, html: str) -> None:
-        with self.lock:
-            self.items[key] = html
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-
-
-# About 50 kB a branch page: a few MB a worker.
-recent = _Recent(size=128)
 
 
 def _csrf_input(request) -> str:
@@ -90,16 +53,13 @@ def page_body(request, *, template: str, key: list, context) -> SafeString:
     ``key`` must hold everything the body depends on besides the language and the path
     (a results stamp for the data). Inside a transaction nothing is cached (see
     ``results_cache_usable``)."""
-    if not results_cache_usable():
+    if not stamped_cache.usable():
         return mark_safe(render_to_string(template, context(), request=request))  # noqa: S308
     parts = "|".join(str(p) for p in [template, *key, get_language(), request.get_full_path()])
     cache_key = "kp:page:" + hashlib.sha256(parts.encode()).hexdigest()
-    html = recent.get(cache_key)
+    html = stamped_cache.get_many([cache_key]).get(cache_key)
     if html is None:
-        html = cache.get(cache_key)
-        if html is None:
-            html = render_to_string(template, {**context(), "csrf_token": _SLOT}, request=request)
-            cache.set(cache_key, html)
-        recent.put(cache_key, html)
+        html = render_to_string(template, {**context(), "csrf_token": _SLOT}, request=request)
+        stamped_cache.set_many({cache_key: html})
     # Rendered by our own templates (autoescaped); only the placeholder is replaced.
     return mark_safe(html.replace(_SLOT_INPUT, _csrf_input(request)))  # noqa: S308

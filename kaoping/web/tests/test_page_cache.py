@@ -6,14 +6,13 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kaoping.evaluation.models import VoteTally
 from kaoping.orgs.models import Member
 from kaoping.schemes.services import scheme_update
-from kaoping.web.caching import recent
+from kaoping.scoring import stamped_cache
 
 from .test_views import entry_post, login
 
@@ -45,8 +44,7 @@ def _queries(fn) -> int:
 
 @pytest.fixture(autouse=True)
 def _empty_caches():
-    cache.clear()
-    recent.clear()
+    stamped_cache.clear()
 
 
 @pytest.fixture
@@ -100,7 +98,7 @@ def test_a_cached_page_costs_a_fixed_few_queries_and_keeps_per_user_parts(sec1, 
     strip = lambda r: token.sub("", r.content.decode())  # noqa: E731
     assert strip(again) == strip(first)
     # Another worker process: the body comes from the shared cache, not rendered again.
-    recent.clear()
+    stamped_cache.recent.clear()
     with CaptureQueriesContext(connection) as ctx:
         assert strip(client.get(BRANCH)) == strip(first)
     sql = " ".join(q["sql"] for q in ctx.captured_queries)
