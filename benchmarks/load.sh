@@ -17,6 +17,7 @@ duration=${KAOPING_LOAD_DURATION:-30s}
 workers=${KAOPING_LOAD_WORKERS:-5}
 port=${KAOPING_LOAD_PORT:-8765}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 mkdir -p "$KAOPING_DATA_DIR"
 .venv/bin/python -m benchmarks.run migrate "$scale"
 .venv/bin/python manage.py collectstatic --noinput -v 0
@@ -45,4 +46,4 @@ run() {  # name url header
 } > "$KAOPING_DATA_DIR/load.jsonl"
 cat "$KAOPING_DATA_DIR/load.jsonl"
 .venv/bin/python -m benchmarks.load_setup record "$scale" "$connections" "$duration" \
-  "$workers" < "$KAOPING_DATA_DIR/load.jsonl"
+  "$workers" "$load_before" < "$KAOPING_DATA_DIR/load.jsonl"

@@ -3,8 +3,8 @@
 ``python -m benchmarks.load_setup`` prints "session token branch member": a session key
 of the benchmark secretary (bench-sec, made by generate.py), a fresh API token of hers,
 her branch and a member of it. ``python -m benchmarks.load_setup record SCALE CONNECTIONS
-DURATION WORKERS`` reads wrk's JSON lines from standard input and stores them in the
-scale's results."""
+DURATION WORKERS [LOAD_BEFORE]`` reads wrk's JSON lines from standard input and stores
+them in the scale's results, with the verdict against the target."""
 
 import json
 import sys
@@ -36,7 +36,21 @@ def logins() -> str:
     return f"{session.session_key} {token} {branch.code} {member.code}"
 
 
-def record(scale: str, connections: str, duration: str, workers: str) -> None:
+P95_TARGET_MS = 200  # issue 7: p95 <= 200 ms at 50 concurrent users, zero errors
+
+
+def _verdict(name: str, figures: dict) -> str:
+    met = figures["p95_ms"] <= P95_TARGET_MS and figures["errors"] == 0
+    return f"{name}: {'met' if met else 'missed'} (p95 {figures['p95_ms']:.0f} ms, " + (
+        f"{figures['errors']} errors)"
+    )
+
+
+def record(
+    scale: str, connections: str, duration: str, workers: str, load_before: str = "nan"
+) -> None:
+    import os
+
     from benchmarks.report import write_results
 
     pages = {}
@@ -54,12 +68,26 @@ def record(scale: str, connections: str, duration: str, workers: str) -> None:
             }
     path = HERE / "results" / f"{scale}.json"
     data = json.loads(path.read_text())
+    load_after = os.getloadavg()[0]
     data["load"] = {
         "connections": int(connections),
         "duration": duration,
         "workers": int(workers),
+        "load_before": float(load_before),
+        "load_after": load_after,
         "pages": pages,
     }
+    # The verdict is computed from the figures, so it cannot disagree with them.
+    notes = [n for n in data.get("notes", []) if not n.startswith("Load test")]
+    notes.append(
+        f"Load test (`scripts/bench load`: {workers} gunicorn sync workers, wrk -t2 "
+        f"-c{connections}, {duration} after a 5 s warm-up; load average {float(load_before):.1f} "
+        f"before, {load_after:.1f} after, the load test itself included). Target p95 <= "
+        f"{P95_TARGET_MS} ms with zero errors: "
+        + "; ".join(_verdict(name, figures) for name, figures in pages.items())
+        + ". wrk counts a request over its 2 s timeout as an error. See docs/scaling.md."
+    )
+    data["notes"] = notes
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     write_results()
 

@@ -192,6 +192,30 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The cache of live results and rendered page parts (docs/scaling.md "Caching pages and
+# results"). Its keys carry the results stamps read from the database on every request,
+# so an entry can never be stale and any backend is correct; the default is the database
+# (the table is made by the scoring migrations, shared by every worker and app server);
+# with KAOPING_REDIS_URL it is Redis (needs the ``redis`` package), which spares the
+# database the reads.
+if os.environ.get("KAOPING_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["KAOPING_REDIS_URL"],
+            "TIMEOUT": 24 * 3600,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kaoping_cache",
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+        }
+    }
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag instead
 X_FRAME_OPTIONS = "DENY"

@@ -23,11 +23,11 @@ from kaoping.orgs.selectors import (
     members_visible,
     organization_access_by_code,
     organizations_visible,
+    scope_for,
 )
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme
 from kaoping.schemes.selectors import scheme_for_year, scheme_items
-from kaoping.scoring.engine import compute_year
-from kaoping.scoring.selectors import stored_results, year_input
+from kaoping.scoring.selectors import live_results, stored_results
 
 from .auth import api_token_auth, session_auth
 from .schemas import (
@@ -145,6 +145,8 @@ def _branches_in(actor, branch: str | None):
     branches = branches_visible(actor=actor)
     if branch:
         org = organization_access_by_code(actor=actor, code=branch)
+        if org.is_branch:  # readable, so visible: the only branch under itself
+            return [org]
         branches = branches.filter(path__startswith=org.path)
     return list(branches)
 
@@ -297,13 +299,15 @@ def results_live(request: HttpRequest, year: Year, branch: Code | None = None):
     branches = _branches_in(request.auth, branch)
     if not branches:
         return []
-    visible = set(
-        members_visible(actor=request.auth)
-        .filter(branch__in=branches)
-        .values_list("code", flat=True)
-    )
-    results = compute_year(year_input(scheme=scheme, branches=branches))
-    return [_live_row(r) for r in results if r.member in visible]
+    visible = None  # an officer reading every one of the branches sees all their members
+    if not all(scope_for(request.auth).reads(b.path) for b in branches):
+        visible = set(
+            members_visible(actor=request.auth)
+            .filter(branch__in=branches)
+            .values_list("code", flat=True)
+        )
+    results = live_results(scheme=scheme, branches=branches)
+    return [_live_row(r) for r in results if visible is None or r.member in visible]
 
 
 @api.get(

@@ -57,3 +57,24 @@ class GradeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.member_id} {self.grade}"
+
+
+class ResultsStamp(models.Model):
+    """The version of what a branch's live results (and the pages showing them) are made
+    of (结果版本戳): a random token that database triggers replace whenever anything the
+    results depend on changes - ledger entries, vote tallies, quota decisions, exemptions,
+    last year's grades of the branch's members, the members themselves (status, branch,
+    name), the branch - and, under key 0, the schemes and their items (every branch).
+
+    Triggers, not services, keep it, so no writer (a service, an import with COPY, the
+    admin, a shell) can change a result without changing its stamp: a cache keyed by the
+    stamp cannot serve a stale result. Tokens are random, so a rolled-back change never
+    makes an old token come back. See migration 0002 and docs/scaling.md."""
+
+    GLOBAL = 0
+
+    key = models.BigIntegerField(primary_key=True)  # the branch's id; 0: the schemes
+    token = models.CharField(max_length=36)
+
+    def __str__(self) -> str:
+        return f"{self.key}:{self.token}"

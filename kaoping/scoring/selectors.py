@@ -5,6 +5,7 @@ import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
@@ -15,6 +16,7 @@ from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import members_visible
 from kaoping.schemes.models import Scheme, SchemeItem
 
+from . import stamped_cache
 from .engine import (
     EntryInput,
     ItemRule,
@@ -25,6 +27,7 @@ from .engine import (
     compute_year,
 )
 from .models import MemberResult as StoredResult
+from .models import ResultsStamp
 
 RULE_FIELDS = (
     "base_points",
@@ -245,12 +248,14 @@ def _sum_of_ten_thousandths(value) -> Decimal:
 _PG_SETTINGS = {"cursor_tuple_fraction": "1.0", "work_mem": "128MB", "jit": "off"}
 
 
-def _streamed(sql: str, params: list) -> Iterator[list[tuple]]:
+def _streamed(sql: str, params: list, *, whole_year: bool = True) -> Iterator[list[tuple]]:
     """The rows of ``sql`` in chunks, from a server-side cursor on PostgreSQL.
 
     Inside a transaction the cursor lives in it; outside one it is a WITH HOLD cursor,
-    so the caller may commit (e.g. a job's progress) between chunks."""
-    if connection.vendor != "postgresql":
+    so the caller may commit (e.g. a job's progress) between chunks. A few branches
+    (``whole_year`` false: a page, the API) are a few dozen rows: one plain query, without
+    the settings and the cursor's round trips, which cost more than the query itself."""
+    if connection.vendor != "postgresql" or not whole_year:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -316,7 +321,7 @@ def year_input_batches(
             previous_grades=previous,
         ), ids
 
-    for rows in _streamed(sql, params):
+    for rows in _streamed(sql, params, whole_year=branch_ids is None):
         for (
             member_id, code, branch_id, branch_code, status, category,
             deductions, bonus, disqualified, tally, excellent, grade,
@@ -360,9 +365,110 @@ def year_input(*, scheme: Scheme, branches: Iterable[Organization] | None = None
     return YearInput(rules=rules_for(scheme), items=SUMMED_ITEMS, members=[], entries=[])
 
 
+# --------------------------------------------------------------------------- live results
+# A branch's live results are cached under its results stamp (``ResultsStamp``, kept by
+# database triggers): any change to what they depend on gives the branch a new stamp and
+# so a new key. The stamp is read before the results are computed, so what is stored
+# under a stamp is never older than the stamp (a change committed in between only makes
+# it newer). Inside a transaction the cache is neither read nor written: the stamp there
+# may be the transaction's own, uncommitted and perhaps rolled back.
+
+
+# A page of many branches (the committee's overview) reads the cache but does not fill
+# it: a cache write costs a few queries (the database backend counts its entries), and
+# such a page is computed in one engine run anyway.
+CACHE_WRITE_BRANCHES = 25
+
+
+@dataclass(frozen=True)
+class BranchLive:
+    """One branch's live results (by rank) with the tallies and quota decisions they
+    were computed from, by member code."""
+
+    results: list[MemberResult]
+    tallies: dict[str, dict[str, int]]
+    decisions: dict[str, bool]
+
+
+results_cache_usable = stamped_cache.usable
+
+
+def results_stamps(*, branch_ids: Iterable[int]) -> dict[int, str]:
+    """branch id -> its stamp and the schemes' stamp, in one primary-key lookup."""
+    ids = list(branch_ids)
+    tokens = dict(
+        ResultsStamp.objects.filter(key__in=[ResultsStamp.GLOBAL, *ids]).values_list("key", "token")
+    )
+    schemes = tokens.get(ResultsStamp.GLOBAL, "-")
+    return {b: f"{schemes}.{tokens.get(b, '-')}" for b in ids}
+
+
+def _live_key(scheme: Scheme, branch_id: int, stamp: str) -> str:
+    return f"kp:live:{scheme.pk}:{scheme.year}:{branch_id}:{stamp}"
+
+
+def _computed(scheme: Scheme, branches: list[Organization]) -> dict[int, BranchLive]:
+    """Live results of some branches, from one set of queries and one engine run. The
+    scheme's rules are read again here, after the stamps: a caller's older copy of the
+    scheme must not be cached under a newer stamp."""
+    scheme = Scheme.objects.get(pk=scheme.pk)
+    parts = year_input_batches(
+        scheme=scheme, branch_ids=[b.pk for b in branches], batch_members=sys.maxsize
+    )
+    data, ids = next(parts, (None, {}))
+    live = {b.pk: BranchLive(results=[], tallies={}, decisions={}) for b in branches}
+    if data is None:
+        return live
+    branch_of = {code: branch_id for code, (_, branch_id) in ids.items()}
+    for r in compute_year(data):
+        live[branch_of[r.member]].results.append(r)
+    for code, tally in data.tallies.items():
+        live[branch_of[code]].tallies[code] = tally
+    for code, excellent in data.decisions.items():
+        live[branch_of[code]].decisions[code] = excellent
+    return live
+
+
+def branches_live(
+    *, scheme: Scheme, branches: Iterable[Organization], stamps: dict[int, str] | None = None
+) -> dict[int, BranchLive]:
+    """branch id -> its live results, from the cache where the stamps match, the others
+    computed together in one engine run and cached. ``stamps`` (from ``results_stamps``)
+    when the caller has read them already."""
+    branches = list(branches)
+    if not results_cache_usable():
+        return _computed(scheme, branches)
+    if stamps is None:
+        stamps = results_stamps(branch_ids=[b.pk for b in branches])
+    keys = {b.pk: _live_key(scheme, b.pk, stamps[b.pk]) for b in branches}
+    found = stamped_cache.get_many(keys.values())
+    live = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [b for b in branches if b.pk not in live]
+    if missing:
+        computed = _computed(scheme, missing)
+        if len(missing) <= CACHE_WRITE_BRANCHES:
+            stamped_cache.set_many({keys[pk]: value for pk, value in computed.items()})
+        live |= computed
+    return live
+
+
+def branch_live(*, scheme: Scheme, branch: Organization, stamp: str | None = None) -> BranchLive:
+    """One branch's live results (ranks and the quota are per branch, so this is exact)."""
+    stamps = None if stamp is None else {branch.pk: stamp}
+    return branches_live(scheme=scheme, branches=[branch], stamps=stamps)[branch.pk]
+
+
+def live_results(*, scheme: Scheme, branches: Iterable[Organization]) -> list[MemberResult]:
+    """Live results of the branches in the engine's order (by branch code, then rank):
+    the same list as ``compute_year(year_input(...))`` over them."""
+    branches = sorted(branches, key=lambda b: b.code)
+    live = branches_live(scheme=scheme, branches=branches)
+    return [r for b in branches for r in live[b.pk].results]
+
+
 def branch_results(*, scheme: Scheme, branch: Organization) -> list[MemberResult]:
     """Live results of one branch (ranks and the quota are per branch, so this is exact)."""
-    return compute_year(year_input(scheme=scheme, branches=[branch]))
+    return branch_live(scheme=scheme, branch=branch).results
 
 
 def member_live_result(*, scheme: Scheme, member: Member) -> MemberResult | None:

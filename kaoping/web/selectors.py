@@ -23,8 +23,8 @@ from kaoping.orgs.selectors import (
 )
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import scheme_items, schemes_all
-from kaoping.scoring.engine import MemberResult, compute_year
-from kaoping.scoring.selectors import year_input
+from kaoping.scoring.engine import MemberResult
+from kaoping.scoring.selectors import branch_live, live_results
 
 COUNTED_OUT = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
 
@@ -62,11 +62,11 @@ def branch_members(*, actor, branch: Organization) -> list[Member]:
     return list(members_visible(actor=actor).filter(branch=branch).order_by("code"))
 
 
-def branch_page_results(*, scheme: Scheme, branch: Organization):
-    """(results sorted by rank, tallies by member code, decisions by member code): one
-    engine run over one fixed set of queries."""
-    data = year_input(scheme=scheme, branches=[branch])
-    return compute_year(data), data.tallies, data.decisions
+def branch_page_results(*, scheme: Scheme, branch: Organization, stamp: str | None = None):
+    """(results sorted by rank, tallies by member code, decisions by member code): the
+    branch's live results (cached under its results stamp)."""
+    live = branch_live(scheme=scheme, branch=branch, stamp=stamp)
+    return live.results, live.tallies, live.decisions
 
 
 def member_tallies(*, actor, member: Member, year: int) -> dict[str, int]:
@@ -107,7 +107,7 @@ def overview_rows(*, actor, scheme: Scheme | None) -> list[dict]:
     )
     grades: dict[str, Counter] = defaultdict(Counter)
     if scheme is not None and branches:
-        results: list[MemberResult] = compute_year(year_input(scheme=scheme, branches=branches))
+        results: list[MemberResult] = live_results(scheme=scheme, branches=branches)
         for r in results:
             grades[r.branch][str(r.grade)] += 1
     return [

@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -28,9 +30,10 @@ from kaoping.orgs.services import member_upsert, organization_upsert
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import scheme_chosen, scheme_items, scheme_years
 from kaoping.schemes.services import scheme_create, scheme_item_upsert, scheme_update
-from kaoping.scoring.selectors import member_live_result
+from kaoping.scoring.selectors import branch_live, results_stamps
 
 from . import selectors
+from .caching import page_body, scope_key
 from .forms import (
     DecisionForm,
     EntryForm,
@@ -112,27 +115,45 @@ def home(request):
 
 def _member_page(request, member: Member):
     actor = request.user
-    scheme = scheme_chosen(request.GET.get("year"))
-    result = entries = None
-    if scheme is not None:
-        result = member_live_result(scheme=scheme, member=member)
-        entries = entries_visible(actor=actor, year=scheme.year, member=member).order_by(
-            "date", "id"
-        )
-    bonus_counted = None
-    if result is not None and result.bonus is not None:
-        bonus_counted = min(result.bonus, scheme.bonus_cap)
-    context = {
-        "member": member,
-        "scheme": scheme,
-        "years": scheme_years(),
-        "result": result,
-        "bonus_counted": bonus_counted,
-        "entries": entries,
-        "can_manage": scope_for(actor).manages(member.branch.path),
-        "is_self": scope_for(actor).member_id == member.id,
-    }
-    return render(request, "web/member.html", context)
+    scope = scope_for(actor)
+    can_manage = scope.manages(member.branch.path)
+    is_self = scope.member_id == member.id
+    stamp = results_stamps(branch_ids=[member.branch_id])[member.branch_id]
+
+    def body_context() -> dict:
+        # Chosen only when the body is rendered: the year is in the path, the schemes in
+        # the stamp.
+        scheme = scheme_chosen(request.GET.get("year"))
+        result = entries = None
+        if scheme is not None:
+            live = branch_live(scheme=scheme, branch=member.branch, stamp=stamp)
+            result = next((r for r in live.results if r.member == member.code), None)
+            entries = entries_visible(actor=actor, year=scheme.year, member=member).order_by(
+                "date", "id"
+            )
+        bonus_counted = None
+        if result is not None and result.bonus is not None:
+            bonus_counted = min(result.bonus, scheme.bonus_cap)
+        return {
+            "member": member,
+            "scheme": scheme,
+            "years": scheme_years(),
+            "result": result,
+            "bonus_counted": bonus_counted,
+            "entries": entries,
+            "can_manage": can_manage,
+            "is_self": is_self,
+        }
+
+    # The workflow apps' hooks in the body decide by the viewer's roles: the scope is in
+    # the key.
+    body = page_body(
+        request,
+        template="web/_member_body.html",
+        key=[member.pk, stamp, scope_key(scope)],
+        context=body_context,
+    )
+    return render(request, "web/member.html", {"member": member, "body": body})
 
 
 @login_required
@@ -160,52 +181,74 @@ def _entry_form(request, branch, scheme: Scheme, data=None) -> EntryForm:
     )
 
 
-def _branch_page(request, branch, scheme: Scheme | None, *, entry_form=None, member_form=None):
+def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form=None):
+    """``choose_scheme()`` gives the year's scheme; it is called only when the body is
+    rendered (the year is in the path, the schemes in the stamp)."""
     actor = request.user
     can_manage = scope_for(actor).manages(branch.path)
-    members = selectors.branch_members(actor=actor, branch=branch)
-    by_code = {m.code: m for m in members}
-    rows, entries = [], []
-    if scheme is not None:
-        results, tallies, decisions = selectors.branch_page_results(scheme=scheme, branch=branch)
-        rows = [
-            {
-                "result": r,
-                "member": by_code[r.member],
-                "tally": tallies.get(r.member),
-                "decision": decisions.get(r.member),
-            }
-            for r in results
-            if r.member in by_code
-        ]
-        entries = list(
-            entries_visible(actor=actor, year=scheme.year)
-            .filter(member__branch=branch)
-            .order_by("-recorded_at", "-id")[:RECENT_ENTRIES]
+    stamp = results_stamps(branch_ids=[branch.pk])[branch.pk]
+    # A form shown again with its errors is not the page everybody else gets.
+    with_errors = entry_form is not None or member_form is not None
+
+    def body_context(entry_form=entry_form, member_form=member_form) -> dict:
+        scheme = choose_scheme()
+        members = selectors.branch_members(actor=actor, branch=branch)
+        by_code = {m.code: m for m in members}
+        rows, entries = [], []
+        if scheme is not None:
+            results, tallies, decisions = selectors.branch_page_results(
+                scheme=scheme, branch=branch, stamp=stamp
+            )
+            rows = [
+                {
+                    "result": r,
+                    "member": by_code[r.member],
+                    "tally": tallies.get(r.member),
+                    "decision": decisions.get(r.member),
+                }
+                for r in results
+                if r.member in by_code
+            ]
+            entries = list(
+                entries_visible(actor=actor, year=scheme.year)
+                .filter(member__branch=branch)
+                .order_by("-recorded_at", "-id")[:RECENT_ENTRIES]
+            )
+            if can_manage and entry_form is None:
+                entry_form = _entry_form(request, branch, scheme)
+        if can_manage and member_form is None:
+            member_form = MemberForm()
+        return {
+            "branch": branch,
+            "scheme": scheme,
+            "years": scheme_years(),
+            "rows": rows,
+            "members": members,
+            "entries": entries,
+            "can_manage": can_manage,
+            "entry_form": entry_form if can_manage else None,
+            "member_form": member_form if can_manage else None,
+        }
+
+    if with_errors:
+        body = mark_safe(  # noqa: S308 - our own autoescaped template
+            render_to_string("web/_branch_body.html", body_context(), request=request)
         )
-        if can_manage and entry_form is None:
-            entry_form = _entry_form(request, branch, scheme)
-    if can_manage and member_form is None:
-        member_form = MemberForm()
-    context = {
-        "branch": branch,
-        "scheme": scheme,
-        "years": scheme_years(),
-        "rows": rows,
-        "members": members,
-        "entries": entries,
-        "can_manage": can_manage,
-        "entry_form": entry_form if can_manage else None,
-        "member_form": member_form if can_manage else None,
-    }
-    return render(request, "web/branch.html", context)
+    else:
+        body = page_body(
+            request,
+            template="web/_branch_body.html",
+            key=[branch.pk, stamp, can_manage],
+            context=body_context,
+        )
+    return render(request, "web/branch.html", {"branch": branch, "body": body})
 
 
 @login_required
 @require_GET
 def branch_detail(request, code: str):
     branch = selectors.branch_access_for_staff(actor=request.user, code=code)
-    return _branch_page(request, branch, scheme_chosen(request.GET.get("year")))
+    return _branch_page(request, branch, lambda: scheme_chosen(request.GET.get("year")))
 
 
 @login_required
@@ -239,7 +282,7 @@ def entry_create(request, code: str):
                 _("已为 %(name)s 记录“%(item)s”。")
                 % {"name": entry.member.name, "item": entry.item.name},
             )
-    return _branch_page(request, branch, scheme, entry_form=form)
+    return _branch_page(request, branch, lambda: scheme, entry_form=form)
 
 
 @login_required
@@ -265,7 +308,7 @@ def member_create(request, code: str):
         else:
             url = _with_year(reverse("web:branch", args=[branch.code]), scheme)
             return _done(request, url, _("已添加党员 %(name)s。") % {"name": member.name})
-    return _branch_page(request, branch, scheme, member_form=form)
+    return _branch_page(request, branch, lambda: scheme, member_form=form)
 
 
 @login_required
