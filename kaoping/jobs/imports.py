@@ -4,6 +4,7 @@ every row with its errors highlighted → confirm starts a background job that r
 stored file again, checks every row again and applies all rows in one transaction, or
 none, leaving the summary or the row-level error report on the job's result page."""
 
+import datetime
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +27,7 @@ from .services import JobOutcome, Progress, job_execute, job_start
 
 SALT = "kaoping.jobs.import"
 MAX_AGE = 3600  # seconds a preview stays confirmable
+UPLOADS = "imports"  # the storage folder of uploads awaiting confirmation
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
@@ -69,13 +72,34 @@ def _checked(spec: SheetImport, actor, target, file, progress) -> tuple[list[She
     return rows, errors
 
 
+def import_uploads_prune(*, max_age: int = MAX_AGE) -> int:
+    """Delete stored uploads whose preview was never confirmed (上传文件清理): older than a
+    preview stays confirmable and not the file of a queued or running job. Returns how many
+    were deleted. Run on every upload, so the folder never holds more than an hour's."""
+    if not default_storage.exists(UPLOADS):
+        return 0
+    in_use = {
+        job.params.get("file")
+        for job in JobRun.objects.filter(state__in=[JobRun.State.QUEUED, JobRun.State.RUNNING])
+    }
+    cutoff = timezone.now() - datetime.timedelta(seconds=max_age)
+    deleted = 0
+    for filename in default_storage.listdir(UPLOADS)[1]:
+        name = f"{UPLOADS}/{filename}"
+        if name not in in_use and default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
+            deleted += 1
+    return deleted
+
+
 def import_preview(request, *, spec: SheetImport, target, key: str, back: str, confirm_url: str):
     """Handle the upload: store the file, check every row, render the preview."""
+    import_uploads_prune()
     form = UploadForm(request.POST, request.FILES)
     rows, errors, token = [], [], ""
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        name = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", upload)
+        name = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.xlsx", upload)
         with default_storage.open(name, "rb") as stored:
             rows, errors = _checked(spec, request.user, target, stored, None)
         if rows and not errors:
