@@ -250,3 +250,59 @@ class SchemeOut(Schema):
     notice_days: int
     final: bool
     items: list[SchemeItemOut]
+
+
+# --------------------------------------------------------------------------- unqualified
+
+
+class CaseOut(Schema):
+    """An "unqualified" case (不合格党员处置); ``member_name`` is masked (张*) for those
+    who do not keep the branch."""
+
+    code: str
+    year: int
+    branch: str
+    member: str
+    member_name: str
+    condition: str
+    condition_label: str
+    state: str
+    round: int
+    created_at: datetime.datetime
+    closed_at: datetime.datetime | None
+
+
+class CaseStepOut(Schema):
+    round: int
+    stage: str
+    body: str
+    action: str
+    by: str | None
+    at: datetime.datetime
+    reason: str
+
+
+class CaseVoteOut(Schema):
+    held_on: datetime.date
+    entitled: int
+    present: int
+    in_favour: int
+    against: int
+    abstaining: int
+    basis: str
+    passed: bool
+
+
+class CaseHandlingOut(Schema):
+    kind: str
+    decided_on: datetime.date
+    due_on: datetime.date | None
+    completed_on: datetime.date | None
+    note: str
+
+
+class CaseDetailOut(CaseOut):
+    steps: list[CaseStepOut]
+    vote: CaseVoteOut | None
+    handlings: list[CaseHandlingOut]
+    evidence_files: int

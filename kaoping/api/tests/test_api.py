@@ -725,6 +725,8 @@ def test_openapi_lists_every_path():
         "/api/years/{year}/tallies/{member}",
         "/api/years/{year}/quota-decisions",
         "/api/years/{year}/scheme",
+        "/api/unqualified-cases",
+        "/api/unqualified-cases/{code}",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

@@ -722,6 +722,13 @@ API: dict[str, Row] = {
         get="401 200 200 200 200 200 200 200", kwargs=_year
     ),
     "GET /api/years/{year}/scheme": Row(get="401 200 200 200 200 200 200 200", kwargs=_year),
+    # Cases are for the three bodies only: others get an empty list, and 404 on a file.
+    "GET /api/unqualified-cases": Row(get="401 200 200 200 200 200 200 200"),
+    "GET /api/unqualified-cases/{code}": Row(
+        get="401 404 404 200 404 404 200 200",
+        kwargs=_by(code="unqualified_case"),
+        sup_in=(404, None),
+    ),
 }
 
 
