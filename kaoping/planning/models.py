@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Organization
-from kaoping.schemes.models import Scheme, SchemeItem, default_ballot_options
+from kaoping.schemes.models import Scheme, SchemeItem, SchemeSettings, settings_constraints
 
 
-class SchemeDraft(models.Model):
+class SchemeDraft(SchemeSettings):
     """A draft of next year's scheme (方案草案, 科学谋划): a copy of a scheme's settings and
     items, edited and simulated on the ``base`` scheme's year (its ledger and votes) before
     it is adopted as the scheme of ``year``.
@@ -30,19 +30,6 @@ class SchemeDraft(models.Model):
         related_name="scheme_drafts",
         verbose_name=_("支部"),
     )
-    # The settings of rules.md §2, as on Scheme (same names: one code path reads both).
-    base_points = models.DecimalField(_("基础分"), max_digits=7, decimal_places=2)
-    bonus_cap = models.DecimalField(_("加分上限"), max_digits=7, decimal_places=2)
-    democratic_share = models.DecimalField(_("民主测评占比"), max_digits=6, decimal_places=4)
-    excellent_threshold = models.DecimalField(_("优秀分数线"), max_digits=7, decimal_places=2)
-    qualified_threshold = models.DecimalField(_("合格分数线"), max_digits=7, decimal_places=2)
-    basic_threshold = models.DecimalField(_("基本合格分数线"), max_digits=7, decimal_places=2)
-    excellent_quota = models.DecimalField(_("优秀比例"), max_digits=6, decimal_places=4)
-    quota_rounding = models.CharField(
-        _("名额取整方式"), max_length=16, choices=Scheme.QuotaRounding.choices
-    )
-    ballot_options = models.JSONField(_("测评选项分值"), default=default_ballot_options)
-    notice_days = models.PositiveSmallIntegerField(_("公示天数"), default=5)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -51,24 +38,7 @@ class SchemeDraft(models.Model):
 
     class Meta:
         ordering = ["-year", "-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(democratic_share__gte=0, democratic_share__lte=1),
-                name="draft_democratic_share_0_1",
-            ),
-            models.CheckConstraint(
-                condition=Q(excellent_quota__gte=0, excellent_quota__lte=1),
-                name="draft_quota_0_1",
-            ),
-            models.CheckConstraint(
-                condition=Q(basic_threshold__lte=F("qualified_threshold"))
-                & Q(qualified_threshold__lte=F("excellent_threshold")),
-                name="draft_thresholds_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(base_points__gte=0, bonus_cap__gte=0), name="draft_points_not_negative"
-            ),
-        ]
+        constraints = settings_constraints("draft")
 
     def __str__(self) -> str:
         return self.title

@@ -14,16 +14,41 @@ def default_ballot_options() -> dict[str, str]:
     return dict(DEFAULT_BALLOT_OPTIONS)
 
 
-class Scheme(models.Model):
-    """The year's assessment scheme (考评方案): every rule of rules.md §2 is a field here,
-    because each organisation adapts them every year."""
+class QuotaRounding(models.TextChoices):
+    FLOOR = "floor", _("向下取整")
+    ROUND_HALF_UP = "round_half_up", _("四舍五入")
+    CEIL = "ceil", _("向上取整")
 
-    class QuotaRounding(models.TextChoices):
-        FLOOR = "floor", _("向下取整")
-        ROUND_HALF_UP = "round_half_up", _("四舍五入")
-        CEIL = "ceil", _("向上取整")
 
-    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+def settings_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """The invariants of the settings, named ``<prefix>_…`` for each concrete model."""
+    return [
+        models.CheckConstraint(
+            condition=Q(democratic_share__gte=0, democratic_share__lte=1),
+            name=f"{prefix}_democratic_share_0_1",
+        ),
+        models.CheckConstraint(
+            condition=Q(excellent_quota__gte=0, excellent_quota__lte=1),
+            name=f"{prefix}_quota_0_1",
+        ),
+        models.CheckConstraint(
+            condition=Q(basic_threshold__lte=F("qualified_threshold"))
+            & Q(qualified_threshold__lte=F("excellent_threshold")),
+            name=f"{prefix}_thresholds_ordered",
+        ),
+        models.CheckConstraint(
+            condition=Q(base_points__gte=0, bonus_cap__gte=0), name=f"{prefix}_points_not_negative"
+        ),
+    ]
+
+
+class SchemeSettings(models.Model):
+    """The settings of rules.md §2 (方案设置), shared by the year's scheme and a draft of
+    one (planning): the same names, so one code path (``scoring.selectors.rules_from``)
+    reads both."""
+
+    QuotaRounding = QuotaRounding
+
     base_points = models.DecimalField(
         _("基础分"), max_digits=7, decimal_places=2, default=Decimal(70)
     )
@@ -50,28 +75,21 @@ class Scheme(models.Model):
     )
     ballot_options = models.JSONField(_("测评选项分值"), default=default_ballot_options)
     notice_days = models.PositiveSmallIntegerField(_("公示天数"), default=5)
+
+    class Meta:
+        abstract = True
+
+
+class Scheme(SchemeSettings):
+    """The year's assessment scheme (考评方案): every rule of rules.md §2 is a setting here,
+    because each organisation adapts them every year."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     finalised_at = models.DateTimeField(_("定格时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(democratic_share__gte=0, democratic_share__lte=1),
-                name="scheme_democratic_share_0_1",
-            ),
-            models.CheckConstraint(
-                condition=Q(excellent_quota__gte=0, excellent_quota__lte=1),
-                name="scheme_quota_0_1",
-            ),
-            models.CheckConstraint(
-                condition=Q(basic_threshold__lte=F("qualified_threshold"))
-                & Q(qualified_threshold__lte=F("excellent_threshold")),
-                name="scheme_thresholds_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(base_points__gte=0, bonus_cap__gte=0), name="scheme_points_not_negative"
-            ),
-        ]
+        constraints = settings_constraints("scheme")
 
     def __str__(self) -> str:
         return f"{self.year}年度考评方案"
