@@ -227,3 +227,16 @@ def test_the_fast_shape_check_agrees_with_the_schema(data):
             record[key] = data.draw(VALUES)
     if SHAPES[section](record):
         assert list(_validator(section).iter_errors(record)) == []
+
+
+def test_the_command_reads_a_bundle_from_standard_input(bundle):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "import_bundle", "-", stdin=io.StringIO(json.dumps(bundle, ensure_ascii=False)), stdout=out
+    )
+    assert f"{len(bundle['entries'])} entries added" in out.getvalue()
+    assert ScoreEntry.objects.count() == len(bundle["entries"])

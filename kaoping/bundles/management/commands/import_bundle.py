@@ -1,4 +1,6 @@
-import json
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +10,7 @@ from kaoping.bundles.services import BundleError, BundleNotJSON, bundle_import
 
 class Command(BaseCommand):
     help = "Import a year bundle (bundle.md), all or nothing."
+    stealth_options = ("stdin",)  # call_command(stdin=...) in place of standard input
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the bundle's JSON file, or - for standard input")
@@ -15,13 +18,21 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, **options):
         try:
             if file == "-":
-                summary = bundle_import(actor=None, data=json.loads(self.stdin.read()))
+                # Standard input is read once: spooled to a temporary file, then streamed.
+                with tempfile.NamedTemporaryFile(suffix=".json") as spool:
+                    stdin = options.get("stdin") or sys.stdin
+                    if hasattr(stdin, "buffer"):
+                        shutil.copyfileobj(stdin.buffer, spool)
+                    else:  # a text stream (call_command(stdin=StringIO(...)))
+                        spool.write(stdin.read().encode("utf-8"))
+                    spool.flush()
+                    summary = bundle_import(actor=None, path=Path(spool.name))
             else:
                 # Streamed from the file: memory does not grow with its size.
                 summary = bundle_import(actor=None, path=Path(file))
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from exc
-        except (json.JSONDecodeError, BundleNotJSON) as exc:
+        except BundleNotJSON as exc:
             raise CommandError(f"{file}: not JSON: {exc}") from exc
         except BundleError as exc:
             raise CommandError(f"{file}: refused, nothing was imported:\n{exc}") from exc
