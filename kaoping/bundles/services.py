@@ -183,6 +183,10 @@ def _opt(record: dict, key: str, test) -> bool:
     return key not in record or test(record[key])
 
 
+def _is_str(v: Any) -> bool:
+    return type(v) is str
+
+
 def _is_int(v: Any) -> bool:
     return type(v) is int
 
@@ -246,10 +250,6 @@ SHAPES = {
         and _opt(r, "note", _is_str)
     ),
 }
-
-
-def _is_str(v: Any) -> bool:
-    return type(v) is str
 
 
 class _Rollback(Exception):
