@@ -240,3 +240,25 @@ def test_whole_year_form_gives_the_branch_forms_input(district):
     assert sums["R01/d"] == 2 * items["R01"].points
     assert f"{moved.code}/d" not in sums
     assert whole.tallies["M2"] == {"excellent": 4, "basic": 0}
+
+
+def test_results_follow_their_member_and_hold_their_branch(district):
+    """Stored results have no database foreign keys (they are derived and replaced a year
+    at a time); deleting a member still deletes its results, and a branch with results
+    still cannot be deleted."""
+    from django.db.models import ProtectedError
+
+    from kaoping.ledger.models import ScoreEntry
+    from kaoping.orgs.models import Member
+
+    results_compute(actor=None, year=2026)
+    assert MemberResult.objects.filter(member=district.m1b).exists()
+    assert not ScoreEntry.objects.filter(member=district.m1b).exists()
+    district.m1b.delete()
+    assert not MemberResult.objects.filter(member_id=district.m1b.pk).exists()
+    # B2 keeps only a result (its member moved): the result alone protects it
+    Member.objects.filter(pk=district.m2.pk).update(branch=district.b1)
+    with pytest.raises(ProtectedError) as refused:
+        district.b2.delete()
+    assert {type(o) for o in refused.value.protected_objects} == {MemberResult}
+    assert MemberResult.objects.filter(branch=district.b2).exists()
