@@ -240,21 +240,19 @@ def _whole_year_sql(scheme: Scheme) -> tuple[str, list]:
     outside = ""
     if groups:
         # An item limited to some branch categories counts only in those (rules.md §3):
-        # its entries whose member's branch is of another category drop out.
-        wrong = " OR ".join(
-            f"(e.item_id IN {_in_list(ids)} AND ob.category NOT IN "
-            f"({', '.join(['%s'] * len(cats))}))"
-            for cats, ids in groups.items()
-        )
-        outside = f"""
+        # its entries drop out unless the member's branch is of one of them (an anti-join
+        # against the members of those branches, usually the few of a special category).
+        for cats, ids in groups.items():
+            outside += f"""
             UNION
             SELECT {columns} FROM ledger_scoreentry e
-            JOIN orgs_member om ON om.id = e.member_id
-            JOIN orgs_organization ob ON ob.id = om.branch_id
-            WHERE e.year = %s AND e.reverses_id IS NULL
-              AND e.item_id IN {_in_list([i for g in groups.values() for i in g])}
-              AND ({wrong})"""  # noqa: S608 - ids and placeholders only
-        params += [year, *(c for cats in groups for c in sorted(cats))]
+            WHERE e.year = %s AND e.reverses_id IS NULL AND e.item_id IN {_in_list(ids)}
+              AND NOT EXISTS (
+                  SELECT 1 FROM orgs_member om
+                  JOIN orgs_organization ob ON ob.id = om.branch_id
+                  WHERE om.id = e.member_id AND ob.category IN ({", ".join(["%s"] * len(cats))})
+              )"""  # noqa: S608 - ids and placeholders only
+            params += [year, *sorted(cats)]
     params += [year]
     options = list(scheme.ballot_options)
     known = ", ".join(["%s"] * len(options))
