@@ -273,9 +273,17 @@ def run_suite(scale: str, reuse: bool, keep: bool, generate_only: bool = False) 
     if os.environ.get("KAOPING_BENCH_IMPORT", "1" if scale == "district" else "0") == "1":
         result["import"] = import_bundle(scale)
         print(f"{scale} import: {result['import']}", flush=True)
-    for extra in ("import", "load"):
-        if extra in previous and extra not in result:
-            result[extra] = previous[extra]
+    carried = [e for e in ("import", "load") if e in previous and e not in result]
+    for extra in carried:
+        result[extra] = previous[extra]
+        # the figure keeps the date it was measured on, and its note, across runs
+        result[extra].setdefault("date", previous["date"])
+    if carried:
+        result["notes"] = [
+            f"Not re-measured in this run ({previous[e]['date']}): {e}."
+            + (f" {previous[e]['note']}" if previous[e].get("note") else "")
+            for e in carried
+        ]
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     if not keep and scale == "province":
         _psql(f"DROP DATABASE {PREFIX}{scale}")
