@@ -65,8 +65,8 @@ def section(r: dict) -> list[str]:
                 f"{figures['errors']} errors |"
             )
     notes = r.get("notes")
-    if notes:
-        lines += ["", *notes]
+    for note in notes or ():
+        lines += ["", note]
     return [*lines, ""]
 
 

@@ -22,11 +22,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SERVER = os.environ.get("KAOPING_BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
+# The databases' names start with this: another prefix keeps a run apart from one that
+# uses kp_bench_<scale> at the same time on a shared server (the import's database too).
+PREFIX = os.environ.get("KAOPING_BENCH_PREFIX", "kp_bench_")
 YEAR = 2026
 
 
 def db_url(scale: str) -> str:
-    return f"{SERVER}/kp_bench_{scale}"
+    return f"{SERVER}/{PREFIX}{scale}"
 
 
 def _setup(url: str) -> None:
@@ -127,8 +130,8 @@ def import_bundle(scale: str) -> dict:
     data = json.loads(bundle.read_text())
     entries, members = len(data["entries"]), len(data["members"])
     del data
-    _psql("DROP DATABASE IF EXISTS kp_bench_import")
-    _psql("CREATE DATABASE kp_bench_import")
+    _psql(f"DROP DATABASE IF EXISTS {PREFIX}import")
+    _psql(f"CREATE DATABASE {PREFIX}import")
     target = {**env, "KAOPING_DATABASE_URL": db_url("import")}
     subprocess.run(  # noqa: S603
         [sys.executable, "-m", "benchmarks.run", "migrate", "import"], cwd=ROOT, check=True
@@ -137,7 +140,7 @@ def import_bundle(scale: str) -> dict:
         [sys.executable, "-m", "benchmarks.run", "import", str(bundle)],
         cwd=ROOT, env=target, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    _psql("DROP DATABASE IF EXISTS kp_bench_import")
+    _psql(f"DROP DATABASE IF EXISTS {PREFIX}import")
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
     figures = json.loads(done.stdout.strip().splitlines()[-1])
@@ -188,7 +191,7 @@ def prepare(scale: str, reuse: bool) -> dict | None:
     exists = (
         subprocess.run(  # noqa: S603
             ["psql", f"{SERVER}/postgres", "-Atc",  # noqa: S607
-             f"SELECT 1 FROM pg_database WHERE datname = 'kp_bench_{scale}'"],
+             f"SELECT 1 FROM pg_database WHERE datname = '{PREFIX}{scale}'"],
             check=True, capture_output=True, text=True,
         ).stdout.strip() == "1"
     )  # fmt: skip
@@ -198,8 +201,8 @@ def prepare(scale: str, reuse: bool) -> dict | None:
         )
         return None
     if exists:
-        _psql(f"DROP DATABASE kp_bench_{scale}")
-    _psql(f"CREATE DATABASE kp_bench_{scale}")
+        _psql(f"DROP DATABASE {PREFIX}{scale}")
+    _psql(f"CREATE DATABASE {PREFIX}{scale}")
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "benchmarks.run", "generate", scale],
         cwd=ROOT,
@@ -270,12 +273,20 @@ def run_suite(scale: str, reuse: bool, keep: bool, generate_only: bool = False) 
     if os.environ.get("KAOPING_BENCH_IMPORT", "1" if scale == "district" else "0") == "1":
         result["import"] = import_bundle(scale)
         print(f"{scale} import: {result['import']}", flush=True)
-    for extra in ("import", "load"):
-        if extra in previous and extra not in result:
-            result[extra] = previous[extra]
+    carried = [e for e in ("import", "load") if e in previous and e not in result]
+    for extra in carried:
+        result[extra] = previous[extra]
+        # the figure keeps the date it was measured on, and its note, across runs
+        result[extra].setdefault("date", previous["date"])
+    if carried:
+        result["notes"] = [
+            f"Not re-measured in this run ({previous[e]['date']}): {e}."
+            + (f" {previous[e]['note']}" if previous[e].get("note") else "")
+            for e in carried
+        ]
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     if not keep and scale == "province":
-        _psql(f"DROP DATABASE kp_bench_{scale}")
+        _psql(f"DROP DATABASE {PREFIX}{scale}")
     from benchmarks.report import write_results
 
     write_results()

@@ -333,6 +333,20 @@ def daily_score(rules: SchemeRules, deductions: Decimal, bonus: Decimal) -> Deci
 # --------------------------------------------------------------------------- section 6
 
 
+@functools.lru_cache(maxsize=64)
+def _option_integers(rules: SchemeRules) -> tuple[Mapping[str, int], int] | None:
+    """The ballot options' values as integers of one scale (``value * 10**scale``), so a
+    tally's mean is taken in integers; None if a value is not a finite number (those
+    take the general path, which fails as before)."""
+    values = rules.ballot_options
+    if not all(v.is_finite() for v in values.values()):
+        return None
+    scale = max((-v.as_tuple().exponent for v in values.values()), default=0)
+    scale = max(scale, 0)
+    with localcontext(_EXACT):
+        return {o: int(v.scaleb(scale)) for o, v in values.items()}, scale
+
+
 @_exact
 def democratic_percentage(rules: SchemeRules, tally: Mapping[str, int]) -> Decimal | None:
     """Mean option value over the marks, rounded half up to two places; None if no mark.
@@ -340,6 +354,38 @@ def democratic_percentage(rules: SchemeRules, tally: Mapping[str, int]) -> Decim
     The mean is taken exactly (as a fraction) and rounded once, so no intermediate
     rounding can move a value across the half-way point.
     """
+    integers = _option_integers(rules)
+    if integers is None:
+        return _democratic_percentage_decimal(rules, tally)
+    values, scale = integers
+    # The same checks, in the same order, as the general path below; the option values
+    # are integers of ``scale``, so the mean is the fraction of two integers directly.
+    marks = 0
+    total = 0
+    for option, count in tally.items():
+        value = values.get(option)
+        if value is None:
+            raise ValueError(f"unknown ballot option {option!r}")
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise TypeError(f"count for option {option!r} must be an int, got {count!r}")
+        if count < 0:
+            raise ValueError(f"count for option {option!r} is negative: {count}")
+        marks += count
+        total += value * count
+    if marks == 0:
+        return None
+    return _half_up_cents(total * 100, marks * 10**scale)
+
+
+def _half_up_cents(numerator: int, denominator: int) -> Decimal:
+    """``numerator / denominator`` rounded half up (away from zero, as
+    decimal.ROUND_HALF_UP does) to two places."""
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
+    cents = magnitude if numerator >= 0 else -magnitude
+    return Decimal(cents).scaleb(-2)
+
+
+def _democratic_percentage_decimal(rules: SchemeRules, tally: Mapping[str, int]) -> Decimal | None:
     marks = 0
     total = _ZERO
     for option, count in tally.items():
@@ -358,12 +404,7 @@ def democratic_percentage(rules: SchemeRules, tally: Mapping[str, int]) -> Decim
     # arithmetic is much faster than Fraction, which matters for a million members).
     _sign, _digits, exponent = total.as_tuple()
     scale = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    numerator = int(total.scaleb(scale)) * 100
-    denominator = marks * 10**scale
-    # Half up, i.e. half away from zero, as decimal.ROUND_HALF_UP does.
-    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
-    cents = magnitude if numerator >= 0 else -magnitude
-    return Decimal(cents).scaleb(-2)
+    return _half_up_cents(int(total.scaleb(scale)) * 100, marks * 10**scale)
 
 
 _daily_score = daily_score.__wrapped__

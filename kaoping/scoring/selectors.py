@@ -147,33 +147,30 @@ def _scheme_items(scheme: Scheme):
 def _year_sql(scheme: Scheme, branch_ids: list[int] | None) -> tuple[str, list]:
     """One row per member, ordered by branch: the member, its branch, the sums of the
     entries that count, its tallies (a JSON object), its quota decision and last year's
-    grade. Works on PostgreSQL and SQLite (exact sums on both, see ``points``)."""
+    grade. Works on PostgreSQL and SQLite (exact sums on both, see ``points``). The whole
+    year has its own form (``_whole_year_sql``), with the tallies as one column an option."""
+    if branch_ids is None:
+        return _whole_year_sql(scheme)
     vendor = connection.vendor
     items = _scheme_items(scheme)
     deduction_ids = [i for i, kind, _, _ in items if kind == SchemeItem.Kind.DEDUCTION]
     bonus_ids = [i for i, kind, _, _ in items if kind == SchemeItem.Kind.BONUS]
     disqualifying_ids = [i for i, _, dq, _ in items if dq]
     restricted = {i: set(cats) for i, _, _, cats in items if cats}
-    # PostgreSQL sums numeric exactly; SQLite stores decimals as numbers, so sum integers
-    # of ten-thousandths there (points have four decimal places).
-    points = "e.points" if vendor == "postgresql" else "CAST(ROUND(e.points * 10000) AS INTEGER)"
+    points = _points_sql(vendor)
     tally_agg = (
         "json_object_agg(t.option, t.count)"
         if vendor == "postgresql"
         else "json_group_object(t.option, t.count)"
     )
     counted, counted_params = _counted_conditions(scheme, branch_ids, restricted)
-    branch_cond = member_branch_cond = ""
-    if branch_ids is not None:
-        branch_cond = (
-            f"AND m.branch_id IN {_in_list(branch_ids)} AND b.id IN {_in_list(branch_ids)}"
-        )
-        members_of = f"SELECT id FROM orgs_member WHERE branch_id IN {_in_list(branch_ids)}"  # noqa: S608
-        member_branch_cond = f"AND t.member_id IN ({members_of})"
+    branch_cond = f"AND m.branch_id IN {_in_list(branch_ids)} AND b.id IN {_in_list(branch_ids)}"
+    members_of = f"SELECT id FROM orgs_member WHERE branch_id IN {_in_list(branch_ids)}"  # noqa: S608
+    member_branch_cond = f"AND t.member_id IN ({members_of})"
     # Only integer ids and fixed fragments are interpolated; values go in as parameters.
     sql = f"""
         SELECT m.id, m.code, b.id, b.code, m.status, b.category,
-               s.deductions, s.bonus, s.disqualified, v.tally, q.excellent, g.grade
+               s.deductions, s.bonus, s.disqualified, q.excellent, g.grade, v.tally
         FROM orgs_member m
         JOIN orgs_organization b ON b.id = m.branch_id
         LEFT JOIN (
@@ -200,6 +197,126 @@ def _year_sql(scheme: Scheme, branch_ids: list[int] | None) -> tuple[str, list]:
         ORDER BY b.code, m.code
     """  # noqa: S608
     params = [*counted_params, scheme.year, scheme.year, scheme.year - 1]
+    return sql, params
+
+
+def _points_sql(vendor: str, alias: str = "e") -> str:
+    # PostgreSQL sums numeric exactly; SQLite stores decimals as numbers, so sum integers
+    # of ten-thousandths there (points have four decimal places).
+    if vendor == "postgresql":
+        return f"{alias}.points"
+    return f"CAST(ROUND({alias}.points * 10000) AS INTEGER)"
+
+
+def _whole_year_sql(scheme: Scheme) -> tuple[str, list]:
+    """``_year_sql`` for every member: the ledger summed in one pass, as close to a bare
+    ``GROUP BY member`` as the rules allow.
+
+    Every entry of the year that is not a reversal is summed per member (``s``: a
+    sequential scan and a hash aggregate, no per-entry lookups), with how many entries
+    each sum has; the few entries that must not count (reversed, exempt on their date,
+    an item outside its branch categories: rules.md §3-§4) are found through indexes,
+    each once (``UNION``), summed the same way (``c``) and subtracted. A sum whose
+    entries all drop out becomes NULL, as if there had been none, so the engine gets
+    exactly the sums of the entries that count. The tallies come as one column an
+    option of the scheme (plus a JSON object of any other option, for the engine to
+    reject), which is cheaper to read than a JSON object per member."""
+    vendor = connection.vendor
+    year = scheme.year
+    items = _scheme_items(scheme)
+    deduction_ids = [i for i, kind, _, _ in items if kind == SchemeItem.Kind.DEDUCTION]
+    bonus_ids = [i for i, kind, _, _ in items if kind == SchemeItem.Kind.BONUS]
+    disqualifying_ids = [i for i, _, dq, _ in items if dq]
+    groups: dict[frozenset[str], list[int]] = defaultdict(list)
+    for item_id, _, _, cats in items:
+        if cats:
+            groups[frozenset(cats)].append(item_id)
+    points = _points_sql(vendor)
+    sums = f"""SUM(CASE WHEN e.item_id IN {_in_list(deduction_ids)} THEN {points} END) AS d,
+               COUNT(CASE WHEN e.item_id IN {_in_list(deduction_ids)} THEN 1 END) AS dn,
+               SUM(CASE WHEN e.item_id IN {_in_list(bonus_ids)} THEN {points} END) AS b,
+               COUNT(CASE WHEN e.item_id IN {_in_list(bonus_ids)} THEN 1 END) AS bn,
+               COUNT(CASE WHEN e.item_id IN {_in_list(disqualifying_ids)} THEN 1 END) AS qn"""
+    # the entries that drop out, each once: UNION compares whole rows, the id among them
+    columns = "e.id, e.member_id, e.item_id, e.points"
+    params: list = [year, year, scheme.pk, year]
+    outside = ""
+    if groups:
+        # An item limited to some branch categories counts only in those (rules.md §3):
+        # its entries drop out unless the member's branch is of one of them (an anti-join
+        # against the members of those branches, usually the few of a special category).
+        for cats, ids in groups.items():
+            outside += f"""
+            UNION
+            SELECT {columns} FROM ledger_scoreentry e
+            WHERE e.year = %s AND e.reverses_id IS NULL AND e.item_id IN {_in_list(ids)}
+              AND NOT EXISTS (
+                  SELECT 1 FROM orgs_member om
+                  JOIN orgs_organization ob ON ob.id = om.branch_id
+                  WHERE om.id = e.member_id AND ob.category IN ({", ".join(["%s"] * len(cats))})
+              )"""  # noqa: S608 - ids and placeholders only
+            params += [year, *sorted(cats)]
+    params += [year]
+    options = list(scheme.ballot_options)
+    known = ", ".join(["%s"] * len(options))
+    pivot = "".join(
+        f", MAX(CASE WHEN t.option = %s THEN t.count END) AS t{n}" for n in range(len(options))
+    )
+    other_agg = (
+        "json_object_agg(t.option, t.count)"
+        if vendor == "postgresql"
+        else "json_group_object(t.option, t.count)"
+    )
+    other_cond = f"t.option NOT IN ({known})" if options else "1 = 1"
+    sql = f"""
+        WITH excluded AS (
+            SELECT {columns} FROM ledger_scoreentry r
+            JOIN ledger_scoreentry e ON e.id = r.reverses_id
+            WHERE r.year = %s AND r.reverses_id IS NOT NULL
+              AND e.year = %s AND e.reverses_id IS NULL
+            UNION
+            SELECT {columns} FROM schemes_itemexemption x
+            JOIN schemes_schemeitem xi ON xi.code = x.item_code AND xi.scheme_id = %s
+            JOIN ledger_scoreentry e ON e.member_id = x.member_id AND e.item_id = xi.id
+            WHERE e.year = %s AND e.reverses_id IS NULL
+              -- an exemption with a period covers only the entries dated inside it
+              AND (x.starts_on IS NULL OR x.starts_on <= e.date)
+              AND (x.ends_on IS NULL OR x.ends_on >= e.date)
+            {outside}
+        ),
+        s AS (
+            SELECT e.member_id, {sums}
+            FROM ledger_scoreentry e
+            WHERE e.year = %s AND e.reverses_id IS NULL
+            GROUP BY e.member_id
+        ),
+        c AS (
+            SELECT e.member_id, {sums}
+            FROM excluded e
+            GROUP BY e.member_id
+        ),
+        v AS (
+            SELECT t.member_id {pivot},
+                   {other_agg} FILTER (WHERE {other_cond}) AS other
+            FROM evaluation_votetally t
+            WHERE t.year = %s
+            GROUP BY t.member_id
+        )
+        SELECT m.id, m.code, b.id, b.code, m.status, b.category,
+               CASE WHEN s.dn > COALESCE(c.dn, 0) THEN s.d - COALESCE(c.d, 0) END,
+               CASE WHEN s.bn > COALESCE(c.bn, 0) THEN s.b - COALESCE(c.b, 0) END,
+               CASE WHEN s.qn > COALESCE(c.qn, 0) THEN 1 ELSE 0 END,
+               q.excellent, g.grade, v.other {"".join(f", v.t{n}" for n in range(len(options)))}
+        FROM orgs_member m
+        JOIN orgs_organization b ON b.id = m.branch_id
+        LEFT JOIN s ON s.member_id = m.id
+        LEFT JOIN c ON c.member_id = m.id
+        LEFT JOIN v ON v.member_id = m.id
+        LEFT JOIN evaluation_quotadecision q ON q.member_id = m.id AND q.year = %s
+        LEFT JOIN scoring_graderecord g ON g.member_id = m.id AND g.year = %s
+        ORDER BY b.code, m.code
+    """  # noqa: S608
+    params += [*options, *options, year, year, year - 1]
     return sql, params
 
 
@@ -243,9 +360,11 @@ def _sum_of_ten_thousandths(value) -> Decimal:
 
 
 # Every row is read, so plan for the whole result, not the first rows (the default for a
-# cursor); hash and sort in memory instead of spilling; JIT compiling this one query costs
-# more than it saves.
-_PG_SETTINGS = {"cursor_tuple_fraction": "1.0", "work_mem": "128MB", "jit": "off"}
+# cursor); hash and sort in memory instead of spilling (the per-member hash aggregate
+# holds ~900 bytes a member: ~0.9 GB at a million members, within work_mem times the
+# default hash_mem_multiplier of 2); JIT compiling this one query costs more than it
+# saves. Only this session, only while the year's query runs.
+_PG_SETTINGS = {"cursor_tuple_fraction": "1.0", "work_mem": "512MB", "jit": "off"}
 
 
 def _streamed(sql: str, params: list, *, whole_year: bool = True) -> Iterator[list[tuple]]:
@@ -321,10 +440,11 @@ def year_input_batches(
             previous_grades=previous,
         ), ids
 
+    options = list(scheme.ballot_options) if branch_ids is None else []
     for rows in _streamed(sql, params, whole_year=branch_ids is None):
         for (
             member_id, code, branch_id, branch_code, status, category,
-            deductions, bonus, disqualified, tally, excellent, grade,
+            deductions, bonus, disqualified, excellent, grade, tally, *counts,
         ) in rows:  # fmt: skip
             if branch_code != branch and len(members) >= batch_members:
                 yield batch()
@@ -341,7 +461,14 @@ def year_input_batches(
             if disqualified:
                 entries.append(EntryInput(code + "/q", code, DISQUALIFIED, Decimal(0)))
             if tally is not None:
-                tallies[code] = json.loads(tally) if isinstance(tally, str) else tally
+                # the branch form's tally object, or the whole year's options outside the
+                # scheme (SQLite gives an empty object for none)
+                tally = json.loads(tally) if isinstance(tally, str) else tally
+            if options:
+                known = {o: n for o, n in zip(options, counts, strict=True) if n is not None}
+                tally = {**known, **tally} if tally else known
+            if tally:
+                tallies[code] = tally
             if excellent is not None:
                 decisions[code] = bool(excellent)
             if grade is not None:

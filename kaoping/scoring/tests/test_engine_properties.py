@@ -194,3 +194,30 @@ def test_democratic_percentage_is_a_two_place_value_between_the_option_extremes(
         assert pct is not None
         assert pct.as_tuple().exponent == -2
         assert Decimal(0) <= pct <= Decimal(100)
+
+
+@PROPERTY_SETTINGS
+@given(
+    values=st.lists(
+        st.decimals(min_value=-1000, max_value=1000, places=3, allow_nan=False),
+        min_size=1,
+        max_size=4,
+    ),
+    counts=st.lists(st.integers(min_value=0, max_value=10_000), min_size=4, max_size=4),
+)
+def test_democratic_percentage_in_integers_equals_the_decimal_mean(
+    values: list[Decimal], counts: list[int]
+) -> None:
+    """The integer fast path gives the exactly rounded decimal mean, digit for digit."""
+    from fractions import Fraction
+
+    from kaoping.scoring.engine import _democratic_percentage_decimal
+
+    rules = SchemeRules(ballot_options={f"o{i}": v for i, v in enumerate(values)})
+    tally = {f"o{i}": counts[i] for i in range(len(values))}
+    pct = democratic_percentage(rules, tally)
+    assert str(pct) == str(_democratic_percentage_decimal(rules, tally))
+    marks = sum(tally.values())
+    if marks:
+        mean = Fraction(sum(v * c for v, c in zip(values, counts, strict=False))) / marks
+        assert abs(Fraction(pct) - mean) <= Fraction(1, 200)

@@ -177,3 +177,88 @@ def test_database_sums_give_the_engines_results_entry_by_entry(district):
     assert by_member["M1B"]["deductions"] == "0"
     assert by_member[moved.code]["deductions"] == "1.5000"
     assert "disqualified" in by_member["M2"]["flags"]
+
+
+def test_whole_year_form_gives_the_branch_forms_input(district):
+    """The whole year's query (sums of every entry minus the few that drop out) and the
+    branches' query (the rules applied entry by entry) give the engine the same input,
+    for the cases the subtraction has to get right."""
+    from kaoping.evaluation.models import VoteTally
+    from kaoping.ledger.services import entry_reverse
+    from kaoping.orgs.models import Member, Organization
+    from kaoping.schemes.services import exemption_set
+
+    items = {i.code: i for i in district.scheme.items.all()}
+    m1, m1b, m2, r = district.m1, district.m1b, district.m2, district.r_member
+    # M1: one deduction inside a dated exemption (recorded before it), one outside it,
+    # one reversed
+    entry_record(actor=None, member=m1, item=items["D08"], date=datetime.date(2026, 3, 15))
+    entry_record(actor=None, member=m1, item=items["D08"], date=datetime.date(2026, 4, 1))
+    exemption_set(
+        actor=None,
+        member=m1,
+        item_code="D08",
+        reason="病休",
+        starts_on=datetime.date(2026, 3, 1),
+        ends_on=datetime.date(2026, 3, 31),
+    )
+    wrong = entry_record(actor=None, member=m1, item=items["D01"], date=DAY)
+    entry_reverse(actor=None, entry=wrong, reason="录入错误")
+    # M1B: every entry drops out (reversed bonus, exempt deduction, reversed
+    # disqualifying item): no sums at all, as if there had been no entries
+    bonus = entry_record(actor=None, member=m1b, item=items["B01"], date=DAY)
+    entry_reverse(actor=None, entry=bonus, reason="录入错误")
+    entry_record(actor=None, member=m1b, item=items["D02"], date=DAY)
+    exemption_set(actor=None, member=m1b, item_code="D02", reason="病休")
+    disqualifying = entry_record(actor=None, member=m1b, item=items["D10"], date=DAY)
+    entry_reverse(actor=None, entry=disqualifying, reason="录入错误")
+    # M2: a deduction exempt from a date after it still counts; zero-count tally option
+    entry_record(actor=None, member=m2, item=items["D03"], date=DAY)
+    exemption_set(
+        actor=None, member=m2, item_code="D03", reason="病休", starts_on=datetime.date(2026, 5, 1)
+    )
+    tally_set(actor=None, year=2026, member=m2, counts={"excellent": 4, "basic": 0})
+    # a retired-only item counts in the retired branch, not for a member moved out of it
+    entry_record(actor=None, member=r, item=items["R01"], date=DAY, occurrences=2)
+    moved = MemberFactory(branch=district.r1)
+    entry_record(actor=None, member=moved, item=items["R01"], date=DAY)
+    Member.objects.filter(pk=moved.pk).update(branch=district.b1)
+    assert VoteTally.objects.filter(member=m2, count=0).exists()
+
+    branches = list(Organization.objects.filter(members__isnull=False).distinct())
+    by_branches = year_input(scheme=district.scheme, branches=branches)
+    whole = year_input(scheme=district.scheme)
+    assert sorted(whole.entries, key=lambda e: e.id) == sorted(
+        by_branches.entries, key=lambda e: e.id
+    )
+    assert whole.tallies == by_branches.tallies
+    assert list(whole.members) == list(by_branches.members)
+    sums = {e.id: e.points for e in whole.entries}
+    assert sums["M1/d"] == items["D08"].points  # the entry outside the period only
+    assert not any(key.startswith("M1B/") for key in sums)
+    assert sums["M2/d"] == items["D03"].points
+    assert sums["R01/d"] == 2 * items["R01"].points
+    assert f"{moved.code}/d" not in sums
+    assert whole.tallies["M2"] == {"excellent": 4, "basic": 0}
+
+
+def test_results_follow_their_member_and_hold_their_branch(district):
+    """Stored results have no database foreign keys (they are derived and replaced a year
+    at a time); deleting a member still deletes its results, and a branch with results
+    still cannot be deleted."""
+    from django.db.models import ProtectedError
+
+    from kaoping.ledger.models import ScoreEntry
+    from kaoping.orgs.models import Member
+
+    results_compute(actor=None, year=2026)
+    assert MemberResult.objects.filter(member=district.m1b).exists()
+    assert not ScoreEntry.objects.filter(member=district.m1b).exists()
+    district.m1b.delete()
+    assert not MemberResult.objects.filter(member_id=district.m1b.pk).exists()
+    # B2 keeps only a result (its member moved): the result alone protects it
+    Member.objects.filter(pk=district.m2.pk).update(branch=district.b1)
+    with pytest.raises(ProtectedError) as refused:
+        district.b2.delete()
+    assert {type(o) for o in refused.value.protected_objects} == {MemberResult}
+    assert MemberResult.objects.filter(branch=district.b2).exists()
