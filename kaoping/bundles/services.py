@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -389,38 +389,32 @@ class _BundleImport:
         )
 
     def _stage_entries(self, i: int, e: dict) -> None:
-        label = None
+        def problem(text: str) -> None:
+            self.errors.add((3, i), f"{_record('entries', i, e)}: {text}")
+
         occurrences = e.get("occurrences", 1)
         if e["item"] not in self.item_points:
-            label = _record("entries", i, e)
-            self.errors.add((3, i), f"{label}: unknown item {e['item']}")
+            problem(f"unknown item {e['item']}")
         if self.year is not None and not e["date"].startswith(f"{self.year:04d}-"):
-            label = label or _record("entries", i, e)
-            self.errors.add((3, i), f"{label}: date {e['date']} is outside the year {self.year}")
+            problem(f"date {e['date']} is outside the year {self.year}")
         points = None
         if "points" in e:
             try:
                 value = _decimal(e["points"])
+            except ValueError as exc:
+                problem(f"points {exc}")
+            else:
                 points = str(value)
                 if value < 0:
-                    label = label or _record("entries", i, e)
-                    self.errors.add((3, i), f"{label}: points must not be negative")
+                    problem("points must not be negative")
                 elif not _fits(value):
-                    label = label or _record("entries", i, e)
-                    self.errors.add(
-                        (3, i), f"{label}: points {e['points']} must be below 10^8, 4 decimals"
-                    )
-            except ValueError as exc:
-                label = label or _record("entries", i, e)
-                self.errors.add((3, i), f"{label}: points {exc}")
+                    problem(f"points {e['points']} must be below 10^8, 4 decimals")
         elif e["item"] in self.item_points and not _fits(
             self.item_points[e["item"]] * min(occurrences, MAX_INT + 1)
         ):
-            label = label or _record("entries", i, e)
-            self.errors.add((3, i), f"{label}: occurrences {occurrences} is too many")
+            problem(f"occurrences {occurrences} is too many")
         if occurrences > MAX_INT:
-            label = label or _record("entries", i, e)
-            self.errors.add((3, i), f"{label}: occurrences must be at most {MAX_INT}")
+            problem(f"occurrences must be at most {MAX_INT}")
         self.loader.add(
             "kp_stage_entry",
             (
@@ -555,7 +549,7 @@ class _BundleImport:
         ):
             add((3, idx), f"entries[{idx}] (id {code}): unknown member {member}")
         self._check_reversals()
-        closed = self._closed_branches()
+        closed = self._closed_branches
         if closed:
             for idx, code, branch in _query(
                 _IN_CLOSED_BRANCH.format(
@@ -626,7 +620,7 @@ class _BundleImport:
             "ORDER BY MIN(idx)"
         ):
             add((5, -1), f"votes (member {member}): the member has {n} tallies")
-        closed = self._closed_branches()
+        closed = self._closed_branches
         if closed:
             for rank, (section, table) in (
                 (5, ("votes", "kp_stage_vote")),
@@ -644,6 +638,7 @@ class _BundleImport:
                         f"branch {branch} are final",
                     )
 
+    @cached_property
     def _closed_branches(self) -> list[str]:
         if self.existing_scheme is None:
             return []

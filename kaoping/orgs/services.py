@@ -82,6 +82,23 @@ def organization_upsert(
     return org
 
 
+def _require_branch(branch: Organization) -> None:
+    if not branch.is_branch:
+        raise ValidationError(
+            {"branch": f"{branch.code} is not a branch; only branches hold members"}
+        )
+
+
+def _member_state(member) -> dict:
+    """What the audit records of a member (a ``Member`` or a ``MemberRow``)."""
+    return {
+        "name": member.name,
+        "branch": member.branch.code,
+        "status": member.status,
+        "membership": member.membership,
+    }
+
+
 @transaction.atomic
 def member_upsert(
     *,
@@ -93,10 +110,7 @@ def member_upsert(
     membership: str = Member.Membership.FULL,
 ) -> Member:
     """Add a member to a branch roster, or update one (a new branch is a transfer)."""
-    if not branch.is_branch:
-        raise ValidationError(
-            {"branch": f"{branch.code} is not a branch; only branches hold members"}
-        )
+    _require_branch(branch)
     member = Member.objects.select_for_update().select_related("branch").filter(code=code).first()
     if actor is not None:
         _require_manage(actor, branch)
@@ -106,16 +120,11 @@ def member_upsert(
     if member is None:
         member = Member(code=code)
     else:
-        before = {
-            "name": member.name,
-            "branch": member.branch.code,
-            "status": member.status,
-            "membership": member.membership,
-        }
+        before = _member_state(member)
     member.name, member.branch, member.status, member.membership = name, branch, status, membership
     member.full_clean(validate_unique=False)
     member.save()
-    after = {"name": name, "branch": branch.code, "status": status, "membership": membership}
+    after = _member_state(member)
     if before != after:
         audit_record(actor=actor, action="member.upsert", target=member, before=before, after=after)
     return member
@@ -240,17 +249,9 @@ def members_import(*, actor, rows: Iterable[MemberRow], batch_size: int = 2000) 
         }
         added, changed, audits = [], [], []
         for row in batch:
-            if not row.branch.is_branch:
-                raise ValidationError(
-                    {"branch": f"{row.branch.code} is not a branch; only branches hold members"}
-                )
+            _require_branch(row.branch)
             require(row.branch)
-            after = {
-                "name": row.name,
-                "branch": row.branch.code,
-                "status": row.status,
-                "membership": row.membership,
-            }
+            after = _member_state(row)
             member = existing.get(row.code)
             if member is None:
                 member = Member(
@@ -265,12 +266,7 @@ def members_import(*, actor, rows: Iterable[MemberRow], batch_size: int = 2000) 
                 audits.append((member, None, after))
                 continue
             require(member.branch)
-            before = {
-                "name": member.name,
-                "branch": member.branch.code,
-                "status": member.status,
-                "membership": member.membership,
-            }
+            before = _member_state(member)
             if before != after:
                 member.name, member.branch = row.name, row.branch
                 member.status, member.membership = row.status, row.membership
