@@ -35,8 +35,14 @@ class BonusClaim(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("审核意见"), blank=True)
+    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
     entry = models.OneToOneField(
-        ScoreEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ScoreEntry,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:

@@ -111,7 +111,10 @@ class DuesDeduction(models.Model):
     closing = models.ForeignKey(DuesClosing, on_delete=models.PROTECT, related_name="deductions")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=8, choices=DuesStatus.choices)
-    entry = models.OneToOneField(ScoreEntry, on_delete=models.PROTECT, related_name="+")
+    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
+    entry = models.OneToOneField(
+        ScoreEntry, db_constraint=False, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [

@@ -69,7 +69,10 @@ class Finding(models.Model):
     item = models.ForeignKey(SchemeItem, on_delete=models.PROTECT, related_name="+")
     evidence_text = models.TextField(_("问题及佐证说明"))
     evidence_file = models.FileField(_("佐证文件"), upload_to="inspections/%Y/%m/", blank=True)
-    entry = models.OneToOneField(ScoreEntry, on_delete=models.PROTECT, related_name="+")
+    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
+    entry = models.OneToOneField(
+        ScoreEntry, db_constraint=False, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

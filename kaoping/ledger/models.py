@@ -41,6 +41,13 @@ class ScoreEntry(models.Model):
     mistake is undone by a reversal entry (``reverses``) that names it; the one-to-one
     field makes a second reversal of the same entry impossible in the database.
     ``points`` is occurrences × the item's points at the time of recording.
+
+    On PostgreSQL the table is partitioned by ``year`` (migration 0007):
+    one partition a year, made when the year's scheme is created. A partitioned table's
+    keys must hold the partition key, so the database's primary key is ``(id, year)`` and
+    nothing can hold a foreign key to ``id``: ``reverses`` and the workflows' links to an
+    entry are checked by the constraint trigger ``kp_entry_exists`` instead (deferred, as
+    Django's foreign keys are). A new link to an entry needs that trigger too.
     """
 
     class Source(models.TextChoices):
@@ -55,8 +62,8 @@ class ScoreEntry(models.Model):
         APPEAL = "appeal", _("申诉")
         SHEET = "sheet", _("表格导入")
 
-    code = models.CharField(_("编号"), max_length=64, unique=True)
-    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    code = models.CharField(_("编号"), max_length=64)
+    year = models.PositiveSmallIntegerField(_("年度"))
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="entries")
     item = models.ForeignKey(SchemeItem, on_delete=models.PROTECT, related_name="entries")
     date = models.DateField(_("日期"))
@@ -67,6 +74,7 @@ class ScoreEntry(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_constraint=False,  # see the class docstring
         related_name="reversed_by",
         verbose_name=_("冲销的记录"),
     )
@@ -104,7 +112,13 @@ class ScoreEntry(models.Model):
             ),
             models.CheckConstraint(condition=Q(points__gte=0), name="entry_points_not_negative"),
             models.CheckConstraint(condition=~Q(reverses=F("id")), name="entry_not_self_reversal"),
-            models.UniqueConstraint(fields=["chain_key", "chain_seq"], name="entry_chain_position"),
+            # Unique within a year, as PostgreSQL's partitions require; the code is unique
+            # across years too, by construction (``K<year>-…``, bundle ids checked).
+            models.UniqueConstraint(fields=["code", "year"], name="entry_code_in_year"),
+            # The chain key names the year, so this is the chain's uniqueness outright.
+            models.UniqueConstraint(
+                fields=["chain_key", "chain_seq", "year"], name="entry_chain_position"
+            ),
         ]
         triggers = [
             pgtrigger.Protect(

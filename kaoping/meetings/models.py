@@ -120,7 +120,10 @@ class AbsenceEntry(models.Model):
     attendance = models.ForeignKey(
         Attendance, on_delete=models.PROTECT, related_name="absence_entries"
     )
-    entry = models.OneToOneField(ScoreEntry, on_delete=models.PROTECT, related_name="+")
+    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
+    entry = models.OneToOneField(
+        ScoreEntry, db_constraint=False, on_delete=models.PROTECT, related_name="+"
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

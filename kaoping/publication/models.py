@@ -55,8 +55,10 @@ class Appeal(models.Model):
     code = models.CharField(max_length=16, unique=True, default=_appeal_code, editable=False)
     year = models.PositiveSmallIntegerField(_("年度"))
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="appeals")
+    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
     entry = models.ForeignKey(
         ScoreEntry,
+        db_constraint=False,
         null=True,
         blank=True,
         on_delete=models.PROTECT,

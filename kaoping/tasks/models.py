@@ -131,7 +131,10 @@ class TaskEntry(models.Model):
     assignment = models.OneToOneField(
         Assignment, on_delete=models.PROTECT, related_name="task_entry"
     )
-    entry = models.OneToOneField(ScoreEntry, on_delete=models.PROTECT, related_name="+")
+    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
+    entry = models.OneToOneField(
+        ScoreEntry, db_constraint=False, on_delete=models.PROTECT, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.assignment} → {self.entry.code}"
