@@ -114,7 +114,8 @@ def _drop_ledger_indexes(cur) -> list[str]:
         rebuild.append(f'ALTER TABLE {ENTRY_TABLE} ADD CONSTRAINT "{name}" {definition}')
     for name, definition in indexes:
         cur.execute(f'DROP INDEX "{name}"')
-        rebuild.append(definition)
+        # A partitioned table's index reads "ON ONLY": rebuild it on every partition too.
+        rebuild.append(definition.replace(" ON ONLY ", " ON ", 1))
     return rebuild
 
 
