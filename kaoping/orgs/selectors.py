@@ -10,7 +10,8 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from .models import Member, Organization, RoleAssignment
@@ -55,10 +56,22 @@ def scope_for(actor) -> Scope:
     if actor.is_superuser:
         scope = Scope(everything=True, roles=frozenset(Role.values))
     else:
-        rows = list(
-            RoleAssignment.objects.filter(user=actor).values_list("role", "organization__path")
+        # One round trip on every request: the roles and, as a row of role "", the
+        # member record of the user.
+        own_member = (
+            Member.objects.filter(user=actor)
+            .annotate(role=Value(""), path=Cast("id", CharField()))
+            .values_list("role", "path")
+            .order_by()
         )
-        member_id = Member.objects.filter(user=actor).values_list("id", flat=True).first()
+        rows = list(
+            RoleAssignment.objects.filter(user=actor)
+            .values_list("role", "organization__path")
+            .order_by()
+            .union(own_member, all=True)
+        )
+        member_id = next((int(p) for r, p in rows if r == ""), None)
+        rows = [(r, p) for r, p in rows if r != ""]
         scope = Scope(
             read_paths=tuple(p for r, p in rows if r in READ_ROLES),
             manage_paths=tuple(p for r, p in rows if r in MANAGE_ROLES),
