@@ -126,7 +126,12 @@ def _counted_conditions(
     member_branch_cond = ""
     if branch_ids is not None:
         members_of = f"SELECT id FROM orgs_member WHERE branch_id IN {_in_list(branch_ids)}"  # noqa: S608
-        member_branch_cond = f"AND e.member_id IN ({members_of})"
+        if connection.vendor == "postgresql":
+            # As an array (an init plan): a semi-join here tempted the planner into a
+            # parallel plan with a scan of every member, 12 ms instead of 2 at city scale.
+            member_branch_cond = f"AND e.member_id = ANY(ARRAY({members_of}))"
+        else:
+            member_branch_cond = f"AND e.member_id IN ({members_of})"
     sql = f"""e.year = %s
               AND e.reverses_id IS NULL
               {reversed_cond}
