@@ -215,6 +215,14 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
         }
     }
+# Fragments that are a pure function of their cache key (the navigation: what the user's
+# roles offer, in the page's language), kept in each worker's memory: no round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kaoping-fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 5_000},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag instead

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaoping.onboarding.templatetags.onboarding import user_setup_link
 from kaoping.orgs.models import RoleAssignment
 from kaoping.orgs.selectors import scope_for
 from kaoping.scoring.models import Grade
@@ -90,6 +91,30 @@ def user_roles(user) -> str:
     if not names:
         names.append(_("无角色"))
     return "、".join(names)
+
+
+@register.simple_tag
+def nav_key(user) -> str:
+    """Everything the navigation depends on besides the language and the unread count,
+    as the key of its cached fragment (``web/_nav.html``): the hooks' conditions all read
+    the scope, except the setup guide's, offered only to a user with no role."""
+    scope = scope_for(user)
+    return ".".join(
+        [
+            "".join(sorted(scope.roles)),
+            "".join(
+                "1" if flag else "0"
+                for flag in (
+                    scope.everything,
+                    scope.read_paths,
+                    scope.manage_paths,
+                    scope.admin_paths,
+                    scope.member_id is not None,
+                    user_setup_link(user),
+                )
+            ),
+        ]
+    )
 
 
 @register.simple_tag

@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kaoping.evaluation.models import VoteTally
+from kaoping.notifications.services import notification_send
 from kaoping.orgs.models import Member
+from kaoping.orgs.services import role_assign
 from kaoping.schemes.services import scheme_update
 from kaoping.scoring import stamped_cache
 
@@ -126,3 +128,26 @@ def test_a_renamed_member_shows_at_once(sec1, district):
     Member.objects.filter(pk=district.m1.pk).update(name="张三丰")
     assert "<h1>张三丰" in client.get(MEMBER).content.decode()
     assert "张三丰" in client.get(BRANCH).content.decode()
+
+
+def _nav(client) -> str:
+    html = client.get("/me/").content.decode()
+    return re.search(r'<nav class="main".*?</nav>', html, re.S).group(0)
+
+
+def test_the_cached_navigation_follows_roles_unread_count_and_language(client, district):
+    """The navigation is cached in each worker's memory under what it depends on: a new
+    role, a new notification and the other language show on the next request."""
+    login(client, district.member1)
+    nav = _nav(client)
+    assert "我的考评" in nav and "总览" not in nav and "badge" not in nav
+    role_assign(
+        actor=district.admin, user=district.member1, organization=district.b1, role="secretary"
+    )
+    assert "总览" in _nav(client)
+    notification_send(user=district.member1, text="新的扣分记录")
+    assert re.search(r'class="badge"[^>]*>1<', _nav(client))
+    client.cookies["django_language"] = "en"
+    assert "Overview" in _nav(client)
+    client.cookies["django_language"] = "zh-hans"
+    assert "总览" in _nav(client)
