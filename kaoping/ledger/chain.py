@@ -4,7 +4,6 @@ branch at recording time). The hash is an HMAC keyed by ``KAOPING_LEDGER_KEY``, 
 lives in the settings, not in the database, so someone who can only write to the
 database cannot forge a consistent chain."""
 
-import hashlib
 import hmac
 import json
 from dataclasses import dataclass
@@ -38,8 +37,11 @@ def ledger_key() -> bytes:
     return key.encode()
 
 
+# One encoder for every hash (json.dumps with options builds a new one per call).
+_payload = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def entry_hash(previous: str, content: EntryContent, *, key: bytes | None = None) -> str:
-    payload = json.dumps(
-        [previous, *content.__dict__.values()], ensure_ascii=False, separators=(",", ":")
-    )
-    return hmac.new(key or ledger_key(), payload.encode(), hashlib.sha256).hexdigest()
+    payload = _payload([previous, *content.__dict__.values()])
+    # hmac.digest: OpenSSL's one-shot HMAC, the same digest as hmac.new(...).hexdigest().
+    return hmac.digest(key or ledger_key(), payload.encode(), "sha256").hex()
