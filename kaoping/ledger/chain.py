@@ -6,7 +6,7 @@ database cannot forge a consistent chain."""
 
 import hmac
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -15,9 +15,10 @@ def chain_key(year: int, branch_code: str) -> str:
     return f"{year}/{branch_code}"
 
 
-@dataclass(frozen=True)
-class EntryContent:
-    """What the hash covers: codes, not database ids, so a chain survives a restore."""
+class EntryContent(NamedTuple):
+    """What the hash covers, in this order: codes, not database ids, so a chain survives
+    a restore. (A named tuple: an import builds one per entry, at a third of a frozen
+    dataclass's cost.)"""
 
     code: str
     year: int
@@ -42,6 +43,6 @@ _payload = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def entry_hash(previous: str, content: EntryContent, *, key: bytes | None = None) -> str:
-    payload = _payload([previous, *content.__dict__.values()])
+    payload = _payload([previous, *content])
     # hmac.digest: OpenSSL's one-shot HMAC, the same digest as hmac.new(...).hexdigest().
     return hmac.digest(key or ledger_key(), payload.encode(), "sha256").hex()
