@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from kaoping.audit.services import audit_record
-from kaoping.bulk import stream_rows
+from kaoping.bulk import no_cycle_collection, stream_rows
 from kaoping.evaluation.services import quota_decisions_import, tallies_import
 from kaoping.ledger.services import ImportedEntry, entries_import
 from kaoping.orgs.models import Member, Organization
@@ -279,7 +279,8 @@ def bundle_import(*, actor, data: Any = None, path: str | Path | None = None) ->
         with transaction.atomic():
             importer = _BundleImport(actor=actor, source=source)
             importer.check()
-            return importer.write()
+            with no_cycle_collection():
+                return importer.write()
     except ValidationError as exc:  # a model invariant the checks did not foresee
         raise BundleError([_validation_text(exc)]) from exc
 
