@@ -2,7 +2,9 @@
 PostgreSQL (batched inserts elsewhere) and server-side cursors. Table and column names
 come from the code, never from input; values always travel as parameters or COPY data."""
 
+import gc
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -38,3 +40,19 @@ def stream_rows(sql: str, params: Sequence[Any] = (), size: int = 5000) -> Itera
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(size):
             yield from rows
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Cyclic garbage collection paused for a bulk pass that allocates millions of small
+    objects without cycles (freed as each batch ends): each automatic collection walks
+    every live object, Django's included (a quarter of the computation's Python time,
+    0.2-0.3 s of writing a district bundle). Not for code whose garbage has cycles
+    (jsonschema's errors): it would be kept until the pass ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

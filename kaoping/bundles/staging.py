@@ -54,7 +54,6 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
 INDEXES = (
     ("kp_stage_member", "code"),
     ("kp_stage_entry", "code"),
-    ("kp_stage_entry", "member"),
     ("kp_stage_entry", "reverses"),
     ("kp_stage_vote", "member"),
 )

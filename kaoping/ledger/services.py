@@ -4,11 +4,11 @@ ever writes ``ScoreEntry``; nothing at all updates or deletes it."""
 import datetime
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,9 +208,9 @@ def entry_reverse(
     return reversal
 
 
-@dataclass(frozen=True)
-class ImportedEntry:
-    """One validated entry of a bundle, ready to be appended."""
+class ImportedEntry(NamedTuple):
+    """One validated entry of a bundle, ready to be appended (a named tuple: cheap to
+    build by the hundred thousand)."""
 
     code: str
     member_id: int
@@ -252,7 +252,14 @@ class _ChainWriter:
         return head.length, head.head_hash
 
     def close(self) -> None:
-        LedgerChain.objects.bulk_update(list(self.heads.values()), ["length", "head_hash"])
+        # One UPDATE a head, pipelined by psycopg's executemany: bulk_update's CASE over
+        # every head took several times longer (65-105 ms against 15 for 300 chains).
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {LedgerChain._meta.db_table} SET length = %s, head_hash = %s "  # noqa: S608
+                "WHERE id = %s",
+                [(h.length, h.head_hash, h.pk) for h in self.heads.values()],
+            )
 
 
 # What an import writes (COPY on PostgreSQL: the append-only trigger guards updates and

@@ -1,9 +1,7 @@
 """Writes of results: compute a year through the engine and store it."""
 
-import gc
 import json
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record, audit_record_many
+from kaoping.bulk import no_cycle_collection
 from kaoping.iterables import batched
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
@@ -116,20 +115,6 @@ class _Stage:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
 
 
-@contextmanager
-def _no_cycle_collection():
-    """Cyclic garbage collection paused: the computation allocates millions of small
-    objects without cycles (freed as each batch ends), and each automatic collection
-    walks every live object, Django's included: about a quarter of the Python time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def results_compute(*, actor, year: int, progress=None) -> int:
     """Compute (or recompute) every member's result of ``year`` and store it; returns the
     number of result rows. Results are derived: they are replaced wholesale each time.
@@ -149,7 +134,7 @@ def results_compute(*, actor, year: int, progress=None) -> int:
     stage = _Stage(year, timezone.now())
     try:
         count = 0
-        with _no_cycle_collection():
+        with no_cycle_collection():
             for done, (data, ids) in enumerate(year_input_batches(scheme=scheme), start=1):
                 results = compute_year(data)
                 stage.append(results, ids)
