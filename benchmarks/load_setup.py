@@ -8,6 +8,7 @@ them in the scale's results, with the verdict against the target."""
 
 import json
 import sys
+import time
 
 from benchmarks.run import HERE, _setup, db_url
 
@@ -70,6 +71,8 @@ def record(
     data = json.loads(path.read_text())
     load_after = os.getloadavg()[0]
     data["load"] = {
+        # its own time: a later run of the scale carries the load figures over under it
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "connections": int(connections),
         "duration": duration,
         "workers": int(workers),
