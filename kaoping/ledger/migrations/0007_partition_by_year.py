@@ -1,4 +1,4 @@
-"""PostgreSQL: the ledger partitioned by year (docs/scaling.md, "Partitioning the ledger").
+"""PostgreSQL: the ledger partitioned by year (docs/scaling.md, "The ledger partitioned by year").
 
 The table is rebuilt as ``PARTITION BY LIST (year)``, one partition a year
 (``ledger_scoreentry_y2026``) plus a default one, and the rows are copied across. Every
