@@ -358,8 +358,16 @@ def democratic_percentage(rules: SchemeRules, tally: Mapping[str, int]) -> Decim
     if integers is None:
         return _democratic_percentage_decimal(rules, tally)
     values, scale = integers
-    # The same checks, in the same order, as the general path below; the option values
-    # are integers of ``scale``, so the mean is the fraction of two integers directly.
+    # The option values are integers of ``scale``: the mean is a fraction of integers.
+    marks, total = _marks_and_total(values, tally)
+    if marks == 0:
+        return None
+    return _half_up_cents(total * 100, marks * 10**scale)
+
+
+def _marks_and_total(values: Mapping[str, Any], tally: Mapping[str, int]) -> tuple[int, Any]:
+    """How many marks a tally holds and the sum of their option values, refusing an
+    unknown option or a count that is not a non-negative int."""
     marks = 0
     total = 0
     for option, count in tally.items():
@@ -372,9 +380,7 @@ def democratic_percentage(rules: SchemeRules, tally: Mapping[str, int]) -> Decim
             raise ValueError(f"count for option {option!r} is negative: {count}")
         marks += count
         total += value * count
-    if marks == 0:
-        return None
-    return _half_up_cents(total * 100, marks * 10**scale)
+    return marks, total
 
 
 def _half_up_cents(numerator: int, denominator: int) -> Decimal:
@@ -386,17 +392,8 @@ def _half_up_cents(numerator: int, denominator: int) -> Decimal:
 
 
 def _democratic_percentage_decimal(rules: SchemeRules, tally: Mapping[str, int]) -> Decimal | None:
-    marks = 0
-    total = _ZERO
-    for option, count in tally.items():
-        if option not in rules.ballot_options:
-            raise ValueError(f"unknown ballot option {option!r}")
-        if isinstance(count, bool) or not isinstance(count, int):
-            raise TypeError(f"count for option {option!r} must be an int, got {count!r}")
-        if count < 0:
-            raise ValueError(f"count for option {option!r} is negative: {count}")
-        marks += count
-        total += rules.ballot_options[option] * count  # exact: the context traps Inexact
+    # Decimal sums, exact: the context traps Inexact.
+    marks, total = _marks_and_total(rules.ballot_options, tally)
     if marks == 0:
         return None
     # total / marks * 100 as the fraction numerator / denominator of integers, so that

@@ -1,26 +1,13 @@
 """The ledger is append-only in the application and, on PostgreSQL, in the database."""
 
-import datetime
-
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from kaoping.ledger.models import LedgerIsAppendOnly, ScoreEntry
-from kaoping.ledger.services import entry_record
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="database triggers exist on PostgreSQL only"
 )
-
-
-@pytest.fixture
-def entry(district):
-    return entry_record(
-        actor=district.sec1,
-        member=district.m1,
-        item=district.scheme.items.get(code="D01"),
-        date=datetime.date(2026, 3, 5),
-    )
 
 
 def test_save_of_existing_entry_is_refused(entry):

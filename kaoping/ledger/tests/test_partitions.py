@@ -2,14 +2,12 @@
 land in its own partition, made when the year's scheme is created, and the ledger's
 guarantees hold on every partition."""
 
-import datetime
-
 import pytest
 from django.apps import apps
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from kaoping.ledger.models import ScoreEntry
-from kaoping.ledger.services import entry_record, entry_reverse
+from kaoping.ledger.services import entry_reverse
 from kaoping.schemes.services import scheme_create
 
 pytestmark = pytest.mark.skipif(
@@ -24,9 +22,10 @@ def _one(sql: str, params=()):
 
 
 def _partition_of(entry: ScoreEntry) -> str:
-    return _one("SELECT tableoid::regclass::text FROM ledger_scoreentry WHERE id = %s", [entry.pk])[
-        0
-    ]
+    (name,) = _one(
+        "SELECT tableoid::regclass::text FROM ledger_scoreentry WHERE id = %s", [entry.pk]
+    )
+    return name
 
 
 def _refused(sql: str, params=(), *, match: str) -> None:
@@ -46,16 +45,6 @@ SELECT %s, {year}, date, occurrences, points, source, note, evidence, recorded_a
     member_id, chain_hash, chain_key, chain_seq + %s, {reverses}
 FROM ledger_scoreentry WHERE id = %s
 """
-
-
-@pytest.fixture
-def entry(district):
-    return entry_record(
-        actor=district.sec1,
-        member=district.m1,
-        item=district.scheme.items.get(code="D01"),
-        date=datetime.date(2026, 3, 5),
-    )
 
 
 def test_the_entries_of_a_year_land_in_its_partition(district, entry):
