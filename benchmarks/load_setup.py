@@ -81,7 +81,13 @@ def record(
         "pages": pages,
     }
     # The verdict is computed from the figures, so it cannot disagree with them.
-    notes = [n for n in data.get("notes", []) if not n.startswith("Load test")]
+    # this run replaces the load's verdict and the note that it was carried over unmeasured
+    notes = [
+        n
+        for n in data.get("notes", [])
+        if not n.startswith("Load test")
+        and not (n.startswith("Not re-measured") and "): load." in n)
+    ]
     notes.append(
         f"Load test (`scripts/bench load`: {workers} gunicorn sync workers, wrk -t2 "
         f"-c{connections}, {duration} after a 5 s warm-up; load average {float(load_before):.1f} "

@@ -284,6 +284,8 @@ def run_suite(scale: str, reuse: bool, keep: bool, generate_only: bool = False) 
             + (f" {previous[e]['note']}" if previous[e].get("note") else "")
             for e in carried
         ]
+        if "load" in carried:  # the carried load figures keep their verdict
+            result["notes"] += [n for n in previous.get("notes", []) if n.startswith("Load test")]
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     if not keep and scale == "province":
         _psql(f"DROP DATABASE {PREFIX}{scale}")
