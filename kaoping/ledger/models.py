@@ -84,7 +84,12 @@ class ScoreEntry(models.Model):
     note = models.TextField(_("说明"), blank=True)
     evidence = models.TextField(_("佐证材料"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # a partial index in Meta: imported entries have no recorder
     )
     recorded_at = models.DateTimeField(_("录入时间"), default=timezone.now)
     # The tamper-evident chain (see chain.py): position and hash in its year/branch chain.
@@ -97,13 +102,12 @@ class ScoreEntry(models.Model):
     class Meta:
         ordering = ["date", "id"]
         indexes = [
-            models.Index(fields=["year", "member"]),
-            # The year's reversals, for the year's computation to set their targets aside
-            # (about 1% of the ledger; see docs/scaling.md).
+            # Only for PROTECT when a user is deleted, which never looks for NULL; imported
+            # entries (most of a big ledger) have no recorder, so they stay out of it.
             models.Index(
-                fields=["year", "reverses"],
-                condition=Q(reverses__isnull=False),
-                name="ledger_reversal_year",
+                fields=["recorded_by"],
+                condition=Q(recorded_by__isnull=False),
+                name="ledger_entry_recorded_by",
             ),
         ]
         constraints = [
