@@ -2,8 +2,9 @@
 # Load test (scripts/bench load): gunicorn serves kp_bench_district with the production
 # settings (benchmarks/settings.py) on loopback; wrk, a second process, drives 50
 # concurrent connections at the branch page and the member page (session cookie of the
-# branch's secretary) and the results API (bearer token), 30 s each, and the figures go
-# into benchmarks/results/district.json and RESULTS.md.
+# branch's secretary) and the results API (bearer token), 30 s each, then the same at the
+# notifications inbox (the floor: what any signed-in page costs), and the figures go into
+# benchmarks/results/district.json and RESULTS.md.
 #   KAOPING_LOAD_CONNECTIONS (50), KAOPING_LOAD_DURATION (30s), KAOPING_LOAD_WORKERS (5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,10 @@ run() {  # name url header
   run "member page /members/$member/" "$base/members/$member/" "Cookie: sessionid=$session"
   run "results API /api/years/2026/results?branch=$branch" \
     "$base/api/years/2026/results?branch=$branch" "Authorization: Bearer $token"
+  # Not a target: the machine's floor, a signed-in page that does little (session, user,
+  # roles, navigation), to read the three figures above against on a shared machine.
+  run "floor: notifications inbox /notifications/" "$base/notifications/" \
+    "Cookie: sessionid=$session"
 } > "$KAOPING_DATA_DIR/load.jsonl"
 cat "$KAOPING_DATA_DIR/load.jsonl"
 .venv/bin/python -m benchmarks.load_setup record "$scale" "$connections" "$duration" \
