@@ -190,7 +190,16 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background tasks (kaoping/jobs): a queue in the database, run by ``manage.py db_worker``;
+# KAOPING_TASKS=rq moves it to Redis (KAOPING_REDIS_URL) for RQ workers on any number of
+# machines (``manage.py rqworker --job-class django_tasks_rq.Job default``; needs the
+# ``rq`` extra), the code unchanged (docs/scaling.md "Background tasks…").
+if os.environ.get("KAOPING_TASKS", "db") == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ["KAOPING_REDIS_URL"], "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The cache of live results and rendered page parts (docs/scaling.md "Caching pages and
 # results"). Its keys carry the results stamps read from the database on every request,

@@ -1,5 +1,7 @@
 """Settings for the test suite; the database comes from KAOPING_DATABASE_URL like everywhere."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, STATIC_ROOT
 
@@ -11,7 +13,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if os.environ.get("KAOPING_TASKS") != "rq":  # jobs/tests/test_rq_worker.py runs a real one
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The ledger's truncate guard lets the test runner's flush through (and only it):

@@ -5,8 +5,10 @@ import subprocess  # noqa: S404
 import sys
 
 
-def kaoping(database_url: str, *args: str, check: bool = True) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+def kaoping(database_url: str, *args: str, check: bool = True, env: dict | None = None) -> str:
+    """Its standard output; with ``check=False`` the finished process. ``env`` adds to the
+    environment (e.g. KAOPING_TASKS)."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"} | (env or {})
     env["KAOPING_DATABASE_URL"] = database_url
     proc = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "kaoping.cli", *args],
