@@ -101,7 +101,7 @@ def _paths_q(paths: list[str], field: str) -> Q:
 
 def cases_visible(*, actor) -> QuerySet[UnqualifiedCase]:
     """Cases of the branches where the actor acts for one of the three bodies."""
-    qs = UnqualifiedCase.objects.select_related("member", "branch")
+    qs = UnqualifiedCase.objects.select_related("member__branch", "branch")
     if scope_for(actor).everything:
         return qs
     if not getattr(actor, "is_authenticated", False):
@@ -163,7 +163,7 @@ def case_file(*, case: UnqualifiedCase) -> dict:
 def cases_of_branch(*, actor, branch: Organization) -> QuerySet[UnqualifiedCase]:
     if not bodies_for(actor, branch):
         raise Http404("branch not found")
-    return UnqualifiedCase.objects.filter(branch=branch).select_related("member")
+    return UnqualifiedCase.objects.filter(branch=branch).select_related("member__branch", "branch")
 
 
 def cases_of_member(*, actor, member: Member) -> list[UnqualifiedCase]:

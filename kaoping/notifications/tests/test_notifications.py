@@ -20,3 +20,18 @@ def test_member_without_login_is_skipped(district):
 
 def test_anonymous_is_sent_to_login(client, district):
     assert client.get("/notifications/").status_code == 302
+
+
+def test_inbox_query_count_does_not_grow_with_notifications(client, district):
+    from kaoping.testing.queries import page_query_counts
+
+    sent = []
+
+    def grow(n):
+        for _ in range(n):
+            sent.append(notification_send(user=district.member1, text=f"第{len(sent)}号通知"))
+
+    client.force_login(district.member1)
+    counts, page = page_query_counts(client, "/notifications/", grow)
+    assert counts[0] == counts[1], counts
+    assert all(f"第{i}号通知" in page for i in range(len(sent)))

@@ -1,0 +1,45 @@
+"""The archive's list pages take a number of queries that does not grow with their rows
+(no N+1): a member's archive (its change history) and a branch's exemptions."""
+
+import datetime
+
+import pytest
+
+from kaoping.archive.services import exemption_add, member_profile_update
+from kaoping.testing.factories import MemberFactory
+from kaoping.testing.queries import page_query_counts
+
+pytestmark = pytest.mark.django_db
+
+
+def test_member_archive_query_count_does_not_grow_with_its_history(client, district):
+    jobs = []
+
+    def grow(n):
+        for _ in range(n):
+            jobs.append(f"第{len(jobs):03d}号岗位")
+            member_profile_update(actor=district.sec1, member=district.m1, values={"job": jobs[-1]})
+
+    client.force_login(district.sec1)
+    counts, page = page_query_counts(client, "/members/M1/archive/", grow)
+    assert counts[0] == counts[1], counts
+    assert all(job in page for job in jobs)  # each change, with who made it
+
+
+def test_branch_exemptions_query_count_does_not_grow(client, district):
+    made = []
+
+    def grow(n):
+        for _ in range(n):
+            i = len(made)
+            member = MemberFactory(code=f"B1-{i:03d}", name=f"免考对象{i:03d}", branch=district.b1)
+            exemption_add(
+                actor=district.sec1, member=member, item_code="D01", reason="身体原因",
+                starts_on=datetime.date(2026, 1, 1),
+            )  # fmt: skip
+            made.append(member)
+
+    client.force_login(district.sec1)
+    counts, page = page_query_counts(client, "/branches/B1/exemptions/", grow)
+    assert counts[0] == counts[1], counts
+    assert all(m.name in page for m in made)

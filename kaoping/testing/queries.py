@@ -1,0 +1,25 @@
+"""Query counts of a page as its rows grow: the check behind every list page's test (no
+N+1, issue 7)."""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def page_query_counts(
+    client, url: str, grow: Callable[[int], None], sizes: tuple[int, ...] = (2, 12)
+) -> tuple[list[int], str]:
+    """The number of queries of ``GET url`` after ``grow(n)`` for each n (the rows grow
+    cumulatively), with the session already warm; and the last page's text, for the test
+    to check the rows are really on it (a count of an empty page proves nothing)."""
+    counts, text = [], ""
+    for n in sizes:
+        grow(n)
+        assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+        text = response.content.decode()
+    return counts, text
