@@ -5,7 +5,11 @@ import datetime
 
 import pytest
 
-from kaoping.archive.services import exemption_add, member_profile_update
+from kaoping.archive.services import (
+    exemption_add,
+    member_lost_contact_mark,
+    member_profile_update,
+)
 from kaoping.testing.factories import MemberFactory
 from kaoping.testing.queries import page_query_counts
 
@@ -41,5 +45,42 @@ def test_branch_exemptions_query_count_does_not_grow(client, district):
 
     client.force_login(district.sec1)
     counts, page = page_query_counts(client, "/branches/B1/exemptions/", grow)
+    assert counts[0] == counts[1], counts
+    assert all(m.name in page for m in made)
+
+
+def test_roster_query_count_does_not_grow_with_members(client, district):
+    made = []
+
+    def grow(n):
+        for _ in range(n):
+            i = len(made)
+            made.append(
+                MemberFactory(code=f"B1-{i:03d}", name=f"台账对象{i:03d}", branch=district.b1)
+            )
+            values = {"job": f"科员{i:03d}", "phone": "13800000000"}
+            member_profile_update(actor=district.sec1, member=made[-1], values=values)
+
+    client.force_login(district.sec1)
+    counts, page = page_query_counts(client, "/branches/B1/roster/", grow)
+    assert counts[0] == counts[1], counts
+    assert all(m.name in page for m in made)
+
+
+def test_lost_contact_list_query_count_does_not_grow(client, district):
+    made = []
+
+    def grow(n):
+        for _ in range(n):
+            i = len(made)
+            member = MemberFactory(code=f"B1-{i:03d}", name=f"失联对象{i:03d}", branch=district.b1)
+            member_lost_contact_mark(
+                actor=district.sec1, member=member, since=datetime.date(2026, 2, 1),
+                efforts="电话、走访均未联系上",
+            )  # fmt: skip
+            made.append(member)
+
+    client.force_login(district.admin)
+    counts, page = page_query_counts(client, "/archive/lost-contact/", grow)
     assert counts[0] == counts[1], counts
     assert all(m.name in page for m in made)
