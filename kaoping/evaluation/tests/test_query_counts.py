@@ -5,6 +5,7 @@ import pytest
 
 from kaoping.evaluation.models import EvaluationRound
 from kaoping.evaluation.services import round_advance, round_open, self_evaluation_save
+from kaoping.evaluation.tests.support import round_at_vote
 from kaoping.orgs.services import member_link_user
 from kaoping.testing.factories import MemberFactory, UserFactory
 from kaoping.testing.queries import page_query_counts
@@ -49,3 +50,12 @@ def test_own_evaluation_page_query_count_does_not_grow_with_peers(client, distri
     counts, page = page_query_counts(client, "/eval/2026/mine/", grow)
     assert counts[0] == counts[1], counts
     assert all(m.name in page for m in made)  # the peers to comment on
+
+
+def test_paper_tally_form_query_count_does_not_grow_with_members(client, district):
+    round_ = round_at_vote(district, method=EvaluationRound.VoteMethod.PAPER)
+    grow, made = _grower(district, round_, self_evaluations=False)
+    client.force_login(district.sec1)
+    counts, page = page_query_counts(client, "/eval/B1/2026/paper/", grow)
+    assert counts[0] == counts[1], counts
+    assert all(m.name in page for m in made)
