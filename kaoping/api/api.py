@@ -14,6 +14,13 @@ from ninja.decorators import decorate_view
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 
+from kaoping.archive.selectors import (
+    branch_for_roster,
+    lost_contacts_open,
+    member_archive,
+    member_for_archive,
+    roster_lines,
+)
 from kaoping.evaluation.services import quota_decision_record, tally_set
 from kaoping.ledger.selectors import entries_visible, entry_access_by_code
 from kaoping.ledger.services import entry_record, entry_reverse
@@ -45,13 +52,16 @@ from .schemas import (
     EntryIn,
     EntryOut,
     ErrorOut,
+    MemberArchiveOut,
     MemberOut,
     MeOut,
+    OpenLostContactOut,
     OrganizationOut,
     QuotaDecisionIn,
     QuotaDecisionOut,
     ResultOut,
     ReverseIn,
+    RosterLineOut,
     SchemeOut,
     StoredResultOut,
     TallyIn,
@@ -203,6 +213,74 @@ def members(request: HttpRequest, branch: Code | None = None):
 @api.get("/members/{code}", response={200: MemberOut, **READ_ERRORS}, tags=["people"])
 def member(request: HttpRequest, code: Code):
     return member_access_by_code(actor=request.auth, code=code)
+
+
+# --------------------------------------------------------------------------- archive
+
+_PROFILE_DATES = frozenset({"birth_date", "joined_on", "full_member_on"})
+
+
+def _profile_row(values: dict, profile) -> dict:
+    """``values`` as ``archive.selectors.profile_values`` made them for this reader (masked
+    there or not at all), dates as dates and the gender also as its code."""
+    row = {f: (v or None) if f in _PROFILE_DATES else v for f, v in values.items()}
+    row["gender_label"] = row["gender"]
+    row["gender"] = profile.gender if profile is not None else ""
+    return row
+
+
+def _member_row(member) -> dict:
+    return {
+        "code": member.code,
+        "name": member.name,
+        "branch": member.branch.code,
+        "membership": member.membership,
+        "status": member.status,
+    }
+
+
+@api.get(
+    "/members/{code}/archive", response={200: MemberArchiveOut, **READ_ERRORS}, tags=["archive"]
+)
+def member_archive_view(request: HttpRequest, code: Code):
+    """A member's archive (党员台账), for whoever may open its page and masked as there."""
+    subject = member_for_archive(actor=request.auth, code=code)
+    archive = member_archive(actor=request.auth, member=subject)
+    return _member_row(subject) | {
+        "personal_data_full": archive.full,
+        "profile": _profile_row(archive.values, archive.profile),
+        "changes": archive.changes,
+        "transfers": archive.transfers,
+        "lost_contacts": archive.lost_contacts,
+        "investigations": archive.investigations,
+        "exemptions": archive.exemptions,
+    }
+
+
+@api.get(
+    "/branches/{code}/roster", response={200: list[RosterLineOut], **READ_ERRORS}, tags=["archive"]
+)
+@paginate(Page)
+def roster(request: HttpRequest, code: Code):
+    """A branch roster (党员名册) for those who keep or read the branch as staff, masked
+    as the roster page masks it (in full for the committee and the org department)."""
+    branch = branch_for_roster(actor=request.auth, code=code)
+    return [
+        _member_row(line.member)
+        | {"profile": _profile_row(line.values, getattr(line.member, "profile", None))}
+        for line in roster_lines(actor=request.auth, org=branch)
+    ]
+
+
+@api.get(
+    "/archive/lost-contact",
+    response={200: list[OpenLostContactOut], 403: ErrorOut, **READ_ERRORS},
+    tags=["archive"],
+)
+@paginate(Page)
+def lost_contacts(request: HttpRequest):
+    """Members out of contact now (失联党员) in the user's scope, longest first; staff only."""
+    return lost_contacts_open(actor=request.auth)
 
 
 # --------------------------------------------------------------------------- ledger

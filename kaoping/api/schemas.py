@@ -2,7 +2,7 @@
 by database ids; decimals travel as strings holding the exact value."""
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import StringConstraints
@@ -306,3 +306,154 @@ class CaseDetailOut(CaseOut):
     vote: CaseVoteOut | None
     handlings: list[CaseHandlingOut]
     evidence_files: int
+
+
+# --------------------------------------------------------------------------- archive
+
+
+class ProfileOut(Schema):
+    """A member's basic information (党员基本信息) as the archive shows it to the reader:
+    ``id_number`` and ``phone`` masked (``1101**********0011``, ``138****0001``) unless
+    the reader's role sees them in full (docs/archive.md); "" where nothing is recorded."""
+
+    gender: str
+    gender_label: str
+    ethnicity: str
+    birth_date: datetime.date | None
+    id_number: str
+    education: str
+    native_place: str
+    joined_on: datetime.date | None
+    full_member_on: datetime.date | None
+    job: str
+    phone: str
+
+
+class MemberChangeOut(Schema):
+    """One changed field of the archive (变更记录); old and new values of ID and phone
+    numbers are masked exactly as the profile is."""
+
+    at: datetime.datetime
+    field: str
+    field_label: str
+    old: str
+    new: str
+    source: str
+    by: str | None
+
+    @staticmethod
+    def resolve_by(obj) -> str | None:
+        return obj.actor.get_username() if obj.actor_id else None
+
+
+class TransferOut(Schema):
+    """A transfer of the Party relationship (组织关系转接); ``to_branch`` is empty when the
+    member left for ``destination`` outside the deployment."""
+
+    date: datetime.date
+    from_branch: str
+    to_branch: str | None
+    destination: str
+    reason: str
+
+    @staticmethod
+    def resolve_from_branch(obj) -> str:
+        return obj.from_branch.code
+
+    @staticmethod
+    def resolve_to_branch(obj) -> str | None:
+        return obj.to_branch.code if obj.to_branch_id else None
+
+
+class LostContactOut(Schema):
+    """A period out of contact (失联): ``open`` until ``found_on`` is recorded."""
+
+    since: datetime.date
+    efforts: str
+    found_on: datetime.date | None
+    found_note: str
+    open: bool
+
+    @staticmethod
+    def resolve_open(obj) -> bool:
+        return obj.found_on is None
+
+
+class InvestigationOut(Schema):
+    """An investigation (接受调查, 暂不纳入考评): ``open`` (deferred) until the decision."""
+
+    body: str
+    started_on: datetime.date
+    decided_on: datetime.date | None
+    decision: str
+    state: Literal["open", "decided"]
+
+    @staticmethod
+    def resolve_state(obj) -> str:
+        return "open" if obj.decided_on is None else "decided"
+
+
+class ExemptionOut(Schema):
+    """An item the member is exempt from (免于考评的指标); no dates = every day."""
+
+    item: str
+    item_name: str
+    reason: str
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+
+    @staticmethod
+    def resolve_item(obj) -> str:
+        return obj.item_code
+
+
+class MemberArchiveOut(Schema):
+    """A member's archive (党员台账) as the archive page shows it to the reader;
+    ``personal_data_full`` says whether ID and phone numbers are shown in full."""
+
+    code: str
+    name: str
+    branch: str
+    membership: str
+    status: str
+    personal_data_full: bool
+    profile: ProfileOut
+    changes: list[MemberChangeOut]
+    transfers: list[TransferOut]
+    lost_contacts: list[LostContactOut]
+    investigations: list[InvestigationOut]
+    exemptions: list[ExemptionOut]
+
+
+class RosterLineOut(Schema):
+    """One line of a branch roster (党员名册), masked as the roster page masks it: in full
+    only for the committee and the organisation department."""
+
+    code: str
+    name: str
+    branch: str
+    membership: str
+    status: str
+    profile: ProfileOut
+
+
+class OpenLostContactOut(Schema):
+    """A member out of contact now (失联党员), for the staff's list."""
+
+    member: str
+    member_name: str
+    branch: str
+    since: datetime.date
+    efforts: str
+
+    @staticmethod
+    def resolve_member(obj) -> str:
+        return obj.member.code
+
+    @staticmethod
+    def resolve_member_name(obj) -> str:
+        return obj.member.name
+
+    @staticmethod
+    def resolve_branch(obj) -> str:
+        return obj.member.branch.code

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kaoping.api.services import api_token_create
+from kaoping.archive.services import member_lost_contact_mark
 from kaoping.claims.services import claim_submit
 from kaoping.conftest import District, make_district
 from kaoping.evaluation.services import round_open
@@ -23,7 +24,7 @@ from kaoping.planning.services import draft_create
 from kaoping.publication.models import Appeal, Publication
 from kaoping.schemes.services import exemption_set
 from kaoping.tasks.services import task_assign, task_submit
-from kaoping.testing.factories import UserFactory, grant
+from kaoping.testing.factories import MemberFactory, UserFactory, grant
 from kaoping.unqualified.services import case_propose
 
 # Free text of B1's objects / B2's objects: a page shown to a B2 role must not contain
@@ -55,6 +56,7 @@ class Side:
     unqualified_evidence: int = 0
     draft: int = 0  # a scheme draft (planning) of the branch
     exemption: int = 0
+    lost_member: str = ""  # a third member, out of contact since February (失联)
 
 
 @dataclass
@@ -154,13 +156,16 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
         actor=secretary, base=d.scheme, year=2027, title=mark, branch=branch
     ).pk
     side.exemption = exemption_set(actor=secretary, member=member, item_code="D05", reason=mark).pk
+    lost = MemberFactory(code=f"{branch.code}L", name="失联党员", branch=branch)
+    member_lost_contact_mark(
+        actor=secretary, member=lost, since=datetime.date(2026, 2, 1), efforts=mark
+    )
+    side.lost_member = lost.code
     return side
 
 
 def build(b1_mark: str = B1_MARK, b2_mark: str = B2_MARK) -> MatrixData:
     """The data set; the escaping test passes an HTML payload as B1's marker text."""
-    from kaoping.testing.factories import MemberFactory
-
     d = make_district()
     m2b = MemberFactory(code="M2B", name="钱七", branch=d.b2)
     # B1's inspections are recorded by a supervisor who is none of the matrix's roles.

@@ -689,6 +689,14 @@ API: dict[str, Row] = {
     "GET /api/members/{code}": Row(
         get="401 200 404 200 404 404 200 200", kwargs=_by(code="member"), sup_in=(200, None)
     ),
+    # the archive: as its pages (archive:member, archive:roster, archive:lost_contacts)
+    "GET /api/members/{code}/archive": Row(
+        get="401 200 404 200 404 404 200 200", kwargs=_by(code="member"), sup_in=(200, None)
+    ),
+    "GET /api/branches/{code}/roster": Row(
+        get="401 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)
+    ),
+    "GET /api/archive/lost-contact": Row(get="401 403 403 200 200 200 200 200"),
     "GET /api/years/{year}/entries": Row(get="401 200 200 200 200 200 200 200", kwargs=_year),
     "POST /api/years/{year}/entries": Row(
         get="401 403 404 201 404 404 201 403",
@@ -942,11 +950,19 @@ def test_api(operation, matrix):
 
 @pytest.mark.django_db
 def test_the_leak_check_sees_the_data_it_looks_for(matrix):
-    """The body search is not vacuous: B1's officer sees B1's names and markers, in a page
-    and inside a spreadsheet, so their absence elsewhere means something."""
+    """The body search is not vacuous: B1's officer sees B1's names and markers, in a page,
+    inside a spreadsheet and in the lost-contact lists (page and API), so their absence
+    elsewhere means something."""
     for url in (reverse("web:branch", args=["B1"]), reverse("web:entries_xlsx", args=["B1"])):
         response, text = _call(matrix, "secretary", "GET", url)
         assert response.status_code == 200
         assert "张三" in text and _leaks("member_other", text)
     response, text = _call(matrix, "secretary", "GET", f"/claims/{matrix.b1.claim}/")
     assert B1_MARK in text
+    for url, api in (
+        (reverse("archive:lost_contacts"), False),
+        ("/api/archive/lost-contact", True),
+    ):
+        response, text = _call(matrix, "secretary", "GET", url, api=api)
+        assert response.status_code == 200 and B1_MARK in _leaks("member_other", text)
+        assert not _leaks("secretary", text)
