@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -194,7 +195,12 @@ MEDIA_ROOT = DATA_DIR / "media"
 # KAOPING_TASKS=rq moves it to Redis (KAOPING_REDIS_URL) for RQ workers on any number of
 # machines (``manage.py rqworker --job-class django_tasks_rq.Job default``; needs the
 # ``rq`` extra), the code unchanged (docs/scaling.md "Background tasks…").
-if os.environ.get("KAOPING_TASKS", "db") == "rq":
+TASKS_QUEUE = os.environ.get("KAOPING_TASKS", "db")
+if TASKS_QUEUE not in ("db", "rq"):
+    raise ImproperlyConfigured(f"KAOPING_TASKS is 'db' (the default) or 'rq', not {TASKS_QUEUE!r}")
+if TASKS_QUEUE == "rq":
+    if not os.environ.get("KAOPING_REDIS_URL"):
+        raise ImproperlyConfigured("KAOPING_TASKS=rq needs KAOPING_REDIS_URL (redis://host:6379/0)")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": os.environ["KAOPING_REDIS_URL"], "DEFAULT_TIMEOUT": 3600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

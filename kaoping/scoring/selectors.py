@@ -120,7 +120,7 @@ def _counted_conditions(
         # A few branches: look each of their entries up instead (unique indexes). On
         # PostgreSQL, OFFSET 0 keeps it a probe per entry: as an anti-join the planner may
         # merge with the year's reversals in id order, 23 ms for a branch of late entries
-        # at province scale instead of 1.
+        # at province scale instead of 3.
         fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
         reversed_cond = (
             "AND NOT EXISTS (SELECT 1 FROM ledger_scoreentry r "  # noqa: S608

@@ -12,9 +12,11 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
+from django.conf import settings
 
 from kaoping.bundles.tests.test_examples import EXAMPLES
 from kaoping.testing.cli import kaoping
@@ -105,3 +107,22 @@ def test_a_job_enqueued_by_one_process_runs_on_a_separate_rq_worker(empty_databa
     assert done["stored"] == members
     assert done["task_status"] == "SUCCESSFUL"
     assert len(done["workers"]) == 1  # the rqworker process, by its RQ name
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"KAOPING_TASKS": "celery"}, "KAOPING_TASKS is 'db' (the default) or 'rq', not 'celery'"),
+        ({"KAOPING_TASKS": "rq"}, "KAOPING_TASKS=rq needs KAOPING_REDIS_URL"),
+    ],
+)
+def test_a_wrong_queue_setting_stops_the_start_with_what_to_set(env, message):
+    environ = {k: v for k, v in os.environ.items() if k != "KAOPING_REDIS_URL"} | env
+    environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR, env=environ, capture_output=True, text=True, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert message in done.stderr
