@@ -6,6 +6,8 @@ from collections.abc import Callable
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kaoping.testing.factories import MemberFactory
+
 
 def page_query_counts(
     client, url: str, grow: Callable[[int], None], sizes: tuple[int, ...] = (2, 12)
@@ -23,3 +25,12 @@ def page_query_counts(
         counts.append(len(ctx.captured_queries))
         text = response.content.decode()
     return counts, text
+
+
+def branch_member_added(district, made: list, label: str):
+    """One more member of the district's B1 for a page to grow by: ``B1-000``, ``B1-001``…,
+    named ``label`` and the same number; appended to ``made`` and returned."""
+    i = len(made)
+    member = MemberFactory(code=f"B1-{i:03d}", name=f"{label}{i:03d}", branch=district.b1)
+    made.append(member)
+    return member

@@ -1,5 +1,6 @@
 """The archive's list pages take a number of queries that does not grow with their rows
-(no N+1): a member's archive (its change history) and a branch's exemptions."""
+(no N+1): a member's archive (its change history), a branch's exemptions and roster, and
+the lost-contact list."""
 
 import datetime
 
@@ -10,8 +11,7 @@ from kaoping.archive.services import (
     member_lost_contact_mark,
     member_profile_update,
 )
-from kaoping.testing.factories import MemberFactory
-from kaoping.testing.queries import page_query_counts
+from kaoping.testing.queries import branch_member_added, page_query_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +35,10 @@ def test_branch_exemptions_query_count_does_not_grow(client, district):
 
     def grow(n):
         for _ in range(n):
-            i = len(made)
-            member = MemberFactory(code=f"B1-{i:03d}", name=f"免考对象{i:03d}", branch=district.b1)
             exemption_add(
-                actor=district.sec1, member=member, item_code="D01", reason="身体原因",
-                starts_on=datetime.date(2026, 1, 1),
+                actor=district.sec1, member=branch_member_added(district, made, "免考对象"),
+                item_code="D01", reason="身体原因", starts_on=datetime.date(2026, 1, 1),
             )  # fmt: skip
-            made.append(member)
 
     client.force_login(district.sec1)
     counts, page = page_query_counts(client, "/branches/B1/exemptions/", grow)
@@ -54,12 +51,9 @@ def test_roster_query_count_does_not_grow_with_members(client, district):
 
     def grow(n):
         for _ in range(n):
-            i = len(made)
-            made.append(
-                MemberFactory(code=f"B1-{i:03d}", name=f"台账对象{i:03d}", branch=district.b1)
-            )
-            values = {"job": f"科员{i:03d}", "phone": "13800000000"}
-            member_profile_update(actor=district.sec1, member=made[-1], values=values)
+            member = branch_member_added(district, made, "台账对象")
+            values = {"job": f"科员{len(made):03d}", "phone": "13800000000"}
+            member_profile_update(actor=district.sec1, member=member, values=values)
 
     client.force_login(district.sec1)
     counts, page = page_query_counts(client, "/branches/B1/roster/", grow)
@@ -72,13 +66,10 @@ def test_lost_contact_list_query_count_does_not_grow(client, district):
 
     def grow(n):
         for _ in range(n):
-            i = len(made)
-            member = MemberFactory(code=f"B1-{i:03d}", name=f"失联对象{i:03d}", branch=district.b1)
             member_lost_contact_mark(
-                actor=district.sec1, member=member, since=datetime.date(2026, 2, 1),
-                efforts="电话、走访均未联系上",
+                actor=district.sec1, member=branch_member_added(district, made, "失联对象"),
+                since=datetime.date(2026, 2, 1), efforts="电话、走访均未联系上",
             )  # fmt: skip
-            made.append(member)
 
     client.force_login(district.admin)
     counts, page = page_query_counts(client, "/archive/lost-contact/", grow)

@@ -7,8 +7,8 @@ from kaoping.evaluation.models import EvaluationRound
 from kaoping.evaluation.services import round_advance, round_open, self_evaluation_save
 from kaoping.evaluation.tests.support import round_at_vote
 from kaoping.orgs.services import member_link_user
-from kaoping.testing.factories import MemberFactory, UserFactory
-from kaoping.testing.queries import page_query_counts
+from kaoping.testing.factories import UserFactory
+from kaoping.testing.queries import branch_member_added, page_query_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +18,14 @@ def _grower(district, round_: EvaluationRound, *, self_evaluations: bool):
 
     def grow(n):
         for _ in range(n):
-            i = len(made)
-            member = MemberFactory(code=f"B1-{i:03d}", name=f"评议对象{i:03d}", branch=district.b1)
-            user = UserFactory(username=f"voter{i:03d}")
+            member = branch_member_added(district, made, "评议对象")
+            user = UserFactory(username=f"voter{member.code}")
             member_link_user(actor=None, member=member, user=user)
             if self_evaluations:
                 self_evaluation_save(
                     actor=user, round_=round_, problems="问题", causes="原因", measures="措施",
                     submit=True,
                 )  # fmt: skip
-            made.append(member)
 
     return grow, made
 

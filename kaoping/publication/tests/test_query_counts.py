@@ -6,8 +6,7 @@ import datetime
 import pytest
 
 from kaoping.ledger.services import entry_record
-from kaoping.testing.factories import MemberFactory
-from kaoping.testing.queries import page_query_counts
+from kaoping.testing.queries import branch_member_added, page_query_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +17,9 @@ def test_branch_publication_page_query_count_does_not_grow(client, district):
 
     def grow(n):
         for _ in range(n):
-            i = len(made)
-            member = MemberFactory(code=f"B1-{i:03d}", name=f"公示对象{i:03d}", branch=district.b1)
+            member = branch_member_added(district, made, "公示对象")
             for day in (5, 6):
                 entry_record(actor=None, member=member, item=item, date=datetime.date(2026, 3, day))
-            made.append(member)
 
     client.force_login(district.sec1)
     counts, page = page_query_counts(client, "/pub/B1/2026/", grow)

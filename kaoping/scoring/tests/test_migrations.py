@@ -5,16 +5,14 @@ database migrated step by step over the releases (not the test database, created
 go) is where that shows. PostgreSQL alters in place, so this runs in the SQLite run."""
 
 import importlib
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
+
+from kaoping.testing.cli import kaoping
 
 stamp = importlib.import_module("kaoping.scoring.migrations.0002_results_stamp")
 
@@ -24,15 +22,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def _migrate(db: Path, *target: str) -> None:
-    env = {
-        **os.environ,
-        "KAOPING_DATABASE_URL": f"sqlite:///{db}",
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-    }
-    subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
-        [sys.executable, "manage.py", "migrate", *target, "--verbosity", "0"],
-        cwd=settings.BASE_DIR, env=env, check=True,
-    )  # fmt: skip
+    kaoping(f"sqlite:///{db}", "migrate", *target, "--verbosity", "0")
 
 
 def _triggers(db: Path) -> set[str]:
