@@ -6,6 +6,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from kaoping.api.selectors import user_for_token
+
 from .selectors import two_factor_required
 
 
@@ -21,7 +23,9 @@ class ChineseFirstMiddleware:
 class TwoFactorRequiredMiddleware:
     """With ``KAOPING_REQUIRE_2FA_FOR_STAFF``, a staff session that has not passed a token
     reaches only the two-factor page (to enrol or verify), logout and the language switch.
-    API calls with a bearer token are not concerned (the token is their credential)."""
+    An API call authenticated by a valid bearer token is not concerned (the token, not the
+    session, is its credential); any other ``Authorization`` header (empty, Basic, a wrong
+    token, or a token sent to a page, which the session serves) changes nothing."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,9 +42,19 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return False
-        if "HTTP_AUTHORIZATION" in request.META:
+        if _bearer_api_call(request):
             return False
         open_paths = (reverse("web:two_factor"), reverse("web:logout"), reverse("set_language"))
         if request.path in open_paths or request.path.startswith("/static/"):
             return False
         return two_factor_required(user)
+
+
+def _bearer_api_call(request) -> bool:
+    """An /api/ request whose bearer token belongs to an active user: the API's auth
+    (``api/auth.py``) will serve it as that user and ignore the session."""
+    if not request.path.startswith("/api/"):
+        return False
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    token = raw.strip()
+    return scheme.lower() == "bearer" and bool(token) and user_for_token(token) is not None

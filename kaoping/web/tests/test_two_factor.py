@@ -10,7 +10,10 @@ from django.test import override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kaoping.api.services import api_token_create
 from kaoping.audit.models import AuditEvent
+from kaoping.ledger.models import ScoreEntry
+from kaoping.web.tests.test_views import entry_post
 
 PASSWORD = "pass-for-tests-1"
 
@@ -141,3 +144,43 @@ def test_when_required_a_session_signed_in_before_is_asked_for_a_token(
     verify = client.post("/me/two-factor/", {"action": "verify", "token": token(device, 1)})
     assert verify.status_code == 302
     assert client.get("/overview/").status_code == 200
+
+
+# A stray Authorization header is not a credential: the session behind it is judged as a
+# session (issue 15, item 1). Only an API call with a valid bearer token skips the check.
+STRAY_HEADERS = [
+    pytest.param("Basic x", id="basic"),
+    pytest.param("", id="empty"),
+    pytest.param("Bearer not-a-token", id="wrong-bearer"),
+]
+
+
+@pytest.mark.parametrize("header", STRAY_HEADERS)
+def test_when_required_a_stray_authorization_header_does_not_skip_two_factor(
+    client, district, required, header
+):
+    assert login(client, "sec2").status_code == 302
+    page = client.get("/branches/B2/", headers={"Authorization": header})
+    assert page.status_code == 302 and page["Location"] == "/me/two-factor/"
+    api = client.get("/api/me", headers={"Authorization": header})
+    assert api.status_code in (401, 403)
+    before = ScoreEntry.objects.count()
+    posted = client.post(
+        "/branches/B2/entries/",
+        entry_post(district, member=district.m2.pk),
+        headers={"Authorization": header},
+    )
+    assert posted.status_code == 302 and posted["Location"] == "/me/two-factor/"
+    assert ScoreEntry.objects.count() == before
+
+
+def test_when_required_a_valid_bearer_token_still_serves_the_api(client, district, required):
+    _, raw = api_token_create(actor=district.sec2, user=district.sec2, name="script")
+    assert login(client, "sec2").status_code == 302  # an unverified session beside it
+    bearer = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/me", headers=bearer).status_code == 200
+    # a token sent to a page is no credential there: the page is the session's
+    page = client.get("/branches/B2/", headers=bearer)
+    assert page.status_code == 302 and page["Location"] == "/me/two-factor/"
+    client.logout()
+    assert client.get("/api/me", headers=bearer).status_code == 200
