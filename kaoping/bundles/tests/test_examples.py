@@ -1,16 +1,20 @@
-"""The shared example bundles import, compute and print exactly their published results."""
+"""The example bundles import, compute and print exactly their published results.
+
+The bundles and their results documents are the project's own copies (``data/examples``,
+from ``../shared/examples``), so a plain clone tests on its own;
+``test_the_examples_are_copies_of_the_shared_ones`` checks the copies when the shared
+folder is beside the repository."""
 
 import io
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from kaoping.testing.cli import kaoping
+from kaoping.testing.examples import EXAMPLES, SHARED_EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "examples"
 NAMES = ["small-district", "rules-tour"]
 
 
@@ -64,3 +68,12 @@ def test_cli_on_new_empty_database_and_export_round_trip(empty_database_url, tmp
     kaoping(second, "import-bundle", str(exported))
     kaoping(second, "compute", "--year", year)
     assert json.loads(kaoping(second, "results", "--year", year, "--json")) == results
+
+
+@pytest.mark.skipif(not SHARED_EXAMPLES.is_dir(), reason="no ../shared/examples beside the repo")
+def test_the_examples_are_copies_of_the_shared_ones():
+    shared = sorted(p.name for p in SHARED_EXAMPLES.iterdir() if p.is_file())
+    ours = sorted(p.name for p in EXAMPLES.iterdir() if p.is_file())
+    assert ours == shared
+    for name in shared:
+        assert (EXAMPLES / name).read_bytes() == (SHARED_EXAMPLES / name).read_bytes(), name

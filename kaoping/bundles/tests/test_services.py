@@ -2,7 +2,6 @@
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +13,8 @@ from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.scoring.models import GradeRecord
 from kaoping.testing.cli import kaoping
+from kaoping.testing.examples import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "examples"
 MODELS = [
     Scheme,
     SchemeItem,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +16,8 @@ from kaoping.scoring.engine import (
     YearInput,
     compute_year,
 )
+from kaoping.testing.examples import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "examples"
 EXAMPLE_NAMES = ["rules-tour", "small-district"]
 DECIMAL_FIELDS = ("deductions", "bonus", "daily", "democratic_pct", "democratic", "composite")
 
