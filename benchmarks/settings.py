@@ -4,11 +4,11 @@ plain HTTP on loopback (gunicorn is reached directly, without a TLS proxy)."""
 import os
 
 os.environ.setdefault("KAOPING_SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("KAOPING_LEDGER_KEY", "bench-ledger-key")
 os.environ.setdefault("KAOPING_SSL_REDIRECT", "0")
 
 from config.settings.production import *  # noqa: E402, F403
 
-KAOPING_LEDGER_KEY = "bench-ledger-key"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0

@@ -2,10 +2,27 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import DATABASES
 
-SECRET_KEY = os.environ["KAOPING_SECRET_KEY"]
+
+def _required(name: str, what: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        raise ImproperlyConfigured(
+            f"生产环境必须设置 {name}（{what}）。Production needs {name} to be set: a long "
+            "random value of its own, e.g. python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'. See docs/security.md."
+        )
+    return value
+
+
+SECRET_KEY = _required("KAOPING_SECRET_KEY", "会话与表单签名密钥")
+# The ledger's chain key never derives from SECRET_KEY: rotating that one must leave every
+# recorded entry verifying (docs/security.md "The ledger key").
+KAOPING_LEDGER_KEY = _required("KAOPING_LEDGER_KEY", "评分台账防篡改链的密钥")
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

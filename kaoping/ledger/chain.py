@@ -9,6 +9,7 @@ import json
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 def chain_key(year: int, branch_code: str) -> str:
@@ -34,7 +35,15 @@ class EntryContent(NamedTuple):
 
 
 def ledger_key() -> bytes:
-    key = getattr(settings, "KAOPING_LEDGER_KEY", "") or f"ledger:{settings.SECRET_KEY}"
+    """The chain's key, from the settings only: never derived from ``SECRET_KEY`` (a
+    rotated secret key must not break the chain, and a public default must not sign it).
+    Production requires it; a local installation makes its own (config/settings/keys.py)."""
+    key = getattr(settings, "KAOPING_LEDGER_KEY", "")
+    if not key:
+        raise ImproperlyConfigured(
+            "未设置 KAOPING_LEDGER_KEY（评分台账防篡改链的密钥）。"
+            "KAOPING_LEDGER_KEY is not set (the key of the ledger's tamper-evident chain)."
+        )
     return key.encode()
 
 
