@@ -23,3 +23,7 @@ urlpatterns = [
     path("", include("kaoping.onboarding.urls")),
     path("", include("kaoping.dashboards.urls")),
 ]
+
+# Translated error pages, and JSON under /api/ (kaoping/web/errors.py).
+handler404 = "kaoping.web.errors.page_not_found"
+handler500 = "kaoping.web.errors.server_error"

@@ -150,6 +150,21 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied):
     return api.create_response(request, {"detail": str(exc) or "permission denied"}, status=403)
 
 
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception):
+    """Any other failure: a JSON 500 that says nothing of the cause (ninja's own handler
+    would re-raise it, or with DEBUG answer the traceback as text); the traceback goes to
+    the log, as Django's handler would have sent it."""
+    import logging
+
+    from django.utils.translation import gettext
+
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s", request.path, exc_info=exc
+    )
+    return api.create_response(request, {"detail": gettext("服务器内部错误")}, status=500)
+
+
 # --------------------------------------------------------------------------- helpers
 
 
