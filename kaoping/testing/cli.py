@@ -5,9 +5,16 @@ import subprocess  # noqa: S404
 import sys
 
 
-def kaoping(database_url: str, *args: str, check: bool = True, env: dict | None = None) -> str:
+def kaoping(
+    database_url: str,
+    *args: str,
+    check: bool = True,
+    env: dict | None = None,
+    timeout: float = 120,
+) -> str:
     """Its standard output; with ``check=False`` the finished process. ``env`` adds to the
-    environment (e.g. KAOPING_TASKS)."""
+    environment (e.g. KAOPING_TASKS); ``timeout`` (seconds) bounds a command that migrates
+    a new database on a loaded machine."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"} | (env or {})
     env["KAOPING_DATABASE_URL"] = database_url
     proc = subprocess.run(  # noqa: S603
@@ -15,7 +22,7 @@ def kaoping(database_url: str, *args: str, check: bool = True, env: dict | None 
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
     if check and proc.returncode != 0:
