@@ -21,25 +21,31 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 # Codes of organisations, members, items and entries: they travel in URLs, file names and
-# bundles, so letters, digits and . _ - only, starting with a letter or digit.
+# bundles, so letters, digits and . _ - only, starting with a letter or digit. The patterns
+# here are also JSON-schema patterns (bundle.schema.json): "$(?!\n)" ends the value in
+# both ECMA and Python regexes (Python's "$" alone also matches before a final newline).
 CODE_MAX = 64
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-# A person's name; an organisation's or an item's name.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$(?!\n)"
+# A person's name; an organisation's or an item's name; a scheme item's group.
 NAME_MAX = 100
 TITLE_MAX = 200
-# Free text: notes, reasons, comments.
+GROUP_MAX = 64
+# Free text: notes, comments; a short reason (an exemption's).
 NOTE_MAX = 20_000
+REASON_MAX = 500
 
 # C0 controls but tab, LF and CR; DEL; C1 controls. The xlsx format cannot hold most of
 # them, and none belongs in text a person typed.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# As a JSON-schema pattern (no flags, ECMA syntax): the whole value without them.
-CODE_RE = re.compile(CODE_PATTERN.replace("$", r"\Z"))
-NO_CONTROL_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
-# What a spreadsheet program reads as the start of a formula (or a hidden one after blanks).
+CONTROL_CLASS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+CONTROL = re.compile(f"[{CONTROL_CLASS}]")
+NO_CONTROL_PATTERN = f"^[^{CONTROL_CLASS}]*$"
+# A name does not start like a spreadsheet formula, nor with any control character.
+NAME_START = r"=+\-@\u0000-\u001f\u007f-\u009f"
+NAME_PATTERN = f"^[^{NAME_START}][^{CONTROL_CLASS}]*$"
+CODE_RE = re.compile(CODE_PATTERN)
+_BAD_NAME_START = re.compile(f"[{NAME_START}]")
+# What a spreadsheet program reads as the start of a formula (the xlsx guard keeps it text).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-# As a JSON-schema pattern: a name that does not start like a formula.
-NAME_PATTERN = r"^[^=+\-@\t\r\n]"
 
 
 def control_char(value: str) -> str | None:
@@ -61,6 +67,11 @@ def check_plain(value: str, label) -> None:
 
 def starts_like_formula(value: str) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def bad_name_start(value: str) -> bool:
+    """A name starting like a formula (or with a control character)."""
+    return isinstance(value, str) and bool(_BAD_NAME_START.match(value))
 
 
 def formula_start_message(label) -> str:
@@ -101,7 +112,7 @@ class NameValidator:
         self.label = label
 
     def __call__(self, value):
-        if starts_like_formula(value):
+        if bad_name_start(value):
             raise ValidationError(formula_start_message(self.label), code="formula_start")
 
     def __eq__(self, other):

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Member
-from kaoping.text import CODE_MAX, TITLE_MAX, CodeField, PlainCharField
+from kaoping.text import CODE_MAX, GROUP_MAX, REASON_MAX, TITLE_MAX, CodeField, PlainCharField
 
 DEFAULT_BALLOT_OPTIONS = {"excellent": "100", "qualified": "80", "basic": "60", "unqualified": "0"}
 BALLOT_OPTION_NAMES = tuple(DEFAULT_BALLOT_OPTIONS)
@@ -110,7 +110,7 @@ class SchemeItem(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="items")
     code = CodeField(_("代码"), max_length=CODE_MAX)
     kind = PlainCharField(_("类型"), max_length=16, choices=Kind.choices)
-    group = PlainCharField(_("分组"), max_length=64, blank=True)
+    group = PlainCharField(_("分组"), max_length=GROUP_MAX, blank=True)
     name = PlainCharField(_("名称"), max_length=TITLE_MAX)
     points = models.DecimalField(_("每次分值"), max_digits=9, decimal_places=4)
     disqualifies = models.BooleanField(_("取消评优资格"), default=False)
@@ -149,7 +149,7 @@ class ItemExemption(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="exemptions")
     item_code = PlainCharField(_("指标代码"), max_length=64)
-    reason = PlainCharField(_("理由"), max_length=500, blank=True)
+    reason = PlainCharField(_("理由"), max_length=REASON_MAX, blank=True)
     starts_on = models.DateField(_("免考起始日期"), null=True, blank=True)
     ends_on = models.DateField(_("免考截止日期"), null=True, blank=True)
 
