@@ -229,8 +229,7 @@ def template_workbook(
         for row in rows:
             sheet.append([xlsx_cell(sheet, v) for v in row])
     elif any(c.example is not None for c in columns):
-        for index, col in enumerate(columns, start=1):
-            sheet.cell(row=2, column=index, value=col.example)
+        sheet.append([xlsx_cell(sheet, col.example) for col in columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
