@@ -17,9 +17,7 @@ class VoteTally(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年度"))
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="vote_tallies")
-    option = PlainCharField(
-        _("选项"), max_length=16, choices=[(o, o) for o in BALLOT_OPTION_NAMES]
-    )
+    option = PlainCharField(_("选项"), max_length=16, choices=[(o, o) for o in BALLOT_OPTION_NAMES])
     count = models.PositiveIntegerField(_("票数"))
 
     class Meta:

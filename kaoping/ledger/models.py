@@ -79,9 +79,7 @@ class ScoreEntry(models.Model):
         related_name="reversed_by",
         verbose_name=_("冲销的记录"),
     )
-    source = PlainCharField(
-        _("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL
-    )
+    source = PlainCharField(_("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL)
     note = PlainTextField(_("说明"), blank=True)
     evidence = PlainTextField(_("佐证材料"), blank=True)
     recorded_by = models.ForeignKey(
