@@ -4,14 +4,29 @@ by database ids; decimals travel as strings holding the exact value."""
 import datetime
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from kaoping.decimals import decimal_text
+from kaoping.text import CODE_MAX, NOTE_MAX, control_char
+
+
+def _plain(value: str) -> str:
+    """Free text as every other path takes it (kaoping.text): no control characters."""
+    found = control_char(value)
+    if found:
+        message = gettext("含有不允许的控制字符（%(c)s），请删除后再提交。") % {"c": found}
+        raise PydanticCustomError("control_character", "{message}", {"message": message})
+    return value
+
 
 # Codes in paths, queries and bodies: non-empty, bounded, no NUL (PostgreSQL refuses it).
-Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
-Text = Annotated[str, StringConstraints(max_length=20_000, pattern=r"^[^\x00]*$")]
+# Lookups only: a code is made with the pattern of kaoping.text (CODE_PATTERN).
+Code = Annotated[str, StringConstraints(min_length=1, max_length=CODE_MAX, pattern=r"^[^\x00]+$")]
+# Notes, reasons: the limits of the models and the bundles (kaoping.text).
+Text = Annotated[str, StringConstraints(max_length=NOTE_MAX), AfterValidator(_plain)]
 Year = Annotated[int, Field(ge=1900, le=9999)]
 
 

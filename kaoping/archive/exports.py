@@ -4,6 +4,8 @@ already masked for the actor."""
 
 import io
 
+from kaoping.sheets.xlsx import xlsx_write
+
 from .services import ROSTER_COLUMNS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,18 +27,9 @@ EXAMPLE_ROW = (
 
 
 def _book(title: str, header, rows) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    for column in sheet.columns:  # wide enough for ID numbers and dates
-        sheet.column_dimensions[column[0].column_letter].width = 14
+    # Through the sheets' writer: its cell guard keeps user text from becoming a formula.
     out = io.BytesIO()
-    book.save(out)
+    xlsx_write(out, title, header, rows, width=14)  # wide enough for ID numbers and dates
     return out.getvalue()
 
 

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Member, Organization
+from kaoping.text import PlainCharField, PlainTextField
 
 
 class MemberProfile(models.Model):
@@ -30,16 +31,16 @@ class MemberProfile(models.Model):
     member = models.OneToOneField(
         Member, on_delete=models.CASCADE, primary_key=True, related_name="profile"
     )
-    gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, blank=True)
-    ethnicity = models.CharField(_("民族"), max_length=32, blank=True)
+    gender = PlainCharField(_("性别"), max_length=8, choices=Gender.choices, blank=True)
+    ethnicity = PlainCharField(_("民族"), max_length=32, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
-    id_number = models.CharField(_("公民身份号码"), max_length=18, blank=True)
-    education = models.CharField(_("学历"), max_length=32, blank=True)
-    native_place = models.CharField(_("籍贯"), max_length=100, blank=True)
+    id_number = PlainCharField(_("公民身份号码"), max_length=18, blank=True)
+    education = PlainCharField(_("学历"), max_length=32, blank=True)
+    native_place = PlainCharField(_("籍贯"), max_length=100, blank=True)
     joined_on = models.DateField(_("入党日期"), null=True, blank=True)
     full_member_on = models.DateField(_("转正日期"), null=True, blank=True)
-    job = models.CharField(_("工作岗位"), max_length=200, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    job = PlainCharField(_("工作岗位"), max_length=200, blank=True)
+    phone = PlainCharField(_("联系电话"), max_length=32, blank=True)
 
     class Meta:
         constraints = [
@@ -88,10 +89,10 @@ class MemberChange(models.Model):
         INVESTIGATION = "investigation", _("接受调查")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="changes")
-    field = models.CharField(_("字段"), max_length=32)
-    old = models.TextField(_("原值"), blank=True)
-    new = models.TextField(_("新值"), blank=True)
-    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    field = PlainCharField(_("字段"), max_length=32)
+    old = PlainTextField(_("原值"), blank=True)
+    new = PlainTextField(_("新值"), blank=True)
+    source = PlainCharField(_("来源"), max_length=16, choices=Source.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -155,9 +156,9 @@ class Transfer(models.Model):
         related_name="+",
         verbose_name=_("转入支部"),
     )
-    destination = models.CharField(_("转往单位"), max_length=200, blank=True)
+    destination = PlainCharField(_("转往单位"), max_length=200, blank=True)
     date = models.DateField(_("转接日期"))
-    reason = models.TextField(_("转接原因"))
+    reason = PlainTextField(_("转接原因"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -185,9 +186,9 @@ class LostContact(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="lost_contacts")
     since = models.DateField(_("失联日期"))
-    efforts = models.TextField(_("查找情况"))
+    efforts = PlainTextField(_("查找情况"))
     found_on = models.DateField(_("恢复联系日期"), null=True, blank=True)
-    found_note = models.TextField(_("恢复联系情况"), blank=True)
+    found_note = PlainTextField(_("恢复联系情况"), blank=True)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -217,12 +218,12 @@ class Investigation(models.Model):
     decision is recorded; then they are assessed for the year with the same rules."""
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="investigations")
-    body = models.CharField(_("调查机关"), max_length=200)
+    body = PlainCharField(_("调查机关"), max_length=200)
     started_on = models.DateField(_("开始调查日期"))
     decided_on = models.DateField(_("结论日期"), null=True, blank=True)
-    decision = models.TextField(_("调查结论"), blank=True)
+    decision = PlainTextField(_("调查结论"), blank=True)
     # The status the decision returns the member to (active or lost contact).
-    status_before = models.CharField(max_length=24, choices=Member.Status.choices)
+    status_before = PlainCharField(max_length=24, choices=Member.Status.choices)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -17,6 +17,7 @@ from kaoping.orgs.selectors import scope_for
 from kaoping.orgs.services import member_upsert
 from kaoping.schemes.models import ItemExemption
 from kaoping.schemes.services import exemption_set
+from kaoping.text import check_plain
 
 from .masking import is_masked_copy
 from .models import (
@@ -502,6 +503,17 @@ def roster_import_check(
         def bad(field, message, _problems=problems, _where=where):
             _problems.append(f"{_where} {labels[field]}：{message}")
 
+        for field, value in c.items():
+            if not value:
+                continue
+            try:
+                if field in ("code", "name"):  # the model's rules: pattern, length, no formula
+                    Member._meta.get_field(field).run_validators(value)
+                else:
+                    check_plain(value, labels[field])
+            except ValidationError as exc:
+                for message in exc.messages:
+                    bad(field, message)
         code = c["code"]
         if not code:
             bad("code", _("不能为空。"))

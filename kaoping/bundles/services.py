@@ -19,6 +19,7 @@ from typing import Any
 import jsonschema
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext
 
 from kaoping.audit.services import audit_record
 from kaoping.bulk import no_cycle_collection, stream_rows
@@ -34,6 +35,17 @@ from kaoping.orgs.services import (
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.services import scheme_create, scheme_item_upsert, scheme_update
 from kaoping.scoring.services import grade_records_import
+from kaoping.text import (
+    CODE_MAX,
+    CODE_RE,
+    CONTROL,
+    NAME_MAX,
+    NO_CONTROL_PATTERN,
+    NOTE_MAX,
+    REASON_MAX,
+    bad_name_start,
+    control_char,
+)
 
 from . import staging
 from .reading import BundleNotJSON, BundleSource, DictSource, FileSource
@@ -165,8 +177,25 @@ def _validation_text(exc: ValidationError) -> str:
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.schema == bundle_schema()["$defs"]["decimal"]:
+    defs = bundle_schema()["$defs"]
+    if error.schema == defs["decimal"]:
         return f'{error.instance!r} is not a decimal number (write it as a string such as "0.5")'
+    # The text limits of kaoping.text, said as the forms and the API say them.
+    if error.validator == "maxLength":
+        return gettext("最多 %(n)s 个字符（实有 %(m)s 个）。") % {
+            "n": error.validator_value,
+            "m": len(error.instance),
+        }
+    if error.validator == "pattern" and error.schema == defs["code"]:
+        return gettext("编号“%(v)s”只能由字母、数字和 . _ - 组成，并以字母或数字开头。") % {
+            "v": error.instance[:CODE_MAX]
+        }
+    if error.validator == "pattern" and error.schema in (defs["person_name"], defs["org_name"]):
+        if bad_name_start(error.instance):
+            return gettext("名称不能以 = + - @ 或控制字符开头。")
+        return gettext("含有不允许的控制字符（%(c)s）。") % {"c": control_char(error.instance)}
+    if error.validator == "pattern" and error.schema.get("pattern") == NO_CONTROL_PATTERN:
+        return gettext("含有不允许的控制字符（%(c)s）。") % {"c": control_char(error.instance)}
     return error.message
 
 
@@ -176,7 +205,20 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 
 
 def _code(v: Any) -> bool:
-    return type(v) is str and 0 < len(v) <= 64
+    return type(v) is str and 0 < len(v) <= CODE_MAX and CODE_RE.match(v) is not None
+
+
+def _note(v: Any) -> bool:
+    return type(v) is str and len(v) <= NOTE_MAX and CONTROL.search(v) is None
+
+
+def _name(v: Any) -> bool:
+    return (
+        type(v) is str
+        and 0 < len(v) <= NAME_MAX
+        and not bad_name_start(v)
+        and CONTROL.search(v) is None
+    )
 
 
 def _opt(record: dict, key: str, test) -> bool:
@@ -206,8 +248,7 @@ GRADES = {"excellent", "qualified", "basic", "warning"}
 SHAPES = {
     "members": lambda r: (
         _code(r.get("id"))
-        and type(r.get("name")) is str
-        and r["name"] != ""
+        and _name(r.get("name"))
         and _code(r.get("branch"))
         and _opt(r, "status", lambda v: _is_str(v) and v in MEMBER_STATUSES)
         and _opt(r, "membership", lambda v: _is_str(v) and v in ("full", "probationary"))
@@ -217,7 +258,9 @@ SHAPES = {
             lambda v: (
                 type(v) is list
                 and all(
-                    type(x) is dict and _code(x.get("item")) and _opt(x, "reason", _is_str)
+                    type(x) is dict
+                    and _code(x.get("item"))
+                    and _opt(x, "reason", lambda t: _note(t) and len(t) <= REASON_MAX)
                     for x in v
                 )
             ),
@@ -230,7 +273,7 @@ SHAPES = {
         and _is_date(r.get("date"))
         and _opt(r, "occurrences", lambda v: _is_int(v) and v >= 1)
         and _opt(r, "reverses", _code)
-        and _opt(r, "note", _is_str)
+        and _opt(r, "note", _note)
     ),
     "votes": lambda r: (
         _code(r.get("member"))
@@ -247,7 +290,7 @@ SHAPES = {
         _code(r.get("member"))
         and r.get("kind") == "quota_tie"
         and _opt(r, "excellent", lambda v: type(v) is bool)
-        and _opt(r, "note", _is_str)
+        and _opt(r, "note", _note)
     ),
 }
 
@@ -370,11 +413,6 @@ class _BundleImport:
         getattr(self, f"_stage_{section}")(index, record)
 
     def _stage_members(self, i: int, m: dict) -> None:
-        if len(m["name"]) > 100:
-            self.errors.add(
-                (2, i),
-                f"{_record('members', i, m)}: name: at most 100 characters ({len(m['name'])})",
-            )
         exemptions = m.get("exemptions")
         self.loader.add(
             "kp_stage_member",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member
 from kaoping.schemes.models import SchemeItem
+from kaoping.text import PlainCharField, PlainTextField
 
 
 class BonusClaim(models.Model):
@@ -17,16 +18,16 @@ class BonusClaim(models.Model):
         APPROVED = "approved", _("已通过")
         REFUSED = "refused", _("未通过")
 
-    code = models.CharField(_("编号"), max_length=32, unique=True)
+    code = PlainCharField(_("编号"), max_length=32, unique=True)
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="bonus_claims")
     item = models.ForeignKey(
         SchemeItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("加分项目")
     )
     date = models.DateField(_("日期"))
-    description = models.TextField(_("申报事项"))
-    proof_text = models.TextField(_("佐证说明"), blank=True)
+    description = PlainTextField(_("申报事项"))
+    proof_text = PlainTextField(_("佐证说明"), blank=True)
     proof_file = models.FileField(_("佐证文件"), upload_to="claims/%Y/%m/", blank=True)
-    status = models.CharField(
+    status = PlainCharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(_("提交时间"))
@@ -34,7 +35,7 @@ class BonusClaim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(_("审核意见"), blank=True)
+    decision_reason = PlainTextField(_("审核意见"), blank=True)
     # A trigger, not a foreign key, checks the entry: see ScoreEntry.
     entry = models.OneToOneField(
         ScoreEntry,

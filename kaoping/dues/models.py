@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
+from kaoping.text import PlainCharField
 
 DEFAULT_DEADLINE_DAY = 25
 DEFAULT_ITEM_CODE = "D04"
@@ -24,7 +25,7 @@ class DuesSettings(models.Model):
         Organization, on_delete=models.CASCADE, related_name="dues_settings"
     )
     deadline_day = models.PositiveSmallIntegerField(_("每月截止日"), default=DEFAULT_DEADLINE_DAY)
-    item_code = models.CharField(_("扣分指标代码"), max_length=64, default=DEFAULT_ITEM_CODE)
+    item_code = PlainCharField(_("扣分指标代码"), max_length=64, default=DEFAULT_ITEM_CODE)
 
     class Meta:
         constraints = [
@@ -63,7 +64,7 @@ class DuesPayment(models.Model):
     period = models.DateField(_("所属月份"))  # the first day of the month
     amount = models.DecimalField(_("金额"), max_digits=9, decimal_places=2)
     paid_on = models.DateField(_("缴纳日期"))
-    source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
+    source = PlainCharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -110,7 +111,7 @@ class DuesStatus(models.TextChoices):
 class DuesDeduction(models.Model):
     closing = models.ForeignKey(DuesClosing, on_delete=models.PROTECT, related_name="deductions")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=8, choices=DuesStatus.choices)
+    status = PlainCharField(max_length=8, choices=DuesStatus.choices)
     # A trigger, not a foreign key, checks the entry: see ScoreEntry.
     entry = models.OneToOneField(
         ScoreEntry, db_constraint=False, on_delete=models.PROTECT, related_name="+"

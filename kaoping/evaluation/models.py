@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Member
 from kaoping.schemes.models import BALLOT_OPTION_NAMES
+from kaoping.text import PlainCharField, PlainTextField
 
 
 class VoteTally(models.Model):
@@ -16,9 +17,7 @@ class VoteTally(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年度"))
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="vote_tallies")
-    option = models.CharField(
-        _("选项"), max_length=16, choices=[(o, o) for o in BALLOT_OPTION_NAMES]
-    )
+    option = PlainCharField(_("选项"), max_length=16, choices=[(o, o) for o in BALLOT_OPTION_NAMES])
     count = models.PositiveIntegerField(_("票数"))
 
     class Meta:
@@ -40,7 +39,7 @@ class QuotaDecision(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="quota_decisions")
     excellent = models.BooleanField(_("评为优秀"))
-    note = models.TextField(_("理由"), blank=True)
+    note = PlainTextField(_("理由"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -83,12 +82,12 @@ class EvaluationRound(models.Model):
     branch = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="evaluation_rounds"
     )
-    step = models.CharField(_("当前环节"), max_length=16, choices=Step.choices, default=Step.SELF)
+    step = PlainCharField(_("当前环节"), max_length=16, choices=Step.choices, default=Step.SELF)
     anonymous_peer = models.BooleanField(_("互评不署名"), default=False)
-    vote_method = models.CharField(
+    vote_method = PlainCharField(
         _("测评方式"), max_length=8, choices=VoteMethod.choices, default=VoteMethod.ONLINE
     )
-    vote_state = models.CharField(
+    vote_state = PlainCharField(
         _("投票状态"), max_length=12, choices=VoteState.choices, default=VoteState.NOT_OPEN
     )
     self_deadline = models.DateField(_("自评截止日期"), null=True, blank=True)
@@ -136,10 +135,10 @@ class SelfEvaluation(models.Model):
 
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="selfs")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    problems = models.TextField(_("查找的问题"), blank=True)
-    causes = models.TextField(_("原因分析"), blank=True)
-    measures = models.TextField(_("整改措施"), blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    problems = PlainTextField(_("查找的问题"), blank=True)
+    causes = PlainTextField(_("原因分析"), blank=True)
+    measures = PlainTextField(_("整改措施"), blank=True)
+    status = PlainCharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
@@ -162,9 +161,9 @@ class PeerComment(models.Model):
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="peers")
     author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     subject = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    strengths = models.TextField(_("优点"), blank=True)
-    shortcomings = models.TextField(_("不足"), blank=True)
-    suggestions = models.TextField(_("建议"), blank=True)
+    strengths = PlainTextField(_("优点"), blank=True)
+    shortcomings = PlainTextField(_("不足"), blank=True)
+    suggestions = PlainTextField(_("建议"), blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -182,8 +181,8 @@ class SecretaryComment(models.Model):
 
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="comments")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    comment = models.TextField(_("点评意见"))
-    requirements = models.TextField(_("整改要求"), blank=True)
+    comment = PlainTextField(_("点评意见"))
+    requirements = PlainTextField(_("整改要求"), blank=True)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -230,7 +229,7 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="ballots")
-    receipt_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    receipt_hash = PlainCharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["id"]
@@ -245,7 +244,7 @@ class BallotMark(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="marks")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    option = models.CharField(max_length=16, blank=True)
+    option = PlainCharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["ballot", "member"]
@@ -266,7 +265,7 @@ class PaperCode(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="codes")
-    code_hash = models.CharField(max_length=64, unique=True)
+    code_hash = PlainCharField(max_length=64, unique=True)
     used = models.BooleanField(default=False)
 
     class Meta:

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import SchemeItem
+from kaoping.text import PlainCharField, PlainTextField
 
 
 class SupervisionGroup(models.Model):
-    code = models.CharField(_("编号"), max_length=32, unique=True)
-    name = models.CharField(_("督查组名称"), max_length=200)
+    code = PlainCharField(_("编号"), max_length=32, unique=True)
+    name = PlainCharField(_("督查组名称"), max_length=200)
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="supervision_groups", verbose_name=_("组员")
     )
@@ -38,7 +39,7 @@ class Inspection(models.Model):
         ON_SITE = "on_site", _("实地检查")
         SURVEY = "survey", _("调查访问")
 
-    code = models.CharField(_("编号"), max_length=32, unique=True)
+    code = PlainCharField(_("编号"), max_length=32, unique=True)
     group = models.ForeignKey(
         SupervisionGroup, on_delete=models.PROTECT, related_name="inspections"
     )
@@ -46,8 +47,8 @@ class Inspection(models.Model):
         Organization, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("单位")
     )
     date = models.DateField(_("督查日期"))
-    method = models.CharField(_("督查方式"), max_length=16, choices=Method.choices)
-    findings = models.TextField(_("督查情况"))
+    method = PlainCharField(_("督查方式"), max_length=16, choices=Method.choices)
+    findings = PlainTextField(_("督查情况"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -67,7 +68,7 @@ class Finding(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="items")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(SchemeItem, on_delete=models.PROTECT, related_name="+")
-    evidence_text = models.TextField(_("问题及佐证说明"))
+    evidence_text = PlainTextField(_("问题及佐证说明"))
     evidence_file = models.FileField(_("佐证文件"), upload_to="inspections/%Y/%m/", blank=True)
     # A trigger, not a foreign key, checks the entry: see ScoreEntry.
     entry = models.OneToOneField(

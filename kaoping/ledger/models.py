@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Member
 from kaoping.schemes.models import SchemeItem
+from kaoping.text import PlainCharField, PlainTextField
 
 
 class LedgerIsAppendOnly(Exception):
@@ -62,7 +63,7 @@ class ScoreEntry(models.Model):
         APPEAL = "appeal", _("申诉")
         SHEET = "sheet", _("表格导入")
 
-    code = models.CharField(_("编号"), max_length=64)
+    code = PlainCharField(_("编号"), max_length=64)
     year = models.PositiveSmallIntegerField(_("年度"))
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="entries")
     item = models.ForeignKey(SchemeItem, on_delete=models.PROTECT, related_name="entries")
@@ -78,11 +79,9 @@ class ScoreEntry(models.Model):
         related_name="reversed_by",
         verbose_name=_("冲销的记录"),
     )
-    source = models.CharField(
-        _("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL
-    )
-    note = models.TextField(_("说明"), blank=True)
-    evidence = models.TextField(_("佐证材料"), blank=True)
+    source = PlainCharField(_("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    note = PlainTextField(_("说明"), blank=True)
+    evidence = PlainTextField(_("佐证材料"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -93,9 +92,9 @@ class ScoreEntry(models.Model):
     )
     recorded_at = models.DateTimeField(_("录入时间"), default=timezone.now)
     # The tamper-evident chain (see chain.py): position and hash in its year/branch chain.
-    chain_key = models.CharField(max_length=100, editable=False)
+    chain_key = PlainCharField(max_length=100, editable=False)
     chain_seq = models.PositiveIntegerField(editable=False)
-    chain_hash = models.CharField(max_length=64, editable=False)
+    chain_hash = PlainCharField(max_length=64, editable=False)
 
     objects = ScoreEntryQuerySet.as_manager()
 
@@ -159,9 +158,9 @@ class LedgerChain(models.Model):
     Appending locks this row, so concurrent recordings in one branch queue up instead of
     forking the chain; a deleted newest entry shows as a head beyond the ledger."""
 
-    key = models.CharField(max_length=100, unique=True)
+    key = PlainCharField(max_length=100, unique=True)
     length = models.PositiveIntegerField(default=0)
-    head_hash = models.CharField(max_length=64, blank=True)
+    head_hash = PlainCharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"{self.key} ({self.length})"

@@ -22,6 +22,7 @@ from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow
+from kaoping.text import NOTE_MAX
 
 from .chain import EntryContent, chain_key, entry_hash, ledger_key
 from .models import LedgerChain, ScoreEntry
@@ -427,8 +428,8 @@ ENTRY_COLUMNS = (
     Column("item", "指标代码", comment="该日期所在年度方案中的指标代码", example="D07"),
     Column("date", "日期", kind="date", example="2026-03-02"),
     Column("occurrences", "次数", kind="int", required=False, min_value=1, example=1),
-    Column("note", "说明", required=False, max_length=500),
-    Column("evidence", "佐证", required=False, max_length=1000),
+    Column("note", "说明", required=False, max_length=NOTE_MAX),
+    Column("evidence", "佐证", required=False, max_length=NOTE_MAX),
 )
 
 

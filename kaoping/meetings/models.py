@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import Scheme
+from kaoping.text import PlainCharField, PlainTextField
 
 
 class MeetingKind(models.TextChoices):
@@ -29,11 +30,11 @@ class MeetingRule(models.Model):
     for a branch category ("" = every category). Rows override the default rules."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="meeting_rules")
-    kind = models.CharField(_("会议类型"), max_length=16, choices=MeetingKind.choices)
-    category = models.CharField(
+    kind = PlainCharField(_("会议类型"), max_length=16, choices=MeetingKind.choices)
+    category = PlainCharField(
         _("支部类别"), max_length=20, blank=True, choices=Organization.Category.choices
     )
-    item_code = models.CharField(_("扣分指标代码"), max_length=64)
+    item_code = PlainCharField(_("扣分指标代码"), max_length=64)
 
     class Meta:
         constraints = [
@@ -51,15 +52,15 @@ class Meeting(models.Model):
         OPEN = "open", _("考勤未关闭")
         CLOSED = "closed", _("考勤已关闭")
 
-    code = models.CharField(_("编号"), max_length=32, unique=True)
+    code = PlainCharField(_("编号"), max_length=32, unique=True)
     branch = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("支部")
     )
-    kind = models.CharField(_("会议类型"), max_length=16, choices=MeetingKind.choices)
+    kind = PlainCharField(_("会议类型"), max_length=16, choices=MeetingKind.choices)
     starts_at = models.DateTimeField(_("开始时间"))
-    place = models.CharField(_("地点"), max_length=200)
-    topic = models.CharField(_("议题"), max_length=300)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    place = PlainCharField(_("地点"), max_length=200)
+    topic = PlainCharField(_("议题"), max_length=300)
+    status = PlainCharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -97,7 +98,7 @@ class Attendance(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendances")
-    status = models.CharField(
+    status = PlainCharField(
         _("考勤"), max_length=10, choices=Status.choices, default=Status.UNMARKED
     )
 
@@ -145,20 +146,20 @@ class LeaveRequest(models.Model):
         APPROVED = "approved", _("已批准")
         REFUSED = "refused", _("未批准")
 
-    code = models.CharField(_("编号"), max_length=32, unique=True)
+    code = PlainCharField(_("编号"), max_length=32, unique=True)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="leave_requests")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="leave_requests")
-    reason = models.TextField(_("请假事由"))
+    reason = PlainTextField(_("请假事由"))
     created_at = models.DateTimeField(_("提交时间"))
     late = models.BooleanField(_("会议开始后提交"), default=False)
-    status = models.CharField(
+    status = PlainCharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(_("审批意见"), blank=True)
+    decision_reason = PlainTextField(_("审批意见"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

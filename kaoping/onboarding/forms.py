@@ -2,16 +2,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Organization
+from kaoping.text import CODE_MAX, TITLE_MAX
 
 
 class CommitteeForm(forms.Form):
-    code = forms.CharField(label=_("代码"), max_length=64, initial="W")
-    name = forms.CharField(label=_("名称"), max_length=200, initial=_("机关工委"))
+    code = forms.CharField(label=_("代码"), max_length=CODE_MAX, initial="W")
+    name = forms.CharField(label=_("名称"), max_length=TITLE_MAX, initial=_("机关工委"))
 
 
 class BranchForm(forms.Form):
-    code = forms.CharField(label=_("代码"), max_length=64)
-    name = forms.CharField(label=_("名称"), max_length=200)
+    code = forms.CharField(label=_("代码"), max_length=CODE_MAX)
+    name = forms.CharField(label=_("名称"), max_length=TITLE_MAX)
     category = forms.ChoiceField(
         label=_("支部类别"),
         choices=Organization.Category.choices,

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.text import CODE_MAX, NAME_MAX, TITLE_MAX, CodeField, NameField, PlainCharField
+
 
 class Organization(models.Model):
     """A Party organisation (党组织): the working committee, a party committee, a general
@@ -22,16 +24,16 @@ class Organization(models.Model):
         IN_SERVICE = "in_service", _("在职")
         RETIRED = "retired", _("离退休")
 
-    code = models.CharField(_("代码"), max_length=64, unique=True)
-    name = models.CharField(_("名称"), max_length=200)
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    code = CodeField(_("代码"), max_length=CODE_MAX, unique=True)
+    name = NameField(_("名称"), max_length=TITLE_MAX)
+    kind = PlainCharField(_("类型"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    category = models.CharField(
+    category = PlainCharField(
         _("类别"), max_length=20, choices=Category.choices, default=Category.IN_SERVICE
     )
-    path = models.CharField(max_length=1024, db_index=True, editable=False)
+    path = PlainCharField(max_length=1024, db_index=True, editable=False)
 
     class Meta:
         ordering = ["path"]
@@ -69,15 +71,13 @@ class Member(models.Model):
         FULL = "full", _("正式党员")
         PROBATIONARY = "probationary", _("预备党员")
 
-    code = models.CharField(_("编号"), max_length=64, unique=True)
-    name = models.CharField(_("姓名"), max_length=100)
+    code = CodeField(_("编号"), max_length=CODE_MAX, unique=True)
+    name = NameField(_("姓名"), max_length=NAME_MAX)
     branch = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="members", verbose_name=_("支部")
     )
-    status = models.CharField(
-        _("状态"), max_length=24, choices=Status.choices, default=Status.ACTIVE
-    )
-    membership = models.CharField(
+    status = PlainCharField(_("状态"), max_length=24, choices=Status.choices, default=Status.ACTIVE)
+    membership = PlainCharField(
         _("党员类别"), max_length=16, choices=Membership.choices, default=Membership.FULL
     )
     user = models.OneToOneField(
@@ -121,7 +121,7 @@ class RoleAssignment(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="role_assignments"
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = PlainCharField(max_length=20, choices=Role.choices)
 
     class Meta:
         constraints = [

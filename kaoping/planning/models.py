@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Organization
 from kaoping.schemes.models import Scheme, SchemeItem, SchemeSettings, settings_constraints
+from kaoping.text import PlainCharField
 
 
 class SchemeDraft(SchemeSettings):
@@ -21,7 +22,7 @@ class SchemeDraft(SchemeSettings):
         Scheme, on_delete=models.PROTECT, related_name="drafts", verbose_name=_("模拟年度方案")
     )
     year = models.PositiveSmallIntegerField(_("草案年度"))
-    title = models.CharField(_("名称"), max_length=200)
+    title = PlainCharField(_("名称"), max_length=200)
     branch = models.ForeignKey(
         Organization,
         null=True,
@@ -48,10 +49,10 @@ class SchemeDraftItem(models.Model):
     """An item of a draft (草案指标), copied from the base scheme's item of the same code."""
 
     draft = models.ForeignKey(SchemeDraft, on_delete=models.CASCADE, related_name="items")
-    code = models.CharField(_("代码"), max_length=64)
-    kind = models.CharField(_("类型"), max_length=16, choices=SchemeItem.Kind.choices)
-    group = models.CharField(_("分组"), max_length=64, blank=True)
-    name = models.CharField(_("名称"), max_length=200)
+    code = PlainCharField(_("代码"), max_length=64)
+    kind = PlainCharField(_("类型"), max_length=16, choices=SchemeItem.Kind.choices)
+    group = PlainCharField(_("分组"), max_length=64, blank=True)
+    name = PlainCharField(_("名称"), max_length=200)
     points = models.DecimalField(_("每次分值"), max_digits=9, decimal_places=4)
     disqualifies = models.BooleanField(_("取消评优资格"), default=False)
     categories = models.JSONField(_("适用类别"), default=list, blank=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
+from kaoping.text import PlainCharField, PlainTextField
 
 
 class Publication(models.Model):
@@ -52,7 +53,7 @@ class Appeal(models.Model):
         UPHELD = "upheld", _("成立")
         REFUSED = "refused", _("不成立")
 
-    code = models.CharField(max_length=16, unique=True, default=_appeal_code, editable=False)
+    code = PlainCharField(max_length=16, unique=True, default=_appeal_code, editable=False)
     year = models.PositiveSmallIntegerField(_("年度"))
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="appeals")
     # A trigger, not a foreign key, checks the entry: see ScoreEntry.
@@ -65,10 +66,10 @@ class Appeal(models.Model):
         related_name="+",
         verbose_name=_("申诉的记录"),
     )
-    reasons = models.TextField(_("申诉理由"))
-    evidence = models.TextField(_("佐证材料"), blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    answer = models.TextField(_("答复"), blank=True)
+    reasons = PlainTextField(_("申诉理由"))
+    evidence = PlainTextField(_("佐证材料"), blank=True)
+    status = PlainCharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    answer = PlainTextField(_("答复"), blank=True)
     filed_at = models.DateTimeField(default=timezone.now)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Member
+from kaoping.text import CODE_MAX, GROUP_MAX, REASON_MAX, TITLE_MAX, CodeField, PlainCharField
 
 DEFAULT_BALLOT_OPTIONS = {"excellent": "100", "qualified": "80", "basic": "60", "unqualified": "0"}
 BALLOT_OPTION_NAMES = tuple(DEFAULT_BALLOT_OPTIONS)
@@ -70,7 +71,7 @@ class SchemeSettings(models.Model):
     excellent_quota = models.DecimalField(
         _("优秀比例"), max_digits=6, decimal_places=4, default=Decimal("0.15")
     )
-    quota_rounding = models.CharField(
+    quota_rounding = PlainCharField(
         _("名额取整方式"), max_length=16, choices=QuotaRounding.choices, default=QuotaRounding.FLOOR
     )
     ballot_options = models.JSONField(_("测评选项分值"), default=default_ballot_options)
@@ -107,10 +108,10 @@ class SchemeItem(models.Model):
         BONUS = "bonus", _("加分")
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="items")
-    code = models.CharField(_("代码"), max_length=64)
-    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    group = models.CharField(_("分组"), max_length=64, blank=True)
-    name = models.CharField(_("名称"), max_length=200)
+    code = CodeField(_("代码"), max_length=CODE_MAX)
+    kind = PlainCharField(_("类型"), max_length=16, choices=Kind.choices)
+    group = PlainCharField(_("分组"), max_length=GROUP_MAX, blank=True)
+    name = PlainCharField(_("名称"), max_length=TITLE_MAX)
     points = models.DecimalField(_("每次分值"), max_digits=9, decimal_places=4)
     disqualifies = models.BooleanField(_("取消评优资格"), default=False)
     # Branch categories the item applies to (分类实施); empty = every category.
@@ -147,8 +148,8 @@ class ItemExemption(models.Model):
     period (免考期限): entries dated inside it do not count; no dates = always."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="exemptions")
-    item_code = models.CharField(_("指标代码"), max_length=64)
-    reason = models.CharField(_("理由"), max_length=500, blank=True)
+    item_code = PlainCharField(_("指标代码"), max_length=64)
+    reason = PlainCharField(_("理由"), max_length=REASON_MAX, blank=True)
     starts_on = models.DateField(_("免考起始日期"), null=True, blank=True)
     ends_on = models.DateField(_("免考截止日期"), null=True, blank=True)
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from kaoping.text import control_char, starts_like_formula, xlsx_safe
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 10000
 # Above this many bytes the temporary file of an export moves from memory to disk.
@@ -91,16 +93,24 @@ def _cell(value):
     return str(value)
 
 
-def _text_safe(sheet, value):
-    """User text starting with "=" stays text: openpyxl would otherwise store it as a
-    formula, which the spreadsheet program runs on opening (formula injection)."""
-    if isinstance(value, str) and value.startswith("="):
-        from openpyxl.cell import WriteOnlyCell
+def xlsx_cell(sheet, value):
+    """The one guard of every cell any export writes (no xlsx is written another way):
+    text stays text, never a formula, even when it starts like one ("=HYPERLINK(…)",
+    "+1", "@SUM(1)"), since the spreadsheet program would run it on opening (formula
+    injection); characters an xlsx cannot hold are dropped, so a row stored before the
+    inputs refused them still exports."""
+    value = _cell(value)
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
 
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+    value = xlsx_safe(value)
+    if not starts_like_formula(value):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True  # stays text when someone edits the cell
+    return cell
 
 
 def xlsx_write(
@@ -111,26 +121,32 @@ def xlsx_write(
     *,
     progress: Callable[[int], None] | None = None,
     every: int = 500,
+    width: int | None = None,
 ) -> int:
     """Write one sheet to the binary file ``out`` with a write-only workbook (rows are
-    streamed, never all held in memory); ``progress(n)`` is told every ``every`` rows."""
+    streamed, never all held in memory); ``progress(n)`` is told every ``every`` rows;
+    ``width`` sets every column's width."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=str(title)[:31])
     sheet.freeze_panes = "A2"
+    if width is not None:
+        for index in range(1, len(headers) + 1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     head = []
     for h in headers:
-        cell = WriteOnlyCell(sheet, value=str(h))
+        cell = WriteOnlyCell(sheet, value=xlsx_safe(str(h)))
         cell.font = bold
         head.append(cell)
     sheet.append(head)
     count = 0
     for row in rows:
-        sheet.append([_text_safe(sheet, _cell(v)) for v in row])
+        sheet.append([xlsx_cell(sheet, v) for v in row])
         count += 1
         if progress is not None and count % every == 0:
             progress(count)
@@ -211,10 +227,9 @@ def template_workbook(
             sheet.column_dimensions[letter].number_format = "@"
     if rows is not None:
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
     elif any(c.example is not None for c in columns):
-        for index, col in enumerate(columns, start=1):
-            sheet.cell(row=2, column=index, value=col.example)
+        sheet.append([xlsx_cell(sheet, col.example) for col in columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -245,6 +260,9 @@ def _text(value) -> str:
 
 def _convert(col: Column, value, text: str):
     """The typed value of one cell, or raise ValueError with a Chinese message."""
+    found = control_char(text)
+    if found:  # as every other path refuses it (kaoping.text)
+        raise ValueError(_("含有不允许的控制字符（%(c)s），请删除后再导入。") % {"c": found})
     if col.kind == "int":
         try:
             number = Decimal(text)

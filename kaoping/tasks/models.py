@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import Scheme
+from kaoping.text import PlainCharField, PlainTextField
 
 
 class TaskKind(models.TextChoices):
@@ -26,8 +27,8 @@ class TaskRule(models.Model):
     setting; without a row the template's D02 / D05 / D06 apply)."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="task_rules")
-    kind = models.CharField(_("任务类型"), max_length=16, choices=TaskKind.choices)
-    item_code = models.CharField(_("扣分指标代码"), max_length=64)
+    kind = PlainCharField(_("任务类型"), max_length=16, choices=TaskKind.choices)
+    item_code = PlainCharField(_("扣分指标代码"), max_length=64)
 
     class Meta:
         constraints = [
@@ -43,15 +44,15 @@ class Task(models.Model):
         OPEN = "open", _("进行中")
         CLOSED = "closed", _("已结算")
 
-    code = models.CharField(_("编号"), max_length=32, unique=True)
+    code = PlainCharField(_("编号"), max_length=32, unique=True)
     branch = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("支部")
     )
-    kind = models.CharField(_("任务类型"), max_length=16, choices=TaskKind.choices)
-    title = models.CharField(_("任务"), max_length=300)
-    description = models.TextField(_("要求"), blank=True)
+    kind = PlainCharField(_("任务类型"), max_length=16, choices=TaskKind.choices)
+    title = PlainCharField(_("任务"), max_length=300)
+    description = PlainTextField(_("要求"), blank=True)
     due_at = models.DateTimeField(_("截止时间"))
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    status = PlainCharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     due_notified = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -95,13 +96,13 @@ class Assignment(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="task_assignments")
-    status = models.CharField(
+    status = PlainCharField(
         _("完成情况"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    text = models.TextField(_("提交内容"), blank=True)
+    text = PlainTextField(_("提交内容"), blank=True)
     file = models.FileField(_("附件"), upload_to="tasks/%Y/%m/", blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(_("理由"), blank=True)
+    reason = PlainTextField(_("理由"), blank=True)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

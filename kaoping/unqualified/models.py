@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import Scheme
+from kaoping.text import PlainCharField, PlainTextField
 
 
 class Condition(models.TextChoices):
@@ -41,7 +42,7 @@ class UnqualifiedSettings(models.Model):
     scheme = models.OneToOneField(
         Scheme, on_delete=models.CASCADE, related_name="unqualified_settings"
     )
-    vote_basis = models.CharField(
+    vote_basis = PlainCharField(
         _("表决通过规则"), max_length=10, choices=VoteBasis.choices, default=VoteBasis.ENTITLED
     )
     absence_months = models.PositiveSmallIntegerField(_("连续未参加组织生活月数"), default=6)
@@ -84,7 +85,7 @@ class UnqualifiedCase(models.Model):
         VOTED = "voted", _("党员大会表决")
         DECIDED = "decided", _("审批结果")
 
-    code = models.CharField(_("编号"), max_length=32, unique=True)
+    code = PlainCharField(_("编号"), max_length=32, unique=True)
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="unqualified_cases", verbose_name=_("党员")
     )
@@ -92,9 +93,9 @@ class UnqualifiedCase(models.Model):
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("支部")
     )
     year = models.PositiveSmallIntegerField(_("年度"))
-    condition = models.CharField(_("情形"), max_length=2, choices=Condition.choices)
-    facts = models.TextField(_("事实"))
-    state = models.CharField(
+    condition = PlainCharField(_("情形"), max_length=2, choices=Condition.choices)
+    facts = PlainTextField(_("事实"))
+    state = PlainCharField(
         _("状态"), max_length=12, choices=State.choices, default=State.PRE_REVIEW
     )
     round = models.PositiveSmallIntegerField(_("提交轮次"), default=1)
@@ -104,7 +105,7 @@ class UnqualifiedCase(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    outcome_reason = models.TextField(_("未通过原因"), blank=True)
+    outcome_reason = PlainTextField(_("未通过原因"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -167,14 +168,14 @@ class CaseStep(models.Model):
 
     case = models.ForeignKey(UnqualifiedCase, on_delete=models.CASCADE, related_name="steps")
     round = models.PositiveSmallIntegerField(_("轮次"))
-    stage = models.CharField(_("环节"), max_length=12, choices=Stage.choices)
-    body = models.CharField(_("机构"), max_length=16, choices=Body.choices)
-    action = models.CharField(_("操作"), max_length=12, choices=Action.choices)
+    stage = PlainCharField(_("环节"), max_length=12, choices=Stage.choices)
+    body = PlainCharField(_("机构"), max_length=16, choices=Body.choices)
+    action = PlainCharField(_("操作"), max_length=12, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(_("时间"))
-    reason = models.TextField(_("意见或理由"), blank=True)
+    reason = PlainTextField(_("意见或理由"), blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -201,7 +202,7 @@ class CaseEvidence(models.Model):
     case = models.ForeignKey(UnqualifiedCase, on_delete=models.CASCADE, related_name="evidence")
     round = models.PositiveSmallIntegerField(_("轮次"))
     file = models.FileField(_("文件"), upload_to="unqualified/%Y/%m/")
-    name = models.CharField(_("文件名"), max_length=200)
+    name = PlainCharField(_("文件名"), max_length=200)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -225,7 +226,7 @@ class CaseVote(models.Model):
     in_favour = models.PositiveIntegerField(_("赞成"))
     against = models.PositiveIntegerField(_("反对"))
     abstaining = models.PositiveIntegerField(_("弃权"))
-    basis = models.CharField(_("通过规则"), max_length=10, choices=VoteBasis.choices)
+    basis = PlainCharField(_("通过规则"), max_length=10, choices=VoteBasis.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -269,11 +270,11 @@ class CaseHandling(models.Model):
         REMOVAL = "removal", _("除名")
 
     case = models.ForeignKey(UnqualifiedCase, on_delete=models.CASCADE, related_name="handlings")
-    kind = models.CharField(_("处理方式"), max_length=12, choices=Kind.choices)
+    kind = PlainCharField(_("处理方式"), max_length=12, choices=Kind.choices)
     decided_on = models.DateField(_("决定日期"))
     due_on = models.DateField(_("改正期限"), null=True, blank=True)
     completed_on = models.DateField(_("办结日期"), null=True, blank=True)
-    note = models.TextField(_("说明"), blank=True)
+    note = PlainTextField(_("说明"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -302,8 +303,8 @@ class CandidateDismissal(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
-    condition = models.CharField(_("情形"), max_length=2, choices=Condition.choices)
-    reason = models.TextField(_("理由"))
+    condition = PlainCharField(_("情形"), max_length=2, choices=Condition.choices)
+    reason = PlainTextField(_("理由"))
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

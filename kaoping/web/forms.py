@@ -18,6 +18,7 @@ from kaoping.schemes.forms import (  # noqa: F401 (the pages' forms, shared with
     plain_decimal,
 )
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme, SchemeItem
+from kaoping.text import CODE_MAX, NAME_MAX, TITLE_MAX
 
 from .selectors import member_code_taken, organization_code_taken, two_factor_device
 
@@ -124,8 +125,8 @@ class DecisionForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    code = forms.CharField(label=_("编号"), max_length=64)
-    name = forms.CharField(label=_("姓名"), max_length=100)
+    code = forms.CharField(label=_("编号"), max_length=CODE_MAX)
+    name = forms.CharField(label=_("姓名"), max_length=NAME_MAX)
     status = forms.ChoiceField(
         label=_("状态"), choices=Member.Status.choices, initial=Member.Status.ACTIVE
     )
@@ -151,8 +152,8 @@ class MemberForm(forms.Form):
 
 
 class OrganizationForm(forms.Form):
-    code = forms.CharField(label=_("代码"), max_length=64)
-    name = forms.CharField(label=_("名称"), max_length=200)
+    code = forms.CharField(label=_("代码"), max_length=CODE_MAX)
+    name = forms.CharField(label=_("名称"), max_length=TITLE_MAX)
     kind = forms.ChoiceField(label=_("类型"), choices=Organization.Kind.choices)
     parent = forms.ModelChoiceField(
         label=_("上级组织"), queryset=Organization.objects.none(), required=False
@@ -197,10 +198,10 @@ class SchemeCreateForm(forms.Form):
 
 
 class SchemeItemForm(forms.Form):
-    code = forms.CharField(label=_("代码"), max_length=64)
+    code = forms.CharField(label=_("代码"), max_length=CODE_MAX)
     kind = forms.ChoiceField(label=_("类型"), choices=SchemeItem.Kind.choices)
     group = forms.ChoiceField(label=_("分组"), required=False)
-    name = forms.CharField(label=_("名称"), max_length=200)
+    name = forms.CharField(label=_("名称"), max_length=TITLE_MAX)
     points = forms.DecimalField(label=_("每次分值"), min_value=0, decimal_places=4)
     disqualifies = forms.BooleanField(label=_("取消当年评优资格"), required=False)
     categories = forms.MultipleChoiceField(
