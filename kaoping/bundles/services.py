@@ -36,7 +36,14 @@ from kaoping.schemes.services import scheme_create, scheme_item_upsert, scheme_u
 from kaoping.scoring.services import grade_records_import
 
 from . import staging
-from .reading import BundleNotJSON, BundleSource, DictSource, FileSource
+from .reading import (
+    BundleNotJSON,
+    BundleSource,
+    BundleTooDeep,
+    DictSource,
+    FileSource,
+    bundle_schema,
+)
 
 __all__ = ["BundleError", "BundleNotJSON", "bundle_import", "bundle_validate"]
 
@@ -102,11 +109,6 @@ class _Messages:
 
     def error(self) -> BundleError:
         return BundleError([m for _, _, m in sorted(self.kept)], self.total)
-
-
-@cache
-def bundle_schema() -> dict:
-    return json.loads((Path(__file__).with_name("bundle.schema.json")).read_text(encoding="utf-8"))
 
 
 @cache
@@ -283,6 +285,8 @@ def bundle_import(*, actor, data: Any = None, path: str | Path | None = None) ->
                 return importer.write()
     except ValidationError as exc:  # a model invariant the checks did not foresee
         raise BundleError([_validation_text(exc)]) from exc
+    except BundleTooDeep as exc:
+        raise BundleError([str(exc)]) from exc
 
 
 class _BundleImport:
