@@ -253,3 +253,23 @@ LOGGING = {
 # The key of the ledger's tamper-evident chain (kaoping/ledger/chain.py). Keep it out of
 # the database; a restored database dump verifies only with the same key.
 KAOPING_LEDGER_KEY = os.environ.get("KAOPING_LEDGER_KEY", "")
+
+# ---------------------------------------------------------------------------------------
+# Limits on reading an uploaded spreadsheet (kaoping/sheets/xlsx.py ``sheet_upload_check``
+# and ``read_rows``; issue 15 item 7). The zip's own directory is checked before openpyxl
+# parses anything, so an over-limit file is refused at once with a message naming the
+# limit; the rows read (blank or not) are counted while reading. Uploads above
+# KAOPING_IMPORT_INLINE_PREVIEW_BYTES are previewed by a background job, not the request.
+KAOPING_UPLOAD_MAX_BYTES = int(os.environ.get("KAOPING_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+KAOPING_SHEET_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("KAOPING_SHEET_MAX_UNCOMPRESSED_BYTES", 60 * 1024 * 1024)
+)
+KAOPING_SHEET_MAX_SHEET_BYTES = int(
+    os.environ.get("KAOPING_SHEET_MAX_SHEET_BYTES", 30 * 1024 * 1024)
+)
+KAOPING_SHEET_MAX_RATIO = int(os.environ.get("KAOPING_SHEET_MAX_RATIO", 100))
+KAOPING_SHEET_MAX_READ_ROWS = int(os.environ.get("KAOPING_SHEET_MAX_READ_ROWS", 20000))
+KAOPING_IMPORT_INLINE_PREVIEW_BYTES = int(
+    os.environ.get("KAOPING_IMPORT_INLINE_PREVIEW_BYTES", 256 * 1024)
+)
+# ---------------------------------------------------------------------------------------

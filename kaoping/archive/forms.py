@@ -94,3 +94,8 @@ class ExemptionForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("名册文件（xlsx）"))
+
+    def clean_file(self):
+        from kaoping.jobs.imports import upload_clean
+
+        return upload_clean(self.cleaned_data["file"])

@@ -2,7 +2,6 @@
 its rows, a ``MemberChange`` per changed field and one audit row."""
 
 import datetime
-import io
 import re
 from dataclasses import dataclass
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
+from kaoping.jobs.services import AlreadyConfirmed, confirmation_consume
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.orgs.services import member_upsert
@@ -441,30 +441,35 @@ def _cell_text(value) -> str:
 
 
 def roster_import_parse(upload) -> list[RosterRow]:
-    """Read the roster spreadsheet (the template's columns); nothing is stored."""
-    from openpyxl import load_workbook
+    """Read the roster spreadsheet (the template's columns); nothing is stored. The upload
+    limits of every spreadsheet import apply (``sheets.xlsx.sheet_values``)."""
+    from kaoping.sheets.xlsx import sheet_values
 
-    try:
-        book = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same message
-        raise ValidationError({"file": _("无法读取该文件，请使用下载的 xlsx 模板。")}) from exc
-    sheet = book.worksheets[0]
     width = len(ROSTER_COLUMNS)
     rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = [_cell_text(v) for v in (list(values) + [None] * width)[:width]]
-        if number == 1:
-            if tuple(cells) != ROSTER_HEADER:
+    try:
+        for number, values in enumerate(sheet_values(upload), start=1):
+            cells = [_cell_text(v) for v in (list(values) + [None] * width)[:width]]
+            if number == 1:
+                if tuple(cells) != ROSTER_HEADER:
+                    raise ValidationError(
+                        {"file": _("第1行须为表头：%(h)s") % {"h": "、".join(ROSTER_HEADER)}}
+                    )
+                continue
+            if not any(cells):
+                continue
+            if len(rows) >= MAX_ROSTER_ROWS:
                 raise ValidationError(
-                    {"file": _("第1行须为表头：%(h)s") % {"h": "、".join(ROSTER_HEADER)}}
+                    {"file": _("一次最多导入 %(n)s 行。") % {"n": MAX_ROSTER_ROWS}}
                 )
-            continue
-        if not any(cells):
-            continue
-        if len(rows) >= MAX_ROSTER_ROWS:
-            raise ValidationError({"file": _("一次最多导入 %(n)s 行。") % {"n": MAX_ROSTER_ROWS}})
-        fields = (f for f, _l in ROSTER_COLUMNS)
-        rows.append(RosterRow(number, dict(zip(fields, cells, strict=True))))
+            fields = (f for f, _l in ROSTER_COLUMNS)
+            rows.append(RosterRow(number, dict(zip(fields, cells, strict=True))))
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({"file": exc.messages}) from exc
+    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same message
+        raise ValidationError({"file": _("无法读取该文件，请使用下载的 xlsx 模板。")}) from exc
     return rows
 
 
@@ -586,9 +591,17 @@ def roster_import_check(
 
 
 @transaction.atomic
-def roster_import(*, actor, branch: Organization, rows: list[RosterRow]) -> int:
+def roster_import(
+    *, actor, branch: Organization, rows: list[RosterRow], confirmation: str | None = None
+) -> int:
     """Import the roster: new members join the branch, existing ones are updated with their
-    history; every row valid, or nothing is stored."""
+    history; every row valid, or nothing is stored. ``confirmation`` (a preview's nonce) is
+    consumed in the same transaction: a second import of the same preview is refused."""
+    if confirmation is not None:
+        try:
+            confirmation_consume(key=f"roster:{confirmation}")
+        except AlreadyConfirmed:
+            raise ValidationError(_("该名册导入已经确认过，不会重复导入。")) from None
     good, errors = roster_import_check(actor=actor, branch=branch, rows=rows)
     if errors:
         raise ValidationError(errors)

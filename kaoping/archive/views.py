@@ -2,6 +2,7 @@
 the 12371 export and the list of lost-contact members. Thin: selectors read, services write."""
 
 import dataclasses
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -359,8 +360,10 @@ def roster_import(request, code: str):
     if "payload" in request.POST:
         try:
             data = signing.loads(request.POST["payload"], salt=SIGNING_SALT, max_age=3600)
-            rows = [services.RosterRow(**r) for r in data]
-            n = services.roster_import(actor=actor, branch=branch, rows=rows)
+            rows = [services.RosterRow(**r) for r in data["rows"]]
+            n = services.roster_import(
+                actor=actor, branch=branch, rows=rows, confirmation=data["nonce"]
+            )
         except signing.BadSignature:
             messages.error(request, _("预览已过期，请重新上传。"))
             return redirect(back)
@@ -379,7 +382,11 @@ def roster_import(request, code: str):
             apply_service_error(form, exc)
     payload = ""
     if form.is_valid() and rows and not errors:
-        payload = signing.dumps([dataclasses.asdict(r) for r in rows], salt=SIGNING_SALT)
+        # The nonce makes the confirmation single-use (consumed by ``roster_import``).
+        payload = signing.dumps(
+            {"nonce": uuid.uuid4().hex, "rows": [dataclasses.asdict(r) for r in rows]},
+            salt=SIGNING_SALT,
+        )
     context = {
         "branch": branch,
         "form": form,

@@ -11,13 +11,20 @@ A bundle file is read in two passes with ijson (the yajl2 C backend when install
    by record).
 
 An in-memory bundle (a dict, e.g. the demo's) goes through the same interface.
+
+Nesting is refused beyond the deepest the schema allows (``max_depth``), counted on the
+prefix-free events of the first pass: ijson's path prefixes grow with the depth, so a file
+of nested ``[`` would otherwise cost memory quadratic in its size before any check ran.
 """
 
+import json
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import ijson
+from django.utils.translation import gettext as _
 
 # The lists of records that are streamed; everything else at the top level is small.
 RECORD_LISTS = ("members", "entries", "votes", "history", "decisions")
@@ -30,6 +37,57 @@ OnRecord = Callable[[str, int, Any], None]
 
 class BundleNotJSON(ValueError):
     """The file is not JSON (or not UTF-8)."""
+
+
+class BundleTooDeep(ValueError):
+    """The file nests arrays and objects deeper than the bundle schema allows."""
+
+
+@cache
+def bundle_schema() -> dict:
+    return json.loads((Path(__file__).with_name("bundle.schema.json")).read_text(encoding="utf-8"))
+
+
+def _schema_depth(node: Any, defs: dict, seen: tuple[str, ...] = ()) -> int:
+    """How deep a value matching ``node`` can nest (an object or array is one level)."""
+    if not isinstance(node, dict):
+        return 0
+    ref = node.get("$ref")
+    if ref:
+        name = ref.rsplit("/", 1)[-1]
+        return 0 if name in seen else _schema_depth(defs[name], defs, (*seen, name))
+    inner = [*node.get("properties", {}).values(), *node.get("oneOf", ()), *node.get("anyOf", ())]
+    for key in ("items", "additionalProperties"):
+        if isinstance(node.get(key), dict):
+            inner.append(node[key])
+    deepest = max((_schema_depth(n, defs, seen) for n in inner), default=0)
+    kinds = node.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    container = "object" in kinds or "array" in kinds or "properties" in node or "items" in node
+    return deepest + (1 if container else 0)
+
+
+@cache
+def max_depth() -> int:
+    """The deepest nesting a valid bundle has (the top-level object is level 1)."""
+    schema = bundle_schema()
+    return _schema_depth(schema, schema.get("$defs", {}))
+
+
+def _depth_checked(events: Iterator) -> Iterator:
+    """The basic (prefix-free) events, refused as soon as they nest too deep."""
+    limit, depth = max_depth(), 0
+    for event, value in events:
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > limit:
+                raise BundleTooDeep(
+                    _("数据包嵌套过深：超过 %(n)s 层（数据包格式最多 %(n)s 层），未导入任何数据。")
+                    % {"n": limit}
+                )
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+        yield event, value
 
 
 class BundleSource:
@@ -86,21 +144,22 @@ class FileSource(BundleSource):
 
     def _first_pass(self, on_record: OnRecord) -> Any:
         """One pass over the events: the top level, the short record lists, and the
-        entries skipped (their events are only counted for depth)."""
+        entries skipped; every event is counted for depth (``_depth_checked``), so the
+        second pass, which uses prefixes, only ever sees a file of bounded depth."""
         with self.path.open("rb") as f:
-            events = ijson.parse(f, use_float=True)
-            prefix, event, value = next(events, ("", None, None))
+            events = _depth_checked(ijson.basic_parse(f, use_float=True))
+            event, value = next(events, (None, None))
             if event is None:
                 raise BundleNotJSON("the file is empty")
             if event != "start_map":
-                return _build(prefix, event, value, events)
+                return _build(event, value, events)
             top: dict[str, Any] = {}
-            for prefix, event, value in events:
-                if event == "end_map" and prefix == "":
+            for event, value in events:
+                if event == "end_map":  # every value is consumed whole: this is the top's end
                     break
                 # map_key at the top level: the next event starts its value.
                 key = value
-                _, event, value = next(events)
+                event, value = next(events)
                 if key in RECORD_LISTS and event == "start_array":
                     top[key] = []
                     if key in FIRST_PASS_LISTS:
@@ -108,17 +167,17 @@ class FileSource(BundleSource):
                     else:
                         _skip(events)
                 else:
-                    top[key] = _build(key, event, value, events)
+                    top[key] = _build(event, value, events)
             return top
 
 
-def _build(prefix: str, event: str, value: Any, events: Iterator) -> Any:
+def _build(event: str, value: Any, events: Iterator) -> Any:
     """The JSON value that starts with this event, built whole."""
     builder = ijson.ObjectBuilder()
     builder.event(event, value)
     if event in ("start_map", "start_array"):
         depth = 1
-        for _, event, value in events:
+        for event, value in events:
             builder.event(event, value)
             if event in ("start_map", "start_array"):
                 depth += 1
@@ -130,16 +189,17 @@ def _build(prefix: str, event: str, value: Any, events: Iterator) -> Any:
 
 
 def _records(key: str, events: Iterator, on_record: OnRecord) -> None:
-    """The elements of the array just started, one at a time."""
-    for index, (prefix, event, value) in enumerate(events):
-        if event == "end_array" and prefix == key:
+    """The elements of the array just started, one at a time (each is consumed whole, so
+    an ``end_array`` where an element would start ends the list)."""
+    for index, (event, value) in enumerate(events):
+        if event == "end_array":
             return
-        on_record(key, index, _build(prefix, event, value, events))
+        on_record(key, index, _build(event, value, events))
 
 
 def _skip(events: Iterator) -> None:
     depth = 1
-    for _, event, _ in events:
+    for event, _value in events:
         if event in ("start_map", "start_array"):
             depth += 1
         elif event in ("end_map", "end_array"):

@@ -48,7 +48,14 @@ from kaoping.text import (
 )
 
 from . import staging
-from .reading import BundleNotJSON, BundleSource, DictSource, FileSource
+from .reading import (
+    BundleNotJSON,
+    BundleSource,
+    BundleTooDeep,
+    DictSource,
+    FileSource,
+    bundle_schema,
+)
 
 __all__ = ["BundleError", "BundleNotJSON", "bundle_import", "bundle_validate"]
 
@@ -114,11 +121,6 @@ class _Messages:
 
     def error(self) -> BundleError:
         return BundleError([m for _, _, m in sorted(self.kept)], self.total)
-
-
-@cache
-def bundle_schema() -> dict:
-    return json.loads((Path(__file__).with_name("bundle.schema.json")).read_text(encoding="utf-8"))
 
 
 @cache
@@ -326,6 +328,8 @@ def bundle_import(*, actor, data: Any = None, path: str | Path | None = None) ->
                 return importer.write()
     except ValidationError as exc:  # a model invariant the checks did not foresee
         raise BundleError([_validation_text(exc)]) from exc
+    except BundleTooDeep as exc:
+        raise BundleError([str(exc)]) from exc
 
 
 class _BundleImport:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import Http404
@@ -20,27 +22,43 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, errors_by_row, read_rows
+from kaoping.sheets.xlsx import (
+    Column,
+    RowError,
+    SheetErrors,
+    SheetRow,
+    errors_by_row,
+    read_rows,
+    sheet_upload_check,
+)
 
-from .models import JobRun
-from .services import JobOutcome, Progress, job_execute, job_start
+from .models import ImportConfirmation, JobRun
+from .services import AlreadyConfirmed, JobOutcome, Progress, job_execute, job_start
 
 SALT = "kaoping.jobs.import"
 MAX_AGE = 3600  # seconds a preview stays confirmable
 UPLOADS = "imports"  # the storage folder of uploads awaiting confirmation
-MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def upload_clean(upload):
+    """The checks of every spreadsheet upload, at once in the request: its size, its name,
+    and the limits of ``sheet_upload_check`` (from the zip's directory, nothing parsed)."""
+    limit = settings.KAOPING_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(
+            _("文件不能超过 %(n)s MB。") % {"n": f"{limit / 1024 / 1024:g}"}
+        )
+    if not upload.name.lower().endswith(".xlsx"):
+        raise forms.ValidationError(_("请上传 .xlsx 文件（可先下载模板）。"))
+    sheet_upload_check(upload)
+    return upload
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("表格文件（xlsx）"))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("文件不能超过 5 MB。"))
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("请上传 .xlsx 文件（可先下载模板）。"))
-        return upload
+        return upload_clean(self.cleaned_data["file"])
 
 
 @dataclass(frozen=True)
@@ -83,6 +101,10 @@ def import_uploads_prune(*, max_age: int = MAX_AGE) -> int:
         for job in JobRun.objects.filter(state__in=[JobRun.State.QUEUED, JobRun.State.RUNNING])
     }
     cutoff = timezone.now() - datetime.timedelta(seconds=max_age)
+    # A consumed confirmation outlives its token (signed before it), so it can go with it.
+    ImportConfirmation.objects.filter(
+        created_at__lt=timezone.now() - datetime.timedelta(seconds=MAX_AGE)
+    ).delete()
     deleted = 0
     for filename in default_storage.listdir(UPLOADS)[1]:
         name = f"{UPLOADS}/{filename}"
@@ -100,10 +122,22 @@ def import_preview(request, *, spec: SheetImport, target, key: str, back: str, c
     if form.is_valid():
         upload = form.cleaned_data["file"]
         name = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.xlsx", upload)
+        if upload.size > settings.KAOPING_IMPORT_INLINE_PREVIEW_BYTES:
+            # A large file is read and checked by a job, never by the web worker; its page
+            # offers the confirmation when the check passes.
+            job = job_start(
+                actor=request.user,
+                kind=f"{spec.kind}_preview",
+                title=_("检查：%(t)s") % {"t": spec.title},
+                task=_task(spec),
+                organization=spec.organization_of(target),
+                params={"file": name, "target": key, "preview": True, "confirm": confirm_url},
+            )
+            return redirect(reverse("jobs:detail", args=[job.pk]))
         with default_storage.open(name, "rb") as stored:
             rows, errors = _checked(spec, request.user, target, stored, None)
         if rows and not errors:
-            token = signing.dumps({"f": name, "k": spec.kind, "t": key}, salt=SALT)
+            token = _token(spec, name, key)
         else:
             default_storage.delete(name)
     marks = errors_by_row(errors)
@@ -132,10 +166,21 @@ def import_preview(request, *, spec: SheetImport, target, key: str, back: str, c
     return render(request, "jobs/import_preview.html", context, status=200 if token else 400)
 
 
-def import_confirm(request, *, spec: SheetImport, key: str):
-    """Confirm a preview: start the job on the stored file and show its progress page."""
+def _task(spec: SheetImport):
     from django.utils.module_loading import import_string
 
+    return import_string(spec.task_name)
+
+
+def _token(spec: SheetImport, name: str, key: str) -> str:
+    return signing.dumps({"f": name, "k": spec.kind, "t": key}, salt=SALT)
+
+
+def import_confirm(request, *, spec: SheetImport, key: str):
+    """Confirm a preview: start the job on the stored file and show its progress page.
+    A preview is confirmed once (``ImportConfirmation``, consumed with the job's row):
+    a second confirmation, even a concurrent one, starts nothing and is sent to the job
+    the first one started."""
     try:
         data = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature:
@@ -143,21 +188,51 @@ def import_confirm(request, *, spec: SheetImport, key: str):
     if not data or data.get("k") != spec.kind or data.get("t") != key:
         raise Http404("no such preview")
     target = spec.target_of(request.user, key)
-    job = job_start(
-        actor=request.user,
-        kind=spec.kind,
-        title=spec.title,
-        task=import_string(spec.task_name),
-        organization=spec.organization_of(target),
-        params={"file": data["f"], "target": key},
-    )
+    try:
+        job = job_start(
+            actor=request.user,
+            kind=spec.kind,
+            title=spec.title,
+            task=_task(spec),
+            organization=spec.organization_of(target),
+            params={"file": data["f"], "target": key},
+            confirmation=f"upload:{data['f']}",
+        )
+    except AlreadyConfirmed as exc:
+        messages.error(request, _("该导入已经确认过，不会重复导入；请查看它的后台任务。"))
+        job = exc.job
+        if job is None:
+            return redirect(reverse("jobs:list"))
     return redirect(reverse("jobs:detail", args=[job.pk]))
 
 
 def import_run(*, job_id: int, spec: SheetImport) -> str:
     """The body of an import task: read, check (with progress) and apply, all or nothing."""
 
+    def check(job: JobRun, progress: Progress) -> JobOutcome:
+        """A large upload's preview: read and check; the file stays for the confirmation."""
+        name = job.params["file"]
+        target = spec.target_of(job.actor, job.params["target"])
+        progress(0, 1, _("读取表格"))
+        with default_storage.open(name, "rb") as stored:
+            rows, errors = _checked(spec, job.actor, target, stored, progress)
+        if errors or not rows:
+            default_storage.delete(name)
+            raise SheetErrors(errors or [RowError(1, "", _("表格中没有数据行。"))])
+        return JobOutcome(
+            summary=_("已检查 %(n)s 行，没有错误；确认后开始导入。") % {"n": len(rows)},
+            result={
+                "rows": len(rows),
+                "confirm": {
+                    "url": job.params["confirm"],
+                    "token": _token(spec, name, job.params["target"]),
+                },
+            },
+        )
+
     def work(job: JobRun, progress: Progress) -> JobOutcome:
+        if job.params.get("preview"):
+            return check(job, progress)
         name = job.params["file"]
         target = spec.target_of(job.actor, job.params["target"])
         try:

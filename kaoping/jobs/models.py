@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.orgs.models import Organization
@@ -73,3 +74,18 @@ class JobRun(models.Model):
         if self.state == self.State.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class ImportConfirmation(models.Model):
+    """导入确认：一次预览的确认，只能用一次。``key`` names what was confirmed (a stored
+    upload, a roster payload's nonce); its unique constraint lets exactly one of any number
+    of concurrent confirmations insert it, in the same transaction as what it starts."""
+
+    key = models.CharField(max_length=200, unique=True)
+    job = models.OneToOneField(
+        JobRun, on_delete=models.CASCADE, null=True, blank=True, related_name="confirmation"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
 from kaoping.sheets.xlsx import SheetErrors
 
-from .models import JobRun
+from .models import ImportConfirmation, JobRun
 
 logger = logging.getLogger(__name__)
 State = JobRun.State
@@ -54,9 +54,42 @@ class Progress:
         JobRun.objects.filter(pk=self.job_id).update(**fields)
 
 
-def job_start(*, actor, kind: str, title: str, task, organization=None, params=None) -> JobRun:
+class AlreadyConfirmed(Exception):
+    """This confirmation was consumed before; ``job`` is the job it started (or None)."""
+
+    def __init__(self, job: JobRun | None):
+        super().__init__("already confirmed")
+        self.job = job
+
+
+def confirmation_consume(*, key: str, job: JobRun | None = None) -> None:
+    """Consume the confirmation ``key`` inside the caller's transaction, or raise
+    ``AlreadyConfirmed``: the unique key lets exactly one of concurrent confirmations
+    insert it (on PostgreSQL the others wait for the winner's commit, then fail)."""
+    try:
+        with transaction.atomic():
+            ImportConfirmation.objects.create(key=key, job=job)
+    except IntegrityError:
+        earlier = ImportConfirmation.objects.filter(key=key).select_related("job").first()
+        if earlier is None:  # not the key's constraint
+            raise
+        raise AlreadyConfirmed(earlier.job) from None
+
+
+def job_start(
+    *,
+    actor,
+    kind: str,
+    title: str,
+    task,
+    organization=None,
+    params=None,
+    confirmation: str | None = None,
+) -> JobRun:
     """Record the job, then enqueue ``task(job_id=…)``. The immediate backend (tests) runs
-    it at once; the database backend leaves it to ``manage.py db_worker``."""
+    it at once; the database backend leaves it to ``manage.py db_worker``. With
+    ``confirmation``, the job consumes that confirmation in the same transaction: a second
+    start with the same key raises ``AlreadyConfirmed`` and starts nothing."""
     title = str(title)
     with transaction.atomic():
         job = JobRun.objects.create(
@@ -67,6 +100,8 @@ def job_start(*, actor, kind: str, title: str, task, organization=None, params=N
             params=params or {},
             created_at=timezone.now(),
         )
+        if confirmation is not None:
+            confirmation_consume(key=confirmation, job=job)
         audit_record(
             actor=actor,
             action="job.start",

@@ -4,7 +4,7 @@ row-level errors. No business rules: the apps say which columns and what a row m
 import datetime
 import io
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -315,20 +315,72 @@ def _convert(col: Column, value, text: str):
     return text
 
 
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+
+
+def sheet_upload_check(file) -> None:
+    """Refuse an upload whose reading would cost more than the limits allow, from the zip's
+    central directory alone, before openpyxl parses anything: the declared uncompressed
+    size of all members and of each worksheet, and each member's compression ratio (a zip
+    bomb). Python's zipfile never inflates a member past its declared size (a longer one
+    fails its CRC), so the declared sizes bound the work. Raises ``ValidationError`` with a
+    message naming the limit; leaves ``file`` at its start."""
+    import zipfile
+
+    from django.conf import settings
+
+    unreadable = ValidationError(_("无法读取该文件，请使用下载的 xlsx 模板。"))
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise unreadable from None
+    finally:
+        file.seek(0)
+    total = sum(m.file_size for m in members)
+    if total > settings.KAOPING_SHEET_MAX_UNCOMPRESSED_BYTES:
+        raise ValidationError(
+            _("表格文件解压后共 %(size)s MB，超过上限 %(limit)s MB，未读取。")
+            % {"size": _mb(total), "limit": _mb(settings.KAOPING_SHEET_MAX_UNCOMPRESSED_BYTES)}
+        )
+    for member in members:
+        if (
+            member.filename.startswith("xl/worksheets/")
+            and member.file_size > settings.KAOPING_SHEET_MAX_SHEET_BYTES
+        ):
+            raise ValidationError(
+                _("工作表解压后 %(size)s MB，超过上限 %(limit)s MB（多余的空行也算在内），未读取。")
+                % {
+                    "size": _mb(member.file_size),
+                    "limit": _mb(settings.KAOPING_SHEET_MAX_SHEET_BYTES),
+                }
+            )
+        # Small members may compress very well (a few bytes of XML); only sizeable ones count.
+        if (
+            member.file_size > 1024 * 1024
+            and member.file_size > settings.KAOPING_SHEET_MAX_RATIO * max(member.compress_size, 1)
+        ):
+            raise ValidationError(
+                _("表格文件的压缩比超过上限 %(limit)s 倍（%(name)s），未读取。")
+                % {"limit": settings.KAOPING_SHEET_MAX_RATIO, "name": member.filename}
+            )
+
+
 def read_rows(
     file, columns: Sequence[Column], *, max_rows: int = MAX_ROWS
 ) -> tuple[list[SheetRow], list[RowError]]:
     """Read the first sheet: row 1 names the columns (by header, in any order); every later
     non-blank row is converted by its column's kind. Returns the rows and the errors (row,
-    column, what is wrong); a row with an error is still returned, with that value None."""
-    from openpyxl import load_workbook
-
+    column, what is wrong); a row with an error is still returned, with that value None.
+    The file is checked against the upload limits first (``sheet_upload_check``), and at
+    most ``KAOPING_SHEET_MAX_READ_ROWS`` rows are read, blank or not."""
     try:
-        data = file.read()
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        values = sheet.iter_rows(values_only=True)
+        values = sheet_values(file)
         header = next(values, None)
+    except ValidationError as exc:
+        return [], [RowError(1, "", exc.messages[0])]
     except Exception:  # noqa: BLE001 - any unreadable file gets the same message
         return [], [RowError(1, "", _("无法读取该文件，请使用下载的 xlsx 模板。"))]
     names = [_text(h) for h in (header or ())]
@@ -342,7 +394,20 @@ def read_rows(
     if errors:
         return [], errors
     rows: list[SheetRow] = []
-    for line, cells in enumerate(values, start=2):
+    line = 1
+    while True:
+        try:
+            cells = next(values, None)
+        except ValidationError as exc:
+            return rows, [*errors, RowError(line + 1, "", exc.messages[0])]
+        except Exception:  # noqa: BLE001 - a file broken half way gets the same message
+            return rows, [
+                *errors,
+                RowError(line + 1, "", _("无法读取该文件，请使用下载的 xlsx 模板。")),
+            ]
+        if cells is None:
+            break
+        line += 1
         cells = list(cells)
         raw_cells = {k: cells[i] if i < len(cells) else None for k, i in where.items()}
         raw = {k: _text(v) for k, v in raw_cells.items()}
@@ -366,6 +431,29 @@ def read_rows(
                 errors.append(RowError(line, col.header, str(exc)))
         rows.append(SheetRow(line, parsed, raw))
     return rows, errors
+
+
+def sheet_values(file) -> Iterator[tuple]:
+    """The rows of the first sheet as tuples of cell values, header first, for every
+    reader of an upload: the file is checked against the limits before it is parsed
+    (``sheet_upload_check``), and reading stops with a ``ValidationError`` naming the limit
+    after ``KAOPING_SHEET_MAX_READ_ROWS`` rows, blank ones included (openpyxl yields a row
+    for every row number up to the last, so a sheet of empty ``<row>`` elements or a
+    far-off row number costs rows, not just data)."""
+    from django.conf import settings
+    from openpyxl import load_workbook
+
+    data = io.BytesIO(file.read())
+    sheet_upload_check(data)
+    book = load_workbook(data, read_only=True, data_only=True)
+    limit = settings.KAOPING_SHEET_MAX_READ_ROWS
+    for count, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+        if count > limit:
+            raise ValidationError(
+                _("表格超过 %(n)s 行（空行也算在内），未导入；请删除多余的行后再上传。")
+                % {"n": limit}
+            )
+        yield row
 
 
 def errors_by_row(errors: Iterable[RowError]) -> dict[int, dict[str, list[str]]]:
