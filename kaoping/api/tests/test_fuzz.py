@@ -58,12 +58,16 @@ CHECKS = [
 ]
 
 
+def _unhook_close_old_connections():
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+
+
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():
     """The WSGI handler closes the database connection around each request, which would end
     the test's transaction; Django's test client unhooks it the same way."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
+    _unhook_close_old_connections()
     yield
     for signal in (request_started, request_finished):
         signal.connect(close_old_connections)
@@ -121,6 +125,8 @@ def reads_after_a_write(district, bearer):
                     b"".join(response.streaming_content)
                 except Exception as exc:  # noqa: BLE001 - a 500 half-way through the body
                     failed[url] = repr(exc)
+        # Django's test client hooks close_old_connections back in after each request.
+        _unhook_close_old_connections()
         return failed
 
     return read
