@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "kaoping.web.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # 400 for a query string with a control character or a year/page out of range.
+    "kaoping.urlparams.QueryStringMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from ninja import NinjaAPI
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kaoping.archive.selectors import (
     branch_for_roster,
@@ -45,6 +45,7 @@ from kaoping.unqualified.selectors import (
 )
 
 from .auth import api_token_auth, session_auth
+from .pagination import Page
 from .schemas import (
     CaseDetailOut,
     CaseOut,
@@ -72,9 +73,6 @@ from .schemas import (
 )
 from .selectors import member_code_of, roles_of
 
-PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
-
 api = NinjaAPI(
     title="Kaoping API",
     version="1",
@@ -97,11 +95,6 @@ WRITE_ERRORS = {
     404: ErrorOut,
     422: ValidationErrorOut,
 }
-
-
-class Page(PageNumberPagination):
-    def __init__(self, **kwargs):
-        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
 
 
 # --------------------------------------------------------------------------- errors

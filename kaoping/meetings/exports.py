@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from kaoping.orgs.selectors import organization_access_by_code
 from kaoping.sheets.xlsx import xlsx_response
+from kaoping.urlparams import parse_year
 
 from . import selectors
 from .models import Attendance
@@ -19,12 +20,12 @@ HEADERS = (
 def branch_attendance_xlsx(request, code: str):
     branch = organization_access_by_code(actor=request.user, code=code)
     selectors.meetings_of_branch(actor=request.user, branch=branch)  # 404 unless its officer
-    year = request.GET.get("year", "")
+    year = parse_year(request.GET.get("year"))
     attendance = Attendance.objects.filter(meeting__branch=branch).select_related(
         "meeting", "member"
     )
-    if year.isdigit():
-        attendance = attendance.filter(meeting__starts_at__year=int(year))
+    if year is not None:
+        attendance = attendance.filter(meeting__starts_at__year=year)
     rows = (
         (
             a.meeting.code,
@@ -41,5 +42,5 @@ def branch_attendance_xlsx(request, code: str):
             "meeting__starts_at", "meeting__code", "member__code"
         ).iterator(chunk_size=2000)
     )
-    suffix = f"-{year}" if year.isdigit() else ""
+    suffix = f"-{year}" if year is not None else ""
     return xlsx_response(f"{branch.code}{suffix}-会议考勤.xlsx", "会议考勤", HEADERS, rows)

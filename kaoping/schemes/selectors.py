@@ -1,6 +1,8 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
+from kaoping.urlparams import parse_year
+
 from .models import BranchYearClosing, Scheme, SchemeItem
 
 
@@ -28,14 +30,12 @@ def scheme_years() -> list[int]:
 
 
 def scheme_chosen(year: str | int | None) -> Scheme | None:
-    """The scheme of ``year`` (404 if there is none), or the newest when no year is given:
-    the year picker of every page."""
-    if year in (None, ""):
+    """The scheme of ``year`` (404 if there is none, 400 if it is no year), or the newest
+    when no year is given: the year picker of every page."""
+    number = parse_year(year)
+    if number is None:
         return schemes_all().first()
-    try:
-        scheme = scheme_for_year(int(year))
-    except (TypeError, ValueError):
-        scheme = None
+    scheme = scheme_for_year(number)
     if scheme is None:
         raise Http404("no scheme for that year")
     return scheme

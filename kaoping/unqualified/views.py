@@ -16,6 +16,7 @@ from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import member_access_by_code, organization_access_by_code, scope_for
 from kaoping.schemes.models import Scheme
+from kaoping.urlparams import parse_code, parse_year
 
 from . import selectors, services
 from .forms import (
@@ -35,9 +36,9 @@ LIST_LIMIT = 200
 
 
 def _year(request) -> int:
-    raw = request.GET.get("year") or request.POST.get("year")
-    if raw and raw.isdigit() and Scheme.objects.filter(year=int(raw)).exists():
-        return int(raw)
+    year = parse_year(request.GET.get("year") or request.POST.get("year"))
+    if year is not None and Scheme.objects.filter(year=year).exists():
+        return year
     return selectors.current_year()
 
 
@@ -173,7 +174,7 @@ def candidate_action(request, code: str):
     """One click on a candidate: turn it into a proposal, or dismiss it with a reason."""
     actor = request.user
     branch = _branch(request, code, body=Body.BRANCH)
-    member = branch.members.filter(code=request.POST.get("member", "")).first()
+    member = branch.members.filter(code=parse_code(request.POST.get("member"))).first()
     condition = request.POST.get("condition", "")
     if member is None:
         raise Http404("member not found")
