@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from kaoping.evaluation.services import round_open
+from kaoping.evaluation.services import round_advance, round_open
 from kaoping.ledger.services import entry_record
 from kaoping.publication.models import Publication
 
@@ -16,7 +16,8 @@ from .test_browser import new_page as _new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 900}
-HTMX_FORM = "form[hx-post], form[hx-put], form[hx-patch], form[hx-delete]"
+HTMX_FORMS = ("form[hx-post]", "form[hx-put]", "form[hx-patch]", "form[hx-delete]")
+HTMX_FORM = ", ".join(HTMX_FORMS)
 # links that load a form into the page (not the panels loaded on page load)
 FORM_LINK = "a[hx-get][hx-target]"
 
@@ -29,7 +30,7 @@ def new_page(browser, live_server, viewport):  # noqa: F811
 
 @pytest.fixture
 def year_in_progress(district):
-    """B1 with an entry, an open evaluation round and a notice period (appeals open)."""
+    """B1 with an entry, a round at its peer comments and a notice period (appeals open)."""
     d = district
     entry_record(
         actor=d.sec1,
@@ -39,7 +40,8 @@ def year_in_progress(district):
         occurrences=1,
         note="浏览器测试",
     )
-    round_open(actor=d.sec1, branch=d.b1, year=2026)
+    round_ = round_open(actor=d.sec1, branch=d.b1, year=2026)
+    round_advance(actor=d.sec1, round_=round_)  # to the peer comments
     Publication.objects.create(
         year=2026, branch=d.b1, notice_until=timezone.now() + datetime.timedelta(days=5)
     )
@@ -84,7 +86,7 @@ def _every_form(page, url: str) -> int:
         link.click()
         _settled(page)
         _one_header(page, f"link {i} of {url}")
-        loaded = page.locator(f"{target} {HTMX_FORM}, {target}{HTMX_FORM}")
+        loaded = page.locator(", ".join(f"{target} {f}, {target}{f}" for f in HTMX_FORMS))
         if loaded.count():
             _submit(page, loaded.first, f"form loaded by link {i} of {url}")
     return forms + links
@@ -100,7 +102,7 @@ def test_appeal_and_peer_comment_go_to_the_members_page(browser, live_server, ye
     assert "已提交" in page.locator(".messages").inner_text()
 
     page.goto(f"{live_server.url}/eval/2026/peer/M1B/")
-    for field in page.locator(f"{HTMX_FORM} textarea").all():
+    for field in page.locator("form[hx-post] textarea").all():
         field.fill("认真负责")
     url = _submit(page, page.locator(HTMX_FORM).first, "peer comment")
     assert url.endswith("/eval/2026/mine/"), url
@@ -118,7 +120,7 @@ def test_secretary_comment_with_an_error_shows_the_form_once(
     page.goto(form_url)
     url = _submit(page, page.locator(HTMX_FORM).first, "secretary comment with an error")
     assert url == form_url
-    assert page.locator(f"{HTMX_FORM} .errorlist, {HTMX_FORM} .error-box").count() >= 1
+    assert page.locator("form[hx-post] p.error, form[hx-post] .error-box").count() >= 1
     assert page.locator(HTMX_FORM).count() == 1
 
 
