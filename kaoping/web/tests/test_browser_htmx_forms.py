@@ -123,6 +123,14 @@ def test_secretary_comment_with_an_error_shows_the_form_once(
     assert page.locator("form[hx-post] p.error, form[hx-post] .error-box").count() >= 1
     assert page.locator(HTMX_FORM).count() == 1
 
+    # a form refused with 400 (the archive's) is swapped in too, its errors shown once
+    form_url = f"{live_server.url}/members/M1/archive/transfer/"
+    page.goto(form_url)
+    url = _submit(page, page.locator(HTMX_FORM).first, "transfer with an error")
+    assert url == form_url
+    assert page.locator("form[hx-post] p.error, form[hx-post] .error-box").count() >= 1
+    assert page.locator(HTMX_FORM).count() == 1
+
 
 @pytest.mark.parametrize(
     ("username", "paths"),
