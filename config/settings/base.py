@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Safe requests read from the replica when there is one (kaoping/routers.py).
     "kaoping.routers.ReplicaReadsMiddleware",
+    # htmx answers: a redirect becomes HX-Redirect, never a whole page in a target
+    # (kaoping/answers.py); early, so it also sees the 2FA and lockout redirects.
+    "kaoping.answers.HtmxAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kaoping.web.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",

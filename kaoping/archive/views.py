@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
+from kaoping.answers import form_answer
+from kaoping.answers import form_done as _done
 from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
@@ -37,13 +38,6 @@ from .models import PROFILE_FIELDS, MemberProfile
 SIGNING_SALT = "kaoping.archive.roster-import"
 
 
-def _done(request, url: str, message: str):
-    messages.success(request, message)
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
-
-
 def _archive_url(member: Member) -> str:
     return reverse("archive:member", args=[member.code])
 
@@ -57,8 +51,7 @@ def _form_page(request, *, title, form, action, back, submit, intro="", status=2
         "submit": submit,
         "intro": intro,
     }
-    template = "web/_form.html" if request.htmx else "web/form_page.html"
-    return render(request, template, context, status=status)
+    return form_answer(request, context, status=status)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

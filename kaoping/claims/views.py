@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kaoping.answers import form_done as _done
 from kaoping.meetings.evidence import content_type_for
 from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Member
@@ -19,11 +20,6 @@ from . import selectors, services
 from .forms import ClaimForm, DecideForm
 
 LIST_LIMIT = 200
-
-
-def _done(request, url: str, message: str):
-    messages.success(request, message)
-    return redirect(url)
 
 
 def _current_scheme() -> Scheme | None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kaoping.answers import form_done as _done
 from kaoping.jobs.imports import import_confirm, import_preview
 from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.selectors import members_visible, scope_for
@@ -72,11 +73,6 @@ def _page(
         "import_form": ImportForm() if can_manage else None,
     }
     return render(request, "dues/branch.html", context, status=status)
-
-
-def _done(request, url, message):
-    messages.success(request, message)
-    return redirect(url)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaoping.answers import form_answer, form_done
 from kaoping.orgs.selectors import member_access_by_code, scope_for
 from kaoping.schemes.models import Scheme
 
@@ -163,11 +164,10 @@ def comment_edit(request, code: str, year: int, member_code: str):
         except ValidationError as exc:
             _errors(form, exc)
         else:
-            messages.success(request, _("已保存对 %(name)s 的点评。") % {"name": member.name})
-            return redirect(_round_url(round_))
-    return render(
+            message = _("已保存对 %(name)s 的点评。") % {"name": member.name}
+            return form_done(request, _round_url(round_), message)
+    return form_answer(
         request,
-        "web/form_page.html",
         {
             "title": _("书记点评：%(name)s") % {"name": member.name},
             "form": form,
@@ -310,11 +310,10 @@ def peer_edit(request, year: int, member_code: str):
         except ValidationError as exc:
             _errors(form, exc)
         else:
-            messages.success(request, _("已保存对 %(name)s 的评价。") % {"name": subject.name})
-            return redirect("evaluation:mine", year)
-    return render(
+            message = _("已保存对 %(name)s 的评价。") % {"name": subject.name}
+            return form_done(request, reverse("evaluation:mine", args=[year]), message)
+    return form_answer(
         request,
-        "web/form_page.html",
         {
             "title": _("党员互评：%(name)s") % {"name": subject.name},
             "form": form,
@@ -397,11 +396,11 @@ def vote_with_code(request):
                     )
             else:
                 return _cast_done(request, receipt)
-    return render(
+    return form_answer(
         request,
-        "web/form_page.html",
         {
             "title": _("会场投票：输入投票码"),
+            "plain": True,  # the next step is a whole page (the ballot), not a fragment
             "form": form,
             "action": action,
             "back": reverse("web:home"),

@@ -1,14 +1,14 @@
 """Supervision pages: the groups, a group's register (督查台账), one inspection."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kaoping.answers import form_done as _done
 from kaoping.meetings.evidence import content_type_for
 from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Organization
@@ -17,11 +17,6 @@ from kaoping.schemes.models import SchemeItem
 
 from . import selectors, services
 from .forms import FindingForm, GroupForm, InspectionForm
-
-
-def _done(request, url: str, message: str):
-    messages.success(request, message)
-    return redirect(url)
 
 
 @login_required

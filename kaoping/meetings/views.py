@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kaoping.answers import form_done as _done
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     member_access_by_code,
@@ -30,11 +31,6 @@ def _branch_for_staff(actor, code: str, manage: bool = False):
     if not branch.is_branch or not scope_for(actor).reads(branch.path):
         raise Http404("branch not found")
     return branch
-
-
-def _done(request, url: str, message: str):
-    messages.success(request, message)
-    return redirect(url)
 
 
 def _meeting_form(actor, branch, data=None):

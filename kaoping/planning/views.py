@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaoping.answers import form_done as _done
 from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.forms import SchemeSettingsForm
@@ -16,11 +17,6 @@ from kaoping.schemes.selectors import schemes_all
 
 from . import selectors, services
 from .forms import DraftCreateForm, DraftItemsForm
-
-
-def _done(request, url: str, message: str):
-    messages.success(request, message)
-    return redirect(url)
 
 
 def _planner_required(actor) -> None:

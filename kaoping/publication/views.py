@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaoping.answers import form_answer, form_done
 from kaoping.evaluation.selectors import round_of
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import member_access_by_code, scope_for
@@ -163,11 +164,10 @@ def appeal_new(request, year: int):
         except ValidationError as exc:
             _errors(form, exc)
         else:
-            messages.success(request, _("申诉 %(code)s 已提交。") % {"code": appeal.code})
-            return redirect(f"{reverse('web:me')}?year={year}#publication")
-    return render(
+            message = _("申诉 %(code)s 已提交。") % {"code": appeal.code}
+            return form_done(request, f"{reverse('web:me')}?year={year}#publication", message)
+    return form_answer(
         request,
-        "web/form_page.html",
         {
             "title": _("%(year)s 年度考评结果申诉") % {"year": year},
             "form": form,

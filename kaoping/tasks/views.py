@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaoping.answers import form_done as _done
 from kaoping.meetings.evidence import content_type_for
 from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Member
@@ -19,11 +20,6 @@ from . import selectors, services
 from .forms import MarkForm, SubmitForm, TaskForm
 
 LIST_LIMIT = 100
-
-
-def _done(request, url: str, message: str):
-    messages.success(request, message)
-    return redirect(url)
 
 
 def _errors(request, exc: ValidationError) -> None:

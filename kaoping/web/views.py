@@ -2,7 +2,6 @@
 actor, writes through services; a form with bad input is shown again with its messages,
 a good one redirects (and, asked by htmx, the browser is told where to go)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -13,8 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
+from kaoping.answers import form_answer
+from kaoping.answers import form_done as _done
 from kaoping.evaluation.services import quota_decision_record, tally_set
 from kaoping.ledger.selectors import entries_visible, entry_access_by_code
 from kaoping.ledger.services import entry_record, entry_reverse
@@ -70,14 +70,6 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def _done(request, url: str, message: str):
-    """After a successful write: a message, then back to the page (htmx: the same)."""
-    messages.success(request, message)
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
-
-
 def _form_page(request, *, title: str, form, action: str, back: str, submit: str, **extra):
     """A form on its own page, or only the form when htmx loads it into a page."""
     context = {
@@ -88,8 +80,7 @@ def _form_page(request, *, title: str, form, action: str, back: str, submit: str
         "submit": submit,
         **extra,
     }
-    template = "web/_form.html" if request.htmx else "web/form_page.html"
-    return render(request, template, context)
+    return form_answer(request, context)
 
 
 # --------------------------------------------------------------------------- home
@@ -749,6 +740,7 @@ def ledger_publications_page(request, code: str):
     publications = ledger_publications(actor=request.user, branch=branch)
     can_publish = scope_for(request.user).manages(branch.path)
     form = LedgerPublishForm(request.POST or None)
+    action = reverse("web:ledger_publications", args=[branch.code])
     if request.method == "POST":
         if not can_publish:
             raise PermissionDenied
@@ -758,17 +750,20 @@ def ledger_publications_page(request, code: str):
             except ValidationError as exc:
                 apply_service_error(form, exc)
             else:
-                url = reverse("web:ledger_publications", args=[branch.code])
-                return _done(request, url, _("台账已公示"))
-    return render(
+                return _done(request, action, _("台账已公示"))
+    return form_answer(
         request,
-        "web/ledger_publications.html",
         {
             "branch": branch,
             "publications": publications,
             "form": form,
             "can_publish": can_publish,
+            "action": action,
+            "back": action,
+            "title": _("公示一个时段的台账"),
+            "submit": _("公示"),
         },
+        page="web/ledger_publications.html",
     )
 
 
