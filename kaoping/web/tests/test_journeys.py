@@ -157,6 +157,9 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
     assert "94.0" in sec.locator("#determination tr", has_text="李四").inner_text()
     sec.click("#publication button[type=submit]")
     sec.wait_for_load_state()
+    assert "公示期" in sec.locator("#confirm").inner_text()  # the consequences first
+    sec.click("#confirm button[type=submit]")
+    sec.wait_for_load_state()
     notice = sec.locator("#publication").inner_text()
     assert "第 1 次公示于" in notice
     assert Publication.objects.filter(branch=district.b1, year=year).exists()
