@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kaoping.decimals import signed_decimal_text
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     member_access_by_code,
@@ -130,9 +131,41 @@ def meeting_detail(request, code: str):
     return _meeting_page(request, selectors.meeting_access_by_code(actor=request.user, code=code))
 
 
+def _close_confirmation(request, meeting: Meeting):
+    """The confirmation step of closing the attendance: the deductions it will record
+    (from ``services.meeting_close_plan``, the list the closing records), nothing done yet."""
+    plan = services.meeting_close_plan(meeting=meeting)
+    lines = [
+        _("为 %(name)s 记录扣分：%(item)s（%(code)s）%(points)s 分，日期 %(date)s。")
+        % {
+            "name": p.member.name,
+            "item": p.item.name,
+            "code": p.item.code,
+            "points": signed_decimal_text(-p.points),
+            "date": f"{p.date:%Y-%m-%d}",
+        }
+        for p in plan
+    ] or [_("没有无故缺席的党员，不会生成扣分记录。")]
+    lines.append(_("关闭后考勤不能再修改；如需更正须重新打开考勤，已生成的扣分记录将被冲销。"))
+    return render(
+        request,
+        "web/confirm.html",
+        {
+            "title": _("确认关闭考勤：%(topic)s") % {"topic": meeting.topic},
+            "intro": _("关闭考勤将生成 %(n)s 条扣分记录。") % {"n": len(plan)},
+            "consequences": lines,
+            "action": reverse("meetings:close", args=[meeting.code]),
+            "hidden": [],
+            "submit": _("确认关闭考勤"),
+            "back": reverse("meetings:detail", args=[meeting.code]),
+        },
+    )
+
+
 @login_required
 @require_POST
 def meeting_attendance(request, code: str):
+    """Save the attendance; "save and close" then asks to confirm the closing."""
     actor = request.user
     meeting = selectors.meeting_access_by_code(actor=actor, code=code)
     statuses = {
@@ -142,24 +175,27 @@ def meeting_attendance(request, code: str):
     try:
         services.attendance_take(actor=actor, meeting=meeting, statuses=statuses)
         if "close" in request.POST:
-            created = services.meeting_close(actor=actor, meeting=meeting)
+            return _close_confirmation(request, meeting)
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)
         return redirect(url)
-    if "close" in request.POST:
-        return _done(request, url, _("考勤已关闭，新增 %(n)s 条扣分记录。") % {"n": len(created)})
     return _done(request, url, _("已保存考勤。"))
 
 
 @login_required
 @require_POST
 def meeting_close(request, code: str):
+    """Close the attendance (creates deductions): without ``confirm`` only shows which."""
     actor = request.user
     meeting = selectors.meeting_access_by_code(actor=actor, code=code)
     url = reverse("meetings:detail", args=[meeting.code])
     was_closed = meeting.is_closed
     try:
+        if not was_closed and not request.POST.get("confirm"):
+            if not scope_for(actor).manages(meeting.branch.path):
+                raise PermissionDenied("you cannot manage this branch's meetings")
+            return _close_confirmation(request, meeting)
         created = services.meeting_close(actor=actor, meeting=meeting)
     except ValidationError as exc:
         for m in exc.messages:
