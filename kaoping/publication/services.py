@@ -85,9 +85,7 @@ def _republish(actor, scheme: Scheme, branch: Organization, publication: Publica
     )
     notification_send_many(
         users=_members_users(branch),
-        text=_(
-            "%(year)s 年度考评结果已更正并重新公示，公示期重新计算，至 %(until)s 结束。"
-        )
+        text=_("%(year)s 年度考评结果已更正并重新公示，公示期重新计算，至 %(until)s 结束。")
         % {"year": scheme.year, "until": _local_text(publication.notice_until)},
         link=_link(scheme.year),
     )
@@ -340,14 +338,16 @@ class FinalisationPlan:
     def consequences(self) -> list[str]:
         counts = Counter(grade for _member, grade in self.records)
         labels = dict(Grade.choices)
-        by_grade = "、".join(
-            f"{labels[g]} {counts[g]} 人" for g in FINAL_GRADES if counts[g]
-        ) or "—"
+        by_grade = (
+            "、".join(f"{labels[g]} {counts[g]} 人" for g in FINAL_GRADES if counts[g]) or "—"
+        )
         lines = [
             _("%(n)s 名党员的等次记入党员档案：%(grades)s。")
             % {"n": len(self.records), "grades": by_grade},
-            _("本支部 %(year)s 年度的 %(entries)s 条台账记录、测评票数和选票全部冻结，"
-              "不能再录入、冲销或申诉。")
+            _(
+                "本支部 %(year)s 年度的 %(entries)s 条台账记录、测评票数和选票全部冻结，"
+                "不能再录入、冲销或申诉。"
+            )
             % {"year": self.year, "entries": self.entries},
         ]
         if self.unrecorded:
