@@ -24,6 +24,13 @@ def year_is_frozen(*, year: int, branch) -> bool:
     )
 
 
+def items_applying(items: QuerySet[SchemeItem], categories: set[str]) -> QuerySet[SchemeItem]:
+    """The items that apply to at least one of the branch ``categories`` (分类实施, the
+    rule of ``SchemeItem.applies_to``)."""
+    ids = [i.id for i in items if any(i.applies_to(c) for c in categories)]
+    return items.filter(id__in=ids)
+
+
 def frozen_notice(*, year: int, branch) -> str | None:
     """Why a page of a frozen branch-year offers no write controls (shown at its top, and
     as the answer to a form posted from an older page); None when the year is open."""
