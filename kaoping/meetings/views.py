@@ -18,6 +18,7 @@ from kaoping.orgs.selectors import (
     organization_access_by_code,
     scope_for,
 )
+from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
 from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm, apply_service_error
@@ -92,11 +93,32 @@ def branch_meetings(request, code: str):
     return render(request, "meetings/branch_meetings.html", context)
 
 
+def _frozen(meeting: Meeting) -> str | None:
+    """The notice when the meeting's year is finalised for its branch (its attendance
+    records entries of that year: no more changes)."""
+    year = timezone.localtime(meeting.starts_at).year
+    return frozen_notice(year=year, branch=meeting.branch)
+
+
+def _refuse_if_frozen(request, meeting: Meeting):
+    """A manager's form posted from a page older than the finalisation: say why, at the
+    top of the page (others are refused by the services as before)."""
+    if not scope_for(request.user).manages(meeting.branch.path):
+        return None
+    notice = _frozen(meeting)
+    if notice is None:
+        return None
+    messages.error(request, notice)
+    return redirect(reverse("meetings:detail", args=[meeting.code]))
+
+
 def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=None, status=200):
     actor = request.user
     scope = scope_for(actor)
     is_staff = scope.reads(meeting.branch.path)
     can_manage = scope.manages(meeting.branch.path)
+    notice = _frozen(meeting) if can_manage else None
+    can_manage = can_manage and notice is None  # a frozen year offers no write controls
     leaves = selectors.meeting_leave_requests(actor=actor, meeting=meeting)
     my_live_leave = next(
         (lv for lv in leaves if lv.member_id == scope.member_id and lv.status != "refused"), None
@@ -108,6 +130,7 @@ def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=Non
     if is_attendee and not meeting.is_closed and my_live_leave is None and leave_form is None:
         leave_form = LeaveForm()
     context = {
+        "frozen_notice": notice,
         "meeting": meeting,
         "branch": meeting.branch,
         "is_staff": is_staff,
@@ -172,6 +195,10 @@ def meeting_attendance(request, code: str):
         key[2:]: value for key, value in request.POST.items() if key.startswith("a-") and value
     }
     url = reverse("meetings:detail", args=[meeting.code])
+    if scope_for(actor).manages(meeting.branch.path) and (
+        refused := _refuse_if_frozen(request, meeting)
+    ):
+        return refused
     try:
         services.attendance_take(actor=actor, meeting=meeting, statuses=statuses)
         if "close" in request.POST:
@@ -191,6 +218,10 @@ def meeting_close(request, code: str):
     meeting = selectors.meeting_access_by_code(actor=actor, code=code)
     url = reverse("meetings:detail", args=[meeting.code])
     was_closed = meeting.is_closed
+    if scope_for(actor).manages(meeting.branch.path) and (
+        refused := _refuse_if_frozen(request, meeting)
+    ):
+        return refused
     try:
         if not was_closed and not request.POST.get("confirm"):
             if not scope_for(actor).manages(meeting.branch.path):
@@ -211,6 +242,10 @@ def meeting_close(request, code: str):
 def meeting_reopen(request, code: str):
     actor = request.user
     meeting = selectors.meeting_access_by_code(actor=actor, code=code)
+    if scope_for(actor).manages(meeting.branch.path) and (
+        refused := _refuse_if_frozen(request, meeting)
+    ):
+        return refused
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:

@@ -205,3 +205,31 @@ def test_member_cards_query_count_is_constant(client, district, n, django_assert
     with django_assert_max_num_queries(12):
         page = client.get(reverse("meetings:member_daily", args=["M1"]))
     assert page.content.decode().count("学习党章") == n
+
+
+def test_a_meeting_of_a_frozen_year_offers_no_attendance_controls(client, district):
+    """Issue 15, item 15: the branch's year is finalised; its meetings say so at the top
+    and offer no attendance, closing or reopening; a form posted from an older page is
+    answered with the Chinese notice."""
+    from kaoping.schemes.services import branch_year_finalise
+
+    d = district
+    start = timezone.make_aware(datetime.datetime(2026, 5, 10, 9, 0))
+    meeting = schedule(d, starts_at=start)
+    client.force_login(d.sec1)
+    url = reverse("meetings:detail", args=[meeting.code])
+    assert 'name="a-M1"' in client.get(url).content.decode()
+    branch_year_finalise(actor=None, scheme=d.scheme, branch=d.b1)
+    html = client.get(url).content.decode()
+    assert "2026 年度考评结果已定格" in html
+    assert 'name="a-M1"' not in html and reverse("meetings:close", args=[meeting.code]) not in html
+    posted = client.post(
+        reverse("meetings:attendance", args=[meeting.code]),
+        {"a-M1": "absent", "a-M1B": "present", "close": "1"},
+        follow=True,
+    )
+    assert any("已定格" in str(m) for m in posted.context["messages"])
+    closed = client.post(reverse("meetings:close", args=[meeting.code]), {"confirm": "1"})
+    meeting.refresh_from_db()
+    assert closed.status_code == 302 and not meeting.is_closed
+    assert not ScoreEntry.objects.exists()
