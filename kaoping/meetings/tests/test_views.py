@@ -214,7 +214,7 @@ def test_a_meeting_of_a_frozen_year_offers_no_attendance_controls(client, distri
     from kaoping.schemes.services import branch_year_finalise
 
     d = district
-    start = timezone.make_aware(datetime.datetime(2026, 5, 10, 9, 0))
+    start = datetime.datetime(2026, 5, 10, 9, 0, tzinfo=timezone.get_current_timezone())
     meeting = schedule(d, starts_at=start)
     client.force_login(d.sec1)
     url = reverse("meetings:detail", args=[meeting.code])
