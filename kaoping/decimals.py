@@ -8,3 +8,10 @@ def decimal_text(value: Decimal | None) -> str | None:
     if value is None:
         return None
     return format(value.normalize(), "f")
+
+
+def signed_decimal_text(value: Decimal) -> str:
+    """``Decimal("0.5000")`` → ``"+0.5"``, ``Decimal("-2")`` → ``"−2"`` (a minus sign, as
+    printed): points shown with their direction, never rounded."""
+    sign = "−" if value < 0 else "+"
+    return sign + decimal_text(abs(value))

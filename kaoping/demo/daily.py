@@ -4,8 +4,9 @@ leave, dues paid month by month, and bonus claims, created through the services 
 
 The demo's ledger comes from its bundle, whose results are shaped to show every grade;
 so the workflows here add no entries: past meetings are attended (or excused on
-approved leave), dues are paid on time and in full, and claims are pending or refused.
-Running it twice changes nothing.
+approved leave), dues are paid on time and in full in every month a branch has closed
+(late or unpaid only in the months it has not closed yet, each branch at its own rate),
+and claims are pending or refused. Running it twice changes nothing.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from kaoping.claims.models import BonusClaim
 from kaoping.claims.services import claim_refuse, claim_submit
+from kaoping.dues.selectors import deadline_of, dues_settings_for
 from kaoping.dues.services import dues_import, dues_month_close, dues_rate_set
 from kaoping.meetings.models import Meeting, MeetingKind
 from kaoping.meetings.services import (
@@ -42,8 +44,46 @@ LEAVE_REASONS = ["外出培训", "赴省厅汇报工作", "因病就医", "下�
 DUES = [Decimal("30.00"), Decimal("45.00"), Decimal("60.00"), Decimal("88.50")]
 
 
-def _at(day: datetime.date, hour: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    """A local wall-clock time (the site's zone, Asia/Shanghai) on ``day``."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _office_hours(rng: random.Random, day: datetime.date) -> datetime.datetime:
+    """A meeting's start in office hours, 09:00 to 16:30 local time, on the half hour.
+    Never ``now + days``: that keeps the wall-clock time the demo happened to run at
+    (01:02 in Beijing when it ran at 17:02 UTC)."""
+    return _at(day, rng.randint(9, 16), rng.choice((0, 30)))
+
+
+def _dues_rows(rng, branch, members, year: int, months: list[int], today: datetime.date):
+    """Each member's payments of the year and the months the branch closes. Months it
+    has closed are paid on time and in full (so the closing adds no entry); in the last
+    one or two it has not closed yet, and in the current month, members pay on time at
+    a rate of the branch's own, otherwise late or not yet."""
+    settings = dues_settings_for(branch)
+    open_count = min(len(months), rng.randint(1, 2))
+    closed = months[: len(months) - open_count]
+    diligence = rng.uniform(0.55, 0.97)
+    current = [today.month] if today.year == year and today.month not in months else []
+    rows = []
+    for m in members:
+        amount = rng.choice(DUES)
+        dues_rate_set(actor=None, member=m, year=year, amount=amount)
+        for month in months + current:
+            period = datetime.date(year, month, 1)
+            deadline = deadline_of(period, settings)
+            last_day = min(deadline, today)
+            if month in closed or rng.random() < diligence:
+                paid_on = period.replace(day=rng.randint(1, last_day.day))
+            elif month not in current and rng.random() < 0.5 and deadline < today:
+                late = deadline + datetime.timedelta(days=rng.randint(1, 10))
+                paid_on = min(late, today)
+            else:
+                continue  # not paid yet
+            values = {"member": m.code, "period": period, "amount": amount, "paid_on": paid_on}
+            rows.append(SheetRow(len(rows) + 2, values))
+    return rows, closed
 
 
 def create_daily(*, year: int, seed: int = 2026) -> dict[str, int]:
@@ -51,7 +91,6 @@ def create_daily(*, year: int, seed: int = 2026) -> dict[str, int]:
     if Meeting.objects.exists():
         return {}
     rng = random.Random(seed)
-    now = timezone.now()
     today = timezone.localdate()
     months = [m for m in range(1, 13) if datetime.date(year, m, 28) < today]
     counts = {"meetings": 0, "leaves": 0, "payments": 0, "claims": 0}
@@ -63,7 +102,7 @@ def create_daily(*, year: int, seed: int = 2026) -> dict[str, int]:
             continue
         for month in months:
             kind = MeetingKind.THEME_DAY if month % 3 == 0 else MeetingKind.GENERAL
-            start = _at(datetime.date(year, month, rng.randint(5, 20)), 15)
+            start = _office_hours(rng, datetime.date(year, month, rng.randint(5, 20)))
             meeting = meeting_schedule(
                 actor=None,
                 branch=branch,
@@ -92,7 +131,7 @@ def create_daily(*, year: int, seed: int = 2026) -> dict[str, int]:
             actor=None,
             branch=branch,
             kind=MeetingKind.LECTURE,
-            starts_at=now + datetime.timedelta(days=rng.randint(3, 10)),
+            starts_at=_office_hours(rng, today + datetime.timedelta(days=rng.randint(3, 10))),
             place=rng.choice(PLACES),
             topic="书记讲党课：" + rng.choice(TOPICS),
             members=members,
@@ -102,19 +141,11 @@ def create_daily(*, year: int, seed: int = 2026) -> dict[str, int]:
         )
         counts["meetings"] += 1
         counts["leaves"] += 1
-        # Dues: every member's amount, paid on time each closed month; months closed.
-        rows = []
-        for m in members:
-            amount = rng.choice(DUES)
-            dues_rate_set(actor=None, member=m, year=year, amount=amount)
-            for month in months:
-                paid_on = datetime.date(year, month, rng.randint(1, 20))
-                period = datetime.date(year, month, 1)
-                values = {"member": m.code, "period": period, "amount": amount, "paid_on": paid_on}
-                rows.append(SheetRow(len(rows) + 2, values))
+        # Dues: each member's amount and payments; the branch closes the months paid up.
+        rows, closed = _dues_rows(rng, branch, members, year, months, today)
         if rows:
             counts["payments"] += dues_import(actor=None, branch=branch, rows=rows)
-            for month in months:
+            for month in closed:
                 dues_month_close(actor=None, branch=branch, period=datetime.date(year, month, 1))
         # Claims: two pending, one refused.
         if bonus and months:
@@ -148,7 +179,6 @@ def create_tasks_and_inspections(*, year: int, seed: int = 2026) -> dict[str, in
     if Task.objects.exists() or SupervisionGroup.objects.exists():
         return {}
     rng = random.Random(seed + 1)
-    now = timezone.now()
     counts = {"tasks": 0, "inspections": 0}
     branches = list(Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("code"))
     for branch in branches:
@@ -159,7 +189,7 @@ def create_tasks_and_inspections(*, year: int, seed: int = 2026) -> dict[str, in
             branch=branch,
             kind=TaskKind.STUDY,
             title="撰写学习心得：" + rng.choice(TOPICS),
-            due_at=now + datetime.timedelta(days=rng.randint(5, 20)),
+            due_at=_at(timezone.localdate() + datetime.timedelta(days=rng.randint(5, 20)), 17, 30),
             description="不少于1500字，提交电子版或拍照上传手写稿。",
         )
         task_assign(
@@ -167,7 +197,7 @@ def create_tasks_and_inspections(*, year: int, seed: int = 2026) -> dict[str, in
             branch=branch,
             kind=TaskKind.ASSIGNED,
             title="参加社区“双报到”志愿服务",
-            due_at=now + datetime.timedelta(days=rng.randint(10, 30)),
+            due_at=_at(timezone.localdate() + datetime.timedelta(days=rng.randint(10, 30)), 17, 30),
         )
         counts["tasks"] += 2
     supervisor = get_user_model().objects.filter(username="supervisor").first()

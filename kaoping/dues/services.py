@@ -16,6 +16,7 @@ from kaoping.ledger.services import entry_record
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import ItemExemption, SchemeItem
+from kaoping.schemes.selectors import frozen_notice
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, template_workbook
 
 from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
@@ -184,6 +185,25 @@ def dues_import(*, actor, branch: Organization, rows: list[SheetRow]) -> int:
     return len(good)
 
 
+def dues_close_blocker(
+    *, branch: Organization, period: datetime.date, settings: DuesSettings | None = None
+) -> str | None:
+    """Why the month cannot be closed now (None: it can): the rule ``dues_month_close``
+    applies, also used by the page to offer the closing only when it is allowed."""
+    period = period.replace(day=1)
+    settings = settings or dues_settings_for(branch)
+    deadline = deadline_of(period, settings)
+    if timezone.localdate() <= deadline:
+        return _("%(month)s 的交纳截止日为 %(day)s，截止日过后才能结算。") % {
+            "month": f"{period:%Y-%m}",
+            "day": deadline.isoformat(),
+        }
+    code = settings.item_code
+    if not SchemeItem.objects.filter(scheme__year=period.year, code=code).exists():
+        return _("%(year)s 年度方案中没有指标 %(code)s。") % {"year": period.year, "code": code}
+    return frozen_notice(year=period.year, branch=branch)
+
+
 @transaction.atomic
 def dues_month_close(*, actor, branch: Organization, period: datetime.date) -> list[ScoreEntry]:
     """Close a month after the branch's deadline: a late, short or unpaid month becomes a
@@ -194,18 +214,11 @@ def dues_month_close(*, actor, branch: Organization, period: datetime.date) -> l
     if DuesClosing.objects.filter(branch=branch, period=period).exists():
         return []
     settings = dues_settings_for(branch)
+    blocker = dues_close_blocker(branch=branch, period=period, settings=settings)
+    if blocker is not None:
+        raise ValidationError(blocker)
     deadline = deadline_of(period, settings)
-    if timezone.localdate() <= deadline:
-        raise ValidationError(
-            _("%(month)s 的交纳截止日为 %(day)s，截止日过后才能结算。")
-            % {"month": f"{period:%Y-%m}", "day": deadline.isoformat()}
-        )
-    item = SchemeItem.objects.filter(scheme__year=period.year, code=settings.item_code).first()
-    if item is None:
-        raise ValidationError(
-            _("%(year)s 年度方案中没有指标 %(code)s。")
-            % {"year": period.year, "code": settings.item_code}
-        )
+    item = SchemeItem.objects.get(scheme__year=period.year, code=settings.item_code)
     closing = DuesClosing.objects.create(
         branch=branch, period=period, closed_at=timezone.now(), closed_by=_user(actor)
     )

@@ -47,6 +47,7 @@ def _page(
     rows = selectors.dues_month(branch=branch, period=period)
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("paid", "late", "short", "unpaid")}
     members = _members(actor, branch)
+    closing = selectors.dues_closing(branch=branch, period=period)
     if can_manage:
         payment_form = payment_form or PaymentForm(
             members=members,
@@ -65,7 +66,13 @@ def _page(
         "counts": counts,
         "settings": settings,
         "deadline": selectors.deadline_of(period, settings),
-        "closing": selectors.dues_closing(branch=branch, period=period),
+        "closing": closing,
+        # the closing is offered only when the service would allow it, else say why
+        "close_blocker": (
+            services.dues_close_blocker(branch=branch, period=period, settings=settings)
+            if can_manage and closing is None
+            else None
+        ),
         "can_manage": can_manage,
         "payment_form": payment_form,
         "rate_form": rate_form,

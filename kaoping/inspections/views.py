@@ -14,6 +14,7 @@ from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import SchemeItem
+from kaoping.schemes.selectors import items_applying
 
 from . import selectors, services
 from .forms import FindingForm, GroupForm, InspectionForm
@@ -101,9 +102,15 @@ def group_register(request, code: str):
 
 def _finding_form(inspection, data=None, files=None):
     members = selectors.members_inspectable(inspection=inspection)
-    items = SchemeItem.objects.filter(
-        scheme__year=inspection.date.year, kind=SchemeItem.Kind.DEDUCTION
-    ).order_by("code")
+    # Only the items that apply to the inspected branches' categories (分类实施): an
+    # in-service branch is never offered a retired branch's items.
+    categories = set(members.values_list("branch__category", flat=True))
+    items = items_applying(
+        SchemeItem.objects.filter(
+            scheme__year=inspection.date.year, kind=SchemeItem.Kind.DEDUCTION
+        ).order_by("code"),
+        categories,
+    )
     return FindingForm(data, files, members=members, items=items)
 
 

@@ -157,9 +157,16 @@ def entry_record(
 
 @transaction.atomic
 def entry_reverse(
-    *, actor, entry: ScoreEntry, reason: str, date: datetime.date | None = None
+    *,
+    actor,
+    entry: ScoreEntry,
+    reason: str,
+    date: datetime.date | None = None,
+    source: str | None = None,
 ) -> ScoreEntry:
-    """Undo an entry by appending its reversal (冲销); the entry itself stays as it was."""
+    """Undo an entry by appending its reversal (冲销); the entry itself stays as it was.
+    ``source`` is the workflow that reverses it (an appeal …); by default the reversal
+    keeps the source of the entry it undoes (a meeting's re-opening, a manual correction)."""
     entry = (
         ScoreEntry.objects.select_for_update()
         .select_related("member__branch", "item")
@@ -188,7 +195,7 @@ def entry_reverse(
         occurrences=entry.occurrences,
         points=entry.points,
         reverses=entry,
-        source=entry.source,
+        source=source or entry.source,
         note=reason,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

@@ -2,6 +2,8 @@
 (→ reversals), written leave and its decision. One transaction per use case, audited."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +16,7 @@ from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_members_checked, scope_for
-from kaoping.schemes.models import ItemExemption, Scheme
+from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 
 from .codes import new_code
 from .models import AbsenceEntry, Attendance, LeaveRequest, Meeting, MeetingRule
@@ -173,15 +175,25 @@ def attendance_take(*, actor, meeting: Meeting, statuses: dict[str, str]) -> Mee
     return meeting
 
 
-@transaction.atomic
-def meeting_close(*, actor, meeting: Meeting) -> list[ScoreEntry]:
-    """Close the attendance: every unexcused absence becomes a deduction entry (source
-    meeting, the scheme's item for this kind of meeting). Closing a closed meeting creates
-    nothing."""
-    meeting = _locked(meeting)
-    _require_manage(actor, meeting.branch)
-    if meeting.is_closed:
-        return []
+@dataclass(frozen=True)
+class PlannedDeduction:
+    """An entry the closing of a meeting's attendance will record."""
+
+    attendance: Attendance
+    member: Member
+    item: SchemeItem
+    date: datetime.date
+    occurrences: int = 1
+
+    @property
+    def points(self) -> Decimal:
+        return self.item.points * self.occurrences
+
+
+def meeting_close_plan(*, meeting: Meeting) -> list[PlannedDeduction]:
+    """The deductions closing the attendance would record now: every unexcused absence
+    not exempt and not already linked to an entry. ``meeting_close`` records exactly
+    these, so the confirmation page shows what will happen."""
     attendances = list(meeting.attendances.select_related("member__branch", "member__user"))
     unmarked = [a.member.name for a in attendances if a.status == Attendance.Status.UNMARKED]
     if unmarked:
@@ -193,42 +205,58 @@ def meeting_close(*, actor, meeting: Meeting) -> list[ScoreEntry]:
         for a in attendances
         if a.status == Attendance.Status.ABSENT and a.member_id not in excused
     ]
+    if not absent:
+        return []
+    scheme = Scheme.objects.filter(year=day.year).first()
+    if scheme is None:
+        raise ValidationError(_("%(year)s 年度尚无考评方案。") % {"year": day.year})
+    item = meeting_item(scheme=scheme, kind=meeting.kind, category=meeting.branch.category)
+    if item is None:
+        raise ValidationError(
+            _("%(year)s 年度方案中没有该类会议对应的扣分指标。") % {"year": day.year}
+        )
+    exempt = set(
+        ItemExemption.objects.in_force_on(day)
+        .filter(member__in=[a.member_id for a in absent], item_code=item.code)
+        .values_list("member_id", flat=True)
+    )
+    linked = set(
+        AbsenceEntry.objects.filter(attendance__in=absent, active=True).values_list(
+            "attendance_id", flat=True
+        )
+    )
+    return [
+        PlannedDeduction(attendance=a, member=a.member, item=item, date=day)
+        for a in absent
+        if a.member_id not in exempt and a.id not in linked
+    ]
+
+
+@transaction.atomic
+def meeting_close(*, actor, meeting: Meeting) -> list[ScoreEntry]:
+    """Close the attendance: every unexcused absence becomes a deduction entry (source
+    meeting, the scheme's item for this kind of meeting), as ``meeting_close_plan`` lists
+    them. Closing a closed meeting creates nothing."""
+    meeting = _locked(meeting)
+    _require_manage(actor, meeting.branch)
+    if meeting.is_closed:
+        return []
     created: list[ScoreEntry] = []
-    if absent:
-        scheme = Scheme.objects.filter(year=day.year).first()
-        if scheme is None:
-            raise ValidationError(_("%(year)s 年度尚无考评方案。") % {"year": day.year})
-        item = meeting_item(scheme=scheme, kind=meeting.kind, category=meeting.branch.category)
-        if item is None:
-            raise ValidationError(
-                _("%(year)s 年度方案中没有该类会议对应的扣分指标。") % {"year": day.year}
-            )
-        exempt = set(
-            ItemExemption.objects.in_force_on(day)
-            .filter(member__in=[a.member_id for a in absent], item_code=item.code)
-            .values_list("member_id", flat=True)
+    for planned in meeting_close_plan(meeting=meeting):
+        entry = entry_record(
+            actor=actor,
+            member=planned.member,
+            item=planned.item,
+            date=planned.date,
+            occurrences=planned.occurrences,
+            note=_("%(kind)s「%(topic)s」无故缺席")
+            % {"kind": meeting.get_kind_display(), "topic": meeting.topic},
+            evidence=_("会议 %(code)s 考勤记录 %(link)s")
+            % {"code": meeting.code, "link": meeting_link(meeting)},
+            source=ScoreEntry.Source.MEETING,
         )
-        linked = set(
-            AbsenceEntry.objects.filter(attendance__in=absent, active=True).values_list(
-                "attendance_id", flat=True
-            )
-        )
-        for a in absent:
-            if a.member_id in exempt or a.id in linked:
-                continue
-            entry = entry_record(
-                actor=actor,
-                member=a.member,
-                item=item,
-                date=day,
-                note=_("%(kind)s「%(topic)s」无故缺席")
-                % {"kind": meeting.get_kind_display(), "topic": meeting.topic},
-                evidence=_("会议 %(code)s 考勤记录 %(link)s")
-                % {"code": meeting.code, "link": meeting_link(meeting)},
-                source=ScoreEntry.Source.MEETING,
-            )
-            AbsenceEntry.objects.create(attendance=a, entry=entry)
-            created.append(entry)
+        AbsenceEntry.objects.create(attendance=planned.attendance, entry=entry)
+        created.append(entry)
     meeting.status = Meeting.Status.CLOSED
     meeting.closed_at = timezone.now()
     meeting.save(update_fields=["status", "closed_at"])

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaoping.answers import form_done as _done
+from kaoping.decimals import signed_decimal_text
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     member_access_by_code,
@@ -18,6 +19,7 @@ from kaoping.orgs.selectors import (
     organization_access_by_code,
     scope_for,
 )
+from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
 from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm, apply_service_error
@@ -87,11 +89,32 @@ def branch_meetings(request, code: str):
     return render(request, "meetings/branch_meetings.html", context)
 
 
+def _frozen(meeting: Meeting) -> str | None:
+    """The notice when the meeting's year is finalised for its branch (its attendance
+    records entries of that year: no more changes)."""
+    year = timezone.localtime(meeting.starts_at).year
+    return frozen_notice(year=year, branch=meeting.branch)
+
+
+def _refuse_if_frozen(request, meeting: Meeting):
+    """A manager's form posted from a page older than the finalisation: say why, at the
+    top of the page (others are refused by the services as before)."""
+    if not scope_for(request.user).manages(meeting.branch.path):
+        return None
+    notice = _frozen(meeting)
+    if notice is None:
+        return None
+    messages.error(request, notice)
+    return redirect(reverse("meetings:detail", args=[meeting.code]))
+
+
 def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=None, status=200):
     actor = request.user
     scope = scope_for(actor)
     is_staff = scope.reads(meeting.branch.path)
     can_manage = scope.manages(meeting.branch.path)
+    notice = _frozen(meeting) if can_manage else None
+    can_manage = can_manage and notice is None  # a frozen year offers no write controls
     leaves = selectors.meeting_leave_requests(actor=actor, meeting=meeting)
     my_live_leave = next(
         (lv for lv in leaves if lv.member_id == scope.member_id and lv.status != "refused"), None
@@ -103,6 +126,7 @@ def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=Non
     if is_attendee and not meeting.is_closed and my_live_leave is None and leave_form is None:
         leave_form = LeaveForm()
     context = {
+        "frozen_notice": notice,
         "meeting": meeting,
         "branch": meeting.branch,
         "is_staff": is_staff,
@@ -126,36 +150,79 @@ def meeting_detail(request, code: str):
     return _meeting_page(request, selectors.meeting_access_by_code(actor=request.user, code=code))
 
 
+def _close_confirmation(request, meeting: Meeting):
+    """The confirmation step of closing the attendance: the deductions it will record
+    (from ``services.meeting_close_plan``, the list the closing records), nothing done yet."""
+    plan = services.meeting_close_plan(meeting=meeting)
+    lines = [
+        _("为 %(name)s 记录扣分：%(item)s（%(code)s）%(points)s 分，日期 %(date)s。")
+        % {
+            "name": p.member.name,
+            "item": p.item.name,
+            "code": p.item.code,
+            "points": signed_decimal_text(-p.points),
+            "date": f"{p.date:%Y-%m-%d}",
+        }
+        for p in plan
+    ] or [_("没有无故缺席的党员，不会生成扣分记录。")]
+    lines.append(_("关闭后考勤不能再修改；如需更正须重新打开考勤，已生成的扣分记录将被冲销。"))
+    return render(
+        request,
+        "web/confirm.html",
+        {
+            "title": _("确认关闭考勤：%(topic)s") % {"topic": meeting.topic},
+            "intro": _("关闭考勤将生成 %(n)s 条扣分记录。") % {"n": len(plan)},
+            "consequences": lines,
+            "action": reverse("meetings:close", args=[meeting.code]),
+            "hidden": [],
+            "submit": _("确认关闭考勤"),
+            "back": reverse("meetings:detail", args=[meeting.code]),
+        },
+    )
+
+
 @login_required
 @require_POST
 def meeting_attendance(request, code: str):
+    """Save the attendance; "save and close" then asks to confirm the closing."""
     actor = request.user
     meeting = selectors.meeting_access_by_code(actor=actor, code=code)
     statuses = {
         key[2:]: value for key, value in request.POST.items() if key.startswith("a-") and value
     }
     url = reverse("meetings:detail", args=[meeting.code])
+    if scope_for(actor).manages(meeting.branch.path) and (
+        refused := _refuse_if_frozen(request, meeting)
+    ):
+        return refused
     try:
         services.attendance_take(actor=actor, meeting=meeting, statuses=statuses)
         if "close" in request.POST:
-            created = services.meeting_close(actor=actor, meeting=meeting)
+            return _close_confirmation(request, meeting)
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)
         return redirect(url)
-    if "close" in request.POST:
-        return _done(request, url, _("考勤已关闭，新增 %(n)s 条扣分记录。") % {"n": len(created)})
     return _done(request, url, _("已保存考勤。"))
 
 
 @login_required
 @require_POST
 def meeting_close(request, code: str):
+    """Close the attendance (creates deductions): without ``confirm`` only shows which."""
     actor = request.user
     meeting = selectors.meeting_access_by_code(actor=actor, code=code)
     url = reverse("meetings:detail", args=[meeting.code])
     was_closed = meeting.is_closed
+    if scope_for(actor).manages(meeting.branch.path) and (
+        refused := _refuse_if_frozen(request, meeting)
+    ):
+        return refused
     try:
+        if not was_closed and not request.POST.get("confirm"):
+            if not scope_for(actor).manages(meeting.branch.path):
+                raise PermissionDenied("you cannot manage this branch's meetings")
+            return _close_confirmation(request, meeting)
         created = services.meeting_close(actor=actor, meeting=meeting)
     except ValidationError as exc:
         for m in exc.messages:
@@ -171,6 +238,10 @@ def meeting_close(request, code: str):
 def meeting_reopen(request, code: str):
     actor = request.user
     meeting = selectors.meeting_access_by_code(actor=actor, code=code)
+    if scope_for(actor).manages(meeting.branch.path) and (
+        refused := _refuse_if_frozen(request, meeting)
+    ):
+        return refused
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:

@@ -173,3 +173,12 @@ def branch_members_checked(
     if not members:
         raise ValidationError({"members": none_message})
     return members
+
+
+def branch_voters(*, branch: Organization) -> QuerySet[Member]:
+    """Members of the branch with voting rights at its general meeting (rules.md §10):
+    full members (预备党员 have no vote) whose status keeps them on the roll (active or
+    lost contact; not under investigation, transferred out or deceased)."""
+    return branch.members.filter(
+        membership=Member.Membership.FULL, status__in=Member.assessed_statuses()
+    )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.decimals import signed_decimal_text
 from kaoping.ledger.models import ScoreEntry
 from kaoping.schemes.models import SchemeItem
 
@@ -14,7 +15,9 @@ class DateInput(forms.DateInput):
 
 class EntryChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.date:%Y-%m-%d} {obj.item.name}（{obj.points}）"
+        # a deduction takes points away: shown with its sign, exact (no trailing zeros)
+        points = -obj.points if obj.item.kind == SchemeItem.Kind.DEDUCTION else obj.points
+        return f"{obj.date:%Y-%m-%d} {obj.item.name}（{signed_decimal_text(points)}）"
 
 
 class AppealForm(forms.Form):

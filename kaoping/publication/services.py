@@ -1,6 +1,8 @@
 """Writes above scoring: publication (公示), appeals (申诉), finalisation (定格), reopening."""
 
 import datetime
+from collections import Counter
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -59,23 +61,71 @@ def pending_members(*, scheme: Scheme, branch: Organization) -> list[str]:
 
 
 def _republish(actor, scheme: Scheme, branch: Organization, publication: Publication) -> None:
+    """Publish again after a correction: the notice period starts anew from now, so the
+    members get the whole period to see (and appeal) the corrected results."""
     branch_results_store(actor=actor, scheme=scheme, branch=branch)
+    before = publication.notice_until
     publication.version += 1
     publication.published_at = timezone.now()
+    publication.notice_until = publication.published_at + datetime.timedelta(
+        days=scheme.notice_days
+    )
     publication.published_by = actor if getattr(actor, "is_authenticated", False) else None
-    publication.save(update_fields=["version", "published_at", "published_by"])
+    publication.save(update_fields=["version", "published_at", "notice_until", "published_by"])
     audit_record(
         actor=actor,
         action="publication.republish",
         target=branch,
-        after={"year": scheme.year, "version": publication.version},
+        before={"notice_until": before.isoformat()},
+        after={
+            "year": scheme.year,
+            "version": publication.version,
+            "notice_until": publication.notice_until.isoformat(),
+        },
+    )
+    notification_send_many(
+        users=_members_users(branch),
+        text=_("%(year)s 年度考评结果已更正并重新公示，公示期重新计算，至 %(until)s 结束。")
+        % {"year": scheme.year, "until": _local_text(publication.notice_until)},
+        link=_link(scheme.year),
     )
 
 
-@transaction.atomic
-def publication_publish(*, actor, branch: Organization, year: int) -> Publication:
-    """Publish the branch's results to its members for the scheme's notice period (公示),
-    once the vote's totals are in and every quota tie is determined (组织认定)."""
+def _local_text(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class PublicationPlan:
+    """What publishing the branch's results would do (shown before it is confirmed)."""
+
+    branch: Organization
+    year: int
+    members: int  # members told, and whose results are published
+    notice_days: int
+    notice_until: datetime.datetime  # the deadline if published now
+    republication: bool
+    previous_until: datetime.datetime | None
+
+    def consequences(self) -> list[str]:
+        lines = [
+            _("公示 %(branch)s %(year)s 年度 %(n)s 名党员的考评结果，并通知本支部全体党员。")
+            % {"branch": self.branch.name, "year": self.year, "n": self.members},
+            _("公示期 %(days)s 天，至 %(until)s 结束；公示期内党员可以申诉。")
+            % {"days": self.notice_days, "until": _local_text(self.notice_until)},
+        ]
+        if self.republication:
+            lines.append(
+                _("这是重新公示：公示期从现在起重新计算（原截止时间 %(before)s）。")
+                % {"before": _local_text(self.previous_until)}
+            )
+        lines.append(_("公示后结果存档，不能撤回；更正只能通过申诉答复后重新公示。"))
+        return lines
+
+
+def publication_plan(*, actor, branch: Organization, year: int) -> PublicationPlan:
+    """Check that the branch's results can be published now and say what publishing
+    does; ``publication_publish`` acts on this same plan."""
     _require_manage(actor, branch)
     scheme = _scheme(year)
     _require_open(year, branch)
@@ -88,6 +138,25 @@ def publication_publish(*, actor, branch: Organization, year: int) -> Publicatio
             _("以下党员在优秀名额处并列，须先作出组织认定：%(codes)s。")
             % {"codes": "、".join(pending)}
         )
+    previous = Publication.objects.filter(year=year, branch=branch).first()
+    return PublicationPlan(
+        branch=branch,
+        year=year,
+        members=Member.objects.filter(branch=branch).count(),
+        notice_days=scheme.notice_days,
+        notice_until=timezone.now() + datetime.timedelta(days=scheme.notice_days),
+        republication=previous is not None,
+        previous_until=previous.notice_until if previous else None,
+    )
+
+
+@transaction.atomic
+def publication_publish(*, actor, branch: Organization, year: int) -> Publication:
+    """Publish the branch's results to its members for the scheme's notice period (公示),
+    once the vote's totals are in and every quota tie is determined (组织认定). Publishing
+    again (after an upheld appeal, or by hand) starts the notice period anew."""
+    publication_plan(actor=actor, branch=branch, year=year)
+    scheme = _scheme(year)
     publication = Publication.objects.select_for_update().filter(year=year, branch=branch).first()
     if publication is not None:
         _republish(actor, scheme, branch, publication)
@@ -190,7 +259,9 @@ def appeal_answer(
         if reverse_entry:
             if appeal.entry is None:
                 raise ValidationError({"reverse_entry": _("该申诉没有指向具体记录。")})
-            reversal = entry_reverse(actor=actor, entry=appeal.entry, reason=note)
+            reversal = entry_reverse(
+                actor=actor, entry=appeal.entry, reason=note, source=ScoreEntry.Source.APPEAL
+            )
             changes.append(reversal.code)
         if add_item is not None:
             added = entry_record(
@@ -253,32 +324,82 @@ def finalisation_blockers(*, scheme: Scheme, branch: Organization) -> list[str]:
     return blockers
 
 
+@dataclass(frozen=True)
+class FinalisationPlan:
+    """What finalising the branch's year would do (shown before it is confirmed)."""
+
+    branch: Organization
+    year: int
+    records: list[tuple[Member, str]]  # (member, final grade) written to the record
+    unrecorded: list[Member]  # members without a final grade (deferred …)
+    entries: int  # the year's ledger entries of the branch, frozen
+    blockers: list[str]
+
+    def consequences(self) -> list[str]:
+        counts = Counter(grade for _member, grade in self.records)
+        labels = dict(Grade.choices)
+        by_grade = (
+            "、".join(f"{labels[g]} {counts[g]} 人" for g in FINAL_GRADES if counts[g]) or "—"
+        )
+        lines = [
+            _("%(n)s 名党员的等次记入党员档案：%(grades)s。")
+            % {"n": len(self.records), "grades": by_grade},
+            _(
+                "本支部 %(year)s 年度的 %(entries)s 条台账记录、测评票数和选票全部冻结，"
+                "不能再录入、冲销或申诉。"
+            )
+            % {"year": self.year, "entries": self.entries},
+        ]
+        if self.unrecorded:
+            lines.append(
+                _("以下党员没有最终等次，不记入档案：%(names)s。")
+                % {"names": "、".join(m.name for m in self.unrecorded)}
+            )
+        lines.append(_("定格后只有区直机关工委管理员可以说明理由重新开放。"))
+        return lines
+
+
+def finalisation_plan(*, actor, branch: Organization, year: int) -> FinalisationPlan:
+    """Say what finalising would do; ``branch_finalise`` records exactly these grades.
+    ``blockers`` lists why it cannot happen yet (open appeals, the notice period …)."""
+    _require_manage(actor, branch)
+    scheme = _scheme(year)
+    _require_open(year, branch)
+    by_code = {m.code: m for m in Member.objects.filter(branch=branch)}
+    records, unrecorded = [], []
+    for result in branch_results(scheme=scheme, branch=branch):
+        if result.grade in FINAL_GRADES:
+            records.append((by_code[result.member], str(result.grade)))
+        else:
+            unrecorded.append(by_code[result.member])
+    return FinalisationPlan(
+        branch=branch,
+        year=year,
+        records=records,
+        unrecorded=unrecorded,
+        entries=ScoreEntry.objects.filter(year=year, member__branch=branch).count(),
+        blockers=finalisation_blockers(scheme=scheme, branch=branch),
+    )
+
+
 @transaction.atomic
 def branch_finalise(*, actor, branch: Organization, year: int) -> int:
     """定格: the period is over and nothing is open; the grades become the members' record
     (``GradeRecord``) and the year's entries, tallies and ballots are frozen."""
-    _require_manage(actor, branch)
+    plan = finalisation_plan(actor=actor, branch=branch, year=year)
+    if plan.blockers:
+        raise ValidationError(plan.blockers)
     scheme = _scheme(year)
-    _require_open(year, branch)
-    blockers = finalisation_blockers(scheme=scheme, branch=branch)
-    if blockers:
-        raise ValidationError(blockers)
     branch_results_store(actor=actor, scheme=scheme, branch=branch)
-    by_code = {m.code: m for m in Member.objects.filter(branch=branch)}
-    recorded = 0
-    for result in branch_results(scheme=scheme, branch=branch):
-        if result.grade in FINAL_GRADES:
-            grade_record_set(
-                actor=actor, member=by_code[result.member], year=year, grade=str(result.grade)
-            )
-            recorded += 1
+    for member, grade in plan.records:
+        grade_record_set(actor=actor, member=member, year=year, grade=grade)
     branch_year_finalise(actor=actor, scheme=scheme, branch=branch)
     notification_send_many(
         users=_members_users(branch),
         text=_("%(year)s 年度考评结果已定格。") % {"year": year},
         link=_link(year),
     )
-    return recorded
+    return len(plan.records)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -72,30 +73,76 @@ def branch_page(request, code: str, year: int):
     return render(request, "publication/branch.html", context)
 
 
+def _confirm_page(request, *, title: str, consequences: list[str], submit: str, back: str):
+    """The confirmation step of an irreversible action (``web/confirm.html``): nothing has
+    changed yet; the same URL is posted again with ``confirm``."""
+    return render(
+        request,
+        "web/confirm.html",
+        {
+            "title": title,
+            "consequences": consequences,
+            "action": request.path,
+            "hidden": [],
+            "submit": submit,
+            "back": back,
+        },
+    )
+
+
 @login_required
 @require_POST
 def publish(request, code: str, year: int):
     branch = selectors.branch_for_reader(actor=request.user, code=code, manage=True)
+    back = _branch_url(branch, year)
     try:
-        services.publication_publish(actor=request.user, branch=branch, year=year)
+        if not request.POST.get("confirm"):
+            plan = services.publication_plan(actor=request.user, branch=branch, year=year)
+            return _confirm_page(
+                request,
+                title=_("确认公示 %(year)s 年度考评结果") % {"year": year},
+                consequences=plan.consequences(),
+                submit=_("确认公示"),
+                back=back,
+            )
+        publication = services.publication_publish(actor=request.user, branch=branch, year=year)
     except ValidationError as exc:
         _flash(request, exc)
     else:
-        messages.success(request, _("结果已公示。"))
-    return redirect(_branch_url(branch, year))
+        messages.success(
+            request,
+            _("结果已公示（第 %(v)s 次），公示期至 %(until)s 结束；期间党员可以申诉。")
+            % {
+                "v": publication.version,
+                "until": timezone.localtime(publication.notice_until).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+    return redirect(back)
 
 
 @login_required
 @require_POST
 def finalise(request, code: str, year: int):
     branch = selectors.branch_for_reader(actor=request.user, code=code, manage=True)
+    back = _branch_url(branch, year)
     try:
+        if not request.POST.get("confirm"):
+            plan = services.finalisation_plan(actor=request.user, branch=branch, year=year)
+            if plan.blockers:
+                raise ValidationError(plan.blockers)
+            return _confirm_page(
+                request,
+                title=_("确认定格 %(year)s 年度考评结果") % {"year": year},
+                consequences=plan.consequences(),
+                submit=_("确认定格"),
+                back=back,
+            )
         services.branch_finalise(actor=request.user, branch=branch, year=year)
     except ValidationError as exc:
         _flash(request, exc)
     else:
         messages.success(request, _("本支部本年度考评结果已定格。"))
-    return redirect(_branch_url(branch, year))
+    return redirect(back)
 
 
 @login_required

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kaoping.urlparams import parse_year
 
@@ -23,6 +24,24 @@ def year_is_frozen(*, year: int, branch) -> bool:
     return Scheme.objects.filter(year=year, finalised_at__isnull=False).exists() or (
         BranchYearClosing.objects.filter(scheme__year=year, branch=branch).exists()
     )
+
+
+def items_applying(items: QuerySet[SchemeItem], categories: set[str]) -> QuerySet[SchemeItem]:
+    """The items that apply to at least one of the branch ``categories`` (分类实施, the
+    rule of ``SchemeItem.applies_to``)."""
+    ids = [i.id for i in items if any(i.applies_to(c) for c in categories)]
+    return items.filter(id__in=ids)
+
+
+def frozen_notice(*, year: int, branch) -> str | None:
+    """Why a page of a frozen branch-year offers no write controls (shown at its top, and
+    as the answer to a form posted from an older page); None when the year is open."""
+    if not year_is_frozen(year=year, branch=branch):
+        return None
+    return _(
+        "%(year)s 年度考评结果已定格，本年度的台账记录已冻结，不能再录入、冲销或修改。"
+        "如确需更正，请联系区直机关工委管理员说明理由重新开放。"
+    ) % {"year": year}
 
 
 def scheme_years() -> list[int]:

@@ -162,6 +162,7 @@ class CaseStep(models.Model):
         REFUSE = "refuse", _("不予批准")
         VOTE_PASSED = "vote_passed", _("表决通过")
         VOTE_FAILED = "vote_failed", _("表决未通过")
+        NOT_HELD = "not_held", _("未达到法定人数，会议未举行")
         HANDLING = "handling", _("记录后续处理")
 
     REVIEW_BODIES = (Body.COMMITTEE, Body.ORG_DEPARTMENT)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.dues.models import DuesClosing, DuesPayment, DuesRate
 from kaoping.meetings.models import Attendance, LeaveRequest
@@ -345,3 +346,28 @@ def current_year() -> int:
     """The latest scheme's year (the year the pages show by default)."""
     scheme = Scheme.objects.order_by("-year").first()
     return scheme.year if scheme else timezone.localdate().year
+
+
+def next_step_text(case: UnqualifiedCase) -> str:
+    """What happens next to the case and who acts: the success message of every step."""
+    State = UnqualifiedCase.State
+    bodies = "、".join(
+        str(Body(b).label) for b in CaseStep.REVIEW_BODIES if b in pending_bodies(case)
+    )
+    if case.state == State.PRE_REVIEW:
+        return _("下一步：等待%(bodies)s预审。") % {"bodies": bodies}
+    if case.state == State.RETURNED:
+        return _("案卷已退回支部。下一步：由党支部修改后重新提交预审。")
+    if case.state == State.VOTE:
+        last = case.steps.order_by("-at", "-id").first()
+        if last is not None and last.action == CaseStep.Action.NOT_HELD:
+            return _(
+                "党员大会未达到法定人数，会议未举行，案卷仍待表决。下一步：由党支部另行召开"
+                "党员大会，会后在此记录表决结果。"
+            )
+        return _("预审已通过。下一步：由党支部召开党员大会表决，会后在此记录表决结果。")
+    if case.state == State.APPROVAL:
+        return _("下一步：等待%(bodies)s审批。") % {"bodies": bodies}
+    if case.state == State.DETERMINED:
+        return _("已认定为不合格党员。下一步：由党支部作出后续处理并在此记录。")
+    return _("案卷未通过，已办结：%(reason)s") % {"reason": case.outcome_reason}

@@ -17,7 +17,7 @@ from kaoping.meetings.evidence import evidence_file_check
 from kaoping.meetings.selectors import branch_officers
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, RoleAssignment
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import branch_voters, scope_for
 from kaoping.schemes.models import Scheme
 
 from .models import (
@@ -328,9 +328,7 @@ def case_vote_record(
             raise ValidationError({name: _("人数须为不小于 0 的整数。")})
     if entitled < 1:
         raise ValidationError({"entitled": _("应到会有表决权党员至少 1 人。")})
-    full = case.branch.members.filter(
-        membership=Member.Membership.FULL, status__in=Member.assessed_statuses()
-    ).count()
+    full = branch_voters(branch=case.branch).count()
     if entitled > full:
         raise ValidationError(
             {
@@ -364,6 +362,8 @@ def case_vote_record(
         raise ValidationError({"held_on": _("会议日期不能晚于今天。")})
     basis = settings_for(case.year).vote_basis
     passed, why = vote_outcome(basis=basis, **counts)
+    if not CaseVote(basis=basis, **counts).quorate:
+        return _vote_not_held(case, actor=actor, held_on=held_on, counts=counts, why=why)
     CaseVote.objects.create(
         case=case,
         held_on=held_on,
@@ -401,6 +401,28 @@ def case_vote_record(
         target_id=case.code,
         after={**counts, "basis": basis, "passed": passed, "held_on": held_on.isoformat()},
         note=why,
+    )
+    return case
+
+
+def _vote_not_held(case, *, actor, held_on, counts: dict, why: str) -> UnqualifiedCase:
+    """Without a quorum the general meeting cannot vote: it is recorded as not held (in
+    the history, with the counts) and the case stays at the vote, to be voted on at a
+    rescheduled meeting; it is not refused."""
+    reason = _("%(day)s 的党员大会%(why)s会议未举行，须另行召开。") % {
+        "day": f"{held_on:%Y-%m-%d}",
+        "why": why,
+    }
+    _step(
+        case, actor=actor, stage=Stage.VOTE, body=Body.BRANCH, action=Action.NOT_HELD, reason=reason
+    )
+    audit_record(
+        actor=actor,
+        action="unqualified.vote_not_held",
+        target=case,
+        target_id=case.code,
+        after={**counts, "held_on": held_on.isoformat()},
+        note=reason,
     )
     return case
 

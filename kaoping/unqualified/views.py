@@ -14,7 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaoping.meetings.evidence import content_type_for
 from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import member_access_by_code, organization_access_by_code, scope_for
+from kaoping.orgs.selectors import (
+    branch_voters,
+    member_access_by_code,
+    organization_access_by_code,
+    scope_for,
+)
 from kaoping.schemes.models import Scheme
 from kaoping.urlparams import parse_code, parse_year
 
@@ -119,7 +124,10 @@ def branch_cases(request, code: str):
             except ValidationError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, _("已提出处置意见，等待预审。"))
+                messages.success(
+                    request,
+                    _("已提出处置意见。%(next)s") % {"next": selectors.next_step_text(case)},
+                )
                 return redirect(reverse("unqualified:detail", args=[case.code]))
         status = 400
     cases = list(
@@ -185,7 +193,11 @@ def candidate_action(request, code: str):
             case = services.candidate_propose(
                 actor=actor, member=member, year=year, condition=condition
             )
-            messages.success(request, _("已根据候选提示提出处置意见，等待预审。"))
+            messages.success(
+                request,
+                _("已根据候选提示提出处置意见。%(next)s")
+                % {"next": selectors.next_step_text(case)},
+            )
             return redirect(reverse("unqualified:detail", args=[case.code]))
         form = DismissForm(request.POST)
         if not form.is_valid():
@@ -231,7 +243,14 @@ def _forms(case, bodies, request=None, action=None) -> dict:
         else None
     )
     forms["vote_form"] = (
-        VoteForm(bound("vote")[0], prefix="vote") if branch and case.state == State.VOTE else None
+        VoteForm(
+            bound("vote")[0],
+            prefix="vote",
+            # the roster's count of members with a vote, as the service checks it
+            initial={"entitled": branch_voters(branch=case.branch).count()},
+        )
+        if branch and case.state == State.VOTE
+        else None
     )
     forms["handling_form"] = (
         HandlingForm(bound("handling")[0], prefix="handling")
@@ -260,6 +279,13 @@ def _act(actor, case, action: str, form) -> None:
         services.case_handling_record(actor=actor, case=case, **d)
 
 
+def _step_done(action: str, case) -> str:
+    """The success message of a step: what was recorded, what happens next, who acts."""
+    if action == "handling":
+        return _("已记录后续处理。")
+    return _("已记录。%(next)s") % {"next": selectors.next_step_text(case)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_detail(request, code: str):
@@ -284,7 +310,8 @@ def case_detail(request, code: str):
             except ValidationError as exc:
                 apply_service_error(form, exc)
             else:
-                messages.success(request, _("已记录。"))
+                case.refresh_from_db()
+                messages.success(request, _step_done(action, case))
                 return redirect(reverse("unqualified:detail", args=[case.code]))
         status = 400
     else:

@@ -22,7 +22,7 @@ from kaoping.orgs.selectors import (
     scope_for,
 )
 from kaoping.schemes.models import Scheme
-from kaoping.schemes.selectors import scheme_items, schemes_all
+from kaoping.schemes.selectors import items_applying, scheme_items, schemes_all
 from kaoping.scoring.engine import MemberResult
 from kaoping.scoring.selectors import branch_live, live_results
 
@@ -137,9 +137,7 @@ def branch_members_assessed(*, actor, branch: Organization):
 
 def scheme_items_for_branch(*, scheme: Scheme, branch: Organization):
     """The scheme's items that apply to the branch's category (分类实施)."""
-    items = scheme_items(scheme)
-    applicable = [i.id for i in items if i.applies_to(branch.category)]
-    return scheme_items(scheme).filter(id__in=applicable)
+    return items_applying(scheme_items(scheme), {branch.category})
 
 
 def schemes_list() -> list[Scheme]:

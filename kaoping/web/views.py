@@ -28,7 +28,7 @@ from kaoping.orgs.selectors import (
 )
 from kaoping.orgs.services import member_upsert, organization_upsert
 from kaoping.schemes.models import Scheme
-from kaoping.schemes.selectors import scheme_chosen, scheme_items, scheme_years
+from kaoping.schemes.selectors import frozen_notice, scheme_chosen, scheme_items, scheme_years
 from kaoping.schemes.services import scheme_create, scheme_item_upsert, scheme_update
 from kaoping.scoring.selectors import branch_live, results_stamps
 
@@ -110,11 +110,15 @@ def _member_page(request, member: Member):
     can_manage = scope.manages(member.branch.path)
     is_self = scope.member_id == member.id
     stamp = results_stamps(branch_ids=[member.branch_id])[member.branch_id]
+    scheme = scheme_chosen(request.GET.get("year"))
+    # A frozen year offers no reversal links; reopening changes no stamp: in the key.
+    notice = (
+        frozen_notice(year=scheme.year, branch=member.branch)
+        if scheme is not None and can_manage
+        else None
+    )
 
     def body_context() -> dict:
-        # Chosen only when the body is rendered: the year is in the path, the schemes in
-        # the stamp.
-        scheme = scheme_chosen(request.GET.get("year"))
         result = entries = None
         if scheme is not None:
             live = branch_live(scheme=scheme, branch=member.branch, stamp=stamp)
@@ -133,6 +137,7 @@ def _member_page(request, member: Member):
             "bonus_counted": bonus_counted,
             "entries": entries,
             "can_manage": can_manage,
+            "frozen_notice": notice,
             "is_self": is_self,
         }
 
@@ -141,7 +146,7 @@ def _member_page(request, member: Member):
     body = page_body(
         request,
         template="web/_member_body.html",
-        key=[member.pk, stamp, scope_key(scope)],
+        key=[member.pk, stamp, scope_key(scope), notice is not None],
         context=body_context,
     )
     return render(request, "web/member.html", {"member": member, "body": body})
@@ -173,16 +178,20 @@ def _entry_form(request, branch, scheme: Scheme, data=None) -> EntryForm:
 
 
 def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form=None):
-    """``choose_scheme()`` gives the year's scheme; it is called only when the body is
-    rendered (the year is in the path, the schemes in the stamp)."""
+    """``choose_scheme()`` gives the year's scheme. A frozen year (finalised) shows no
+    entry form, reversal or tally links, and says why at the top."""
     actor = request.user
     can_manage = scope_for(actor).manages(branch.path)
     stamp = results_stamps(branch_ids=[branch.pk])[branch.pk]
+    scheme = choose_scheme()
+    # Reopening a year changes no result (no stamp): the frozen state is in the key.
+    notice = frozen_notice(year=scheme.year, branch=branch) if scheme is not None else None
+    if notice is not None:
+        entry_form = None
     # A form shown again with its errors is not the page everybody else gets.
     with_errors = entry_form is not None or member_form is not None
 
     def body_context(entry_form=entry_form, member_form=member_form) -> dict:
-        scheme = choose_scheme()
         members = selectors.branch_members(actor=actor, branch=branch)
         by_code = {m.code: m for m in members}
         rows, entries = [], []
@@ -205,7 +214,7 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
                 .filter(member__branch=branch)
                 .order_by("-recorded_at", "-id")[:RECENT_ENTRIES]
             )
-            if can_manage and entry_form is None:
+            if can_manage and entry_form is None and notice is None:
                 entry_form = _entry_form(request, branch, scheme)
         if can_manage and member_form is None:
             member_form = MemberForm()
@@ -217,6 +226,7 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
             "members": members,
             "entries": entries,
             "can_manage": can_manage,
+            "frozen_notice": notice,
             "entry_form": entry_form if can_manage else None,
             "member_form": member_form if can_manage else None,
         }
@@ -229,7 +239,7 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
         body = page_body(
             request,
             template="web/_branch_body.html",
-            key=[branch.pk, stamp, can_manage],
+            key=[branch.pk, stamp, can_manage, notice is not None],
             context=body_context,
         )
     return render(request, "web/branch.html", {"branch": branch, "body": body})
@@ -250,6 +260,10 @@ def entry_create(request, code: str):
     scheme = scheme_chosen(_year_param(request))
     if scheme is None:
         raise Http404("no scheme")
+    notice = frozen_notice(year=scheme.year, branch=branch)
+    if notice is not None:  # posted from a page older than the finalisation
+        messages.error(request, notice)
+        return redirect(_with_year(reverse("web:branch", args=[branch.code]), scheme))
     form = _entry_form(request, branch, scheme, data=request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -348,6 +362,10 @@ def entry_reverse_view(request, code: str):
     back = _next_url(
         request, f"{reverse('web:branch', args=[entry.member.branch.code])}?year={entry.year}"
     )
+    notice = frozen_notice(year=entry.year, branch=entry.member.branch)
+    if notice is not None:
+        messages.error(request, notice)
+        return redirect(back)
     form = ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -86,6 +86,24 @@ def test_dues_page_query_count_is_constant(client, district, n, django_assert_ma
     for i in range(n):
         MemberFactory(code=f"X{i:03d}", name=f"成员{i}", branch=d.b1)
     client.force_login(d.sec1)
-    with django_assert_max_num_queries(16):
+    # 17: with the closing's rule (the item, the year not frozen), asked once per page
+    with django_assert_max_num_queries(17):
         page = client.get(reverse("dues:branch", args=["B1"]) + "?month=2026-03")
     assert page.content.decode().count("未设定数额") == n + 2
+
+
+def test_month_closing_is_offered_only_when_it_is_allowed(client, district):
+    """Issue 15, item 21e: the 结算 button shows only when the service's rule allows it;
+    otherwise the page says why."""
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(district.sec1)
+    close = f'action="{reverse("dues:close", args=["B1"])}"'
+    future = (timezone.localdate().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    page = client.get(reverse("dues:branch", args=["B1"]) + f"?month={future:%Y-%m}")
+    html = page.content.decode()
+    assert close not in html and "截止日过后才能结算" in html
+    past = client.get(reverse("dues:branch", args=["B1"]) + "?month=2026-03").content.decode()
+    assert close in past and 'id="close-blocker"' not in past

@@ -97,6 +97,28 @@ def test_refusals_over_http(client, district):
     assert client.get(reverse("inspections:groups")).status_code == 404
 
 
+def test_an_in_service_branch_is_not_offered_a_retired_branchs_items(client, district):
+    """Issue 15, item 21f: the finding form's items are those of the branch's category."""
+    d = district
+    assert d.b2.category == "in_service"
+    retired = SchemeItem.objects.get(scheme=d.scheme, code="R01")
+    assert retired.categories == ["retired"]
+    group = group_create(actor=d.admin, name="g", users=[d.supervisor], organizations=[d.b2])
+    inspection = inspection_record(
+        actor=d.supervisor,
+        group=group,
+        organization=d.b2,
+        date=datetime.date(2026, 5, 6),
+        method="phone",
+        findings="x",
+    )
+    client.force_login(d.supervisor)
+    page = client.get(reverse("inspections:detail", args=[inspection.code]))
+    choices = list(page.context["form"].fields["item"].queryset.values_list("code", flat=True))
+    assert "D07" in choices and "R01" not in choices
+    assert retired.name not in page.content.decode()
+
+
 @pytest.mark.parametrize("n", [2, 8])
 def test_register_query_count_is_constant(client, district, n, django_assert_max_num_queries):
     d = district

@@ -51,7 +51,9 @@ def test_secretary_schedules_takes_attendance_and_closes_over_http(client, distr
     assert response.redirect_chain[-1][0] == reverse("meetings:detail", args=[meeting.code])
     assert meeting.starts_at == tomorrow()
     url = reverse("meetings:attendance", args=[meeting.code])
-    response = client.post(url, {"a-M1": "absent", "a-M1B": "present", "close": "1"}, follow=True)
+    client.post(url, {"a-M1": "absent", "a-M1B": "present", "close": "1"})
+    close = reverse("meetings:close", args=[meeting.code])
+    response = client.post(close, {"confirm": "1"}, follow=True)
     assert "新增 1 条扣分记录" in response.content.decode()
     entry = ScoreEntry.objects.get()
     assert entry.source == "meeting" and entry.member == d.m1 and entry.item.code == "D01"
@@ -64,6 +66,7 @@ def test_secretary_schedules_takes_attendance_and_closes_over_http(client, distr
     )
     assert "冲销 1 条记录" in reopened.content.decode()
     client.post(url, {"a-M1": "present", "a-M1B": "present", "close": "1"})
+    client.post(close, {"confirm": "1"})
     assert ScoreEntry.objects.count() == 2  # the entry and its reversal, nothing new
     member_page = client.get(reverse("web:member", args=["M1"]) + "?year=" + str(entry.year))
     assert "会议考勤" in member_page.content.decode()
@@ -145,6 +148,37 @@ def test_wrong_branch_and_wrong_role_are_refused(client, district):
     assert client.post(reverse("meetings:branch", args=["B1"]), {}).status_code == 403
 
 
+def test_closing_attendance_shows_the_deductions_it_will_create_and_waits_for_confirm(
+    client, district
+):
+    """Issue 15, item 14: closing creates deductions; first say which, then on confirm."""
+    d = district
+    meeting = schedule(d)
+    client.force_login(d.sec1)
+    url = reverse("meetings:attendance", args=[meeting.code])
+    close = reverse("meetings:close", args=[meeting.code])
+    page = client.post(url, {"a-M1": "absent", "a-M1B": "present", "close": "1"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    item = d.scheme.items.get(code="D01")
+    points = format(item.points.normalize(), "f")
+    assert d.m1.name in html and item.name in html and f"−{points} 分" in html
+    assert d.m1b.name not in html.split('id="confirm"')[1]
+    assert 'name="confirm"' in html and f'action="{close}"' in html
+    meeting.refresh_from_db()
+    assert not meeting.is_closed and not ScoreEntry.objects.exists()
+
+    again = client.post(close)  # the close button alone: the same confirmation
+    assert again.status_code == 200 and d.m1.name in again.content.decode()
+    meeting.refresh_from_db()
+    assert not meeting.is_closed and not ScoreEntry.objects.exists()
+
+    client.post(close, {"confirm": "1"})
+    meeting.refresh_from_db()
+    entry = ScoreEntry.objects.get()
+    assert meeting.is_closed and entry.member == d.m1 and entry.points == item.points
+
+
 @pytest.mark.parametrize("n", [2, 8])
 def test_branch_meetings_page_query_count_is_constant(
     client, district, n, django_assert_max_num_queries
@@ -171,3 +205,31 @@ def test_member_cards_query_count_is_constant(client, district, n, django_assert
     with django_assert_max_num_queries(12):
         page = client.get(reverse("meetings:member_daily", args=["M1"]))
     assert page.content.decode().count("学习党章") == n
+
+
+def test_a_meeting_of_a_frozen_year_offers_no_attendance_controls(client, district):
+    """Issue 15, item 15: the branch's year is finalised; its meetings say so at the top
+    and offer no attendance, closing or reopening; a form posted from an older page is
+    answered with the Chinese notice."""
+    from kaoping.schemes.services import branch_year_finalise
+
+    d = district
+    start = datetime.datetime(2026, 5, 10, 9, 0, tzinfo=timezone.get_current_timezone())
+    meeting = schedule(d, starts_at=start)
+    client.force_login(d.sec1)
+    url = reverse("meetings:detail", args=[meeting.code])
+    assert 'name="a-M1"' in client.get(url).content.decode()
+    branch_year_finalise(actor=None, scheme=d.scheme, branch=d.b1)
+    html = client.get(url).content.decode()
+    assert "2026 年度考评结果已定格" in html
+    assert 'name="a-M1"' not in html and reverse("meetings:close", args=[meeting.code]) not in html
+    posted = client.post(
+        reverse("meetings:attendance", args=[meeting.code]),
+        {"a-M1": "absent", "a-M1B": "present", "close": "1"},
+        follow=True,
+    )
+    assert any("已定格" in str(m) for m in posted.context["messages"])
+    closed = client.post(reverse("meetings:close", args=[meeting.code]), {"confirm": "1"})
+    meeting.refresh_from_db()
+    assert closed.status_code == 302 and not meeting.is_closed
+    assert not ScoreEntry.objects.exists()

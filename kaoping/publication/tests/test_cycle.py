@@ -138,7 +138,7 @@ def test_full_cycle_for_a_branch_of_twelve(client, district):
     )
 
     # 7. Publication for the scheme's notice period, on a printable page.
-    ok(sec.post("/pub/B1/2026/publish/"))
+    ok(sec.post("/pub/B1/2026/publish/", {"confirm": "1"}))
     publication = Publication.objects.get()
     assert publication.notice_until - publication.published_at == datetime.timedelta(
         days=district.scheme.notice_days
@@ -206,7 +206,7 @@ def test_full_cycle_for_a_branch_of_twelve(client, district):
     Publication.objects.update(notice_until=timezone.now() - datetime.timedelta(minutes=1))
     response = as_user(client, appealed.user).post("/appeals/2026/new/", {"reasons": "再申诉"})
     assert "公示期已结束" in response.content.decode()
-    ok(as_user(client, district.sec1).post("/pub/B1/2026/finalise/"))
+    ok(as_user(client, district.sec1).post("/pub/B1/2026/finalise/", {"confirm": "1"}))
     assert BranchYearClosing.objects.filter(branch=district.b1, scheme=district.scheme).exists()
     records = dict(GradeRecord.objects.filter(year=2026).values_list("member__code", "grade"))
     assert len(records) == 12 and records[district.m1.code] == "excellent"

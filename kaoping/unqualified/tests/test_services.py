@@ -179,7 +179,8 @@ def test_failed_vote_refuses_the_case_with_the_reason(district):
     assert propose(d).round == 1
 
 
-def test_vote_without_quorum_fails(district):
+def test_a_meeting_without_quorum_is_not_held_and_the_case_waits_for_a_new_vote(district):
+    """Issue 15, item 17: no quorum means no vote; the case is not refused for good."""
     d = district
     full_members(d, 8)
     case = to_vote(d)
@@ -187,7 +188,15 @@ def test_vote_without_quorum_fails(district):
         actor=d.sec1, case=case, held_on=DAY, entitled=10, present=5, in_favour=5,
         against=0, abstaining=0,
     )  # fmt: skip
-    assert case.state == State.REFUSED and "未超过应到会 10 人的半数" in case.outcome_reason
+    case.refresh_from_db()
+    assert case.state == State.VOTE and not CaseVote.objects.filter(case=case).exists()
+    step = case.steps.get(action=CaseStep.Action.NOT_HELD)
+    assert "未超过应到会 10 人的半数" in step.reason and "会议未举行" in step.reason
+    case = services.case_vote_record(
+        actor=d.sec1, case=case, held_on=DAY, entitled=10, present=9, in_favour=7,
+        against=1, abstaining=1,
+    )  # fmt: skip
+    assert case.state == State.APPROVAL and case.vote.passed
 
 
 def test_vote_basis_is_the_years_setting(district):

@@ -172,6 +172,61 @@ def test_failed_vote_is_refused_with_the_reason(client, ten_full):
     assert "未通过" in page
 
 
+def test_a_vote_without_quorum_is_recorded_as_not_held_and_the_meeting_rescheduled(
+    client, ten_full
+):
+    """Issue 15, item 17, through HTTP: the entitled count is prefilled from the roster,
+    a meeting without quorum is "not held" (the case waits for a new vote), and every
+    step's message says what happens next and who acts."""
+    d = ten_full
+    # Not entitled to vote: a probationary member and a member under investigation.
+    MemberFactory(code="P01", branch=d.b1, membership=Member.Membership.PROBATIONARY)
+    MemberFactory(
+        code="X01",
+        branch=d.b1,
+        membership=Member.Membership.FULL,
+        status=Member.Status.UNDER_INVESTIGATION,
+    )
+    client.force_login(d.sec1)
+    proposed = client.post(reverse("unqualified:branch", args=["B1"]), {
+        "member": d.m1.pk, "condition": "7", "facts": "事实", "files": [pdf()],
+    }, follow=True)  # fmt: skip
+    shown = " ".join(str(m) for m in proposed.context["messages"])
+    assert "下一步" in shown and "区直机关党工委" in shown and "预审" in shown
+    case = UnqualifiedCase.objects.get()
+    client.force_login(d.admin)
+    review(client, case, "committee", "approve")
+    client.force_login(d.orgdept)
+    approved = client.post(detail(case), {
+        "action": "review", "review-body": "org_department", "review-decision": "approve",
+        "review-reason": "",
+    }, follow=True)  # fmt: skip
+    shown = " ".join(str(m) for m in approved.context["messages"])
+    assert "党支部" in shown and "党员大会" in shown
+
+    client.force_login(d.sec1)
+    form = client.get(detail(case)).context["vote_form"]
+    full_voters = Member.objects.filter(
+        branch=d.b1, membership="full", status__in=Member.assessed_statuses()
+    ).count()
+    assert full_voters == 10 and form.initial["entitled"] == 10
+
+    no_quorum = client.post(detail(case), {
+        "action": "vote", "vote-held_on": "2026-05-10", "vote-entitled": 10,
+        "vote-present": 4, "vote-in_favour": 0, "vote-against": 0, "vote-abstaining": 0,
+    }, follow=True)  # fmt: skip
+    case.refresh_from_db()
+    assert case.state == State.VOTE  # not refused: the meeting will be held again
+    shown = " ".join(str(m) for m in no_quorum.context["messages"])
+    assert "未达到法定人数" in shown and "另行召开" in shown
+    page = no_quorum.content.decode()
+    assert "未达到法定人数，会议未举行" in page and 'name="vote-entitled"' in page
+
+    assert vote(client, case, 10, 9, 7, 1, 1).status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.APPROVAL and case.vote.present == 9
+
+
 def test_bodies_act_only_for_themselves_and_others_get_404(client, district):
     d = district
     client.force_login(d.sec1)

@@ -86,6 +86,11 @@ def test_secretary_closes_attendance_and_the_deduction_shows_on_the_member_page(
     snap(page, shots, "journey-b-attendance")
     page.click("button[name=close]")
     page.wait_for_load_state()
+    consequences = page.locator("#confirm").inner_text()  # which entries, before any
+    assert "张三" in consequences and "−2 分" in consequences and not ScoreEntry.objects.exists()
+    snap(page, shots, "journey-b-close-confirm")
+    page.click("#confirm button[type=submit]")
+    page.wait_for_load_state()
     assert "考勤已关闭，新增 1 条扣分记录。" in page.locator(".messages").inner_text()
     entry = ScoreEntry.objects.get()
     assert entry.member == district.m1 and entry.source == ScoreEntry.Source.MEETING
@@ -156,6 +161,9 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
     assert "100.0" in row.inner_text()  # 70 + 100 % x 0.30
     assert "94.0" in sec.locator("#determination tr", has_text="李四").inner_text()
     sec.click("#publication button[type=submit]")
+    sec.wait_for_load_state()
+    assert "公示期" in sec.locator("#confirm").inner_text()  # the consequences first
+    sec.click("#confirm button[type=submit]")
     sec.wait_for_load_state()
     notice = sec.locator("#publication").inner_text()
     assert "第 1 次公示于" in notice
