@@ -29,6 +29,12 @@ def round_of(*, branch: Organization, year: int) -> EvaluationRound | None:
     return EvaluationRound.objects.filter(branch=branch, year=year).select_related("branch").first()
 
 
+def round_years(*, branch: Organization) -> tuple[int, ...]:
+    """The years in which ``branch`` has a round (they decide where counts come from)."""
+    rounds = EvaluationRound.objects.filter(branch=branch).order_by("year")
+    return tuple(rounds.values_list("year", flat=True))
+
+
 def branch_for_officer(*, actor, code: str, manage: bool = False) -> Organization:
     """A branch the actor reads through a role (not merely as one of its members)."""
     org = organization_access_by_code(actor=actor, code=code, manage=manage)

@@ -48,17 +48,18 @@ def _require_open(year: int, member: Member) -> None:
         raise ValidationError({"year": f"the {year} results are final"})
 
 
-@transaction.atomic
-def tally_set(*, actor, year: int, member: Member, counts: dict[str, int]) -> dict[str, int]:
-    """Enter (or correct) the paper-ballot counts for one member (纸质选票计票)."""
-    _require_manage(actor, member)
-    _require_open(year, member)
+def _clean_counts(counts: dict[str, int]) -> None:
     unknown = set(counts) - set(BALLOT_OPTION_NAMES)
     if unknown:
         raise ValidationError({"counts": f"unknown ballot option(s): {', '.join(sorted(unknown))}"})
     for option, count in counts.items():
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise ValidationError({option: f"{option} must be a whole number ≥ 0"})
+
+
+def _tallies_write(*, actor, year: int, member: Member, counts: dict[str, int]) -> dict[str, int]:
+    """Store one member's counts, audited. Only ``vote_publish`` (counted ballots or the two
+    matching paper entries) and ``tally_set`` (a year without a round) come here."""
     before = dict(VoteTally.objects.filter(year=year, member=member).values_list("option", "count"))
     for option, count in counts.items():
         VoteTally.objects.update_or_create(
@@ -75,6 +76,48 @@ def tally_set(*, actor, year: int, member: Member, counts: dict[str, int]) -> di
             note=str(year),
         )
     return after
+
+
+def tally_direct_refusal(*, year: int, branch, by_system: bool = False) -> str | None:
+    """Why counts may not be typed in directly for ``branch`` in ``year`` (None: they may).
+
+    A branch's round decides its tallies: the counted online ballots or the two matching
+    paper entries, corrections after publication through an appeal. Without a round, a
+    person may enter only a year already over (paper results from before Kaoping, like a
+    bundle of a past year); the system itself (``actor=None``: a shell, a bundle) is not
+    limited by year."""
+    round_ = EvaluationRound.objects.filter(branch=branch, year=year).first()
+    if round_ is not None:
+        return _(
+            "%(branch)s 已开展 %(year)s 年度民主评议（%(method)s），测评票数只能来自该轮的"
+            "%(source)s，不能直接录入；公布后如需更正，请通过申诉办理。"
+        ) % {
+            "branch": branch.name,
+            "year": year,
+            "method": round_.get_vote_method_display(),
+            "source": _("网上投票计票")
+            if round_.vote_method == EvaluationRound.VoteMethod.ONLINE
+            else _("两人独立录入且一致的纸质票数"),
+        }
+    if not by_system and year >= timezone.localdate().year:
+        return _(
+            "%(branch)s 尚未开展 %(year)s 年度民主评议：请先在“民主评议”中开展评议，"
+            "测评票数由网上投票或纸质选票双人录入产生，不能直接录入。"
+        ) % {"branch": branch.name, "year": year}
+    return None
+
+
+@transaction.atomic
+def tally_set(*, actor, year: int, member: Member, counts: dict[str, int]) -> dict[str, int]:
+    """Enter (or correct) the counts of one member for a year in which the branch held no
+    round in Kaoping (see ``tally_direct_refusal``)."""
+    _require_manage(actor, member)
+    _require_open(year, member)
+    refusal = tally_direct_refusal(year=year, branch=member.branch, by_system=actor is None)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    _clean_counts(counts)
+    return _tallies_write(actor=actor, year=year, member=member, counts=counts)
 
 
 @transaction.atomic
@@ -134,6 +177,14 @@ def tallies_import(
         count += len(batch)
         members = _members_of([code for code, _ in batch])
         _require_open_many(actor, year, members.values())
+        # A bundle cannot overwrite a round's tallies either (see tally_direct_refusal).
+        held = EvaluationRound.objects.filter(
+            year=year, branch_id__in={m.branch_id for m in members.values()}
+        ).select_related("branch")
+        for round_ in held[:1]:
+            raise ValidationError(
+                tally_direct_refusal(year=year, branch=round_.branch, by_system=True)
+            )
         before: dict[int, dict[str, int]] = {}
         for member_id, option, n in VoteTally.objects.filter(
             year=year, member__in=members.values()
@@ -681,7 +732,7 @@ def vote_publish(*, actor, round_: EvaluationRound) -> EvaluationRound:
         counts = round_.paper.first().counts
     for member in candidates:
         given = counts.get(member.code, {})
-        tally_set(
+        _tallies_write(
             actor=actor,
             year=round_.year,
             member=member,

@@ -9,13 +9,19 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from kaoping.evaluation.services import quota_decision_record, tally_set
+from kaoping.evaluation.selectors import round_years
+from kaoping.evaluation.services import (
+    quota_decision_record,
+    tally_direct_refusal,
+    tally_set,
+)
 from kaoping.ledger.selectors import entries_visible, entry_access_by_code
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.onboarding.selectors import setup_needed
@@ -216,6 +222,12 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
             )
             if can_manage and entry_form is None:
                 entry_form = _entry_form(request, branch, scheme)
+        # The 计票 link only where counts may be typed in (no round, a year already over).
+        direct_tally = (
+            can_manage
+            and scheme is not None
+            and tally_direct_refusal(year=scheme.year, branch=branch) is None
+        )
         if can_manage and member_form is None:
             member_form = MemberForm()
         return {
@@ -226,6 +238,7 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
             "members": members,
             "entries": entries,
             "can_manage": can_manage,
+            "direct_tally": direct_tally,
             "entry_form": entry_form if can_manage else None,
             "member_form": member_form if can_manage else None,
         }
@@ -238,7 +251,14 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
         body = page_body(
             request,
             template="web/_branch_body.html",
-            key=[branch.pk, stamp, can_manage],
+            # Opening a round (or a new calendar year) changes who may type in counts.
+            key=[
+                branch.pk,
+                stamp,
+                can_manage,
+                round_years(branch=branch),
+                timezone.localdate().year,
+            ],
             context=body_context,
         )
     return render(request, "web/branch.html", {"branch": branch, "body": body})
@@ -388,6 +408,19 @@ def tally_edit(request, code: str):
     back = _next_url(request, _with_year(reverse("web:branch", args=[member.branch.code]), scheme))
     current = selectors.member_tallies(actor=actor, member=member, year=scheme.year)
     form = TallyForm(request.POST or None, initial=current)
+    refusal = tally_direct_refusal(year=scheme.year, branch=member.branch)
+    if refusal is not None:
+        # Said at once, before anyone types counts in; a POST changes nothing either.
+        return render(
+            request,
+            "web/_notice.html" if request.htmx else "web/notice_page.html",
+            {
+                "title": _("%(year)s 年度民主测评计票：%(name)s")
+                % {"year": scheme.year, "name": member.name},
+                "message": refusal,
+                "back": back,
+            },
+        )
     if request.method == "POST" and form.is_valid():
         try:
             tally_set(actor=actor, year=scheme.year, member=member, counts=form.counts())

@@ -346,7 +346,7 @@ def test_htmx_gets_fragments_and_a_client_redirect(client, district):
 # --------------------------------------------------------------------------- evaluation
 
 
-def test_tally_form_sets_the_democratic_score(client, district):
+def test_tally_form_sets_the_democratic_score(year_2026_over, client, district):
     login(client, district.sec1)
     response = client.post(
         "/members/M1/tally/",
