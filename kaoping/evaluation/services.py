@@ -120,6 +120,29 @@ def tally_set(*, actor, year: int, member: Member, counts: dict[str, int]) -> di
     return _tallies_write(actor=actor, year=year, member=member, counts=counts)
 
 
+def _require_place_left(year: int, member: Member) -> None:
+    """Refuse a decision to take a tied place when the places are already taken, judged
+    by the scoring engine with the decision added (never a second copy of the quota)."""
+    from .selectors import quota_standing
+
+    standing = quota_standing(year=year, branch=member.branch, decide=(member, True))
+    if not standing.over_filled:
+        return
+    message = _(
+        "%(branch)s 的优秀名额为 %(places)s 个，已由 %(holders)s 占用，"
+        "不能再认定 %(name)s 占用名额。"
+    ) % {
+        "branch": member.branch.name,
+        "places": standing.places,
+        "holders": "、".join(m.name for m in standing.holders) or _("（无）"),
+        "name": member.name,
+    }
+    others = [m.name for m in standing.pending if m.pk != member.pk]
+    if others:
+        message += _("尚待认定：%(names)s。") % {"names": "、".join(others)}
+    raise ValidationError(message)
+
+
 @transaction.atomic
 def quota_decision_record(
     *, actor, year: int, member: Member, excellent: bool, note: str
@@ -129,6 +152,8 @@ def quota_decision_record(
     _require_open(year, member)
     if actor is not None and not note.strip():
         raise ValidationError({"note": "a quota decision needs a reason"})
+    if excellent:
+        _require_place_left(year, member)
     current = QuotaDecision.objects.filter(year=year, member=member).first()
     if current is not None and (current.excellent, current.note) == (excellent, note):
         return current

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from kaoping.evaluation.selectors import round_years
+from kaoping.evaluation.selectors import quota_standing, round_years
 from kaoping.evaluation.services import (
     quota_decision_record,
     tally_direct_refusal,
@@ -239,6 +239,7 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
             "entries": entries,
             "can_manage": can_manage,
             "direct_tally": direct_tally,
+            "pending": [row["member"] for row in rows if row["result"].grade == "pending"],
             "entry_form": entry_form if can_manage else None,
             "member_form": member_form if can_manage else None,
         }
@@ -440,6 +441,18 @@ def tally_edit(request, code: str):
     )
 
 
+def _quota_intro(year: int, branch) -> str:
+    """What the decision is about: the places, who holds them, who still waits (by name)."""
+    standing = quota_standing(year=year, branch=branch)
+    text = _("综合得分在最后一个优秀名额处并列，须由支部认定是否占用名额并说明理由。")
+    text += " " + _("本支部优秀名额 %(places)s 个，已占用：%(holders)s；待认定：%(pending)s。") % {
+        "places": standing.places,
+        "holders": "、".join(m.name for m in standing.holders) or _("（无）"),
+        "pending": "、".join(m.name for m in standing.pending) or _("（无）"),
+    }
+    return text
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_edit(request, code: str):
@@ -476,7 +489,7 @@ def decision_edit(request, code: str):
         back=back,
         submit=_("保存认定"),
         year=scheme.year,
-        intro=_("综合得分在最后一个优秀名额处并列，须由支部认定是否占用名额并说明理由。"),
+        intro=_quota_intro(scheme.year, member.branch),
     )
 
 
