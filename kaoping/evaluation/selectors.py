@@ -253,3 +253,27 @@ def quota_standing(
         pending=[by_code[code] for code in pending if code in by_code],
         over_filled=any(FLAG_QUOTA_DECISION_INVALID in r.flags for r in results),
     )
+
+
+@dataclass
+class CommentBasis:
+    """What the secretary reads before commenting on a member (书记根据党员自评情况和
+    现实表现情况点评): the self-evaluation and the peer comments received."""
+
+    self_evaluation: SelfEvaluation | None
+    peer_comments: list[PeerComment]
+    authors_shown: bool  # False when the round's peer comments are anonymous
+
+
+def comment_basis(*, actor, round_: EvaluationRound, member: Member) -> CommentBasis:
+    if not scope_for(actor).manages(round_.branch.path):
+        raise PermissionDenied("officers only")
+    return CommentBasis(
+        self_evaluation=SelfEvaluation.objects.filter(round=round_, member=member).first(),
+        peer_comments=list(
+            PeerComment.objects.filter(round=round_, subject=member)
+            .select_related("author")
+            .order_by("updated_at", "id")
+        ),
+        authors_shown=not round_.anonymous_peer,
+    )

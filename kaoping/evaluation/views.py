@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from kaoping.orgs.selectors import member_access_by_code, scope_for
 from kaoping.schemes.models import Scheme
@@ -164,12 +165,17 @@ def comment_edit(request, code: str, year: int, member_code: str):
             _errors(form, exc)
         else:
             messages.success(request, _("已保存对 %(name)s 的点评。") % {"name": member.name})
+            if request.htmx:  # the browser goes to the round page, not into the form
+                return HttpResponseClientRedirect(_round_url(round_))
             return redirect(_round_url(round_))
+    # Not written blind: the member's self-evaluation and the peer comments received.
     return render(
         request,
-        "web/form_page.html",
+        "web/_form.html" if request.htmx else "evaluation/comment.html",
         {
             "title": _("书记点评：%(name)s") % {"name": member.name},
+            "member": member,
+            "basis": selectors.comment_basis(actor=request.user, round_=round_, member=member),
             "form": form,
             "action": request.path,
             "back": _round_url(round_),
