@@ -8,3 +8,8 @@ def decimal_text(value: Decimal | None) -> str | None:
     if value is None:
         return None
     return format(value.normalize(), "f")
+
+
+def percent_text(share: Decimal) -> str:
+    """A share as an exact percentage for people: ``Decimal("0.6667")`` → ``"66.67%"``."""
+    return f"{decimal_text(share * 100)}%"

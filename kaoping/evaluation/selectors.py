@@ -6,9 +6,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kaoping.decimals import percent_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
+from kaoping.schemes.models import Scheme
 
 from .models import (
     Ballot,
@@ -19,7 +23,7 @@ from .models import (
     VoteRight,
     VoteTally,
 )
-from .services import code_hash, round_candidates
+from .services import code_hash, round_candidates, turnout_share, vote_turnout_refusal
 
 Step = EvaluationRound.Step
 VoteState = EvaluationRound.VoteState
@@ -57,6 +61,11 @@ def own_round(*, actor, year: int) -> tuple[Member, EvaluationRound]:
     if round_ is None:
         raise Http404("no evaluation round")
     return member, round_
+
+
+def has_voted(*, member: Member, round_: EvaluationRound) -> bool:
+    """Whether the member's right in the round is used (never which ballot is theirs)."""
+    return VoteRight.objects.filter(round=round_, member=member, used=True).exists()
 
 
 @dataclass
@@ -222,7 +231,6 @@ def quota_standing(
     # The arithmetic of the quota is the engine's alone; imported here, not copied.
     from dataclasses import replace
 
-    from kaoping.schemes.models import Scheme
     from kaoping.scoring.engine import (
         FLAG_QUOTA_DECISION_INVALID,
         FLAG_QUOTA_TIE,
@@ -277,3 +285,86 @@ def comment_basis(*, actor, round_: EvaluationRound, member: Member) -> CommentB
         ),
         authors_shown=not round_.anonymous_peer,
     )
+
+
+@dataclass
+class Consequences:
+    """What an irreversible step of the round will do, shown before it is confirmed."""
+
+    lines: list[str]
+    names: list[str] = field(default_factory=list)  # who is missing (never who voted)
+    names_label: str = ""
+    refusal: str | None = None
+
+
+def advance_consequences(*, actor, round_: EvaluationRound) -> Consequences:
+    """Moving on closes the current step for good: who has not done it yet, by name."""
+    rows = round_progress(actor=actor, round_=round_)
+    total = len(rows)
+    if round_.step == Step.SELF:
+        missing = [r.member.name for r in rows if r.self_status != "submitted"]
+        lines = [
+            _("自评已提交 %(done)s / %(total)s 人，未提交 %(missing)s 人。")
+            % {"done": total - len(missing), "total": total, "missing": len(missing)},
+            _("进入党员互评后，自评不能再提交或修改。"),
+        ]
+        label = _("尚未提交自评的党员：")
+    elif round_.step == Step.PEER:
+        missing = [r.member.name for r in rows if r.peers_given == 0]
+        lines = [
+            _("已评价他人的党员 %(done)s / %(total)s 人，未评价任何人 %(missing)s 人。")
+            % {"done": total - len(missing), "total": total, "missing": len(missing)},
+            _("进入书记点评后，互评不能再填写或修改。"),
+        ]
+        label = _("尚未评价他人的党员：")
+    elif round_.step == Step.SECRETARY:
+        missing = [r.member.name for r in rows if not r.commented]
+        voters = (
+            Member.objects.filter(branch=round_.branch, status=Member.Status.ACTIVE).count()
+            if round_.vote_method == EvaluationRound.VoteMethod.ONLINE
+            else 0
+        )
+        lines = [
+            _("书记已点评 %(done)s / %(total)s 人，未点评 %(missing)s 人。")
+            % {"done": total - len(missing), "total": total, "missing": len(missing)},
+            _("开始民主测评后，书记点评不能再填写或修改。"),
+        ]
+        if voters:
+            lines.append(_("投票人名单将冻结为本支部 %(n)s 名正式党员。") % {"n": voters})
+        label = _("尚未点评的党员：")
+    else:
+        return Consequences(lines=[])
+    return Consequences(lines=lines, names=missing, names_label=label if missing else "")
+
+
+def close_consequences(*, actor, round_: EvaluationRound) -> Consequences:
+    """Closing the vote ends it for good: turnout as counts only (never who has not voted,
+    the ballot is secret), the deadline, and the scheme's minimum turnout."""
+    if not scope_for(actor).manages(round_.branch.path):
+        raise PermissionDenied("officers only")
+    counts = turnout(round_=round_)
+    minimum = Scheme.objects.get(year=round_.year).vote_min_turnout
+    lines = [
+        _(
+            "投票人 %(voters)s 名，已投票 %(used)s 名，投票率 %(share)s；"
+            "方案规定的最低投票率 %(minimum)s。"
+        )
+        % {
+            "voters": counts["voters"],
+            "used": counts["used"],
+            "share": percent_text(turnout_share(counts["used"], counts["voters"])),
+            "minimum": percent_text(minimum),
+        }
+    ]
+    deadline = round_.vote_deadline
+    if deadline is None:
+        lines.append(_("本轮投票未设截止日期。"))
+    elif timezone.localdate() <= deadline:
+        lines.append(
+            _("投票截止日期为 %(date)s，尚未到期；现在截止，尚未投票的党员将不能再投票。")
+            % {"date": deadline}
+        )
+    else:
+        lines.append(_("投票截止日期 %(date)s 已过。") % {"date": deadline})
+    lines.append(_("截止后选票即封存，不能再投票或重新开放。"))
+    return Consequences(lines=lines, refusal=vote_turnout_refusal(round_))

@@ -4,6 +4,7 @@ ballot, paper tallies, and quota-tie decisions."""
 import hashlib
 import secrets
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record, audit_record_many
 from kaoping.bulk import insert_rows
+from kaoping.decimals import percent_text
 from kaoping.iterables import batched
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member
@@ -691,6 +693,35 @@ def _seal(round_: EvaluationRound) -> None:
     PaperCode.objects.filter(round=round_).update(used=F("used"))
 
 
+def turnout_share(used: int, voters: int) -> Decimal:
+    """The share of voters who voted, to the setting's precision (4 places, half up):
+    two thirds is 0.6667, so 2 of 3 reaches a minimum of 0.6667."""
+    if voters == 0:
+        return Decimal(0)
+    return (Decimal(used) / Decimal(voters)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def vote_turnout_refusal(round_: EvaluationRound) -> str | None:
+    """Why the online vote cannot be closed as valid yet (None: it can): fewer voters took
+    part than the scheme's minimum turnout (``Scheme.vote_min_turnout``)."""
+    minimum = Scheme.objects.get(year=round_.year).vote_min_turnout
+    rights = VoteRight.objects.filter(round=round_)
+    voters = rights.count()
+    used = rights.filter(used=True).count()
+    if turnout_share(used, voters) >= minimum:
+        return None
+    return _(
+        "投票率为 %(used)s/%(voters)s（%(share)s），低于 %(year)s 年度方案规定的最低投票率"
+        " %(minimum)s，不能作为有效测评截止投票。请组织尚未投票的党员投票（可在会场发放投票码）。"
+    ) % {
+        "used": used,
+        "voters": voters,
+        "share": percent_text(turnout_share(used, voters)),
+        "year": round_.year,
+        "minimum": percent_text(minimum),
+    }
+
+
 @transaction.atomic
 def vote_close(*, actor, round_: EvaluationRound) -> EvaluationRound:
     """Close the online vote: no more ballots; the ballots are sealed (see ``_seal``)."""
@@ -701,6 +732,9 @@ def vote_close(*, actor, round_: EvaluationRound) -> EvaluationRound:
         raise ValidationError(_("纸质选票无需截止网上投票，请录入票数。"))
     if round_.vote_state != VoteState.OPEN:
         raise ValidationError(_("投票不在进行中。"))
+    refusal = vote_turnout_refusal(round_)
+    if refusal is not None:
+        raise ValidationError(refusal)
     _seal(round_)
     round_.vote_state = VoteState.CLOSED
     round_.save(update_fields=["vote_state"])

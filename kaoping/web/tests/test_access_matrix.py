@@ -537,11 +537,12 @@ PAGES: dict[str, Row] = {
         post="302 404 404 200 404 404 200 403",
         sup_in=(405, 403),
     ),
+    # Advancing shows its consequences first (GET, or a POST without confirm: 200).
     "evaluation:round_action": Row(
-        get="302 405 405 405 405 405 405 405",
+        get="302 404 404 200 404 404 200 403",
         kwargs=lambda s: {"code": s.branch, "year": 2026, "action": "advance"},
-        post="302 404 404 302 404 404 302 403",
-        sup_in=(405, 403),
+        post="302 404 404 200 404 404 200 403",
+        sup_in=(403, 403),
     ),
     "evaluation:comment": Row(
         get="302 404 404 200 404 404 200 403",
