@@ -149,3 +149,15 @@ def _chinese_after_each_test():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def year_2026_over(monkeypatch):
+    """Today's date in 2027, so that the district's 2026 is a year already over: paper
+    counts of a year held outside Kaoping may then be typed in directly
+    (``evaluation.services.tally_direct_refusal``). Only the date moves, not the clock."""
+    import datetime
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2027, 1, 15))

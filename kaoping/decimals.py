@@ -15,3 +15,8 @@ def signed_decimal_text(value: Decimal) -> str:
     printed): points shown with their direction, never rounded."""
     sign = "−" if value < 0 else "+"
     return sign + decimal_text(abs(value))
+
+
+def percent_text(share: Decimal) -> str:
+    """A share as an exact percentage for people: ``Decimal("0.6667")`` → ``"66.67%"``."""
+    return f"{decimal_text(share * 100)}%"

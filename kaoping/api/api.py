@@ -441,6 +441,7 @@ def scheme(request: HttpRequest, year: Year):
         "quota_rounding": s.quota_rounding,
         "ballot_options": {k: str(v) for k, v in s.ballot_options.items()},
         "notice_days": s.notice_days,
+        "vote_min_turnout": dec(s.vote_min_turnout),
         "final": s.is_final,
         "items": [
             {

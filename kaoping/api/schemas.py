@@ -263,6 +263,7 @@ class SchemeOut(Schema):
     quota_rounding: str
     ballot_options: dict[str, str]
     notice_days: int
+    vote_min_turnout: str
     final: bool
     items: list[SchemeItemOut]
 

@@ -6,9 +6,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kaoping.decimals import percent_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
+from kaoping.schemes.models import Scheme
 
 from .models import (
     Ballot,
@@ -19,7 +23,7 @@ from .models import (
     VoteRight,
     VoteTally,
 )
-from .services import code_hash, round_candidates
+from .services import code_hash, round_candidates, turnout_share, vote_turnout_refusal
 
 Step = EvaluationRound.Step
 VoteState = EvaluationRound.VoteState
@@ -27,6 +31,12 @@ VoteState = EvaluationRound.VoteState
 
 def round_of(*, branch: Organization, year: int) -> EvaluationRound | None:
     return EvaluationRound.objects.filter(branch=branch, year=year).select_related("branch").first()
+
+
+def round_years(*, branch: Organization) -> tuple[int, ...]:
+    """The years in which ``branch`` has a round (they decide where counts come from)."""
+    rounds = EvaluationRound.objects.filter(branch=branch).order_by("year")
+    return tuple(rounds.values_list("year", flat=True))
 
 
 def branch_for_officer(*, actor, code: str, manage: bool = False) -> Organization:
@@ -51,6 +61,11 @@ def own_round(*, actor, year: int) -> tuple[Member, EvaluationRound]:
     if round_ is None:
         raise Http404("no evaluation round")
     return member, round_
+
+
+def has_voted(*, member: Member, round_: EvaluationRound) -> bool:
+    """Whether the member's right in the round is used (never which ballot is theirs)."""
+    return VoteRight.objects.filter(round=round_, member=member, used=True).exists()
 
 
 @dataclass
@@ -195,3 +210,161 @@ def member_tasks(*, actor, member: Member, year: int) -> MemberTasks:
             round=round_, member=member
         ).first()
     return tasks
+
+
+@dataclass
+class QuotaStanding:
+    """A branch's excellent places as the scoring engine fills them (rules.md §7)."""
+
+    places: int
+    holders: list[Member]  # excellent, or decided to take a tied place
+    pending: list[Member]  # tied at the last place, still undecided
+    over_filled: bool  # more tied members decided to take a place than are left
+
+
+def quota_standing(
+    *, year: int, branch: Organization, decide: tuple[Member, bool] | None = None
+) -> QuotaStanding:
+    """The branch's places, who holds them and who waits, computed by the scoring engine
+    (``quota_places``, ``compute_year``) on the branch's live input, with ``decide`` (a
+    decision not yet recorded) added, so a decision is judged before it is written."""
+    # The arithmetic of the quota is the engine's alone; imported here, not copied.
+    from dataclasses import replace
+
+    from kaoping.scoring.engine import (
+        FLAG_QUOTA_DECISION_INVALID,
+        FLAG_QUOTA_TIE,
+        Grade,
+        compute_year,
+        quota_places,
+    )
+    from kaoping.scoring.selectors import year_input
+
+    data = year_input(scheme=Scheme.objects.get(year=year), branches=[branch])
+    decisions = dict(data.decisions)
+    if decide is not None:
+        decisions[decide[0].code] = decide[1]
+    results = compute_year(replace(data, decisions=decisions))
+    by_code = {m.code: m for m in Member.objects.filter(branch=branch)}
+    holders = [
+        r.member
+        for r in results
+        if r.grade == Grade.EXCELLENT
+        or (FLAG_QUOTA_TIE in r.flags and data.decisions.get(r.member) is True)
+    ]
+    pending = [
+        r.member for r in results if FLAG_QUOTA_TIE in r.flags and decisions.get(r.member) is None
+    ]
+    return QuotaStanding(
+        places=quota_places(data.rules, len(results)),
+        holders=[by_code[code] for code in holders if code in by_code],
+        pending=[by_code[code] for code in pending if code in by_code],
+        over_filled=any(FLAG_QUOTA_DECISION_INVALID in r.flags for r in results),
+    )
+
+
+@dataclass
+class CommentBasis:
+    """What the secretary reads before commenting on a member (书记根据党员自评情况和
+    现实表现情况点评): the self-evaluation and the peer comments received."""
+
+    self_evaluation: SelfEvaluation | None
+    peer_comments: list[PeerComment]
+    authors_shown: bool  # False when the round's peer comments are anonymous
+
+
+def comment_basis(*, actor, round_: EvaluationRound, member: Member) -> CommentBasis:
+    if not scope_for(actor).manages(round_.branch.path):
+        raise PermissionDenied("officers only")
+    return CommentBasis(
+        self_evaluation=SelfEvaluation.objects.filter(round=round_, member=member).first(),
+        peer_comments=list(
+            PeerComment.objects.filter(round=round_, subject=member)
+            .select_related("author")
+            .order_by("updated_at", "id")
+        ),
+        authors_shown=not round_.anonymous_peer,
+    )
+
+
+@dataclass
+class Consequences:
+    """What an irreversible step of the round will do, shown before it is confirmed."""
+
+    lines: list[str]
+    names: list[str] = field(default_factory=list)  # who is missing (never who voted)
+    names_label: str = ""
+    refusal: str | None = None
+
+
+def advance_consequences(*, actor, round_: EvaluationRound) -> Consequences:
+    """Moving on closes the current step for good: who has not done it yet, by name."""
+    rows = round_progress(actor=actor, round_=round_)
+    total = len(rows)
+    if round_.step == Step.SELF:
+        missing = [r.member.name for r in rows if r.self_status != "submitted"]
+        lines = [
+            _("自评已提交 %(done)s / %(total)s 人，未提交 %(missing)s 人。")
+            % {"done": total - len(missing), "total": total, "missing": len(missing)},
+            _("进入党员互评后，自评不能再提交或修改。"),
+        ]
+        label = _("尚未提交自评的党员：")
+    elif round_.step == Step.PEER:
+        missing = [r.member.name for r in rows if r.peers_given == 0]
+        lines = [
+            _("已评价他人的党员 %(done)s / %(total)s 人，未评价任何人 %(missing)s 人。")
+            % {"done": total - len(missing), "total": total, "missing": len(missing)},
+            _("进入书记点评后，互评不能再填写或修改。"),
+        ]
+        label = _("尚未评价他人的党员：")
+    elif round_.step == Step.SECRETARY:
+        missing = [r.member.name for r in rows if not r.commented]
+        voters = (
+            Member.objects.filter(branch=round_.branch, status=Member.Status.ACTIVE).count()
+            if round_.vote_method == EvaluationRound.VoteMethod.ONLINE
+            else 0
+        )
+        lines = [
+            _("书记已点评 %(done)s / %(total)s 人，未点评 %(missing)s 人。")
+            % {"done": total - len(missing), "total": total, "missing": len(missing)},
+            _("开始民主测评后，书记点评不能再填写或修改。"),
+        ]
+        if voters:
+            lines.append(_("投票人名单将冻结为本支部 %(n)s 名正式党员。") % {"n": voters})
+        label = _("尚未点评的党员：")
+    else:
+        return Consequences(lines=[])
+    return Consequences(lines=lines, names=missing, names_label=label if missing else "")
+
+
+def close_consequences(*, actor, round_: EvaluationRound) -> Consequences:
+    """Closing the vote ends it for good: turnout as counts only (never who has not voted,
+    the ballot is secret), the deadline, and the scheme's minimum turnout."""
+    if not scope_for(actor).manages(round_.branch.path):
+        raise PermissionDenied("officers only")
+    counts = turnout(round_=round_)
+    minimum = Scheme.objects.get(year=round_.year).vote_min_turnout
+    lines = [
+        _(
+            "投票人 %(voters)s 名，已投票 %(used)s 名，投票率 %(share)s；"
+            "方案规定的最低投票率 %(minimum)s。"
+        )
+        % {
+            "voters": counts["voters"],
+            "used": counts["used"],
+            "share": percent_text(turnout_share(counts["used"], counts["voters"])),
+            "minimum": percent_text(minimum),
+        }
+    ]
+    deadline = round_.vote_deadline
+    if deadline is None:
+        lines.append(_("本轮投票未设截止日期。"))
+    elif timezone.localdate() <= deadline:
+        lines.append(
+            _("投票截止日期为 %(date)s，尚未到期；现在截止，尚未投票的党员将不能再投票。")
+            % {"date": deadline}
+        )
+    else:
+        lines.append(_("投票截止日期 %(date)s 已过。") % {"date": deadline})
+    lines.append(_("截止后选票即封存，不能再投票或重新开放。"))
+    return Consequences(lines=lines, refusal=vote_turnout_refusal(round_))

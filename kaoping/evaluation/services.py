@@ -4,6 +4,7 @@ ballot, paper tallies, and quota-tie decisions."""
 import hashlib
 import secrets
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record, audit_record_many
 from kaoping.bulk import insert_rows
+from kaoping.decimals import percent_text
 from kaoping.iterables import batched
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member
@@ -48,17 +50,18 @@ def _require_open(year: int, member: Member) -> None:
         raise ValidationError({"year": f"the {year} results are final"})
 
 
-@transaction.atomic
-def tally_set(*, actor, year: int, member: Member, counts: dict[str, int]) -> dict[str, int]:
-    """Enter (or correct) the paper-ballot counts for one member (纸质选票计票)."""
-    _require_manage(actor, member)
-    _require_open(year, member)
+def _clean_counts(counts: dict[str, int]) -> None:
     unknown = set(counts) - set(BALLOT_OPTION_NAMES)
     if unknown:
         raise ValidationError({"counts": f"unknown ballot option(s): {', '.join(sorted(unknown))}"})
     for option, count in counts.items():
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise ValidationError({option: f"{option} must be a whole number ≥ 0"})
+
+
+def _tallies_write(*, actor, year: int, member: Member, counts: dict[str, int]) -> dict[str, int]:
+    """Store one member's counts, audited. Only ``vote_publish`` (counted ballots or the two
+    matching paper entries) and ``tally_set`` (a year without a round) come here."""
     before = dict(VoteTally.objects.filter(year=year, member=member).values_list("option", "count"))
     for option, count in counts.items():
         VoteTally.objects.update_or_create(
@@ -77,6 +80,71 @@ def tally_set(*, actor, year: int, member: Member, counts: dict[str, int]) -> di
     return after
 
 
+def tally_direct_refusal(*, year: int, branch, by_system: bool = False) -> str | None:
+    """Why counts may not be typed in directly for ``branch`` in ``year`` (None: they may).
+
+    A branch's round decides its tallies: the counted online ballots or the two matching
+    paper entries, corrections after publication through an appeal. Without a round, a
+    person may enter only a year already over (paper results from before Kaoping, like a
+    bundle of a past year); the system itself (``actor=None``: a shell, a bundle) is not
+    limited by year."""
+    round_ = EvaluationRound.objects.filter(branch=branch, year=year).first()
+    if round_ is not None:
+        return _(
+            "%(branch)s 已开展 %(year)s 年度民主评议（%(method)s），测评票数只能来自该轮的"
+            "%(source)s，不能直接录入；公布后如需更正，请通过申诉办理。"
+        ) % {
+            "branch": branch.name,
+            "year": year,
+            "method": round_.get_vote_method_display(),
+            "source": _("网上投票计票")
+            if round_.vote_method == EvaluationRound.VoteMethod.ONLINE
+            else _("两人独立录入且一致的纸质票数"),
+        }
+    if not by_system and year >= timezone.localdate().year:
+        return _(
+            "%(branch)s 尚未开展 %(year)s 年度民主评议：请先在“民主评议”中开展评议，"
+            "测评票数由网上投票或纸质选票双人录入产生，不能直接录入。"
+        ) % {"branch": branch.name, "year": year}
+    return None
+
+
+@transaction.atomic
+def tally_set(*, actor, year: int, member: Member, counts: dict[str, int]) -> dict[str, int]:
+    """Enter (or correct) the counts of one member for a year in which the branch held no
+    round in Kaoping (see ``tally_direct_refusal``)."""
+    _require_manage(actor, member)
+    _require_open(year, member)
+    refusal = tally_direct_refusal(year=year, branch=member.branch, by_system=actor is None)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    _clean_counts(counts)
+    return _tallies_write(actor=actor, year=year, member=member, counts=counts)
+
+
+def _require_place_left(year: int, member: Member) -> None:
+    """Refuse a decision to take a tied place when the places are already taken, judged
+    by the scoring engine with the decision added (never a second copy of the quota)."""
+    from .selectors import quota_standing
+
+    standing = quota_standing(year=year, branch=member.branch, decide=(member, True))
+    if not standing.over_filled:
+        return
+    message = _(
+        "%(branch)s 的优秀名额为 %(places)s 个，已由 %(holders)s 占用，"
+        "不能再认定 %(name)s 占用名额。"
+    ) % {
+        "branch": member.branch.name,
+        "places": standing.places,
+        "holders": "、".join(m.name for m in standing.holders) or _("（无）"),
+        "name": member.name,
+    }
+    others = [m.name for m in standing.pending if m.pk != member.pk]
+    if others:
+        message += _("尚待认定：%(names)s。") % {"names": "、".join(others)}
+    raise ValidationError(message)
+
+
 @transaction.atomic
 def quota_decision_record(
     *, actor, year: int, member: Member, excellent: bool, note: str
@@ -86,6 +154,8 @@ def quota_decision_record(
     _require_open(year, member)
     if actor is not None and not note.strip():
         raise ValidationError({"note": "a quota decision needs a reason"})
+    if excellent:
+        _require_place_left(year, member)
     current = QuotaDecision.objects.filter(year=year, member=member).first()
     if current is not None and (current.excellent, current.note) == (excellent, note):
         return current
@@ -134,6 +204,14 @@ def tallies_import(
         count += len(batch)
         members = _members_of([code for code, _ in batch])
         _require_open_many(actor, year, members.values())
+        # A bundle cannot overwrite a round's tallies either (see tally_direct_refusal).
+        held = EvaluationRound.objects.filter(
+            year=year, branch_id__in={m.branch_id for m in members.values()}
+        ).select_related("branch")
+        for round_ in held[:1]:
+            raise ValidationError(
+                tally_direct_refusal(year=year, branch=round_.branch, by_system=True)
+            )
         before: dict[int, dict[str, int]] = {}
         for member_id, option, n in VoteTally.objects.filter(
             year=year, member__in=members.values()
@@ -615,6 +693,35 @@ def _seal(round_: EvaluationRound) -> None:
     PaperCode.objects.filter(round=round_).update(used=F("used"))
 
 
+def turnout_share(used: int, voters: int) -> Decimal:
+    """The share of voters who voted, to the setting's precision (4 places, half up):
+    two thirds is 0.6667, so 2 of 3 reaches a minimum of 0.6667."""
+    if voters == 0:
+        return Decimal(0)
+    return (Decimal(used) / Decimal(voters)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def vote_turnout_refusal(round_: EvaluationRound) -> str | None:
+    """Why the online vote cannot be closed as valid yet (None: it can): fewer voters took
+    part than the scheme's minimum turnout (``Scheme.vote_min_turnout``)."""
+    minimum = Scheme.objects.get(year=round_.year).vote_min_turnout
+    rights = VoteRight.objects.filter(round=round_)
+    voters = rights.count()
+    used = rights.filter(used=True).count()
+    if turnout_share(used, voters) >= minimum:
+        return None
+    return _(
+        "投票率为 %(used)s/%(voters)s（%(share)s），低于 %(year)s 年度方案规定的最低投票率"
+        " %(minimum)s，不能作为有效测评截止投票。请组织尚未投票的党员投票（可在会场发放投票码）。"
+    ) % {
+        "used": used,
+        "voters": voters,
+        "share": percent_text(turnout_share(used, voters)),
+        "year": round_.year,
+        "minimum": percent_text(minimum),
+    }
+
+
 @transaction.atomic
 def vote_close(*, actor, round_: EvaluationRound) -> EvaluationRound:
     """Close the online vote: no more ballots; the ballots are sealed (see ``_seal``)."""
@@ -625,6 +732,9 @@ def vote_close(*, actor, round_: EvaluationRound) -> EvaluationRound:
         raise ValidationError(_("纸质选票无需截止网上投票，请录入票数。"))
     if round_.vote_state != VoteState.OPEN:
         raise ValidationError(_("投票不在进行中。"))
+    refusal = vote_turnout_refusal(round_)
+    if refusal is not None:
+        raise ValidationError(refusal)
     _seal(round_)
     round_.vote_state = VoteState.CLOSED
     round_.save(update_fields=["vote_state"])
@@ -681,7 +791,7 @@ def vote_publish(*, actor, round_: EvaluationRound) -> EvaluationRound:
         counts = round_.paper.first().counts
     for member in candidates:
         given = counts.get(member.code, {})
-        tally_set(
+        _tallies_write(
             actor=actor,
             year=round_.year,
             member=member,

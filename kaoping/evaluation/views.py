@@ -6,7 +6,7 @@ marks go from ``request.POST`` straight to ``ballot_cast``."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -129,13 +129,55 @@ ACTIONS = {
 }
 
 
+# Irreversible steps shown with their consequences first: a GET, or a POST without
+# ``confirm``, shows them (web/confirm.html) and changes nothing.
+CONFIRMED = {
+    "advance": (selectors.advance_consequences, gettext_lazy("确认进入下一环节")),
+    "close": (selectors.close_consequences, gettext_lazy("确认截止投票")),
+}
+
+
+def _confirm_page(request, branch, round_, action: str):
+    consequences_of, submit = CONFIRMED[action]
+    consequences = consequences_of(actor=request.user, round_=round_)
+    if action == "advance":
+        title = _("%(name)s %(year)s 年度民主评议：结束“%(step)s”环节") % {
+            "name": branch.name,
+            "year": round_.year,
+            "step": round_.get_step_display(),
+        }
+    else:
+        title = _("%(name)s %(year)s 年度民主测评：截止投票") % {
+            "name": branch.name,
+            "year": round_.year,
+        }
+    return render(
+        request,
+        "web/confirm.html",
+        {
+            "title": title,
+            "consequences": consequences.lines,
+            "names": consequences.names,
+            "names_label": consequences.names_label,
+            "refusal": consequences.refusal,
+            "action": request.path,
+            "back": _round_url(round_),
+            "submit": str(submit),
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_action(request, code: str, year: int, action: str):
     if action not in ACTIONS:
         raise Http404("no such action")
+    if request.method == "GET" and action not in CONFIRMED:
+        return HttpResponseNotAllowed(["POST"])
     service, done = ACTIONS[action]
     branch, round_ = _officer_round(request, code, year)
+    if action in CONFIRMED and not (request.method == "POST" and request.POST.get("confirm")):
+        return _confirm_page(request, branch, round_, action)
     try:
         service(actor=request.user, round_=round_)
     except ValidationError as exc:
@@ -166,10 +208,13 @@ def comment_edit(request, code: str, year: int, member_code: str):
         else:
             message = _("已保存对 %(name)s 的点评。") % {"name": member.name}
             return form_done(request, _round_url(round_), message)
+    # Not written blind: the member's self-evaluation and the peer comments received.
     return form_answer(
         request,
         {
             "title": _("书记点评：%(name)s") % {"name": member.name},
+            "member": member,
+            "basis": selectors.comment_basis(actor=request.user, round_=round_, member=member),
             "form": form,
             "action": request.path,
             "back": _round_url(round_),
@@ -349,9 +394,20 @@ def _cast_done(request, receipt: str | None):
 @require_http_methods(["GET", "POST"])
 @never_cache
 def vote(request, year: int):
-    _member, round_ = selectors.own_round(actor=request.user, year=year)
+    member, round_ = selectors.own_round(actor=request.user, year=year)
     action = reverse("evaluation:vote", args=[year])
     if request.method == "GET":
+        if selectors.has_voted(member=member, round_=round_):
+            # Said at once, not after the ballot is filled in again (nothing about how).
+            return render(
+                request,
+                "web/notice_page.html",
+                {
+                    "title": _("%(year)s 年度民主测评") % {"year": year},
+                    "message": _("您已投票。每人只能投一次，选票已无记名保存，不能查看或更改。"),
+                    "back": reverse("evaluation:mine", args=[year]),
+                },
+            )
         return _ballot_page(request, round_, action=action)
     try:
         receipt = services.ballot_cast(

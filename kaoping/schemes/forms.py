@@ -28,7 +28,7 @@ BALLOT_LABELS = {
 }
 
 
-PERCENT_FIELDS = ("democratic_share", "excellent_quota")
+PERCENT_FIELDS = ("democratic_share", "excellent_quota", "vote_min_turnout")
 
 
 def plain_decimal(value: Decimal) -> Decimal:
@@ -53,6 +53,9 @@ class SchemeSettingsForm(forms.Form):
         label=_("名额取整方式"), choices=Scheme.QuotaRounding.choices
     )
     notice_days = forms.IntegerField(label=_("公示天数"), min_value=0, max_value=365)
+    vote_min_turnout = forms.DecimalField(
+        label=_("民主测评最低投票率（%）"), min_value=0, max_value=100, decimal_places=2
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

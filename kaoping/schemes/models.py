@@ -33,6 +33,10 @@ def settings_constraints(prefix: str) -> list[models.CheckConstraint]:
             name=f"{prefix}_quota_0_1",
         ),
         models.CheckConstraint(
+            condition=Q(vote_min_turnout__gte=0, vote_min_turnout__lte=1),
+            name=f"{prefix}_vote_min_turnout_0_1",
+        ),
+        models.CheckConstraint(
             condition=Q(basic_threshold__lte=F("qualified_threshold"))
             & Q(qualified_threshold__lte=F("excellent_threshold")),
             name=f"{prefix}_thresholds_ordered",
@@ -76,6 +80,12 @@ class SchemeSettings(models.Model):
     )
     ballot_options = models.JSONField(_("测评选项分值"), default=default_ballot_options)
     notice_days = models.PositiveSmallIntegerField(_("公示天数"), default=5)
+    # The vote counts only with enough members taking part. Neither the source's practice
+    # nor rules.md gives the share for the democratic vote; two thirds by default (the
+    # setting's precision: 0.6667), below which the vote cannot be closed as valid.
+    vote_min_turnout = models.DecimalField(
+        _("民主测评最低投票率"), max_digits=6, decimal_places=4, default=Decimal("0.6667")
+    )
 
     class Meta:
         abstract = True

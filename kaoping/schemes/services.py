@@ -26,6 +26,7 @@ SETTING_FIELDS = (
     "quota_rounding",
     "ballot_options",
     "notice_days",
+    "vote_min_turnout",
 )
 ITEM_FIELDS = ("kind", "group", "name", "points", "disqualifies", "categories")
 

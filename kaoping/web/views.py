@@ -2,12 +2,14 @@
 actor, writes through services; a form with bad input is shown again with its messages,
 a good one redirects (and, asked by htmx, the browser is told where to go)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -15,7 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaoping.answers import form_answer
 from kaoping.answers import form_done as _done
-from kaoping.evaluation.services import quota_decision_record, tally_set
+from kaoping.evaluation.selectors import quota_standing, round_years
+from kaoping.evaluation.services import (
+    quota_decision_record,
+    tally_direct_refusal,
+    tally_set,
+)
 from kaoping.ledger.selectors import entries_visible, entry_access_by_code
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.onboarding.selectors import setup_needed
@@ -216,6 +223,12 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
             )
             if can_manage and entry_form is None and notice is None:
                 entry_form = _entry_form(request, branch, scheme)
+        # The 计票 link only where counts may be typed in (no round, a year already over).
+        direct_tally = (
+            can_manage
+            and scheme is not None
+            and tally_direct_refusal(year=scheme.year, branch=branch) is None
+        )
         if can_manage and member_form is None:
             member_form = MemberForm()
         return {
@@ -227,6 +240,8 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
             "entries": entries,
             "can_manage": can_manage,
             "frozen_notice": notice,
+            "direct_tally": direct_tally,
+            "pending": [row["member"] for row in rows if row["result"].grade == "pending"],
             "entry_form": entry_form if can_manage else None,
             "member_form": member_form if can_manage else None,
         }
@@ -239,7 +254,15 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
         body = page_body(
             request,
             template="web/_branch_body.html",
-            key=[branch.pk, stamp, can_manage, notice is not None],
+            # Opening a round (or a new calendar year) changes who may type in counts.
+            key=[
+                branch.pk,
+                stamp,
+                can_manage,
+                notice is not None,
+                round_years(branch=branch),
+                timezone.localdate().year,
+            ],
             context=body_context,
         )
     return render(request, "web/branch.html", {"branch": branch, "body": body})
@@ -397,6 +420,19 @@ def tally_edit(request, code: str):
     back = _next_url(request, _with_year(reverse("web:branch", args=[member.branch.code]), scheme))
     current = selectors.member_tallies(actor=actor, member=member, year=scheme.year)
     form = TallyForm(request.POST or None, initial=current)
+    refusal = tally_direct_refusal(year=scheme.year, branch=member.branch)
+    if refusal is not None:
+        # Said at once, before anyone types counts in; a POST changes nothing either.
+        return render(
+            request,
+            "web/_notice.html" if request.htmx else "web/notice_page.html",
+            {
+                "title": _("%(year)s 年度民主测评计票：%(name)s")
+                % {"year": scheme.year, "name": member.name},
+                "message": refusal,
+                "back": back,
+            },
+        )
     if request.method == "POST" and form.is_valid():
         try:
             tally_set(actor=actor, year=scheme.year, member=member, counts=form.counts())
@@ -414,6 +450,18 @@ def tally_edit(request, code: str):
         year=scheme.year,
         intro=_("按纸质选票录入每个选项的票数，空白票不计入。"),
     )
+
+
+def _quota_intro(year: int, branch) -> str:
+    """What the decision is about: the places, who holds them, who still waits (by name)."""
+    standing = quota_standing(year=year, branch=branch)
+    text = _("综合得分在最后一个优秀名额处并列，须由支部认定是否占用名额并说明理由。")
+    text += " " + _("本支部优秀名额 %(places)s 个，已占用：%(holders)s；待认定：%(pending)s。") % {
+        "places": standing.places,
+        "holders": "、".join(m.name for m in standing.holders) or _("（无）"),
+        "pending": "、".join(m.name for m in standing.pending) or _("（无）"),
+    }
+    return text
 
 
 @login_required
@@ -452,7 +500,7 @@ def decision_edit(request, code: str):
         back=back,
         submit=_("保存认定"),
         year=scheme.year,
-        intro=_("综合得分在最后一个优秀名额处并列，须由支部认定是否占用名额并说明理由。"),
+        intro=_quota_intro(scheme.year, member.branch),
     )
 
 

@@ -460,7 +460,7 @@ def test_reverse_bad_body(as_user, entries, body, field):
 # --------------------------------------------------------------------------- tallies
 
 
-def test_put_tally(as_user, district):
+def test_put_tally(year_2026_over, as_user, district):
     client = as_user("sec1")
     counts = {"excellent": 8, "qualified": 3, "basic": 0, "unqualified": 0}
     response = client.put("/api/years/2026/tallies/M1", counts, content_type=JSON)
@@ -590,7 +590,7 @@ RESULT_KEYS = {
 }
 
 
-def test_live_results(as_user, entries):
+def test_live_results(year_2026_over, as_user, entries):
     as_user("sec1").put(
         "/api/years/2026/tallies/M1",
         {"excellent": 8, "qualified": 3, "basic": 0, "unqualified": 0},

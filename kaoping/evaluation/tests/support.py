@@ -4,6 +4,7 @@ with a login, and a round driven to the vote."""
 from kaoping.evaluation.models import EvaluationRound
 from kaoping.evaluation.services import round_advance, round_open
 from kaoping.orgs.services import member_link_user
+from kaoping.schemes.models import Scheme
 from kaoping.testing.factories import MemberFactory, UserFactory
 
 
@@ -26,3 +27,8 @@ def round_at_vote(district, method: str = EvaluationRound.VoteMethod.ONLINE) -> 
         round_ = round_advance(actor=district.sec1, round_=round_)
     assert round_.step == EvaluationRound.Step.VOTE
     return round_
+
+
+def any_turnout() -> None:
+    """Let the 2026 vote close at any turnout, for tests about something else."""
+    Scheme.objects.filter(year=2026).update(vote_min_turnout=0)

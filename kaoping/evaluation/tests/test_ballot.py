@@ -26,7 +26,7 @@ from kaoping.evaluation.services import (
     vote_publish,
 )
 
-from .support import branch_of, round_at_vote
+from .support import any_turnout, branch_of, round_at_vote
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +201,7 @@ def test_option_removed_from_scheme_is_refused(district):
 
 def test_ballot_after_closing_and_voter_not_on_list_refused(district):
     branch_of(district, 3)
+    any_turnout()
     round_ = round_at_vote(district)
     with pytest.raises(ValidationError, match="投票人名单"):
         ballot_cast(actor=district.member2, round_=round_, marks={"M1": "excellent"})
@@ -214,6 +215,7 @@ def test_ballot_after_closing_and_voter_not_on_list_refused(district):
 
 def test_bad_input_through_http_shows_a_message_and_stores_nothing(client, district):
     branch_of(district, 3)
+    any_turnout()
     round_ = round_at_vote(district)
     client.force_login(district.member1)
     response = client.post("/eval/2026/vote/", {"m:GHOST": "excellent"})
@@ -281,6 +283,7 @@ def test_totals_only_after_close_and_publish(client, district):
 
 def test_receipt_checks_that_the_ballot_was_counted(client, district):
     members = branch_of(district, 3)
+    any_turnout()
     round_ = round_at_vote(district)
     code = ballot_cast(
         actor=members[0].user, round_=round_, marks={"M1": "qualified"}, receipt=True

@@ -5,7 +5,7 @@ from kaoping.evaluation.models import QuotaDecision, VoteTally
 from kaoping.evaluation.services import quota_decision_record, tally_set
 
 
-def test_tally_set_and_correct(district):
+def test_tally_set_and_correct(year_2026_over, district):
     tally_set(
         actor=district.sec1,
         year=2026,

@@ -33,6 +33,7 @@ def _settings(**changes):
         "excellent_quota": "100",
         "quota_rounding": "floor",
         "notice_days": "5",
+        "vote_min_turnout": "66.67",
         "ballot_excellent": "100",
         "ballot_qualified": "80",
         "ballot_basic": "60",

@@ -36,7 +36,8 @@ def ok(response, status=302):
 
 
 def step(client, district, action):
-    ok(as_user(client, district.sec1).post(f"/eval/B1/2026/do/{action}/"))
+    # Advancing and closing show their consequences first; this cycle confirms them.
+    ok(as_user(client, district.sec1).post(f"/eval/B1/2026/do/{action}/", {"confirm": "1"}))
 
 
 def messages_of(response) -> list[str]:

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from kaoping.evaluation.models import EvaluationRound
-from kaoping.evaluation.services import quota_decision_record, tally_set
+from kaoping.evaluation.services import paper_tally_enter, quota_decision_record, vote_publish
 from kaoping.evaluation.tests.support import branch_of, round_at_vote
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
@@ -25,15 +25,16 @@ pytestmark = pytest.mark.django_db
 
 
 def ready_for_publication(district, tie: bool = False):
-    """B1 of 8 through a paper vote whose tallies are set directly; tie: two at the top."""
+    """B1 of 8 through a paper vote (two matching entries, published); tie: two at the top."""
     members = branch_of(district, 8)
     round_ = round_at_vote(district, method=EvaluationRound.VoteMethod.PAPER)
-    for i, m in enumerate(members):
-        option = "excellent" if (i < 2 and tie) or i == 0 else "qualified"
-        tally_set(actor=None, year=2026, member=m, counts={option: 8})
-    EvaluationRound.objects.filter(pk=round_.pk).update(
-        step=EvaluationRound.Step.DETERMINATION, vote_state=EvaluationRound.VoteState.PUBLISHED
-    )
+    counts = {
+        m.code: {"excellent" if (i < 2 and tie) or i == 0 else "qualified": 8}
+        for i, m in enumerate(members)
+    }
+    paper_tally_enter(actor=district.sec1, round_=round_, counts=counts)
+    paper_tally_enter(actor=district.admin, round_=round_, counts=counts)
+    vote_publish(actor=district.sec1, round_=round_)
     return members
 
 

@@ -69,7 +69,7 @@ def test_only_committee_admin_computes_the_year(district):
     assert results_compute(actor=district.admin, year=2026) == 4
 
 
-def test_quota_tie_and_decision_through_the_database(district):
+def test_quota_tie_and_decision_through_the_database(year_2026_over, district):
     # B1 with 7 members → floor(1.05) = 1 place; two tie at the top.
     for _ in range(5):
         MemberFactory(branch=district.b1)

@@ -21,6 +21,7 @@ FLAG_LABELS = {
     "quota_decision_invalid": gettext_lazy("认定人数超过名额"),
     "candidate:8": gettext_lazy("连续两年警示（不合格第8条候选）"),
 }
+QUOTA_TIE_DECIDED = gettext_lazy("优秀名额并列，已认定")
 ROLE_LABELS = dict(RoleAssignment.Role.choices)
 GRADE_LABELS = dict(Grade.choices)
 
@@ -60,7 +61,11 @@ def grade_label(value) -> str:
 
 
 @register.filter
-def flag_label(value) -> str:
+def flag_label(value, grade=None) -> str:
+    """A flag's name; with the member's grade, a tie already decided no longer says it is
+    awaiting the determination (``{{ f|flag_label:r.grade }}``)."""
+    if value == "quota_tie" and grade not in (None, "", Grade.PENDING):
+        return str(QUOTA_TIE_DECIDED)
     return str(FLAG_LABELS.get(value, value))
 
 

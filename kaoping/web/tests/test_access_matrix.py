@@ -537,11 +537,12 @@ PAGES: dict[str, Row] = {
         post="302 404 404 200 404 404 200 403",
         sup_in=(405, 403),
     ),
+    # Advancing shows its consequences first (GET, or a POST without confirm: 200).
     "evaluation:round_action": Row(
-        get="302 405 405 405 405 405 405 405",
+        get="302 404 404 200 404 404 200 403",
         kwargs=lambda s: {"code": s.branch, "year": 2026, "action": "advance"},
-        post="302 404 404 302 404 404 302 403",
-        sup_in=(405, 403),
+        post="302 404 404 200 404 404 200 403",
+        sup_in=(403, 403),
     ),
     "evaluation:comment": Row(
         get="302 404 404 200 404 404 200 403",
@@ -713,8 +714,10 @@ API: dict[str, Row] = {
         data=lambda d, s: {"reason": "matrix"},
         sup_in=(403, None),
     ),
+    # B1 holds its 2026 round: its counts come from the round only, so those who may
+    # write tallies are refused (422) rather than let in (evaluation.tally_direct_refusal).
     "PUT /api/years/{year}/tallies/{member}": Row(
-        get="401 403 404 200 404 404 200 403",
+        get="401 403 404 422 404 404 422 403",
         kwargs=_by(year=True, member="member"),
         data=lambda d, s: {"excellent": 1, "qualified": 0, "basic": 0, "unqualified": 0},
         sup_in=(403, None),

@@ -4,6 +4,7 @@ the pages show. Set-up and skip rules as in ``test_browser.py``."""
 
 import datetime
 import os
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -13,6 +14,7 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import LeaveRequest
 from kaoping.meetings.services import meeting_schedule
 from kaoping.publication.models import Publication
+from kaoping.schemes.models import Scheme
 
 from .test_browser import assert_no_horizontal_scroll, browser, log_in, new_page, shots, snap
 
@@ -126,6 +128,8 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
     for _ in range(3):
         sec.click("#steps form[action$='/do/advance/'] button")
         sec.wait_for_load_state()
+        sec.click("#confirm button[name=confirm]")  # after the consequences are shown
+        sec.wait_for_load_state()
     assert EvaluationRound.objects.get().step == "vote"
     snap(sec, shots, "journey-c-vote-open")
 
@@ -143,7 +147,12 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
     snap(member, shots, "journey-c-voted")
 
     sec.goto(eval_url)
+    # One of the two voters: enough only with a minimum of one half (the default is 2/3).
+    Scheme.objects.filter(year=year).update(vote_min_turnout=Decimal("0.5"))
     sec.click("form[action$='/do/close/'] button")
+    sec.wait_for_load_state()
+    assert "投票率 50%" in sec.locator("#confirm").inner_text()
+    sec.click("#confirm button[name=confirm]")
     sec.wait_for_load_state()
     assert "投票已截止。" in sec.locator(".messages").inner_text()
     sec.click("form[action$='/do/publish/'] button")

@@ -54,7 +54,9 @@ def sec1(client, district):
     return login(client, district.sec1)
 
 
-def test_pages_and_api_show_an_entry_a_tally_and_a_scheme_change_at_once(sec1, district):
+def test_pages_and_api_show_an_entry_a_tally_and_a_scheme_change_at_once(
+    year_2026_over, sec1, district
+):
     client = sec1
     before = client.get(BRANCH).content.decode()
     assert _composite(before, "张三") == "70.0"

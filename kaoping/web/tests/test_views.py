@@ -346,7 +346,7 @@ def test_htmx_gets_fragments_and_a_client_redirect(client, district):
 # --------------------------------------------------------------------------- evaluation
 
 
-def test_tally_form_sets_the_democratic_score(client, district):
+def test_tally_form_sets_the_democratic_score(year_2026_over, client, district):
     login(client, district.sec1)
     response = client.post(
         "/members/M1/tally/",
@@ -372,7 +372,7 @@ def test_quota_tie_decision(client, district):
         tally_set(actor=None, year=2026, member=member, counts={"excellent": 5})
     login(client, district.sec1)
     html = client.get("/branches/B1/").content.decode()
-    assert html.count("优秀名额并列，待组织认定") == 2
+    assert html.count("优秀名额并列，待组织认定") == 3  # each row, and the line naming them
     assert "/members/M1/decision/" in html
     response = client.post("/members/M1/decision/", {"year": "2026", "excellent": "yes"})
     assert "组织认定必须填写理由" in response.content.decode()
@@ -447,6 +447,7 @@ def test_admin_creates_and_edits_a_scheme(client, district):
         "excellent_quota": "20",
         "quota_rounding": "round_half_up",
         "notice_days": "7",
+        "vote_min_turnout": "50",
         "ballot_excellent": "100",
         "ballot_qualified": "80",
         "ballot_basic": "60",
@@ -454,7 +455,7 @@ def test_admin_creates_and_edits_a_scheme(client, district):
     }
     assert client.post("/schemes/2027/settings/", settings).status_code == 302
     html = client.get("/schemes/2027/").content.decode()
-    assert "20%" in html and "四舍五入" in html
+    assert "20%" in html and "四舍五入" in html and "50%" in html
     bad = client.post("/schemes/2027/settings/", settings | {"basic_threshold": "95"})
     assert "基本合格 ≤ 合格 ≤ 优秀" in bad.content.decode()
 
