@@ -79,7 +79,7 @@ def test_finalised_branch_year_freezes_its_entries_only(district):
     d01 = district.scheme.items.get(code="D01")
     day = datetime.date(2026, 5, 1)
     branch_year_finalise(actor=district.sec1, scheme=district.scheme, branch=district.b1)
-    with pytest.raises(ValidationError, match="frozen"):
+    with pytest.raises(ValidationError, match="评分记录已冻结"):
         entry_record(actor=district.sec1, member=district.m1, item=d01, date=day)
     entry_record(actor=district.sec2, member=district.m2, item=d01, date=day)  # B2 still open
     with pytest.raises(PermissionDenied):

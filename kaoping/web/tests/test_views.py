@@ -325,7 +325,7 @@ def test_reversal_needs_a_reason_and_is_shown_as_such(client, district):
     login(client, district.sec1)
     response = client.post(url, {"reason": "again"})
     assert response.status_code == 200
-    assert "already been reversed" in response.content.decode()
+    assert "已经冲销过了" in response.content.decode()
     assert ScoreEntry.objects.count() == 2
 
 
