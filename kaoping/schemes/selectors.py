@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import BranchYearClosing, Scheme, SchemeItem
 
@@ -37,5 +38,6 @@ def scheme_chosen(year: str | int | None) -> Scheme | None:
     except (TypeError, ValueError):
         scheme = None
     if scheme is None:
-        raise Http404("no scheme for that year")
+        raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
+
     return scheme

@@ -53,7 +53,7 @@ def test_thresholds_must_stay_ordered(district):
 
 
 def test_unknown_setting_and_ballot_option_refused(district):
-    with pytest.raises(ValidationError, match="unknown scheme setting"):
+    with pytest.raises(ValidationError, match="未知的方案设置"):
         scheme_update(actor=district.admin, scheme=district.scheme, daily_share=Decimal("0.7"))
     with pytest.raises(ValidationError):
         scheme_update(actor=district.admin, scheme=district.scheme, ballot_options={"great": 100})
@@ -66,7 +66,7 @@ def test_only_committee_admin_edits_the_scheme(district, who):
 
 
 def test_duplicate_year_refused(district):
-    with pytest.raises(ValidationError, match="already exists"):
+    with pytest.raises(ValidationError, match="年度的考评方案已经存在"):
         scheme_create(actor=district.admin, year=2026)
 
 
