@@ -119,7 +119,7 @@ def test_members_list(as_user, username, query, expected):
 def test_members_of_a_branch_out_of_sight_is_404(as_user, username, branch):
     response = as_user(username).get(f"/api/members?branch={branch}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "organization not found"}
+    assert response.json() == {"detail": "找不到这个党组织。"}
 
 
 def test_member_detail(as_user):
@@ -152,7 +152,7 @@ def test_member_detail(as_user):
 def test_member_out_of_sight_is_404(as_user, username, code):
     response = as_user(username).get(f"/api/members/{code}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "member not found"}
+    assert response.json() == {"detail": "找不到这名党员。"}
 
 
 # --------------------------------------------------------------------------- entries
