@@ -34,7 +34,7 @@ def branch_for_officer(*, actor, code: str, manage: bool = False) -> Organizatio
     """A branch the actor reads through a role (not merely as one of its members)."""
     org = organization_access_by_code(actor=actor, code=code, manage=manage)
     if not org.is_branch or not scope_for(actor).reads(org.path):
-        raise Http404(_("找不到党支部 %(code)s。") % {"code": code})
+        raise Http404(_("找不到这个党支部。"))
     return org
 
 

@@ -19,7 +19,7 @@ def branch_for_reader(*, actor, code: str, manage: bool = False) -> Organization
     publication is to the branch."""
     org = organization_access_by_code(actor=actor, code=code, manage=manage)
     if not org.is_branch:
-        raise Http404(_("找不到党支部 %(code)s。") % {"code": code})
+        raise Http404(_("找不到这个党支部。"))
     return org
 
 
