@@ -365,7 +365,7 @@ def test_the_lost_contact_list_is_for_staff_only(client, lost, username):
     user = getattr(lost, username)
     response = get(client, user, "/api/archive/lost-contact")
     assert response.status_code == 403
-    assert response.json() == {"detail": "staff only"}
+    assert response.json() == {"detail": "只有党组织工作人员可以查看失联党员名单。"}
     assert get(client, user, reverse("archive:lost_contacts")).status_code == 403
 
 
