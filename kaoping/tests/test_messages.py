@@ -193,6 +193,16 @@ class _Checker(ast.NodeVisitor):
             self._check(node.args[0], line, what, seen)
             return
         if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join"
+            and isinstance(node.func.value, ast.Constant)
+            and len(node.args) == 1
+        ):
+            self._check(node.args[0], line, what, seen)  # " ".join(exc.messages)
+            return
+
+        if (
             isinstance(node, ast.Subscript)
             and isinstance(node.slice, ast.Constant)
             and isinstance(node.slice.value, int)
