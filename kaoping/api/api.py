@@ -8,6 +8,7 @@ Errors are JSON: ``{"detail": ...}``, plus ``"errors": {field: [messages]}`` for
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from ninja import NinjaAPI
 from ninja.decorators import decorate_view
@@ -156,7 +157,7 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied):
 def _scheme(year: int) -> Scheme:
     scheme = scheme_for_year(year)
     if scheme is None:
-        raise Http404(f"there is no scheme for {year}")
+        raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
     return scheme
 
 
