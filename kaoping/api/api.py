@@ -126,7 +126,7 @@ def _ninja_validation_error(request: HttpRequest, exc: NinjaValidationError):
     for error in exc.errors:
         errors.setdefault(_field_of(error.get("loc", ())), []).append(str(error.get("msg", "")))
     return api.create_response(
-        request, {"detail": _summary(errors) or "invalid input", "errors": errors}, status=422
+        request, {"detail": _summary(errors) or _("输入无效。"), "errors": errors}, status=422
     )
 
 
@@ -137,18 +137,20 @@ def _django_validation_error(request: HttpRequest, exc: DjangoValidationError):
     else:
         errors = {"__all__": [str(m) for m in exc.messages]}
     return api.create_response(
-        request, {"detail": _summary(errors) or "invalid input", "errors": errors}, status=422
+        request, {"detail": _summary(errors) or _("输入无效。"), "errors": errors}, status=422
     )
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404):
-    return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
+    return api.create_response(
+        request, {"detail": str(exc) or _("找不到所请求的内容。")}, status=404
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied):
-    return api.create_response(request, {"detail": str(exc) or "permission denied"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("您没有权限。")}, status=403)
 
 
 # --------------------------------------------------------------------------- helpers
