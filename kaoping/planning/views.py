@@ -25,7 +25,7 @@ def _done(request, url: str, message: str):
 
 def _planner_required(actor) -> None:
     if not selectors.may_plan(actor=actor):
-        raise Http404("not found")
+        raise Http404(_("找不到这个页面。"))
 
 
 def _create_form(actor, data=None) -> DraftCreateForm:
