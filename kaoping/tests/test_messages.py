@@ -51,7 +51,6 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
 }
 
 
-
 @dataclass(frozen=True)
 class Msgid:
     module: str
@@ -381,7 +380,6 @@ def test_every_user_message_is_chinese_gettext_with_english_in_its_app():
         else:
             found = english._catalog.get(msgid.key)
         if not found or found == msgid.text:
-
             problems.append(
                 f"{where}: no English for {msgid.text!r} in "
                 f"{locale_dir.relative_to(ROOT)}/en/LC_MESSAGES/django.po"
