@@ -2,12 +2,17 @@
 translation in the catalogue of the app that raises it (issue 15, item 20).
 
 The check is static (``ast`` over every non-test module under ``kaoping/``): each
-``ValidationError``/``PermissionDenied``/``Http404``/``HttpError``/``CommandError`` built,
-and each message given to ``messages.*`` or a form's ``add_error``, must carry a
+``ValidationError``/``PermissionDenied``/``Http404``/``HttpError``/``CommandError``/
+``RowError`` built, and each message given to ``messages.*`` or a form's ``add_error``
+(or to a function of the same module that passes its parameter on), must carry a
 ``gettext`` call (``_``/``gettext``/``gettext_lazy``/``ngettext``/``pgettext``) on a Chinese
 literal, and that msgid must have a non-empty English msgstr in the compiled catalogue of
 the app (package) the module lives in (``kaoping/<app>/locale``; the web app and the
-modules directly under ``kaoping/`` use ``kaoping/locale``). A runtime check then asks
+modules directly under ``kaoping/`` use ``kaoping/locale``). A message held in a variable
+is traced to its assignments, appends, loop sources and the returns of the module's own
+functions; an exception caught and passed on was checked where it was made; what cannot be
+traced is in ``ALLOWLIST`` with its reason. A runtime check then asks
+
 Django itself: under zh-hans each msgid stays Chinese, under en it reads as the app's
 English.
 """
