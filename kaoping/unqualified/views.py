@@ -328,7 +328,7 @@ def settings_edit(request, year: int):
     """The working committee sets the year's vote rule and candidate thresholds."""
     actor = request.user
     if not scope_for(actor).is_scheme_admin:
-        raise Http404(_("只有党工委管理员可以设置不合格党员处置的规则。"))
+        raise Http404(_("找不到这个页面。"))
     if not Scheme.objects.filter(year=year).exists():
         raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
     current = selectors.settings_for(year)
