@@ -8,6 +8,7 @@ Errors are JSON: ``{"detail": ...}``, plus ``"errors": {field: [messages]}`` for
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from ninja import NinjaAPI
 from ninja.decorators import decorate_view
@@ -118,7 +119,7 @@ def _ninja_validation_error(request: HttpRequest, exc: NinjaValidationError):
     for error in exc.errors:
         errors.setdefault(_field_of(error.get("loc", ())), []).append(str(error.get("msg", "")))
     return api.create_response(
-        request, {"detail": _summary(errors) or "invalid input", "errors": errors}, status=422
+        request, {"detail": _summary(errors) or _("输入无效。"), "errors": errors}, status=422
     )
 
 
@@ -129,18 +130,20 @@ def _django_validation_error(request: HttpRequest, exc: DjangoValidationError):
     else:
         errors = {"__all__": [str(m) for m in exc.messages]}
     return api.create_response(
-        request, {"detail": _summary(errors) or "invalid input", "errors": errors}, status=422
+        request, {"detail": _summary(errors) or _("输入无效。"), "errors": errors}, status=422
     )
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404):
-    return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
+    return api.create_response(
+        request, {"detail": str(exc) or _("找不到所请求的内容。")}, status=404
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied):
-    return api.create_response(request, {"detail": str(exc) or "permission denied"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("您没有权限。")}, status=403)
 
 
 @api.exception_handler(Exception)
@@ -164,7 +167,7 @@ def _server_error(request: HttpRequest, exc: Exception):
 def _scheme(year: int) -> Scheme:
     scheme = scheme_for_year(year)
     if scheme is None:
-        raise Http404(f"there is no scheme for {year}")
+        raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
     return scheme
 
 

@@ -5,6 +5,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
 
@@ -19,9 +20,9 @@ def _require_owner_or_superuser(actor, user) -> None:
     if actor is None:
         return
     if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("you must be signed in")
+        raise PermissionDenied(_("请先登录。"))
     if actor.pk != user.pk and not actor.is_superuser:
-        raise PermissionDenied("you can only manage your own API tokens")
+        raise PermissionDenied(_("您只能管理自己的 API 令牌。"))
 
 
 @transaction.atomic
@@ -31,9 +32,11 @@ def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
     _require_owner_or_superuser(actor, user)
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "a token needs a name"})
+        raise ValidationError({"name": _("API 令牌须填写名称。")})
     if not user.is_active:
-        raise ValidationError({"user": f"{user.get_username()} is not an active user"})
+        raise ValidationError(
+            {"user": _("用户“%(username)s”已停用。") % {"username": user.get_username()}}
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, key_hash=token_hash(raw), prefix=raw[:8])
     token.full_clean()
@@ -53,7 +56,9 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
     _require_owner_or_superuser(actor, token.user)
     if token.revoked_at is not None:
-        raise ValidationError({"token": f"token {token.prefix}… is already revoked"})
+        raise ValidationError(
+            {"token": _("令牌 %(prefix)s… 已经撤销。") % {"prefix": token.prefix}}
+        )
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(

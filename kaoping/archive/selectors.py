@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.selectors import (
@@ -82,7 +83,7 @@ def branch_for_roster(*, actor, code: str, manage: bool = False) -> Organization
     """A branch whose roster ``actor`` keeps or reads as staff (members get 404 here)."""
     branch = organization_access_by_code(actor=actor, code=code, manage=manage)
     if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     return branch
 
 
@@ -207,7 +208,7 @@ def _with_item_names(exemptions: list[ItemExemption]) -> list[ItemExemption]:
 def exemption_access_by_id(*, actor, id: int) -> ItemExemption:  # noqa: A002 - house style
     exemption = ItemExemption.objects.select_related("member__branch").filter(pk=id).first()
     if exemption is None:
-        raise Http404("exemption not found")
+        raise Http404(_("找不到这条免予考评记录。"))
     member_access_by_code(actor=actor, code=exemption.member.code, manage=True)
     return exemption
 
@@ -215,7 +216,7 @@ def exemption_access_by_id(*, actor, id: int) -> ItemExemption:  # noqa: A002 - 
 def lost_contacts_open(*, actor) -> list[LostContact]:
     """Members out of contact now, in the actor's scope (the committee's list)."""
     if not scope_for(actor).is_staff_role:
-        raise PermissionDenied("staff only")
+        raise PermissionDenied(_("只有党组织工作人员可以查看失联党员名单。"))
     visible = members_visible(actor=actor).values("id")
     return list(
         LostContact.objects.filter(found_on=None, member__in=visible)

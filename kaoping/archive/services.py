@@ -41,7 +41,7 @@ def _user(actor):
 
 def _require_manage(actor, member: Member) -> None:
     if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied("you cannot manage this member")
+        raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
 
 
 def _text(value) -> str:
@@ -494,7 +494,7 @@ def roster_import_check(
 ) -> tuple[list[CheckedRosterRow], list[str]]:
     """Every row checked; the messages name the row, the column and the problem."""
     if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied("you cannot manage this branch")
+        raise PermissionDenied(_("您无权管理 %(branch)s。") % {"branch": branch.name})
     labels = dict(ROSTER_COLUMNS)
     codes = [r.cells["code"] for r in rows]
     known = {m.code: m for m in Member.objects.filter(code__in=codes).select_related("branch")}

@@ -339,7 +339,7 @@ def roster_export(request, code: str):
 @require_GET
 def roster_template(request):
     if not scope_for(request.user).is_staff_role:
-        raise PermissionDenied("staff only")
+        raise PermissionDenied(_("只有党组织工作人员可以下载花名册模板。"))
     return _xlsx(exports.roster_template(), "roster-template.xlsx")
 
 
@@ -401,9 +401,9 @@ def export_12371(request, code: str):
     actor = request.user
     org = organization_access_by_code(actor=actor, code=code)
     if not scope_for(actor).reads(org.path):
-        raise Http404("organization not found")
+        raise Http404(_("找不到这个党组织。"))
     if not selectors.organization_full_for(actor=actor, org=org):
-        raise PermissionDenied("the 12371 export is for the committee and the org department")
+        raise PermissionDenied(_("12371 导出只供党工委和组织部使用。"))
     lines = selectors.roster_lines(actor=actor, org=org)
     lost = selectors.lost_since(actor=actor, org=org)
     return _xlsx(exports.export_12371(lines, lost), f"12371-{org.code}.xlsx")

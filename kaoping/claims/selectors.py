@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
@@ -49,7 +50,7 @@ def claims_of_member(*, actor, member: Member) -> list[BonusClaim]:
 
 def claims_of_branch(*, actor, branch: Organization) -> QuerySet[BonusClaim]:
     if not scope_for(actor).reads(branch.path):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     return BonusClaim.objects.filter(member__branch=branch).select_related(
         "member", "item", "entry"
     )
@@ -62,5 +63,5 @@ def claim_access_by_code(*, actor, code: str) -> BonusClaim:
         .first()
     )
     if claim is None or not _visible(actor, claim.member):
-        raise Http404("claim not found")
+        raise Http404(_("找不到加分申报 %(code)s。") % {"code": code})
     return claim

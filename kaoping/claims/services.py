@@ -42,7 +42,7 @@ def claim_submit(
     system (``actor=None``) may enter a paper claim for ``member``."""
     member_id = scope_for(actor).member_id if actor is not None else getattr(member, "id", None)
     if member_id is None:
-        raise PermissionDenied("only a member can claim a bonus")
+        raise PermissionDenied(_("只有党员本人可以申报加分。"))
     member = Member.objects.select_related("branch").get(pk=member_id)
     if item.kind != SchemeItem.Kind.BONUS:
         raise ValidationError({"item": _("只能申报加分项目。")})
@@ -94,7 +94,7 @@ def _locked(claim: BonusClaim, actor) -> BonusClaim:
         .get(pk=claim.pk)
     )
     if actor is not None and not scope_for(actor).manages(claim.member.branch.path):
-        raise PermissionDenied("you cannot decide this claim")
+        raise PermissionDenied(_("您无权审核加分申报 %(code)s。") % {"code": claim.code})
     if claim.status != BonusClaim.Status.PENDING:
         raise ValidationError(_("该申报已审核。"))
     return claim

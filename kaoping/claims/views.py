@@ -32,7 +32,7 @@ def my_claims(request):
     actor = request.user
     member_id = scope_for(actor).member_id
     if member_id is None:
-        raise Http404("you have no member record")
+        raise Http404(_("您没有党员档案。"))
     member = Member.objects.select_related("branch").get(pk=member_id)
     scheme = _current_scheme()
     form = None
@@ -73,7 +73,7 @@ def branch_claims(request, code: str):
     actor = request.user
     branch = organization_access_by_code(actor=actor, code=code)
     if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     claims = list(
         selectors.claims_of_branch(actor=actor, branch=branch).order_by("status", "-created_at")[
             :LIST_LIMIT
@@ -93,7 +93,7 @@ def claim_detail(request, code: str):
     if request.method == "POST":
         if form is None:
             if not can_manage:
-                raise PermissionDenied("you cannot decide this claim")
+                raise PermissionDenied(_("您无权审核加分申报 %(code)s。") % {"code": claim.code})
             messages.error(request, _("该申报已审核。"))
             return redirect(reverse("claims:detail", args=[claim.code]))
         if form.is_valid():
@@ -127,7 +127,7 @@ def claim_proof(request, code: str):
     """The proof file, only to those who may see the claim (404 otherwise)."""
     claim = selectors.claim_access_by_code(actor=request.user, code=code)
     if not claim.proof_file:
-        raise Http404("no file")
+        raise Http404(_("找不到这份证明材料。"))
     name = claim.proof_file.name.rsplit("/", 1)[-1]
     return FileResponse(
         claim.proof_file.open("rb"), filename=name, content_type=content_type_for(name)

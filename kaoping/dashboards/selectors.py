@@ -89,7 +89,7 @@ def member_access_for_dashboard(*, actor, code: str | None) -> Member:
         member_id = scope_for(actor).member_id
         member = members_visible(actor=actor).filter(id=member_id).first() if member_id else None
         if member is None:
-            raise Http404("you have no member record")
+            raise Http404(_("您没有党员档案。"))
         return member
     return member_access_by_code(actor=actor, code=code)
 
@@ -99,13 +99,13 @@ def branch_access_for_dashboard(*, actor, code: str) -> Organization:
     everybody's scores); 404 otherwise."""
     org = organization_access_by_code(actor=actor, code=code)
     if not org.is_branch or not scope_for(actor).reads(org.path):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     return org
 
 
 def staff_required(*, actor) -> None:
     if not scope_for(actor).is_staff_role:
-        raise Http404("not found")
+        raise Http404(_("找不到这个页面。"))
 
 
 def dashboard_home(*, actor) -> tuple[str, str | None]:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kaoping.orgs.selectors import scope_for
@@ -27,7 +28,7 @@ def home(request):
         return redirect("dashboards:branch", code=code)
     if kind == "member":
         return redirect("dashboards:mine")
-    raise Http404("no dashboard")
+    raise Http404(_("没有适合您的看板。"))
 
 
 def _member_page(request, member):
@@ -100,7 +101,7 @@ def committee(request):
 def _scheme_required(request):
     scheme = _scheme(request)
     if scheme is None:
-        raise Http404("no scheme")
+        raise Http404(_("所选年度还没有考评方案。"))
     return scheme
 
 

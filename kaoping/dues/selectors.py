@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
@@ -110,9 +111,9 @@ def branch_for_dues(*, actor, code: str, manage: bool = False) -> Organization:
     scope = scope_for(actor)
     branch = Organization.objects.filter(code=code, kind=Organization.Kind.BRANCH).first()
     if branch is None or not scope.reads(branch.path):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     if manage and not scope.manages(branch.path):
-        raise PermissionDenied("you cannot manage this branch's dues")
+        raise PermissionDenied(_("您无权管理 %(branch)s 的党费。") % {"branch": branch.name})
     return branch
 
 

@@ -25,7 +25,7 @@ from .selectors import deadline_of, dues_month, dues_settings_for
 
 def _require_manage(actor, branch: Organization) -> None:
     if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied("you cannot manage this branch's dues")
+        raise PermissionDenied(_("您无权管理 %(branch)s 的党费。") % {"branch": branch.name})
 
 
 def _user(actor):

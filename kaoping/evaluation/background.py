@@ -20,7 +20,8 @@ def round_of_key(actor, key: str):
     branch = selectors.branch_for_officer(actor=actor, code=code, manage=True)
     round_ = selectors.round_of(branch=branch, year=int(year))
     if round_ is None:
-        raise Http404("no evaluation round")
+        raise Http404(_("%(year)s 年度还没有开展民主评议。") % {"year": year})
+
     return round_
 
 

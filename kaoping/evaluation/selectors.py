@@ -43,7 +43,7 @@ def branch_for_officer(*, actor, code: str, manage: bool = False) -> Organizatio
     """A branch the actor reads through a role (not merely as one of its members)."""
     org = organization_access_by_code(actor=actor, code=code, manage=manage)
     if not org.is_branch or not scope_for(actor).reads(org.path):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     return org
 
 
@@ -51,7 +51,7 @@ def own_member(*, actor) -> Member:
     member_id = scope_for(actor).member_id
     member = Member.objects.select_related("branch").filter(id=member_id).first()
     if member_id is None or member is None:
-        raise Http404("you have no member record")
+        raise Http404(_("您没有党员档案。"))
     return member
 
 
@@ -59,7 +59,7 @@ def own_round(*, actor, year: int) -> tuple[Member, EvaluationRound]:
     member = own_member(actor=actor)
     round_ = round_of(branch=member.branch, year=year)
     if round_ is None:
-        raise Http404("no evaluation round")
+        raise Http404(_("%(year)s 年度还没有开展民主评议。") % {"year": year})
     return member, round_
 
 
@@ -81,7 +81,7 @@ class ProgressRow:
 def round_progress(*, actor, round_: EvaluationRound) -> list[ProgressRow]:
     """Who has done what (officers only). ``voted`` is turnout, never a ballot."""
     if not scope_for(actor).reads(round_.branch.path):
-        raise PermissionDenied("officers only")
+        raise PermissionDenied(_("只有支部委员和上级组织可以查看评议进度。"))
     members = list(round_candidates(round_))
     selfs = dict(SelfEvaluation.objects.filter(round=round_).values_list("member_id", "status"))
     given = dict(
@@ -187,7 +187,8 @@ def member_tasks(*, actor, member: Member, year: int) -> MemberTasks:
     is_self = scope_for(actor).member_id == member.pk
     officer = scope_for(actor).reads(member.branch.path)
     if not (is_self or officer):
-        raise Http404("not found")
+        raise Http404(_("找不到党员 %(member)s 的评议材料。") % {"member": member.code})
+
     tasks = MemberTasks(round=round_)
     tasks.self_evaluation = SelfEvaluation.objects.filter(round=round_, member=member).first()
     if round_.step == Step.PEER:

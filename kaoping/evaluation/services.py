@@ -40,23 +40,29 @@ from .models import (
 
 def _require_manage(actor, member: Member) -> None:
     if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied("you cannot manage this member's evaluation")
+        raise PermissionDenied(
+            _("您无权管理党员 %(member)s 的民主评议。") % {"member": member.code}
+        )
 
 
 def _require_open(year: int, member: Member) -> None:
     if not Scheme.objects.filter(year=year).exists():
-        raise ValidationError({"year": f"there is no scheme for {year}"})
+        raise ValidationError({"year": _("%(year)s 年度还没有考评方案。") % {"year": year}})
     if year_is_frozen(year=year, branch=member.branch):
-        raise ValidationError({"year": f"the {year} results are final"})
+        raise ValidationError({"year": _("%(year)s 年度结果已定格，不能再修改。") % {"year": year}})
 
 
 def _clean_counts(counts: dict[str, int]) -> None:
     unknown = set(counts) - set(BALLOT_OPTION_NAMES)
     if unknown:
-        raise ValidationError({"counts": f"unknown ballot option(s): {', '.join(sorted(unknown))}"})
+        raise ValidationError(
+            {"counts": _("未知的测评选项：%(options)s。") % {"options": "、".join(sorted(unknown))}}
+        )
     for option, count in counts.items():
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise ValidationError({option: f"{option} must be a whole number ≥ 0"})
+            raise ValidationError(
+                {option: _("“%(option)s”的票数须为不小于 0 的整数。") % {"option": option}}
+            )
 
 
 def _tallies_write(*, actor, year: int, member: Member, counts: dict[str, int]) -> dict[str, int]:
@@ -153,13 +159,13 @@ def quota_decision_record(
     _require_manage(actor, member)
     _require_open(year, member)
     if actor is not None and not note.strip():
-        raise ValidationError({"note": "a quota decision needs a reason"})
+        raise ValidationError({"note": _("认定优秀名额须填写理由。")})
     if excellent:
         _require_place_left(year, member)
     current = QuotaDecision.objects.filter(year=year, member=member).first()
     if current is not None and (current.excellent, current.note) == (excellent, note):
         return current
-    decision, _ = QuotaDecision.objects.update_or_create(
+    decision, _created = QuotaDecision.objects.update_or_create(
         year=year,
         member=member,
         defaults={
@@ -185,12 +191,17 @@ def _require_open_many(actor, year: int, members) -> None:
     """``_require_manage`` and ``_require_open`` for a batch of members, in two queries."""
     scheme = Scheme.objects.filter(year=year).first()
     if scheme is None:
-        raise ValidationError({"year": f"there is no scheme for {year}"})
+        raise ValidationError({"year": _("%(year)s 年度还没有考评方案。") % {"year": year}})
     closed = set(scheme.closings.values_list("branch_id", flat=True))
     for member in members:
         _require_manage(actor, member)
         if scheme.finalised_at is not None or member.branch_id in closed:
-            raise ValidationError({"year": f"the {year} results of {member.code} are final"})
+            raise ValidationError(
+                {
+                    "year": _("党员 %(member)s 的 %(year)s 年度结果已定格。")
+                    % {"member": member.code, "year": year}
+                }
+            )
 
 
 def tallies_import(
@@ -224,7 +235,10 @@ def tallies_import(
             unknown = set(counts) - set(BALLOT_OPTION_NAMES)
             if unknown:
                 raise ValidationError(
-                    {"counts": f"unknown ballot option(s): {', '.join(sorted(unknown))}"}
+                    {
+                        "counts": _("未知的测评选项：%(options)s。")
+                        % {"options": "、".join(sorted(unknown))}
+                    }
                 )
             old = before.get(member.pk, {})
             new = old | counts
@@ -267,7 +281,7 @@ def quota_decisions_import(
         for code, excellent, note in batch:
             member = members[code]
             if actor is not None and not note.strip():
-                raise ValidationError({"note": "a quota decision needs a reason"})
+                raise ValidationError({"note": _("认定优秀名额须填写理由。")})
             if current.get(member.pk) == (excellent, note):
                 continue
             decisions[member.pk] = QuotaDecision(
@@ -311,7 +325,7 @@ def round_candidates(round_: EvaluationRound):
 
 def _require_manage_branch(actor, branch) -> None:
     if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied("you cannot manage this branch's evaluation")
+        raise PermissionDenied(_("您无权管理 %(branch)s 的民主评议。") % {"branch": branch.name})
 
 
 def _require_not_frozen(round_: EvaluationRound) -> None:
@@ -339,7 +353,8 @@ def _own_member(actor, round_: EvaluationRound) -> Member:
         Member.objects.filter(id=member_id, branch=round_.branch).first() if member_id else None
     )
     if member is None:
-        raise PermissionDenied("you are not a member of this branch")
+        raise PermissionDenied(_("您不是 %(branch)s 的党员。") % {"branch": round_.branch.name})
+
     return member
 
 

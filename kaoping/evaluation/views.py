@@ -44,7 +44,7 @@ def _errors(form, exc: ValidationError) -> None:
 def _scheme(year: int) -> Scheme:
     scheme = Scheme.objects.filter(year=year).first()
     if scheme is None:
-        raise Http404("no scheme")
+        raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
     return scheme
 
 
@@ -56,7 +56,7 @@ def _officer_round(request, code: str, year: int, manage: bool = True):
     branch = selectors.branch_for_officer(actor=request.user, code=code, manage=manage)
     round_ = selectors.round_of(branch=branch, year=year)
     if round_ is None:
-        raise Http404("no evaluation round")
+        raise Http404(_("%(year)s 年度还没有开展民主评议。") % {"year": year})
     return branch, round_
 
 
@@ -171,7 +171,7 @@ def _confirm_page(request, branch, round_, action: str):
 @require_http_methods(["GET", "POST"])
 def round_action(request, code: str, year: int, action: str):
     if action not in ACTIONS:
-        raise Http404("no such action")
+        raise Http404(_("没有“%(action)s”这项操作。") % {"action": action})
     if request.method == "GET" and action not in CONFIRMED:
         return HttpResponseNotAllowed(["POST"])
     service, done = ACTIONS[action]
@@ -194,7 +194,9 @@ def comment_edit(request, code: str, year: int, member_code: str):
     branch, round_ = _officer_round(request, code, year)
     member = member_access_by_code(actor=request.user, code=member_code, manage=True)
     if member.branch_id != branch.pk:
-        raise Http404("member not in branch")
+        raise Http404(
+            _("党员 %(member)s 不在 %(branch)s。") % {"member": member.code, "branch": branch.name}
+        )
     current = SecretaryComment.objects.filter(round=round_, member=member).first()
     initial = {"comment": current.comment, "requirements": current.requirements} if current else {}
     form = SecretaryCommentForm(request.POST or None, initial=initial)
@@ -335,7 +337,8 @@ def peer_edit(request, year: int, member_code: str):
     author, round_ = selectors.own_round(actor=request.user, year=year)
     subject = round_.branch.members.filter(code=member_code).first()
     if subject is None:
-        raise Http404("member not found")
+        raise Http404(_("本支部没有编号为“%(c)s”的党员。") % {"c": member_code})
+
     current = PeerComment.objects.filter(round=round_, author=author, subject=subject).first()
     initial = (
         {

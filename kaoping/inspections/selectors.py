@@ -3,6 +3,7 @@ admin sees every group; a supervisor sees the groups they belong to."""
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kaoping.orgs.models import Member, RoleAssignment
 from kaoping.orgs.selectors import scope_for
@@ -44,7 +45,7 @@ def groups_visible(*, actor) -> QuerySet[SupervisionGroup]:
 def group_access_by_code(*, actor, code: str) -> SupervisionGroup:
     group = groups_visible(actor=actor).filter(code=code).first()
     if group is None:
-        raise Http404("group not found")
+        raise Http404(_("找不到督查组 %(code)s。") % {"code": code})
     return group
 
 
@@ -78,7 +79,7 @@ def inspection_access_by_code(*, actor, code: str) -> Inspection:
         inspection is None
         or not groups_visible(actor=actor).filter(pk=inspection.group_id).exists()
     ):
-        raise Http404("inspection not found")
+        raise Http404(_("找不到督查记录 %(code)s。") % {"code": code})
     return inspection
 
 
@@ -97,6 +98,6 @@ def members_inspectable(*, inspection: Inspection) -> QuerySet[Member]:
 def finding_access(*, actor, finding_id: int) -> Finding:
     finding = Finding.objects.select_related("inspection").filter(pk=finding_id).first()
     if finding is None:
-        raise Http404("finding not found")
+        raise Http404(_("找不到这条督查发现。"))
     inspection_access_by_code(actor=actor, code=finding.inspection.code)
     return finding

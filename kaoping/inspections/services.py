@@ -22,7 +22,7 @@ from .selectors import covers, group_paths, may_supervise
 
 def _require_admin(actor) -> None:
     if actor is not None and not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can manage supervision groups")
+        raise PermissionDenied(_("只有党工委管理员可以管理督查组。"))
 
 
 def _require_recorder(actor, group: SupervisionGroup) -> None:
@@ -30,7 +30,7 @@ def _require_recorder(actor, group: SupervisionGroup) -> None:
     if actor is None or scope_for(actor).is_scheme_admin:
         return
     if not may_supervise(actor) or not group.users.filter(pk=actor.pk).exists():
-        raise PermissionDenied("you are not a member of this supervision group")
+        raise PermissionDenied(_("您不是督查组“%(group)s”的成员。") % {"group": group.name})
 
 
 @transaction.atomic
@@ -77,7 +77,10 @@ def inspection_record(
 ) -> Inspection:
     _require_recorder(actor, group)
     if not covers(group_paths(group), organization.path):
-        raise PermissionDenied("the group is not assigned to this organisation")
+        raise PermissionDenied(
+            _("督查组“%(group)s”没有负责 %(org)s。")
+            % {"group": group.name, "org": organization.name}
+        )
     if method not in Inspection.Method.values:
         raise ValidationError({"method": _("督查方式不正确。")})
     inspection = Inspection(
@@ -124,7 +127,10 @@ def finding_record(
         covers(group_paths(inspection.group), member.branch.path)
         and member.branch.path.startswith(inspection.organization.path)
     ):
-        raise PermissionDenied("the group is not assigned to this member's organisation")
+        raise PermissionDenied(
+            _("督查组“%(group)s”没有负责党员 %(member)s 所在的组织。")
+            % {"group": inspection.group.name, "member": member.code}
+        )
     if item.kind != SchemeItem.Kind.DEDUCTION:
         raise ValidationError({"item": _("督查发现只能对应扣分指标。")})
     if not evidence_text.strip():

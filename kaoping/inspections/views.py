@@ -26,9 +26,9 @@ def groups(request):
     actor = request.user
     is_admin = scope_for(actor).is_scheme_admin
     if not scope_for(actor).is_staff_role:
-        raise Http404("no supervision groups")
+        raise Http404(_("只有党组织工作人员可以查看督查组。"))
     if request.method == "POST" and not is_admin:
-        raise PermissionDenied("only a committee admin can create groups")
+        raise PermissionDenied(_("只有党工委管理员可以建立督查组。"))
     form = None
     if is_admin:
         form = GroupForm(
@@ -159,7 +159,7 @@ def inspection_detail(request, code: str):
 def finding_file(request, pk: int):
     finding = selectors.finding_access(actor=request.user, finding_id=pk)
     if not finding.evidence_file:
-        raise Http404("no file")
+        raise Http404(_("找不到这份证据材料。"))
     name = finding.evidence_file.name.rsplit("/", 1)[-1]
     return FileResponse(
         finding.evidence_file.open("rb"), filename=name, content_type=content_type_for(name)

@@ -186,7 +186,7 @@ def import_confirm(request, *, spec: SheetImport, key: str):
     except signing.BadSignature:
         data = None
     if not data or data.get("k") != spec.kind or data.get("t") != key:
-        raise Http404("no such preview")
+        raise Http404(_("找不到这次导入预览，可能已过期，请重新上传。"))
     target = spec.target_of(request.user, key)
     try:
         job = job_start(

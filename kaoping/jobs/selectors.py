@@ -3,6 +3,7 @@ jobs of the organisations they administer (a superuser: all)."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kaoping.orgs.selectors import scope_for
 
@@ -24,5 +25,5 @@ def job_access_by_id(*, actor, id: int) -> JobRun:  # noqa: A002 - the house nam
     """The job if ``actor`` may see it; the same 404 for missing and not yours."""
     job = jobs_visible(actor=actor).filter(pk=id).first()
     if job is None:
-        raise Http404("job not found")
+        raise Http404(_("找不到这项后台任务。"))
     return job

@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -33,7 +34,7 @@ def job_detail(request, pk: int):
 def job_download(request, pk: int):
     job = selectors.job_access_by_id(actor=request.user, id=pk)
     if not job.result_file or not default_storage.exists(job.result_file.name):
-        raise Http404("no file")
+        raise Http404(_("这项后台任务没有可下载的文件。"))
     filename = job.result.get("filename") or job.result_file.name.rsplit("/", 1)[-1]
     return FileResponse(
         default_storage.open(job.result_file.name, "rb"), as_attachment=True, filename=filename

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import members_visible, scope_for
@@ -26,9 +27,9 @@ def entry_access_by_code(*, actor, code: str, manage: bool = False) -> ScoreEntr
     """The entry if ``actor`` may see it; the same 404 for missing and out of scope."""
     entry = entries_visible(actor=actor).filter(code=code).first()
     if entry is None:
-        raise Http404("entry not found")
+        raise Http404(_("找不到这条评分记录。"))
     if manage and not scope_for(actor).manages(entry.member.branch.path):
-        raise PermissionDenied("you cannot manage this entry")
+        raise PermissionDenied(_("您无权管理评分记录 %(entry)s。") % {"entry": entry.code})
     return entry
 
 
@@ -99,7 +100,8 @@ def ledger_publications(*, actor, branch) -> QuerySet:
 def ledger_publication_access_by_id(*, actor, branch, pk: int):
     publication = ledger_publications(actor=actor, branch=branch).filter(pk=pk).first()
     if publication is None:
-        raise Http404("publication not found")
+        raise Http404(_("找不到这次台账公示。"))
+
     return publication
 
 

@@ -36,15 +36,19 @@ def _new_code(year: int) -> str:
 
 def _require_manage(actor, member: Member) -> None:
     if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied("you cannot record entries for this member")
+        raise PermissionDenied(_("您无权为党员 %(member)s 记分。") % {"member": member.code})
 
 
 def _open_scheme(year: int, branch) -> Scheme:
     scheme = Scheme.objects.filter(year=year).first()
     if scheme is None:
-        raise ValidationError({"date": f"there is no scheme for {year}; create it first"})
+        raise ValidationError(
+            {"date": _("%(year)s 年度还没有考评方案，请先制定。") % {"year": year}}
+        )
     if year_is_frozen(year=year, branch=branch):
-        raise ValidationError({"date": f"the {year} results are final and its entries are frozen"})
+        raise ValidationError(
+            {"date": _("%(year)s 年度结果已定格，评分记录已冻结。") % {"year": year}}
+        )
     return scheme
 
 
@@ -113,22 +117,35 @@ def entry_record(
     _require_manage(actor, member)
     scheme = _open_scheme(date.year, member.branch)
     if item.scheme_id != scheme.pk:
-        raise ValidationError({"item": f"item {item.code} is not in the {date.year} scheme"})
+        raise ValidationError(
+            {
+                "item": _("%(year)s 年度方案中没有指标 %(item)s。")
+                % {"item": item.code, "year": date.year}
+            }
+        )
     if occurrences < 1:
-        raise ValidationError({"occurrences": "occurrences must be at least 1"})
+        raise ValidationError({"occurrences": _("次数至少为 1。")})
     if member.status in UNSCORED_STATUSES:
         raise ValidationError(
-            {"member": f"{member.code} is {member.get_status_display()} and not assessed"}
+            {
+                "member": _("党员 %(member)s 的状态为“%(status)s”，不参加考评。")
+                % {"member": member.code, "status": member.get_status_display()}
+            }
         )
     if not item.applies_to(member.branch.category):
         raise ValidationError(
             {
-                "item": f"item {item.code} does not apply to "
-                f"{member.branch.get_category_display()} branches"
+                "item": _("指标 %(item)s 不适用于“%(category)s”类党组织。")
+                % {"item": item.code, "category": member.branch.get_category_display()}
             }
         )
     if ItemExemption.objects.in_force_on(date).filter(member=member, item_code=item.code).exists():
-        raise ValidationError({"item": f"{member.code} is exempt from item {item.code}"})
+        raise ValidationError(
+            {
+                "item": _("党员 %(member)s 已免于指标 %(item)s。")
+                % {"member": member.code, "item": item.code}
+            }
+        )
     entry = ScoreEntry(
         code=_new_code(date.year),
         year=date.year,
@@ -174,17 +191,17 @@ def entry_reverse(
     )
     _require_manage(actor, entry.member)
     if not reason.strip():
-        raise ValidationError({"reason": "a reversal needs a reason"})
+        raise ValidationError({"reason": _("冲销须填写原因。")})
     if entry.is_reversal:
         raise ValidationError(
-            {"entry": f"{entry.code} is itself a reversal and cannot be reversed"}
+            {"entry": _("记录 %(entry)s 本身是冲销记录，不能再冲销。") % {"entry": entry.code}}
         )
     if ScoreEntry.objects.filter(reverses=entry).exists():
-        raise ValidationError({"entry": f"{entry.code} has already been reversed"})
+        raise ValidationError({"entry": _("记录 %(entry)s 已经冲销过了。") % {"entry": entry.code}})
     _open_scheme(entry.year, entry.member.branch)
     if date is not None and date.year != entry.year:
         raise ValidationError(
-            {"date": f"a reversal of a {entry.year} entry must be dated in {entry.year}"}
+            {"date": _("%(year)s 年度记录的冲销日期必须在 %(year)s 年内。") % {"year": entry.year}}
         )
     reversal = ScoreEntry(
         code=_new_code(entry.year),
@@ -206,7 +223,9 @@ def entry_reverse(
         with transaction.atomic():
             reversal.save()
     except IntegrityError as exc:  # a concurrent reversal won the race
-        raise ValidationError({"entry": f"{entry.code} has already been reversed"}) from exc
+        raise ValidationError(
+            {"entry": _("记录 %(entry)s 已经冲销过了。") % {"entry": entry.code}}
+        ) from exc
     _audit_entry(actor, "entry.reverse", reversal, note=reason)
     notification_send(
         user=entry.member.user,
@@ -406,9 +425,9 @@ def ledger_publish(*, actor, branch, start: datetime.date, end: datetime.date):
     from .models import LedgerPublication
 
     if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied("you cannot publish this branch's ledger")
+        raise PermissionDenied(_("您无权公示 %(branch)s 的评分台账。") % {"branch": branch.name})
     if end < start:
-        raise ValidationError({"end": "截止日期不能早于起始日期"})
+        raise ValidationError({"end": _("截止日期不能早于起始日期。")})
     publication = LedgerPublication.objects.create(
         branch=branch,
         start=start,
@@ -446,7 +465,8 @@ def entries_sheet_check(
     """Check spreadsheet rows of entries for one branch (the rules of ``entry_record``),
     without writing; each error names the row and the column."""
     if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied("you cannot record entries for this branch")
+        raise PermissionDenied(_("您无权为 %(branch)s 记分。") % {"branch": branch.name})
+
     members = {m.code: m for m in Member.objects.filter(branch=branch)}
     years = {r.values["date"].year for r in rows if r.values.get("date")}
     schemes = {s.year: s for s in Scheme.objects.filter(year__in=years)}

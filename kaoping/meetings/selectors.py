@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.selectors import scope_for
@@ -52,7 +53,7 @@ def _staff_reads(actor, branch: Organization) -> bool:
 def meetings_of_branch(*, actor, branch: Organization) -> QuerySet[Meeting]:
     """A branch's meetings with their attendance counts (one query, however many rows)."""
     if not _staff_reads(actor, branch):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     return Meeting.objects.filter(branch=branch).annotate(
         n_attendees=Count("attendances", distinct=True),
         n_present=Count("attendances", filter=Q(attendances__status="present"), distinct=True),
@@ -69,7 +70,7 @@ def meeting_access_by_code(*, actor, code: str) -> Meeting:
     404 for missing and not yours."""
     meeting = Meeting.objects.select_related("branch").filter(code=code).first()
     if meeting is None:
-        raise Http404("meeting not found")
+        raise Http404(_("找不到会议 %(code)s。") % {"code": code})
     scope = scope_for(actor)
     if scope.reads(meeting.branch.path):
         return meeting
@@ -78,7 +79,7 @@ def meeting_access_by_code(*, actor, code: str) -> Meeting:
         and meeting.attendances.filter(member_id=scope.member_id).exists()
     ):
         return meeting
-    raise Http404("meeting not found")
+    raise Http404(_("找不到会议 %(code)s。") % {"code": code})
 
 
 def meeting_attendance(*, actor, meeting: Meeting) -> list[Attendance]:
@@ -109,11 +110,11 @@ def leave_access_by_code(*, actor, code: str) -> LeaveRequest:
         LeaveRequest.objects.select_related("meeting__branch", "member").filter(code=code).first()
     )
     if leave is None:
-        raise Http404("leave request not found")
+        raise Http404(_("找不到这份请假申请。"))
     scope = scope_for(actor)
     if scope.reads(leave.meeting.branch.path) or leave.member_id == scope.member_id:
         return leave
-    raise Http404("leave request not found")
+    raise Http404(_("找不到这份请假申请。"))
 
 
 def member_meetings(*, actor, member: Member, limit: int = 10) -> dict:

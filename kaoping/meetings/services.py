@@ -25,7 +25,7 @@ from .selectors import branch_officers, meeting_item
 
 def _require_manage(actor, branch: Organization) -> None:
     if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied("you cannot manage this branch's meetings")
+        raise PermissionDenied(_("您无权管理 %(branch)s 的会议。") % {"branch": branch.name})
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -42,7 +42,7 @@ def meeting_link(meeting: Meeting) -> str:
 def meeting_rule_set(*, actor, scheme: Scheme, kind: str, item_code: str, category: str = ""):
     """Choose the item an unexcused absence from ``kind`` deducts (a scheme setting)."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can change the scheme")
+        raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
     if not scheme.items.filter(code=item_code, kind="deduction").exists():
         raise ValidationError(
             {"item_code": _("方案中没有扣分指标 %(code)s。") % {"code": item_code}}
@@ -76,7 +76,7 @@ def meeting_schedule(
     if not branch.is_branch:
         raise ValidationError({"branch": _("只有党支部可以安排会议。")})
     if timezone.is_naive(starts_at):
-        raise ValidationError({"starts_at": "starts_at must be timezone-aware"})
+        raise ValidationError({"starts_at": _("会议开始时间必须带时区。")})
     members = branch_members_checked(
         branch=branch, members=members, none_message=_("至少选择一名应到党员。")
     )
@@ -331,7 +331,7 @@ def leave_request(
         else None
     )
     if attendance is None:
-        raise PermissionDenied("only a member who must attend may ask for leave")
+        raise PermissionDenied(_("只有应参会的党员才能请假。"))
     if meeting.is_closed:
         raise ValidationError(_("该会议考勤已关闭，不能再请假；如有特殊情况请联系支部书记。"))
     if not reason.strip():

@@ -31,7 +31,7 @@ LIST_LIMIT = 100
 def _branch_for_staff(actor, code: str, manage: bool = False):
     branch = organization_access_by_code(actor=actor, code=code, manage=manage)
     if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     return branch
 
 
@@ -302,7 +302,7 @@ def leave_decide(request, code: str):
                 request, back, _("已审批 %(name)s 的请假申请。") % {"name": leave.member.name}
             )
     if not scope_for(actor).manages(leave.meeting.branch.path):
-        raise Http404("leave request not found")
+        raise Http404(_("找不到这份请假申请。"))
     return render(
         request,
         "meetings/leave_decide.html",

@@ -13,6 +13,7 @@ from django.db.models import Exists
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
@@ -70,7 +71,7 @@ def may_run_setup(*, actor) -> bool:
 def setup_access(*, actor) -> None:
     """The guide for whoever may run it; the same 404 as a missing page for everybody else."""
     if not may_run_setup(actor=actor):
-        raise Http404("not found")
+        raise Http404(_("找不到这个页面。"))
 
 
 def setup_needed(*, actor) -> bool:

@@ -14,7 +14,7 @@ from .selectors import may_run_setup
 
 def _require_setup(actor) -> None:
     if actor is not None and not may_run_setup(actor=actor):
-        raise PermissionDenied("you cannot set up this installation")
+        raise PermissionDenied(_("您无权进行首次使用设置。"))
 
 
 def _code_free(code: str) -> None:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import Member, Organization, RoleAssignment
 
@@ -120,10 +121,10 @@ def organization_access_by_code(*, actor, code: str, manage: bool = False) -> Or
     scope = scope_for(actor)
     org = Organization.objects.filter(code=code).first()
     if org is None:
-        raise Http404("organization not found")
+        raise Http404(_("找不到这个党组织。"))
     if scope.reads(org.path):
         if manage and not scope.manages(org.path):
-            raise PermissionDenied("you cannot manage this organization")
+            raise PermissionDenied(_("您无权管理 %(org)s。") % {"org": org.name})
         return org
     if (
         not manage
@@ -131,7 +132,7 @@ def organization_access_by_code(*, actor, code: str, manage: bool = False) -> Or
         and org.members.filter(id=scope.member_id).exists()
     ):
         return org
-    raise Http404("organization not found")
+    raise Http404(_("找不到这个党组织。"))
 
 
 def member_access_by_code(*, actor, code: str, manage: bool = False) -> Member:
@@ -139,16 +140,17 @@ def member_access_by_code(*, actor, code: str, manage: bool = False) -> Member:
     scope = scope_for(actor)
     member = Member.objects.select_related("branch").filter(code=code).first()
     if member is None:
-        raise Http404("member not found")
+        raise Http404(_("找不到这名党员。"))
     if scope.reads(member.branch.path):
         if manage and not scope.manages(member.branch.path):
-            raise PermissionDenied("you cannot manage this member")
+            raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
         return member
     if member.id == scope.member_id:
         if manage:
-            raise PermissionDenied("you cannot manage your own record")
+            raise PermissionDenied(_("您不能管理自己的记录。"))
+
         return member
-    raise Http404("member not found")
+    raise Http404(_("找不到这名党员。"))
 
 
 def organization_tree() -> list[Organization]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record, audit_record_many
 from kaoping.bulk import insert_rows
@@ -16,12 +17,12 @@ from .selectors import scope_for
 
 def _require_admin(actor) -> None:
     if not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can change the organisation tree")
+        raise PermissionDenied(_("只有党工委管理员可以调整组织架构。"))
 
 
 def _require_manage(actor, org: Organization) -> None:
     if actor is not None and not scope_for(actor).manages(org.path):
-        raise PermissionDenied(f"you cannot manage {org.code}")
+        raise PermissionDenied(_("您无权管理 %(org)s。") % {"org": org.name})
 
 
 def _path_for(code: str, parent: Organization | None) -> str:
@@ -45,7 +46,9 @@ def organization_upsert(
     if actor is not None:
         _require_admin(actor)
     if parent is not None and parent.kind == Organization.Kind.BRANCH:
-        raise ValidationError({"parent": f"{parent.code} is a branch and cannot have children"})
+        raise ValidationError(
+            {"parent": _("%(org)s 是党支部，不能有下级组织。") % {"org": parent.code}}
+        )
     org = Organization.objects.select_for_update().filter(code=code).first()
     before = None
     if org is None:
@@ -62,9 +65,14 @@ def organization_upsert(
             and org.kind == Organization.Kind.BRANCH
             and org.members.exists()
         ):
-            raise ValidationError({"kind": f"{code} holds members and must stay a branch"})
+            raise ValidationError({"kind": _("%(org)s 有党员，必须仍是党支部。") % {"org": code}})
     if parent is not None and parent.path.startswith(org.path or "\0"):
-        raise ValidationError({"parent": f"{parent.code} is inside {code}'s own subtree"})
+        raise ValidationError(
+            {
+                "parent": _("%(parent)s 是 %(org)s 的下级组织，不能作为它的上级。")
+                % {"parent": parent.code, "org": code}
+            }
+        )
     old_path = org.path
     org.name, org.kind, org.parent, org.category = name, kind, parent, category
     org.path = _path_for(code, parent)
@@ -85,7 +93,7 @@ def organization_upsert(
 def _require_branch(branch: Organization) -> None:
     if not branch.is_branch:
         raise ValidationError(
-            {"branch": f"{branch.code} is not a branch; only branches hold members"}
+            {"branch": _("%(org)s 不是党支部，只有党支部才能有党员。") % {"org": branch.code}}
         )
 
 
@@ -173,7 +181,7 @@ def organizations_import(*, actor, rows: list[OrganizationRow]) -> int:
             if org is None:
                 if parent is not None and parent.kind == Organization.Kind.BRANCH:
                     raise ValidationError(
-                        {"parent": f"{parent.code} is a branch and cannot have children"}
+                        {"parent": _("%(org)s 是党支部，不能有下级组织。") % {"org": parent.code}}
                     )
                 org = Organization(
                     code=row.code,

@@ -13,6 +13,7 @@ from operator import or_
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branches_visible, scope_for
@@ -68,9 +69,9 @@ def draft_access_by_id(*, actor, id: int, adopt: bool = False) -> SchemeDraft:
     ``adopt`` asks for the committee admin's right to make it the year's scheme (403)."""
     draft = drafts_visible(actor=actor).filter(pk=id).first()
     if draft is None:
-        raise Http404("draft not found")
+        raise Http404(_("找不到这份方案草稿。"))
     if adopt and not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can adopt a scheme")
+        raise PermissionDenied(_("只有党工委管理员可以采用方案草稿。"))
     return draft
 
 

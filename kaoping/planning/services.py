@@ -41,7 +41,7 @@ def _require_may_edit(actor, draft: SchemeDraft) -> None:
     scope = scope_for(actor)
     allowed = scope.is_scheme_admin if draft.branch is None else scope.manages(draft.branch.path)
     if not allowed:
-        raise PermissionDenied("you cannot edit this draft")
+        raise PermissionDenied(_("您无权修改方案草稿“%(draft)s”。") % {"draft": draft.title})
 
 
 @transaction.atomic
@@ -52,9 +52,9 @@ def draft_create(
     scope = scope_for(actor)
     if actor is not None:
         if branch is None and not scope.is_scheme_admin:
-            raise PermissionDenied("only a committee admin drafts for the whole organisation")
+            raise PermissionDenied(_("只有党工委管理员可以为整个组织起草方案。"))
         if branch is not None and not scope.manages(branch.path):
-            raise PermissionDenied("you cannot draft for this branch")
+            raise PermissionDenied(_("您无权为 %(branch)s 起草方案。") % {"branch": branch.name})
     if branch is not None and not branch.is_branch:
         raise ValidationError({"branch": _("%(code)s 不是党支部。") % {"code": branch.code}})
     if year <= base.year:
@@ -101,7 +101,9 @@ def draft_update(*, actor, draft: SchemeDraft, **changes) -> SchemeDraft:
     _require_may_edit(actor, draft)
     unknown = set(changes) - set(SETTING_FIELDS)
     if unknown:
-        raise ValidationError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        raise ValidationError(
+            _("未知的方案设置：%(settings)s。") % {"settings": "、".join(sorted(unknown))}
+        )
     if "ballot_options" in changes:
         options = changes["ballot_options"]
         if set(options) - set(BALLOT_OPTION_NAMES):
@@ -162,7 +164,7 @@ def draft_adopt(*, actor, draft: SchemeDraft) -> Scheme:
     Committee admins only (the scheme is organisation-wide); refused when that year is final
     or any branch has finalised it. Items of an existing scheme that the draft lacks stay."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can adopt a scheme")
+        raise PermissionDenied(_("只有党工委管理员可以采用方案草稿。"))
     draft = SchemeDraft.objects.select_for_update().get(pk=draft.pk)
     scheme = Scheme.objects.filter(year=draft.year).first()
     if scheme is not None and (

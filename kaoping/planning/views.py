@@ -21,7 +21,7 @@ from .forms import DraftCreateForm, DraftItemsForm
 
 def _planner_required(actor) -> None:
     if not selectors.may_plan(actor=actor):
-        raise Http404("not found")
+        raise Http404(_("找不到这个页面。"))
 
 
 def _create_form(actor, data=None) -> DraftCreateForm:

@@ -2,6 +2,7 @@
 the determination view."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kaoping.evaluation.models import QuotaDecision
 from kaoping.ledger.models import ScoreEntry
@@ -18,7 +19,7 @@ def branch_for_reader(*, actor, code: str, manage: bool = False) -> Organization
     publication is to the branch."""
     org = organization_access_by_code(actor=actor, code=code, manage=manage)
     if not org.is_branch:
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     return org
 
 
@@ -78,7 +79,7 @@ def appeal_access_by_code(*, actor, code: str, manage: bool = False) -> Appeal:
     appeal = Appeal.objects.select_related("member__branch", "entry__item").filter(code=code)
     appeal = appeal.first()
     if appeal is None:
-        raise Http404("appeal not found")
+        raise Http404(_("找不到申诉 %(code)s。") % {"code": code})
     scope = scope_for(actor)
     if manage and scope.manages(appeal.member.branch.path):
         return appeal
@@ -86,7 +87,7 @@ def appeal_access_by_code(*, actor, code: str, manage: bool = False) -> Appeal:
         scope.reads(appeal.member.branch.path) or scope.member_id == appeal.member_id
     ):
         return appeal
-    raise Http404("appeal not found")
+    raise Http404(_("找不到申诉 %(code)s。") % {"code": code})
 
 
 def appealable_entries(*, member: Member, year: int):

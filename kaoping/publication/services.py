@@ -30,7 +30,7 @@ FINAL_GRADES = (Grade.EXCELLENT, Grade.QUALIFIED, Grade.BASIC, Grade.WARNING)
 
 def _require_manage(actor, branch: Organization) -> None:
     if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied("you cannot manage this branch")
+        raise PermissionDenied(_("您无权管理 %(branch)s。") % {"branch": branch.name})
 
 
 def _scheme(year: int) -> Scheme:
@@ -191,7 +191,8 @@ def appeal_file(
 ) -> Appeal:
     """A member appeals an entry of the year or their grade, during the notice period."""
     if scope_for(actor).member_id != member.pk:
-        raise PermissionDenied("only the member can appeal")
+        raise PermissionDenied(_("只有党员 %(member)s 本人可以申诉。") % {"member": member.code})
+
     publication = Publication.objects.filter(year=year, branch=member.branch).first()
     if publication is None:
         raise ValidationError(_("结果尚未公示，不能申诉。"))

@@ -24,7 +24,7 @@ from .forms import AnswerForm, AppealForm, ReopenForm
 def _scheme(year: int) -> Scheme:
     scheme = Scheme.objects.filter(year=year).first()
     if scheme is None:
-        raise Http404("no scheme")
+        raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
     return scheme
 
 
@@ -53,7 +53,7 @@ def branch_page(request, code: str, year: int):
     actor = request.user
     branch = selectors.branch_for_reader(actor=actor, code=code)
     if not selectors.is_officer(actor=actor, branch=branch):
-        raise Http404("officers only")
+        raise Http404(_("只有支部委员和上级组织可以查看公示管理页。"))
     scheme = _scheme(year)
     scope = scope_for(actor)
     frozen = year_is_frozen(year=year, branch=branch)
@@ -150,7 +150,7 @@ def finalise(request, code: str, year: int):
 def reopen(request, code: str, year: int):
     branch = selectors.branch_for_reader(actor=request.user, code=code)
     if not scope_for(request.user).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can reopen a final year")
+        raise PermissionDenied(_("只有党工委管理员可以重新开放已定格的年度。"))
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("重新开放须写明理由。"))
@@ -174,7 +174,9 @@ def printable(request, code: str, year: int):
     branch = selectors.branch_for_reader(actor=request.user, code=code)
     publication = selectors.publication_of(branch=branch, year=year)
     if publication is None:
-        raise Http404("not published")
+        raise Http404(
+            _("%(branch)s 的 %(year)s 年度结果尚未公示。") % {"branch": branch.name, "year": year}
+        )
     return render(
         request,
         "publication/print.html",
@@ -194,7 +196,8 @@ def appeal_new(request, year: int):
     member_id = scope_for(actor).member_id
     member = Member.objects.select_related("branch").filter(id=member_id).first()
     if member_id is None or member is None:
-        raise Http404("no member record")
+        raise Http404(_("您没有党员档案。"))
+
     entries = selectors.appealable_entries(member=member, year=year)
     form = AppealForm(request.POST or None, entries=entries)
     if request.method == "POST" and form.is_valid():

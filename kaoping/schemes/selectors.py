@@ -56,5 +56,6 @@ def scheme_chosen(year: str | int | None) -> Scheme | None:
         return schemes_all().first()
     scheme = scheme_for_year(number)
     if scheme is None:
-        raise Http404("no scheme for that year")
+        raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
+
     return scheme

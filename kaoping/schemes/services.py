@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
 from kaoping.decimals import decimal_text
@@ -33,7 +34,7 @@ ITEM_FIELDS = ("kind", "group", "name", "points", "disqualifies", "categories")
 
 def _require_admin(actor) -> None:
     if actor is not None and not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can change the scheme")
+        raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
 
 
 def _settings_of(scheme: Scheme) -> dict:
@@ -56,14 +57,15 @@ def _clean_ballot_options(options: dict) -> dict[str, str]:
     unknown = set(options) - set(BALLOT_OPTION_NAMES)
     if unknown:
         raise ValidationError(
-            {"ballot_options": f"unknown option(s): {', '.join(sorted(unknown))}"}
+            {
+                "ballot_options": _("未知的测评选项：%(options)s。")
+                % {"options": "、".join(sorted(unknown))}
+            }
         )
     try:
         return {k: str(Decimal(str(v))) for k, v in options.items()}
     except InvalidOperation as exc:
-        raise ValidationError(
-            {"ballot_options": "every option value must be a decimal number"}
-        ) from exc
+        raise ValidationError({"ballot_options": _("每个测评选项的分值都必须是数字。")}) from exc
 
 
 @transaction.atomic
@@ -73,7 +75,7 @@ def scheme_create(
     """Create the year's scheme: a copy of ``copy_from`` (normally last year's) or the template."""
     _require_admin(actor)
     if Scheme.objects.filter(year=year).exists():
-        raise ValidationError({"year": f"the scheme for {year} already exists"})
+        raise ValidationError({"year": _("%(year)s 年度的考评方案已经存在。") % {"year": year}})
     scheme = Scheme(year=year)
     if copy_from is not None:
         for f in SETTING_FIELDS:
@@ -112,11 +114,13 @@ def scheme_update(*, actor, scheme: Scheme, **changes) -> Scheme:
     _require_admin(actor)
     unknown = set(changes) - set(SETTING_FIELDS)
     if unknown:
-        raise ValidationError(f"unknown scheme setting(s): {', '.join(sorted(unknown))}")
+        raise ValidationError(
+            _("未知的方案设置：%(settings)s。") % {"settings": "、".join(sorted(unknown))}
+        )
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
     if scheme.is_final:
         raise ValidationError(
-            f"the {scheme.year} results are final; the scheme can no longer change"
+            _("%(year)s 年度结果已定格，考评方案不能再修改。") % {"year": scheme.year}
         )
     before = _settings_of(scheme)
     if "ballot_options" in changes:
@@ -149,14 +153,16 @@ def scheme_item_upsert(
     _require_admin(actor)
     if scheme.is_final:
         raise ValidationError(
-            f"the {scheme.year} results are final; the scheme can no longer change"
+            _("%(year)s 年度结果已定格，考评方案不能再修改。") % {"year": scheme.year}
         )
     item = SchemeItem.objects.select_for_update().filter(scheme=scheme, code=code).first()
     before = _item_of(item) if item else None
     if item is None:
         item = SchemeItem(scheme=scheme, code=code)
     elif item.kind != kind and item.entries.exists():
-        raise ValidationError({"kind": f"item {code} already has entries; its kind cannot change"})
+        raise ValidationError(
+            {"kind": _("指标 %(item)s 已有评分记录，不能再改变其类别。") % {"item": code}}
+        )
     item.kind, item.name, item.group = kind, name, group
     item.points, item.disqualifies, item.categories = (
         Decimal(str(points)),
@@ -186,10 +192,10 @@ def exemption_set(
     """Exempt a member from an item (e.g. a retired member's health, 身体原因), for the
     period from ``starts_on`` to ``ends_on`` (both included; None = unbounded)."""
     if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied("you cannot manage this member")
+        raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
     if starts_on and ends_on and ends_on < starts_on:
-        raise ValidationError({"ends_on": "the exemption cannot end before it starts"})
-    exemption, _ = ItemExemption.objects.update_or_create(
+        raise ValidationError({"ends_on": _("免予考评的结束日期不能早于开始日期。")})
+    exemption, _created = ItemExemption.objects.update_or_create(
         member=member,
         item_code=item_code,
         defaults={"reason": reason, "starts_on": starts_on, "ends_on": ends_on},
@@ -213,7 +219,7 @@ def branch_year_finalise(*, actor, scheme: Scheme, branch) -> BranchYearClosing:
     """Freeze a branch's year: later entries, reversals and tallies are refused.
     The caller (the evaluation's finalisation) checks that nothing is left open."""
     if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied("you cannot finalise this branch")
+        raise PermissionDenied(_("您无权定格 %(branch)s 的结果。") % {"branch": branch.name})
     closing, created = BranchYearClosing.objects.get_or_create(
         scheme=scheme,
         branch=branch,
@@ -223,7 +229,10 @@ def branch_year_finalise(*, actor, scheme: Scheme, branch) -> BranchYearClosing:
         },
     )
     if not created:
-        raise ValidationError(f"{branch.code} {scheme.year} is already final")
+        raise ValidationError(
+            _("%(branch)s 的 %(year)s 年度结果已经定格。")
+            % {"branch": branch.name, "year": scheme.year}
+        )
     audit_record(
         actor=actor, action="branch_year.finalise", target=branch, after={"year": scheme.year}
     )
@@ -235,10 +244,14 @@ def branch_year_reopen(*, actor, scheme: Scheme, branch, reason: str) -> None:
     """Reopen a finalised branch year: committee admins only, with a recorded reason."""
     _require_admin(actor)
     if not reason.strip():
-        raise ValidationError({"reason": "reopening a final year needs a reason"})
-    deleted, _ = BranchYearClosing.objects.filter(scheme=scheme, branch=branch).delete()
+        raise ValidationError({"reason": _("重新开放已定格的年度须填写原因。")})
+    deleted, _count = BranchYearClosing.objects.filter(scheme=scheme, branch=branch).delete()
     if not deleted:
-        raise ValidationError(f"{branch.code} {scheme.year} is not final")
+        raise ValidationError(
+            _("%(branch)s 的 %(year)s 年度结果尚未定格。")
+            % {"branch": branch.name, "year": scheme.year}
+        )
+
     audit_record(
         actor=actor,
         action="branch_year.reopen",

@@ -126,10 +126,10 @@ def results_compute(*, actor, year: int, progress=None) -> int:
     progress shows while it runs); the new results collect in a temporary table and
     replace the stored ones in one short transaction at the end."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can compute the whole year")
+        raise PermissionDenied(_("只有党工委管理员可以计算全年的结果。"))
     scheme = Scheme.objects.filter(year=year).first()
     if scheme is None:
-        raise ValidationError({"year": f"there is no scheme for {year}"})
+        raise ValidationError({"year": _("%(year)s 年度还没有考评方案。") % {"year": year}})
     total = year_batch_count(scheme=scheme)
     stage = _Stage(year, timezone.now())
     try:
@@ -168,12 +168,12 @@ def results_compute(*, actor, year: int, progress=None) -> int:
 def grade_record_set(*, actor, member: Member, year: int, grade: str) -> GradeRecord:
     """Record a member's final grade of an earlier year (imported history)."""
     if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied("you cannot manage this member")
+        raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
     record = GradeRecord.objects.filter(member=member, year=year).first()
     if record is not None and record.grade == grade:
         return record
     before = {"grade": record.grade} if record else None
-    record, _ = GradeRecord.objects.update_or_create(
+    record, _created = GradeRecord.objects.update_or_create(
         member=member, year=year, defaults={"grade": grade}
     )
     audit_record(
@@ -208,7 +208,7 @@ def grade_records_import(
         for code, year, grade in batch:
             member = members[code]
             if actor is not None and not scope_for(actor).manages(member.branch.path):
-                raise PermissionDenied("you cannot manage this member")
+                raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
             old = current.get((member.pk, year))
             if old == grade:
                 continue
@@ -230,7 +230,8 @@ def branch_results_store(*, actor, scheme: Scheme, branch: Organization) -> int:
     """Compute one branch's results through the engine and store them (replacing that
     branch's stored results of the year); used by publication (公示) and finalisation."""
     if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied("you cannot manage this branch")
+        raise PermissionDenied(_("您无权管理 %(branch)s。") % {"branch": branch.name})
+
     from .selectors import branch_results
 
     results = branch_results(scheme=scheme, branch=branch)

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
@@ -21,7 +22,7 @@ def task_item(*, scheme: Scheme, kind: str) -> SchemeItem | None:
 def tasks_of_branch(*, actor, branch: Organization) -> QuerySet[Task]:
     """A branch's tasks with their counts (one query, however many rows)."""
     if not scope_for(actor).reads(branch.path):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     return Task.objects.filter(branch=branch).annotate(
         n_assigned=Count("assignments", distinct=True),
         n_submitted=Count(
@@ -44,13 +45,13 @@ def task_access_by_code(*, actor, code: str) -> Task:
     missing and not yours."""
     task = Task.objects.select_related("branch").filter(code=code).first()
     if task is None:
-        raise Http404("task not found")
+        raise Http404(_("找不到任务 %(code)s。") % {"code": code})
     scope = scope_for(actor)
     if scope.reads(task.branch.path):
         return task
     if scope.member_id is not None and task.assignments.filter(member_id=scope.member_id).exists():
         return task
-    raise Http404("task not found")
+    raise Http404(_("找不到任务 %(code)s。") % {"code": code})
 
 
 def task_assignments(*, actor, task: Task) -> list[Assignment]:
@@ -66,7 +67,7 @@ def assignment_access(*, actor, task: Task, member_code: str) -> Assignment:
     a = task.assignments.select_related("member").filter(member__code=member_code).first()
     scope = scope_for(actor)
     if a is None or not (scope.reads(task.branch.path) or a.member_id == scope.member_id):
-        raise Http404("assignment not found")
+        raise Http404(_("找不到这项任务分派。"))
     return a
 
 

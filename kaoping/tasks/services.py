@@ -24,7 +24,7 @@ from .selectors import task_item, tasks_due_soon
 
 def _require_manage(actor, branch: Organization) -> None:
     if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied("you cannot manage this branch's tasks")
+        raise PermissionDenied(_("您无权管理 %(branch)s 的任务。") % {"branch": branch.name})
 
 
 def _locked(task: Task) -> Task:
@@ -39,7 +39,7 @@ def task_link(task: Task) -> str:
 def task_rule_set(*, actor, scheme: Scheme, kind: str, item_code: str) -> TaskRule:
     """Choose the item a missed task of ``kind`` deducts (a scheme setting)."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can change the scheme")
+        raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
     if not scheme.items.filter(code=item_code, kind="deduction").exists():
         raise ValidationError(
             {"item_code": _("方案中没有扣分指标 %(code)s。") % {"code": item_code}}
@@ -75,7 +75,7 @@ def task_assign(
     if kind not in TaskKind.values:
         raise ValidationError({"kind": _("任务类型不正确。")})
     if timezone.is_naive(due_at):
-        raise ValidationError({"due_at": "due_at must be timezone-aware"})
+        raise ValidationError({"due_at": _("截止时间必须带时区。")})
     members = branch_members_checked(
         branch=branch, members=members, none_message=_("至少选择一名党员。")
     )
@@ -124,7 +124,7 @@ def _locked_assignment(task: Task, member_id) -> Assignment:
         .first()
     )
     if a is None:
-        raise PermissionDenied("this task is not assigned to that member")
+        raise PermissionDenied(_("这项任务没有分派给该党员。"))
     return a
 
 

@@ -33,7 +33,7 @@ def branch_tasks(request, code: str):
     actor = request.user
     branch = organization_access_by_code(actor=actor, code=code, manage=request.method == "POST")
     if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     can_manage = scope_for(actor).manages(branch.path)
     form = None
     if can_manage:
@@ -137,7 +137,7 @@ def task_mark(request, code: str):
     d = form.cleaned_data
     member = Member.objects.filter(code=d["member"], branch=task.branch).first()
     if member is None:
-        raise Http404("member not found")
+        raise Http404(_("找不到这名党员。"))
     try:
         services.task_mark(
             actor=actor, task=task, member=member, status=d["status"], reason=d["reason"]
@@ -172,7 +172,7 @@ def task_file(request, code: str, member: str):
     task = selectors.task_access_by_code(actor=request.user, code=code)
     a = selectors.assignment_access(actor=request.user, task=task, member_code=member)
     if not a.file:
-        raise Http404("no file")
+        raise Http404(_("找不到这份材料。"))
     name = a.file.name.rsplit("/", 1)[-1]
     return FileResponse(a.file.open("rb"), filename=name, content_type=content_type_for(name))
 
@@ -183,7 +183,7 @@ def my_tasks(request):
     actor = request.user
     member_id = scope_for(actor).member_id
     if member_id is None:
-        raise Http404("no member record")
+        raise Http404(_("您没有党员档案。"))
     member = Member.objects.select_related("branch").get(pk=member_id)
     context = {"member": member, "open": selectors.member_open_tasks(actor=actor, member=member)}
     return render(request, "tasks/my_tasks.html", context)

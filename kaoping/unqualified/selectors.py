@@ -147,7 +147,7 @@ def case_access_by_code(*, actor, code: str) -> UnqualifiedCase:
         .first()
     )
     if case is None or not bodies_for(actor, case.branch):
-        raise Http404("case not found")
+        raise Http404(_("找不到这个处置案件。"))
     return case
 
 
@@ -163,7 +163,7 @@ def case_file(*, case: UnqualifiedCase) -> dict:
 
 def cases_of_branch(*, actor, branch: Organization) -> QuerySet[UnqualifiedCase]:
     if not bodies_for(actor, branch):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     return UnqualifiedCase.objects.filter(branch=branch).select_related("member__branch", "branch")
 
 
@@ -319,7 +319,7 @@ def candidates_found(*, year: int, branches: list[Organization]) -> dict:
 
 def candidates_of_branch(*, actor, branch: Organization, year: int) -> list[Candidate]:
     if not bodies_for(actor, branch):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     return list(candidates_found(year=year, branches=[branch]).values())
 
 

@@ -52,7 +52,10 @@ def _user(actor):
 def _require(actor, case_or_branch, body: str) -> None:
     branch = getattr(case_or_branch, "branch", case_or_branch)
     if body not in bodies_for(actor, branch):
-        raise PermissionDenied(f"you do not act for {body} here")
+        raise PermissionDenied(
+            _("您不能以“%(body)s”的身份办理 %(branch)s 的案件。")
+            % {"body": Body(body).label, "branch": branch.name}
+        )
 
 
 def _reviewers(body: str) -> list:
@@ -580,7 +583,7 @@ def settings_set(
 ) -> UnqualifiedSettings:
     """The working committee sets the year's procedure settings."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied("only the working committee sets this")
+        raise PermissionDenied(_("只有党工委管理员可以设置不合格党员处置的规则。"))
     scheme = Scheme.objects.get(year=year)
     row, _created = UnqualifiedSettings.objects.get_or_create(scheme=scheme)
     before = {

@@ -53,9 +53,12 @@ def _branch(request, code: str, *, body: str | None = None):
     branch = organization_access_by_code(actor=request.user, code=code)
     bodies = selectors.bodies_for(request.user, branch)
     if not branch.is_branch or not bodies:
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     if body is not None and body not in bodies:
-        raise PermissionDenied("you do not act for this body here")
+        raise PermissionDenied(
+            _("您不能以“%(body)s”的身份办理 %(branch)s 的案件。")
+            % {"body": CaseStep.Body(body).label, "branch": branch.name}
+        )
     return branch
 
 
@@ -67,7 +70,7 @@ def index(request):
     visible = selectors.cases_visible(actor=actor)
     awaiting = selectors.cases_awaiting(actor=actor)
     if not awaiting and not visible.exists() and not selectors.acts_anywhere(actor):
-        raise Http404("nothing here")
+        raise Http404(_("您没有需要查看或办理的不合格党员处置案件。"))
     year = _year(request)
     cases = list(visible.order_by("-created_at")[:LIST_LIMIT])
     candidates = selectors.candidates_visible(actor=actor, year=year)
@@ -108,7 +111,7 @@ def branch_cases(request, code: str):
     status = 200
     if request.method == "POST":
         if not may_propose:
-            raise PermissionDenied("only the branch proposes")
+            raise PermissionDenied(_("只有党支部可以提出处置。"))
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -185,7 +188,7 @@ def candidate_action(request, code: str):
     member = branch.members.filter(code=parse_code(request.POST.get("member"))).first()
     condition = request.POST.get("condition", "")
     if member is None:
-        raise Http404("member not found")
+        raise Http404(_("找不到这名党员。"))
     year = _year(request)
     back = reverse("unqualified:branch", args=[branch.code]) + f"?year={year}"
     try:
@@ -299,9 +302,9 @@ def case_detail(request, code: str):
         form = forms.get(f"{action}_form")
         if form is None:
             if action == "review" and not bodies & set(CaseStep.REVIEW_BODIES):
-                raise PermissionDenied("you do not review cases")
+                raise PermissionDenied(_("您不参与审查不合格党员处置案件。"))
             if action in ("resubmit", "vote", "handling") and Body.BRANCH not in bodies:
-                raise PermissionDenied("only the branch does this")
+                raise PermissionDenied(_("这一步只能由党支部办理。"))
             messages.error(request, _("该环节已办理或当前不能办理。"))
             return redirect(reverse("unqualified:detail", args=[case.code]))
         if form.is_valid():
@@ -340,7 +343,7 @@ def case_evidence(request, code: str, pk: int):
     case = selectors.case_access_by_code(actor=request.user, code=code)
     evidence = case.evidence.filter(pk=pk).first()
     if evidence is None:
-        raise Http404("no file")
+        raise Http404(_("找不到这份材料。"))
     name = evidence.name or evidence.file.name.rsplit("/", 1)[-1]
     return FileResponse(
         evidence.file.open("rb"), filename=name, content_type=content_type_for(name)
@@ -353,9 +356,9 @@ def settings_edit(request, year: int):
     """The working committee sets the year's vote rule and candidate thresholds."""
     actor = request.user
     if not scope_for(actor).is_scheme_admin:
-        raise Http404("not found")
+        raise Http404(_("找不到这个页面。"))
     if not Scheme.objects.filter(year=year).exists():
-        raise Http404("no scheme")
+        raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
     current = selectors.settings_for(year)
     form = SettingsForm(
         request.POST or None,

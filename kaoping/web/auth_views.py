@@ -55,7 +55,7 @@ def two_factor(request):
     (when it is required), or switch it off with a token."""
     actor = request.user
     if not selectors.two_factor_allowed(actor):
-        raise Http404("two-factor login is for staff roles")
+        raise Http404(_("两步验证只供党组织工作人员使用。"))
     device = selectors.two_factor_device(actor)
     form = TokenForm(request.POST or None)
     action = request.POST.get("action")

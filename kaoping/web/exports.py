@@ -52,7 +52,7 @@ def _branch_and_scheme(request, code: str):
     branch = selectors.branch_access_for_staff(actor=request.user, code=code)
     scheme = scheme_chosen(request.GET.get("year"))
     if scheme is None:
-        raise Http404("no scheme")
+        raise Http404(_("所选年度还没有考评方案。"))
     return branch, scheme
 
 
@@ -104,7 +104,7 @@ def branch_results_xlsx(request, code: str):
 def _year_of(request) -> int:
     scheme = scheme_chosen(request.POST.get("year"))
     if scheme is None:
-        raise Http404("no scheme")
+        raise Http404(_("所选年度还没有考评方案。"))
     return scheme.year
 
 
@@ -116,7 +116,7 @@ def results_compute_start(request):
 
     selectors.staff_required(actor=request.user)
     if not scope_for(request.user).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can compute the whole year")
+        raise PermissionDenied(_("只有党工委管理员可以计算全年的结果。"))
     year = _year_of(request)
     job = job_start(
         actor=request.user,

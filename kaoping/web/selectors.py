@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from django.conf import settings
 from django.db.models import Count
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaoping.evaluation.models import QuotaDecision, VoteTally
@@ -32,7 +33,7 @@ COUNTED_OUT = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
 def staff_required(*, actor) -> None:
     """Pages for officers only: everybody else gets the same 404 as for a missing page."""
     if not scope_for(actor).is_staff_role:
-        raise Http404("not found")
+        raise Http404(_("找不到这个页面。"))
 
 
 def branch_access_for_staff(*, actor, code: str, manage: bool = False) -> Organization:
@@ -40,7 +41,7 @@ def branch_access_for_staff(*, actor, code: str, manage: bool = False) -> Organi
     through ``organization_access_by_code`` is not enough to see everybody's scores)."""
     org = organization_access_by_code(actor=actor, code=code, manage=manage)
     if not org.is_branch or not scope_for(actor).reads(org.path):
-        raise Http404("branch not found")
+        raise Http404(_("找不到这个党支部。"))
     return org
 
 
@@ -50,7 +51,7 @@ def member_own(*, actor) -> Member:
     if member_id is not None:
         member = members_visible(actor=actor).filter(id=member_id).first()
     if member is None:
-        raise Http404("you have no member record")
+        raise Http404(_("您没有党员档案。"))
     return member
 
 

@@ -19,7 +19,7 @@ DEVICE_NAME = "authenticator"
 
 def _require_allowed(actor) -> None:
     if not two_factor_allowed(actor):
-        raise PermissionDenied("two-factor login is for staff roles")
+        raise PermissionDenied(_("两步验证只供党组织工作人员使用。"))
 
 
 def _checked(device: TOTPDevice, token: str) -> None:

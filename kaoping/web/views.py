@@ -282,7 +282,7 @@ def entry_create(request, code: str):
     branch = selectors.branch_access_for_staff(actor=actor, code=code, manage=True)
     scheme = scheme_chosen(_year_param(request))
     if scheme is None:
-        raise Http404("no scheme")
+        raise Http404(_("所选年度还没有考评方案。"))
     notice = frozen_notice(year=scheme.year, branch=branch)
     if notice is not None:  # posted from a page older than the finalisation
         messages.error(request, notice)
@@ -416,7 +416,7 @@ def tally_edit(request, code: str):
     member = member_access_by_code(actor=actor, code=code, manage=True)
     scheme = scheme_chosen(_year_param(request))
     if scheme is None:
-        raise Http404("no scheme")
+        raise Http404(_("所选年度还没有考评方案。"))
     back = _next_url(request, _with_year(reverse("web:branch", args=[member.branch.code]), scheme))
     current = selectors.member_tallies(actor=actor, member=member, year=scheme.year)
     form = TallyForm(request.POST or None, initial=current)
@@ -471,7 +471,7 @@ def decision_edit(request, code: str):
     member = member_access_by_code(actor=actor, code=code, manage=True)
     scheme = scheme_chosen(_year_param(request))
     if scheme is None:
-        raise Http404("no scheme")
+        raise Http404(_("所选年度还没有考评方案。"))
     back = _next_url(request, _with_year(reverse("web:branch", args=[member.branch.code]), scheme))
     current = selectors.member_decision(actor=actor, member=member, year=scheme.year)
     initial = {}
@@ -550,7 +550,7 @@ def organization_create(request):
     actor = request.user
     selectors.staff_required(actor=actor)
     if not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can change the organisation tree")
+        raise PermissionDenied(_("只有党工委管理员可以调整组织架构。"))
     form = OrganizationForm(request.POST, parents=selectors.parent_choices(actor=actor))
     if form.is_valid():
         try:
@@ -570,7 +570,7 @@ def organization_edit(request, code: str):
     actor = request.user
     org = organization_access_by_code(actor=actor, code=code, manage=True)
     if not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can change the organisation tree")
+        raise PermissionDenied(_("只有党工委管理员可以调整组织架构。"))
     initial = {
         "code": org.code,
         "name": org.name,
@@ -673,7 +673,7 @@ def _scheme_for_staff(request, year: int) -> Scheme:
     selectors.staff_required(actor=request.user)
     scheme = scheme_chosen(year)
     if scheme is None:
-        raise Http404("no scheme")
+        raise Http404(_("所选年度还没有考评方案。"))
     return scheme
 
 
@@ -746,9 +746,11 @@ def scheme_item_edit(request, year: int, code: str):
     scheme = _scheme_for_staff(request, year)
     item = scheme_items(scheme).filter(code=code).first()
     if item is None:
-        raise Http404("no such item")
+        raise Http404(
+            _("%(year)s 年度方案中没有指标 %(item)s。") % {"year": scheme.year, "item": code}
+        )
     if not scope_for(request.user).is_scheme_admin:
-        raise PermissionDenied("only a committee admin can change the scheme")
+        raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
     form = SchemeItemForm(
         request.POST or None, initial=SchemeItemForm.initial_for(item), editing=True
     )

@@ -203,13 +203,13 @@ def test_cli_refuses_bad_bundle_with_nonzero_exit(empty_database_url, tmp_path, 
     proc = kaoping(url, "import-bundle", str(path), check=False)
     assert proc.returncode != 0
     assert "entries[5] (id T0006): unknown member M9" in proc.stderr
-    assert "nothing was imported" in proc.stderr
+    assert "未导入任何数据" in proc.stderr
     out = kaoping(url, "results", "--year", "2026", "--json", check=False)
-    assert out.returncode != 0 and "no scheme for 2026" in out.stderr
+    assert out.returncode != 0 and "2026 年度还没有考评方案" in out.stderr
 
 
 def test_cli_reports_unreadable_json(empty_database_url, tmp_path):
     path = tmp_path / "broken.json"
     path.write_text("{not json", encoding="utf-8")
     proc = kaoping(empty_database_url(), "import-bundle", str(path), check=False)
-    assert proc.returncode != 0 and "not JSON" in proc.stderr
+    assert proc.returncode != 0 and "不是有效的 JSON 文件" in proc.stderr

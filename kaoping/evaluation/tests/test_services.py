@@ -34,7 +34,7 @@ def test_other_branch_cannot_enter_tallies(district):
 
 
 def test_quota_decision_needs_reason(district):
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="认定优秀名额须填写理由"):
         quota_decision_record(
             actor=district.sec1, year=2026, member=district.m1, excellent=True, note=""
         )
@@ -45,5 +45,5 @@ def test_quota_decision_needs_reason(district):
 
 
 def test_no_scheme_no_tally(district):
-    with pytest.raises(ValidationError, match="no scheme for 2030"):
+    with pytest.raises(ValidationError, match="2030 年度还没有考评方案"):
         tally_set(actor=district.sec1, year=2030, member=district.m1, counts={"excellent": 1})

@@ -52,7 +52,7 @@ def test_changed_row_is_reported(entries):
     assert problems == [
         f"2026/B1 #2 ({entries[1].code}): changed since it was recorded (or its predecessor was)"
     ]
-    with pytest.raises(CommandError, match="NOT intact"):
+    with pytest.raises(CommandError, match="评分台账不完整"):
         call_command("verify_ledger", stdout=io.StringIO(), stderr=io.StringIO())
 
 

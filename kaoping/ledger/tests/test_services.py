@@ -68,7 +68,7 @@ def test_second_reversal_is_refused_with_message(district):
         actor=district.sec1, member=district.m1, item=item(district, "D01"), date=DAY
     )
     entry_reverse(actor=district.sec1, entry=entry, reason="错录")
-    with pytest.raises(ValidationError, match="already been reversed"):
+    with pytest.raises(ValidationError, match="已经冲销过了"):
         entry_reverse(actor=district.sec1, entry=entry, reason="再次冲销")
     assert ScoreEntry.objects.count() == 2
 
@@ -78,7 +78,7 @@ def test_reversal_of_reversal_is_refused(district):
         actor=district.sec1, member=district.m1, item=item(district, "D01"), date=DAY
     )
     reversal = entry_reverse(actor=district.sec1, entry=entry, reason="错录")
-    with pytest.raises(ValidationError, match="itself a reversal"):
+    with pytest.raises(ValidationError, match="本身是冲销记录"):
         entry_reverse(actor=district.sec1, entry=reversal, reason="撤销冲销")
 
 
@@ -105,7 +105,7 @@ def test_committee_admin_records_anywhere(district):
 
 
 def test_date_outside_any_scheme_is_refused(district):
-    with pytest.raises(ValidationError, match="no scheme for 2025"):
+    with pytest.raises(ValidationError, match="2025 年度还没有考评方案"):
         entry_record(
             actor=district.sec1,
             member=district.m1,
@@ -115,7 +115,7 @@ def test_date_outside_any_scheme_is_refused(district):
 
 
 def test_item_of_retired_category_refused_in_service_branch(district):
-    with pytest.raises(ValidationError, match="does not apply"):
+    with pytest.raises(ValidationError, match="不适用于"):
         entry_record(actor=district.sec1, member=district.m1, item=item(district, "R01"), date=DAY)
     entry_record(
         actor=district.admin, member=district.r_member, item=item(district, "R01"), date=DAY
@@ -126,7 +126,7 @@ def test_exempt_member_refused(district):
     exemption_set(
         actor=district.admin, member=district.r_member, item_code="R01", reason="身体原因"
     )
-    with pytest.raises(ValidationError, match="exempt"):
+    with pytest.raises(ValidationError, match="已免于指标"):
         entry_record(
             actor=district.admin, member=district.r_member, item=item(district, "R01"), date=DAY
         )
@@ -140,7 +140,7 @@ def test_transferred_member_not_recorded(district):
         branch=district.b1,
         status=Member.Status.TRANSFERRED_OUT,
     )
-    with pytest.raises(ValidationError, match="not assessed"):
+    with pytest.raises(ValidationError, match="不参加考评"):
         entry_record(
             actor=district.sec1,
             member=Member.objects.get(code="M1B"),
@@ -154,9 +154,9 @@ def test_final_year_is_frozen(district):
         actor=district.sec1, member=district.m1, item=item(district, "D01"), date=DAY
     )
     type(district.scheme).objects.filter(pk=district.scheme.pk).update(finalised_at=timezone.now())
-    with pytest.raises(ValidationError, match="final"):
+    with pytest.raises(ValidationError, match="结果已定格"):
         entry_record(actor=district.sec1, member=district.m1, item=item(district, "D01"), date=DAY)
-    with pytest.raises(ValidationError, match="final"):
+    with pytest.raises(ValidationError, match="结果已定格"):
         entry_reverse(actor=district.sec1, entry=entry, reason="x")
 
 

@@ -39,7 +39,7 @@ def test_secretary_cannot_change_the_tree(district):
 
 
 def test_branch_cannot_hold_organizations(district):
-    with pytest.raises(ValidationError, match="is a branch"):
+    with pytest.raises(ValidationError, match="是党支部，不能有下级组织"):
         organization_upsert(
             actor=district.admin, code="X", name="X", kind="branch", parent=district.b1
         )
@@ -49,7 +49,7 @@ def test_subtree_cannot_become_its_own_parent(district):
     inner = organization_upsert(
         actor=district.admin, code="G9", name="总支", kind="general_branch", parent=district.p1
     )
-    with pytest.raises(ValidationError, match="own subtree"):
+    with pytest.raises(ValidationError, match="不能作为它的上级"):
         organization_upsert(
             actor=district.admin, code="P1", name="P1", kind="party_committee", parent=inner
         )
@@ -71,7 +71,7 @@ def test_secretary_keeps_own_roster_only(district):
 
 
 def test_members_belong_to_branches_only(district):
-    with pytest.raises(ValidationError, match="not a branch"):
+    with pytest.raises(ValidationError, match="不是党支部"):
         member_upsert(actor=district.admin, code="M9", name="x", branch=district.p1)
 
 

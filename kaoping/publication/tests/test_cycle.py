@@ -212,7 +212,7 @@ def test_full_cycle_for_a_branch_of_twelve(client, district):
     records = dict(GradeRecord.objects.filter(year=2026).values_list("member__code", "grade"))
     assert len(records) == 12 and records[district.m1.code] == "excellent"
     assert records[district.m1b.code] == "qualified"
-    with pytest.raises(ValidationError, match="frozen"):
+    with pytest.raises(ValidationError, match="评分记录已冻结"):
         entry_record(actor=district.sec1, member=appealed, item=d01, date=datetime.date(2026, 5, 1))
     with pytest.raises(ValidationError):
         tally_set(actor=district.sec1, year=2026, member=district.m1, counts={"excellent": 1})

@@ -53,7 +53,7 @@ def test_thresholds_must_stay_ordered(district):
 
 
 def test_unknown_setting_and_ballot_option_refused(district):
-    with pytest.raises(ValidationError, match="unknown scheme setting"):
+    with pytest.raises(ValidationError, match="未知的方案设置"):
         scheme_update(actor=district.admin, scheme=district.scheme, daily_share=Decimal("0.7"))
     with pytest.raises(ValidationError):
         scheme_update(actor=district.admin, scheme=district.scheme, ballot_options={"great": 100})
@@ -66,7 +66,7 @@ def test_only_committee_admin_edits_the_scheme(district, who):
 
 
 def test_duplicate_year_refused(district):
-    with pytest.raises(ValidationError, match="already exists"):
+    with pytest.raises(ValidationError, match="年度的考评方案已经存在"):
         scheme_create(actor=district.admin, year=2026)
 
 
@@ -79,7 +79,7 @@ def test_finalised_branch_year_freezes_its_entries_only(district):
     d01 = district.scheme.items.get(code="D01")
     day = datetime.date(2026, 5, 1)
     branch_year_finalise(actor=district.sec1, scheme=district.scheme, branch=district.b1)
-    with pytest.raises(ValidationError, match="frozen"):
+    with pytest.raises(ValidationError, match="评分记录已冻结"):
         entry_record(actor=district.sec1, member=district.m1, item=d01, date=day)
     entry_record(actor=district.sec2, member=district.m2, item=d01, date=day)  # B2 still open
     with pytest.raises(PermissionDenied):

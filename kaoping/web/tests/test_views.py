@@ -325,7 +325,7 @@ def test_reversal_needs_a_reason_and_is_shown_as_such(client, district):
     login(client, district.sec1)
     response = client.post(url, {"reason": "again"})
     assert response.status_code == 200
-    assert "already been reversed" in response.content.decode()
+    assert "已经冲销过了" in response.content.decode()
     assert ScoreEntry.objects.count() == 2
 
 
@@ -435,7 +435,7 @@ def test_admin_creates_and_edits_a_scheme(client, district):
     html = client.get("/schemes/2027/").content.decode()
     assert "无故缺席三会一课" in html and "基础分" in html and "扣完为止" in html
     dup = client.post("/schemes/", {"year": "2027", "source": "template"})
-    assert "already exists" in dup.content.decode()
+    assert "年度的考评方案已经存在" in dup.content.decode()
 
     settings = {
         "base_points": "70",

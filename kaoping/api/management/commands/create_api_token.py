@@ -4,6 +4,7 @@ and print it. The token is stored only as a hash: this is the one time it is sho
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kaoping.api.services import api_token_create
 
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         try:
             user = User.objects.get(**{User.USERNAME_FIELD: options["username"]})
         except User.DoesNotExist as exc:
-            raise CommandError(f"no user named {options['username']!r}") from exc
+            raise CommandError(
+                _("没有名为“%(username)s”的用户。") % {"username": options["username"]}
+            ) from exc
         try:
             token, raw = api_token_create(actor=None, user=user, name=options["name"])
         except ValidationError as exc:

@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kaoping.bundles.services import BundleError, BundleNotJSON, bundle_import
 
@@ -31,11 +32,17 @@ class Command(BaseCommand):
                 # Streamed from the file: memory does not grow with its size.
                 summary = bundle_import(actor=None, path=Path(file))
         except OSError as exc:
-            raise CommandError(f"{file}: {exc.strerror}") from exc
+            raise CommandError(
+                _("%(file)s：无法读取：%(error)s") % {"file": file, "error": exc.strerror}
+            ) from exc
         except BundleNotJSON as exc:
-            raise CommandError(f"{file}: not JSON: {exc}") from exc
+            raise CommandError(
+                _("%(file)s：不是有效的 JSON 文件：%(error)s") % {"file": file, "error": exc}
+            ) from exc
         except BundleError as exc:
-            raise CommandError(f"{file}: refused, nothing was imported:\n{exc}") from exc
+            raise CommandError(
+                _("%(file)s：已拒绝，未导入任何数据：\n%(errors)s") % {"file": file, "errors": exc}
+            ) from exc
         self.stdout.write(
             f"imported {file}: year {summary.year}, {summary.organizations} organizations, "
             f"{summary.members} members, {summary.entries_added} entries added "

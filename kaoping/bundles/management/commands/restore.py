@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kaoping.bundles.backup import RestoreError, backup_restore
 
@@ -14,7 +15,11 @@ class Command(BaseCommand):
             with open(file, "rb") as fh:
                 counts = backup_restore(fh)
         except OSError as exc:
-            raise CommandError(f"{file}: {exc.strerror}") from exc
+            raise CommandError(
+                _("%(file)s：无法读取：%(error)s") % {"file": file, "error": exc.strerror}
+            ) from exc
         except RestoreError as exc:
-            raise CommandError(f"{file}: {exc}; nothing was restored") from exc
+            raise CommandError(
+                _("%(file)s：%(error)s；未恢复任何数据。") % {"file": file, "error": exc}
+            ) from exc
         self.stdout.write(f"restored {counts['records']} records and {counts['files']} files")

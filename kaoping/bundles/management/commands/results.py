@@ -1,6 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kaoping.schemes.selectors import scheme_for_year
 from kaoping.scoring.selectors import results_document
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year: int, json: bool, **options):
         if scheme_for_year(year) is None:
-            raise CommandError(f"there is no scheme for {year}")
+            raise CommandError(_("%(year)s 年度还没有考评方案。") % {"year": year})
         doc = results_document(year=year)
         if json:
             self.stdout.write(_dumps(doc))

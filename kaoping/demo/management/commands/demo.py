@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.audit.models import AuditEvent
 from kaoping.bundles.services import BundleError, bundle_import
@@ -121,7 +122,7 @@ class Command(BaseCommand):
                 if computed:
                     results_compute(actor=None, year=year)
         except BundleError as exc:
-            raise CommandError(f"the demo bundle was refused:\n{exc}") from exc
+            raise CommandError(_("演示数据包被拒绝：\n%(errors)s") % {"errors": exc}) from exc
         elapsed = time.monotonic() - started
 
         grades = Counter(MemberResult.objects.filter(year=year).values_list("grade", flat=True))

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.selectors import ledger_verify
@@ -12,5 +13,6 @@ class Command(BaseCommand):
         if problems:
             for line in problems:
                 self.stderr.write(line)
-            raise CommandError(f"the ledger is NOT intact: {len(problems)} problem(s)")
+            raise CommandError(_("评分台账不完整：发现 %(n)s 处问题。") % {"n": len(problems)})
+
         self.stdout.write(f"the ledger is intact: {ScoreEntry.objects.count()} entries verified")
