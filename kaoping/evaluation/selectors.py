@@ -276,7 +276,7 @@ class CommentBasis:
 
 def comment_basis(*, actor, round_: EvaluationRound, member: Member) -> CommentBasis:
     if not scope_for(actor).manages(round_.branch.path):
-        raise PermissionDenied("officers only")
+        raise PermissionDenied(_("只有本支部的书记和支委可以查看。"))
     return CommentBasis(
         self_evaluation=SelfEvaluation.objects.filter(round=round_, member=member).first(),
         peer_comments=list(
@@ -342,7 +342,7 @@ def close_consequences(*, actor, round_: EvaluationRound) -> Consequences:
     """Closing the vote ends it for good: turnout as counts only (never who has not voted,
     the ballot is secret), the deadline, and the scheme's minimum turnout."""
     if not scope_for(actor).manages(round_.branch.path):
-        raise PermissionDenied("officers only")
+        raise PermissionDenied(_("只有本支部的书记和支委可以查看。"))
     counts = turnout(round_=round_)
     minimum = Scheme.objects.get(year=round_.year).vote_min_turnout
     lines = [

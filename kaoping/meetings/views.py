@@ -221,7 +221,7 @@ def meeting_close(request, code: str):
     try:
         if not was_closed and not request.POST.get("confirm"):
             if not scope_for(actor).manages(meeting.branch.path):
-                raise PermissionDenied("you cannot manage this branch's meetings")
+                raise PermissionDenied(_("您不能管理这个支部的会议。"))
             return _close_confirmation(request, meeting)
         created = services.meeting_close(actor=actor, meeting=meeting)
     except ValidationError as exc:

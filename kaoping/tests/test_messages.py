@@ -53,6 +53,18 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     ("bundles/services.py", "_labelled", "ValidationError(…)"): "prefixes the record's "
     "label (a bundle path, e.g. organizations[3] (code B1)) to the message of a "
     "ValidationError already checked where a service raised it",
+    ("dues/services.py", "dues_close_blocker", "ValidationError(…)"): "the text of "
+    "dues_close_blocker, each a gettext on a Chinese literal or schemes.selectors.frozen_notice",
+    ("meetings/views.py", "_frozen", "error(…)"): "schemes.selectors.frozen_notice, "
+    "a gettext on a Chinese literal",
+    ("web/views.py", "entry_create", "error(…)"): "schemes.selectors.frozen_notice, a gettext "
+    "on a Chinese literal",
+    ("web/views.py", "entry_reverse_view", "error(…)"): "schemes.selectors.frozen_notice, a "
+    "gettext on a Chinese literal",
+    ("publication/services.py", "branch_finalise", "ValidationError(…)"): "the list of "
+    "finalisation_blockers, each a gettext on a Chinese literal",
+    ("publication/views.py", "finalise", "ValidationError(…)"): "the list of "
+    "publication.services.finalisation_blockers, each a gettext on a Chinese literal",
 }
 
 
