@@ -222,6 +222,7 @@ def comment_edit(request, code: str, year: int, member_code: str):
             "back": _round_url(round_),
             "submit": _("保存点评"),
         },
+        page="evaluation/comment.html",
     )
 
 

@@ -40,7 +40,7 @@ def test_cli_refuses_deep_bundle_in_bounded_memory_and_writes_nothing(empty_data
     assert path.stat().st_size < 500_000
     proc, peak = kaoping_measured(url, "import-bundle", str(path))
     assert proc.returncode != 0
-    assert "超过 5 层" in proc.stderr and "nothing was imported" in proc.stderr
+    assert "超过 5 层" in proc.stderr and "未导入任何数据" in proc.stderr
     assert peak < 300 * 1024**2, f"peak resident memory {peak / 1024**2:.0f} MB"
     out = kaoping(url, "results", "--year", "2026", "--json", check=False)
-    assert out.returncode != 0 and "no scheme for 2026" in out.stderr
+    assert out.returncode != 0 and "2026 年度还没有考评方案" in out.stderr

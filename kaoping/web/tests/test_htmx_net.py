@@ -17,7 +17,7 @@ def test_a_redirect_answered_to_htmx_becomes_hx_redirect(client, district):
     client.force_login(district.sec1)
     # a view that answers with a plain redirect (django.shortcuts.redirect)
     url = reverse("evaluation:round_action", args=["B1", 2026, "advance"])
-    body = {}
+    body = {"confirm": "1"}  # past the confirmation step (item 14)
     answer = client.post(url, body, headers={"HX-Request": "true"})
     assert answer.status_code == 200 and not answer.has_header("Location")
     assert answer["HX-Redirect"] == reverse("evaluation:round", args=["B1", 2026])
