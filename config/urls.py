@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("kaoping.web.urls")),
+    path("", include("kaoping.accounts.urls")),
     path("", include("kaoping.notifications.urls")),
     path("", include("kaoping.meetings.urls")),
     path("", include("kaoping.tasks.urls")),

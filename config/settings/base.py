@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kaoping.schemes",
     "kaoping.ledger",
     "kaoping.archive",
+    "kaoping.accounts",
     "kaoping.meetings",
     "kaoping.tasks",
     "kaoping.dues",

@@ -15,6 +15,9 @@ from ninja.decorators import decorate_view
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
+from kaoping.accounts.api_logins import router as accounts_logins_router
+from kaoping.accounts.api_passwords import router as accounts_passwords_router
+from kaoping.accounts.api_roles import router as accounts_roles_router
 from kaoping.archive.selectors import (
     branch_for_roster,
     lost_contacts_open,
@@ -85,6 +88,11 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+
+# Accounts, passwords and roles (issue 16) live with their app, one router per concept.
+api.add_router("", accounts_logins_router)
+api.add_router("", accounts_passwords_router)
+api.add_router("", accounts_roles_router)
 
 # 422: a malformed query parameter (page, page_size, year ...) - found by the fuzz test.
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
