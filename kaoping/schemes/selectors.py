@@ -1,10 +1,11 @@
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kaoping.urlparams import parse_year
 
-from .models import BranchYearClosing, Scheme, SchemeItem
+from .models import Scheme, SchemeItem
 
 
 def scheme_for_year(year: int) -> Scheme | None:
@@ -20,9 +21,12 @@ def scheme_items(scheme: Scheme) -> QuerySet[SchemeItem]:
 
 
 def year_is_frozen(*, year: int, branch) -> bool:
-    """True when the year's scheme is final or the branch has finalised that year."""
-    return Scheme.objects.filter(year=year, finalised_at__isnull=False).exists() or (
-        BranchYearClosing.objects.filter(scheme__year=year, branch=branch).exists()
+    """True when the year's scheme is final or the branch has finalised that year (one
+    query: pages ask it once for their notice)."""
+    return (
+        Scheme.objects.filter(year=year)
+        .filter(Q(finalised_at__isnull=False) | Q(closings__branch=branch))
+        .exists()
     )
 
 
@@ -42,6 +46,17 @@ def frozen_notice(*, year: int, branch) -> str | None:
         "%(year)s 年度考评结果已定格，本年度的台账记录已冻结，不能再录入、冲销或修改。"
         "如确需更正，请联系区直机关工委管理员说明理由重新开放。"
     ) % {"year": year}
+
+
+def refuse_if_frozen(*, year: int, branch, field: str | None = None) -> None:
+    """The one refusal of a write into a frozen branch-year: the notice, as a
+    ValidationError on ``field`` when given (next to the form field that chose the year)."""
+    notice = frozen_notice(year=year, branch=branch)
+    if notice is None:
+        return
+    if field is not None:
+        raise ValidationError({field: notice})
+    raise ValidationError(notice)
 
 
 def scheme_years() -> list[int]:
