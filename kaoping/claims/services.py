@@ -18,7 +18,7 @@ from kaoping.notifications.services import notification_send, notification_send_
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import SchemeItem
-from kaoping.schemes.selectors import year_is_frozen
+from kaoping.schemes.selectors import refuse_if_frozen
 
 from .models import BonusClaim
 
@@ -52,8 +52,7 @@ def claim_submit(
         )
     if date > timezone.localdate():
         raise ValidationError({"date": _("日期不能晚于今天。")})
-    if year_is_frozen(year=date.year, branch=member.branch):
-        raise ValidationError({"date": _("%(year)s 年度已定格。") % {"year": date.year}})
+    refuse_if_frozen(year=date.year, branch=member.branch, field="date")
     if not description.strip():
         raise ValidationError({"description": _("请填写申报事项。")})
     if not proof_text.strip() and proof_file is None:
@@ -97,6 +96,7 @@ def _locked(claim: BonusClaim, actor) -> BonusClaim:
         raise PermissionDenied(_("您无权审核加分申报 %(code)s。") % {"code": claim.code})
     if claim.status != BonusClaim.Status.PENDING:
         raise ValidationError(_("该申报已审核。"))
+    refuse_if_frozen(year=claim.date.year, branch=claim.member.branch)
     return claim
 
 

@@ -15,6 +15,7 @@ from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
 from kaoping.schemes.models import Scheme
+from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
 from .forms import ClaimForm, DecideForm
@@ -35,8 +36,13 @@ def my_claims(request):
         raise Http404(_("您没有党员档案。"))
     member = Member.objects.select_related("branch").get(pk=member_id)
     scheme = _current_scheme()
+    # A frozen year takes no more claims: no form, the notice says why.
+    notice = frozen_notice(year=scheme.year, branch=member.branch) if scheme else None
+    if request.method == "POST" and notice is not None:  # posted from an older page
+        messages.error(request, notice)
+        return redirect(reverse("claims:mine"))
     form = None
-    if scheme is not None:
+    if scheme is not None and notice is None:
         items = selectors.bonus_items(scheme=scheme, member=member)
         form = ClaimForm(request.POST or None, request.FILES or None, items=items)
     status = 200
@@ -58,6 +64,7 @@ def my_claims(request):
                 return _done(request, reverse("claims:mine"), _("已提交加分申报，等待支部审核。"))
         status = 400
     context = {
+        "frozen_notice": notice,
         "member": member,
         "scheme": scheme,
         "form": form,
@@ -88,13 +95,22 @@ def claim_detail(request, code: str):
     actor = request.user
     claim = selectors.claim_access_by_code(actor=actor, code=code)
     can_manage = scope_for(actor).manages(claim.member.branch.path)
-    form = DecideForm(request.POST or None) if can_manage and claim.status == "pending" else None
+    pending = claim.status == "pending"
+    notice = (
+        frozen_notice(year=claim.date.year, branch=claim.member.branch)
+        if can_manage and pending
+        else None
+    )
+    form = DecideForm(request.POST or None) if can_manage and pending and not notice else None
     status = 200
     if request.method == "POST":
         if form is None:
             if not can_manage:
                 raise PermissionDenied(_("您无权审核加分申报 %(code)s。") % {"code": claim.code})
-            messages.error(request, _("该申报已审核。"))
+            if notice is not None:  # a frozen year: approving or refusing would change it
+                messages.error(request, notice)
+            else:
+                messages.error(request, _("该申报已审核。"))
             return redirect(reverse("claims:detail", args=[claim.code]))
         if form.is_valid():
             d = form.cleaned_data
@@ -113,6 +129,7 @@ def claim_detail(request, code: str):
                 )
         status = 400
     context = {
+        "frozen_notice": notice,
         "claim": claim,
         "form": form,
         "can_manage": can_manage,

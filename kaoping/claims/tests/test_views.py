@@ -11,6 +11,8 @@ from kaoping.schemes.models import SchemeItem
 
 pytestmark = pytest.mark.django_db
 
+NOTICE = "2026 年度考评结果已定格"
+
 
 def b01(d):
     return SchemeItem.objects.get(scheme=d.scheme, code="B01")
@@ -123,3 +125,57 @@ def test_branch_claims_query_count_is_constant(client, district, n, django_asser
     client.force_login(d.member1)
     with django_assert_max_num_queries(12):
         client.get(reverse("claims:mine"))
+
+
+def test_a_frozen_year_takes_no_claims_and_no_decisions(client, district):
+    """Issue 15, item 15: once B1's 2026 is finalised its claim pages say so at the top and
+    offer no claim form and no approve/refuse form; forms posted from older pages are
+    answered with the notice and change nothing, and the services refuse as well."""
+    from django.core.exceptions import ValidationError
+
+    from kaoping.claims.services import claim_refuse
+    from kaoping.schemes.services import branch_year_finalise
+
+    d = district
+    claim = claim_submit(
+        actor=d.member1,
+        item=b01(d),
+        date=datetime.date(2026, 3, 5),
+        description="x",
+        proof_text="y",
+    )
+    mine, detail = reverse("claims:mine"), reverse("claims:detail", args=[claim.code])
+    client.force_login(d.member1)
+    assert f'action="{mine}"' in client.get(mine).content.decode()
+    branch_year_finalise(actor=None, scheme=d.scheme, branch=d.b1)
+
+    page = client.get(mine).content.decode()
+    assert NOTICE in page and f'action="{mine}"' not in page and "提交申报" not in page
+    posted = client.post(
+        mine,
+        {"item": b01(d).pk, "date": "2026-03-06", "description": "又一项", "proof_text": "y"},
+        follow=True,
+    )
+    assert any(NOTICE in str(m) for m in posted.context["messages"])
+    assert BonusClaim.objects.count() == 1
+
+    client.force_login(d.sec1)
+    page = client.get(detail).content.decode()
+    assert NOTICE in page and 'name="decision"' not in page
+    for data in ({"decision": "approve"}, {"decision": "refuse", "reason": "证明不足"}):
+        posted = client.post(detail, data, follow=True)
+        assert any(NOTICE in str(m) for m in posted.context["messages"])
+    claim.refresh_from_db()
+    assert claim.status == "pending" and not ScoreEntry.objects.exists()
+    with pytest.raises(ValidationError, match="已定格"):
+        claim_refuse(actor=d.sec1, claim=claim, reason="证明不足")
+    with pytest.raises(ValidationError, match="考评结果已定格"):
+        claim_submit(
+            actor=d.member1,
+            item=b01(d),
+            date=datetime.date(2026, 3, 6),
+            description="x",
+            proof_text="y",
+        )
+    claim.refresh_from_db()
+    assert claim.status == "pending" and BonusClaim.objects.count() == 1
