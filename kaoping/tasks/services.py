@@ -17,6 +17,7 @@ from kaoping.notifications.services import notification_send_many
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_members_checked, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme
+from kaoping.schemes.selectors import refuse_if_frozen
 
 from .models import Assignment, Task, TaskEntry, TaskKind, TaskRule
 from .selectors import task_item, tasks_due_soon
@@ -29,6 +30,11 @@ def _require_manage(actor, branch: Organization) -> None:
 
 def _locked(task: Task) -> Task:
     return Task.objects.select_for_update(of=("self",)).select_related("branch").get(pk=task.pk)
+
+
+def task_year(task: Task) -> int:
+    """The scheme year a task counts in: that of its deadline (its deductions' date)."""
+    return timezone.localtime(task.due_at).year
 
 
 def task_link(task: Task) -> str:
@@ -76,6 +82,7 @@ def task_assign(
         raise ValidationError({"kind": _("任务类型不正确。")})
     if timezone.is_naive(due_at):
         raise ValidationError({"due_at": _("截止时间必须带时区。")})
+    refuse_if_frozen(year=timezone.localtime(due_at).year, branch=branch, field="due_at")
     members = branch_members_checked(
         branch=branch, members=members, none_message=_("至少选择一名党员。")
     )
@@ -139,6 +146,7 @@ def task_submit(*, actor, task: Task, text: str = "", file=None) -> Assignment:
     a = _locked_assignment(task, member_id)
     if task.is_closed:
         raise ValidationError(_("该任务已结算，不能再提交。"))
+    refuse_if_frozen(year=task_year(task), branch=task.branch)
     if not text.strip() and file is None:
         raise ValidationError({"text": _("请填写内容或上传文件。")})
     evidence_file_check(file, field="file")
@@ -169,6 +177,7 @@ def task_mark(*, actor, task: Task, member: Member, status: str, reason: str = "
     _require_manage(actor, task.branch)
     if task.is_closed:
         raise ValidationError(_("该任务已结算，不能再更改。"))
+    refuse_if_frozen(year=task_year(task), branch=task.branch)
     a = _locked_assignment(task, member.id)
     allowed = (
         {Assignment.Status.EXCUSED}
@@ -213,6 +222,7 @@ def task_close(*, actor, task: Task, now: datetime.datetime | None = None) -> li
     _require_manage(actor, task.branch)
     if task.is_closed:
         return []
+    refuse_if_frozen(year=task_year(task), branch=task.branch)
     now = now if actor is None and now is not None else timezone.now()
     if task.is_study and now < task.due_at:
         raise ValidationError(_("学习任务未到截止时间，不能结算。"))

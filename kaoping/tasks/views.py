@@ -15,6 +15,7 @@ from kaoping.meetings.evidence import content_type_for
 from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import members_visible, organization_access_by_code, scope_for
+from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
 from .forms import MarkForm, SubmitForm, TaskForm
@@ -35,16 +36,19 @@ def branch_tasks(request, code: str):
     if not branch.is_branch or not scope_for(actor).reads(branch.path):
         raise Http404(_("找不到这个党支部。"))
     can_manage = scope_for(actor).manages(branch.path)
-    form = None
+    form = notice = None
     if can_manage:
+        due_at = timezone.localtime().replace(
+            hour=18, minute=0, second=0, microsecond=0
+        ) + timezone.timedelta(days=7)
+        # The year a new task would count in is final: no form, the notice says why. A
+        # posted form is still checked (the service refuses a frozen year).
+        notice = frozen_notice(year=due_at.year, branch=branch)
+    if can_manage and (request.method == "POST" or notice is None):
         members = members_visible(actor=actor).filter(
             branch=branch, status__in=Member.assessed_statuses()
         )
-        initial = {
-            "members": list(members),
-            "due_at": timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0)
-            + timezone.timedelta(days=7),
-        }
+        initial = {"members": list(members), "due_at": due_at}
         form = TaskForm(
             request.POST if request.method == "POST" else None,
             members=members.order_by("code"),
@@ -73,9 +77,32 @@ def branch_tasks(request, code: str):
     tasks = list(
         selectors.tasks_of_branch(actor=actor, branch=branch).order_by("-due_at")[:LIST_LIMIT]
     )
-    context = {"branch": branch, "tasks": tasks, "form": form, "can_manage": can_manage}
+    context = {
+        "frozen_notice": notice,
+        "branch": branch,
+        "tasks": tasks,
+        "form": form,
+        "can_manage": can_manage,
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "tasks/branch_tasks.html", context, status=status)
+
+
+def _frozen(task) -> str | None:
+    """The notice when the year the task counts in is final for its branch."""
+    return frozen_notice(year=services.task_year(task), branch=task.branch)
+
+
+def _refuse_if_frozen(request, task):
+    """A form posted from a page older than the finalisation: say why at the top of the
+    task's page (those who may not write are refused by the services as before)."""
+    if not scope_for(request.user).manages(task.branch.path):
+        return None
+    notice = _frozen(task)
+    if notice is None:
+        return None
+    messages.error(request, notice)
+    return redirect(reverse("tasks:detail", args=[task.code]))
 
 
 def _task_page(request, task, *, submit_form=None, status=200):
@@ -83,16 +110,22 @@ def _task_page(request, task, *, submit_form=None, status=200):
     scope = scope_for(actor)
     assignments = selectors.task_assignments(actor=actor, task=task)
     mine = next((a for a in assignments if a.member_id == scope.member_id), None)
-    if mine is not None and task.is_study and not task.is_closed and submit_form is None:
+    can_manage = scope.manages(task.branch.path)
+    notice = None
+    if not task.is_closed and (can_manage or mine is not None):
+        notice = _frozen(task)  # a frozen year offers no write controls
+    writable = not task.is_closed and notice is None
+    if mine is not None and task.is_study and writable and submit_form is None:
         submit_form = SubmitForm(initial={"text": mine.text})
     context = {
+        "frozen_notice": notice,
         "task": task,
         "branch": task.branch,
         "is_staff": scope.reads(task.branch.path),
-        "can_manage": scope.manages(task.branch.path),
+        "can_manage": can_manage and notice is None,
         "assignments": assignments,
         "mine": mine,
-        "submit_form": submit_form if mine is not None and not task.is_closed else None,
+        "submit_form": submit_form if mine is not None and writable else None,
     }
     return render(request, "tasks/task.html", context, status=status)
 
@@ -129,6 +162,8 @@ def task_submit(request, code: str):
 def task_mark(request, code: str):
     actor = request.user
     task = selectors.task_access_by_code(actor=actor, code=code)
+    if refused := _refuse_if_frozen(request, task):
+        return refused
     url = reverse("tasks:detail", args=[task.code])
     form = MarkForm(request.POST)
     if not form.is_valid():
@@ -155,6 +190,8 @@ def task_close(request, code: str):
     task = selectors.task_access_by_code(actor=actor, code=code)
     url = reverse("tasks:detail", args=[task.code])
     was_closed = task.is_closed
+    if not was_closed and (refused := _refuse_if_frozen(request, task)):
+        return refused
     try:
         created = services.task_close(actor=actor, task=task)
     except ValidationError as exc:

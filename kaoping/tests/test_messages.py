@@ -57,6 +57,14 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     "dues_close_blocker, each a gettext on a Chinese literal or schemes.selectors.frozen_notice",
     ("meetings/views.py", "_frozen", "error(…)"): "schemes.selectors.frozen_notice, "
     "a gettext on a Chinese literal",
+    ("tasks/views.py", "_frozen", "error(…)"): "schemes.selectors.frozen_notice, a gettext "
+    "on a Chinese literal",
+    ("claims/views.py", "my_claims", "error(…)"): "schemes.selectors.frozen_notice, a "
+    "gettext on a Chinese literal",
+    ("claims/views.py", "claim_detail", "error(…)"): "schemes.selectors.frozen_notice, a "
+    "gettext on a Chinese literal",
+    ("inspections/views.py", "inspection_detail", "error(…)"): "schemes.selectors."
+    "frozen_notice, a gettext on a Chinese literal",
     ("web/views.py", "entry_create", "error(…)"): "schemes.selectors.frozen_notice, a gettext "
     "on a Chinese literal",
     ("web/views.py", "entry_reverse_view", "error(…)"): "schemes.selectors.frozen_notice, a "

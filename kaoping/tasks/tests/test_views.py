@@ -121,3 +121,77 @@ def test_task_pages_query_count_is_constant(client, district, n, django_assert_m
     with django_assert_max_num_queries(12):
         page = client.get(reverse("tasks:mine"))
     assert page.content.decode().count("读书周记") == n
+
+
+def _finalise(d, year):
+    """B1's ``year`` finalised (its scheme made when the clock is past the fixture's)."""
+    from kaoping.schemes.models import Scheme
+    from kaoping.schemes.services import branch_year_finalise
+    from kaoping.testing.factories import SchemeFactory
+
+    scheme = Scheme.objects.filter(year=year).first() or SchemeFactory(year=year)
+    branch_year_finalise(actor=None, scheme=scheme, branch=d.b1)
+
+
+def test_a_frozen_year_offers_no_task_controls(client, district):
+    """Issue 15, item 15: once B1's year is finalised its task pages say so at the top and
+    offer no new task, no marking, no closing and no submission; forms posted from older
+    pages are refused with the notice and change nothing, and the services refuse too."""
+    from django.core.exceptions import ValidationError
+
+    from kaoping.tasks.services import task_close, task_mark
+
+    d = district
+    may = datetime.datetime(2026, 5, 10, 18, 0, tzinfo=timezone.get_current_timezone())
+    assigned = task_assign(actor=d.sec1, branch=d.b1, kind="assigned", title="整理台账", due_at=may)
+    study = task_assign(actor=d.sec1, branch=d.b1, kind="study", title="读书笔记", due_at=may)
+    branch_url = reverse("tasks:branch", args=["B1"])
+    detail = reverse("tasks:detail", args=[assigned.code])
+    client.force_login(d.sec1)
+    assert f'action="{branch_url}"' in client.get(branch_url).content.decode()
+    assert reverse("tasks:mark", args=[assigned.code]) in client.get(detail).content.decode()
+    _finalise(d, 2026)
+    if due(7).year != 2026:
+        _finalise(d, due(7).year)
+    notice = f"{due(7).year} 年度考评结果已定格"
+
+    page = client.get(branch_url).content.decode()
+    assert notice in page and f'action="{branch_url}"' not in page
+    new = client.post(
+        branch_url,
+        {
+            "kind": "duty",
+            "title": "值班",
+            "due_at": due(7).strftime("%Y-%m-%dT%H:%M"),
+            "members": [d.m1.pk],
+        },
+    )
+    assert new.status_code == 400 and notice in new.content.decode()
+    assert Task.objects.count() == 2
+
+    page = client.get(detail).content.decode()
+    assert "2026 年度考评结果已定格" in page
+    assert reverse("tasks:mark", args=[assigned.code]) not in page
+    assert reverse("tasks:close", args=[assigned.code]) not in page
+    marked = client.post(
+        reverse("tasks:mark", args=[assigned.code]), {"member": "M1", "status": "done"}, follow=True
+    )
+    assert any("已定格" in str(m) for m in marked.context["messages"])
+    closed = client.post(reverse("tasks:close", args=[assigned.code]), follow=True)
+    assert any("已定格" in str(m) for m in closed.context["messages"])
+    assigned.refresh_from_db()
+    assert not assigned.is_closed
+    assert not Assignment.objects.exclude(status="pending").exists()
+    with pytest.raises(ValidationError, match="已定格"):
+        task_mark(actor=d.sec1, task=assigned, member=d.m1, status="done")
+    with pytest.raises(ValidationError, match="已定格"):
+        task_close(actor=d.sec1, task=study, now=timezone.now())
+
+    client.force_login(d.member1)
+    page = client.get(reverse("tasks:detail", args=[study.code])).content.decode()
+    assert "2026 年度考评结果已定格" in page
+    assert reverse("tasks:submit", args=[study.code]) not in page
+    submitted = client.post(reverse("tasks:submit", args=[study.code]), {"text": "体会"})
+    assert submitted.status_code == 400
+    assert not Assignment.objects.exclude(status="pending").exists()
+    assert not ScoreEntry.objects.exists() and Task.objects.filter(status="open").count() == 2
