@@ -15,6 +15,7 @@ from kaoping.meetings.evidence import evidence_file_check
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import SchemeItem
+from kaoping.schemes.selectors import refuse_if_frozen
 
 from .models import Finding, Inspection, SupervisionGroup
 from .selectors import covers, group_paths, may_supervise
@@ -131,6 +132,7 @@ def finding_record(
             _("督查组“%(group)s”没有负责党员 %(member)s 所在的组织。")
             % {"group": inspection.group.name, "member": member.code}
         )
+    refuse_if_frozen(year=inspection.date.year, branch=member.branch, field="member")
     if item.kind != SchemeItem.Kind.DEDUCTION:
         raise ValidationError({"item": _("督查发现只能对应扣分指标。")})
     if not evidence_text.strip():

@@ -1,9 +1,10 @@
 """Supervision pages: the groups, a group's register (督查台账), one inspection."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,7 +15,7 @@ from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import SchemeItem
-from kaoping.schemes.selectors import items_applying
+from kaoping.schemes.selectors import frozen_notice, items_applying
 
 from . import selectors, services
 from .forms import FindingForm, GroupForm, InspectionForm
@@ -119,7 +120,16 @@ def _finding_form(inspection, data=None, files=None):
 def inspection_detail(request, code: str):
     actor = request.user
     inspection = selectors.inspection_access_by_code(actor=actor, code=code)
-    if request.method == "POST":
+    # The inspected organisation's year is final: no finding form, the notice says why (a
+    # finding of a member whose own branch is final is refused by the service).
+    notice = frozen_notice(year=inspection.date.year, branch=inspection.organization)
+    if request.method == "POST" and notice is not None:  # posted from an older page
+        services._require_recorder(actor, inspection.group)
+        messages.error(request, notice)
+        return redirect(reverse("inspections:detail", args=[inspection.code]))
+    if notice is not None:
+        form = None
+    elif request.method == "POST":
         form = _finding_form(inspection, request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
@@ -145,6 +155,7 @@ def inspection_detail(request, code: str):
     else:
         form = _finding_form(inspection)
     context = {
+        "frozen_notice": notice,
         "inspection": inspection,
         "group": inspection.group,
         "findings": selectors.inspection_findings(inspection=inspection),

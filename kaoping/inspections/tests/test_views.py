@@ -142,3 +142,42 @@ def test_register_query_count_is_constant(client, district, n, django_assert_max
     with django_assert_max_num_queries(12):
         page = client.get(reverse("inspections:groups"))
     assert page.status_code == 200
+
+
+def test_a_frozen_year_takes_no_findings(client, district):
+    """Issue 15, item 15: once B2's 2026 is finalised, an inspection of B2 that year says
+    so at the top and offers no finding form; a form posted from an older page gets the
+    notice and records nothing, and the service refuses a finding too."""
+    from django.core.exceptions import ValidationError
+
+    from kaoping.schemes.services import branch_year_finalise
+
+    d = district
+    group = group_create(actor=d.admin, name="g", users=[d.supervisor], organizations=[d.b2])
+    inspection = inspection_record(
+        actor=d.supervisor,
+        group=group,
+        organization=d.b2,
+        date=datetime.date(2026, 5, 6),
+        method="phone",
+        findings="x",
+    )
+    url = reverse("inspections:detail", args=[inspection.code])
+    client.force_login(d.supervisor)
+    assert f'action="{url}"' in client.get(url).content.decode()
+    branch_year_finalise(actor=None, scheme=d.scheme, branch=d.b2)
+
+    page = client.get(url).content.decode()
+    assert "2026 年度考评结果已定格" in page
+    assert f'action="{url}"' not in page and "记录并扣分" not in page
+    posted = client.post(
+        url, {"member": d.m2.pk, "item": d07(d).pk, "evidence_text": "迟到"}, follow=True
+    )
+    assert any("已定格" in str(m) for m in posted.context["messages"])
+    client.force_login(d.member1)
+    assert client.post(url, {"member": d.m2.pk}).status_code in (403, 404)
+    with pytest.raises(ValidationError, match="已定格"):
+        finding_record(
+            actor=d.supervisor, inspection=inspection, member=d.m2, item=d07(d), evidence_text="y"
+        )
+    assert not Finding.objects.exists() and not ScoreEntry.objects.exists()
