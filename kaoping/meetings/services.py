@@ -17,6 +17,7 @@ from kaoping.notifications.services import notification_send, notification_send_
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_members_checked, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
+from kaoping.schemes.selectors import refuse_if_frozen
 
 from .codes import new_code
 from .models import AbsenceEntry, Attendance, LeaveRequest, Meeting, MeetingRule
@@ -32,6 +33,11 @@ def _locked(meeting: Meeting) -> Meeting:
     return (
         Meeting.objects.select_for_update(of=("self",)).select_related("branch").get(pk=meeting.pk)
     )
+
+
+def _refuse_frozen(meeting: Meeting) -> None:
+    """A meeting's attendance records entries of its year: none once that year is final."""
+    refuse_if_frozen(year=timezone.localtime(meeting.starts_at).year, branch=meeting.branch)
 
 
 def meeting_link(meeting: Meeting) -> str:
@@ -77,6 +83,7 @@ def meeting_schedule(
         raise ValidationError({"branch": _("只有党支部可以安排会议。")})
     if timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": _("会议开始时间必须带时区。")})
+    refuse_if_frozen(year=timezone.localtime(starts_at).year, branch=branch, field="starts_at")
     members = branch_members_checked(
         branch=branch, members=members, none_message=_("至少选择一名应到党员。")
     )
@@ -135,6 +142,7 @@ def attendance_take(*, actor, meeting: Meeting, statuses: dict[str, str]) -> Mee
     _require_manage(actor, meeting.branch)
     if meeting.is_closed:
         raise ValidationError(_("考勤已关闭；如需更正，请先重新打开考勤。"))
+    _refuse_frozen(meeting)
     rows = {a.member.code: a for a in meeting.attendances.select_related("member")}
     unknown = set(statuses) - set(rows)
     if unknown:
@@ -241,6 +249,7 @@ def meeting_close(*, actor, meeting: Meeting) -> list[ScoreEntry]:
     _require_manage(actor, meeting.branch)
     if meeting.is_closed:
         return []
+    _refuse_frozen(meeting)
     created: list[ScoreEntry] = []
     for planned in meeting_close_plan(meeting=meeting):
         entry = entry_record(
@@ -278,6 +287,7 @@ def meeting_reopen(*, actor, meeting: Meeting, reason: str) -> list[ScoreEntry]:
     _require_manage(actor, meeting.branch)
     if not meeting.is_closed:
         raise ValidationError(_("考勤尚未关闭。"))
+    _refuse_frozen(meeting)
     if not reason.strip():
         raise ValidationError({"reason": _("重新打开考勤须说明理由。")})
     links = list(

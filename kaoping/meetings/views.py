@@ -35,15 +35,17 @@ def _branch_for_staff(actor, code: str, manage: bool = False):
     return branch
 
 
+def _default_start():
+    return timezone.localtime().replace(minute=0, second=0, microsecond=0) + timezone.timedelta(
+        days=1
+    )
+
+
 def _meeting_form(actor, branch, data=None):
     members = members_visible(actor=actor).filter(
         branch=branch, status__in=Member.assessed_statuses()
     )
-    initial = {
-        "members": list(members),
-        "starts_at": timezone.localtime().replace(minute=0, second=0, microsecond=0)
-        + timezone.timedelta(days=1),
-    }
+    initial = {"members": list(members), "starts_at": _default_start()}
     return MeetingForm(data, members=members.order_by("code"), initial=initial)
 
 
@@ -53,9 +55,13 @@ def branch_meetings(request, code: str):
     actor = request.user
     branch = _branch_for_staff(actor, code, manage=request.method == "POST")
     can_manage = scope_for(actor).manages(branch.path)
-    form = None
+    form = notice = None
     if can_manage:
-        form = _meeting_form(actor, branch, request.POST if request.method == "POST" else None)
+        # The year a new meeting would fall in is final: no scheduling form, the notice
+        # says why. A posted form is still checked (the service refuses a frozen year).
+        notice = frozen_notice(year=_default_start().year, branch=branch)
+        if request.method == "POST" or notice is None:
+            form = _meeting_form(actor, branch, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -80,6 +86,7 @@ def branch_meetings(request, code: str):
         selectors.meetings_of_branch(actor=actor, branch=branch).order_by("-starts_at")[:LIST_LIMIT]
     )
     context = {
+        "frozen_notice": notice,
         "branch": branch,
         "meetings": meetings,
         "form": form,

@@ -155,3 +155,28 @@ def test_refused_leave_then_absent_is_deducted_and_closed_meeting_refuses_leave(
     assert len(meeting_close(actor=d.sec1, meeting=meeting)) == 1
     with pytest.raises(ValidationError):
         leave_request(actor=d.member1, meeting=meeting, reason="补请假")
+
+
+def test_the_attendance_of_a_frozen_year_is_refused_by_the_services(district):
+    """Issue 15, item 15: the services, not only the pages, refuse attendance, closing and
+    reopening once the meeting's year is final for its branch (even with no absentee, when
+    closing would record no entry the ledger could refuse)."""
+    from kaoping.schemes.services import branch_year_finalise
+
+    d = district
+    may = datetime.datetime(2026, 5, 10, 9, 0, tzinfo=timezone.get_current_timezone())
+    meeting = schedule(d, starts_at=may)
+    other = schedule(d, starts_at=may + datetime.timedelta(days=1))
+    attendance_take(actor=d.sec1, meeting=other, statuses={"M1": "present", "M1B": "present"})
+    meeting_close(actor=d.sec1, meeting=other)
+    branch_year_finalise(actor=None, scheme=d.scheme, branch=d.b1)
+    with pytest.raises(ValidationError, match="已定格"):
+        attendance_take(actor=d.sec1, meeting=meeting, statuses={"M1": "absent"})
+    with pytest.raises(ValidationError, match="已定格"):
+        meeting_close(actor=d.sec1, meeting=meeting)
+    with pytest.raises(ValidationError, match="已定格"):
+        meeting_reopen(actor=d.sec1, meeting=other, reason="更正")
+    meeting.refresh_from_db()
+    other.refresh_from_db()
+    assert not meeting.is_closed and other.is_closed
+    assert not meeting.attendances.exclude(status="unmarked").exists()

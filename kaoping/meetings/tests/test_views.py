@@ -233,3 +233,42 @@ def test_a_meeting_of_a_frozen_year_offers_no_attendance_controls(client, distri
     meeting.refresh_from_db()
     assert closed.status_code == 302 and not meeting.is_closed
     assert not ScoreEntry.objects.exists()
+
+
+def test_a_frozen_year_offers_no_meeting_scheduling(client, district):
+    """Issue 15, item 15: when the year a new meeting would fall in is finalised for B1, the
+    meetings page says so at the top and offers no scheduling form; a form posted from an
+    older page is refused with the notice (a form error) and schedules nothing; the
+    service refuses a meeting in a frozen year."""
+    from django.core.exceptions import ValidationError
+
+    from kaoping.schemes.models import Scheme
+    from kaoping.schemes.services import branch_year_finalise
+    from kaoping.testing.factories import SchemeFactory
+
+    d = district
+    url = reverse("meetings:branch", args=["B1"])
+    client.force_login(d.sec1)
+    assert f'action="{url}"' in client.get(url).content.decode()
+    year = tomorrow().year
+    scheme = Scheme.objects.filter(year=year).first() or SchemeFactory(year=year)
+    branch_year_finalise(actor=None, scheme=scheme, branch=d.b1)
+    notice = f"{year} 年度考评结果已定格"
+
+    page = client.get(url).content.decode()
+    assert notice in page and f'action="{url}"' not in page
+    posted = client.post(
+        url,
+        {
+            "kind": "general",
+            "starts_at": tomorrow().strftime("%Y-%m-%dT%H:%M"),
+            "place": "三楼会议室",
+            "topic": "定格后的会议",
+            "members": [d.m1.pk, d.m1b.pk],
+        },
+    )
+    assert posted.status_code == 200 and notice in posted.content.decode()
+    assert notice in posted.context["form"].errors["starts_at"][0]
+    with pytest.raises(ValidationError, match="已定格"):
+        schedule(d)
+    assert not Meeting.objects.exists()
