@@ -120,6 +120,13 @@ def test_a_bad_bundle_is_answered_in_chinese_and_in_english_under_en(bundle, exp
     assert not any(CJK.search(m) for m in english)
 
 
+def test_a_bundle_that_is_not_an_object_is_named_as_the_bundle():
+    with translation.override("zh-hans"):
+        assert bundle_validate([]) == ["数据包顶层：应为对象，实为 […]。"]
+    with translation.override("en"):
+        assert bundle_validate([]) == ["the bundle: must be of type object, not […]."]
+
+
 SCHEMA = {
     "type": "object",
     "properties": {
@@ -148,13 +155,6 @@ SCHEMA = {
         ),
     ],
 )
-def test_a_bundle_that_is_not_an_object_is_named_as_the_bundle():
-    with translation.override("zh-hans"):
-        assert bundle_validate([]) == ["数据包顶层：应为对象，实为 […]。"]
-    with translation.override("en"):
-        assert bundle_validate([]) == ["the bundle: must be of type object, not […]."]
-
-
 def test_each_kind_of_schema_error_has_its_message(instance, chinese, english):
     errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(instance))
     with translation.override("zh-hans"):
