@@ -9,6 +9,7 @@ from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kaoping.orgs.models import Member, Organization
 
@@ -76,14 +77,14 @@ def backup_write(target: io.BufferedIOBase) -> dict:
 def backup_restore(source: io.BufferedIOBase) -> dict:
     """Load a backup into an EMPTY database; refuses one that holds any organisation."""
     if Organization.objects.exists() or Member.objects.exists():
-        raise RestoreError("the database is not empty; restore only into a new database")
+        raise RestoreError(_("数据库不是空的，只能恢复到新建的数据库"))
     try:
         zf = zipfile.ZipFile(source)
     except zipfile.BadZipFile as exc:
-        raise RestoreError("not a Kaoping backup (not a zip file)") from exc
+        raise RestoreError(_("不是考评系统的备份文件（不是 zip 文件）")) from exc
     with zf:
-        if zf.read("FORMAT").decode() != FORMAT:
-            raise RestoreError("not a Kaoping backup (unknown format)")
+        if "FORMAT" not in zf.namelist() or zf.read("FORMAT").decode() != FORMAT:
+            raise RestoreError(_("不是考评系统的备份文件（格式不明）"))
         count = 0
         with transaction.atomic():
             for obj in serializers.deserialize("json", zf.read("data.json")):

@@ -138,9 +138,11 @@ class FileSource(BundleSource):
                     for index, record in enumerate(ijson.items(f, "entries.item", use_float=True)):
                         on_record("entries", index, record)
         except ijson.JSONError as exc:
-            raise BundleNotJSON(str(exc)) from exc
+            raise BundleNotJSON(_("JSON 语法错误：%(error)s") % {"error": exc}) from exc
         except UnicodeDecodeError as exc:
-            raise BundleNotJSON(f"not UTF-8: {exc}") from exc
+            raise BundleNotJSON(
+                _("不是 UTF-8 编码（第 %(n)s 个字节）。") % {"n": exc.start}
+            ) from exc
 
     def _first_pass(self, on_record: OnRecord) -> Any:
         """One pass over the events: the top level, the short record lists, and the
@@ -150,7 +152,7 @@ class FileSource(BundleSource):
             events = _depth_checked(ijson.basic_parse(f, use_float=True))
             event, value = next(events, (None, None))
             if event is None:
-                raise BundleNotJSON("the file is empty")
+                raise BundleNotJSON(_("文件是空的。"))
             if event != "start_map":
                 return _build(event, value, events)
             top: dict[str, Any] = {}

@@ -40,11 +40,9 @@ from kaoping.text import (
     CODE_RE,
     CONTROL,
     NAME_MAX,
-    NO_CONTROL_PATTERN,
     NOTE_MAX,
     REASON_MAX,
     bad_name_start,
-    control_char,
 )
 
 from . import staging
@@ -56,6 +54,7 @@ from .reading import (
     FileSource,
     bundle_schema,
 )
+from .schema_messages import schema_check, shown
 
 __all__ = ["BundleError", "BundleNotJSON", "bundle_import", "bundle_validate"]
 
@@ -85,7 +84,8 @@ class BundleError(Exception):
         self.errors = errors[:MAX_MESSAGES]
         self.total = max(total or 0, len(errors))
         more = self.total - len(self.errors)
-        super().__init__("\n".join(self.errors + ([f"… and {more} more"] if more > 0 else [])))
+        rest = [gettext("……另有 %(n)s 条问题。") % {"n": more}] if more > 0 else []
+        super().__init__("\n".join(self.errors + rest))
 
 
 @dataclass
@@ -134,30 +134,16 @@ def _validator(section: str | None) -> jsonschema.Draft202012Validator:
     )
 
 
-def _label(data: Any, path: list) -> str:
-    """``entries[17] (id E000123)`` for a JSON path into the bundle."""
-    parts: list[str] = []
-    node = data
-    ident = ""
-    for step in path:
-        if isinstance(step, int):
-            parts[-1] = f"{parts[-1]}[{step}]" if parts else f"[{step}]"
-        else:
-            parts.append(str(step))
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(node, dict):
-            for key in ("id", "code", "member"):
-                if isinstance(node.get(key), str | int):
-                    ident = f" ({key} {node[key]})"
-                    break
-    return ".".join(parts) + ident if parts else "bundle"
-
-
 def _record(kind: str, index: int, row: dict, key: str = "id") -> str:
     return f"{kind}[{index}] ({key} {row.get(key)})"
+
+
+def _repeated(record: str, code: str, n: int) -> str:
+    return gettext("%(record)s：编号 %(code)s 出现了 %(n)s 次。") % {
+        "record": record,
+        "code": code,
+        "n": n,
+    }
 
 
 def _decimal(value: Any) -> Decimal:
@@ -176,29 +162,6 @@ def _validation_text(exc: ValidationError) -> str:
     if hasattr(exc, "message_dict"):
         return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
     return " ".join(exc.messages)
-
-
-def _schema_message(error: jsonschema.ValidationError) -> str:
-    defs = bundle_schema()["$defs"]
-    if error.schema == defs["decimal"]:
-        return f'{error.instance!r} is not a decimal number (write it as a string such as "0.5")'
-    # The text limits of kaoping.text, said as the forms and the API say them.
-    if error.validator == "maxLength":
-        return gettext("最多 %(n)s 个字符（实有 %(m)s 个）。") % {
-            "n": error.validator_value,
-            "m": len(error.instance),
-        }
-    if error.validator == "pattern" and error.schema == defs["code"]:
-        return gettext("编号“%(v)s”只能由字母、数字和 . _ - 组成，并以字母或数字开头。") % {
-            "v": error.instance[:CODE_MAX]
-        }
-    if error.validator == "pattern" and error.schema in (defs["person_name"], defs["org_name"]):
-        if bad_name_start(error.instance):
-            return gettext("名称不能以 = + - @ 或控制字符开头。")
-        return gettext("含有不允许的控制字符（%(c)s）。") % {"c": control_char(error.instance)}
-    if error.validator == "pattern" and error.schema.get("pattern") == NO_CONTROL_PATTERN:
-        return gettext("含有不允许的控制字符（%(c)s）。") % {"c": control_char(error.instance)}
-    return error.message
 
 
 # Conservative checks of one record's shape: True means the record surely satisfies the
@@ -393,24 +356,13 @@ class _BundleImport:
                     self.item_points[item["code"]] = Decimal(0)
 
     def _schema_check(self, document: Any) -> None:
-        for e in _validator(None).iter_errors(document):
-            path = list(e.absolute_path)
-            self.schema_errors.add(
-                tuple(map(str, path)), f"{_label(document, path)}: {_schema_message(e)}"
-            )
+        schema_check(self.schema_errors, _validator(None), document)
 
     def _on_record(self, section: str, index: int, record: Any) -> None:
         self.counts[section] += 1
         if not (type(record) is dict and SHAPES[section](record)):
-            bad = False
-            for e in _validator(section).iter_errors(record):
-                bad = True
-                path = [section, index, *e.absolute_path]
-                self.schema_errors.add(
-                    tuple(map(str, path)),
-                    f"{_label({section: {index: record}}, path)}: {_schema_message(e)}",
-                )
-            if bad:
+            at = (section, index)
+            if schema_check(self.schema_errors, _validator(section), record, at=at):
                 return
         if self.schema_errors:
             return  # the bundle is refused on its shape; stop staging
@@ -432,32 +384,53 @@ class _BundleImport:
         )
 
     def _stage_entries(self, i: int, e: dict) -> None:
-        def problem(text: str) -> None:
-            self.errors.add((3, i), f"{_record('entries', i, e)}: {text}")
-
+        add, record = self.errors.add, _record("entries", i, e)
         occurrences = e.get("occurrences", 1)
         if e["item"] not in self.item_points:
-            problem(f"unknown item {e['item']}")
+            add(
+                (3, i),
+                gettext("%(record)s：指标 %(item)s 不存在。")
+                % {"record": record, "item": e["item"]},
+            )
         if self.year is not None and not e["date"].startswith(f"{self.year:04d}-"):
-            problem(f"date {e['date']} is outside the year {self.year}")
+            add(
+                (3, i),
+                gettext("%(record)s：日期 %(date)s 不在 %(year)s 年度内。")
+                % {"record": record, "date": e["date"], "year": self.year},
+            )
         points = None
         if "points" in e:
             try:
                 value = _decimal(e["points"])
-            except ValueError as exc:
-                problem(f"points {exc}")
+            except ValueError:
+                add(
+                    (3, i),
+                    gettext("%(record)s：分值 %(value)s 不是十进制数。")
+                    % {"record": record, "value": shown(e["points"])},
+                )
             else:
                 points = str(value)
                 if value < 0:
-                    problem("points must not be negative")
+                    add((3, i), gettext("%(record)s：分值不能为负数。") % {"record": record})
                 elif not _fits(value):
-                    problem(f"points {e['points']} must be below 10^8, 4 decimals")
+                    add(
+                        (3, i),
+                        gettext("%(record)s：分值 %(value)s 须小于 10^8，且最多 4 位小数。")
+                        % {"record": record, "value": shown(e["points"])},
+                    )
         elif e["item"] in self.item_points and not _fits(
             self.item_points[e["item"]] * min(occurrences, MAX_INT + 1)
         ):
-            problem(f"occurrences {occurrences} is too many")
+            add(
+                (3, i),
+                gettext("%(record)s：次数 %(n)s 过多，分值超出范围。")
+                % {"record": record, "n": occurrences},
+            )
         if occurrences > MAX_INT:
-            problem(f"occurrences must be at most {MAX_INT}")
+            add(
+                (3, i),
+                gettext("%(record)s：次数最多为 %(max)s。") % {"record": record, "max": MAX_INT},
+            )
         self.loader.add(
             "kp_stage_entry",
             (
@@ -477,7 +450,9 @@ class _BundleImport:
         counts = [v["tally"].get(option, 0) for option in BALLOT_OPTION_NAMES]
         if max(counts) > MAX_INT:
             self.errors.add(
-                (5, i), f"{_record('votes', i, v, 'member')}: counts must be at most {MAX_INT}"
+                (5, i),
+                gettext("%(record)s：票数最多为 %(max)s。")
+                % {"record": _record("votes", i, v, "member"), "max": MAX_INT},
             )
             counts = [min(c, MAX_INT) for c in counts]
         self.loader.add("kp_stage_vote", (i, v["member"], *counts))
@@ -485,7 +460,9 @@ class _BundleImport:
     def _stage_history(self, i: int, h: dict) -> None:
         if not 0 < h["year"] <= MAX_YEAR:
             self.errors.add(
-                (6, i), f"{_record('history', i, h, 'member')}: year {h['year']} is not a year"
+                (6, i),
+                gettext("%(record)s：年份 %(year)s 无效。")
+                % {"record": _record("history", i, h, "member"), "year": h["year"]},
             )
             return
         self.loader.add("kp_stage_history", (i, h["member"], h["year"], h["grade"]))
@@ -502,10 +479,10 @@ class _BundleImport:
         year, scheme = self.top["year"], self.top["scheme"]
         for code, n in Counter(i["code"] for i in scheme["items"]).items():
             if n > 1:
-                add((0,), f"scheme.items (code {code}): the code appears {n} times")
+                add((0,), _repeated(f"scheme.items (code {code})", code, n))
         existing = self.existing_scheme
         if existing is not None and existing.is_final:
-            add((0,), f"year {year}: the results are final; a bundle cannot change them")
+            add((0,), gettext("%(year)s 年度：结果已定格，数据包不能再更改。") % {"year": year})
         if existing is not None:
             items_with_entries = dict(
                 SchemeItem.objects.filter(scheme=existing, entries__isnull=False)
@@ -517,19 +494,25 @@ class _BundleImport:
                 if old_kind and old_kind != item["kind"]:
                     add(
                         (0,),
-                        f"{_record('scheme.items', i, item, 'code')}: kind cannot change from "
-                        f"{old_kind} to {item['kind']}, the item already has entries",
+                        gettext("%(record)s：该指标已有记分，类别不能从 %(old)s 改为 %(new)s。")
+                        % {
+                            "record": _record("scheme.items", i, item, "code"),
+                            "old": old_kind,
+                            "new": item["kind"],
+                        },
                     )
         for name in SCHEME_SETTINGS:
             if name in scheme and _decimal(scheme[name]) < 0:
-                add((0,), f"scheme.{name}: must not be negative")
+                add((0,), gettext("%(record)s：不能为负数。") % {"record": f"scheme.{name}"})
         for name in ("democratic_share", "excellent_quota"):
             if name in scheme and _decimal(scheme[name]) > 1:
-                add((0,), f"scheme.{name}: must be between 0 and 1")
+                add((0,), gettext("%(record)s：须在 0 到 1 之间。") % {"record": f"scheme.{name}"})
         for i, item in enumerate(scheme["items"]):
             if _decimal(item["points"]) < 0:
                 add(
-                    (0,), f"{_record('scheme.items', i, item, 'code')}: points must not be negative"
+                    (0,),
+                    gettext("%(record)s：分值不能为负数。")
+                    % {"record": _record("scheme.items", i, item, "code")},
                 )
 
     def _check_organizations(self) -> None:
@@ -538,24 +521,36 @@ class _BundleImport:
         orgs = {o["code"]: o for o in organizations}
         for code, n in Counter(o["code"] for o in organizations).items():
             if n > 1:
-                add((1,), f"organizations (code {code}): the code appears {n} times")
+                add((1,), _repeated(f"organizations (code {code})", code, n))
         db_orgs = dict(Organization.objects.values_list("code", "kind"))
         self.org_kinds = db_orgs | {c: o["kind"] for c, o in orgs.items()}
         for i, org in enumerate(organizations):
             label = _record("organizations", i, org, "code")
             parent = org.get("parent")
             if parent is None and org["kind"] != "committee":
-                add((1,), f"{label}: only a committee may have no parent")
+                add((1,), gettext("%(record)s：只有委员会可以没有上级组织。") % {"record": label})
             elif parent is not None and parent not in self.org_kinds:
-                add((1,), f"{label}: unknown parent organization {parent}")
+                add(
+                    (1,),
+                    gettext("%(record)s：上级组织 %(parent)s 不存在。")
+                    % {"record": label, "parent": parent},
+                )
             elif parent is not None and self.org_kinds[parent] == "branch":
-                add((1,), f"{label}: parent {parent} is a branch and cannot hold organizations")
+                add(
+                    (1,),
+                    gettext("%(record)s：上级组织 %(parent)s 是党支部，不能下设组织。")
+                    % {"record": label, "parent": parent},
+                )
         # A parent chain that loops never reaches a root.
         for code in orgs:
             seen, cur = set(), code
             while cur in orgs and orgs[cur].get("parent") is not None:
                 if cur in seen:
-                    add((1,), f"organizations (code {code}): the parent chain loops")
+                    add(
+                        (1,),
+                        gettext("%(record)s：上级组织链形成循环。")
+                        % {"record": f"organizations (code {code})"},
+                    )
                     break
                 seen.add(cur)
                 cur = orgs[cur]["parent"]
@@ -566,19 +561,31 @@ class _BundleImport:
             "SELECT code, COUNT(*) FROM kp_stage_member GROUP BY code HAVING COUNT(*) > 1 "
             "ORDER BY MIN(idx)"
         ):
-            add((2, -1), f"members (id {code}): the id appears {n} times")
+            add((2, -1), _repeated(f"members (id {code})", code, n))
         kinds = self.org_kinds
         for idx, code, branch, exemptions in stream_rows(
             "SELECT idx, code, branch, exemptions FROM kp_stage_member ORDER BY idx"
         ):
             label = f"members[{idx}] (id {code})"
             if branch not in kinds:
-                add((2, idx), f"{label}: unknown branch {branch}")
+                add(
+                    (2, idx),
+                    gettext("%(record)s：党支部 %(branch)s 不存在。")
+                    % {"record": label, "branch": branch},
+                )
             elif kinds[branch] != "branch":
-                add((2, idx), f"{label}: {branch} is not a branch; only branches hold members")
+                add(
+                    (2, idx),
+                    gettext("%(record)s：%(branch)s 不是党支部，只有党支部才有党员。")
+                    % {"record": label, "branch": branch},
+                )
             for j, ex in enumerate(json.loads(exemptions) if exemptions else []):
                 if ex["item"] not in self.item_points:
-                    add((2, idx), f"{label}.exemptions[{j}]: unknown item {ex['item']}")
+                    add(
+                        (2, idx),
+                        gettext("%(record)s：指标 %(item)s 不存在。")
+                        % {"record": f"{label}.exemptions[{j}]", "item": ex["item"]},
+                    )
 
     def _check_entries(self) -> None:
         add = self.errors.add
@@ -586,11 +593,15 @@ class _BundleImport:
             "SELECT code, COUNT(*) FROM kp_stage_entry GROUP BY code HAVING COUNT(*) > 1 "
             "ORDER BY MIN(idx)"
         ):
-            add((3, -1), f"entries (id {code}): the id appears {n} times")
+            add((3, -1), _repeated(f"entries (id {code})", code, n))
         for idx, code, member in _query(
             _UNKNOWN_MEMBER.format(table="kp_stage_entry", ident="code")
         ):
-            add((3, idx), f"entries[{idx}] (id {code}): unknown member {member}")
+            add(
+                (3, idx),
+                gettext("%(record)s：党员 %(member)s 不存在。")
+                % {"record": f"entries[{idx}] (id {code})", "member": member},
+            )
         self._check_reversals()
         closed = self._closed_branches
         if closed:
@@ -605,8 +616,14 @@ class _BundleImport:
             ):
                 add(
                     (3, idx),
-                    f"entries[{idx}] (id {code}): the {self.year} results of branch {branch} "
-                    "are final and its entries frozen",
+                    gettext(
+                        "%(record)s：党支部 %(branch)s 的 %(year)s 年度结果已定格，不能再增加记分。"
+                    )
+                    % {
+                        "record": f"entries[{idx}] (id {code})",
+                        "branch": branch,
+                        "year": self.year,
+                    },
                 )
 
     def _check_reversals(self) -> None:
@@ -630,21 +647,29 @@ class _BundleImport:
             label = f"entries[{idx}] (id {code})"
             if target != current:
                 current, taken_by = target, reversed_in_db
+            names = {"record": label, "target": target, "by": taken_by}
             if target == code:
-                add((3, idx), f"{label}: an entry cannot reverse itself")
+                add((3, idx), gettext("%(record)s：记录不能冲销自身。") % names)
             elif not in_bundle and d_id is None:
-                add((3, idx), f"{label}: reverses unknown entry {target}")
+                add((3, idx), gettext("%(record)s：要冲销的记录 %(target)s 不存在。") % names)
             elif (d_id is None and b_reverses is not None) or d_reverses is not None:
-                add((3, idx), f"{label}: reverses {target}, which is itself a reversal")
+                add(
+                    (3, idx),
+                    gettext("%(record)s：要冲销的 %(target)s 本身就是一条冲销记录。") % names,
+                )
             elif taken_by is not None:
                 add(
-                    (3, idx), f"{label}: reverses {target}, which is already reversed by {taken_by}"
+                    (3, idx),
+                    gettext("%(record)s：要冲销的 %(target)s 已被 %(by)s 冲销。") % names,
                 )
             else:
                 taken_by = code
                 owner = d_member if d_id is not None else b_member
                 if owner != member:
-                    add((3, idx), f"{label}: reverses {target}, an entry of another member")
+                    add(
+                        (3, idx),
+                        gettext("%(record)s：要冲销的 %(target)s 是其他党员的记录。") % names,
+                    )
 
     def _check_evaluation(self) -> None:
         add = self.errors.add
@@ -657,12 +682,20 @@ class _BundleImport:
             start=5,
         ):
             for idx, member, _ in _query(_UNKNOWN_MEMBER.format(table=table, ident="member")):
-                add((rank, idx), f"{section}[{idx}] (member {member}): unknown member {member}")
+                add(
+                    (rank, idx),
+                    gettext("%(record)s：党员 %(member)s 不存在。")
+                    % {"record": f"{section}[{idx}] (member {member})", "member": member},
+                )
         for member, n in _query(
             "SELECT member, COUNT(*) FROM kp_stage_vote GROUP BY member HAVING COUNT(*) > 1 "
             "ORDER BY MIN(idx)"
         ):
-            add((5, -1), f"votes (member {member}): the member has {n} tallies")
+            add(
+                (5, -1),
+                gettext("%(record)s：该党员有 %(n)s 份计票。")
+                % {"record": f"votes (member {member})", "n": n},
+            )
         closed = self._closed_branches
         if closed:
             for rank, (section, table) in (
@@ -677,8 +710,12 @@ class _BundleImport:
                 ):
                     add(
                         (rank, idx),
-                        f"{section}[{idx}] (member {member}): the {self.year} results of "
-                        f"branch {branch} are final",
+                        gettext("%(record)s：党支部 %(branch)s 的 %(year)s 年度结果已定格。")
+                        % {
+                            "record": f"{section}[{idx}] (member {member})",
+                            "branch": branch,
+                            "year": self.year,
+                        },
                     )
 
     @cached_property

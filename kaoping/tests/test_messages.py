@@ -3,8 +3,11 @@ translation in the catalogue of the app that raises it (issue 15, item 20).
 
 The check is static (``ast`` over every non-test module under ``kaoping/``): each
 ``ValidationError``/``PermissionDenied``/``Http404``/``HttpError``/``CommandError``/
-``RowError`` built, and each message given to ``messages.*`` or a form's ``add_error``
-(or to a function of the same module that passes its parameter on), must carry a
+``RowError`` and each bundle error (``BundleError``/``BundleNotJSON``/``BundleTooDeep``/
+``RestoreError``) built, each message given to ``messages.*``, a form's ``add_error`` or a
+message collector's ``add(key, message)`` (``self.errors.add``, ``self.schema_errors.add``,
+also through an alias ``add = self.errors.add``), or to a function of the same module that
+passes its parameter on, must carry a
 ``gettext`` call (``_``/``gettext``/``gettext_lazy``/``ngettext``/``pgettext``) on a Chinese
 literal, and that msgid must have a non-empty English msgstr in the compiled catalogue of
 the app (package) the module lives in (``kaoping/<app>/locale``; the web app and the
@@ -36,12 +39,25 @@ ERRORS = {
     "HttpError": 1,  # ninja: HttpError(status, message)
     "CommandError": 0,
     "RowError": 2,  # sheets: RowError(row, column, message)
+    "BundleError": 0,  # bundles: BundleError(messages)
+    "BundleNotJSON": 0,
+    "BundleTooDeep": 0,
+    "RestoreError": 0,
 }
 # ``messages.error(request, msg)``, ``form.add_error(field, msg)``.
 MESSAGE_FUNCTIONS = {"debug", "info", "success", "warning", "error"}
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
 # Exceptions whose message was checked where they were made: passing one on is fine.
-CHECKED_EXCEPTIONS = {"ValidationError", "PermissionDenied", "Http404", "HttpError", "SheetErrors"}
+CHECKED_EXCEPTIONS = {
+    "ValidationError",
+    "PermissionDenied",
+    "Http404",
+    "HttpError",
+    "SheetErrors",
+    "BundleTooDeep",
+    "BundleNotJSON",
+    "RestoreError",
+}
 
 # Messages the static check cannot see through, each with why it is safe (keep it tiny):
 # (module, function, call) → reason.
@@ -53,6 +69,10 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     ("bundles/services.py", "_labelled", "ValidationError(…)"): "prefixes the record's "
     "label (a bundle path, e.g. organizations[3] (code B1)) to the message of a "
     "ValidationError already checked where a service raised it",
+    ("bundles/services.py", "error", "BundleError(…)"): "the messages kept by "
+    "_Messages.add, each checked at its call (self.errors.add / self.schema_errors.add)",
+    ("bundles/services.py", "_validation_text", "BundleError(…)"): "the messages of a "
+    "model ValidationError (checked where raised), each after its field's name",
     ("dues/services.py", "dues_close_blocker", "ValidationError(…)"): "the text of "
     "dues_close_blocker, each a gettext on a Chinese literal or schemes.selectors.frozen_notice",
     ("meetings/views.py", "_frozen", "error(…)"): "schemes.selectors.frozen_notice, "
@@ -109,6 +129,15 @@ def _name(func: ast.expr) -> str | None:
     if isinstance(func, ast.Attribute):
         return func.attr
     return None
+
+
+def _is_collector(func: ast.expr) -> bool:
+    """``<…>errors.add``: the ``add(key, message)`` of a message collector."""
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "add"
+        and (_name(func.value) or "").endswith("errors")
+    )
 
 
 def _literal(node: ast.expr) -> str | None:
@@ -172,6 +201,18 @@ class _Checker(ast.NodeVisitor):
             if isinstance(owner, ast.Name) and owner.id == "messages" and len(node.args) > 1:
                 message = node.args[1]
         elif name == "add_error" and len(node.args) > 1:
+            message = node.args[1]
+        elif len(node.args) > 1 and (
+            _is_collector(node.func)
+            or (
+                isinstance(node.func, ast.Name)
+                and any(
+                    _is_collector(v.elts[i] if isinstance(v, ast.Tuple) and i is not None else v)
+                    for v, i in self._assigned(node.func.id)
+                )
+            )
+        ):
+            name = "add"
             message = node.args[1]
         elif name in self.wrappers and isinstance(node.func, ast.Name):
             param, index = self.wrappers[name]
@@ -462,3 +503,25 @@ def test_the_check_sees_an_english_message():
     checker = _check_module("x/services.py", source)
     assert [p.split(":")[1] for p in checker.problems] == ["3", "5", "9"]
     assert [m.text for m in checker.msgids] == ["%(year)s 年度结果已定格"]
+
+
+def test_the_check_sees_an_english_bundle_message():
+    """A bundle check's message goes through its collector (``self.errors.add``, also as
+    ``add = self.errors.add``) or a bundle exception: English or an f-string fails."""
+    source = (
+        "from django.utils.translation import gettext\n"
+        "class Import:\n"
+        "    def check(self, code):\n"
+        "        self.errors.add((1,), f'members (id {code}): unknown branch')\n"
+        "        add = self.schema_errors.add\n"
+        "        add((2,), 'the parent chain loops')\n"
+        "        add((3,), gettext('%(record)s：上级组织链形成循环。') % {'record': code})\n"
+        "        n, put = 1, self.errors.add\n"
+        "        put((4,), f'{n} more')\n"
+        "        seen = set()\n"
+        "        seen.add(code)\n"
+        "        raise BundleNotJSON('the file is empty')\n"
+    )
+    checker = _check_module("bundles/services.py", source)
+    assert [p.split(":")[1] for p in checker.problems] == ["4", "6", "9", "12"]
+    assert [m.text for m in checker.msgids] == ["%(record)s：上级组织链形成循环。"]

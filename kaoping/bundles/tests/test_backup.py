@@ -33,8 +33,8 @@ def test_restore_refuses_a_database_with_data(empty_database_url, tmp_path):
     zip_path = tmp_path / "backup.zip"
     kaoping(url, "backup", str(zip_path))
     proc = kaoping(url, "restore", str(zip_path), check=False)
-    assert proc.returncode != 0 and "not empty" in proc.stderr
+    assert proc.returncode != 0 and "数据库不是空的" in proc.stderr
     bad = tmp_path / "bad.zip"
     bad.write_bytes(b"not a zip")
     proc = kaoping(empty_database_url(), "restore", str(bad), check=False)
-    assert proc.returncode != 0 and "not a Kaoping backup" in proc.stderr
+    assert proc.returncode != 0 and "不是考评系统的备份文件" in proc.stderr

@@ -4,9 +4,10 @@ import copy
 import json
 
 import pytest
+from django.utils import translation
 
 from kaoping.audit.models import AuditEvent
-from kaoping.bundles.services import BundleError, bundle_import
+from kaoping.bundles.services import BundleError, bundle_import, bundle_validate
 from kaoping.evaluation.models import QuotaDecision, VoteTally
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
@@ -122,26 +123,81 @@ def mutate_bad_format(b):
     b["format"] = "kaoping.bundle/2"
 
 
+# Each refusal names the record and the field, in Chinese; the same under English.
 CASES = [
-    (mutate_missing_field, "entries[3] (id T0004): 'member' is a required property"),
-    (mutate_bad_decimal, "scheme.items[0].points (code D01): 'two' is not a decimal number"),
-    (mutate_unknown_member, "(id T0006): unknown member M9"),
-    (mutate_unknown_item, "(id T0006): unknown item X99"),
-    (mutate_unknown_branch, "members[0] (id BGS001): unknown branch NOPE"),
-    (mutate_unknown_parent, "organizations[2] (code BGS): unknown parent organization NOPE"),
-    (mutate_unknown_reversed_entry, "(id T0100): reverses unknown entry T9999"),
-    (mutate_reverse_twice, "(id T0100): reverses T0004, which is already reversed by T0005"),
-    (mutate_reverse_a_reversal, "(id T0100): reverses T0005, which is itself a reversal"),
-    (mutate_duplicate_entry_id, "entries (id T0001): the id appears 2 times"),
-    (mutate_date_outside_year, "(id T0001): date 2025-12-31 is outside the year 2026"),
-    (mutate_member_in_non_branch, "members[0] (id BGS001): CZJ is not a branch"),
-    (mutate_vote_unknown_member, "votes[0] (member GHOST): unknown member GHOST"),
-    (mutate_bad_format, "format: 'kaoping.bundle/1' was expected"),
+    (
+        mutate_missing_field,
+        "entries[3] (id T0004)：缺少必填字段“member”。",
+        'entries[3] (id T0004): the required field "member" is missing.',
+    ),
+    (
+        mutate_bad_decimal,
+        'scheme.items[0].points (code D01)："two" 不是十进制数',
+        'scheme.items[0].points (code D01): "two" is not a decimal number',
+    ),
+    (
+        mutate_unknown_member,
+        "(id T0006)：党员 M9 不存在。",
+        "(id T0006): unknown member M9.",
+    ),
+    (mutate_unknown_item, "(id T0006)：指标 X99 不存在。", "(id T0006): unknown item X99."),
+    (
+        mutate_unknown_branch,
+        "members[0] (id BGS001)：党支部 NOPE 不存在。",
+        "members[0] (id BGS001): unknown branch NOPE.",
+    ),
+    (
+        mutate_unknown_parent,
+        "organizations[2] (code BGS)：上级组织 NOPE 不存在。",
+        "organizations[2] (code BGS): unknown parent organization NOPE.",
+    ),
+    (
+        mutate_unknown_reversed_entry,
+        "(id T0100)：要冲销的记录 T9999 不存在。",
+        "(id T0100): reverses unknown entry T9999.",
+    ),
+    (
+        mutate_reverse_twice,
+        "(id T0100)：要冲销的 T0004 已被 T0005 冲销。",
+        "(id T0100): reverses T0004, which is already reversed by T0005.",
+    ),
+    (
+        mutate_reverse_a_reversal,
+        "(id T0100)：要冲销的 T0005 本身就是一条冲销记录。",
+        "(id T0100): reverses T0005, which is itself a reversal.",
+    ),
+    (
+        mutate_duplicate_entry_id,
+        "entries (id T0001)：编号 T0001 出现了 2 次。",
+        "entries (id T0001): T0001 appears 2 times.",
+    ),
+    (
+        mutate_date_outside_year,
+        "(id T0001)：日期 2025-12-31 不在 2026 年度内。",
+        "(id T0001): date 2025-12-31 is outside the year 2026.",
+    ),
+    (
+        mutate_member_in_non_branch,
+        "members[0] (id BGS001)：CZJ 不是党支部",
+        "members[0] (id BGS001): CZJ is not a branch",
+    ),
+    (
+        mutate_vote_unknown_member,
+        "votes[0] (member GHOST)：党员 GHOST 不存在。",
+        "votes[0] (member GHOST): unknown member GHOST.",
+    ),
+    (
+        mutate_bad_format,
+        'format：应为 "kaoping.bundle/1"，实为 "kaoping.bundle/2"。',
+        'format: must be "kaoping.bundle/1", not "kaoping.bundle/2".',
+    ),
 ]
 
 
-@pytest.mark.parametrize(("mutate", "message"), CASES, ids=[c[0].__name__[7:] for c in CASES])
-def test_bad_bundle_is_refused_whole_and_changes_nothing(db, bundle, mutate, message):
+@pytest.mark.parametrize(
+    ("mutate", "message", "english"), CASES, ids=[c[0].__name__[7:] for c in CASES]
+)
+def test_bad_bundle_is_refused_whole_and_changes_nothing(db, bundle, mutate, message, english):
     bundle_import(actor=None, data=copy.deepcopy(bundle))  # a database that already has data
     before = counts()
     bad = copy.deepcopy(bundle)
@@ -153,6 +209,8 @@ def test_bad_bundle_is_refused_whole_and_changes_nothing(db, bundle, mutate, mes
         bundle_import(actor=None, data=bad)
     assert message in str(excinfo.value)
     assert counts() == before
+    with translation.override("en"):
+        assert any(english in m for m in bundle_validate(bad)), bundle_validate(bad)
 
 
 def test_reversing_an_entry_already_reversed_in_the_database(db, bundle):
@@ -169,7 +227,7 @@ def test_reversing_an_entry_already_reversed_in_the_database(db, bundle):
             }
         ],
     }
-    with pytest.raises(BundleError, match="T0004, which is already reversed"):
+    with pytest.raises(BundleError, match="要冲销的 T0004 已被 T0005 冲销"):
         bundle_import(actor=None, data=later)
 
 
@@ -202,7 +260,7 @@ def test_cli_refuses_bad_bundle_with_nonzero_exit(empty_database_url, tmp_path, 
     url = empty_database_url()
     proc = kaoping(url, "import-bundle", str(path), check=False)
     assert proc.returncode != 0
-    assert "entries[5] (id T0006): unknown member M9" in proc.stderr
+    assert "entries[5] (id T0006)：党员 M9 不存在。" in proc.stderr
     assert "未导入任何数据" in proc.stderr
     out = kaoping(url, "results", "--year", "2026", "--json", check=False)
     assert out.returncode != 0 and "2026 年度还没有考评方案" in out.stderr

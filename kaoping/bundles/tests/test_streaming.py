@@ -96,14 +96,15 @@ def test_bad_file_is_refused_with_record_messages_and_changes_nothing(tmp_path, 
         bundle_import(actor=None, path=write(tmp_path, bad))
     # A shape error is reported alone (the other checks need a well-formed bundle).
     assert excinfo.value.errors == [
-        f"entries[0].date (id {bad['entries'][0]['id']}): '2026-02-30' is not a 'date'"
+        f"entries[0].date (id {bad['entries'][0]['id']})："
+        '"2026-02-30" 不是有效的日期（应为 YYYY-MM-DD）。'
     ]
     assert counts() == before
     bad["entries"][0]["date"] = "2026-02-28"
     with pytest.raises(BundleError) as excinfo:
         bundle_import(actor=None, path=write(tmp_path, bad))
     n = len(bad["entries"]) - 1
-    assert excinfo.value.errors == [f"entries[{n}] (id NEW-F): unknown member NOBODY"]
+    assert excinfo.value.errors == [f"entries[{n}] (id NEW-F)：党员 NOBODY 不存在。"]
     assert counts() == before
 
 
@@ -117,9 +118,9 @@ def test_messages_are_capped_with_the_count_of_the_rest(tmp_path, bundle):
         bundle_import(actor=None, path=write(tmp_path, bad))
     assert len(excinfo.value.errors) == 50
     assert excinfo.value.total == 120
-    assert str(excinfo.value).endswith("… and 70 more")
+    assert str(excinfo.value).endswith("……另有 70 条问题。")
     first = len(bundle["entries"])
-    assert excinfo.value.errors[0] == f"entries[{first}] (id X0000): unknown member GHOST0"
+    assert excinfo.value.errors[0] == f"entries[{first}] (id X0000)：党员 GHOST0 不存在。"
 
 
 def test_a_reversal_of_another_members_entry_in_the_ledger_is_refused(bundle):
@@ -136,7 +137,7 @@ def test_a_reversal_of_another_members_entry_in_the_ledger_is_refused(bundle):
             "reverses": target["id"],
         }
     ]
-    with pytest.raises(BundleError, match=f"reverses {target['id']}, an entry of another member"):
+    with pytest.raises(BundleError, match=f"要冲销的 {target['id']} 是其他党员的记录"):
         bundle_import(actor=None, data=later)
 
 
@@ -155,9 +156,7 @@ def test_new_entries_of_a_closed_branch_are_refused(bundle):
     before = counts()
     with pytest.raises(BundleError) as excinfo:
         bundle_import(actor=None, data=later)
-    assert f"(id LATE-1): the 2026 results of branch {member.branch.code} are final" in str(
-        excinfo.value
-    )
+    assert f"(id LATE-1)：党支部 {member.branch.code} 的 2026 年度结果已定格" in str(excinfo.value)
     assert counts() == before
     # The entries already in the ledger are skipped, not refused: re-importing is safe.
     later["entries"].pop()
@@ -171,8 +170,8 @@ def test_an_entry_whose_points_do_not_fit_is_refused(bundle):
     with pytest.raises(BundleError) as excinfo:
         bundle_import(actor=None, data=bad)
     text = str(excinfo.value)
-    assert f"entries[0] (id {bad['entries'][0]['id']}): points 0.00001 must be below" in text
-    assert f"entries[1] (id {bad['entries'][1]['id']}): occurrences" in text
+    assert f'entries[0] (id {bad["entries"][0]["id"]})：分值 "0.00001" 须小于 10^8' in text
+    assert f"entries[1] (id {bad['entries'][1]['id']})：次数 {10**12} 过多" in text
 
 
 def test_a_file_that_is_not_json_is_reported(tmp_path):
