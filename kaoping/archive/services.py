@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
-from kaoping.jobs.services import AlreadyConfirmed, confirmation_consume
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.orgs.services import member_upsert
 from kaoping.schemes.models import ItemExemption
 from kaoping.schemes.services import exemption_set
+from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, sheet_values
 from kaoping.text import check_plain
 
 from .masking import is_masked_copy
@@ -422,10 +422,9 @@ GENDER_BY_LABEL = {"男": "male", "女": "female"}
 MEMBERSHIP_BY_LABEL = {"正式党员": "full", "预备党员": "probationary"}
 
 
-@dataclass(frozen=True)
-class RosterRow:
-    line: int
-    cells: dict  # field -> text, as read
+# The roster's columns for the shared import (kaoping.jobs.imports): every cell is text,
+# read by ``roster_sheet_read`` and checked by ``roster_import_check``.
+ROSTER_SHEET_COLUMNS = tuple(Column(f, label, required=False) for f, label in ROSTER_COLUMNS)
 
 
 def _cell_text(value) -> str:
@@ -440,37 +439,38 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def roster_import_parse(upload) -> list[RosterRow]:
-    """Read the roster spreadsheet (the template's columns); nothing is stored. The upload
-    limits of every spreadsheet import apply (``sheets.xlsx.sheet_values``)."""
-    from kaoping.sheets.xlsx import sheet_values
-
-    width = len(ROSTER_COLUMNS)
-    rows = []
-    try:
-        for number, values in enumerate(sheet_values(upload), start=1):
-            cells = [_cell_text(v) for v in (list(values) + [None] * width)[:width]]
-            if number == 1:
-                if tuple(cells) != ROSTER_HEADER:
-                    raise ValidationError(
-                        {"file": _("第1行须为表头：%(h)s") % {"h": "、".join(ROSTER_HEADER)}}
-                    )
-                continue
-            if not any(cells):
-                continue
-            if len(rows) >= MAX_ROSTER_ROWS:
-                raise ValidationError(
-                    {"file": _("一次最多导入 %(n)s 行。") % {"n": MAX_ROSTER_ROWS}}
-                )
-            fields = (f for f, _l in ROSTER_COLUMNS)
-            rows.append(RosterRow(number, dict(zip(fields, cells, strict=True))))
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            raise
-        raise ValidationError({"file": exc.messages}) from exc
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same message
-        raise ValidationError({"file": _("无法读取该文件，请使用下载的 xlsx 模板。")}) from exc
-    return rows
+def roster_sheet_read(file, columns=ROSTER_SHEET_COLUMNS) -> tuple[list[SheetRow], list[RowError]]:
+    """Read the roster spreadsheet: row 1 is the template's header exactly, then at most
+    ``MAX_ROSTER_ROWS`` rows of text (field -> text). Returns the rows and the errors that
+    stop the reading (row 1 for the whole file); nothing is stored. The upload limits of
+    every spreadsheet import apply (``sheets.xlsx.sheet_values``)."""
+    width = len(columns)
+    fields = [c.key for c in columns]
+    header = tuple(c.header for c in columns)
+    values = sheet_values(file)
+    rows: list[SheetRow] = []
+    line = 0
+    while True:
+        try:
+            found = next(values, None)
+        except ValidationError as exc:
+            return rows, [RowError(line + 1, "", exc.messages[0])]
+        except Exception:  # noqa: BLE001 - any unreadable file gets the same message
+            return rows, [RowError(line + 1, "", _("无法读取该文件，请使用下载的 xlsx 模板。"))]
+        if found is None:
+            return rows, []
+        line += 1
+        cells = [_cell_text(v) for v in (list(found) + [None] * width)[:width]]
+        if line == 1:
+            if tuple(cells) != header:
+                return [], [RowError(1, "", _("第1行须为表头：%(h)s") % {"h": "、".join(header)})]
+            continue
+        if not any(cells):
+            continue
+        if len(rows) >= MAX_ROSTER_ROWS:
+            return rows, [RowError(line, "", _("一次最多导入 %(n)s 行。") % {"n": MAX_ROSTER_ROWS})]
+        text = dict(zip(fields, cells, strict=True))
+        rows.append(SheetRow(line, text, dict(text)))
 
 
 @dataclass(frozen=True)
@@ -490,23 +490,25 @@ def _parse_date(text: str) -> datetime.date | None:
 
 
 def roster_import_check(
-    *, actor, branch: Organization, rows: list[RosterRow]
-) -> tuple[list[CheckedRosterRow], list[str]]:
-    """Every row checked; the messages name the row, the column and the problem."""
+    *, actor, branch: Organization, rows: list[SheetRow], progress=None
+) -> tuple[list[CheckedRosterRow], list[RowError]]:
+    """Every row (its text by field, ``roster_sheet_read``) checked, nothing written; each
+    error names the row, the column and the problem."""
     if actor is not None and not scope_for(actor).manages(branch.path):
         raise PermissionDenied(_("您无权管理 %(branch)s。") % {"branch": branch.name})
     labels = dict(ROSTER_COLUMNS)
-    codes = [r.cells["code"] for r in rows]
+    codes = [r.values["code"] for r in rows]
     known = {m.code: m for m in Member.objects.filter(code__in=codes).select_related("branch")}
     seen: dict[str, int] = {}
     good, errors = [], []
-    for r in rows:
-        where = _("第%(n)s行") % {"n": r.line}
-        c = r.cells
-        problems = []
+    for index, r in enumerate(rows):
+        if progress is not None and index % 200 == 0:
+            progress(index, len(rows) + 1)
+        c = r.values
+        problems: list[RowError] = []
 
-        def bad(field, message, _problems=problems, _where=where):
-            _problems.append(f"{_where} {labels[field]}：{message}")
+        def bad(field, message, _problems=problems, _line=r.line):
+            _problems.append(RowError(_line, labels[field], message))
 
         for field, value in c.items():
             if not value:
@@ -591,20 +593,14 @@ def roster_import_check(
 
 
 @transaction.atomic
-def roster_import(
-    *, actor, branch: Organization, rows: list[RosterRow], confirmation: str | None = None
-) -> int:
+def roster_import(*, actor, branch: Organization, rows: list[SheetRow]) -> int:
     """Import the roster: new members join the branch, existing ones are updated with their
-    history; every row valid, or nothing is stored. ``confirmation`` (a preview's nonce) is
-    consumed in the same transaction: a second import of the same preview is refused."""
-    if confirmation is not None:
-        try:
-            confirmation_consume(key=f"roster:{confirmation}")
-        except AlreadyConfirmed:
-            raise ValidationError(_("该名册导入已经确认过，不会重复导入。")) from None
+    history; every row valid, or nothing is stored (``SheetErrors`` with every row error).
+    The page runs it in a background job once its preview is confirmed, and a preview is
+    confirmed once (``kaoping.jobs.imports``)."""
     good, errors = roster_import_check(actor=actor, branch=branch, rows=rows)
     if errors:
-        raise ValidationError(errors)
+        raise SheetErrors(errors)
     if not good:
         raise ValidationError(_("表格中没有数据行。"))
     now = timezone.now()

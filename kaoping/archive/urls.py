@@ -25,6 +25,11 @@ urlpatterns = [
     path("branches/<code:code>/exemptions/", views.branch_exemptions, name="branch_exemptions"),
     path("branches/<code:code>/roster/export/", views.roster_export, name="roster_export"),
     path("branches/<code:code>/roster/import/", views.roster_import, name="roster_import"),
+    path(
+        "branches/<code:code>/roster/import/confirm/",
+        views.roster_import_confirm,
+        name="roster_import_confirm",
+    ),
     path("roster/template/", views.roster_template, name="roster_template"),
     path("organizations/<code:code>/12371/", views.export_12371, name="export_12371"),
     path("archive/lost-contact/", views.lost_contacts, name="lost_contacts"),

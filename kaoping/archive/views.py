@@ -1,15 +1,10 @@
 """Archive pages: a member's archive and its forms, a branch roster with its spreadsheets,
 the 12371 export and the list of lost-contact members. Thin: selectors read, services write."""
 
-import dataclasses
-import uuid
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaoping.answers import form_answer
 from kaoping.answers import form_done as _done
+from kaoping.jobs.imports import import_confirm, import_preview
 from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 
 from . import exports, selectors, services
+from .background import ROSTER_IMPORT
 from .forms import (
     ExemptionForm,
     FoundForm,
@@ -34,8 +31,6 @@ from .forms import (
     TransferForm,
 )
 from .models import PROFILE_FIELDS, MemberProfile
-
-SIGNING_SALT = "kaoping.archive.roster-import"
 
 
 def _archive_url(member: Member) -> str:
@@ -346,49 +341,24 @@ def roster_template(request):
 @login_required
 @require_POST
 def roster_import(request, code: str):
-    """Upload → preview (rows and row-level errors); confirm → import all or nothing."""
-    actor = request.user
-    branch = selectors.branch_for_roster(actor=actor, code=code, manage=True)
-    back = _roster_url(branch)
-    if "payload" in request.POST:
-        try:
-            data = signing.loads(request.POST["payload"], salt=SIGNING_SALT, max_age=3600)
-            rows = [services.RosterRow(**r) for r in data["rows"]]
-            n = services.roster_import(
-                actor=actor, branch=branch, rows=rows, confirmation=data["nonce"]
-            )
-        except signing.BadSignature:
-            messages.error(request, _("预览已过期，请重新上传。"))
-            return redirect(back)
-        except ValidationError as exc:
-            for m in exc.messages[:50]:
-                messages.error(request, m)
-            return redirect(back)
-        return _done(request, back, _("已导入 %(n)s 名党员的信息。") % {"n": n})
-    form = ImportForm(request.POST, request.FILES)
-    rows, good, errors = [], [], []
-    if form.is_valid():
-        try:
-            rows = services.roster_import_parse(form.cleaned_data["file"])
-            good, errors = services.roster_import_check(actor=actor, branch=branch, rows=rows)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-    payload = ""
-    if form.is_valid() and rows and not errors:
-        # The nonce makes the confirmation single-use (consumed by ``roster_import``).
-        payload = signing.dumps(
-            {"nonce": uuid.uuid4().hex, "rows": [dataclasses.asdict(r) for r in rows]},
-            salt=SIGNING_SALT,
-        )
-    context = {
-        "branch": branch,
-        "form": form,
-        "good": good,
-        "errors": errors,
-        "payload": payload,
-        "back": back,
-    }
-    return render(request, "archive/import_preview.html", context, status=200 if payload else 400)
+    """Upload → preview with row-level errors (a large file's by a background job)."""
+    branch = selectors.branch_for_roster(actor=request.user, code=code, manage=True)
+    return import_preview(
+        request,
+        spec=ROSTER_IMPORT,
+        target=branch,
+        key=branch.code,
+        back=_roster_url(branch),
+        confirm_url=reverse("archive:roster_import_confirm", args=[branch.code]),
+    )
+
+
+@login_required
+@require_POST
+def roster_import_confirm(request, code: str):
+    """Confirm once → a background job imports every row or none; its page shows how."""
+    branch = selectors.branch_for_roster(actor=request.user, code=code, manage=True)
+    return import_confirm(request, spec=ROSTER_IMPORT, key=branch.code)
 
 
 # --------------------------------------------------------------------------- committee

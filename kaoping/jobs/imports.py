@@ -68,7 +68,9 @@ class SheetImport:
     seen); ``apply(actor, target, rows)`` checks again and writes in one transaction
     (raising ``SheetErrors``, so nothing is written) and returns the summary. ``target``
     is what the import is for (a branch, an evaluation round), found again by
-    ``target_of(actor, key)``."""
+    ``target_of(actor, key)``. ``read(file, columns)`` reads the rows and their errors
+    (``read_rows`` unless the sheet has a stricter layout, as the roster's); ``describe``
+    says in a line what confirming the checked rows will do (say, who is new)."""
 
     kind: str
     title: str
@@ -78,16 +80,21 @@ class SheetImport:
     target_of: Callable[..., Any]
     organization_of: Callable[[Any], Any]
     task_name: str  # dotted path of the django-tasks task that runs it
+    read: Callable[..., tuple[list[SheetRow], list[RowError]]] = read_rows
+    describe: Callable[[list[Any]], str] | None = None
 
 
-def _checked(spec: SheetImport, actor, target, file, progress) -> tuple[list[SheetRow], list]:
-    """Read and check every row; the errors of both steps, in row and column order."""
-    rows, errors = read_rows(file, spec.columns)
+def _checked(spec: SheetImport, actor, target, file, progress) -> tuple[list[SheetRow], list, str]:
+    """Read and check every row; the errors of both steps, in row and column order, and
+    what confirming would do (``describe``, when nothing is wrong)."""
+    rows, errors = spec.read(file, spec.columns)
+    good: list[Any] = []
     if rows and not any(e.row == 1 for e in errors):
-        _good, more = spec.check(actor, target, rows, progress)
+        good, more = spec.check(actor, target, rows, progress)
         order = {c.header: i for i, c in enumerate(spec.columns)}
         errors = sorted(errors + more, key=lambda e: (e.row, order.get(e.column, -1)))
-    return rows, errors
+    outlook = spec.describe(good) if spec.describe and good and not errors else ""
+    return rows, errors, outlook
 
 
 def import_uploads_prune(*, max_age: int = MAX_AGE) -> int:
@@ -118,7 +125,7 @@ def import_preview(request, *, spec: SheetImport, target, key: str, back: str, c
     """Handle the upload: store the file, check every row, render the preview."""
     import_uploads_prune()
     form = UploadForm(request.POST, request.FILES)
-    rows, errors, token = [], [], ""
+    rows, errors, token, outlook = [], [], "", ""
     if form.is_valid():
         upload = form.cleaned_data["file"]
         name = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.xlsx", upload)
@@ -135,7 +142,7 @@ def import_preview(request, *, spec: SheetImport, target, key: str, back: str, c
             )
             return redirect(reverse("jobs:detail", args=[job.pk]))
         with default_storage.open(name, "rb") as stored:
-            rows, errors = _checked(spec, request.user, target, stored, None)
+            rows, errors, outlook = _checked(spec, request.user, target, stored, None)
         if rows and not errors:
             token = _token(spec, name, key)
         else:
@@ -159,6 +166,7 @@ def import_preview(request, *, spec: SheetImport, target, key: str, back: str, c
         "table": table,
         "errors": errors,
         "token": token,
+        "outlook": outlook,
         "confirm_url": confirm_url,
         "back": back,
         "count": len(rows),
@@ -215,12 +223,13 @@ def import_run(*, job_id: int, spec: SheetImport) -> str:
         target = spec.target_of(job.actor, job.params["target"])
         progress(0, 1, _("读取表格"))
         with default_storage.open(name, "rb") as stored:
-            rows, errors = _checked(spec, job.actor, target, stored, progress)
+            rows, errors, outlook = _checked(spec, job.actor, target, stored, progress)
         if errors or not rows:
             default_storage.delete(name)
             raise SheetErrors(errors or [RowError(1, "", _("表格中没有数据行。"))])
+        checked = _("已检查 %(n)s 行，没有错误；确认后开始导入。") % {"n": len(rows)}
         return JobOutcome(
-            summary=_("已检查 %(n)s 行，没有错误；确认后开始导入。") % {"n": len(rows)},
+            summary=f"{checked}{outlook}",
             result={
                 "rows": len(rows),
                 "confirm": {
@@ -238,7 +247,7 @@ def import_run(*, job_id: int, spec: SheetImport) -> str:
         try:
             progress(0, 1, _("读取表格"))
             with default_storage.open(name, "rb") as stored:
-                rows, errors = _checked(spec, job.actor, target, stored, progress)
+                rows, errors, _outlook = _checked(spec, job.actor, target, stored, progress)
             if errors:
                 raise SheetErrors(errors)
             progress(len(rows), len(rows) + 1, _("写入数据"))

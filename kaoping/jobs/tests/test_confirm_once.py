@@ -1,6 +1,7 @@
 """An import confirmation is consumed exactly once (issue 15, item 11: four parallel
 confirms started four jobs; one imported, three failed with FileNotFoundError). The second
-confirmation, sequential or concurrent, starts nothing and is sent to the first one's job."""
+confirmation, sequential or concurrent, starts nothing and is sent to the first one's job.
+The roster's import, on the same pattern: archive/tests/test_roster_import_job.py."""
 
 import pytest
 from django.contrib.messages import get_messages
@@ -8,11 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from kaoping.archive.models import MemberChange
-from kaoping.archive.services import ROSTER_HEADER
 from kaoping.jobs.models import ImportConfirmation, JobRun
 from kaoping.ledger.models import ScoreEntry
-from kaoping.orgs.models import Member
 from kaoping.testing.xlsx_files import text_row, upload, xlsx_bytes
 from kaoping.web.tests.test_concurrency import race
 
@@ -42,19 +40,6 @@ def test_a_second_confirmation_starts_nothing_and_goes_to_the_first_job(client, 
     assert second["Location"] == reverse("jobs:detail", args=[job.pk])
     assert [str(m) for m in get_messages(second.wsgi_request)] == [ALREADY]
     assert JobRun.objects.count() == 1 and ScoreEntry.objects.count() == 1
-
-
-@pytest.mark.django_db
-def test_a_roster_preview_is_imported_once(client, district):
-    client.force_login(district.sec1)
-    url = reverse("archive:roster_import", args=["B1"])
-    data = xlsx_bytes([text_row(1, ROSTER_HEADER), text_row(2, ["M9", "新党员"])])
-    payload = client.post(url, {"file": upload(data)}).context["payload"]
-    assert "已导入 1 名党员" in client.post(url, {"payload": payload}, follow=True).content.decode()
-    changes = MemberChange.objects.count()
-    again = client.post(url, {"payload": payload}, follow=True).content.decode()
-    assert "该名册导入已经确认过，不会重复导入。" in again
-    assert MemberChange.objects.count() == changes and Member.objects.filter(code="M9").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -184,6 +184,13 @@ PAGES: dict[str, Row] = {
         post="302 404 404 400 404 404 400 403",
         sup_in=(405, 403),
     ),
+    # confirming needs a preview's signed token: 404 without one for those who may import
+    "archive:roster_import_confirm": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 404 404 404 404 403",
+        sup_in=(405, 403),
+    ),
     "archive:roster_template": Row(get="302 403 403 200 200 200 200 200"),
     # the 12371 sheet carries full ID numbers: committee and org department only
     "archive:export_12371": Row(
