@@ -37,7 +37,9 @@ def personal_data_full(*, actor, member: Member | None = None, own_page: bool = 
 
     Committee admins and the organisation department: everywhere they can read. The
     member's own branch secretary, and the member themself: on the member's own archive
-    page only. Everyone else, and every list and export of a secretary: masked.
+    page only. Everyone else, and every list and export of a secretary: masked. This is
+    the secretary personally (``Role.SECRETARY``): a 支委 keeps the branch but sees the
+    personal data masked.
     """
     scope = scope_for(actor)
     if scope.everything:
