@@ -37,16 +37,16 @@ def _covers(paths, path: str) -> bool:
     return any(path.startswith(p) for p in paths)
 
 
-def _secretary_paths(actor) -> tuple[str, ...]:
+def secretary_paths(actor) -> tuple[str, ...]:
     """The organisations ``actor`` is secretary of (not 支委), cached on the user object."""
-    cached = getattr(actor, "_kaoping_secretary_paths", None)
+    cached = getattr(actor, "_kaopingsecretary_paths", None)
     if cached is None:
         cached = tuple(
             RoleAssignment.objects.filter(user=actor, role=Role.SECRETARY).values_list(
                 "organization__path", flat=True
             )
         )
-        actor._kaoping_secretary_paths = cached
+        actor._kaopingsecretary_paths = cached
     return cached
 
 
@@ -57,7 +57,7 @@ def may_grant(actor, organization: Organization, role: str) -> bool:
     scope = scope_for(actor)
     if scope.everything or _covers(scope.admin_paths, organization.path):
         return True
-    return role == Role.BRANCH_COMMITTEE and _covers(_secretary_paths(actor), organization.path)
+    return role == Role.BRANCH_COMMITTEE and _covers(secretary_paths(actor), organization.path)
 
 
 def roles_offered(*, actor, organization: Organization) -> list[str]:
@@ -101,7 +101,7 @@ def _roles_of(user) -> list[str]:
 
 
 def _forget_scope(user) -> None:
-    for attr in ("_kaoping_scope", "_kaoping_secretary_paths"):
+    for attr in ("_kaoping_scope", "_kaopingsecretary_paths"):
         user.__dict__.pop(attr, None)
 
 

@@ -89,3 +89,28 @@ def test_the_admin_grants_by_username_and_the_last_admin_stays(district, api_cli
     assert member.get("/api/roles?organization=B1").status_code == 404
     assert member.get("/api/roles").json()["items"] == []
     assert member.delete(f"/api/roles/{mine.pk}").status_code == 404
+
+
+def test_the_roles_list_and_page_do_not_grow_in_queries(client, district):
+    from kaoping.orgs.services import member_link_user
+    from kaoping.testing.factories import MemberFactory, UserFactory
+    from kaoping.testing.queries import page_query_counts
+
+    made = []
+
+    def grow(n):
+        for _ in range(n):
+            i = len(made)
+            user = UserFactory(username=f"holder{i}")
+            member = MemberFactory(code=f"H{i:02d}", branch=district.b1)
+            member_link_user(actor=None, member=member, user=user)
+            RoleAssignment.objects.create(
+                user=user, organization=district.b1, role=Role.BRANCH_COMMITTEE
+            )
+            made.append(user.username)
+
+    client.force_login(district.sec1)
+    for url in ("/api/roles?organization=B1", "/accounts/B1/roles/"):
+        counts, body = page_query_counts(client, url, grow)
+        assert counts[0] == counts[1], (url, counts)
+        assert all(f"{name}<" in body or f'"{name}"' in body for name in made), url
