@@ -196,3 +196,23 @@ def test_roles_page_query_count_is_constant(client, district, n, django_assert_m
     with django_assert_max_num_queries(12):
         page = client.get(reverse("accounts:roles", args=["W"]))
     assert page.status_code == 200 and f"holder{n - 1}" in page.content.decode()
+
+
+def test_what_a_branch_committee_member_shares_with_the_secretary_and_what_not(district):
+    """支委 keeps the branch like the secretary (manage scope, the branch body of the
+    不合格 procedure, told of leave requests); the secretary alone sees personal data in
+    full on a member's own page."""
+    from kaoping.archive.selectors import personal_data_full
+    from kaoping.meetings.selectors import branch_officers
+    from kaoping.orgs.roles import role_grant
+    from kaoping.orgs.selectors import scope_for
+    from kaoping.unqualified.selectors import bodies_for
+
+    d = district
+    committee = member_with_login("M1D", d.b1, "committee1")
+    role_grant(actor=d.sec1, user=committee, organization=d.b1, role=Role.BRANCH_COMMITTEE)
+    assert scope_for(committee).manages(d.b1.path) and not scope_for(committee).manages(d.b2.path)
+    assert bodies_for(committee, d.b1) == bodies_for(d.sec1, d.b1) == frozenset({"branch"})
+    assert set(branch_officers(d.b1)) == {d.sec1, committee}
+    assert personal_data_full(actor=d.sec1, member=d.m1, own_page=True)
+    assert not personal_data_full(actor=committee, member=d.m1, own_page=True)
