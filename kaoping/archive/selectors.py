@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kaoping.orgs.models import Member, Organization, RoleAssignment
+from kaoping.orgs.roles import secretary_paths
 from kaoping.orgs.selectors import (
     member_access_by_code,
     members_visible,
@@ -37,7 +38,9 @@ def personal_data_full(*, actor, member: Member | None = None, own_page: bool = 
 
     Committee admins and the organisation department: everywhere they can read. The
     member's own branch secretary, and the member themself: on the member's own archive
-    page only. Everyone else, and every list and export of a secretary: masked.
+    page only. Everyone else, and every list and export of a secretary: masked. This is
+    the secretary personally (``Role.SECRETARY``): a 支委 keeps the branch but sees the
+    personal data masked.
     """
     scope = scope_for(actor)
     if scope.everything:
@@ -50,7 +53,8 @@ def personal_data_full(*, actor, member: Member | None = None, own_page: bool = 
         return True
     if own_page:
         return scope.member_id == member.id or (
-            Role.SECRETARY in scope.roles and scope.manages(path)
+            Role.SECRETARY in scope.roles
+            and any(path.startswith(p) for p in secretary_paths(actor))
         )
     return False
 

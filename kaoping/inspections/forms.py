@@ -47,3 +47,11 @@ class FindingForm(forms.Form):
         self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.code}）"
         self.fields["item"].queryset = items
         self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}"
+
+
+class GroupMemberForm(forms.Form):
+    person = forms.CharField(
+        label=_("人员"),
+        max_length=150,
+        help_text=_("用户名或党员编号；加入即获得专项督查组成员角色"),
+    )

@@ -12,13 +12,16 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
 from kaoping.meetings.codes import new_code
 from kaoping.meetings.evidence import evidence_file_check
-from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.models import Member, Organization, RoleAssignment
+from kaoping.orgs.roles import role_grant, role_revoke
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import SchemeItem
 from kaoping.schemes.selectors import refuse_if_frozen
 
 from .models import Finding, Inspection, SupervisionGroup
 from .selectors import covers, group_paths, may_supervise
+
+Role = RoleAssignment.Role
 
 
 def _require_admin(actor) -> None:
@@ -171,3 +174,61 @@ def finding_record(
         after={"member": member.code, "item": item.code, "entry": entry.code},
     )
     return finding
+
+
+# --------------------------------------------------------------------------- members
+#
+# A group's members hold the supervisor role (专项督查组成员) over each organisation the
+# group is assigned to: adding a member grants it, removing one revokes it where no other
+# group of theirs still covers that organisation (orgs.roles: audited, the person told).
+
+
+@transaction.atomic
+def group_member_add(*, actor, group: SupervisionGroup, user) -> None:
+    _require_admin(actor)
+    if group.users.filter(pk=user.pk).exists():
+        raise ValidationError(
+            {"person": _("%(user)s 已是本督查组成员。") % {"user": user.username}}
+        )
+    group.users.add(user)
+    held = set(
+        RoleAssignment.objects.filter(user=user, role=Role.SUPERVISOR).values_list(
+            "organization_id", flat=True
+        )
+    )
+    for org in group.organizations.all():
+        if org.pk not in held:
+            role_grant(actor=actor, user=user, organization=org, role=Role.SUPERVISOR)
+    audit_record(
+        actor=actor,
+        action="supervision_group.member_add",
+        target=group,
+        target_id=group.code,
+        after={"user": user.username},
+    )
+
+
+@transaction.atomic
+def group_member_remove(*, actor, group: SupervisionGroup, user) -> None:
+    _require_admin(actor)
+    if not group.users.filter(pk=user.pk).exists():
+        raise ValidationError(_("%(user)s 不是本督查组成员。") % {"user": user.username})
+    group.users.remove(user)
+    still = set(
+        SupervisionGroup.organizations.through.objects.filter(
+            supervisiongroup__users=user
+        ).values_list("organization_id", flat=True)
+    )
+    for assignment in RoleAssignment.objects.filter(
+        user=user,
+        role=Role.SUPERVISOR,
+        organization__in=group.organizations.all(),
+    ).exclude(organization_id__in=still):
+        role_revoke(actor=actor, assignment=assignment)
+    audit_record(
+        actor=actor,
+        action="supervision_group.member_remove",
+        target=group,
+        target_id=group.code,
+        before={"user": user.username},
+    )

@@ -7,18 +7,18 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.answers import form_done as _done
 from kaoping.meetings.evidence import content_type_for
 from kaoping.meetings.forms import apply_service_error
 from kaoping.orgs.models import Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import person_for_grant, scope_for
 from kaoping.schemes.models import SchemeItem
 from kaoping.schemes.selectors import frozen_notice, items_applying
 
 from . import selectors, services
-from .forms import FindingForm, GroupForm, InspectionForm
+from .forms import FindingForm, GroupForm, GroupMemberForm, InspectionForm
 
 
 @login_required
@@ -91,14 +91,90 @@ def group_register(request, code: str):
                 )
         else:
             services._require_recorder(actor, group)
+    status = 400 if request.method == "POST" else 200
+    return _register_page(request, group, organizations, form, status=status)
+
+
+def _register_page(request, group, organizations, form, member_form=None, status=200):
+    actor = request.user
+    is_admin = scope_for(actor).is_scheme_admin
+    if is_admin and member_form is None:
+        member_form = GroupMemberForm()
     context = {
         "group": group,
         "organizations": organizations,
         "inspections": selectors.group_register(actor=actor, group=group),
         "form": form,
+        "members": list(group.users.select_related("member").order_by("username")),
+        "member_form": member_form if is_admin else None,
     }
-    status = 400 if request.method == "POST" else 200
     return render(request, "inspections/register.html", context, status=status)
+
+
+def _admin_group(request, code: str):
+    group = selectors.group_access_by_code(actor=request.user, code=code)
+    services._require_admin(request.user)
+    return group
+
+
+@login_required
+@require_POST
+def group_member_add(request, code: str):
+    """Add a member to the group: they get the supervisor role over its organisations."""
+    actor = request.user
+    group = _admin_group(request, code)
+    form = GroupMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            user = person_for_grant(actor=actor, person=form.cleaned_data["person"])
+            services.group_member_add(actor=actor, group=group, user=user)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return _done(
+                request,
+                reverse("inspections:group", args=[group.code]),
+                _("已将 %(user)s 加入督查组。") % {"user": user.username},
+            )
+    organizations = Organization.objects.filter(path__in=selectors.group_paths(group))
+    return _register_page(
+        request,
+        group,
+        organizations.order_by("path"),
+        InspectionForm(organizations=organizations),
+        member_form=form,
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_member_remove(request, code: str, pk: int):
+    """Remove a member (confirmed first): their supervisor role over the group's
+    organisations goes too, where no other group of theirs covers them."""
+    actor = request.user
+    group = _admin_group(request, code)
+    user = group.users.filter(pk=pk).first()
+    if user is None:
+        raise Http404(_("督查组中没有这名成员。"))
+    back = reverse("inspections:group", args=[group.code])
+    if request.method == "POST" and request.POST.get("confirm"):
+        services.group_member_remove(actor=actor, group=group, user=user)
+        return _done(request, back, _("已将 %(user)s 移出督查组。") % {"user": user.username})
+    context = {
+        "title": _("移出督查组：%(user)s") % {"user": user.username},
+        "consequences": [
+            _("%(user)s 不再是督查组“%(group)s”的成员，不能再为它记录督查。")
+            % {"user": user.username, "group": group.name},
+            _("%(user)s 在本组督查对象上的专项督查组成员角色随之撤销（其他督查组仍负责的除外）。")
+            % {"user": user.username},
+            _("%(user)s 会收到通知；这次变动记入审计日志。") % {"user": user.username},
+        ],
+        "action": request.path,
+        "back": back,
+        "submit": _("确认移出"),
+    }
+    return render(request, "web/confirm.html", context)
 
 
 def _finding_form(inspection, data=None, files=None):

@@ -152,12 +152,14 @@ def branch_pending_leaves(*, actor, branch: Organization) -> list[LeaveRequest]:
 
 
 def branch_officers(branch: Organization) -> list:
-    """The users who keep this branch (secretaries on it or above it): told of requests."""
+    """The users who keep this branch (secretaries and 支委 on it or above it, who may
+    approve leave): told of requests."""
     prefixes = _prefixes(branch.path)
     return [
         ra.user
         for ra in RoleAssignment.objects.filter(
-            role=RoleAssignment.Role.SECRETARY, organization__path__in=prefixes
+            role__in=[RoleAssignment.Role.SECRETARY, RoleAssignment.Role.BRANCH_COMMITTEE],
+            organization__path__in=prefixes,
         ).select_related("user")
     ]
 

@@ -107,12 +107,19 @@ class Member(models.Model):
 
 
 class RoleAssignment(models.Model):
-    """A user's role over an organisation and its whole subtree (角色授权)."""
+    """A user's role over an organisation and its whole subtree (角色授权, rules.md §1).
+
+    A branch committee member (支委) keeps the branch as its secretary does (the same scope
+    and powers, ``selectors.MANAGE_ROLES``); what only the secretary does personally (sees
+    a member's personal data in full on the member's own page, grants 支委) checks
+    ``SECRETARY`` alone. Grants and revocations go through ``orgs.roles``.
+    """
 
     class Role(models.TextChoices):
         COMMITTEE_ADMIN = "committee_admin", _("机关工委管理员")
         ORG_DEPARTMENT = "org_department", _("组织部审核人")
-        SECRETARY = "secretary", _("支部书记/支委")
+        SECRETARY = "secretary", _("支部书记")
+        BRANCH_COMMITTEE = "branch_committee", _("支委")
         SUPERVISOR = "supervisor", _("专项督查组成员")
 
     user = models.ForeignKey(

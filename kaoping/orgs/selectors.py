@@ -19,7 +19,8 @@ from .models import Member, Organization, RoleAssignment
 
 Role = RoleAssignment.Role
 READ_ROLES = frozenset(Role.values)
-MANAGE_ROLES = frozenset({Role.COMMITTEE_ADMIN, Role.SECRETARY})
+# The branch committee member (支委) keeps the branch as the secretary does (rules.md §1).
+MANAGE_ROLES = frozenset({Role.COMMITTEE_ADMIN, Role.SECRETARY, Role.BRANCH_COMMITTEE})
 
 
 @dataclass(frozen=True)
@@ -184,3 +185,67 @@ def branch_voters(*, branch: Organization) -> QuerySet[Member]:
     return branch.members.filter(
         membership=Member.Membership.FULL, status__in=Member.assessed_statuses()
     )
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def organization_for_roles(*, actor, code: str) -> Organization:
+    """An organisation whose roles page ``actor`` may open: staff who read it (a member's
+    own branch is not enough); the same 404 for missing and not theirs."""
+    org = Organization.objects.filter(code=code).first()
+    if org is None or not scope_for(actor).reads(org.path):
+        raise Http404(_("找不到这个党组织。"))
+    return org
+
+
+def roles_held(*, actor, organization: Organization) -> QuerySet[RoleAssignment]:
+    """Roles on ``organization`` and its subtree, for staff who read it (one query)."""
+    if not scope_for(actor).reads(organization.path):
+        return RoleAssignment.objects.none()
+    return (
+        RoleAssignment.objects.filter(organization__path__startswith=organization.path)
+        .select_related("user", "user__member", "organization")
+        .order_by("organization__path", "role", "user__username")
+    )
+
+
+def roles_visible(*, actor) -> QuerySet[RoleAssignment]:
+    """Every role on an organisation ``actor`` reads as staff."""
+    scope = scope_for(actor)
+    qs = RoleAssignment.objects.select_related("user", "user__member", "organization")
+    if not scope.everything:
+        qs = qs.filter(_under(scope.read_paths, "organization__path"))
+    return qs.order_by("organization__path", "role", "user__username")
+
+
+def role_access_by_id(*, actor, pk: int) -> RoleAssignment:
+    assignment = roles_visible(actor=actor).filter(pk=pk).first()
+    if assignment is None:
+        raise Http404(_("找不到这项角色授权。"))
+    return assignment
+
+
+def person_for_grant(*, actor, person: str):
+    """The login named by a member code or a username. A committee admin may name anyone;
+    others only the logins of members they read. Missing and not theirs look the same."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    scope = scope_for(actor)
+    person = person.strip()
+    member = Member.objects.select_related("branch", "user").filter(code=person).first()
+    if member is not None and scope.reads(member.branch.path):
+        if member.user is None:
+            raise ValidationError(
+                {"person": _("党员 %(member)s 还没有账号，请先为其开通账号。") % {"member": member}}
+            )
+        return member.user
+    user = get_user_model().objects.filter(username=person).first()
+    if user is not None:
+        if scope.is_scheme_admin:
+            return user
+        own = Member.objects.filter(user=user).select_related("branch").first()
+        if own is not None and scope.reads(own.branch.path):
+            return user
+    raise ValidationError({"person": _("找不到账号或党员“%(person)s”。") % {"person": person}})

@@ -32,8 +32,10 @@ from .models import (
 
 Body = CaseStep.Body
 Role = RoleAssignment.Role
+# The branch acts through its secretary or a 支委 alike (rules.md §1).
 ROLE_BODY = {
     Role.SECRETARY: Body.BRANCH,
+    Role.BRANCH_COMMITTEE: Body.BRANCH,
     Role.COMMITTEE_ADMIN: Body.COMMITTEE,
     Role.ORG_DEPARTMENT: Body.ORG_DEPARTMENT,
 }

@@ -27,10 +27,10 @@ from kaoping.ledger.services import entry_record
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 # Half the generated cases name records that exist (the year 2026, B1's member M1, the
-# item D01, a date of 2026), so that writes get accepted and the reads after them are
-# tested; the other half stay as generated.
+# item D01, a date of 2026, the organisation B1 of a role), so that writes get accepted
+# and the reads after them are tested; the other half stay as generated.
 KNOWN_PATH = {"year": 2026, "member": "M1"}
-KNOWN_BODY = {"member": "M1", "item": "D01", "date": "2026-03-05"}
+KNOWN_BODY = {"member": "M1", "item": "D01", "date": "2026-03-05", "organization": "B1"}
 
 
 def _known(values, known: dict):

@@ -57,6 +57,8 @@ class Side:
     draft: int = 0  # a scheme draft (planning) of the branch
     exemption: int = 0
     lost_member: str = ""  # a third member, out of contact since February (失联)
+    role_assignment: int = 0  # a 支委's role on the branch (accounts roles)
+    group_member: int = 0  # the user id of the recorder, a member of the branch's group
 
 
 @dataclass
@@ -104,6 +106,9 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
     ).code
     group = group_create(actor=d.admin, name=mark, users=[recorder], organizations=[branch])
     side.group = group.code
+    side.group_member = recorder.pk
+    committee = UserFactory(username=f"committee_{branch.code.lower()}")
+    side.role_assignment = grant(committee, branch, RoleAssignment.Role.BRANCH_COMMITTEE).pk
     inspection = inspection_record(
         actor=recorder,
         group=group,

@@ -523,6 +523,33 @@ PAGES: dict[str, Row] = {
     "inspections:file": Row(
         get="302 404 404 404 404 404 200 404", kwargs=_by(pk="finding"), sup_in=(200, None)
     ),
+    # roles: staff who read the organisation see its page; granting beyond one's rights
+    # is a 403 wherever it aims (a secretary grants only 支委 in their branch)
+    "accounts:roles": Row(
+        get="302 404 404 200 404 404 200 200",
+        kwargs=_b,
+        post="302 403 403 400 403 403 400 403",
+        sup_in=(200, 403),
+    ),
+    "accounts:role_revoke": Row(
+        get="302 404 404 200 404 404 200 403",
+        kwargs=_by(code="branch", pk="role_assignment"),
+        post="302 404 404 200 404 404 200 403",
+        sup_in=(403, 403),
+    ),
+    # a group's members: the committee admin only (the group's members see its page)
+    "inspections:member_add": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(code="group"),
+        post="302 404 404 404 404 404 400 404",
+        sup_in=(405, 403),
+    ),
+    "inspections:member_remove": Row(
+        get="302 404 404 404 404 404 200 404",
+        kwargs=_by(code="group", pk="group_member"),
+        post="302 404 404 404 404 404 200 404",
+        sup_in=(403, 403),
+    ),
     "claims:mine": Row(
         get="302 200 200 404 404 404 404 404", post="302 400 400 404 404 404 404 404"
     ),
@@ -741,6 +768,22 @@ API: dict[str, Row] = {
     ),
     "GET /api/years/{year}/scheme": Row(get="401 200 200 200 200 200 200 200", kwargs=_year),
     # Cases are for the three bodies only: others get an empty list, and 404 on a file.
+    # roles: as the roles page (accounts:roles, accounts:role_revoke)
+    "GET /api/roles": Row(get="401 200 200 200 200 200 200 200"),
+    "POST /api/roles": Row(
+        get="401 403 403 201 403 403 201 403",
+        data=lambda d, s: {
+            "member": s.member,
+            "organization": s.branch,
+            "role": "branch_committee",
+        },
+        sup_in=(403, None),
+    ),
+    "DELETE /api/roles/{id}": Row(
+        get="401 404 404 204 404 404 204 403",
+        kwargs=_by(id="role_assignment"),
+        sup_in=(403, None),
+    ),
     "GET /api/unqualified-cases": Row(get="401 200 200 200 200 200 200 200"),
     "GET /api/unqualified-cases/{code}": Row(
         get="401 404 404 200 404 404 200 200",
