@@ -17,7 +17,9 @@ def signed_in(client) -> bool:
 
 
 def code_on(page) -> str:
-    return re.search(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})</code>", page.content.decode())[1]
+    return re.search(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})</code>", page.content.decode())[
+        1
+    ]
 
 
 @pytest.fixture
