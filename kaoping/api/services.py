@@ -52,12 +52,8 @@ def api_token_create(
         actor=actor,
         action="api_token.create",
         target=token,
-        after={
-            "user": user.get_username(),
-            "name": name,
-            "prefix": token.prefix,
-            "expires_at": expires_at.isoformat() if expires_at else None,
-        },
+        after={"user": user.get_username(), "name": name, "prefix": token.prefix}
+        | ({"expires_at": expires_at.isoformat()} if expires_at else {}),
     )
     return token, raw
 

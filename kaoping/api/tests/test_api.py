@@ -730,6 +730,9 @@ def test_openapi_lists_every_path():
         "/api/years/{year}/scheme",
         "/api/unqualified-cases",
         "/api/unqualified-cases/{code}",
+        "/api/accounts/{member_code}/reset-code",
+        "/api/accounts/{member_code}/deactivate",
+        "/api/accounts/{member_code}/reactivate",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]
