@@ -83,6 +83,16 @@ def token_revoke(request, pk: int):
     actor = request.user
     _require_staff(actor)
     token = get_object_or_404(ApiToken, pk=pk, user=actor)
+    if request.POST.get("confirm") != "1":
+        context = {
+            "title": _("撤销令牌 %(prefix)s…（%(name)s）")
+            % {"prefix": token.prefix, "name": token.name},
+            "action": request.path,
+            "submit": _("撤销"),
+            "back": reverse("api_tokens:tokens"),
+            "consequences": [_("使用这个令牌的程序立即无法再访问接口；撤销后不能恢复。")],
+        }
+        return render(request, "web/confirm.html", context)
     with contextlib.suppress(ValidationError):  # already revoked: the list says so
         api_token_revoke(actor=actor, token=token)
     message = _("令牌 %(prefix)s… 已撤销。") % {"prefix": token.prefix}

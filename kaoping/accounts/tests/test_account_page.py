@@ -69,7 +69,11 @@ def test_token_created_once_used_and_revoked(client, district):
 
     api = client.__class__()
     assert api.get("/api/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
-    assert client.post(f"/account/tokens/{token.pk}/revoke/").status_code == 302
+    confirm = client.post(f"/account/tokens/{token.pk}/revoke/")
+    assert confirm.status_code == 200 and "撤销后不能恢复" in confirm.content.decode()
+    assert api.get("/api/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    revoke = client.post(f"/account/tokens/{token.pk}/revoke/", {"confirm": "1"})
+    assert revoke.status_code == 302
     assert api.get("/api/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
     assert "已撤销" in client.get("/account/tokens/").content.decode()
 
@@ -86,7 +90,8 @@ def test_someone_elses_token_cannot_be_revoked(client, district):
     d = district
     token, _raw = api_token_create(actor=None, user=d.sec2, name="B2")
     login(client, "sec1")
-    assert client.post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
+    answer = client.post(f"/account/tokens/{token.pk}/revoke/", {"confirm": "1"})
+    assert answer.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
 
