@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import FORM_PAGE, form_done
+from kaoping.answers import FORM_PAGE, form_done, swaps_into_target
 from kaoping.orgs.selectors import member_access_by_code, scope_for
 
 from .forms_self import DeactivateForm, ResetCodeRedeemForm
@@ -43,10 +44,12 @@ def member_login_panel(request, code: str):
         "login": member.user,
         "can_manage": scope_for(request.user).manages(member.branch.path),
     }
-    template = "accounts/_member_login.html" if request.htmx else "accounts/member_login.html"
+    fragment = swaps_into_target(request)
+    template = "accounts/_member_login.html" if fragment else "accounts/member_login.html"
     return render(request, template, context)
 
 
+@never_cache  # the page shows the code
 @login_required
 @require_http_methods(["GET", "POST"])
 def reset_code_issue_view(request, code: str):

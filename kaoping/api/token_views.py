@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaoping.answers import form_done
@@ -47,6 +48,7 @@ def _require_staff(user) -> None:
         raise Http404(_("接口令牌只供党组织工作人员使用。"))
 
 
+@never_cache  # the answer to a creation shows the token
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request):
