@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kaoping.web.urls")),
     path("", include("kaoping.accounts.urls")),
+    path("", include("kaoping.api.urls")),
     path("", include("kaoping.notifications.urls")),
     path("", include("kaoping.meetings.urls")),
     path("", include("kaoping.tasks.urls")),

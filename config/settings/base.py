@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "kaoping.web.middleware.TwoFactorRequiredMiddleware",
+    # A password given by someone else must be changed before anything else.
+    "kaoping.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -132,12 +134,41 @@ DATABASE_ROUTERS = ["kaoping.routers.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = int(os.environ.get("KAOPING_REPLICA_PIN_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Passwords (docs/accounts.md): Argon2 first; hashes made by the other hashers are
+# upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+KAOPING_PASSWORD_MIN_LENGTH = int(os.environ.get("KAOPING_PASSWORD_MIN_LENGTH", "10"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": KAOPING_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A reset code issued by the admin or the member's secretary works once, for this long.
+KAOPING_RESET_CODE_HOURS = int(os.environ.get("KAOPING_RESET_CODE_HOURS", "24"))
+# Sign-ins shown on /account/ are kept this many days.
+KAOPING_SIGN_IN_DAYS = int(os.environ.get("KAOPING_SIGN_IN_DAYS", "90"))
+# Reset by email: only when a mail server is configured (otherwise the link is hidden).
+KAOPING_EMAIL_RESET = bool(os.environ.get("KAOPING_EMAIL_HOST"))
+if KAOPING_EMAIL_RESET:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["KAOPING_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("KAOPING_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("KAOPING_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("KAOPING_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("KAOPING_EMAIL_TLS", "1") in {"1", "true", "yes", "on"}
+    DEFAULT_FROM_EMAIL = os.environ.get(
+        "KAOPING_EMAIL_FROM", EMAIL_HOST_USER or "kaoping@localhost"
+    )
+PASSWORD_RESET_TIMEOUT = KAOPING_RESET_CODE_HOURS * 3600
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while a lockout lasts
     "django.contrib.auth.backends.ModelBackend",

@@ -110,3 +110,23 @@ class ResetCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class SignIn(models.Model):
+    """登录记录: one attempt to sign in, successful or not, shown to the user on /account/.
+    Kept ``KAOPING_SIGN_IN_DAYS`` days."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_ins"
+    )
+    at = models.DateTimeField(_("时间"), db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    succeeded = models.BooleanField(_("成功"))
+    method = PlainCharField(_("方式"), max_length=32)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="sign_in_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.at:%Y-%m-%d %H:%M}"

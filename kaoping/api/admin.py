@@ -10,10 +10,26 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are created with ``kaoping create-api-token`` (the raw key is shown only
     there); the admin lists them and revokes them."""
 
-    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "revoked_at")
+    list_display = (
+        "prefix",
+        "name",
+        "user",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix", "user__username")
-    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     exclude = ("key_hash",)
     actions = ("revoke",)
 

@@ -21,6 +21,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    # Refused from this moment on; tokens made before expiries existed never expire.
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -32,4 +34,8 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

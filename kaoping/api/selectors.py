@@ -45,9 +45,11 @@ def user_for_token(raw: str):
         .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
         .first()
     )
+    now = timezone.now()
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -1,5 +1,6 @@
 """Writes of API tokens: create one (the raw token is returned once) and revoke one."""
 
+import datetime
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,9 +27,11 @@ def _require_owner_or_superuser(actor, user) -> None:
 
 
 @transaction.atomic
-def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor, user, name: str, expires_at: datetime.datetime | None = None
+) -> tuple[ApiToken, str]:
     """Create a bearer token for ``user``; returns the token and the raw key, which is
-    stored nowhere and cannot be shown again."""
+    stored nowhere and cannot be shown again. From ``expires_at`` on it is refused."""
     _require_owner_or_superuser(actor, user)
     name = (name or "").strip()
     if not name:
@@ -37,15 +40,20 @@ def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
         raise ValidationError(
             {"user": _("用户“%(username)s”已停用。") % {"username": user.get_username()}}
         )
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("有效期须晚于现在。")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, key_hash=token_hash(raw), prefix=raw[:8])
+    token = ApiToken(
+        user=user, name=name, key_hash=token_hash(raw), prefix=raw[:8], expires_at=expires_at
+    )
     token.full_clean()
     token.save()
     audit_record(
         actor=actor,
         action="api_token.create",
         target=token,
-        after={"user": user.get_username(), "name": name, "prefix": token.prefix},
+        after={"user": user.get_username(), "name": name, "prefix": token.prefix}
+        | ({"expires_at": expires_at.isoformat()} if expires_at else {}),
     )
     return token, raw
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kaoping.audit.services import audit_record
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
-from kaoping.orgs.services import member_upsert
+from kaoping.orgs.services import LEAVING_STATUSES, member_login_close, member_upsert
 from kaoping.schemes.models import ItemExemption
 from kaoping.schemes.services import exemption_set
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, sheet_values
@@ -74,9 +74,12 @@ def _log(member: Member, changes: list[tuple[str, str, str]], source: str, actor
 
 
 def _set_status(member: Member, status: str, source: str, actor, at) -> None:
+    leaves = status in LEAVING_STATUSES and member.status not in LEAVING_STATUSES
     _log(member, [("status", member.status, status)], source, actor, at)
     member.status = status
     member.save(update_fields=["status"])
+    if leaves:
+        member_login_close(actor=actor, member=member, reason=member.get_status_display())
 
 
 def _locked(member: Member) -> Member:

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +14,43 @@ from kaoping.iterables import batched
 
 from .models import Member, Organization, RoleAssignment
 from .selectors import scope_for
+
+# A member in one of these has left the deployment: their login is closed (docs/accounts.md).
+LEAVING_STATUSES = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
+
+
+def _leaves(before: str | None, after: str) -> bool:
+    return after in LEAVING_STATUSES and before not in LEAVING_STATUSES
+
+
+@transaction.atomic
+def members_logins_close(*, actor, members: list[Member], reason: str) -> int:
+    """Deactivate the logins of members who left (转出, 去世, 除名): ``is_active`` off, the
+    records kept, one audit row per login closed. Called by every service that makes a
+    member leave, inside its transaction; the caller has checked the actor's scope."""
+    by_user = {m.user_id: m for m in members if m.user_id is not None}
+    if not by_user:
+        return 0
+    users = get_user_model()._default_manager.select_for_update()
+    open_ids = list(users.filter(pk__in=by_user, is_active=True).values_list("pk", flat=True))
+    if not open_ids:
+        return 0
+    get_user_model()._default_manager.filter(pk__in=open_ids).update(is_active=False)
+    for member in by_user.values():
+        if member.user_id in open_ids and "user" in member._state.fields_cache:
+            member.user.is_active = False
+    audit_record_many(
+        actor=actor,
+        action="member.login_close",
+        rows=[(by_user[pk], {"login_active": True}, {"login_active": False}) for pk in open_ids],
+        note=reason,
+    )
+    return len(open_ids)
+
+
+def member_login_close(*, actor, member: Member, reason: str) -> bool:
+    """``members_logins_close`` for one member; whether a login was closed."""
+    return members_logins_close(actor=actor, members=[member], reason=reason) == 1
 
 
 def _require_admin(actor) -> None:
@@ -135,6 +173,8 @@ def member_upsert(
     after = _member_state(member)
     if before != after:
         audit_record(actor=actor, action="member.upsert", target=member, before=before, after=after)
+    if _leaves(before and before["status"], status):
+        member_login_close(actor=actor, member=member, reason=member.get_status_display())
     return member
 
 
@@ -255,7 +295,7 @@ def members_import(*, actor, rows: Iterable[MemberRow], batch_size: int = 2000) 
                 "branch"
             )
         }
-        added, changed, audits = [], [], []
+        added, changed, audits, leaving = [], [], [], []
         for row in batch:
             _require_branch(row.branch)
             require(row.branch)
@@ -276,6 +316,8 @@ def members_import(*, actor, rows: Iterable[MemberRow], batch_size: int = 2000) 
             require(member.branch)
             before = _member_state(member)
             if before != after:
+                if _leaves(member.status, row.status):
+                    leaving.append(member)
                 member.name, member.branch = row.name, row.branch
                 member.status, member.membership = row.status, row.membership
                 member.clean_fields(exclude=["branch", "user"])
@@ -295,6 +337,7 @@ def members_import(*, actor, rows: Iterable[MemberRow], batch_size: int = 2000) 
         if changed:
             Member.objects.bulk_update(changed, ["name", "branch", "status", "membership"])
         audit_record_many(actor=actor, action="member.upsert", rows=audits)
+        members_logins_close(actor=actor, members=leaving, reason=_("导入名册：已离开"))
     return count
 
 

@@ -18,6 +18,7 @@ from kaoping.meetings.selectors import branch_officers
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, RoleAssignment
 from kaoping.orgs.selectors import branch_voters, scope_for
+from kaoping.orgs.services import member_login_close
 from kaoping.schemes.models import Scheme
 
 from .models import (
@@ -508,6 +509,8 @@ def case_handling_record(
         recorded_by=_user(actor),
         recorded_at=timezone.now(),
     )
+    if kind == CaseHandling.Kind.REMOVAL:  # 除名 of a determined case: the member has left
+        member_login_close(actor=actor, member=case.member, reason=handling.get_kind_display())
     _step(
         case,
         actor=actor,

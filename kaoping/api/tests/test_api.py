@@ -732,6 +732,9 @@ def test_openapi_lists_every_path():
         "/api/unqualified-cases/{code}",
         "/api/roles",
         "/api/roles/{id}",
+        "/api/accounts/{member_code}/reset-code",
+        "/api/accounts/{member_code}/deactivate",
+        "/api/accounts/{member_code}/reactivate",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

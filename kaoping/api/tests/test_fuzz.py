@@ -29,7 +29,7 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 # Half the generated cases name records that exist (the year 2026, B1's member M1, the
 # item D01, a date of 2026, the organisation B1 of a role), so that writes get accepted
 # and the reads after them are tested; the other half stay as generated.
-KNOWN_PATH = {"year": 2026, "member": "M1"}
+KNOWN_PATH = {"year": 2026, "member": "M1", "member_code": "M1"}
 KNOWN_BODY = {"member": "M1", "item": "D01", "date": "2026-03-05", "organization": "B1"}
 
 

@@ -715,6 +715,56 @@ PAGES: dict[str, Row] = {
         kwargs=_by(code="unqualified_case", pk="unqualified_evidence"),
         sup_in=(404, None),
     ),
+    # the user's own account (issue 16): everyone signed in
+    "accounts:account": Row(get="302 200 200 200 200 200 200 200"),
+    "accounts:password_change": Row(
+        get="302 200 200 200 200 200 200 200", post="302 400 400 400 400 400 400 400"
+    ),
+    # public: setting a password with a reset code (an empty form is refused)
+    "accounts:reset_code_redeem": Row(
+        get="200 200 200 200 200 200 200 200", post="400 400 400 400 400 400 400 400"
+    ),
+    # reset by email: only with a mail server configured (not in the tests' settings)
+    **{
+        f"accounts:{name}": Row(get="404 404 404 404 404 404 404 404")
+        for name in ("password_reset", "password_reset_done", "password_reset_complete")
+    },
+    "accounts:password_reset_confirm": Row(
+        get="404 404 404 404 404 404 404 404",
+        kwargs=lambda s: {"uidb64": "MQ", "token": "set-password"},
+    ),
+    # a member's login: seen by those who see the member; managed by the branch's managers
+    "accounts:member_login": Row(
+        get="302 200 404 200 404 404 200 200", kwargs=_by(code="member"), sup_in=(200, None)
+    ),
+    **{
+        f"accounts:{name}": Row(
+            get="302 403 404 200 404 404 200 403",
+            kwargs=_by(code="member"),
+            post=post,
+            sup_in=(403, 403),
+        )
+        for name, post in (
+            # without confirm=1 a POST shows the confirmation again and changes nothing
+            ("reset_code_issue", "302 403 404 200 404 404 200 403"),
+            ("login_deactivate", "302 403 404 200 404 404 200 403"),
+        )
+    },
+    "accounts:login_reactivate": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_by(code="member"),
+        post="302 403 404 200 404 404 200 403",
+        sup_in=(405, 403),
+    ),
+    # API tokens: staff only; an empty form is refused; a token not one's own is a 404
+    "api_tokens:tokens": Row(
+        get="302 404 404 200 200 200 200 200", post="302 404 404 400 400 400 400 400"
+    ),
+    "api_tokens:token_revoke": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=lambda s: {"pk": 999999},
+        post="302 404 404 404 404 404 404 404",
+    ),
 }
 
 API: dict[str, Row] = {
@@ -789,6 +839,24 @@ API: dict[str, Row] = {
         get="401 404 404 200 404 404 200 200",
         kwargs=_by(code="unqualified_case"),
         sup_in=(404, None),
+    ),
+    # accounts (issue 16): reset codes and closing logins, by the member's managers
+    "POST /api/accounts/{member_code}/reset-code": Row(
+        get="401 403 404 201 404 404 201 403",
+        kwargs=lambda s: {"member_code": s.member},
+        sup_in=(403, None),
+    ),
+    "POST /api/accounts/{member_code}/deactivate": Row(
+        get="401 403 404 200 404 404 200 403",
+        kwargs=lambda s: {"member_code": s.member},
+        data=lambda d, s: {"reason": "matrix"},
+        sup_in=(403, None),
+    ),
+    # the login is active: nothing to reactivate (422) for those who may
+    "POST /api/accounts/{member_code}/reactivate": Row(
+        get="401 403 404 422 404 404 422 403",
+        kwargs=lambda s: {"member_code": s.member},
+        sup_in=(403, None),
     ),
 }
 
