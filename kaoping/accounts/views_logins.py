@@ -49,7 +49,7 @@ def accounts_index(request):
         policy = AccountPolicy.objects.filter(committee=committee).first()
         form = UsernameRuleForm(
             request.POST or None,
-            initial={"username_rule": policy.username_rule if policy else None},
+            initial={"username_rule": policy.username_rule} if policy else {},
         )
     if request.method == "POST":
         if form is None:
