@@ -220,3 +220,23 @@ def test_cli_prints_the_slips_without_output(district, b3, capsys):
     call_command("accounts_issue", branch="B3")
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 31 and lines[0].startswith("姓名")
+
+
+def test_the_branch_list_does_not_query_per_member(district):
+    from kaoping.orgs.services import member_link_user
+    from kaoping.testing.factories import UserFactory
+    from kaoping.testing.queries import branch_member_added, page_query_counts
+
+    made: list = []
+
+    def grow(n: int) -> None:
+        while len(made) < n:
+            member = branch_member_added(district, made, "列表")
+            if len(made) % 2:
+                user = UserFactory(username=f"u-{member.code}")
+                AccountState.objects.create(user=user, must_change_password=True)
+                member_link_user(actor=None, member=member, user=user)
+
+    counts, text = page_query_counts(_client(district.admin), "/accounts/B1/", grow)
+    assert counts[0] == counts[1], counts
+    assert "列表011" in text and "u-B1-010" in text and "须改密码" in text
