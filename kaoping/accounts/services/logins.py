@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -166,16 +166,31 @@ def logins_issue(
     all or none. The passwords are sealed into the batch for the slips' downloads, or, with
     ``handed_over`` (the API's answer, the command's file), given to the caller only (the
     batch then keeps no seal). The returned batch carries them as ``issued``, once."""
+    _require_manage(actor, organization)
+    # Two officers issuing for one branch at once: the second waits here, then finds the
+    # logins made (and skips or refuses those members).
+    list(
+        Member.objects.select_for_update(of=("self",))
+        .filter(branch__path__startswith=organization.path)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     members = logins_candidates(actor=actor, organization=organization, member_codes=member_codes)
     usernames = _usernames(members, username_rule_for(organization))
     passwords = [initial_password() for _ in members]
     User = get_user_model()  # noqa: N806
-    users = User.objects.bulk_create(
-        [
-            User(username=username, first_name=member.name[:150], password=hashed)
-            for member, username, hashed in zip(members, usernames, _hashes(passwords), strict=True)
-        ]
-    )
+    try:
+        with transaction.atomic():
+            users = User.objects.bulk_create(
+                [
+                    User(username=username, first_name=member.name[:150], password=hashed)
+                    for member, username, hashed in zip(
+                        members, usernames, _hashes(passwords), strict=True
+                    )
+                ]
+            )
+    except IntegrityError as exc:  # a username taken meanwhile by another action
+        raise ValidationError(_("有用户名刚被其他账号占用，请重试。")) from exc
     AccountState.objects.bulk_create(
         [AccountState(user=user, must_change_password=True) for user in users]
     )

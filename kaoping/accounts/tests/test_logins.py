@@ -144,6 +144,10 @@ def test_selected_members_only_and_refusals_name_the_member(district, b3):
         assert answer.status_code == 302
         assert message in str(list(answer.wsgi_request._messages))
         assert User.objects.count() == users and not Member.objects.get(code="C03").user_id
+    assert _issue(admin).status_code == 302
+    again = _issue(admin)
+    assert "第三党支部 没有需要开通账号的党员" in str(list(again.wsgi_request._messages))
+    assert SlipBatch.objects.count() == 2
 
 
 def test_secretary_issues_for_their_branch_only(district, b3):

@@ -730,6 +730,8 @@ def test_openapi_lists_every_path():
         "/api/years/{year}/scheme",
         "/api/unqualified-cases",
         "/api/unqualified-cases/{code}",
+        "/api/accounts",
+        "/api/accounts/issue",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]
