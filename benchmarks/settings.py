@@ -5,6 +5,7 @@ import os
 
 os.environ.setdefault("KAOPING_SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("KAOPING_LEDGER_KEY", "bench-ledger-key")
+os.environ.setdefault("KAOPING_SLIP_KEY", "bench-slip-key")
 os.environ.setdefault("KAOPING_SSL_REDIRECT", "0")
 
 from config.settings.production import *  # noqa: E402, F403

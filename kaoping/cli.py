@@ -19,6 +19,8 @@ commands:
   restore FILE.zip            restore a backup into a new, empty database
   demo                        load a demo district (about 300 members)
   serve [--host H] [--port P] run the web application
+  accounts-issue --branch CODE [--output FILE.xlsx]
+                              create a branch's logins, write (or print) the slips
   db-worker                   run queued background jobs (imports, exports, recomputation)
   createsuperuser, migrate, shell, …  any Django management command
 """

@@ -290,6 +290,14 @@ LOGGING = {
 # The key of the ledger's tamper-evident chain (kaoping/ledger/chain.py). Keep it out of
 # the database; a restored database dump verifies only with the same key.
 KAOPING_LEDGER_KEY = os.environ.get("KAOPING_LEDGER_KEY", "")
+# The key that seals the initial passwords of account slips until they are downloaded
+# (kaoping/accounts/slips.py; a Fernet key is derived from it with HKDF). Kept like the
+# ledger key: outside the database, made once by a local installation, required in
+# production. KAOPING_SLIP_TTL_MINUTES: how long sealed passwords are kept for download.
+KAOPING_SLIP_KEY = os.environ.get("KAOPING_SLIP_KEY", "")
+KAOPING_SLIP_TTL_MINUTES = int(os.environ.get("KAOPING_SLIP_TTL_MINUTES", "60"))
+# The site's address printed on account slips; empty: the address the page was opened at.
+KAOPING_SITE_URL = os.environ.get("KAOPING_SITE_URL", "")
 
 # ---------------------------------------------------------------------------------------
 # Limits on reading an uploaded spreadsheet (kaoping/sheets/xlsx.py ``sheet_upload_check``

@@ -23,6 +23,7 @@ SECRET_KEY = _required("KAOPING_SECRET_KEY", "会话与表单签名密钥")
 # The ledger's chain key never derives from SECRET_KEY: rotating that one must leave every
 # recorded entry verifying (docs/security.md "The ledger key").
 KAOPING_LEDGER_KEY = _required("KAOPING_LEDGER_KEY", "评分台账防篡改链的密钥")
+KAOPING_SLIP_KEY = _required("KAOPING_SLIP_KEY", "账号条初始密码的加密密钥")
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -25,6 +25,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 KAOPING_LEDGER_KEY = "test-ledger-key"
+KAOPING_SLIP_KEY = "test-slip-key"
 
 # django-axes needs the request in authenticate(), which the test client's login() does not
 # pass; the lockout is tested with AXES_ENABLED switched on (kaoping/web/tests/test_security.py).

@@ -8,4 +8,5 @@ urlpatterns = [
     path("setup/committee/", views.committee, name="committee"),
     path("setup/branches/", views.branch, name="branch"),
     path("setup/scheme/", views.scheme, name="scheme"),
+    path("setup/username-rule/", views.username_rule, name="username_rule"),
 ]

@@ -8,6 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kaoping.accounts.forms import UsernameRuleForm
+from kaoping.accounts.models import AccountPolicy
+from kaoping.accounts.services.logins import account_policy_set
 from kaoping.meetings.forms import apply_service_error
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.services import scheme_create
@@ -16,9 +19,23 @@ from . import selectors, services
 from .forms import BranchForm, CommitteeForm, SchemeForm
 
 
-def _page(request, *, committee_form=None, branch_form=None, scheme_form=None, status=200):
+def _page(
+    request,
+    *,
+    committee_form=None,
+    branch_form=None,
+    scheme_form=None,
+    rule_form=None,
+    status=200,
+):
     state = selectors.setup_state()
+    policy = (
+        AccountPolicy.objects.filter(committee=state.committee).first() if state.committee else None
+    )
     context = {
+        "policy": policy,
+        "rule_form": rule_form
+        or UsernameRuleForm(initial={"username_rule": policy.username_rule} if policy else {}),
         "state": state,
         "committee_form": committee_form or CommitteeForm(),
         "branch_form": branch_form or BranchForm(),
@@ -88,3 +105,25 @@ def scheme(request):
             scheme_create(actor=request.user, year=year)
             return _done(request, _("已按方案模板创建 %(year)s 年度考评方案。") % {"year": year})
     return _page(request, scheme_form=form, status=400)
+
+
+@login_required
+@require_POST
+def username_rule(request):
+    """The username rule of the logins to be created (member code by default)."""
+    selectors.setup_access(actor=request.user)
+    form = UsernameRuleForm(request.POST)
+    committee = selectors.setup_state().committee
+    if committee is None:
+        form.add_error(None, _("请先建立机关工委。"))
+    elif form.is_valid():
+        policy = account_policy_set(
+            actor=request.user,
+            committee=committee,
+            username_rule=form.cleaned_data["username_rule"],
+        )
+        return _done(
+            request,
+            _("用户名规则：%(rule)s。") % {"rule": policy.get_username_rule_display()},
+        )
+    return _page(request, rule_form=form, status=400)

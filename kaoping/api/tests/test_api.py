@@ -735,6 +735,8 @@ def test_openapi_lists_every_path():
         "/api/accounts/{member_code}/reset-code",
         "/api/accounts/{member_code}/deactivate",
         "/api/accounts/{member_code}/reactivate",
+        "/api/accounts",
+        "/api/accounts/issue",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

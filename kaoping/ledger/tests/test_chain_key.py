@@ -57,16 +57,20 @@ def local(tmp_path):
         "KAOPING_DATA_DIR": str(data_dir),
         "KAOPING_SECRET_KEY": "",
         "KAOPING_LEDGER_KEY": "",
+        "KAOPING_SLIP_KEY": "",
     }
 
 
-@pytest.mark.parametrize("missing", ["KAOPING_SECRET_KEY", "KAOPING_LEDGER_KEY"])
+@pytest.mark.parametrize(
+    "missing", ["KAOPING_SECRET_KEY", "KAOPING_LEDGER_KEY", "KAOPING_SLIP_KEY"]
+)
 def test_production_refuses_to_start_without_each_key(missing):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env |= {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "KAOPING_SECRET_KEY": "a-secret-key-of-this-test",
         "KAOPING_LEDGER_KEY": "a-ledger-key-of-this-test",
+        "KAOPING_SLIP_KEY": "a-slip-key-of-this-test",
     }
     del env[missing]
     proc = subprocess.run(  # noqa: S603
@@ -86,17 +90,18 @@ def test_a_new_local_installation_makes_its_keys_once(local, empty_database_url)
     data_dir, env = local
     url = empty_database_url()
     kaoping(url, "verify-ledger", env=env, timeout=LONG)
-    paths = [data_dir / "secret-key", data_dir / "ledger-key"]
+    paths = [data_dir / "secret-key", data_dir / "ledger-key", data_dir / "slip-key"]
     keys = [p.read_text() for p in paths]
     for path in paths:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert len(set(keys)) == 2 and all(len(k.strip()) >= 40 for k in keys)
+    assert len(set(keys)) == 3 and all(len(k.strip()) >= 40 for k in keys)
     assert "local-only-not-secret" not in "".join(keys)
     kaoping(url, "verify-ledger", env=env, timeout=LONG)
     assert [p.read_text() for p in paths] == keys  # made once, used from then on
     assert sorted(p.name for p in data_dir.iterdir() if "key" in p.name) == [
         "ledger-key",
         "secret-key",
+        "slip-key",
     ]
 
 

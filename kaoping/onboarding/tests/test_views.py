@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import NoReverseMatch, reverse
@@ -102,3 +104,25 @@ def test_set_up_district_does_not_redirect(client, district):
 def test_anonymous_is_sent_to_login(client, db):
     response = client.get(reverse("onboarding:start"))
     assert response.status_code == 302 and reverse("web:login") in response["Location"]
+
+
+def test_the_guide_sets_the_username_rule_and_leads_to_the_accounts_page(client, district):
+    from kaoping.accounts.models import AccountPolicy
+
+    client.force_login(district.admin)
+    page = client.get(reverse("onboarding:start")).content.decode()
+    assert "第五步：选择用户名规则" in page
+    assert re.search(r'value="member_code"[^>]*checked', page)
+    assert f'href="{reverse("accounts:index")}"' in page.split('id="step-logins"')[1]
+    response = client.post(reverse("onboarding:username_rule"), {"username_rule": "mobile"})
+    assert response.status_code == 302
+    assert AccountPolicy.objects.get(committee=district.root).username_rule == "mobile"
+    assert client.post(reverse("onboarding:username_rule"), {}).status_code == 400
+    client.force_login(district.sec1)
+    assert (
+        client.post(
+            reverse("onboarding:username_rule"), {"username_rule": "member_code"}
+        ).status_code
+        == 404
+    )
+    assert AccountPolicy.objects.get().username_rule == "mobile"

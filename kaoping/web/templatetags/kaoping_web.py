@@ -129,6 +129,7 @@ def user_scope(user):
     return {
         "staff": scope.is_staff_role,
         "admin": scope.is_scheme_admin,
+        "manager": scope.everything or bool(scope.manage_paths),
         "member": scope.member_id is not None,
     }
 

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from kaoping.accounts.models import SlipBatch
 from kaoping.api.services import api_token_create
 from kaoping.archive.services import member_lost_contact_mark
 from kaoping.claims.services import claim_submit
@@ -59,6 +60,7 @@ class Side:
     lost_member: str = ""  # a third member, out of contact since February (失联)
     role_assignment: int = 0  # a 支委's role on the branch (accounts roles)
     group_member: int = 0  # the user id of the recorder, a member of the branch's group
+    slip_batch: int = 0  # a batch of account slips of the branch (no lines)
 
 
 @dataclass
@@ -166,6 +168,9 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
         actor=secretary, member=lost, since=datetime.date(2026, 2, 1), efforts=mark
     )
     side.lost_member = lost.code
+    side.slip_batch = SlipBatch.objects.create(
+        organization=branch, expires_at=timezone.now() + datetime.timedelta(hours=1)
+    ).pk
     return side
 
 

@@ -354,6 +354,34 @@ PAGES: dict[str, Row] = {
     "onboarding:scheme": Row(
         get="302 405 405 405 405 405 405 405", post="302 404 404 404 404 404 400 404"
     ),
+    "onboarding:username_rule": Row(
+        get="302 405 405 405 405 405 405 405", post="302 404 404 404 404 404 400 404"
+    ),
+    # accounts: for those who keep a roster (admins, secretaries); other officers 403,
+    # members 404. The username rule (POST on the index) is the committee admin's.
+    "accounts:index": Row(
+        get="302 404 404 200 200 403 200 403", post="302 404 404 403 403 403 400 403"
+    ),
+    "accounts:branch": Row(get="302 404 404 200 404 403 200 403", kwargs=_b, sup_in=(403, None)),
+    # an empty POST asks to confirm (nothing done yet)
+    "accounts:issue": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_b,
+        post="302 404 404 200 404 403 200 403",
+        sup_in=(405, 403),
+    ),
+    "accounts:batch": Row(
+        get="302 404 404 200 404 404 200 403", kwargs=_by(pk="slip_batch"), sup_in=(403, None)
+    ),
+    **{
+        f"accounts:{name}": Row(
+            get="302 405 405 405 405 405 405 405",
+            kwargs=_by(pk="slip_batch"),
+            post="302 404 404 200 404 404 200 403",
+            sup_in=(405, 403),
+        )
+        for name in ("slips_pdf", "slips_xlsx")
+    },
     "notifications:inbox": Row(get="302 200 200 200 200 200 200 200"),
     "notifications:mark_read": Row(
         get="405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302"
@@ -782,6 +810,13 @@ API: dict[str, Row] = {
         get="401 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)
     ),
     "GET /api/archive/lost-contact": Row(get="401 403 403 200 200 200 200 200"),
+    # accounts: as the accounts pages (accounts:index, accounts:issue)
+    "GET /api/accounts": Row(get="401 404 404 200 200 403 200 403"),
+    "POST /api/accounts/issue": Row(
+        get="401 404 404 201 404 403 201 403",
+        data=lambda d, s: {"organization": s.branch},
+        sup_in=(403, None),
+    ),
     "GET /api/years/{year}/entries": Row(get="401 200 200 200 200 200 200 200", kwargs=_year),
     "POST /api/years/{year}/entries": Row(
         get="401 403 404 201 404 404 201 403",

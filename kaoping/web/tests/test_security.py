@@ -55,6 +55,7 @@ def test_production_settings_pass_check_deploy():
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "KAOPING_SECRET_KEY": secrets.token_urlsafe(50),
         "KAOPING_LEDGER_KEY": secrets.token_urlsafe(48),
+        "KAOPING_SLIP_KEY": secrets.token_urlsafe(48),
     }
     proc = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
