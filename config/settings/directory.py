@@ -54,6 +54,9 @@ def directory_settings(env: Mapping[str, str]) -> dict:
         "LDAP_AUTH_CONNECTION_PASSWORD": env.get("KAOPING_LDAP_BIND_PASSWORD") or None,
         "LDAP_AUTH_CONNECT_TIMEOUT": 5,
         "LDAP_AUTH_RECEIVE_TIMEOUT": 10,
+        # One round over the servers, not ldap3's endless retry: a directory that is down
+        # fails the directory login at once and leaves the local passwords working.
+        "LDAP_AUTH_POOL_ACTIVE": 1,
     }
 
 

@@ -76,7 +76,11 @@ class DirectoryBackend(LDAPBackend):
             return None
         if not isinstance(username, str) or not LOGIN_NAME.fullmatch(username):
             return None
-        entry = directory_entry(username, password)
+        try:
+            entry = directory_entry(username, password)
+        except Exception:  # noqa: BLE001 - a broken directory must not stop local logins
+            logger.exception("directory login of %s failed", username)
+            return None
         if entry is None:
             return None
         user = directory_sign_in(entry=entry)

@@ -1,6 +1,9 @@
 """Single sign-on against a real slapd, through the login page (issue 16): the directory
 checks the password, Kaoping maps the person to a login and never grants a role."""
 
+import socket
+import time
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
@@ -173,3 +176,16 @@ def test_odd_login_names_never_reach_the_directory(client, district, ldap_on, us
 def test_without_the_setting_the_directory_is_not_asked(client, district, slapd):
     assert sign_in(client, "zhangsan", "dir-pass-zhangsan").status_code == 200
     assert signed_in_id(client) is None
+
+
+def test_a_directory_that_is_down_leaves_local_logins_working(client, district, slapd):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"ldap://127.0.0.1:{sock.getsockname()[1]}"
+    with directory_on(slapd, KAOPING_LDAP_URL=closed):
+        started = time.monotonic()
+        assert sign_in(client, "zhangsan", "dir-pass-zhangsan").status_code == 200
+        assert signed_in_id(client) is None
+        assert sign_in(client, "sec1", "pass-for-tests-1").status_code == 302
+        assert time.monotonic() - started < 10
+    assert signed_in_id(client) == str(district.sec1.pk)
