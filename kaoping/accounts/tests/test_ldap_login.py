@@ -36,6 +36,8 @@ def test_employee_number_maps_to_the_members_login(client, district, ldap_on, ro
     page = sign_in(client, "zhangsan", ldap_on.users["zhangsan"].password)
     assert page.status_code == 302
     assert signed_in_id(client) == str(district.member1.pk)
+    district.member1.refresh_from_db()
+    assert district.member1.last_login is not None  # user_logged_in fired as usual
     page = client.get("/")
     assert page["Location"] == "/me/"
     me = client.get("/me/")

@@ -81,3 +81,15 @@ def test_username_match_uses_the_login_attribute_and_the_service_dn_is_kept():
 def test_incomplete_settings_are_refused(env):
     with pytest.raises(ImproperlyConfigured):
         directory_settings(env)
+
+
+def test_without_slapd_the_tests_skip_but_fail_in_ci(monkeypatch):
+    from kaoping.testing import slapd
+
+    monkeypatch.setattr(slapd, "slapd_binary", lambda: None)
+    monkeypatch.delenv("KAOPING_REQUIRE_LDAP", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        slapd.require_slapd()
+    monkeypatch.setenv("KAOPING_REQUIRE_LDAP", "1")
+    with pytest.raises(pytest.fail.Exception):
+        slapd.require_slapd()
