@@ -61,8 +61,10 @@ def directory_entry(login: str, password: str) -> DirectoryEntry | None:
             return None
         # has_user leaves the found entry as the connection's response.
         attributes = conn._connection.response[0]["attributes"]
+    login_attribute = settings.LDAP_AUTH_USER_FIELDS["username"]
     return DirectoryEntry(
-        login=login,
+        # The directory's own spelling: logins are case-insensitive there.
+        login=_first(attributes, login_attribute)[:64] or login,
         match_value=_first(attributes, settings.KAOPING_LDAP_MATCH_ATTRIBUTE)[:NAME_MAX],
         display_name=(_first(attributes, "displayName") or _first(attributes, "cn"))[:NAME_MAX],
     )

@@ -5,7 +5,8 @@ attribute (``KAOPING_LDAP_MATCH``): employee number to ``Member.code``, mobile t
 member's phone in the archive, or username to an existing login. A member without a login
 gets one (the password stays in the directory: unusable here); nobody matched gets a
 login of their own without member or role (``<name>@ldap``), which shows them whom to
-ask. Roles are never created or changed; a deactivated login is refused.
+ask. Roles are never created or changed; a deactivated login, a departed member and a
+superuser are refused.
 """
 
 import logging
@@ -137,12 +138,15 @@ def directory_sign_in(*, entry: DirectoryEntry):
                 return None
     if user is None:
         user, created = _unmatched_login(entry)
-    if not user.is_active:
+    # A deactivated login stays closed; a superuser signs in only with the local password,
+    # so no directory account can become one.
+    refused = "inactive" if not user.is_active else "superuser" if user.is_superuser else ""
+    if refused:
         audit_record(
             actor=None,
             action="account.directory_refused",
             target=user,
-            after={"login": entry.login, "reason": "inactive"},
+            after={"login": entry.login, "reason": refused},
         )
         return None
     audit_record(

@@ -191,3 +191,20 @@ def test_a_directory_that_is_down_leaves_local_logins_working(client, district, 
         assert sign_in(client, "sec1", "pass-for-tests-1").status_code == 302
         assert time.monotonic() - started < 10
     assert signed_in_id(client) == str(district.sec1.pk)
+
+
+def test_the_directory_never_signs_in_a_superuser(client, district, slapd):
+    User.objects.filter(pk=district.member1.pk).update(is_superuser=True)
+    with directory_on(slapd, KAOPING_LDAP_MATCH="username"):
+        assert sign_in(client, "member1", "dir-pass-member1").status_code == 200
+        assert signed_in_id(client) is None
+        assert sign_in(client, "member1", "pass-for-tests-1").status_code == 302  # local
+
+
+def test_the_directorys_spelling_names_the_unmatched_login(client, district, ldap_on):
+    assert sign_in(client, "Stranger", "dir-pass-stranger").status_code == 302
+    client.logout()
+    assert sign_in(client, "STRANGER", "dir-pass-stranger").status_code == 302
+    assert list(
+        User.objects.filter(username__endswith="@ldap").values_list("username", flat=True)
+    ) == ["stranger@ldap"]
