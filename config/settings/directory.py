@@ -5,8 +5,11 @@ sign-on"), read from the environment. Off unless ``KAOPING_LDAP_URL`` is set.
 and the tests (pointing at their own slapd) build them the same way.
 """
 
+import ssl
 from collections.abc import Mapping
+from pathlib import Path
 
+import ldap3
 from django.core.exceptions import ImproperlyConfigured
 
 BACKEND = "kaoping.accounts.directory.DirectoryBackend"
@@ -36,6 +39,12 @@ def directory_settings(env: Mapping[str, str]) -> dict:
         env.get("KAOPING_LDAP_MATCH_ATTRIBUTE", "").strip() or MATCHES[match] or user_attribute
     )
     bind_dn = env.get("KAOPING_LDAP_BIND_DN", "").strip() or None
+    ca_file = env.get("KAOPING_LDAP_CA_FILE", "").strip() or None
+    if ca_file and not Path(ca_file).is_file():
+        raise ImproperlyConfigured(f"KAOPING_LDAP_CA_FILE {ca_file!r} is not a file")
+    # The server's certificate is always checked, against KAOPING_LDAP_CA_FILE or the
+    # system's CAs (ldap3 would check nothing by default): passwords cross this line.
+    tls_args = {"validate": ssl.CERT_REQUIRED, "ca_certs_file": ca_file}
     return {
         "KAOPING_LDAP_URL": url,
         "KAOPING_LDAP_MATCH": match,
@@ -43,6 +52,10 @@ def directory_settings(env: Mapping[str, str]) -> dict:
         # django-python3-ldap's own settings (its connection, bind and search).
         "LDAP_AUTH_URL": [u.strip() for u in url.split(",") if u.strip()],
         "LDAP_AUTH_USE_TLS": env.get("KAOPING_LDAP_START_TLS", "").strip().lower() in TRUE,
+        "LDAP_AUTH_TLS_ARGS": tls_args,  # StartTLS
+        "LDAP_AUTH_TLS_CIPHERS": None,  # Python's defaults, not the library's "ALL"
+        "LDAP_AUTH_TLS_VERSION": ssl.PROTOCOL_TLS_CLIENT,
+        "LDAP_AUTH_CONNECT_ARGS": {"tls": ldap3.Tls(**tls_args)},  # ldaps://
         "LDAP_AUTH_SEARCH_BASE": search_base,
         "LDAP_AUTH_OBJECT_CLASS": env.get("KAOPING_LDAP_OBJECT_CLASS", "").strip()
         or ("user" if ad_domain else "inetOrgPerson"),

@@ -43,6 +43,7 @@ class Directory:
     admin_dn: str = ADMIN_DN
     admin_password: str = ""
     users: dict[str, DirectoryUser] = field(default_factory=dict)
+    ca_file: str = ""  # the CA that signed the server's StartTLS certificate
 
 
 # The people every test directory holds (kaoping/accounts/tests/test_ldap*.py map them).
@@ -73,11 +74,66 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _certificates(workdir: Path) -> tuple[Path, Path, Path]:
+    """A throwaway CA and a server certificate for 127.0.0.1 signed by it (StartTLS)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+
+    def cert(subject, issuer, public_key, signing_key, *, ca: bool, san=None):
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(public_key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if san:
+            builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
+        return builder.sign(signing_key, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = cert("Kaoping test CA", "Kaoping test CA", ca_key.public_key(), ca_key, ca=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    server = cert(
+        "127.0.0.1",
+        "Kaoping test CA",
+        key.public_key(),
+        ca_key,
+        ca=False,
+        san=[x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")],
+    )
+    paths = (workdir / "ca.pem", workdir / "server.pem", workdir / "server.key")
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(server.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return paths
+
+
 def _config(workdir: Path, admin_password: str) -> str:
     schemas = "\n".join(
         f"include {SCHEMA_DIR / name}.schema" for name in ("core", "cosine", "inetorgperson")
     )
+    ca, server, key = _certificates(workdir)
     return f"""{schemas}
+TLSCACertificateFile {ca}
+TLSCertificateFile {server}
+TLSCertificateKeyFile {key}
 pidfile {workdir / "slapd.pid"}
 modulepath {MODULE_DIR}
 moduleload back_mdb
@@ -164,6 +220,7 @@ def run_slapd(workdir: Path, users: tuple[DirectoryUser, ...] = USERS) -> Iterat
             yield Directory(
                 url=url,
                 admin_password=admin_password,
+                ca_file=str(workdir / "ca.pem"),
                 users={user.uid: user for user in users},
             )
         finally:

@@ -208,3 +208,14 @@ def test_the_directorys_spelling_names_the_unmatched_login(client, district, lda
     assert list(
         User.objects.filter(username__endswith="@ldap").values_list("username", flat=True)
     ) == ["stranger@ldap"]
+
+
+def test_start_tls_checks_the_servers_certificate(client, district, slapd):
+    with directory_on(slapd, KAOPING_LDAP_START_TLS="1", KAOPING_LDAP_CA_FILE=slapd.ca_file):
+        assert sign_in(client, "zhangsan", "dir-pass-zhangsan").status_code == 302
+        assert signed_in_id(client) == str(district.member1.pk)
+    client.logout()
+    # Signed by a CA the machine does not trust: no password is sent.
+    with directory_on(slapd, KAOPING_LDAP_START_TLS="1"):
+        assert sign_in(client, "zhangsan", "dir-pass-zhangsan").status_code == 200
+        assert signed_in_id(client) is None

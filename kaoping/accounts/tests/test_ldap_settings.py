@@ -1,6 +1,8 @@
 """The directory settings from the environment (config/settings/directory.py): off without
 a URL, refused when incomplete, Active Directory defaults, the backends' order."""
 
+import ssl
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
@@ -37,6 +39,8 @@ def test_openldap_defaults():
     assert conf["KAOPING_LDAP_MATCH_ATTRIBUTE"] == "employeeNumber"
     assert conf["LDAP_AUTH_USE_TLS"] is False
     assert conf["LDAP_AUTH_CONNECTION_USERNAME"] is None
+    assert conf["LDAP_AUTH_TLS_ARGS"]["validate"] == ssl.CERT_REQUIRED
+    assert conf["LDAP_AUTH_CONNECT_ARGS"]["tls"].validate == ssl.CERT_REQUIRED
 
 
 def test_active_directory_defaults():
@@ -76,6 +80,7 @@ def test_username_match_uses_the_login_attribute_and_the_service_dn_is_kept():
     [
         {"KAOPING_LDAP_URL": "ldap://dir.example"},
         BASE | {"KAOPING_LDAP_MATCH": "email"},
+        BASE | {"KAOPING_LDAP_CA_FILE": "/nonexistent/ca.pem"},
     ],
 )
 def test_incomplete_settings_are_refused(env):
