@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
@@ -78,7 +79,7 @@ def _new_username(member: Member) -> str:
     return member.code
 
 
-def _create_user(username: str, entry: DirectoryEntry):
+def _create_user(username: str, entry: DirectoryEntry) -> AbstractBaseUser:
     user = get_user_model()(username=username, first_name=entry.display_name)
     user.set_unusable_password()  # the password lives in the directory
     user.save()
@@ -97,7 +98,7 @@ def _login_for_member(member: Member, entry: DirectoryEntry):
     user = user_model.objects.filter(username=username).first()
     if user is None:
         user = _create_user(username, entry)
-    elif Member.objects.filter(user=user).exists():
+    elif not user.is_active or Member.objects.filter(user=user).exists():
         return None, False
     member_link_user(actor=None, member=member, user=user)
     return user, True
@@ -112,7 +113,7 @@ def _unmatched_login(entry: DirectoryEntry):
 
 
 @transaction.atomic
-def directory_sign_in(*, entry: DirectoryEntry):
+def directory_sign_in(*, entry: DirectoryEntry) -> AbstractBaseUser | None:
     """The login the directory user ``entry`` signs in as, or None when refused."""
     match = settings.KAOPING_LDAP_MATCH
     member = None

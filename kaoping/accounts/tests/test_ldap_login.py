@@ -9,7 +9,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from kaoping.accounts.models import AccountState
+from kaoping.accounts.models import AccountPolicy, AccountState
 from kaoping.archive.models import MemberProfile
 from kaoping.audit.models import AuditEvent
 from kaoping.orgs.models import Member, RoleAssignment
@@ -219,3 +219,20 @@ def test_start_tls_checks_the_servers_certificate(client, district, slapd):
     with directory_on(slapd, KAOPING_LDAP_START_TLS="1"):
         assert sign_in(client, "zhangsan", "dir-pass-zhangsan").status_code == 200
         assert signed_in_id(client) is None
+
+
+def test_a_new_login_follows_the_username_rule(client, district, ldap_on):
+    AccountPolicy.objects.create(
+        committee=district.root, username_rule=AccountPolicy.UsernameRule.MOBILE
+    )
+    MemberProfile.objects.create(member=district.m1b, phone="139 0000 0001")
+    assert sign_in(client, "lisi", "dir-pass-lisi").status_code == 302
+    district.m1b.refresh_from_db()
+    assert district.m1b.user.username == "13900000001"
+
+
+def test_a_taken_username_is_not_taken_over(client, district, ldap_on):
+    other = User.objects.create_user(username="M1B", password="pass-for-tests-1")
+    assert sign_in(client, "lisi", "dir-pass-lisi").status_code == 302
+    district.m1b.refresh_from_db()
+    assert district.m1b.user.username == "lisi@ldap" and district.m1b.user != other
