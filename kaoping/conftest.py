@@ -15,6 +15,7 @@ from kaoping.testing.factories import (
     UserFactory,
     grant,
 )
+from kaoping.testing.slapd import slapd  # noqa: F401 - the directory server fixture
 
 Role = RoleAssignment.Role
 

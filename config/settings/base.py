@@ -180,6 +180,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 
+# Single sign-on against LDAP / Active Directory (config/settings/directory.py,
+# docs/accounts.md): off unless KAOPING_LDAP_URL is set; its backend then sits between
+# django-axes and the local passwords.
+from .directory import directory_backends, directory_settings  # noqa: E402
+
+_directory = directory_settings(os.environ)
+globals().update(_directory)
+AUTHENTICATION_BACKENDS = directory_backends(
+    AUTHENTICATION_BACKENDS, bool(_directory["KAOPING_LDAP_URL"])
+)
+
 # Two-factor login (django-otp, TOTP): staff may enrol at /me/two-factor/; with
 # KAOPING_REQUIRE_2FA_FOR_STAFF=1 every staff login must pass a token (default: optional).
 KAOPING_REQUIRE_2FA_FOR_STAFF = os.environ.get("KAOPING_REQUIRE_2FA_FOR_STAFF", "") in {

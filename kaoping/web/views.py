@@ -53,6 +53,7 @@ from .forms import (
     TallyForm,
     apply_service_error,
 )
+from .no_access import has_no_access, no_access_page
 
 RECENT_ENTRIES = 30
 
@@ -105,7 +106,7 @@ def home(request):
         return redirect("web:overview")
     if scope.member_id is not None:
         return redirect("web:me")
-    return render(request, "web/no_role.html")
+    return no_access_page(request)
 
 
 # --------------------------------------------------------------------------- member page
@@ -162,6 +163,8 @@ def _member_page(request, member: Member):
 @login_required
 @require_GET
 def me(request):
+    if has_no_access(request.user):
+        return no_access_page(request)
     return _member_page(request, selectors.member_own(actor=request.user))
 
 

@@ -199,7 +199,9 @@ def test_member_and_outsider_do_not_see_officer_pages(client, district):
         login(client, user)
         for url in ("/overview/", "/schemes/", "/schemes/2026/", "/organizations/W/"):
             assert client.get(url).status_code == 404, url
-    assert client.get("/me/").status_code == 404  # the outsider has no member record
+    # The outsider has no member record and no role: /me/ says whom to ask (issue 16).
+    page = client.get("/me/")
+    assert page.status_code == 200 and "尚未关联" in page.content.decode()
 
 
 @pytest.mark.parametrize("username", ["orgdept", "supervisor"])
