@@ -112,6 +112,20 @@ def test_admin_issues_a_branch_of_30_and_the_slips_show_passwords_once(
     answer = member.post("/login/", {"username": "C07", "password": passwords["C07"]})
     assert answer.status_code == 302
     assert member.session.get("_auth_user_id") == str(User.objects.get(username="C07").pk)
+    # ... must choose their own password before anything else, then sees their own page
+    assert member.get("/me/")["Location"] == "/account/password/"
+    new_password = "Zhuo-Yue-2026-lu"
+    changed = member.post(
+        "/account/password/",
+        {
+            "old_password": passwords["C07"],
+            "new_password1": new_password,
+            "new_password2": new_password,
+        },
+    )
+    assert changed.status_code == 302
+    own = member.get("/me/")
+    assert own.status_code == 200 and "党员07" in own.content.decode()
 
 
 def test_the_seal_expires(district, b3, settings):
