@@ -23,7 +23,7 @@ def test_account_page_shows_roles_and_sign_ins(client, district, django_assert_m
         page = client.get("/account/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "支部书记/支委 · 第一党支部" in html
+    assert "支部书记 · 第一党支部" in html
     assert "/me/two-factor/" in html and "/account/tokens/" in html
     assert 'name="old_password"' in html and 'name="language"' in html
     rows = re.findall(r"<tr>\s*<td>[^<]+</td>\s*<td>([^<]+)</td>\s*<td>(.*?)</td>", html)
