@@ -342,6 +342,7 @@ def leave_request(
     )
     if attendance is None:
         raise PermissionDenied(_("只有应参会的党员才能请假。"))
+    _refuse_frozen(meeting)
     if meeting.is_closed:
         raise ValidationError(_("该会议考勤已关闭，不能再请假；如有特殊情况请联系支部书记。"))
     if not reason.strip():
@@ -389,6 +390,7 @@ def leave_decide(*, actor, leave: LeaveRequest, approve: bool, reason: str = "")
         .get(pk=leave.pk)
     )
     _require_manage(actor, leave.meeting.branch)
+    _refuse_frozen(leave.meeting)
     if leave.status != LeaveRequest.Status.PENDING:
         raise ValidationError(_("该请假申请已审批。"))
     if leave.meeting.is_closed:

@@ -120,17 +120,18 @@ def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=Non
     scope = scope_for(actor)
     is_staff = scope.reads(meeting.branch.path)
     can_manage = scope.manages(meeting.branch.path)
-    notice = _frozen(meeting) if can_manage else None
+    is_attendee = (
+        scope.member_id is not None
+        and meeting.attendances.filter(member_id=scope.member_id).exists()
+    )
+    notice = _frozen(meeting) if can_manage or is_attendee else None
     can_manage = can_manage and notice is None  # a frozen year offers no write controls
     leaves = selectors.meeting_leave_requests(actor=actor, meeting=meeting)
     my_live_leave = next(
         (lv for lv in leaves if lv.member_id == scope.member_id and lv.status != "refused"), None
     )
-    is_attendee = (
-        scope.member_id is not None
-        and meeting.attendances.filter(member_id=scope.member_id).exists()
-    )
-    if is_attendee and not meeting.is_closed and my_live_leave is None and leave_form is None:
+    may_ask_leave = is_attendee and notice is None and not meeting.is_closed
+    if may_ask_leave and my_live_leave is None and leave_form is None:
         leave_form = LeaveForm()
     context = {
         "frozen_notice": notice,
@@ -145,7 +146,7 @@ def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=Non
             (Attendance.Status.ABSENT, Attendance.Status.ABSENT.label),
         ],
         "leaves": leaves,
-        "leave_form": leave_form if is_attendee and not meeting.is_closed else None,
+        "leave_form": leave_form if may_ask_leave else None,
         "reopen_form": (reopen_form or ReasonForm()) if can_manage and meeting.is_closed else None,
         "started": timezone.now() >= meeting.starts_at,
     }
@@ -313,7 +314,7 @@ def leave_decide(request, code: str):
     return render(
         request,
         "meetings/leave_decide.html",
-        {"leave": leave, "form": form, "back": back},
+        {"leave": leave, "form": form, "back": back, "frozen_notice": _frozen(leave.meeting)},
         status=400 if request.method == "POST" else 200,
     )
 

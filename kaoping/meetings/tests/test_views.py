@@ -272,3 +272,44 @@ def test_a_frozen_year_offers_no_meeting_scheduling(client, district):
     with pytest.raises(ValidationError, match="已定格"):
         schedule(d)
     assert not Meeting.objects.exists()
+
+
+def test_a_frozen_year_takes_no_leave_requests_and_no_leave_decisions(client, district):
+    """Issue 15, item 15: once the meeting's year is final for its branch, a member is
+    offered no leave form (the notice instead), a request posted from an older page is
+    refused with the notice, and the secretary can no longer decide a pending request,
+    by page or by service."""
+    from django.core.exceptions import ValidationError
+
+    from kaoping.meetings.services import leave_decide, leave_request
+    from kaoping.schemes.services import branch_year_finalise
+
+    d = district
+    may = datetime.datetime(2026, 5, 10, 9, 0, tzinfo=timezone.get_current_timezone())
+    meeting = schedule(d, starts_at=may)
+    pending = leave_request(actor=None, member=d.m1b, meeting=meeting, reason="出差")
+    url = reverse("meetings:detail", args=[meeting.code])
+    leave_url = reverse("meetings:leave", args=[meeting.code])
+    client.force_login(d.member1)
+    assert f'action="{leave_url}"' in client.get(url).content.decode()
+    branch_year_finalise(actor=None, scheme=d.scheme, branch=d.b1)
+    notice = "2026 年度考评结果已定格"
+
+    page = client.get(url).content.decode()
+    assert notice in page and f'action="{leave_url}"' not in page
+    posted = client.post(leave_url, {"reason": "补请假"})
+    assert posted.status_code == 400 and notice in posted.content.decode()
+    with pytest.raises(ValidationError, match="已定格"):
+        leave_request(actor=d.member1, meeting=meeting, reason="补请假")
+    assert LeaveRequest.objects.filter(meeting=meeting).count() == 1
+
+    client.force_login(d.sec1)
+    decide_url = reverse("meetings:leave_decide", args=[pending.code])
+    assert decide_url not in client.get(url).content.decode()
+    decided = client.post(decide_url, {"decision": "approve", "reason": ""})
+    assert decided.status_code == 400 and notice in decided.content.decode()
+    with pytest.raises(ValidationError, match="已定格"):
+        leave_decide(actor=d.sec1, leave=pending, approve=True)
+    pending.refresh_from_db()
+    assert pending.status == LeaveRequest.Status.PENDING
+    assert not meeting.attendances.filter(status="leave").exists()
