@@ -11,6 +11,7 @@ from .services.sign_ins import sign_in_record
 BACKEND_METHODS = {
     "django.contrib.auth.backends.ModelBackend": "password",
     "axes.backends.AxesStandaloneBackend": "password",
+    "kaoping.accounts.directory.DirectoryBackend": "ldap",
 }
 
 
@@ -30,9 +31,11 @@ def _method(request, user=None) -> str:
 def sign_in_succeeded(sender, request, user, **kwargs):
     if request is None:
         return
-    if hasattr(request, "session") and must_change_password(user):
+    method = _method(request, user)
+    # The directory owns the password of a directory sign-in: nothing local to change.
+    if method != "ldap" and hasattr(request, "session") and must_change_password(user):
         request.session[MUST_CHANGE_KEY] = True
-    sign_in_record(user=user, request=request, succeeded=True, method=_method(request, user))
+    sign_in_record(user=user, request=request, succeeded=True, method=method)
 
 
 @receiver(user_login_failed, dispatch_uid="kaoping_sign_in_failed")

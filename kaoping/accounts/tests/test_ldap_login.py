@@ -9,7 +9,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from kaoping.accounts.models import AccountPolicy, AccountState
+from kaoping.accounts.models import AccountPolicy, AccountState, SignIn
 from kaoping.archive.models import MemberProfile
 from kaoping.audit.models import AuditEvent
 from kaoping.orgs.models import Member, RoleAssignment
@@ -236,3 +236,18 @@ def test_a_taken_username_is_not_taken_over(client, district, ldap_on):
     assert sign_in(client, "lisi", "dir-pass-lisi").status_code == 302
     district.m1b.refresh_from_db()
     assert district.m1b.user.username == "lisi@ldap" and district.m1b.user != other
+
+
+def test_a_directory_sign_in_is_not_sent_to_change_the_local_password(
+    client, district, ldap_on, roles_unchanged
+):
+    """A member who still has an unused slip (must change the initial password) but signs
+    in through the directory uses the directory's password: no forced local change; the
+    password login with the slip still must change it."""
+    AccountState.objects.update_or_create(
+        user=district.member1, defaults={"must_change_password": True}
+    )
+    assert sign_in(client, "zhangsan", ldap_on.users["zhangsan"].password).status_code == 302
+    assert client.get("/me/").status_code == 200
+    assert AccountState.objects.get(user=district.member1).must_change_password is True
+    assert SignIn.objects.filter(user=district.member1, method="ldap", succeeded=True).exists()
