@@ -307,6 +307,8 @@ KAOPING_LEDGER_KEY = os.environ.get("KAOPING_LEDGER_KEY", "")
 # production. KAOPING_SLIP_TTL_MINUTES: how long sealed passwords are kept for download.
 KAOPING_SLIP_KEY = os.environ.get("KAOPING_SLIP_KEY", "")
 KAOPING_SLIP_TTL_MINUTES = int(os.environ.get("KAOPING_SLIP_TTL_MINUTES", "60"))
+# Issuing more logins than this at once runs as a background job (hashing is slow).
+KAOPING_LOGINS_INLINE_MAX = int(os.environ.get("KAOPING_LOGINS_INLINE_MAX", "50"))
 # The site's address printed on account slips; empty: the address the page was opened at.
 KAOPING_SITE_URL = os.environ.get("KAOPING_SITE_URL", "")
 

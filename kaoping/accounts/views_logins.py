@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaoping.answers import form_done
+from kaoping.jobs.services import job_start
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
 from kaoping.sheets.xlsx import XLSX_TYPE
@@ -88,6 +89,21 @@ def accounts_branch(request, code: str):
     return render(request, "accounts/branch.html", context)
 
 
+def _issue_in_background(request, org: Organization, codes: list[str] | None, many: int):
+    """Many logins: a job hashes their passwords; its page leads to the batch page."""
+    from .background import logins_issue_task
+
+    job = job_start(
+        actor=request.user,
+        kind="accounts.logins_issue",
+        title=_("为 %(org)s 的 %(n)s 名党员开通账号") % {"org": org.name, "n": many},
+        task=logins_issue_task,
+        organization=org,
+        params={"members": codes} if codes is not None else {},
+    )
+    return form_done(request, reverse("jobs:detail", args=[job.pk]))
+
+
 @login_required
 @require_POST
 def accounts_issue(request, code: str):
@@ -103,6 +119,9 @@ def accounts_issue(request, code: str):
         return form_done(request, back)
     if request.POST.get("confirm") == "1":
         try:
+            many = len(logins_candidates(actor=actor, organization=org, member_codes=codes))
+            if many > settings.KAOPING_LOGINS_INLINE_MAX:
+                return _issue_in_background(request, org, codes, many)
             batch = logins_issue(actor=actor, organization=org, member_codes=codes)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -45,12 +45,21 @@ def initial_password() -> str:
         return password
 
 
-def _hashes(passwords: list[str]) -> list[str]:
-    """Hashing is slow by design (PBKDF2, Argon2) and releases the GIL: a few threads."""
-    if len(passwords) < 8:
+def _hashes(passwords: list[str], progress=None) -> list[str]:
+    """Hashing is slow by design (PBKDF2, Argon2) and releases the GIL: a few threads.
+    ``progress(done, total)`` hears of each hash (a background job's progress bar)."""
+    total = len(passwords)
+    if progress is not None:
+        progress(0, total, _("正在生成初始密码"))
+    if total < 8:
         return [make_password(p) for p in passwords]
+    hashed: list[str] = []
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-        return list(pool.map(make_password, passwords))
+        for one in pool.map(make_password, passwords):
+            hashed.append(one)
+            if progress is not None:
+                progress(len(hashed))
+    return hashed
 
 
 def _names(members: list[Member]) -> str:
@@ -154,21 +163,43 @@ def slip_batches_expired_erase() -> int:
     )
 
 
-@transaction.atomic
 def logins_issue(
     *,
     actor,
     organization: Organization,
     member_codes: list[str] | None = None,
     handed_over: bool = False,
+    progress=None,
 ) -> SlipBatch:
     """Create the logins of ``organization``'s members without one (or of ``member_codes``),
     all or none. The passwords are sealed into the batch for the slips' downloads, or, with
     ``handed_over`` (the API's answer, the command's file), given to the caller only (the
-    batch then keeps no seal). The returned batch carries them as ``issued``, once."""
-    _require_manage(actor, organization)
+    batch then keeps no seal). The returned batch carries them as ``issued``, once.
+
+    The slow part, hashing, runs before the transaction (no lock held for minutes, and a
+    job's ``progress`` is seen while it runs); the transaction then checks that the list of
+    members is still the one the passwords were made for."""
+    planned = logins_candidates(actor=actor, organization=organization, member_codes=member_codes)
+    _usernames(planned, username_rule_for(organization))  # refuse early, before hashing
+    passwords = [initial_password() for _ in planned]
+    hashes = _hashes(passwords, progress)
+    return _logins_write(
+        actor=actor,
+        organization=organization,
+        member_codes=member_codes,
+        handed_over=handed_over,
+        planned=planned,
+        passwords=passwords,
+        hashes=hashes,
+    )
+
+
+@transaction.atomic
+def _logins_write(
+    *, actor, organization, member_codes, handed_over, planned, passwords, hashes
+) -> SlipBatch:
     # Two officers issuing for one branch at once: the second waits here, then finds the
-    # logins made (and skips or refuses those members).
+    # logins made (and refuses: its list changed).
     list(
         Member.objects.select_for_update(of=("self",))
         .filter(branch__path__startswith=organization.path)
@@ -176,17 +207,19 @@ def logins_issue(
         .values_list("pk", flat=True)
     )
     members = logins_candidates(actor=actor, organization=organization, member_codes=member_codes)
+    if [m.pk for m in members] != [m.pk for m in planned]:
+        raise ValidationError(
+            _("开通账号期间 %(org)s 的党员名单有变化（可能有人同时开通了账号），请刷新后重试。")
+            % {"org": organization.name}
+        )
     usernames = _usernames(members, username_rule_for(organization))
-    passwords = [initial_password() for _ in members]
     User = get_user_model()  # noqa: N806
     try:
         with transaction.atomic():
             users = User.objects.bulk_create(
                 [
                     User(username=username, first_name=member.name[:150], password=hashed)
-                    for member, username, hashed in zip(
-                        members, usernames, _hashes(passwords), strict=True
-                    )
+                    for member, username, hashed in zip(members, usernames, hashes, strict=True)
                 ]
             )
     except IntegrityError as exc:  # a username taken meanwhile by another action

@@ -84,6 +84,13 @@ def test_a_secretary_is_refused_outside_their_branch_and_beyond_their_rights(cli
         assert response.status_code == 403, (org.code, role)
     assert RoleAssignment.objects.count() == 5 and not _grants().exists()
     assert not Notification.objects.exists()
+    # Naming another branch's member in one's own branch: "not found", as a missing one
+    # (decisions.md 25: member codes of other branches cannot be probed).
+    for person in ("M2", "member2", "NOBODY"):
+        response = _grant(client, d.b1, person, Role.BRANCH_COMMITTEE)
+        assert response.status_code == 400, person
+        assert f"找不到账号或党员“{person}”" in response.content.decode()
+    assert not _grants().exists()
     assert client.get(reverse("accounts:roles", args=["B2"])).status_code == 404
     client.force_login(d.orgdept)  # reads everything, grants nothing
     assert client.get(reverse("accounts:roles", args=["B1"])).context["form"] is None

@@ -61,6 +61,12 @@ def test_grant_list_revoke_through_the_api(district, api_client):
         _post(sec1, {"member": "M1", "organization": "NOPE", "role": "secretary"}).status_code
         == 404
     )
+    # another branch's member named in one's own branch: as a missing one (decision 25)
+    for body in ({"member": "M2"}, {"user": "member2"}, {"member": "NOBODY"}):
+        response = _post(sec1, {**body, "organization": "B1", "role": "branch_committee"})
+        assert response.status_code == 422, body
+        assert "找不到账号或党员" in response.json()["detail"], body
+    assert RoleAssignment.objects.count() == before
     # revoke: 404 for another branch's role and a missing one, 403 for one's own
     other = RoleAssignment.objects.get(user=d.sec2)
     assert sec1.delete(f"/api/roles/{other.pk}").status_code == 404

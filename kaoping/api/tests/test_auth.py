@@ -1,5 +1,6 @@
 """Authentication of the API: bearer tokens (hashed, revocable) and the session (CSRF)."""
 
+import datetime
 import hashlib
 import io
 
@@ -7,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from kaoping.api.models import ApiToken
 from kaoping.api.services import api_token_create, api_token_revoke
@@ -163,6 +165,27 @@ def test_create_api_token_command(district):
     assert Client().get("/api/me", headers=bearer(raw)).json()["username"] == "sec2"
     with pytest.raises(CommandError, match="nobody"):
         call_command("create_api_token", "nobody", "--name", "x", stdout=out)
+
+
+def test_create_api_token_command_bounds_the_tokens_life(district):
+    """``--days N``: the token expires N days from now (as the account page's tokens do),
+    and is refused from then on; out-of-range days are refused and create nothing."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "create_api_token", "sec2", "--name", "sync", "--days", "30", stdout=out, stderr=err
+    )
+    raw = out.getvalue().strip()
+    record = ApiToken.objects.get()
+    assert "valid until " in err.getvalue() and "revoked" not in err.getvalue()
+    left = record.expires_at - timezone.now()
+    assert datetime.timedelta(days=29, hours=23) < left <= datetime.timedelta(days=30)
+    assert Client().get("/api/me", headers=bearer(raw)).status_code == 200
+    ApiToken.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert Client().get("/api/me", headers=bearer(raw)).status_code == 401
+    for days in ("0", "3651", "-2"):
+        with pytest.raises(CommandError, match="有效天数"):
+            call_command("create_api_token", "sec2", "--name", "x", "--days", days, stdout=out)
+    assert ApiToken.objects.count() == 1
 
 
 # --------------------------------------------------------------------------- session

@@ -1,12 +1,19 @@
-"""``kaoping create-api-token USERNAME --name NAME``: create a bearer token for the JSON API
-and print it. The token is stored only as a hash: this is the one time it is shown."""
+"""``kaoping create-api-token USERNAME --name NAME [--days N]``: create a bearer token for the
+JSON API and print it. The token is stored only as a hash: this is the one time it is shown.
+``--days`` bounds its life as the "my account" page does; without it the token lasts until
+it is revoked (a long-running integration), which the output says."""
+
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.api.services import api_token_create
+
+MAX_DAYS = 3650
 
 
 class Command(BaseCommand):
@@ -15,6 +22,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", required=True, help="what the token is for")
+        parser.add_argument(
+            "--days",
+            type=int,
+            help=f"days until the token expires (1-{MAX_DAYS}); without it, until revoked",
+        )
 
     def handle(self, *args, **options):
         User = get_user_model()  # noqa: N806
@@ -24,12 +36,23 @@ class Command(BaseCommand):
             raise CommandError(
                 _("没有名为“%(username)s”的用户。") % {"username": options["username"]}
             ) from exc
+        days = options["days"]
+        if days is not None and not 1 <= days <= MAX_DAYS:
+            raise CommandError(_("有效天数须在 1 到 %(max)s 之间。") % {"max": MAX_DAYS})
+        expires_at = timezone.now() + timedelta(days=days) if days is not None else None
         try:
-            token, raw = api_token_create(actor=None, user=user, name=options["name"])
+            token, raw = api_token_create(
+                actor=None, user=user, name=options["name"], expires_at=expires_at
+            )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(raw)
         self.stderr.write(
-            f"token {token.prefix}… '{token.name}' for {user.get_username()}: "
-            "store it now, it cannot be shown again"
+            f"token {token.prefix}… '{token.name}' for {user.get_username()}, "
+            + (
+                f"valid until {timezone.localtime(expires_at):%Y-%m-%d %H:%M}"
+                if expires_at
+                else "valid until revoked"
+            )
+            + ": store it now, it cannot be shown again"
         )
