@@ -74,3 +74,57 @@ def test_admin_gives_a_branch_its_logins(browser, live_server, district, shots, 
     page.reload()
     assert "PDF 已于" in page.locator("#slips").inner_text()
     snap(page, shots, f"logins-{screen}-6-downloaded")
+
+    # The admin makes 党员01 the branch's secretary on the roles page.
+    page.goto(f"{live_server.url}/accounts/B3/roles/")
+    page.fill("#id_person", "C01")
+    page.select_option("#id_role", "secretary")
+    page.click("#grant button[type=submit]")
+    page.wait_for_load_state()
+    assert "已授予 C01 “支部书记”角色" in page.locator(".messages").inner_text()
+    snap(page, shots, f"logins-{screen}-7-secretary-granted")
+
+    # 党员00 signs in with the slip, must choose a password first, then sees their page.
+    member = new_page(browser, live_server, SCREENS[screen])
+    _first_login(member, live_server, "C00", passwords["C00"])
+    snap(member, shots, f"logins-{screen}-8-changed")
+    assert member.url.endswith("/me/") and "党员00" in member.content()
+    assert_no_horizontal_scroll(member)
+    snap(member, shots, f"logins-{screen}-9-member-page")
+
+    # 党员01, now secretary, signs in the same way and makes 党员02 a 支委: the form offers
+    # nothing beyond 支委, and another branch's roles page is not there for them.
+    secretary = new_page(browser, live_server, SCREENS[screen])
+    _first_login(secretary, live_server, "C01", passwords["C01"])
+    secretary.goto(f"{live_server.url}/accounts/B3/roles/")
+    offered = secretary.locator("#id_role option").all_inner_texts()
+    assert offered == ["支委"], offered
+    secretary.fill("#id_person", "C02")
+    secretary.click("#grant button[type=submit]")
+    secretary.wait_for_load_state()
+    assert "已授予 C02 “支委”角色" in secretary.locator(".messages").inner_text()
+    assert "党员02" in secretary.locator("section.card", has_text="支委").first.inner_text()
+    assert_no_horizontal_scroll(secretary)
+    snap(secretary, shots, f"logins-{screen}-10-committee-granted")
+    assert secretary.goto(f"{live_server.url}/accounts/B1/roles/").status == 404
+
+
+NEW_PASSWORD = "Lanshan-Road-2026!"
+
+
+def _first_login(page, live_server, username, password):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    assert page.url.endswith("/account/password/"), page.url
+    page.goto(f"{live_server.url}/me/")  # anything else leads back to the change first
+    assert page.url.endswith("/account/password/")
+    assert "请先设置自己的新密码" in page.content()
+    page.fill("#id_old_password", password)
+    page.fill("#id_new_password1", NEW_PASSWORD)
+    page.fill("#id_new_password2", NEW_PASSWORD)
+    page.click("main button[type=submit].primary")
+    page.wait_for_load_state()
+    assert "密码已修改" in page.locator(".messages").inner_text()
