@@ -15,7 +15,6 @@ from kaoping.orgs.selectors import organization_access_by_code
 from .models import Ballot, CountedReceipt, EvaluationRound, SealedBallot, VoteCount, VoteTally
 
 VoteState = EvaluationRound.VoteState
-COUNTED_STATES = (VoteState.COUNTED, VoteState.PUBLISHED)
 
 
 def round_code(round_: EvaluationRound) -> str:
@@ -56,18 +55,21 @@ class BallotBox:
     count: VoteCount | None
     scrutineers: list = field(default_factory=list)
 
+    @property
+    def options(self) -> list[str]:
+        return list(next(iter(self.count.totals.values()), {})) if self.count else []
+
 
 def ballot_box(*, round_: EvaluationRound) -> BallotBox:
     """The receipts in the box (sorted, they are hashes), who the scrutineers are, and the
     count once made (when, totals, invalid; who took part)."""
-    counted = round_.vote_state in COUNTED_STATES
-    model = CountedReceipt if counted else SealedBallot
-    receipts = list(model.objects.filter(round=round_).values_list("receipt", flat=True))
     count = VoteCount.objects.filter(round=round_).first()
+    model = SealedBallot if count is None else CountedReceipt
+    receipts = list(model.objects.filter(round=round_).values_list("receipt", flat=True))
     return BallotBox(
         round=round_,
         receipts=receipts,
-        counted=counted and count is not None,
+        counted=count is not None,
         count=count,
         scrutineers=list(round_.scrutineers.select_related("member")),
     )
@@ -79,7 +81,7 @@ def anonymous_ballots(*, round_: EvaluationRound) -> dict:
     from kaoping.schemes.models import Scheme
 
     count = VoteCount.objects.filter(round=round_).first()
-    if round_.vote_state not in COUNTED_STATES or count is None:
+    if count is None:
         raise ValidationError(_("本轮选票尚未计票，计票后才能下载。"))
     marks: dict = {}
     ballots = list(Ballot.objects.filter(round=round_).values_list("id", "valid"))
