@@ -119,6 +119,10 @@ def test_meeting_room_vote_on_phones_and_counting_on_the_secretarys_screen(
     shares = {p: screen.locator(f"#share-{p}").inner_text().strip() for p in (1, 2, 3)}
     assert all(shares.values()) and len(set(shares.values())) == 3
     assert "只显示这一次" in screen.locator("#shares").inner_text()
+    # The print button works under the Content-Security-Policy (no inline script).
+    screen.evaluate("() => { window.print = () => { window.printed = true; }; }")
+    screen.locator("#shares button", has_text="打印份额条").click()
+    assert screen.evaluate("() => window.printed === true"), "the print button does nothing"
     assert_no_horizontal_scroll(screen)
     snap(screen, shots, "count-2-shares")
     # Nothing of a share is in the page once it is left.
