@@ -119,7 +119,8 @@ def count(request, code: str, year: int):
     of theirs); nothing is kept between requests, so the shares go in together."""
     round_ = _counter_round(request, code, year)
     scrutineers = list(round_.scrutineers.select_related("member"))
-    form = CountForm(request.POST or None, scrutineers=scrutineers)
+    data = request.POST if request.method == "POST" else None
+    form = CountForm(data, scrutineers=scrutineers)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
