@@ -395,8 +395,9 @@ def _evidence_attack(
 ) -> tuple[Result, Result]:
     """Transaction ids and values: a transaction touched by one voter only ties to them
     every row it wrote, locked or deleted (the "bridge" rows: a ciphertext, an audit row);
-    a ballot whose rows share that transaction, or a value of a bridge row (an id, a
-    receipt, a ciphertext), is a candidate. Each voter's candidates are intersected."""
+    a ballot whose rows share that transaction, or a value of the voter's own rows or of a
+    bridge row (an id, a receipt, a ciphertext), is a candidate. Each voter's candidates
+    are intersected; a voter is linked when one ballot is left."""
     voters_of_txid: dict[int, set[int]] = defaultdict(set)
     writers_of_txid: dict[int, set[int]] = defaultdict(set)
     for member, rows in voter_rows.items():
@@ -434,16 +435,20 @@ def _evidence_attack(
         evidence = [e for e in evidence if e]
         if evidence and _linked(evidence, ballots, truth, member):
             by_txid += 1
-        for bridge in bridges.get(member, []):
-            for value in bridge.values.values():
+        for row in [*rows, *bridges.get(member, [])]:  # the voter's rows: their own keys too
+            for value in row.values.values():
                 if (v := norm(value)) is not None and ballots_of_value.get(v):
                     evidence.append(ballots_of_value[v])
+        for bridge in bridges.get(member, []):
             evidence.extend(ballots_of_txid[t] for t in bridge.txids() if ballots_of_txid.get(t))
         if evidence and _linked(evidence, ballots, truth, member):
             by_value += 1
     n = len(ballots)
     return Result("shared transaction id", by_txid, n), Result(
-        "shared transaction id or value of a row written in the voter's transaction", by_value, n
+        "shared transaction id, or a value of the voter's rows or of a row written in their"
+        " transactions",
+        by_value,
+        n,
     )
 
 
