@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.answers import form_answer, form_done
@@ -396,6 +397,7 @@ def _cast_done(request, receipt: str):
     return render(request, "evaluation/cast.html", {"receipt": receipt})
 
 
+@sensitive_post_parameters()  # the marks never reach an error report
 @login_required
 @require_http_methods(["GET", "POST"])
 @never_cache
@@ -424,6 +426,7 @@ def vote(request, year: int):
     return _cast_done(request, receipt)
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @never_cache
 def vote_with_code(request):

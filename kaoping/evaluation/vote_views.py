@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.orgs.selectors import scope_for
@@ -111,6 +112,7 @@ def _counter_round(request, code: str, year: int) -> EvaluationRound:
     raise Http404(_("找不到这个党支部。"))
 
 
+@sensitive_post_parameters()  # the shares never reach an error report
 @login_required
 @require_http_methods(["GET", "POST"])
 @never_cache

@@ -384,3 +384,36 @@ def test_recount_command(district, tmp_path, capsys):
     assert "M1" in capsys.readouterr().err
     with pytest.raises(CommandError, match="找不到"):
         call_command("recount", round="B9-2026")
+
+
+def test_the_api_lists_the_box_counts_with_shares_and_gives_the_anonymous_ballots(district):
+    from kaoping.api.services import api_token_create
+
+    members = branch_of(district, 3)
+    round_ = round_at_vote(district)
+    receipts = [
+        ballot_cast(actor=voter.user, round_=round_, marks={"M1": "excellent"}) for voter in members
+    ]
+    _token, key = api_token_create(actor=district.sec1, user=district.sec1, name="计票")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    box = api.get("/api/branches/B1/years/2026/ballot-box").json()
+    assert sorted(box["receipts"]) == sorted(receipts) and box["count"] is None
+    assert box["voters"] == 3 and box["used"] == 3
+    assert api.get("/api/branches/B1/years/2026/ballots").status_code == 404
+    vote_close(actor=district.sec1, round_=round_)
+    wrong = api.post(
+        "/api/branches/B1/years/2026/count",
+        {"shares": round_.test_shares[:1]},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 422 and "至少 2 名监票人" in wrong.json()["detail"]
+    done = api.post(
+        "/api/branches/B1/years/2026/count",
+        {"shares": round_.test_shares},
+        content_type="application/json",
+    ).json()
+    assert done["counted"] is True and done["count"]["ballots"] == 3
+    assert done["count"]["totals"]["M1"]["excellent"] == 3
+    document = api.get("/api/branches/B1/years/2026/ballots").json()
+    assert document["round"] == "B1-2026" and len(document["ballots"]) == 3
+    assert recount(round_=round_, document=document).agrees

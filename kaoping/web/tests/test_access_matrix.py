@@ -909,6 +909,21 @@ API: dict[str, Row] = {
         kwargs=_by(id="role_assignment"),
         sup_in=(403, None),
     ),
+    # The sealed vote (issue 17): the box is every branch member's; counting is the
+    # officers' and scrutineers' (the round is at the self-evaluation: 422); nothing to
+    # download before counting (404).
+    "GET /api/branches/{code}/years/{year}/ballot-box": Row(
+        get="401 200 404 200 404 404 200 200", kwargs=_pub, sup_in=(200, None)
+    ),
+    "POST /api/branches/{code}/years/{year}/count": Row(
+        get="401 404 404 422 404 404 422 403",
+        kwargs=_pub,
+        data=lambda d, s: {"shares": []},
+        sup_in=(403, None),
+    ),
+    "GET /api/branches/{code}/years/{year}/ballots": Row(
+        get="401 404 404 404 404 404 404 404", kwargs=_pub, sup_in=(404, None)
+    ),
     "GET /api/unqualified-cases": Row(get="401 200 200 200 200 200 200 200"),
     "GET /api/unqualified-cases/{code}": Row(
         get="401 404 404 200 404 404 200 200",
