@@ -62,8 +62,8 @@ class Row:
         if self.dump_pos is not None:
             found["dump"] = self.dump_pos
         first = next(iter(self.values.values()), None)
-        if first is not None:
-            found["pk"] = norm(first)
+        if first is not None:  # a number sorts as a number, a uuid or text as text
+            found["pk"] = first if isinstance(first, int) else norm(first)
         for name, value in self.values.items():
             if isinstance(value, datetime):
                 found[f"time:{name}"] = value
@@ -110,10 +110,11 @@ def _tables(cursor) -> list[tuple[str, int]]:
     return cursor.fetchall()
 
 
-def _types(cursor, table: str) -> list[tuple[str, str]]:
+def _types(cursor, table: str) -> list[tuple[str, str, bool]]:
+    """Every column in order, dropped ones too (they still hold a place in old tuples)."""
     cursor.execute(
-        "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute"
-        " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        "SELECT attname, format_type(atttypid, NULL), attisdropped FROM pg_attribute"
+        " WHERE attrelid = %s::regclass AND attnum > 0 ORDER BY attnum",
         [table],
     )
     return cursor.fetchall()
@@ -212,7 +213,7 @@ def take(label: str) -> Snapshot:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
         for table, toast in _tables(cursor):
             types = _types(cursor, table)
-            names = [name for name, _kind in types]
+            names = [name for name, _kind, dropped in types if not dropped]
             cursor.execute(
                 f'SELECT ctid::text, xmin::text::bigint, xmax::text::bigint, t.* FROM "{table}" t'  # noqa: S608
             )
@@ -242,7 +243,8 @@ def take(label: str) -> Snapshot:
                         continue
                     decoded = {
                         name: _decode(kind, attrs[i] if i < len(attrs) else None)
-                        for i, (name, kind) in enumerate(types)
+                        for i, (name, kind, dropped) in enumerate(types)
+                        if not dropped
                     }
                     dead.append(
                         Row(table, decoded, t_xmin, t_xmax, (block, lp), False, None, label)
@@ -286,7 +288,7 @@ def word_counts(snapshot: Snapshot, words: Iterable[str]) -> dict[tuple[str, str
 class Voter:
     member_pk: int
     user_pk: int | None
-    tokens: tuple[str, ...]  # member code, username: as they may appear in text
+    tokens: tuple[str, ...]  # code, username, name: as they may appear in a text
 
 
 def _identity_columns() -> dict[str, dict[str, str]]:
