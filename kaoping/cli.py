@@ -15,6 +15,8 @@ commands:
   results --year YEAR --json  print the results document
   export-bundle --year YEAR   print the year's bundle
   verify-ledger               check the ledger's tamper-evident chain
+  recount --round BRANCH-YEAR [--file box.json]
+                              recount a vote's anonymous ballots against its tallies
   backup FILE.zip             back up every record and evidence file
   restore FILE.zip            restore a backup into a new, empty database
   demo                        load a demo district (about 300 members)

@@ -25,6 +25,7 @@ from kaoping.archive.selectors import (
     member_for_archive,
     roster_lines,
 )
+from kaoping.evaluation.api_vote import router as evaluation_vote_router
 from kaoping.evaluation.services import quota_decision_record, tally_set
 from kaoping.ledger.selectors import entries_visible, entry_access_by_code
 from kaoping.ledger.services import entry_record, entry_reverse
@@ -93,6 +94,8 @@ api = NinjaAPI(
 api.add_router("", accounts_logins_router)
 api.add_router("", accounts_passwords_router)
 api.add_router("", accounts_roles_router)
+# The sealed vote's ballot box, counting and anonymous ballots (issue 17).
+api.add_router("", evaluation_vote_router)
 
 # 422: a malformed query parameter (page, page_size, year ...) - found by the fuzz test.
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}

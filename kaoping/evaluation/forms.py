@@ -44,7 +44,7 @@ class CodeForm(forms.Form):
 
 
 class ReceiptForm(forms.Form):
-    code = forms.CharField(label=_("回执码"), max_length=40)
+    code = forms.CharField(label=_("回执"), max_length=100)
 
 
 class PaperCodesForm(forms.Form):
@@ -78,3 +78,41 @@ class PaperTallyForm(forms.Form):
             m.code: {o: self.cleaned_data[f"{m.code}__{o}"] for o in self.options}
             for m in self.members
         }
+
+
+class ScrutineersForm(forms.Form):
+    """The scrutineers (监票人) named when the online vote starts (or is re-run)."""
+
+    scrutineers = forms.ModelMultipleChoiceField(
+        label=_("监票人（2 至 3 名到会党员）"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, members, reason: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scrutineers"].queryset = members
+        if reason:
+            self.fields["reason"] = forms.CharField(
+                label=_("原因"), max_length=500, widget=forms.Textarea
+            )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=500, widget=forms.Textarea)
+
+
+class CountForm(forms.Form):
+    """The scrutineers' shares, typed in one after another on one screen."""
+
+    def __init__(self, *args, scrutineers, **kwargs):
+        super().__init__(*args, **kwargs)
+        for s in scrutineers:
+            self.fields[f"share_{s.position}"] = forms.CharField(
+                label=_("%(name)s 的份额（第 %(p)s 号）")
+                % {"name": s.member.name, "p": s.position},
+                max_length=80,
+                required=False,
+                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+            )
+
+    def shares(self) -> list[str]:
+        return [v for k, v in self.cleaned_data.items() if k.startswith("share_") and v]

@@ -76,6 +76,7 @@ class EvaluationRound(models.Model):
         NOT_OPEN = "not_open", _("未开始")
         OPEN = "open", _("投票中")
         CLOSED = "closed", _("已截止")
+        COUNTED = "counted", _("已计票")
         PUBLISHED = "published", _("已公布票数")
 
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -98,6 +99,10 @@ class EvaluationRound(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     opened_at = models.DateTimeField(default=timezone.now)
+    # The vote's public key (X25519, hex); its private key exists only as the scrutineers'
+    # shares (decisions.md).
+    vote_key = PlainCharField(_("投票公钥"), max_length=64, blank=True)
+    vote_threshold = models.PositiveSmallIntegerField(_("计票所需份额数"), default=2)
 
     STEP_ORDER = (Step.SELF, Step.PEER, Step.SECRETARY, Step.VOTE, Step.DETERMINATION)
 
@@ -199,12 +204,12 @@ class SecretaryComment(models.Model):
 
 # --------------------------------------------------------------------------- the secret ballot
 #
-# The right to vote and the ballot live in separate tables and share nothing but the
-# round. A ballot has a random key, no voter, no time, no sequence; it is listed by its
-# key only. Using the right (a boolean, no time) and storing the ballot happen in one
-# transaction. When the vote closes, the ballots are rewritten in key order ("sealed"),
-# so neither SQLite's rowid nor PostgreSQL's physical order or xmin keeps the order in
-# which they were cast.
+# While the vote is open the database holds only ciphertext: a ballot is sealed with the
+# round's public key before it is stored (``SealedBallot``), in the same transaction that
+# uses the right, so what a transaction ties to a voter is unreadable. The private key
+# exists only as the scrutineers' shares. At counting the sealed ballots are decrypted,
+# shuffled and written as ``Ballot``/``BallotMark`` rows (no receipt, no voter, no time)
+# in one transaction that deletes the ciphertexts (docs/decisions.md).
 
 
 class VoteRight(models.Model):
@@ -223,13 +228,79 @@ class VoteRight(models.Model):
         return f"{self.round_id} {self.member_id} used={self.used}"
 
 
+class Scrutineer(models.Model):
+    """A scrutineer (监票人) of a round's online vote: holds share ``position`` of the vote's
+    private key. Only a hash of the share is kept, to name a mistyped share."""
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="scrutineers")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(_("份额序号"))
+    share_hash = PlainCharField(max_length=64)
+    took_part = models.BooleanField(_("参加计票"), default=False)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "member"], name="scrutineer_unique"),
+            models.UniqueConstraint(fields=["round", "position"], name="scrutineer_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} #{self.position} {self.member_id}"
+
+
+class SealedBallot(models.Model):
+    """A ballot as stored while the vote is open: ciphertext only (a sealed box to the
+    round's key, base64) and its receipt, the SHA-256 of the ciphertext."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="sealed")
+    ciphertext = models.TextField()
+    receipt = PlainCharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["receipt"]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+
+class CountedReceipt(models.Model):
+    """The receipt of a ballot the count covered (kept after counting, never tied to the
+    counted ballot)."""
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="receipts")
+    receipt = PlainCharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["receipt"]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+
+class VoteCount(models.Model):
+    """The count of a round's online ballots (唱票计票): when, how many ballots, how many
+    invalid, and the totals {member code: {option: count}}."""
+
+    round = models.OneToOneField(EvaluationRound, on_delete=models.CASCADE, related_name="count")
+    counted_at = models.DateTimeField(default=timezone.now)
+    ballots = models.PositiveIntegerField(_("选票数"))
+    invalid = models.PositiveIntegerField(_("无效票数"))
+    totals = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.ballots} ({self.invalid} invalid)"
+
+
 class Ballot(models.Model):
-    """One secret ballot (选票): random key, no voter, no time; an optional hashed
-    one-time receipt the voter can check later."""
+    """One counted ballot (选票), written only at counting: random key, no voter, no time,
+    no receipt. An invalid ballot (did not decrypt, or named someone or something outside
+    the round) has no marks."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="ballots")
-    receipt_hash = PlainCharField(max_length=64, null=True, blank=True, unique=True)
+    valid = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["id"]

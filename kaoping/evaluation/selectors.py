@@ -15,15 +15,16 @@ from kaoping.orgs.selectors import organization_access_by_code, scope_for
 from kaoping.schemes.models import Scheme
 
 from .models import (
-    Ballot,
+    CountedReceipt,
     EvaluationRound,
     PeerComment,
+    SealedBallot,
     SecretaryComment,
     SelfEvaluation,
     VoteRight,
     VoteTally,
 )
-from .services import code_hash, round_candidates, turnout_share, vote_turnout_refusal
+from .services import round_candidates, turnout_share, vote_turnout_refusal
 
 Step = EvaluationRound.Step
 VoteState = EvaluationRound.VoteState
@@ -114,11 +115,14 @@ def round_progress(*, actor, round_: EvaluationRound) -> list[ProgressRow]:
 
 
 def turnout(*, round_: EvaluationRound) -> dict:
+    """Who may vote and how many did (published apart from the ballots), and how many
+    ballots are in the box (sealed, or the receipts the count covered)."""
     rights = VoteRight.objects.filter(round=round_)
+    sealed = SealedBallot.objects.filter(round=round_).count()
     return {
         "voters": rights.count(),
         "used": rights.filter(used=True).count(),
-        "ballots": Ballot.objects.filter(round=round_).count(),
+        "ballots": sealed or CountedReceipt.objects.filter(round=round_).count(),
     }
 
 
@@ -153,17 +157,32 @@ def paper_tally_status(round_: EvaluationRound) -> tuple[str, list[str]]:
     return ("mismatch", differing) if differing else ("match", [])
 
 
+RECEIPT_MIN = 16
+
+
+def receipt_normal(code: str) -> str:
+    return "".join(ch for ch in code.lower() if ch in "0123456789abcdef")[:64]
+
+
 def receipt_check(*, code: str) -> dict | None:
-    """Whether a receipt code belongs to a stored ballot and whether it was counted."""
-    ballot = Ballot.objects.filter(receipt_hash=code_hash(code)).select_related("round__branch")
-    ballot = ballot.first()
-    if ballot is None:
+    """Whether a receipt (the ballot's hash, or its first 16 characters or more) is in a
+    ballot box, and whether the count covered it. None: not found."""
+    normal = receipt_normal(code)
+    if len(normal) < RECEIPT_MIN:
         return None
-    return {
-        "branch": ballot.round.branch.name,
-        "year": ballot.round.year,
-        "counted": ballot.round.vote_state == VoteState.PUBLISHED,
-    }
+    for model, counted in ((SealedBallot, False), (CountedReceipt, True)):
+        rows = list(
+            model.objects.filter(receipt__startswith=normal).select_related("round__branch")[:2]
+        )
+        if len(rows) == 1:
+            round_ = rows[0].round
+            return {
+                "branch": round_.branch.name,
+                "year": round_.year,
+                "counted": counted,
+                "receipt": rows[0].receipt,
+            }
+    return None
 
 
 @dataclass

@@ -23,14 +23,15 @@ from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors
 
+from . import sealing
 from .models import (
-    Ballot,
     BallotMark,
     EvaluationRound,
     PaperCode,
     PaperTallyEntry,
     PeerComment,
     QuotaDecision,
+    SealedBallot,
     SecretaryComment,
     SelfEvaluation,
     VoteRight,
@@ -430,6 +431,15 @@ def round_advance(*, actor, round_: EvaluationRound) -> EvaluationRound:
         raise ValidationError(_("已是最后一个环节。"))
     if round_.step == Step.VOTE:
         raise ValidationError(_("民主测评须在公布票数后才进入组织认定。"))
+    if round_.step == Step.SECRETARY and round_.vote_method == EvaluationRound.VoteMethod.ONLINE:
+        raise ValidationError(
+            _("网上投票须在开始时指定监票人：请通过“开始民主测评（指定监票人）”进入民主测评。")
+        )
+    return _advance(actor=actor, round_=round_)
+
+
+def _advance(*, actor, round_: EvaluationRound) -> EvaluationRound:
+    """The step change itself (the caller holds the lock and has checked the actor)."""
     before = round_.step
     round_.step = round_.STEP_ORDER[round_.step_index + 1]
     voters = 0
@@ -606,23 +616,28 @@ def _require_vote_open(round_: EvaluationRound) -> None:
         raise ValidationError(_("投票已于 %(date)s 截止。") % {"date": round_.vote_deadline})
 
 
-def _store_ballot(round_: EvaluationRound, rows: list[tuple[Member, str]], receipt: bool):
-    code = _new_code() if receipt else None
-    ballot = Ballot.objects.create(round=round_, receipt_hash=code_hash(code) if code else None)
-    BallotMark.objects.bulk_create(
-        [BallotMark(ballot=ballot, member=member, option=option) for member, option in rows]
+def _store_ballot(round_: EvaluationRound, rows: list[tuple[Member, str]]) -> str:
+    """Seal the ballot to the round's key and store the ciphertext only; its receipt (the
+    SHA-256 of the ciphertext) goes back to the voter."""
+    if not round_.vote_key:
+        raise ValidationError(_("本轮投票没有投票公钥，不能接受选票。"))
+    options = list(Scheme.objects.get(year=round_.year).ballot_options)
+    ciphertext, receipt = sealing.seal(
+        round_.vote_key,
+        {member.code: option for member, option in rows},
+        [member.code for member, _option in rows],
+        options,
     )
-    return code
+    SealedBallot.objects.create(round=round_, ciphertext=ciphertext, receipt=receipt)
+    return receipt
 
 
 @transaction.atomic
-def ballot_cast(
-    *, actor, round_: EvaluationRound, marks: dict[str, str], receipt: bool = False
-) -> str | None:
+def ballot_cast(*, actor, round_: EvaluationRound, marks: dict[str, str]) -> str:
     """Cast the actor's one secret ballot (无记名投票). Using the right and storing the
-    ballot happen here, in one transaction, under a lock on the round and the right; the
-    conditional update of the right is the last guard against a double submit. Returns
-    the one-time receipt code when asked for (only its hash is kept, on the ballot)."""
+    sealed ballot happen here, in one transaction, under a lock on the round and the right;
+    the conditional update of the right is the last guard against a double submit. What
+    this transaction ties to the voter is ciphertext only. Returns the receipt."""
     round_ = _locked(round_)
     _require_vote_open(round_)
     member_id = scope_for(actor).member_id
@@ -637,7 +652,7 @@ def ballot_cast(
     rows = _clean_marks(round_, marks)
     if VoteRight.objects.filter(pk=right.pk, used=False).update(used=True) != 1:
         raise ValidationError(_("您已经投过票，每人只能投一次，不能重新投票。"))
-    return _store_ballot(round_, rows, receipt)
+    return _store_ballot(round_, rows)
 
 
 def paper_code_round(code: str) -> EvaluationRound | None:
@@ -647,8 +662,9 @@ def paper_code_round(code: str) -> EvaluationRound | None:
 
 
 @transaction.atomic
-def ballot_cast_with_code(*, code: str, marks: dict[str, str], receipt: bool = False) -> str | None:
-    """Cast one ballot with a one-time paper code (会场投票): the code is the right."""
+def ballot_cast_with_code(*, code: str, marks: dict[str, str]) -> str:
+    """Cast one ballot with a one-time paper code (会场投票): the code is the right; the
+    ballot is sealed like any other. Returns the receipt."""
     found = PaperCode.objects.filter(code_hash=code_hash(code)).first()
     if found is None:
         raise ValidationError(_("投票码无效。"))
@@ -660,7 +676,7 @@ def ballot_cast_with_code(*, code: str, marks: dict[str, str], receipt: bool = F
     rows = _clean_marks(round_, marks)
     if PaperCode.objects.filter(pk=paper.pk, used=False).update(used=True) != 1:
         raise ValidationError(_("该投票码已经使用过。"))
-    return _store_ballot(round_, rows, receipt)
+    return _store_ballot(round_, rows)
 
 
 @transaction.atomic
@@ -688,22 +704,8 @@ def paper_codes_issue(*, actor, round_: EvaluationRound, members: list[Member]) 
 
 
 def _seal(round_: EvaluationRound) -> None:
-    """Rewrite the round's ballots and marks in key order, so that no physical order,
-    rowid or transaction id keeps the order in which they were cast."""
-    ballots = list(
-        Ballot.objects.filter(round=round_).order_by("id").values_list("id", "receipt_hash")
-    )
-    marks = list(
-        BallotMark.objects.filter(ballot__round=round_).values_list(
-            "ballot_id", "member_id", "option"
-        )
-    )
-    Ballot.objects.filter(round=round_).delete()
-    Ballot.objects.bulk_create(
-        [Ballot(id=pk, round=round_, receipt_hash=receipt) for pk, receipt in ballots]
-    )
-    fresh = [BallotMark(ballot_id=b, member_id=m, option=o) for b, m, o in marks]
-    BallotMark.objects.bulk_create(sorted(fresh, key=lambda mark: mark.pk))
+    """Rewrite the rights and codes in one transaction at closing, so that their row
+    versions no longer share a transaction id with the sealed ballot cast with them."""
     VoteRight.objects.filter(round=round_).update(used=F("used"))
     PaperCode.objects.filter(round=round_).update(used=F("used"))
 
@@ -739,7 +741,8 @@ def vote_turnout_refusal(round_: EvaluationRound) -> str | None:
 
 @transaction.atomic
 def vote_close(*, actor, round_: EvaluationRound) -> EvaluationRound:
-    """Close the online vote: no more ballots; the ballots are sealed (see ``_seal``)."""
+    """Close the online vote: no more ballots. The sealed ballots wait for the
+    scrutineers' shares (``counting.vote_count``)."""
     round_ = _locked(round_)
     _require_manage_branch(actor, round_.branch)
     _require_not_frozen(round_)
@@ -766,7 +769,7 @@ def vote_close(*, actor, round_: EvaluationRound) -> EvaluationRound:
 def _ballot_counts(round_: EvaluationRound) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {}
     rows = (
-        BallotMark.objects.filter(ballot__round=round_)
+        BallotMark.objects.filter(ballot__round=round_, ballot__valid=True)
         .exclude(option="")
         .values_list("member_id", "option")
         .annotate(n=Count("id"))
@@ -789,8 +792,10 @@ def vote_publish(*, actor, round_: EvaluationRound) -> EvaluationRound:
     scheme = Scheme.objects.get(year=round_.year)
     candidates = list(round_candidates(round_))
     if round_.vote_method == EvaluationRound.VoteMethod.ONLINE:
-        if round_.vote_state != VoteState.CLOSED:
-            raise ValidationError(_("须先截止投票，才能公布票数。"))
+        if round_.vote_state == VoteState.CLOSED:
+            raise ValidationError(_("须先由监票人输入份额完成计票，才能公布票数。"))
+        if round_.vote_state != VoteState.COUNTED:
+            raise ValidationError(_("须先截止投票并计票，才能公布票数。"))
         by_id = _ballot_counts(round_)
         counts = {m.code: by_id.get(m.pk, {}) for m in candidates}
     else:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import imports, views
+from . import imports, views, vote_views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -13,6 +13,17 @@ urlpatterns = [
         name="comment",
     ),
     path("eval/<code:code>/<year:year>/codes/", views.paper_codes, name="paper_codes"),
+    path("eval/<code:code>/<year:year>/vote-open/", vote_views.vote_open, name="vote_open"),
+    path("eval/<code:code>/<year:year>/count/", vote_views.count, name="count"),
+    path("eval/<code:code>/<year:year>/box/", vote_views.ballot_box, name="box"),
+    path(
+        "eval/<code:code>/<year:year>/box.<str:fmt>",
+        vote_views.box_download,
+        name="box_download",
+    ),
+    path("eval/<code:code>/<year:year>/recount/", vote_views.recount, name="recount"),
+    path("eval/<code:code>/<year:year>/rerun/", vote_views.rerun, name="rerun"),
+    path("eval/<code:code>/<year:year>/to-paper/", vote_views.to_paper, name="to_paper"),
     path("eval/<code:code>/<year:year>/paper/", views.paper_tally, name="paper_tally"),
     path(
         "eval/<code:code>/<year:year>/paper/template.xlsx",

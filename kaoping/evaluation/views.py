@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.answers import form_answer, form_done
@@ -29,7 +30,7 @@ from .forms import (
     SecretaryCommentForm,
     SelfEvaluationForm,
 )
-from .models import EvaluationRound, PeerComment, SecretaryComment
+from .models import EvaluationRound, PeerComment, SecretaryComment, VoteCount
 
 
 def _errors(form, exc: ValidationError) -> None:
@@ -87,6 +88,8 @@ def _round_page(request, branch, year: int, *, open_form=None, codes=None, statu
         context["turnout"] = selectors.turnout(round_=round_)
         context["totals"] = selectors.vote_totals(actor=actor, round_=round_)
         context["options"] = list(scheme.ballot_options)
+        context["scrutineers"] = list(round_.scrutineers.select_related("member"))
+        context["vote_count"] = VoteCount.objects.filter(round=round_).first()
         if round_.vote_method == EvaluationRound.VoteMethod.PAPER:
             context["paper_status"] = selectors.paper_tally_status(round_)
         if can_manage and round_.vote_state == EvaluationRound.VoteState.OPEN:
@@ -390,10 +393,11 @@ def _ballot_page(request, round_, *, action: str, code: str = "", error=None, st
     )
 
 
-def _cast_done(request, receipt: str | None):
+def _cast_done(request, receipt: str):
     return render(request, "evaluation/cast.html", {"receipt": receipt})
 
 
+@sensitive_post_parameters()  # the marks never reach an error report
 @login_required
 @require_http_methods(["GET", "POST"])
 @never_cache
@@ -415,16 +419,14 @@ def vote(request, year: int):
         return _ballot_page(request, round_, action=action)
     try:
         receipt = services.ballot_cast(
-            actor=request.user,
-            round_=round_,
-            marks=_marks(request.POST),
-            receipt=request.POST.get("receipt") == "on",
+            actor=request.user, round_=round_, marks=_marks(request.POST)
         )
     except ValidationError as exc:
         return _ballot_page(request, round_, action=action, error=exc.messages, status=400)
     return _cast_done(request, receipt)
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @never_cache
 def vote_with_code(request):
@@ -441,11 +443,7 @@ def vote_with_code(request):
                 return _ballot_page(request, round_, action=action, code=code)
         else:
             try:
-                receipt = services.ballot_cast_with_code(
-                    code=code,
-                    marks=_marks(request.POST),
-                    receipt=request.POST.get("receipt") == "on",
-                )
+                receipt = services.ballot_cast_with_code(code=code, marks=_marks(request.POST))
             except ValidationError as exc:
                 round_ = services.paper_code_round(code)
                 if round_ is None:

@@ -1,7 +1,8 @@
 """Helpers shared by the evaluation and publication tests: a branch of n members, each
 with a login, and a round driven to the vote."""
 
-from kaoping.evaluation.models import EvaluationRound
+from kaoping.evaluation.counting import vote_count, vote_open
+from kaoping.evaluation.models import EvaluationRound, VoteRight
 from kaoping.evaluation.services import round_advance, round_open
 from kaoping.orgs.services import member_link_user
 from kaoping.schemes.models import Scheme
@@ -21,12 +22,34 @@ def branch_of(district, n: int = 12) -> list:
     return sorted(members, key=lambda m: m.code)
 
 
-def round_at_vote(district, method: str = EvaluationRound.VoteMethod.ONLINE) -> EvaluationRound:
+def round_at_vote(
+    district, method: str = EvaluationRound.VoteMethod.ONLINE, scrutineers=None
+) -> EvaluationRound:
+    """B1's 2026 round at the vote. Online, the vote is opened with scrutineers (the first
+    two voters by code, unless named) and their shares are kept on ``round_.test_shares``."""
     round_ = round_open(actor=district.sec1, branch=district.b1, year=2026, vote_method=method)
-    for _ in range(3):
+    for _ in range(2):
+        round_ = round_advance(actor=district.sec1, round_=round_)
+    if method == EvaluationRound.VoteMethod.ONLINE:
+        if scrutineers is None:
+            active = district.b1.members.filter(status="active").order_by("code")
+            scrutineers = list(active[:2])
+        round_, slips = vote_open(actor=district.sec1, round_=round_, scrutineers=scrutineers)
+        round_.test_shares = [slip.share for slip in slips]
+        round_.test_slips = slips
+    else:
         round_ = round_advance(actor=district.sec1, round_=round_)
     assert round_.step == EvaluationRound.Step.VOTE
     return round_
+
+
+def count_votes(district, round_: EvaluationRound, shares=None):
+    """Count a closed round with the shares kept by ``round_at_vote``."""
+    return vote_count(actor=district.sec1, round_=round_, shares=shares or round_.test_shares[:2])
+
+
+def voters(round_: EvaluationRound) -> int:
+    return VoteRight.objects.filter(round=round_).count()
 
 
 def any_turnout() -> None:

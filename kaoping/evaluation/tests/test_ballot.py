@@ -11,8 +11,10 @@ from django.db import connection, connections
 from kaoping.evaluation.models import (
     Ballot,
     BallotMark,
+    CountedReceipt,
     EvaluationRound,
     PaperCode,
+    SealedBallot,
     VoteRight,
     VoteTally,
 )
@@ -26,13 +28,13 @@ from kaoping.evaluation.services import (
     vote_publish,
 )
 
-from .support import any_turnout, branch_of, round_at_vote
+from .support import any_turnout, branch_of, count_votes, round_at_vote
 
 pytestmark = pytest.mark.django_db
 
 
 def nothing_stored():
-    return not Ballot.objects.exists() and not BallotMark.objects.exists()
+    return not SealedBallot.objects.exists() and not Ballot.objects.exists()
 
 
 def columns(model) -> list[str]:
@@ -61,34 +63,38 @@ def test_database_cannot_link_a_ballot_to_its_voter(district):
     options = ["excellent", "qualified", "basic", "unqualified", ""]
     # Vote in a known order; each voter's ballot is recognisable by its content only.
     order = []
+    receipts = []
     for i, voter in enumerate(members):
         marks = {m.code: options[(i + j) % 5] for j, m in enumerate(members)}
         marks[members[i].code] = "excellent"  # with the position of "unqualified": unique
         marks[members[(i + 1) % 12].code] = "unqualified"
-        ballot_cast(actor=voter.user, round_=round_, marks=marks, receipt=i % 2 == 0)
+        receipts.append(ballot_cast(actor=voter.user, round_=round_, marks=marks))
         order.append(voter.pk)
 
-    def inspect():
-        # Ballot and mark columns: a random key, the round, the hashed receipt; marks
-        # name the member voted on, never a voter, a time or a sequence.
-        assert sorted(columns(Ballot)) == ["id", "receipt_hash", "round_id"]
-        assert sorted(columns(BallotMark)) == ["ballot_id", "id", "member_id", "option"]
-        assert sorted(columns(VoteRight)) == ["id", "member_id", "round_id", "used"]
-        right_values = {str(v) for row in VoteRight.objects.values_list() for v in row}
-        for row in Ballot.objects.values_list("id", "receipt_hash"):
-            assert not {str(v) for v in row} & right_values
-        for row in BallotMark.objects.values_list("id", "ballot_id"):
-            assert not {str(v) for v in row} & right_values
-        assert all(len(str(pk)) == 36 for pk in Ballot.objects.values_list("id", flat=True))
-
-    inspect()
-    ids = [str(b) for b in Ballot.objects.values_list("id", flat=True)]
-    assert ids == sorted(ids)  # listed by the random key only
-    assert len(ids) == 12 and VoteRight.objects.filter(used=False).count() == 0
+    # While the vote is open the database holds ciphertext only, all of one length, and
+    # no readable ballot at all.
+    assert sorted(columns(SealedBallot)) == ["ciphertext", "id", "receipt", "round_id"]
+    assert not Ballot.objects.exists() and not BallotMark.objects.exists()
+    sealed = list(SealedBallot.objects.values_list("ciphertext", "receipt"))
+    assert len({len(c) for c, _r in sealed}) == 1
+    assert sorted(r for _c, r in sealed) == sorted(receipts)
+    for ciphertext, _r in sealed:
+        for word in ("excellent", "unqualified", "B1-", "marks"):
+            assert word not in ciphertext
+    assert VoteRight.objects.filter(used=False).count() == 0
 
     vote_close(actor=district.sec1, round_=round_)
-    inspect()
-    # After sealing, even the physical order (rowid / heap order) is the random key order.
+    count_votes(district, round_)
+    assert not SealedBallot.objects.exists()
+    assert sorted(CountedReceipt.objects.values_list("receipt", flat=True)) == sorted(receipts)
+    # Counted ballots: a random key, the round, valid; marks name the member voted on,
+    # never a voter, a time, a sequence or a receipt.
+    assert sorted(columns(Ballot)) == ["id", "round_id", "valid"]
+    assert sorted(columns(BallotMark)) == ["ballot_id", "id", "member_id", "option"]
+    assert sorted(columns(VoteRight)) == ["id", "member_id", "round_id", "used"]
+    right_values = {str(v) for row in VoteRight.objects.values_list() for v in row}
+    for row in BallotMark.objects.values_list("id", "ballot_id"):
+        assert not {str(v) for v in row} & right_values
     table = Ballot._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -96,7 +102,6 @@ def test_database_cannot_link_a_ballot_to_its_voter(district):
         else:
             cursor.execute(f"SELECT id FROM {table} ORDER BY ctid")  # noqa: S608
         physical = [str(row[0]).replace("-", "") for row in cursor.fetchall()]
-    assert physical == sorted(physical) == [i.replace("-", "") for i in ids]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT DISTINCT xmin::text FROM {table}")  # noqa: S608
@@ -107,7 +112,7 @@ def test_database_cannot_link_a_ballot_to_its_voter(district):
     for ballot_id, member_id, option in BallotMark.objects.values_list(
         "ballot_id", "member_id", "option"
     ):
-        by_ballot.setdefault(ballot_id, {})[member_id] = option
+        by_ballot.setdefault(str(ballot_id).replace("-", ""), {})[member_id] = option
     assert len(by_ballot) == 12
     patterns = {}
     for i, voter in enumerate(members):
@@ -115,14 +120,9 @@ def test_database_cannot_link_a_ballot_to_its_voter(district):
         pattern[members[i].pk] = "excellent"
         pattern[members[(i + 1) % 12].pk] = "unqualified"
         patterns[tuple(sorted(pattern.items()))] = voter.pk
-    voters_in_key_order = [
-        patterns[tuple(sorted(by_ballot[pk].items()))]
-        for pk in Ballot.objects.values_list("id", flat=True)
-    ]
-    assert sorted(voters_in_key_order) == sorted(order)
-    # The keys are random: the ballots' order is a shuffle of the voting order, and
-    # fresh keys (uuid4) carry no clock or counter (version 4, no time fields).
-    assert voters_in_key_order != order
+    voters_in_stored_order = [patterns[tuple(sorted(by_ballot[pk].items()))] for pk in physical]
+    assert sorted(voters_in_stored_order) == sorted(order)
+    assert voters_in_stored_order != order  # a fresh shuffle (1 in 12! to be equal)
     assert all(b.version == 4 for b in Ballot.objects.values_list("id", flat=True))
 
 
@@ -133,8 +133,8 @@ def test_double_submit_stores_one_ballot(district):
     ballot_cast(actor=district.member1, round_=round_, marks=marks)
     with pytest.raises(ValidationError, match="不能重新投票"):
         ballot_cast(actor=district.member1, round_=round_, marks=marks)
-    assert Ballot.objects.count() == 1
-    assert BallotMark.objects.count() == 4
+    assert SealedBallot.objects.count() == 1
+    assert not Ballot.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -163,8 +163,8 @@ def test_concurrent_double_submit_stores_exactly_one_ballot(district):
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
-    assert Ballot.objects.count() == 1
-    assert BallotMark.objects.count() == 4
+    assert SealedBallot.objects.count() == 1
+    assert VoteRight.objects.filter(used=True).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -225,17 +225,17 @@ def test_bad_input_through_http_shows_a_message_and_stores_nothing(client, distr
     assert "不是本年度方案的测评选项" in response.content.decode()
     assert nothing_stored()
     response = client.post("/eval/2026/vote/", {"m:M1": "excellent", "m:M1B": ""})
-    assert response.status_code == 200 and Ballot.objects.count() == 1
+    assert response.status_code == 200 and SealedBallot.objects.count() == 1
     response = client.post("/eval/2026/vote/", {"m:M1": "excellent"})
     assert "不能重新投票" in response.content.decode()
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
     client.force_login(district.member2)  # B2: no round for their branch
     assert client.post("/eval/2026/vote/", {"m:M1": "excellent"}).status_code == 404
     vote_close(actor=district.sec1, round_=round_)
     client.force_login(district.m1b.user)
     response = client.post("/eval/2026/vote/", {"m:M1": "excellent"})
     assert "投票已经截止" in response.content.decode()
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 def test_vote_view_logs_nothing_about_the_ballot(client, district, caplog, settings):
@@ -248,7 +248,7 @@ def test_vote_view_logs_nothing_about_the_ballot(client, district, caplog, setti
     caplog.set_level(logging.DEBUG, logger="django.db.backends")
     client.post("/eval/2026/vote/", {"m:M1": "basic", "m:M1B": "unqualified"})
     client.post("/eval/2026/vote/", {"m:M1": "basic", "m:NOBODY": "unqualified"})
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
     assert any(r.name == "django.db.backends" for r in caplog.records)  # SQL is logged
     for record in caplog.records:
         text = f"{record.getMessage()} {getattr(record, 'sql', '')} {record.args}"
@@ -270,6 +270,9 @@ def test_totals_only_after_close_and_publish(client, district):
     with pytest.raises(ValidationError, match="须先截止投票"):
         vote_publish(actor=district.sec1, round_=round_)
     vote_close(actor=district.sec1, round_=round_)
+    with pytest.raises(ValidationError, match="计票"):
+        vote_publish(actor=district.sec1, round_=round_)
+    count_votes(district, round_)
     assert not VoteTally.objects.exists()
     vote_publish(actor=district.sec1, round_=round_)
     tallies = dict(VoteTally.objects.filter(member=district.m1).values_list("option", "count"))
@@ -285,16 +288,18 @@ def test_receipt_checks_that_the_ballot_was_counted(client, district):
     members = branch_of(district, 3)
     any_turnout()
     round_ = round_at_vote(district)
-    code = ballot_cast(
-        actor=members[0].user, round_=round_, marks={"M1": "qualified"}, receipt=True
-    )
-    assert code and not Ballot.objects.filter(receipt_hash=code).exists()  # hashed
-    assert receipt_check(code=code)["counted"] is False
+    receipt = ballot_cast(actor=members[0].user, round_=round_, marks={"M1": "qualified"})
+    # The receipt is the SHA-256 of the stored ciphertext, in the ballot box.
+    sealed = SealedBallot.objects.get()
+    assert receipt == sealed.receipt and len(receipt) == 64
+    assert receipt_check(code=receipt)["counted"] is False
+    assert receipt_check(code=receipt[:16].upper())["counted"] is False  # a prefix will do
+    assert receipt_check(code=receipt[:8]) is None  # too short to be sure
     vote_close(actor=district.sec1, round_=round_)
-    vote_publish(actor=district.sec1, round_=round_)
-    response = client.post("/vote/receipt/", {"code": code.lower()})
+    count_votes(district, round_)
+    response = client.post("/vote/receipt/", {"code": receipt.upper()})
     assert "选票已计入" in response.content.decode()
-    response = client.post("/vote/receipt/", {"code": "AAAA-BBBB-CCCC"})
+    response = client.post("/vote/receipt/", {"code": "ab" * 32})
     assert "没有找到" in response.content.decode()
 
 
@@ -316,13 +321,15 @@ def test_meeting_room_codes(client, district):
     response = client.post(
         "/vote/code/", {"code": codes[0], "cast": "1", "m:M1": "excellent", "m:M1B": "basic"}
     )
-    assert response.status_code == 200 and Ballot.objects.count() == 1
+    assert response.status_code == 200 and SealedBallot.objects.count() == 1
+    receipt = SealedBallot.objects.get().receipt
+    assert receipt in response.content.decode()  # the paper voter gets a receipt too
     with pytest.raises(ValidationError, match="已经使用过"):
         ballot_cast_with_code(code=codes[0], marks={"M1": "excellent"})
     with pytest.raises(ValidationError, match="无效"):
         ballot_cast_with_code(code="NOPE-NOPE-NOPE", marks={"M1": "excellent"})
     ballot_cast_with_code(code=codes[1], marks={})
-    assert Ballot.objects.count() == 2
+    assert SealedBallot.objects.count() == 2 and not Ballot.objects.exists()
     assert turnout(round_=round_) == {"voters": 4, "used": 2, "ballots": 2}
 
 

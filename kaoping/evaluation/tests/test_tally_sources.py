@@ -18,7 +18,7 @@ from kaoping.evaluation.services import (
     vote_publish,
 )
 
-from .support import branch_of, round_at_vote
+from .support import branch_of, count_votes, round_at_vote
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,7 @@ def test_an_online_vote_cannot_be_overwritten(district, year_2026_over):
     for member in members:
         ballot_cast(actor=member.user, round_=round_, marks={"M1": "qualified"})
     vote_close(actor=district.sec1, round_=round_)
+    count_votes(district, round_)
     vote_publish(actor=district.sec1, round_=round_)
     assert stored(district.m1)["qualified"] == 4
     # Even for a year already over, even the system: the round decides.

@@ -3,13 +3,14 @@ by every member, determination of a tie, publication, an upheld and a refused ap
 finalisation, and the year frozen afterwards."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from kaoping.audit.models import AuditEvent
-from kaoping.evaluation.models import Ballot, EvaluationRound, VoteTally
+from kaoping.evaluation.models import Ballot, EvaluationRound, SealedBallot, VoteTally
 from kaoping.evaluation.services import ballot_cast, tally_set
 from kaoping.evaluation.tests.support import branch_of
 from kaoping.ledger.models import ScoreEntry
@@ -104,7 +105,13 @@ def test_full_cycle_for_a_branch_of_twelve(client, district):
                 f"/eval/B1/2026/comment/{m.code}/", {"comment": "点评", "requirements": "要求"}
             )
         )
-    step(client, district, "advance")  # into the vote: the voter list is frozen
+    # Into the vote: the voter list is frozen, three scrutineers get their shares once.
+    sec = as_user(client, district.sec1)
+    assert "监票人" in sec.get("/eval/B1/2026/vote-open/").content.decode()
+    scrutineers = [m for m in members if m.code != district.m1.code][:3]
+    shown = sec.post("/eval/B1/2026/vote-open/", {"scrutineers": [m.pk for m in scrutineers]})
+    shares = re.findall(r'<code class="share" id="share-\d">([^<]+)</code>', shown.content.decode())
+    assert len(shares) == 3
     round_ = EvaluationRound.objects.get()
     assert round_.step == "vote" and round_.rights.count() == 12
 
@@ -115,11 +122,13 @@ def test_full_cycle_for_a_branch_of_twelve(client, district):
         assert ok(c.get("/eval/2026/vote/"), 200)
         marks = {f"m:{code}": "excellent" if code in top else "qualified" for code in codes}
         ok(c.post("/eval/2026/vote/", marks), 200)
-    assert Ballot.objects.count() == 12
+    assert SealedBallot.objects.count() == 12 and not Ballot.objects.exists()
     progress = as_user(client, district.sec1).get("/eval/B1/2026/").context
     assert progress["turnout"] == {"voters": 12, "used": 12, "ballots": 12}
     assert progress["totals"] is None
     step(client, district, "close")
+    ok(sec.post("/eval/B1/2026/count/", {"share_1": shares[0], "share_3": shares[2]}))
+    assert Ballot.objects.count() == 12 and not SealedBallot.objects.exists()
     step(client, district, "publish")
     assert VoteTally.objects.filter(member=district.m1, option="excellent").get().count == 12
 

@@ -639,6 +639,46 @@ PAGES: dict[str, Row] = {
         post="302 404 404 404 404 404 404 403",
         sup_in=(405, 403),
     ),
+    # The sealed vote (issue 17): the round is at the self-evaluation, so writes are
+    # refused by the service (400) for those who may make them.
+    "evaluation:vote_open": Row(
+        get="302 404 404 200 404 404 200 403",
+        kwargs=_pub,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(403, 403),
+    ),
+    "evaluation:count": Row(
+        get="302 404 404 200 404 404 200 403",
+        kwargs=_pub,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(403, 403),
+    ),
+    # The ballot box: every member of the branch, and those who read it.
+    "evaluation:box": Row(get="302 200 404 200 404 404 200 200", kwargs=_pub, sup_in=(200, None)),
+    # Not counted yet: nothing to download, for anyone.
+    "evaluation:box_download": Row(
+        get="302 404 404 404 404 404 404 404",
+        kwargs=lambda s: {"code": s.branch, "year": 2026, "fmt": "json"},
+        sup_in=(404, None),
+    ),
+    "evaluation:recount": Row(
+        get="302 405 405 405 405 405 405 405",
+        kwargs=_pub,
+        post="302 302 404 302 404 404 302 302",
+        sup_in=(405, 302),
+    ),
+    "evaluation:rerun": Row(
+        get="302 404 404 200 404 404 200 403",
+        kwargs=_pub,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(403, 403),
+    ),
+    "evaluation:to_paper": Row(
+        get="302 404 404 200 404 404 200 403",
+        kwargs=_pub,
+        post="302 404 404 400 404 404 400 403",
+        sup_in=(403, 403),
+    ),
     "evaluation:mine": Row(get="302 200 200 404 404 404 404 404", kwargs=_year),
     "evaluation:self": Row(
         get="302 405 405 405 405 405 405 405", kwargs=_year, post="302 302 302 404 404 404 404 404"
@@ -868,6 +908,21 @@ API: dict[str, Row] = {
         get="401 404 404 204 404 404 204 403",
         kwargs=_by(id="role_assignment"),
         sup_in=(403, None),
+    ),
+    # The sealed vote (issue 17): the box is every branch member's; counting is the
+    # officers' and scrutineers' (the round is at the self-evaluation: 422); nothing to
+    # download before counting (404).
+    "GET /api/branches/{code}/years/{year}/ballot-box": Row(
+        get="401 200 404 200 404 404 200 200", kwargs=_pub, sup_in=(200, None)
+    ),
+    "POST /api/branches/{code}/years/{year}/count": Row(
+        get="401 404 404 422 404 404 422 403",
+        kwargs=_pub,
+        data=lambda d, s: {"shares": []},
+        sup_in=(403, None),
+    ),
+    "GET /api/branches/{code}/years/{year}/ballots": Row(
+        get="401 404 404 404 404 404 404 404", kwargs=_pub, sup_in=(404, None)
     ),
     "GET /api/unqualified-cases": Row(get="401 200 200 200 200 200 200 200"),
     "GET /api/unqualified-cases/{code}": Row(

@@ -124,12 +124,21 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
     sec.click("form[action$='/open/'] button[type=submit]")
     sec.wait_for_load_state()
     assert "民主评议已开始。" in sec.locator(".messages").inner_text()
-    # self-evaluation -> peer review -> secretary's comments -> the vote
-    for _ in range(3):
+    # self-evaluation -> peer review -> secretary's comments
+    for _ in range(2):
         sec.click("#steps form[action$='/do/advance/'] button")
         sec.wait_for_load_state()
         sec.click("#confirm button[name=confirm]")  # after the consequences are shown
         sec.wait_for_load_state()
+    # -> the vote: two scrutineers are named and their shares shown once
+    sec.click("#vote-open")
+    sec.wait_for_load_state()
+    boxes = sec.locator("input[name=scrutineers]")
+    for i in range(boxes.count()):
+        boxes.nth(i).check()
+    sec.click("#confirm button[type=submit]")
+    sec.wait_for_load_state()
+    shares = [sec.locator(f"#share-{p}").inner_text() for p in (1, 2)]
     assert EvaluationRound.objects.get().step == "vote"
     snap(sec, shots, "journey-c-vote-open")
 
@@ -155,6 +164,15 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
     sec.click("#confirm button[name=confirm]")
     sec.wait_for_load_state()
     assert "投票已截止。" in sec.locator(".messages").inner_text()
+    # counting: the two scrutineers type their shares on the secretary's screen
+    sec.click("#count-link")
+    sec.wait_for_load_state()
+    sec.fill("#id_share_1", shares[0])
+    sec.fill("#id_share_2", shares[1])
+    sec.click("#count button[type=submit]")
+    sec.wait_for_load_state()
+    assert "计票完成" in sec.locator(".messages").inner_text()
+    sec.goto(eval_url)
     sec.click("form[action$='/do/publish/'] button")
     sec.wait_for_load_state()
     assert "测评票数已公布，进入组织认定。" in sec.locator(".messages").inner_text()

@@ -9,4 +9,11 @@
       target.form.submit();
     }
   });
+  // Buttons marked data-print print the page (no inline handlers: the CSP forbids them).
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target.closest && target.closest("button[data-print]")) {
+      window.print();
+    }
+  });
 })();
