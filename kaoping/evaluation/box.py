@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kaoping.orgs.selectors import organization_access_by_code
+from kaoping.schemes.models import ballot_option_order
 
 from .models import Ballot, CountedReceipt, EvaluationRound, SealedBallot, VoteCount, VoteTally
 
@@ -57,7 +58,21 @@ class BallotBox:
 
     @property
     def options(self) -> list[str]:
-        return list(next(iter(self.count.totals.values()), {})) if self.count else []
+        """The options counted, in the scheme's usual order (jsonb keeps none)."""
+        if not self.count:
+            return []
+        return sorted(next(iter(self.count.totals.values()), {}), key=ballot_option_order)
+
+    @property
+    def rows(self) -> list[tuple[str, list[int]]]:
+        """Each candidate's counts in the order of ``options``."""
+        if not self.count:
+            return []
+        options = self.options
+        return [
+            (code, [row.get(o, 0) for o in options])
+            for code, row in sorted(self.count.totals.items())
+        ]
 
 
 def ballot_box(*, round_: EvaluationRound) -> BallotBox:

@@ -19,7 +19,7 @@ from kaoping.iterables import batched
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
-from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme
+from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme, ballot_option_order
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors
 
@@ -882,15 +882,9 @@ def paper_sheet_columns(scheme: Scheme) -> tuple:
         Column("name", "姓名", required=False, comment="仅供核对，不导入"),
         *(
             Column(option, OPTION_HEADERS.get(option, option), kind="int", min_value=0)
-            for option in sorted(scheme.ballot_options, key=_option_order)
+            for option in sorted(scheme.ballot_options, key=ballot_option_order)
         ),
     )
-
-
-def _option_order(option: str) -> tuple:
-    # jsonb does not keep the keys' order: the usual four first, in their usual order.
-    known = list(BALLOT_OPTION_NAMES)
-    return (known.index(option) if option in known else len(known), option)
 
 
 def paper_sheet_check(*, actor, round_: EvaluationRound, rows: list, progress=None):

@@ -11,6 +11,13 @@ DEFAULT_BALLOT_OPTIONS = {"excellent": "100", "qualified": "80", "basic": "60", 
 BALLOT_OPTION_NAMES = tuple(DEFAULT_BALLOT_OPTIONS)
 
 
+def ballot_option_order(option: str) -> tuple[int, str]:
+    """Sort key of ballot options (测评选项): jsonb does not keep the keys' order, so the
+    usual four first, in their usual order, then any other by name."""
+    known = list(BALLOT_OPTION_NAMES)
+    return (known.index(option) if option in known else len(known), option)
+
+
 def default_ballot_options() -> dict[str, str]:
     return dict(DEFAULT_BALLOT_OPTIONS)
 

@@ -143,6 +143,9 @@ def test_full_vote_of_a_branch_of_25_through_http(district):
     assert "已于" in round_page and "选票 25 张，其中无效票 0 张" in round_page
     box = logged_in(members[10].user).get("/eval/B1/2026/box/").content.decode()
     assert chosen[0].name in box and chosen[2].name in box and "计票时间" in box
+    # The totals' columns follow the scheme's usual order (jsonb keeps no key order).
+    header = re.search(r"<th>党员编号</th>(.*?)</tr>", box, re.S)[1]
+    assert re.findall(r'<th class="num">([^<]+)</th>', header) == ["优秀", "合格", "基本合格", "不合格"]
     for receipt in receipts.values():  # after counting: the count covered every receipt
         assert receipt in box
         assert receipt_check(code=receipt)["counted"] is True
