@@ -5,6 +5,8 @@ what the actor may see; writes go through services. Records are named by their c
 Errors are JSON: ``{"detail": ...}``, plus ``"errors": {field: [messages]}`` for 422.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
@@ -36,7 +38,7 @@ from kaoping.orgs.selectors import (
     organizations_visible,
     scope_for,
 )
-from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme
+from kaoping.schemes.models import BALLOT_OPTION_NAMES, SETTING_FIELDS, Scheme
 from kaoping.schemes.selectors import scheme_for_year, scheme_items
 from kaoping.scoring.selectors import live_results, stored_results
 from kaoping.unqualified.models import UnqualifiedCase
@@ -436,23 +438,21 @@ def results_stored(request: HttpRequest, year: Year, branch: Code | None = None)
 # --------------------------------------------------------------------------- scheme
 
 
+def _setting(value):
+    if isinstance(value, Decimal):
+        return dec(value)
+    if isinstance(value, dict):  # ballot options, as stored
+        return {k: str(v) for k, v in value.items()}
+    return value
+
+
 @api.get("/years/{year}/scheme", response={200: SchemeOut, **READ_ERRORS}, tags=["scheme"])
 def scheme(request: HttpRequest, year: Year):
     """The year's scheme: its settings and its items."""
     s = _scheme(year)
     return {
         "year": s.year,
-        "base_points": dec(s.base_points),
-        "bonus_cap": dec(s.bonus_cap),
-        "democratic_share": dec(s.democratic_share),
-        "excellent_threshold": dec(s.excellent_threshold),
-        "qualified_threshold": dec(s.qualified_threshold),
-        "basic_threshold": dec(s.basic_threshold),
-        "excellent_quota": dec(s.excellent_quota),
-        "quota_rounding": s.quota_rounding,
-        "ballot_options": {k: str(v) for k, v in s.ballot_options.items()},
-        "notice_days": s.notice_days,
-        "vote_min_turnout": dec(s.vote_min_turnout),
+        **{f: _setting(getattr(s, f)) for f in SETTING_FIELDS},
         "final": s.is_final,
         "items": [
             {

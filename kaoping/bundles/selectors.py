@@ -10,7 +10,7 @@ from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.scoring.models import GradeRecord
 
-from .services import FORMAT, SCHEME_SETTINGS
+from .checks import FORMAT, SCHEME_SETTINGS
 
 
 def bundle_export(*, year: int) -> dict:

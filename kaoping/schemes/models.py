@@ -91,6 +91,14 @@ class SchemeSettings(models.Model):
         abstract = True
 
 
+# The settings, in the model's order: every list of them (services, planning, API, bundle,
+# engine) is derived from this one model.
+SETTING_FIELDS = tuple(f.name for f in SchemeSettings._meta.local_fields)
+DECIMAL_SETTINGS = tuple(
+    f.name for f in SchemeSettings._meta.local_fields if isinstance(f, models.DecimalField)
+)
+
+
 class Scheme(SchemeSettings):
     """The year's assessment scheme (考评方案): every rule of rules.md §2 is a setting here,
     because each organisation adapts them every year."""

@@ -13,22 +13,16 @@ from kaoping.decimals import decimal_text
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 
-from .models import BALLOT_OPTION_NAMES, BranchYearClosing, ItemExemption, Scheme, SchemeItem
+from .models import (
+    BALLOT_OPTION_NAMES,
+    SETTING_FIELDS,
+    BranchYearClosing,
+    ItemExemption,
+    Scheme,
+    SchemeItem,
+)
 from .template import DEFAULT_ITEMS
 
-SETTING_FIELDS = (
-    "base_points",
-    "bonus_cap",
-    "democratic_share",
-    "excellent_threshold",
-    "qualified_threshold",
-    "basic_threshold",
-    "excellent_quota",
-    "quota_rounding",
-    "ballot_options",
-    "notice_days",
-    "vote_min_turnout",
-)
 ITEM_FIELDS = ("kind", "group", "name", "points", "disqualifies", "categories")
 
 
@@ -190,9 +184,12 @@ def exemption_set(
     ends_on: datetime.date | None = None,
 ) -> ItemExemption:
     """Exempt a member from an item (e.g. a retired member's health, 身体原因), for the
-    period from ``starts_on`` to ``ends_on`` (both included; None = unbounded)."""
-    if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
+    period from ``starts_on`` to ``ends_on`` (both included; None = unbounded). The reason
+    is required. The one writer of exemptions, with ``exemptions_import`` for bundles."""
+    _require_manage_member(actor, member)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写免于考评的理由。")})
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("免予考评的结束日期不能早于开始日期。")})
     exemption, _created = ItemExemption.objects.update_or_create(
@@ -212,6 +209,31 @@ def exemption_set(
         },
     )
     return exemption
+
+
+def exemptions_import(*, actor, member: Member, wanted: dict[str, str]) -> bool:
+    """Make a member's exemptions those of a bundle (item code -> reason), undated; runs in
+    the import's transaction. A bundle's reason may be empty (decision 27: the contract
+    makes it optional, a bundle carries another system's records as they are). True when
+    anything changed."""
+    _require_manage_member(actor, member)
+    current = dict(ItemExemption.objects.filter(member=member).values_list("item_code", "reason"))
+    if wanted == current:
+        return False
+    ItemExemption.objects.filter(member=member).exclude(item_code__in=wanted).delete()
+    for code, reason in wanted.items():
+        ItemExemption.objects.update_or_create(
+            member=member, item_code=code, defaults={"reason": reason}
+        )
+    audit_record(
+        actor=actor, action="exemptions.import", target=member, before=current, after=wanted
+    )
+    return True
+
+
+def _require_manage_member(actor, member: Member) -> None:
+    if actor is not None and not scope_for(actor).manages(member.branch.path):
+        raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
 
 
 @transaction.atomic

@@ -66,12 +66,12 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     "ACTIONS table, each gettext_lazy on a Chinese literal",
     ("sheets/xlsx.py", "read_rows", "RowError(…)"): "the ValueError of _convert just above "
     "it, each raised with gettext on a Chinese literal (not any ValueError: only _convert's)",
-    ("bundles/services.py", "_labelled", "ValidationError(…)"): "prefixes the record's "
+    ("bundles/writes.py", "_labelled", "ValidationError(…)"): "prefixes the record's "
     "label (a bundle path, e.g. organizations[3] (code B1)) to the message of a "
     "ValidationError already checked where a service raised it",
-    ("bundles/services.py", "error", "BundleError(…)"): "the messages kept by "
-    "_Messages.add, each checked at its call (self.errors.add / self.schema_errors.add)",
-    ("bundles/services.py", "_validation_text", "BundleError(…)"): "the messages of a "
+    ("bundles/errors.py", "error", "BundleError(…)"): "the messages kept by "
+    "Messages.add, each checked at its call (self.errors.add / self.schema_errors.add)",
+    ("bundles/services.py", "bundle_import", "BundleError(…)"): "the messages of a "
     "model ValidationError (checked where raised), each after its field's name",
     ("dues/services.py", "dues_close_blocker", "ValidationError(…)"): "the text of "
     "dues_close_blocker, each a gettext on a Chinese literal or schemes.selectors.frozen_notice",
@@ -522,6 +522,6 @@ def test_the_check_sees_an_english_bundle_message():
         "        seen.add(code)\n"
         "        raise BundleNotJSON('the file is empty')\n"
     )
-    checker = _check_module("bundles/services.py", source)
+    checker = _check_module("bundles/checks.py", source)
     assert [p.split(":")[1] for p in checker.problems] == ["4", "6", "9", "12"]
     assert [m.text for m in checker.msgids] == ["%(record)s：上级组织链形成循环。"]
