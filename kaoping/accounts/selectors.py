@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kaoping.orgs.models import Member, Organization, RoleAssignment
+from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization, RoleAssignment
 from kaoping.orgs.selectors import _under, scope_for
 
 from .models import AccountPolicy, AccountState, SignIn, SlipBatch
@@ -33,7 +33,6 @@ def own_sign_ins(*, actor) -> QuerySet[SignIn]:
 
 
 # Members who left (transferred out, deceased): no new login.
-GONE = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
 
 
 def committee_of(organization: Organization) -> Organization | None:
@@ -72,7 +71,7 @@ def managed_branches(*, actor) -> QuerySet[Organization]:
     qs = Organization.objects.filter(kind=Organization.Kind.BRANCH)
     if not scope.everything:
         qs = qs.filter(_under(scope.manage_paths, "path"))
-    on_roll = ~Q(members__status__in=GONE)
+    on_roll = ~Q(members__status__in=DEPARTED_STATUSES)
     return (
         qs.select_related("parent")
         .annotate(

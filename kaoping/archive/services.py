@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
-from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization
 from kaoping.orgs.selectors import scope_for
-from kaoping.orgs.services import LEAVING_STATUSES, member_login_close, member_upsert
+from kaoping.orgs.services import member_login_close, member_upsert
 from kaoping.schemes.models import ItemExemption
 from kaoping.schemes.services import exemption_set
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, sheet_values
@@ -74,7 +74,7 @@ def _log(member: Member, changes: list[tuple[str, str, str]], source: str, actor
 
 
 def _set_status(member: Member, status: str, source: str, actor, at) -> None:
-    leaves = status in LEAVING_STATUSES and member.status not in LEAVING_STATUSES
+    leaves = status in DEPARTED_STATUSES and member.status not in DEPARTED_STATUSES
     _log(member, [("status", member.status, status)], source, actor, at)
     member.status = status
     member.save(update_fields=["status"])
@@ -180,7 +180,7 @@ def member_transfer(
     With no ``to_branch`` the member leaves the deployment (``destination`` names where)."""
     member = _locked(member)
     _require_manage(actor, member)
-    if member.status in (Status.TRANSFERRED_OUT, Status.DECEASED):
+    if member.status in DEPARTED_STATUSES:
         raise ValidationError(
             _("%(name)s 的状态为“%(s)s”，不能转接。")
             % {"name": member.name, "s": member.get_status_display()}
@@ -373,16 +373,15 @@ def exemption_add(
     ends_on: datetime.date | None = None,
 ) -> ItemExemption:
     """Exempt a member from an item (e.g. health, 身体原因) for a period: entries dated
-    inside it are refused and do not count. The reason and the first day are required."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("请填写免于考评的理由。")})
+    inside it are refused and do not count. The reason (``exemption_set``) and the first
+    day are required."""
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("免考截止日期不能早于起始日期。")})
     return exemption_set(
         actor=actor,
         member=member,
         item_code=item_code,
-        reason=reason.strip(),
+        reason=reason,
         starts_on=starts_on,
         ends_on=ends_on,
     )

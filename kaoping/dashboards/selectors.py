@@ -20,13 +20,12 @@ from django.utils.translation import gettext as _
 from kaoping.claims.models import BonusClaim
 from kaoping.claims.selectors import claims_of_branch
 from kaoping.dues.models import DuesPayment, DuesRate, DuesSettings
-from kaoping.dues.selectors import ASSESSED as DUES_ASSESSED
 from kaoping.dues.selectors import deadline_of, status_of
 from kaoping.evaluation.models import EvaluationRound
 from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import Attendance, Meeting
 from kaoping.meetings.selectors import branch_pending_leaves, member_meetings
-from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.models import ON_ROLL_STATUSES, Member, Organization
 from kaoping.orgs.selectors import (
     branches_visible,
     member_access_by_code,
@@ -325,7 +324,7 @@ def _dues(*, year: int, branches: list[Organization]) -> tuple[dict, dict]:
     rates = {
         member_id: (branch_id, amount)
         for member_id, branch_id, amount in DuesRate.objects.filter(
-            year=year, member__branch__in=branches, member__status__in=DUES_ASSESSED
+            year=year, member__branch__in=branches, member__status__in=ON_ROLL_STATUSES
         ).values_list("member_id", "member__branch_id", "amount")
     }
     paid: dict[tuple[int, int], list[tuple[Decimal, datetime.date]]] = defaultdict(list)

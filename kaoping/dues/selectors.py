@@ -10,12 +10,10 @@ from django.db.models import Max, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.models import ON_ROLL_STATUSES, Member, Organization
 from kaoping.orgs.selectors import scope_for
 
 from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
-
-ASSESSED = (Member.Status.ACTIVE, Member.Status.LOST_CONTACT, Member.Status.UNDER_INVESTIGATION)
 
 
 def dues_settings_for(branch: Organization) -> DuesSettings:
@@ -62,7 +60,7 @@ def dues_month(*, branch: Organization, period: datetime.date) -> list[DuesRow]:
     """Every assessed member of the branch for the month (five queries, any size)."""
     settings = dues_settings_for(branch)
     deadline = deadline_of(period, settings)
-    members = list(branch.members.filter(status__in=ASSESSED).order_by("code"))
+    members = list(branch.members.filter(status__in=ON_ROLL_STATUSES).order_by("code"))
     rates = dict(
         DuesRate.objects.filter(member__branch=branch, year=period.year).values_list(
             "member_id", "amount"

@@ -17,7 +17,7 @@ from kaoping.bulk import insert_rows
 from kaoping.decimals import decimal_text
 from kaoping.iterables import batched
 from kaoping.notifications.services import notification_send
-from kaoping.orgs.models import Member
+from kaoping.orgs.models import DEPARTED_STATUSES, Member
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
@@ -26,8 +26,6 @@ from kaoping.text import NOTE_MAX
 
 from .chain import EntryContent, chain_key, entry_hash, ledger_key
 from .models import LedgerChain, ScoreEntry
-
-UNSCORED_STATUSES = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
 
 
 def _new_code(year: int) -> str:
@@ -125,7 +123,7 @@ def entry_record(
         )
     if occurrences < 1:
         raise ValidationError({"occurrences": _("次数至少为 1。")})
-    if member.status in UNSCORED_STATUSES:
+    if member.status in DEPARTED_STATUSES:
         raise ValidationError(
             {
                 "member": _("党员 %(member)s 的状态为“%(status)s”，不参加考评。")
@@ -491,7 +489,7 @@ def entries_sheet_check(
         item = items.get((year, v["item"]))
         if member is None:
             problems.append(("党员编号", _("本支部没有编号为“%(c)s”的党员。") % {"c": v["member"]}))
-        elif member.status in UNSCORED_STATUSES:
+        elif member.status in DEPARTED_STATUSES:
             problems.append(
                 (
                     "党员编号",

@@ -12,15 +12,14 @@ from kaoping.audit.services import audit_record, audit_record_many
 from kaoping.bulk import insert_rows
 from kaoping.iterables import batched
 
-from .models import Member, Organization, RoleAssignment
+from .models import DEPARTED_STATUSES, Member, Organization, RoleAssignment
 from .selectors import scope_for
 
 # A member in one of these has left the deployment: their login is closed (docs/accounts.md).
-LEAVING_STATUSES = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
 
 
 def _leaves(before: str | None, after: str) -> bool:
-    return after in LEAVING_STATUSES and before not in LEAVING_STATUSES
+    return after in DEPARTED_STATUSES and before not in DEPARTED_STATUSES
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from django.db.models.functions import Replace
 
 from kaoping.archive.models import MemberProfile
 from kaoping.audit.services import audit_record
-from kaoping.orgs.models import Member
+from kaoping.orgs.models import DEPARTED_STATUSES, Member
 from kaoping.orgs.services import member_link_user
 
 from ..models import AccountPolicy, AccountState
@@ -30,7 +30,6 @@ from ..models import AccountPolicy, AccountState
 logger = logging.getLogger(__name__)
 
 UNMATCHED_SUFFIX = "@ldap"
-DEPARTED = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ def directory_sign_in(*, entry: DirectoryEntry) -> AbstractBaseUser | None:
     else:
         user = None
         member = _member_for(match, entry.match_value)
-        if member is not None and member.status in DEPARTED:
+        if member is not None and member.status in DEPARTED_STATUSES:
             audit_record(
                 actor=None,
                 action="account.directory_refused",

@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record, audit_record_many
-from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization
 from kaoping.orgs.selectors import scope_for
 
 from ..models import AccountPolicy, AccountState, SlipBatch, SlipLine
 from ..seal import passwords_seal, passwords_unseal
-from ..selectors import GONE, username_rule_for
+from ..selectors import username_rule_for
 
 ISSUE_MAX = 2000
 # No 0/O, 1/l/I: read from paper and typed by hand.
@@ -82,7 +82,9 @@ def logins_candidates(
         branch__path__startswith=organization.path
     )
     if member_codes is None:
-        members = list(under.filter(user__isnull=True).exclude(status__in=GONE).order_by("code"))
+        members = list(
+            under.filter(user__isnull=True).exclude(status__in=DEPARTED_STATUSES).order_by("code")
+        )
     else:
         codes = list(dict.fromkeys(member_codes))
         if len(codes) > ISSUE_MAX:
@@ -95,7 +97,7 @@ def logins_candidates(
                 _("%(codes)s 不是 %(org)s 的党员。")
                 % {"codes": "、".join(strangers), "org": organization.name}
             )
-        gone = [m for m in members if m.status in GONE]
+        gone = [m for m in members if m.status in DEPARTED_STATUSES]
         if gone:
             raise ValidationError(
                 _("%(names)s 已转出或去世，不能开通账号。") % {"names": _names(gone)}

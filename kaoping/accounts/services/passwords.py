@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
-from kaoping.orgs.models import Member
+from kaoping.orgs.models import DEPARTED_STATUSES, Member
 from kaoping.orgs.selectors import scope_for
-from kaoping.orgs.services import LEAVING_STATUSES, member_login_close
+from kaoping.orgs.services import member_login_close
 
 from ..models import AccountState, ResetCode
 
@@ -170,7 +170,7 @@ def account_reactivate(*, actor, member: Member) -> Member:
     member = Member.objects.select_related("branch", "user").get(pk=member.pk)
     _require_manage(actor, member)
     user = _login_of(member)
-    if member.status in LEAVING_STATUSES:
+    if member.status in DEPARTED_STATUSES:
         raise ValidationError(
             _("%(name)s 的状态为“%(status)s”，不能恢复账号。")
             % {"name": member.name, "status": member.get_status_display()}
