@@ -9,7 +9,7 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
 from kaoping.scoring.models import MemberResult
-from kaoping.scoring.selectors import branch_results
+from kaoping.scoring.selectors import live_results
 
 from .models import Appeal, Publication
 
@@ -59,7 +59,7 @@ def determination_rows(*, scheme, branch: Organization) -> list[dict]:
     }
     return [
         {"result": r, "member": members[r.member], "decision": decisions.get(r.member)}
-        for r in branch_results(scheme=scheme, branch=branch)
+        for r in live_results(scheme=scheme, branches=[branch])
     ]
 
 

@@ -20,7 +20,7 @@ from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.schemes.services import branch_year_finalise, branch_year_reopen
 from kaoping.scoring.models import Grade
-from kaoping.scoring.selectors import branch_results
+from kaoping.scoring.selectors import live_results
 from kaoping.scoring.services import branch_results_store, grade_record_set
 
 from .models import Appeal, Publication
@@ -56,7 +56,7 @@ def _members_users(branch: Organization):
 def pending_members(*, scheme: Scheme, branch: Organization) -> list[str]:
     """Members whose grade waits for the organisation's determination of a quota tie."""
     return [
-        r.member for r in branch_results(scheme=scheme, branch=branch) if r.grade == Grade.PENDING
+        r.member for r in live_results(scheme=scheme, branches=[branch]) if r.grade == Grade.PENDING
     ]
 
 
@@ -368,7 +368,7 @@ def finalisation_plan(*, actor, branch: Organization, year: int) -> Finalisation
     _require_open(year, branch)
     by_code = {m.code: m for m in Member.objects.filter(branch=branch)}
     records, unrecorded = [], []
-    for result in branch_results(scheme=scheme, branch=branch):
+    for result in live_results(scheme=scheme, branches=[branch]):
         if result.grade in FINAL_GRADES:
             records.append((by_code[result.member], str(result.grade)))
         else:

@@ -232,9 +232,9 @@ def branch_results_store(*, actor, scheme: Scheme, branch: Organization) -> int:
     if actor is not None and not scope_for(actor).manages(branch.path):
         raise PermissionDenied(_("您无权管理 %(branch)s。") % {"branch": branch.name})
 
-    from .selectors import branch_results
+    from .selectors import live_results
 
-    results = branch_results(scheme=scheme, branch=branch)
+    results = live_results(scheme=scheme, branches=[branch])
     member_ids = dict(Member.objects.filter(branch=branch).values_list("code", "id"))
     now = timezone.now()
     MemberResult.objects.filter(year=scheme.year, member_id__in=member_ids.values()).delete()

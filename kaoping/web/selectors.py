@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaoping.evaluation.models import QuotaDecision, VoteTally
-from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization
 from kaoping.orgs.selectors import (
     branches_visible,
     member_access_by_code,
@@ -25,9 +25,7 @@ from kaoping.orgs.selectors import (
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import items_applying, scheme_items, schemes_all
 from kaoping.scoring.engine import MemberResult
-from kaoping.scoring.selectors import branch_live, live_results
-
-COUNTED_OUT = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
+from kaoping.scoring.selectors import live_results, live_results_of_branch
 
 
 def staff_required(*, actor) -> None:
@@ -66,7 +64,7 @@ def branch_members(*, actor, branch: Organization) -> list[Member]:
 def branch_page_results(*, scheme: Scheme, branch: Organization, stamp: str | None = None):
     """(results sorted by rank, tallies by member code, decisions by member code): the
     branch's live results (cached under its results stamp)."""
-    live = branch_live(scheme=scheme, branch=branch, stamp=stamp)
+    live = live_results_of_branch(scheme=scheme, branch=branch, stamp=stamp)
     return live.results, live.tallies, live.decisions
 
 
@@ -100,7 +98,7 @@ def overview_rows(*, actor, scheme: Scheme | None) -> list[dict]:
     counts = dict(
         members_visible(actor=actor)
         .filter(branch__in=branches)
-        .exclude(status__in=COUNTED_OUT)
+        .exclude(status__in=DEPARTED_STATUSES)
         .order_by()
         .values("branch_id")
         .annotate(n=Count("id"))
@@ -131,7 +129,7 @@ def branch_members_assessed(*, actor, branch: Organization):
     return (
         members_visible(actor=actor)
         .filter(branch=branch)
-        .exclude(status__in=COUNTED_OUT)
+        .exclude(status__in=DEPARTED_STATUSES)
         .order_by("code")
     )
 

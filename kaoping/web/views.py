@@ -37,7 +37,7 @@ from kaoping.orgs.services import member_upsert, organization_upsert
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import frozen_notice, scheme_chosen, scheme_items, scheme_years
 from kaoping.schemes.services import scheme_create, scheme_item_upsert, scheme_update
-from kaoping.scoring.selectors import branch_live, results_stamps
+from kaoping.scoring.selectors import live_results_of_branch, results_stamps
 
 from . import selectors
 from .caching import page_body, scope_key
@@ -129,7 +129,7 @@ def _member_page(request, member: Member):
     def body_context() -> dict:
         result = entries = None
         if scheme is not None:
-            live = branch_live(scheme=scheme, branch=member.branch, stamp=stamp)
+            live = live_results_of_branch(scheme=scheme, branch=member.branch, stamp=stamp)
             result = next((r for r in live.results if r.member == member.code), None)
             entries = entries_visible(actor=actor, year=scheme.year, member=member).order_by(
                 "date", "id"
