@@ -36,9 +36,9 @@ from kaoping.orgs.selectors import (
 from kaoping.publication.models import Appeal, Publication
 from kaoping.publication.selectors import branch_appeals, member_published, publication_of
 from kaoping.schemes.models import BranchYearClosing, Scheme, SchemeItem
-from kaoping.scoring.engine import Grade, MemberResult, compute_year
+from kaoping.scoring.engine import Grade, MemberResult
 from kaoping.scoring.models import MemberResult as StoredResult
-from kaoping.scoring.selectors import year_input
+from kaoping.scoring.selectors import live_result_of_member, live_results
 from kaoping.tasks.selectors import member_open_tasks
 from kaoping.unqualified.selectors import (
     bodies_for,
@@ -142,8 +142,7 @@ def member_dashboard(*, actor, member: Member, scheme: Scheme | None) -> dict:
     }
     if scheme is None:
         return data
-    results = compute_year(year_input(scheme=scheme, branches=[member.branch]))
-    result = next((r for r in results if r.member == member.code), None)
+    result = live_result_of_member(scheme=scheme, member=member)
     rows = (
         _live_entries(scheme.year)
         .filter(member=member)
@@ -368,7 +367,7 @@ def branch_dashboard(*, actor, branch: Organization, scheme: Scheme | None) -> d
     if scheme is None:
         return data
     year = scheme.year
-    results = compute_year(year_input(scheme=scheme, branches=[branch]))
+    results = live_results(scheme=scheme, branches=[branch])
     ranking = _ranking(results, members)
     attendance = _attendance(year=year, branches=[branch], by="month")
     dues_by_month, _ = _dues(year=year, branches=[branch])
@@ -443,7 +442,7 @@ def committee_dashboard(*, actor, scheme: Scheme | None) -> dict:
         data["rows"] = [{"branch": b, "statuses": status_counts[b.id]} for b in branches]
         return data
     year = scheme.year
-    results = compute_year(year_input(scheme=scheme, branches=branches))
+    results = live_results(scheme=scheme, branches=branches)
     by_branch: dict[str, list[MemberResult]] = defaultdict(list)
     for r in results:
         by_branch[r.branch].append(r)
