@@ -213,7 +213,7 @@ def exemption_set(
 
 def exemptions_import(*, actor, member: Member, wanted: dict[str, str]) -> bool:
     """Make a member's exemptions those of a bundle (item code -> reason), undated; runs in
-    the import's transaction. A bundle's reason may be empty (decision 27: the contract
+    the import's transaction. A bundle's reason may be empty (decision 26: the contract
     makes it optional, a bundle carries another system's records as they are). True when
     anything changed."""
     _require_manage_member(actor, member)
