@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from kaoping.answers import form_done
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done
+from kaoping.kit.forms import apply_service_error
 from kaoping.orgs.models import Organization, RoleAssignment
 from kaoping.orgs.roles import (
     GROUP_ROLES,

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_answer
-from kaoping.answers import form_done as _done
 from kaoping.jobs.imports import import_confirm, import_preview
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.answers import form_page as _form_page
+from kaoping.kit.forms import apply_service_error
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
@@ -35,18 +35,6 @@ from .models import PROFILE_FIELDS, MemberProfile
 
 def _archive_url(member: Member) -> str:
     return reverse("archive:member", args=[member.code])
-
-
-def _form_page(request, *, title, form, action, back, submit, intro="", status=200):
-    context = {
-        "title": title,
-        "form": form,
-        "action": action,
-        "back": back,
-        "submit": submit,
-        "intro": intro,
-    }
-    return form_answer(request, context, status=status)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

@@ -22,8 +22,17 @@ from django.db import connection, transaction
 from django.utils.translation import gettext
 
 from kaoping.audit.services import audit_record
-from kaoping.bulk import no_cycle_collection, stream_rows
 from kaoping.evaluation.services import quota_decisions_import, tallies_import
+from kaoping.kit.bulk import no_cycle_collection, stream_rows
+from kaoping.kit.text import (
+    CODE_MAX,
+    CODE_RE,
+    CONTROL,
+    NAME_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    bad_name_start,
+)
 from kaoping.ledger.services import ImportedEntry, entries_import
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.services import (
@@ -35,15 +44,6 @@ from kaoping.orgs.services import (
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.services import scheme_create, scheme_item_upsert, scheme_update
 from kaoping.scoring.services import grade_records_import
-from kaoping.text import (
-    CODE_MAX,
-    CODE_RE,
-    CONTROL,
-    NAME_MAX,
-    NOTE_MAX,
-    REASON_MAX,
-    bad_name_start,
-)
 
 from . import staging
 from .reading import (

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaoping.answers import form_done as _done
 from kaoping.jobs.imports import import_confirm, import_preview
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.forms import apply_service_error
 from kaoping.orgs.selectors import members_visible, scope_for
 
 from . import selectors, services

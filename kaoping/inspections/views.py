@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_done as _done
-from kaoping.meetings.evidence import content_type_for
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.evidence import content_type_for
+from kaoping.kit.forms import apply_service_error
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import person_for_grant, scope_for
 from kaoping.schemes.models import SchemeItem

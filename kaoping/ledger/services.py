@@ -13,16 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
-from kaoping.bulk import insert_rows
-from kaoping.decimals import decimal_text
-from kaoping.iterables import batched
+from kaoping.kit.bulk import insert_rows
+from kaoping.kit.decimals import decimal_text
+from kaoping.kit.iterables import batched
+from kaoping.kit.text import NOTE_MAX
+from kaoping.kit.users import user_or_none
 from kaoping.notifications.services import notification_send
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow
-from kaoping.text import NOTE_MAX
 
 from .chain import EntryContent, chain_key, entry_hash, ledger_key
 from .models import LedgerChain, ScoreEntry
@@ -157,7 +158,7 @@ def entry_record(
         source=source,
         note=note,
         evidence=evidence,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
     )
     _link([(entry, member.branch.code, _content(entry, member.code, item.code, None))])
     entry.full_clean()
@@ -214,7 +215,7 @@ def entry_reverse(
         reverses=entry,
         source=source or entry.source,
         note=reason,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
     )
     content = _content(reversal, entry.member.code, entry.item.code, entry.code)
     _link([(reversal, entry.member.branch.code, content)])
@@ -327,7 +328,7 @@ def entries_import(
     PostgreSQL. Runs inside the caller's transaction (imports are all-or-nothing). A
     reversal must come after the entry it reverses (callers put plain entries first).
     """
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     user_id = user.pk if user is not None else None
     now = timezone.now()
     chain = _ChainWriter()
@@ -432,7 +433,7 @@ def ledger_publish(*, actor, branch, start: datetime.date, end: datetime.date):
         branch=branch,
         start=start,
         end=end,
-        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_by=user_or_none(actor),
     )
     audit_record(
         actor=actor,

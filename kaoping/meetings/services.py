@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
+from kaoping.kit.codes import new_code
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.notifications.services import notification_send, notification_send_many
@@ -19,7 +21,6 @@ from kaoping.orgs.selectors import branch_members_checked, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import refuse_if_frozen
 
-from .codes import new_code
 from .models import AbsenceEntry, Attendance, LeaveRequest, Meeting, MeetingRule
 from .selectors import branch_officers, meeting_item
 
@@ -94,7 +95,7 @@ def meeting_schedule(
         starts_at=starts_at,
         place=place.strip(),
         topic=topic.strip(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     meeting.full_clean()
     meeting.save()
@@ -398,7 +399,7 @@ def leave_decide(*, actor, leave: LeaveRequest, approve: bool, reason: str = "")
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("不批准请假须说明理由。")})
     leave.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REFUSED
-    leave.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    leave.decided_by = user_or_none(actor)
     leave.decided_at = timezone.now()
     leave.decision_reason = reason.strip()
     leave.full_clean()

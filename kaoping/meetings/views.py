@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kaoping.answers import form_done as _done
-from kaoping.decimals import signed_decimal_text
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.decimals import signed_decimal_text
+from kaoping.kit.forms import apply_service_error
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     member_access_by_code,
@@ -22,7 +23,7 @@ from kaoping.orgs.selectors import (
 from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
-from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm, apply_service_error
+from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm
 from .models import Attendance, Meeting
 
 LIST_LIMIT = 100

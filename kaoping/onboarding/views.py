@@ -1,9 +1,8 @@
 """The guided start: one page of steps; each step's form posts to its own URL."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -11,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from kaoping.accounts.forms import UsernameRuleForm
 from kaoping.accounts.models import AccountPolicy
 from kaoping.accounts.services.logins import account_policy_set
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done
+from kaoping.kit.forms import apply_service_error
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.services import scheme_create
 
@@ -45,11 +45,6 @@ def _page(
     return render(request, "onboarding/start.html", context, status=status)
 
 
-def _done(request, message: str):
-    messages.success(request, message)
-    return redirect(reverse("onboarding:start"))
-
-
 @login_required
 @require_GET
 def start(request):
@@ -70,7 +65,9 @@ def committee(request):
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
-            return _done(request, _("已建立 %(name)s。") % {"name": org.name})
+            return form_done(
+                request, reverse("onboarding:start"), _("已建立 %(name)s。") % {"name": org.name}
+            )
     return _page(request, committee_form=form, status=400)
 
 
@@ -88,7 +85,11 @@ def branch(request):
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
-            return _done(request, _("已添加支部 %(name)s。") % {"name": org.name})
+            return form_done(
+                request,
+                reverse("onboarding:start"),
+                _("已添加支部 %(name)s。") % {"name": org.name},
+            )
     return _page(request, branch_form=form, status=400)
 
 
@@ -103,7 +104,11 @@ def scheme(request):
             form.add_error("year", _("%(year)s 年度考评方案已存在。") % {"year": year})
         else:
             scheme_create(actor=request.user, year=year)
-            return _done(request, _("已按方案模板创建 %(year)s 年度考评方案。") % {"year": year})
+            return form_done(
+                request,
+                reverse("onboarding:start"),
+                _("已按方案模板创建 %(year)s 年度考评方案。") % {"year": year},
+            )
     return _page(request, scheme_form=form, status=400)
 
 
@@ -122,8 +127,9 @@ def username_rule(request):
             committee=committee,
             username_rule=form.cleaned_data["username_rule"],
         )
-        return _done(
+        return form_done(
             request,
+            reverse("onboarding:start"),
             _("用户名规则：%(rule)s。") % {"rule": policy.get_username_rule_display()},
         )
     return _page(request, rule_form=form, status=400)

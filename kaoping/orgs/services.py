@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record, audit_record_many
-from kaoping.bulk import insert_rows
-from kaoping.iterables import batched
+from kaoping.kit.bulk import insert_rows
+from kaoping.kit.iterables import batched
 
 from .models import Member, Organization, RoleAssignment
 from .selectors import scope_for

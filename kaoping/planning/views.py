@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_done as _done
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.forms import apply_service_error
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.forms import SchemeSettingsForm
 from kaoping.schemes.selectors import schemes_all

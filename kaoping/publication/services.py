@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
 from kaoping.evaluation.models import EvaluationRound
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.notifications.services import notification_send, notification_send_many
@@ -70,7 +71,7 @@ def _republish(actor, scheme: Scheme, branch: Organization, publication: Publica
     publication.notice_until = publication.published_at + datetime.timedelta(
         days=scheme.notice_days
     )
-    publication.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    publication.published_by = user_or_none(actor)
     publication.save(update_fields=["version", "published_at", "notice_until", "published_by"])
     audit_record(
         actor=actor,
@@ -168,7 +169,7 @@ def publication_publish(*, actor, branch: Organization, year: int) -> Publicatio
         branch=branch,
         published_at=now,
         notice_until=now + datetime.timedelta(days=scheme.notice_days),
-        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_by=user_or_none(actor),
     )
     audit_record(
         actor=actor,
@@ -277,7 +278,7 @@ def appeal_answer(
             changes.append(added.code)
     appeal.status = Appeal.Status.UPHELD if upheld else Appeal.Status.REFUSED
     appeal.answer = answer
-    appeal.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+    appeal.answered_by = user_or_none(actor)
     appeal.answered_at = timezone.now()
     appeal.save(update_fields=["status", "answer", "answered_by", "answered_at"])
     audit_record(

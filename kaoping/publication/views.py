@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_answer, form_done
 from kaoping.evaluation.selectors import round_of
+from kaoping.kit.answers import form_answer, form_done
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import member_access_by_code, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem

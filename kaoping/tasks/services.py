@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
+from kaoping.kit.codes import new_code
+from kaoping.kit.evidence import evidence_file_check
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
-from kaoping.meetings.codes import new_code
-from kaoping.meetings.evidence import evidence_file_check
 from kaoping.notifications.services import notification_send_many
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_members_checked, scope_for
@@ -93,7 +94,7 @@ def task_assign(
         title=title.strip(),
         description=description.strip(),
         due_at=due_at,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     task.full_clean()
     task.save()
@@ -191,7 +192,7 @@ def task_mark(*, actor, task: Task, member: Member, status: str, reason: str = "
     before = a.status
     a.status = status
     a.reason = reason.strip() if status != Assignment.Status.DONE else ""
-    a.marked_by = actor if getattr(actor, "is_authenticated", False) else None
+    a.marked_by = user_or_none(actor)
     a.full_clean()
     a.save()
     audit_record(

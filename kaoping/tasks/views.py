@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_done as _done
-from kaoping.meetings.evidence import content_type_for
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.evidence import content_type_for
+from kaoping.kit.forms import apply_service_error
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import members_visible, organization_access_by_code, scope_for
 from kaoping.schemes.selectors import frozen_notice

@@ -10,19 +10,21 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_answer
-from kaoping.answers import form_done as _done
 from kaoping.evaluation.selectors import quota_standing, round_years
 from kaoping.evaluation.services import (
     quota_decision_record,
     tally_direct_refusal,
     tally_set,
 )
+from kaoping.kit.answers import form_answer
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.answers import form_page as _form_page
+from kaoping.kit.answers import next_url as _next_url
+from kaoping.kit.forms import apply_service_error
 from kaoping.ledger.selectors import entries_visible, entry_access_by_code
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.onboarding.selectors import setup_needed
@@ -51,7 +53,6 @@ from .forms import (
     SchemeItemForm,
     SchemeSettingsForm,
     TallyForm,
-    apply_service_error,
 )
 from .no_access import has_no_access, no_access_page
 
@@ -67,28 +68,6 @@ def _year_param(request) -> str | None:
 
 def _with_year(url: str, scheme: Scheme | None) -> str:
     return f"{url}?year={scheme.year}" if scheme is not None else url
-
-
-def _next_url(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
-def _form_page(request, *, title: str, form, action: str, back: str, submit: str, **extra):
-    """A form on its own page, or only the form when htmx loads it into a page."""
-    context = {
-        "title": title,
-        "form": form,
-        "action": action,
-        "back": back,
-        "submit": submit,
-        **extra,
-    }
-    return form_answer(request, context)
 
 
 # --------------------------------------------------------------------------- home

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record, audit_record_many
+from kaoping.kit.users import user_or_none
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 
@@ -234,7 +235,7 @@ def _logins_write(
     now = timezone.now()
     batch = SlipBatch.objects.create(
         organization=organization,
-        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        issued_by=user_or_none(actor),
         sealed=None
         if handed_over
         else passwords_seal({m.code: p for m, p in zip(members, passwords, strict=True)}),

@@ -1,0 +1,30 @@
+"""Form pieces every app's pages share: service errors shown on the form, date inputs."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to the field it names when the
+    form has that field, above the form otherwise."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
