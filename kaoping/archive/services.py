@@ -4,17 +4,19 @@ its rows, a ``MemberChange`` per changed field and one audit row."""
 import datetime
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record
 from kaoping.kit.text import check_plain
 from kaoping.kit.users import user_or_none
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required, scope_for
 from kaoping.orgs.services import LEAVING_STATUSES, member_login_close, member_upsert
 from kaoping.schemes.models import ItemExemption
 from kaoping.schemes.services import exemption_set
@@ -36,9 +38,7 @@ PHONE = re.compile(r"^\+?[\d\- ]{5,20}$")
 DATE_FIELDS = frozenset({"birth_date", "joined_on", "full_member_on"})
 
 
-def _require_manage(actor, member: Member) -> None:
-    if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理党员 %(member)s。"))
 
 
 def _text(value) -> str:

@@ -15,7 +15,7 @@ from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
 from kaoping.kit.forms import apply_service_error
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import organization_access_by_code, scope_for
+from kaoping.orgs.selectors import branch_for_staff, organization_access_by_code, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 
 from . import exports, selectors, services
@@ -284,7 +284,7 @@ def _roster_url(branch) -> str:
 @require_GET
 def roster(request, code: str):
     actor = request.user
-    branch = selectors.branch_for_roster(actor=actor, code=code)
+    branch = branch_for_staff(actor=actor, code=code)
     context = {
         "branch": branch,
         "lines": selectors.roster_lines(actor=actor, org=branch),
@@ -300,7 +300,7 @@ def roster(request, code: str):
 def branch_exemptions(request, code: str):
     """Who in the branch is exempt from what (loaded into the branch page by htmx)."""
     actor = request.user
-    branch = selectors.branch_for_roster(actor=actor, code=code)
+    branch = branch_for_staff(actor=actor, code=code)
     context = {
         "branch": branch,
         "exemptions": selectors.branch_exemptions(actor=actor, branch=branch),
@@ -313,7 +313,7 @@ def branch_exemptions(request, code: str):
 @require_GET
 def roster_export(request, code: str):
     actor = request.user
-    branch = selectors.branch_for_roster(actor=actor, code=code)
+    branch = branch_for_staff(actor=actor, code=code)
     lines = selectors.roster_lines(actor=actor, org=branch)
     return _xlsx(exports.roster_export(lines), f"roster-{branch.code}.xlsx")
 
@@ -330,7 +330,7 @@ def roster_template(request):
 @require_POST
 def roster_import(request, code: str):
     """Upload → preview with row-level errors (a large file's by a background job)."""
-    branch = selectors.branch_for_roster(actor=request.user, code=code, manage=True)
+    branch = branch_for_staff(actor=request.user, code=code, manage=True)
     return import_preview(
         request,
         spec=ROSTER_IMPORT,
@@ -345,7 +345,7 @@ def roster_import(request, code: str):
 @require_POST
 def roster_import_confirm(request, code: str):
     """Confirm once → a background job imports every row or none; its page shows how."""
-    branch = selectors.branch_for_roster(actor=request.user, code=code, manage=True)
+    branch = branch_for_staff(actor=request.user, code=code, manage=True)
     return import_confirm(request, spec=ROSTER_IMPORT, key=branch.code)
 
 

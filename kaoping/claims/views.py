@@ -13,7 +13,7 @@ from kaoping.kit.answers import form_done as _done
 from kaoping.kit.evidence import content_type_for
 from kaoping.kit.forms import apply_service_error
 from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import organization_access_by_code, scope_for
+from kaoping.orgs.selectors import branch_for_staff, scope_for
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import frozen_notice
 
@@ -78,9 +78,7 @@ def my_claims(request):
 @require_GET
 def branch_claims(request, code: str):
     actor = request.user
-    branch = organization_access_by_code(actor=actor, code=code)
-    if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404(_("找不到这个党支部。"))
+    branch = branch_for_staff(actor=actor, code=code)
     claims = list(
         selectors.claims_of_branch(actor=actor, branch=branch).order_by("status", "-created_at")[
             :LIST_LIMIT

@@ -4,8 +4,9 @@ spreadsheet, all or nothing), and the monthly closing into deduction entries."""
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,18 +16,15 @@ from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required
 from kaoping.schemes.models import ItemExemption, SchemeItem
 from kaoping.schemes.selectors import frozen_notice
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, template_workbook
 
 from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
-from .selectors import deadline_of, dues_month, dues_settings_for
+from .selectors import MANAGE_REFUSAL, deadline_of, dues_month, dues_settings_for
 
-
-def _require_manage(actor, branch: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s 的党费。") % {"branch": branch.name})
+_require_manage = partial(manage_required, refusal=MANAGE_REFUSAL)
 
 
 @transaction.atomic

@@ -5,12 +5,14 @@ import datetime
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record
 from kaoping.kit.bulk import insert_rows
@@ -20,7 +22,7 @@ from kaoping.kit.text import NOTE_MAX
 from kaoping.kit.users import user_or_none
 from kaoping.notifications.services import notification_send
 from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow
@@ -35,9 +37,7 @@ def _new_code(year: int) -> str:
     return f"K{year}-{uuid.uuid4().hex[:12].upper()}"
 
 
-def _require_manage(actor, member: Member) -> None:
-    if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied(_("您无权为党员 %(member)s 记分。") % {"member": member.code})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权为党员 %(member)s 记分。"))
 
 
 def _open_scheme(year: int, branch) -> Scheme:

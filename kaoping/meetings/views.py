@@ -15,9 +15,9 @@ from kaoping.kit.decimals import signed_decimal_text
 from kaoping.kit.forms import apply_service_error
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
+    branch_for_staff,
     member_access_by_code,
     members_visible,
-    organization_access_by_code,
     scope_for,
 )
 from kaoping.schemes.selectors import frozen_notice
@@ -27,13 +27,6 @@ from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm
 from .models import Attendance, Meeting
 
 LIST_LIMIT = 100
-
-
-def _branch_for_staff(actor, code: str, manage: bool = False):
-    branch = organization_access_by_code(actor=actor, code=code, manage=manage)
-    if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404(_("找不到这个党支部。"))
-    return branch
 
 
 def _default_start():
@@ -54,7 +47,7 @@ def _meeting_form(actor, branch, data=None):
 @require_http_methods(["GET", "POST"])
 def branch_meetings(request, code: str):
     actor = request.user
-    branch = _branch_for_staff(actor, code, manage=request.method == "POST")
+    branch = branch_for_staff(actor=actor, code=code, manage=request.method == "POST")
     can_manage = scope_for(actor).manages(branch.path)
     form = notice = None
     if can_manage:

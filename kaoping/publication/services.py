@@ -3,11 +3,13 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record
 from kaoping.evaluation.models import EvaluationRound
@@ -16,7 +18,7 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.schemes.services import branch_year_finalise, branch_year_reopen
@@ -29,9 +31,7 @@ from .models import Appeal, Publication
 FINAL_GRADES = (Grade.EXCELLENT, Grade.QUALIFIED, Grade.BASIC, Grade.WARNING)
 
 
-def _require_manage(actor, branch: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s。") % {"branch": branch.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(branch)s。"))
 
 
 def _scheme(year: int) -> Scheme:

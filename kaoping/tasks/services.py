@@ -2,11 +2,13 @@
 remind members of due tasks. One transaction per use case, audited."""
 
 import datetime
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record
 from kaoping.kit.codes import new_code
@@ -16,17 +18,14 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
 from kaoping.notifications.services import notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import branch_members_checked, scope_for
+from kaoping.orgs.selectors import branch_members_checked, manage_required, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme
 from kaoping.schemes.selectors import refuse_if_frozen
 
 from .models import Assignment, Task, TaskEntry, TaskKind, TaskRule
 from .selectors import task_item, tasks_due_soon
 
-
-def _require_manage(actor, branch: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s 的任务。") % {"branch": branch.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(branch)s 的任务。"))
 
 
 def _locked(task: Task) -> Task:

@@ -14,7 +14,11 @@ from kaoping.kit.answers import form_done as _done
 from kaoping.kit.evidence import content_type_for
 from kaoping.kit.forms import apply_service_error
 from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import members_visible, organization_access_by_code, scope_for
+from kaoping.orgs.selectors import (
+    branch_for_staff,
+    members_visible,
+    scope_for,
+)
 from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
@@ -32,9 +36,7 @@ def _errors(request, exc: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def branch_tasks(request, code: str):
     actor = request.user
-    branch = organization_access_by_code(actor=actor, code=code, manage=request.method == "POST")
-    if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404(_("找不到这个党支部。"))
+    branch = branch_for_staff(actor=actor, code=code, manage=request.method == "POST")
     can_manage = scope_for(actor).manages(branch.path)
     form = notice = None
     if can_manage:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.jobs.services import job_start
 from kaoping.ledger.selectors import entries_visible
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import branch_for_staff, scope_for, staff_required
 from kaoping.schemes.selectors import scheme_chosen
 from kaoping.sheets.xlsx import xlsx_response
 
@@ -49,7 +49,7 @@ def entry_row(e) -> tuple:
 
 
 def _branch_and_scheme(request, code: str):
-    branch = selectors.branch_access_for_staff(actor=request.user, code=code)
+    branch = branch_for_staff(actor=request.user, code=code)
     scheme = scheme_chosen(request.GET.get("year"))
     if scheme is None:
         raise Http404(_("所选年度还没有考评方案。"))
@@ -114,7 +114,7 @@ def results_compute_start(request):
     """A committee admin recomputes and stores a whole year's results in the background."""
     from kaoping.scoring.background import results_compute_task
 
-    selectors.staff_required(actor=request.user)
+    staff_required(actor=request.user)
     if not scope_for(request.user).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以计算全年的结果。"))
     year = _year_of(request)
@@ -134,7 +134,7 @@ def entries_export_start(request):
     """An officer exports the ledger of every branch they read, in the background."""
     from .background import entries_export_task
 
-    selectors.staff_required(actor=request.user)
+    staff_required(actor=request.user)
     year = _year_of(request)
     job = job_start(
         actor=request.user,

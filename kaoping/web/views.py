@@ -30,10 +30,12 @@ from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.onboarding.selectors import setup_needed
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
+    branch_for_staff,
     branches_visible,
     member_access_by_code,
     organization_access_by_code,
     scope_for,
+    staff_required,
 )
 from kaoping.orgs.services import member_upsert, organization_upsert
 from kaoping.schemes.models import Scheme
@@ -253,7 +255,7 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
 @login_required
 @require_GET
 def branch_detail(request, code: str):
-    branch = selectors.branch_access_for_staff(actor=request.user, code=code)
+    branch = branch_for_staff(actor=request.user, code=code)
     return _branch_page(request, branch, lambda: scheme_chosen(request.GET.get("year")))
 
 
@@ -261,7 +263,7 @@ def branch_detail(request, code: str):
 @require_POST
 def entry_create(request, code: str):
     actor = request.user
-    branch = selectors.branch_access_for_staff(actor=actor, code=code, manage=True)
+    branch = branch_for_staff(actor=actor, code=code, manage=True)
     scheme = scheme_chosen(_year_param(request))
     if scheme is None:
         raise Http404(_("所选年度还没有考评方案。"))
@@ -299,7 +301,7 @@ def entry_create(request, code: str):
 @require_POST
 def member_create(request, code: str):
     actor = request.user
-    branch = selectors.branch_access_for_staff(actor=actor, code=code, manage=True)
+    branch = branch_for_staff(actor=actor, code=code, manage=True)
     scheme = scheme_chosen(_year_param(request))
     form = MemberForm(request.POST)
     if form.is_valid():
@@ -491,7 +493,7 @@ def decision_edit(request, code: str):
 
 def _overview_page(request, *, org_form=None):
     actor = request.user
-    selectors.staff_required(actor=actor)
+    staff_required(actor=actor)
     scheme = scheme_chosen(request.GET.get("year"))
     is_admin = scope_for(actor).is_scheme_admin
     if is_admin and org_form is None:
@@ -530,7 +532,7 @@ def _org_save(request, form, *, code: str):
 @require_POST
 def organization_create(request):
     actor = request.user
-    selectors.staff_required(actor=actor)
+    staff_required(actor=actor)
     if not scope_for(actor).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以调整组织架构。"))
     form = OrganizationForm(request.POST, parents=selectors.parent_choices(actor=actor))
@@ -586,7 +588,7 @@ def organization_edit(request, code: str):
 
 def _schemes_page(request, *, create_form=None):
     actor = request.user
-    selectors.staff_required(actor=actor)
+    staff_required(actor=actor)
     years = scheme_years()
     is_admin = scope_for(actor).is_scheme_admin
     if is_admin and create_form is None:
@@ -607,7 +609,7 @@ def schemes(request):
     if request.method == "GET":
         return _schemes_page(request)
     actor = request.user
-    selectors.staff_required(actor=actor)
+    staff_required(actor=actor)
     years = scheme_years()
     form = SchemeCreateForm(request.POST, years=years)
     if form.is_valid():
@@ -652,7 +654,7 @@ def _scheme_page(request, scheme: Scheme, *, settings_form=None, item_form=None)
 
 
 def _scheme_for_staff(request, year: int) -> Scheme:
-    selectors.staff_required(actor=request.user)
+    staff_required(actor=request.user)
     scheme = scheme_chosen(year)
     if scheme is None:
         raise Http404(_("所选年度还没有考评方案。"))
