@@ -85,9 +85,12 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     "gettext on a Chinese literal",
     ("inspections/views.py", "inspection_detail", "error(…)"): "schemes.selectors."
     "frozen_notice, a gettext on a Chinese literal",
-    ("web/views.py", "entry_create", "error(…)"): "schemes.selectors.frozen_notice, a gettext "
-    "on a Chinese literal",
-    ("web/views.py", "entry_reverse_view", "error(…)"): "schemes.selectors.frozen_notice, a "
+    (
+        "web/views/branch.py",
+        "entry_create",
+        "error(…)",
+    ): "schemes.selectors.frozen_notice, a gettext on a Chinese literal",
+    ("web/views/ledger.py", "entry_reverse_view", "error(…)"): "schemes.selectors.frozen_notice, a "
     "gettext on a Chinese literal",
     ("publication/services.py", "branch_finalise", "ValidationError(…)"): "the list of "
     "finalisation_blockers, each a gettext on a Chinese literal",

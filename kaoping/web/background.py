@@ -14,7 +14,7 @@ from kaoping.ledger.services import ENTRY_COLUMNS, entries_sheet_check, entries_
 from kaoping.orgs.selectors import branch_for_staff
 from kaoping.sheets.xlsx import xlsx_write
 
-from .exports import ENTRY_HEADERS, entry_row
+from .rows import ENTRY_HEADERS, entry_row
 
 
 def _export(job, progress) -> JobOutcome:

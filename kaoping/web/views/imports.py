@@ -9,7 +9,7 @@ from kaoping.ledger.services import ENTRY_COLUMNS
 from kaoping.orgs.selectors import branch_for_staff
 from kaoping.sheets.xlsx import template_response
 
-from .background import ENTRIES_IMPORT
+from ..background import ENTRIES_IMPORT
 
 
 @login_required

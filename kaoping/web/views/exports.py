@@ -14,38 +14,10 @@ from kaoping.orgs.selectors import branch_for_staff, scope_for, staff_required
 from kaoping.schemes.selectors import scheme_chosen
 from kaoping.sheets.xlsx import xlsx_response
 
-from . import selectors
-from .templatetags.kaoping_web import flag_label, grade_label
-
-ENTRY_HEADERS = (
-    "记录编号", "日期", "党员编号", "姓名", "指标代码", "指标", "加扣分", "次数", "分值",
-    "冲销记录", "被冲销于", "来源", "说明", "佐证", "录入人", "录入时间",
-)  # fmt: skip
-RESULT_HEADERS = (
-    "排名", "党员编号", "姓名", "扣分", "加分", "日常得分", "民主测评得票率",
-    "民主测评得分", "综合得分", "等次", "标记",
-)  # fmt: skip
-
-
-def entry_row(e) -> tuple:
-    return (
-        e.code,
-        e.date,
-        e.member.code,
-        e.member.name,
-        e.item.code,
-        e.item.name,
-        e.item.get_kind_display(),
-        e.occurrences,
-        e.points,
-        e.reverses.code if e.reverses_id else "",
-        e.reversed_by.code if getattr(e, "reversed_by", None) else "",
-        e.get_source_display(),
-        e.note,
-        e.evidence,
-        e.recorded_by.get_username() if e.recorded_by_id else "系统",
-        e.recorded_at,
-    )
+from .. import selectors
+from ..background import entries_export_task
+from ..rows import ENTRY_HEADERS, RESULT_HEADERS, entry_row
+from ..templatetags.kaoping_web import flag_label, grade_label
 
 
 def _branch_and_scheme(request, code: str):
@@ -132,8 +104,6 @@ def results_compute_start(request):
 @require_POST
 def entries_export_start(request):
     """An officer exports the ledger of every branch they read, in the background."""
-    from .background import entries_export_task
-
     staff_required(actor=request.user)
     year = _year_of(request)
     job = job_start(
