@@ -2,7 +2,7 @@
 the 12371 export and the list of lost-contact members. Thin: selectors read, services write."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaoping.jobs.imports import import_confirm, import_preview
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
-from kaoping.kit.forms import apply_service_error
+from kaoping.kit.forms import errors_on
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_for_staff, organization_access_by_code, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
@@ -77,11 +77,8 @@ def _member_form_view(request, code, *, form_class, title, submit, save, form_kw
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with errors_on(form):
                 message = save(member, form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
                 return _done(request, back, message)
         status = 400
     return _form_page(

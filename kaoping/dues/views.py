@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.jobs.imports import import_confirm, import_preview
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.forms import apply_service_error
+from kaoping.kit.forms import errors_on
 from kaoping.orgs.selectors import members_visible, scope_for
 
 from . import selectors, services
@@ -98,7 +98,7 @@ def payment_create(request, code: str):
     period = _month(request)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with errors_on(form):
             services.dues_payment_record(
                 actor=actor,
                 member=d["member"],
@@ -106,9 +106,6 @@ def payment_create(request, code: str):
                 amount=d["amount"],
                 paid_on=d["paid_on"],
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, _page_url(branch, d["month"]), _("已录入党费。"))
     return _page(request, branch, period, payment_form=form, status=400)
 
@@ -122,13 +119,10 @@ def rate_set(request, code: str):
     period = _month(request)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with errors_on(form):
             services.dues_rate_set(
                 actor=actor, member=d["member"], year=d["year"], amount=d["amount"]
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, _page_url(branch, period), _("已设定每月应交数额。"))
     return _page(request, branch, period, rate_form=form, status=400)
 
@@ -141,11 +135,8 @@ def settings_set(request, code: str):
     form = SettingsForm(request.POST)
     period = _month(request)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.dues_settings_set(actor=actor, branch=branch, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, _page_url(branch, period), _("已保存党费设置。"))
     return _page(request, branch, period, settings_form=form, status=400)
 

@@ -1,5 +1,8 @@
 """Form pieces every app's pages share: service errors shown on the form, date inputs."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -14,6 +17,17 @@ def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
+
+
+@contextmanager
+def errors_on(form: forms.Form) -> Iterator[None]:
+    """Run a service call for ``form``: its ValidationError is shown on the form (by
+    ``apply_service_error``) and the block ends; anything after the call (the answer to a
+    success) runs only when the call went through."""
+    try:
+        yield
+    except ValidationError as exc:
+        apply_service_error(form, exc)
 
 
 class DateInput(forms.DateInput):

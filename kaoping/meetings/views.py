@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.decimals import signed_decimal_text
-from kaoping.kit.forms import apply_service_error
+from kaoping.kit.forms import apply_service_error, errors_on
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_for_staff,
@@ -58,7 +58,7 @@ def branch_meetings(request, code: str):
             form = _meeting_form(actor, branch, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with errors_on(form):
             meeting = services.meeting_schedule(
                 actor=actor,
                 branch=branch,
@@ -68,9 +68,6 @@ def branch_meetings(request, code: str):
                 topic=d["topic"],
                 members=list(d["members"]),
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request,
                 reverse("meetings:detail", args=[meeting.code]),
@@ -246,13 +243,10 @@ def meeting_reopen(request, code: str):
         return refused
     form = ReasonForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             reversals = services.meeting_reopen(
                 actor=actor, meeting=meeting, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request,
                 reverse("meetings:detail", args=[meeting.code]),
@@ -290,16 +284,13 @@ def leave_decide(request, code: str):
     form = DecisionForm(request.POST or None)
     back = reverse("meetings:detail", args=[leave.meeting.code])
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.leave_decide(
                 actor=actor,
                 leave=leave,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request, back, _("已审批 %(name)s 的请假申请。") % {"name": leave.member.name}
             )

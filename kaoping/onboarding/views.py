@@ -1,7 +1,6 @@
 """The guided start: one page of steps; each step's form posts to its own URL."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from kaoping.accounts.forms import UsernameRuleForm
 from kaoping.accounts.models import AccountPolicy
 from kaoping.accounts.services.logins import account_policy_set
 from kaoping.kit.answers import form_done
-from kaoping.kit.forms import apply_service_error
+from kaoping.kit.forms import errors_on
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.services import scheme_create
 
@@ -58,13 +57,10 @@ def committee(request):
     selectors.setup_access(actor=request.user)
     form = CommitteeForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             org = services.setup_committee_create(
                 actor=request.user, code=form.cleaned_data["code"], name=form.cleaned_data["name"]
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return form_done(
                 request, reverse("onboarding:start"), _("已建立 %(name)s。") % {"name": org.name}
             )
@@ -78,13 +74,10 @@ def branch(request):
     form = BranchForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with errors_on(form):
             org = services.setup_branch_create(
                 actor=request.user, code=d["code"], name=d["name"], category=d["category"]
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return form_done(
                 request,
                 reverse("onboarding:start"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.forms import apply_service_error
+from kaoping.kit.forms import errors_on
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.forms import SchemeSettingsForm
 from kaoping.schemes.selectors import schemes_all
@@ -46,7 +46,7 @@ def drafts(request):
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with errors_on(form):
                 draft = services.draft_create(
                     actor=actor,
                     base=d["base"],
@@ -54,9 +54,6 @@ def drafts(request):
                     title=d["title"],
                     branch=d["branch"],
                 )
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
                 return _done(
                     request,
                     reverse("planning:draft", args=[draft.pk]),
@@ -100,11 +97,8 @@ def draft_settings(request, pk: int):
     draft = selectors.draft_access_by_id(actor=request.user, id=pk)
     form = SchemeSettingsForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.draft_update(actor=request.user, draft=draft, **form.changes())
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, reverse("planning:draft", args=[pk]), _("已保存草案设置。"))
     return _draft_page(request, draft, settings_form=form, status=400)
 
@@ -115,11 +109,8 @@ def draft_items(request, pk: int):
     draft = selectors.draft_access_by_id(actor=request.user, id=pk)
     form = DraftItemsForm(request.POST, items=draft.items.all())
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.draft_items_set(actor=request.user, draft=draft, points=form.points())
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, reverse("planning:draft", args=[pk]), _("已保存指标分值。"))
     return _draft_page(request, draft, items_form=form, status=400)
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.evidence import content_type_for
-from kaoping.kit.forms import apply_service_error
+from kaoping.kit.forms import errors_on
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_for_staff,
@@ -58,7 +58,7 @@ def branch_tasks(request, code: str):
         )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with errors_on(form):
             task = services.task_assign(
                 actor=actor,
                 branch=branch,
@@ -68,9 +68,6 @@ def branch_tasks(request, code: str):
                 due_at=d["due_at"],
                 members=list(d["members"]),
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request,
                 reverse("tasks:detail", args=[task.code]),
@@ -145,16 +142,13 @@ def task_submit(request, code: str):
     task = selectors.task_access_by_code(actor=actor, code=code)
     form = SubmitForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.task_submit(
                 actor=actor,
                 task=task,
                 text=form.cleaned_data["text"],
                 file=form.cleaned_data["file"],
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, reverse("tasks:detail", args=[task.code]), _("已提交。"))
     return _task_page(request, task, submit_form=form, status=400)
 

@@ -3,7 +3,6 @@ and add a member."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,7 +17,7 @@ from kaoping.evaluation.services import (
     tally_direct_refusal,
 )
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.forms import apply_service_error
+from kaoping.kit.forms import errors_on
 from kaoping.ledger.selectors import entries_visible
 from kaoping.ledger.services import entry_record
 from kaoping.orgs.selectors import (
@@ -157,7 +156,7 @@ def entry_create(request, code: str):
     form = _entry_form(request, branch, scheme, data=request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with errors_on(form):
             entry = entry_record(
                 actor=actor,
                 member=data["member"],
@@ -167,9 +166,6 @@ def entry_create(request, code: str):
                 note=data["note"],
                 evidence=data["evidence"],
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             url = with_year(reverse("web:branch", args=[branch.code]), scheme)
             return _done(
                 request,
@@ -189,7 +185,7 @@ def member_create(request, code: str):
     form = MemberForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with errors_on(form):
             member = member_upsert(
                 actor=actor,
                 code=data["code"],
@@ -198,9 +194,6 @@ def member_create(request, code: str):
                 status=data["status"],
                 membership=data["membership"],
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             url = with_year(reverse("web:branch", args=[branch.code]), scheme)
             return _done(request, url, _("已添加党员 %(name)s。") % {"name": member.name})
     return _branch_page(request, branch, lambda: scheme, member_form=form)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from kaoping.kit.answers import form_answer
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
 from kaoping.kit.answers import next_url as _next_url
-from kaoping.kit.forms import apply_service_error
+from kaoping.kit.forms import errors_on
 from kaoping.ledger.selectors import entry_access_by_code
 from kaoping.ledger.services import entry_reverse
 from kaoping.orgs.selectors import (
@@ -41,11 +41,8 @@ def entry_reverse_view(request, code: str):
         return redirect(back)
     form = ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             entry_reverse(actor=actor, entry=entry, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, back, _("已冲销记录 %(code)s。") % {"code": entry.code})
     return _form_page(
         request,
@@ -79,11 +76,8 @@ def ledger_publications_page(request, code: str):
         if not can_publish:
             raise PermissionDenied
         if form.is_valid():
-            try:
+            with errors_on(form):
                 ledger_publish(actor=request.user, branch=branch, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
                 return _done(request, action, _("台账已公示"))
     return form_answer(
         request,

@@ -2,7 +2,6 @@
 democratic-evaluation counts typed in, the decision on a tied excellent place."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from kaoping.evaluation.services import (
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
 from kaoping.kit.answers import next_url as _next_url
-from kaoping.kit.forms import apply_service_error
+from kaoping.kit.forms import errors_on
 from kaoping.ledger.selectors import entries_visible
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
@@ -117,7 +116,7 @@ def member_edit(request, code: str):
     form = MemberForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with errors_on(form):
             member_upsert(
                 actor=actor,
                 code=member.code,
@@ -126,9 +125,6 @@ def member_edit(request, code: str):
                 status=data["status"],
                 membership=data["membership"],
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, back, _("已保存党员 %(code)s 的信息。") % {"code": member.code})
     return _form_page(
         request,
@@ -165,11 +161,8 @@ def tally_edit(request, code: str):
             },
         )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             tally_set(actor=actor, year=scheme.year, member=member, counts=form.counts())
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, back, _("已保存 %(name)s 的测评票数。") % {"name": member.name})
     return _form_page(
         request,
@@ -210,7 +203,7 @@ def decision_edit(request, code: str):
         initial = {"excellent": "yes" if current.excellent else "no", "note": current.note}
     form = DecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             quota_decision_record(
                 actor=actor,
                 year=scheme.year,
@@ -218,9 +211,6 @@ def decision_edit(request, code: str):
                 excellent=form.cleaned_data["excellent"],
                 note=form.cleaned_data["note"],
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, back, _("已记录对 %(name)s 的组织认定。") % {"name": member.name})
     return _form_page(
         request,

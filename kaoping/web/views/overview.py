@@ -2,7 +2,7 @@
 the organisations the committee keeps, and the audit log."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
-from kaoping.kit.forms import apply_service_error
+from kaoping.kit.forms import errors_on
 from kaoping.onboarding.selectors import setup_needed
 from kaoping.orgs.selectors import (
     branches_visible,
@@ -90,11 +90,8 @@ def organization_create(request):
         raise PermissionDenied(_("只有党工委管理员可以调整组织架构。"))
     form = OrganizationForm(request.POST, parents=selectors.parent_choices(actor=actor))
     if form.is_valid():
-        try:
+        with errors_on(form):
             org = _org_save(request, form, code=form.cleaned_data["code"])
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request, reverse("web:overview"), _("已添加组织 %(name)s。") % {"name": org.name}
             )
@@ -118,11 +115,8 @@ def organization_edit(request, code: str):
     parents = selectors.parent_choices(actor=actor).exclude(path__startswith=org.path)
     form = OrganizationForm(request.POST or None, initial=initial, parents=parents, editing=True)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             _org_save(request, form, code=org.code)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request, reverse("web:overview"), _("已保存组织 %(name)s。") % {"name": org.name}
             )

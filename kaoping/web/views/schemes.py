@@ -1,7 +1,7 @@
 """The assessment schemes' pages: the list, one scheme's settings and items."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
-from kaoping.kit.forms import apply_service_error
+from kaoping.kit.forms import errors_on
 from kaoping.orgs.selectors import (
     scope_for,
     staff_required,
@@ -58,16 +58,13 @@ def schemes(request):
         copy_from = None
         if source.startswith("copy:"):
             copy_from = scheme_chosen(source.removeprefix("copy:"))
-        try:
+        with errors_on(form):
             scheme = scheme_create(
                 actor=actor,
                 year=form.cleaned_data["year"],
                 copy_from=copy_from,
                 with_template_items=source == "template",
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request,
                 reverse("web:scheme", args=[scheme.year]),
@@ -114,11 +111,8 @@ def scheme_settings(request, year: int):
     scheme = _scheme_for_staff(request, year)
     form = SchemeSettingsForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             scheme_update(actor=request.user, scheme=scheme, **form.changes())
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request,
                 reverse("web:scheme", args=[scheme.year]),
@@ -152,11 +146,8 @@ def scheme_item_create(request, year: int):
         if any(i.code == code for i in scheme_items(scheme)):
             form.add_error("code", _("指标代码 %(code)s 已存在。") % {"code": code})
         else:
-            try:
+            with errors_on(form):
                 item = _item_save(request, scheme, form, code)
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
                 return _done(
                     request,
                     reverse("web:scheme", args=[scheme.year]),
@@ -180,11 +171,8 @@ def scheme_item_edit(request, year: int, code: str):
         request.POST or None, initial=SchemeItemForm.initial_for(item), editing=True
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             _item_save(request, scheme, form, item.code)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request,
                 reverse("web:scheme", args=[scheme.year]),
