@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.jobs.imports import import_confirm, import_preview
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.forms import errors_on
+from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.selectors import members_visible, scope_for
 
 from . import selectors, services
@@ -151,8 +150,7 @@ def month_close(request, code: str):
     try:
         created = services.dues_month_close(actor=actor, branch=branch, period=period)
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        flash_service_error(request, exc)
         return redirect(_page_url(branch, period))
     if was_closed:
         return _done(request, _page_url(branch, period), _("该月已结算，未新增任何记录。"))

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -17,6 +18,13 @@ def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
+
+
+def flash_service_error(request, exc: ValidationError) -> None:
+    """Show a service's ValidationError at the top of the next page (an action without a
+    form of its own: a button, a confirmation)."""
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.decimals import signed_decimal_text
-from kaoping.kit.forms import apply_service_error, errors_on
+from kaoping.kit.forms import apply_service_error, errors_on, flash_service_error
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_for_staff,
@@ -199,8 +199,7 @@ def meeting_attendance(request, code: str):
         if "close" in request.POST:
             return _close_confirmation(request, meeting)
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        flash_service_error(request, exc)
         return redirect(url)
     return _done(request, url, _("已保存考勤。"))
 
@@ -224,8 +223,7 @@ def meeting_close(request, code: str):
             return _close_confirmation(request, meeting)
         created = services.meeting_close(actor=actor, meeting=meeting)
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        flash_service_error(request, exc)
         return redirect(url)
     if was_closed:
         return _done(request, url, _("考勤早已关闭，未新增任何记录。"))

@@ -1,6 +1,5 @@
 """Planning pages: the drafts, one draft with its simulation beside the current scheme."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.forms import errors_on
+from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.forms import SchemeSettingsForm
 from kaoping.schemes.selectors import schemes_all
@@ -122,8 +121,7 @@ def draft_adopt(request, pk: int):
     try:
         scheme = services.draft_adopt(actor=request.user, draft=draft)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_error(request, exc)
         return redirect("planning:draft", pk=pk)
     return _done(
         request,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.evidence import content_type_for
-from kaoping.kit.forms import errors_on
+from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_for_staff,
@@ -25,11 +25,6 @@ from . import selectors, services
 from .forms import MarkForm, SubmitForm, TaskForm
 
 LIST_LIMIT = 100
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for m in exc.messages:
-        messages.error(request, m)
 
 
 @login_required
@@ -174,7 +169,7 @@ def task_mark(request, code: str):
             actor=actor, task=task, member=member, status=d["status"], reason=d["reason"]
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_service_error(request, exc)
         return redirect(url)
     return _done(request, url, _("已登记 %(name)s 的完成情况。") % {"name": member.name})
 
@@ -191,7 +186,7 @@ def task_close(request, code: str):
     try:
         created = services.task_close(actor=actor, task=task)
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_service_error(request, exc)
         return redirect(url)
     if was_closed:
         return _done(request, url, _("任务早已结算，未新增任何记录。"))

@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]  # kaoping/
 HOMES = {
     "apply_service_error": "kit/forms.py",
     "errors_on": "kit/forms.py",
+    "flash_service_error": "kit/forms.py",
     "DateInput": "kit/forms.py",
     "DateTimeInput": "kit/forms.py",
     "new_code": "kit/codes.py",
@@ -24,7 +25,16 @@ HOMES = {
 }
 # Copies that used to stand in for them. The evaluation app is being rewritten in
 # parallel: its own copies (DateInput, _require_manage*) move to these homes then.
-GONE = {"_require_manage", "_form_page", "_next_url", "_done", "_user", "_branch_for_staff"}
+GONE = {
+    "_require_manage",
+    "_form_page",
+    "_next_url",
+    "_done",
+    "_user",
+    "_branch_for_staff",
+    "_errors",
+    "_flash",
+}
 NOT_YET = {"evaluation"}
 
 
