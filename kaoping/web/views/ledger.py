@@ -14,8 +14,8 @@ from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
 from kaoping.kit.answers import next_url as _next_url
 from kaoping.kit.forms import errors_on
-from kaoping.ledger.selectors import entry_access_by_code
-from kaoping.ledger.services import entry_reverse
+from kaoping.ledger.selectors import entry_access_by_code, ledger_publications
+from kaoping.ledger.services import entry_reverse, ledger_publish
 from kaoping.orgs.selectors import (
     organization_access_by_code,
     scope_for,
@@ -23,6 +23,7 @@ from kaoping.orgs.selectors import (
 from kaoping.schemes.selectors import frozen_notice
 
 from ..forms import (
+    LedgerPublishForm,
     ReverseForm,
 )
 
@@ -60,11 +61,6 @@ def entry_reverse_view(request, code: str):
 @require_http_methods(["GET", "POST"])
 def ledger_publications_page(request, code: str):
     """The branch's published ledger periods (公示); officers publish a new period."""
-    from kaoping.ledger.selectors import ledger_publications
-    from kaoping.ledger.services import ledger_publish
-
-    from .forms import LedgerPublishForm
-
     branch = organization_access_by_code(actor=request.user, code=code)
     if not branch.is_branch:
         raise Http404
