@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kaoping.api.api import api
-from kaoping.urlparams import register_converters
+from kaoping.kit.urlparams import register_converters
 
-register_converters()  # <code:…>, <year:…>, <id:…> for every app's URLs (kaoping/urlparams.py)
+register_converters()  # <code:…>, <year:…>, <id:…> for every app's URLs (kaoping/kit/urlparams.py)
 
 urlpatterns = [
     path("api/", api.urls),

@@ -71,14 +71,14 @@ MIDDLEWARE = [
     # Safe requests read from the replica when there is one (kaoping/routers.py).
     "kaoping.routers.ReplicaReadsMiddleware",
     # htmx answers: a redirect becomes HX-Redirect, never a whole page in a target
-    # (kaoping/answers.py); early, so it also sees the 2FA and lockout redirects.
-    "kaoping.answers.HtmxAnswerMiddleware",
+    # (kaoping/kit/answers.py); early, so it also sees the 2FA and lockout redirects.
+    "kaoping.kit.answers.HtmxAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kaoping.web.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # 400 for a query string with a control character or a year/page out of range.
-    "kaoping.urlparams.QueryStringMiddleware",
+    "kaoping.kit.urlparams.QueryStringMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kaoping.answers import form_done
 from kaoping.jobs.services import job_start
+from kaoping.kit.answers import form_done
 from kaoping.orgs.models import DEPARTED_STATUSES, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
 from kaoping.sheets.xlsx import XLSX_TYPE

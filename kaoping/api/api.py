@@ -21,7 +21,6 @@ from kaoping.accounts.api_logins import router as accounts_logins_router
 from kaoping.accounts.api_passwords import router as accounts_passwords_router
 from kaoping.accounts.api_roles import router as accounts_roles_router
 from kaoping.archive.selectors import (
-    branch_for_roster,
     lost_contacts_open,
     member_archive,
     member_for_archive,
@@ -31,6 +30,7 @@ from kaoping.evaluation.services import quota_decision_record, tally_set
 from kaoping.ledger.selectors import entries_visible, entry_access_by_code
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.orgs.selectors import (
+    branch_for_staff,
     branches_visible,
     member_access_by_code,
     members_visible,
@@ -285,7 +285,7 @@ def member_archive_view(request: HttpRequest, code: Code):
 def roster(request: HttpRequest, code: Code):
     """A branch roster (党员名册) for those who keep or read the branch as staff, masked
     as the roster page masks it (in full for the committee and the org department)."""
-    branch = branch_for_roster(actor=request.auth, code=code)
+    branch = branch_for_staff(actor=request.auth, code=code)
     return [
         _member_row(line.member)
         | {"profile": _profile_row(line.values, getattr(line.member, "profile", None))}

@@ -13,7 +13,6 @@ from kaoping.orgs.roles import secretary_paths
 from kaoping.orgs.selectors import (
     member_access_by_code,
     members_visible,
-    organization_access_by_code,
     scope_for,
 )
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
@@ -81,14 +80,6 @@ def organization_full_for(*, actor, org: Organization) -> bool:
 
 def member_for_archive(*, actor, code: str, manage: bool = False) -> Member:
     return member_access_by_code(actor=actor, code=code, manage=manage)
-
-
-def branch_for_roster(*, actor, code: str, manage: bool = False) -> Organization:
-    """A branch whose roster ``actor`` keeps or reads as staff (members get 404 here)."""
-    branch = organization_access_by_code(actor=actor, code=code, manage=manage)
-    if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404(_("找不到这个党支部。"))
-    return branch
 
 
 def _display(value) -> str:

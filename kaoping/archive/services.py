@@ -4,20 +4,23 @@ its rows, a ``MemberChange`` per changed field and one audit row."""
 import datetime
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record
+from kaoping.kit.text import check_plain
+from kaoping.kit.users import user_or_none
 from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required, scope_for
 from kaoping.orgs.services import member_login_close, member_upsert
 from kaoping.schemes.models import ItemExemption
 from kaoping.schemes.services import exemption_set
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, sheet_values
-from kaoping.text import check_plain
 
 from .masking import is_masked_copy
 from .models import (
@@ -35,13 +38,7 @@ PHONE = re.compile(r"^\+?[\d\- ]{5,20}$")
 DATE_FIELDS = frozenset({"birth_date", "joined_on", "full_member_on"})
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _require_manage(actor, member: Member) -> None:
-    if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理党员 %(member)s。"))
 
 
 def _text(value) -> str:
@@ -65,7 +62,7 @@ def _log(member: Member, changes: list[tuple[str, str, str]], source: str, actor
             old=old,
             new=new,
             source=source,
-            actor=_user(actor),
+            actor=user_or_none(actor),
             at=at,
         )
         for field, old, new in changes
@@ -203,7 +200,7 @@ def member_transfer(
         destination=destination.strip(),
         date=date,
         reason=reason.strip(),
-        actor=_user(actor),
+        actor=user_or_none(actor),
         recorded_at=now,
     )
     source = MemberChange.Source.TRANSFER
@@ -249,7 +246,7 @@ def member_lost_contact_mark(
     _not_future("since", _("失联日期"), since)
     now = timezone.now()
     lost = LostContact.objects.create(
-        member=member, since=since, efforts=efforts.strip(), marked_by=_user(actor)
+        member=member, since=since, efforts=efforts.strip(), marked_by=user_or_none(actor)
     )
     _set_status(member, Status.LOST_CONTACT, MemberChange.Source.LOST_CONTACT, actor, now)
     audit_record(
@@ -273,7 +270,7 @@ def member_found(*, actor, member: Member, found_on: datetime.date, note: str = 
     _not_future("found_on", _("恢复联系日期"), found_on)
     if found_on < lost.since:
         raise ValidationError({"found_on": _("恢复联系日期不能早于失联日期。")})
-    lost.found_on, lost.found_note, lost.found_by = found_on, note.strip(), _user(actor)
+    lost.found_on, lost.found_note, lost.found_by = found_on, note.strip(), user_or_none(actor)
     lost.save()
     now = timezone.now()
     if member.status == Status.LOST_CONTACT:
@@ -315,7 +312,7 @@ def member_investigation_start(
         body=body.strip(),
         started_on=started_on,
         status_before=member.status,
-        started_by=_user(actor),
+        started_by=user_or_none(actor),
     )
     now = timezone.now()
     _set_status(member, Status.UNDER_INVESTIGATION, MemberChange.Source.INVESTIGATION, actor, now)
@@ -346,7 +343,7 @@ def member_investigation_decide(
     if decided_on < investigation.started_on:
         raise ValidationError({"decided_on": _("结论日期不能早于开始调查日期。")})
     investigation.decided_on, investigation.decision = decided_on, decision.strip()
-    investigation.decided_by = _user(actor)
+    investigation.decided_by = user_or_none(actor)
     investigation.save()
     now = timezone.now()
     _set_status(member, investigation.status_before, MemberChange.Source.INVESTIGATION, actor, now)

@@ -4,7 +4,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from kaoping.bulk import insert_rows
+from kaoping.kit.bulk import insert_rows
+from kaoping.kit.users import user_or_none
 
 from .models import AuditEvent
 
@@ -24,7 +25,7 @@ def audit_record(
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     return AuditEvent.objects.create(
         actor=user,
         action=action,
@@ -47,7 +48,7 @@ def audit_record_many(
     PostgreSQL: imports change thousands of records); inside the service's transaction."""
     if not rows:
         return
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     at = timezone.now()
     insert_rows(
         AuditEvent._meta.db_table,

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext
 
-from kaoping.bulk import stream_rows
+from kaoping.kit.bulk import stream_rows
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import (
     BALLOT_OPTION_NAMES,

@@ -3,8 +3,8 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from kaoping.decimals import decimal_text
 from kaoping.evaluation.models import QuotaDecision, VoteTally
+from kaoping.kit.decimals import decimal_text
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kaoping.bulk import no_cycle_collection
+from kaoping.kit.bulk import no_cycle_collection
 
 from .checks import BundleCheck
 from .errors import BundleError, validation_text

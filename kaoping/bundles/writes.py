@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from kaoping.bulk import stream_rows
 from kaoping.evaluation.services import quota_decisions_import, tallies_import
+from kaoping.kit.bulk import stream_rows
 from kaoping.ledger.services import ImportedEntry, entries_import
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.services import (

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
+from kaoping.kit.codes import new_code
+from kaoping.kit.evidence import evidence_file_check
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
-from kaoping.meetings.codes import new_code
-from kaoping.meetings.evidence import evidence_file_check
 from kaoping.meetings.selectors import branch_officers
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member
@@ -118,7 +119,7 @@ def claim_approve(*, actor, claim: BonusClaim, note: str = "") -> BonusClaim:
     )
     claim.status = BonusClaim.Status.APPROVED
     claim.entry = entry
-    claim.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    claim.decided_by = user_or_none(actor)
     claim.decided_at = timezone.now()
     claim.decision_reason = note.strip()
     claim.full_clean()
@@ -139,7 +140,7 @@ def claim_refuse(*, actor, claim: BonusClaim, reason: str) -> BonusClaim:
     if not reason.strip():
         raise ValidationError({"reason": _("不通过须说明理由。")})
     claim.status = BonusClaim.Status.REFUSED
-    claim.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    claim.decided_by = user_or_none(actor)
     claim.decided_at = timezone.now()
     claim.decision_reason = reason.strip()
     claim.full_clean()

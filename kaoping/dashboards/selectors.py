@@ -30,7 +30,6 @@ from kaoping.orgs.selectors import (
     branches_visible,
     member_access_by_code,
     members_visible,
-    organization_access_by_code,
     scope_for,
 )
 from kaoping.publication.models import Appeal, Publication
@@ -91,20 +90,6 @@ def member_access_for_dashboard(*, actor, code: str | None) -> Member:
             raise Http404(_("您没有党员档案。"))
         return member
     return member_access_by_code(actor=actor, code=code)
-
-
-def branch_access_for_dashboard(*, actor, code: str) -> Organization:
-    """A branch the actor reads through a role (its members see their own dashboard, not
-    everybody's scores); 404 otherwise."""
-    org = organization_access_by_code(actor=actor, code=code)
-    if not org.is_branch or not scope_for(actor).reads(org.path):
-        raise Http404(_("找不到这个党支部。"))
-    return org
-
-
-def staff_required(*, actor) -> None:
-    if not scope_for(actor).is_staff_role:
-        raise Http404(_("找不到这个页面。"))
 
 
 def dashboard_home(*, actor) -> tuple[str, str | None]:

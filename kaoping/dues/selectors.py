@@ -5,15 +5,16 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q, Sum
-from django.http import Http404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.orgs.models import ON_ROLL_STATUSES, Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import branch_for_staff, manage_required, scope_for
 
 from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
+
+# The one refusal of a dues write, for the pages and the services alike.
+MANAGE_REFUSAL = gettext_lazy("您无权管理 %(branch)s 的党费。")
 
 
 def dues_settings_for(branch: Organization) -> DuesSettings:
@@ -105,13 +106,11 @@ def dues_closing(*, branch: Organization, period: datetime.date) -> DuesClosing 
 
 
 def branch_for_dues(*, actor, code: str, manage: bool = False) -> Organization:
-    """The branch for its officers; the same 404 for missing and not yours."""
-    scope = scope_for(actor)
-    branch = Organization.objects.filter(code=code, kind=Organization.Kind.BRANCH).first()
-    if branch is None or not scope.reads(branch.path):
-        raise Http404(_("找不到这个党支部。"))
-    if manage and not scope.manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s 的党费。") % {"branch": branch.name})
+    """The branch for its officers (404 for everybody else); ``manage``: 403 unless the
+    actor keeps it."""
+    branch = branch_for_staff(actor=actor, code=code)
+    if manage:
+        manage_required(actor, branch, MANAGE_REFUSAL, system=False)
     return branch
 
 

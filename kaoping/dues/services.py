@@ -4,32 +4,27 @@ spreadsheet, all or nothing), and the monthly closing into deduction entries."""
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required
 from kaoping.schemes.models import ItemExemption, SchemeItem
 from kaoping.schemes.selectors import frozen_notice
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, template_workbook
 
 from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
-from .selectors import deadline_of, dues_month, dues_settings_for
+from .selectors import MANAGE_REFUSAL, deadline_of, dues_month, dues_settings_for
 
-
-def _require_manage(actor, branch: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s 的党费。") % {"branch": branch.name})
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+_require_manage = partial(manage_required, refusal=MANAGE_REFUSAL)
 
 
 @transaction.atomic
@@ -92,7 +87,11 @@ def dues_payment_record(
     if problem:
         raise ValidationError(problem)
     payment = DuesPayment(
-        member=member, period=period, amount=amount, paid_on=paid_on, recorded_by=_user(actor)
+        member=member,
+        period=period,
+        amount=amount,
+        paid_on=paid_on,
+        recorded_by=user_or_none(actor),
     )
     payment.full_clean()
     payment.save()
@@ -171,7 +170,7 @@ def dues_import(*, actor, branch: Organization, rows: list[SheetRow]) -> int:
             amount=r.amount,
             paid_on=r.paid_on,
             source=DuesPayment.Source.IMPORT,
-            recorded_by=_user(actor),
+            recorded_by=user_or_none(actor),
         )
         for r in good
     )
@@ -220,7 +219,7 @@ def dues_month_close(*, actor, branch: Organization, period: datetime.date) -> l
     deadline = deadline_of(period, settings)
     item = SchemeItem.objects.get(scheme__year=period.year, code=settings.item_code)
     closing = DuesClosing.objects.create(
-        branch=branch, period=period, closed_at=timezone.now(), closed_by=_user(actor)
+        branch=branch, period=period, closed_at=timezone.now(), closed_by=user_or_none(actor)
     )
     missed = [
         r

@@ -6,9 +6,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import PlainCharField, PlainTextField
 from kaoping.orgs.models import Member
 from kaoping.schemes.models import BALLOT_OPTION_NAMES
-from kaoping.text import PlainCharField, PlainTextField
 
 
 class VoteTally(models.Model):

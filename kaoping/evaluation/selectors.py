@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaoping.decimals import percent_text
+from kaoping.kit.decimals import percent_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
 from kaoping.schemes.models import Scheme

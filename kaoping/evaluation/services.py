@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record, audit_record_many
-from kaoping.bulk import insert_rows
-from kaoping.decimals import percent_text
-from kaoping.iterables import batched
+from kaoping.kit.bulk import insert_rows
+from kaoping.kit.decimals import percent_text
+from kaoping.kit.iterables import batched
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for

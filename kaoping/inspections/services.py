@@ -8,10 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
+from kaoping.kit.codes import new_code
+from kaoping.kit.evidence import evidence_file_check
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
-from kaoping.meetings.codes import new_code
-from kaoping.meetings.evidence import evidence_file_check
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.roles import role_grant, role_revoke
 from kaoping.orgs.selectors import scope_for
@@ -94,7 +95,7 @@ def inspection_record(
         date=date,
         method=method,
         findings=findings.strip(),
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
     )
     inspection.full_clean()
     inspection.save()
@@ -160,7 +161,7 @@ def finding_record(
         item=item,
         evidence_text=evidence_text.strip(),
         entry=entry,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
     )
     if evidence_file is not None:
         finding.evidence_file = evidence_file

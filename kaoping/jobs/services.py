@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
+from kaoping.kit.users import user_or_none
 from kaoping.sheets.xlsx import SheetErrors
 
 from .models import ImportConfirmation, JobRun
@@ -95,7 +96,7 @@ def job_start(
         job = JobRun.objects.create(
             kind=kind,
             title=title[:200],
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=user_or_none(actor),
             organization=organization,
             params=params or {},
             created_at=timezone.now(),

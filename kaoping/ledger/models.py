@@ -5,9 +5,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import PlainCharField, PlainTextField
 from kaoping.orgs.models import Member
 from kaoping.schemes.models import SchemeItem
-from kaoping.text import PlainCharField, PlainTextField
 
 
 class LedgerIsAppendOnly(Exception):

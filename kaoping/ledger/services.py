@@ -5,24 +5,27 @@ import datetime
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record
-from kaoping.bulk import insert_rows
-from kaoping.decimals import decimal_text
-from kaoping.iterables import batched
+from kaoping.kit.bulk import insert_rows
+from kaoping.kit.decimals import decimal_text
+from kaoping.kit.iterables import batched
+from kaoping.kit.text import NOTE_MAX
+from kaoping.kit.users import user_or_none
 from kaoping.notifications.services import notification_send
 from kaoping.orgs.models import DEPARTED_STATUSES, Member
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow
-from kaoping.text import NOTE_MAX
 
 from .chain import EntryContent, chain_key, entry_hash, ledger_key
 from .models import LedgerChain, ScoreEntry
@@ -32,9 +35,7 @@ def _new_code(year: int) -> str:
     return f"K{year}-{uuid.uuid4().hex[:12].upper()}"
 
 
-def _require_manage(actor, member: Member) -> None:
-    if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied(_("您无权为党员 %(member)s 记分。") % {"member": member.code})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权为党员 %(member)s 记分。"))
 
 
 def _open_scheme(year: int, branch) -> Scheme:
@@ -155,7 +156,7 @@ def entry_record(
         source=source,
         note=note,
         evidence=evidence,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
     )
     _link([(entry, member.branch.code, _content(entry, member.code, item.code, None))])
     entry.full_clean()
@@ -212,7 +213,7 @@ def entry_reverse(
         reverses=entry,
         source=source or entry.source,
         note=reason,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
     )
     content = _content(reversal, entry.member.code, entry.item.code, entry.code)
     _link([(reversal, entry.member.branch.code, content)])
@@ -325,7 +326,7 @@ def entries_import(
     PostgreSQL. Runs inside the caller's transaction (imports are all-or-nothing). A
     reversal must come after the entry it reverses (callers put plain entries first).
     """
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     user_id = user.pk if user is not None else None
     now = timezone.now()
     chain = _ChainWriter()
@@ -430,7 +431,7 @@ def ledger_publish(*, actor, branch, start: datetime.date, end: datetime.date):
         branch=branch,
         start=start,
         end=end,
-        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_by=user_or_none(actor),
     )
     audit_record(
         actor=actor,

@@ -4,29 +4,29 @@
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record
+from kaoping.kit.codes import new_code
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import branch_members_checked, scope_for
+from kaoping.orgs.selectors import branch_members_checked, manage_required, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import refuse_if_frozen
 
-from .codes import new_code
 from .models import AbsenceEntry, Attendance, LeaveRequest, Meeting, MeetingRule
 from .selectors import branch_officers, meeting_item
 
-
-def _require_manage(actor, branch: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s 的会议。") % {"branch": branch.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(branch)s 的会议。"))
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -94,7 +94,7 @@ def meeting_schedule(
         starts_at=starts_at,
         place=place.strip(),
         topic=topic.strip(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     meeting.full_clean()
     meeting.save()
@@ -398,7 +398,7 @@ def leave_decide(*, actor, leave: LeaveRequest, approve: bool, reason: str = "")
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("不批准请假须说明理由。")})
     leave.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REFUSED
-    leave.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    leave.decided_by = user_or_none(actor)
     leave.decided_at = timezone.now()
     leave.decision_reason = reason.strip()
     leave.full_clean()

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.text import CODE_MAX, NAME_MAX, TITLE_MAX, CodeField, NameField, PlainCharField
+from kaoping.kit.text import CODE_MAX, NAME_MAX, TITLE_MAX, CodeField, NameField, PlainCharField
 
 
 class Organization(models.Model):

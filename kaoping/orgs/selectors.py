@@ -2,7 +2,9 @@
 
 Every selector takes the ``actor`` (a user) and returns only what that user may see.
 ``*_access_by_id`` raise the same ``Http404`` for "missing" and "not yours", so a probe
-cannot tell the two apart (Zulip's ``access_stream_by_id``).
+cannot tell the two apart (Zulip's ``access_stream_by_id``). The variants every app uses
+(officers' pages, a branch read as staff, the right to keep a record) are here too, so no
+app writes its own.
 """
 
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .models import Member, Organization, RoleAssignment
@@ -154,8 +157,41 @@ def member_access_by_code(*, actor, code: str, manage: bool = False) -> Member:
     raise Http404(_("找不到这名党员。"))
 
 
-def organization_tree() -> list[Organization]:
-    return list(Organization.objects.order_by("path"))
+# --------------------------------------------------------------------------- access variants
+
+
+def staff_required(*, actor) -> None:
+    """Pages for officers only: everybody else gets the same 404 as for a missing page."""
+    if not scope_for(actor).is_staff_role:
+        raise Http404(_("找不到这个页面。"))
+
+
+def branch_for_staff(*, actor, code: str, manage: bool = False) -> Organization:
+    """A branch the actor reads through a role: a plain member reading their own branch
+    through ``organization_access_by_code`` is not enough to see everybody's records; 404
+    otherwise (``manage``: 403 unless the actor keeps the branch)."""
+    org = organization_access_by_code(actor=actor, code=code, manage=manage)
+    if not org.is_branch or not scope_for(actor).reads(org.path):
+        raise Http404(_("找不到这个党支部。"))
+    return org
+
+
+def manage_required(
+    actor, target: Organization | Member, refusal: str | Promise, *, system: bool = True
+) -> None:
+    """Refuse a write unless ``actor`` keeps ``target`` (an organisation, or a member's
+    branch). ``actor`` None is a system job (a command, a background task) and passes
+    unless ``system`` is False. ``refusal`` is the app's message (usually ``gettext_lazy``);
+    it may name the record as ``%(branch)s``/``%(org)s`` (the organisation's name) or
+    ``%(member)s`` (the member's code)."""
+    if actor is None and system:
+        return
+    if isinstance(target, Member):
+        path, names = target.branch.path, {"member": target.code}
+    else:
+        path, names = target.path, {"branch": target.name, "org": target.name}
+    if not scope_for(actor).manages(path):
+        raise PermissionDenied(str(refusal) % names)
 
 
 def branch_members_checked(

@@ -2,18 +2,20 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record, audit_record_many
-from kaoping.bulk import insert_rows
-from kaoping.iterables import batched
+from kaoping.kit.bulk import insert_rows
+from kaoping.kit.iterables import batched
 
 from .models import DEPARTED_STATUSES, Member, Organization, RoleAssignment
-from .selectors import scope_for
+from .selectors import manage_required, scope_for
 
 # A member in one of these has left the deployment: their login is closed (docs/accounts.md).
 
@@ -57,9 +59,7 @@ def _require_admin(actor) -> None:
         raise PermissionDenied(_("只有党工委管理员可以调整组织架构。"))
 
 
-def _require_manage(actor, org: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(org.path):
-        raise PermissionDenied(_("您无权管理 %(org)s。") % {"org": org.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(org)s。"))
 
 
 def _path_for(code: str, parent: Organization | None) -> str:

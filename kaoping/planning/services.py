@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
-from kaoping.decimals import decimal_text
+from kaoping.kit.decimals import decimal_text
+from kaoping.kit.users import user_or_none
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, BranchYearClosing, Scheme
@@ -67,7 +68,7 @@ def draft_create(
         year=year,
         title=title,
         branch=branch,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
         **{f: getattr(base, f) for f in SETTING_FIELDS},
     )
     draft.full_clean()

@@ -3,19 +3,22 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record
 from kaoping.evaluation.models import EvaluationRound
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.schemes.services import branch_year_finalise, branch_year_reopen
@@ -28,9 +31,7 @@ from .models import Appeal, Publication
 FINAL_GRADES = (Grade.EXCELLENT, Grade.QUALIFIED, Grade.BASIC, Grade.WARNING)
 
 
-def _require_manage(actor, branch: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s。") % {"branch": branch.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(branch)s。"))
 
 
 def _scheme(year: int) -> Scheme:
@@ -70,7 +71,7 @@ def _republish(actor, scheme: Scheme, branch: Organization, publication: Publica
     publication.notice_until = publication.published_at + datetime.timedelta(
         days=scheme.notice_days
     )
-    publication.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    publication.published_by = user_or_none(actor)
     publication.save(update_fields=["version", "published_at", "notice_until", "published_by"])
     audit_record(
         actor=actor,
@@ -168,7 +169,7 @@ def publication_publish(*, actor, branch: Organization, year: int) -> Publicatio
         branch=branch,
         published_at=now,
         notice_until=now + datetime.timedelta(days=scheme.notice_days),
-        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_by=user_or_none(actor),
     )
     audit_record(
         actor=actor,
@@ -277,7 +278,7 @@ def appeal_answer(
             changes.append(added.code)
     appeal.status = Appeal.Status.UPHELD if upheld else Appeal.Status.REFUSED
     appeal.answer = answer
-    appeal.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+    appeal.answered_by = user_or_none(actor)
     appeal.answered_at = timezone.now()
     appeal.save(update_fields=["status", "answer", "answered_by", "answered_at"])
     audit_record(

@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import CODE_MAX, GROUP_MAX, REASON_MAX, TITLE_MAX, CodeField, PlainCharField
 from kaoping.orgs.models import Member
-from kaoping.text import CODE_MAX, GROUP_MAX, REASON_MAX, TITLE_MAX, CodeField, PlainCharField
 
 DEFAULT_BALLOT_OPTIONS = {"excellent": "100", "qualified": "80", "basic": "60", "unqualified": "0"}
 BALLOT_OPTION_NAMES = tuple(DEFAULT_BALLOT_OPTIONS)

@@ -3,7 +3,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kaoping.urlparams import parse_year
+from kaoping.kit.urlparams import parse_year
 
 from .models import Scheme, SchemeItem
 

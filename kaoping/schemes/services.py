@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
-from kaoping.decimals import decimal_text
+from kaoping.kit.decimals import decimal_text
+from kaoping.kit.users import user_or_none
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 
@@ -247,7 +248,7 @@ def branch_year_finalise(*, actor, scheme: Scheme, branch) -> BranchYearClosing:
         branch=branch,
         defaults={
             "finalised_at": timezone.now(),
-            "finalised_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "finalised_by": user_or_none(actor),
         },
     )
     if not created:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, QuerySet
 
-from kaoping.decimals import decimal_text
+from kaoping.kit.decimals import decimal_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import members_visible
 from kaoping.schemes.models import Scheme, SchemeItem

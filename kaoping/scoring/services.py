@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record, audit_record_many
-from kaoping.bulk import no_cycle_collection
-from kaoping.iterables import batched
+from kaoping.kit.bulk import no_cycle_collection
+from kaoping.kit.iterables import batched
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme

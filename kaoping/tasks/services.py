@@ -2,30 +2,30 @@
 remind members of due tasks. One transaction per use case, audited."""
 
 import datetime
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record
+from kaoping.kit.codes import new_code
+from kaoping.kit.evidence import evidence_file_check
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
-from kaoping.meetings.codes import new_code
-from kaoping.meetings.evidence import evidence_file_check
 from kaoping.notifications.services import notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import branch_members_checked, scope_for
+from kaoping.orgs.selectors import branch_members_checked, manage_required, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme
 from kaoping.schemes.selectors import refuse_if_frozen
 
 from .models import Assignment, Task, TaskEntry, TaskKind, TaskRule
 from .selectors import task_item, tasks_due_soon
 
-
-def _require_manage(actor, branch: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s 的任务。") % {"branch": branch.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(branch)s 的任务。"))
 
 
 def _locked(task: Task) -> Task:
@@ -93,7 +93,7 @@ def task_assign(
         title=title.strip(),
         description=description.strip(),
         due_at=due_at,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     task.full_clean()
     task.save()
@@ -191,7 +191,7 @@ def task_mark(*, actor, task: Task, member: Member, status: str, reason: str = "
     before = a.status
     a.status = status
     a.reason = reason.strip() if status != Assignment.Status.DONE else ""
-    a.marked_by = actor if getattr(actor, "is_authenticated", False) else None
+    a.marked_by = user_or_none(actor)
     a.full_clean()
     a.save()
     audit_record(

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
-from kaoping.meetings.codes import new_code
-from kaoping.meetings.evidence import evidence_file_check
+from kaoping.kit.codes import new_code
+from kaoping.kit.evidence import evidence_file_check
+from kaoping.kit.users import user_or_none
 from kaoping.meetings.selectors import branch_officers
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, RoleAssignment
@@ -44,10 +45,6 @@ MAX_FILES = 10
 
 def case_link(case: UnqualifiedCase) -> str:
     return f"/unqualified/{case.code}/"
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _require(actor, case_or_branch, body: str) -> None:
@@ -81,7 +78,7 @@ def _step(case, *, actor, stage, body, action, reason="") -> CaseStep:
         stage=stage,
         body=body,
         action=action,
-        actor=_user(actor),
+        actor=user_or_none(actor),
         at=timezone.now(),
         reason=reason.strip(),
     )
@@ -94,7 +91,7 @@ def _add_files(case, *, actor, files: Iterable) -> None:
             round=case.round,
             file=upload,
             name=(upload.name or "")[:200],
-            uploaded_by=_user(actor),
+            uploaded_by=user_or_none(actor),
             uploaded_at=timezone.now(),
         )
 
@@ -155,7 +152,7 @@ def case_propose(
         facts=facts.strip(),
         notify=notify,
         created_at=timezone.now(),
-        created_by=_user(actor),
+        created_by=user_or_none(actor),
     )
     _add_files(case, actor=actor, files=files)
     _step(case, actor=actor, stage=Stage.PROPOSAL, body=Body.BRANCH, action=Action.PROPOSE)
@@ -372,7 +369,7 @@ def case_vote_record(
         case=case,
         held_on=held_on,
         basis=basis,
-        recorded_by=_user(actor),
+        recorded_by=user_or_none(actor),
         recorded_at=timezone.now(),
         **counts,
     )
@@ -506,7 +503,7 @@ def case_handling_record(
         due_on=due_on,
         completed_on=completed_on,
         note=note.strip(),
-        recorded_by=_user(actor),
+        recorded_by=user_or_none(actor),
         recorded_at=timezone.now(),
     )
     if kind == CaseHandling.Kind.REMOVAL:  # 除名 of a determined case: the member has left
@@ -551,7 +548,7 @@ def candidate_dismiss(
         year=year,
         condition=condition,
         reason=reason.strip(),
-        dismissed_by=_user(actor),
+        dismissed_by=user_or_none(actor),
         dismissed_at=timezone.now(),
     )
     audit_record(

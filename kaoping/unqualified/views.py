@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.meetings.evidence import content_type_for
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.evidence import content_type_for
+from kaoping.kit.forms import apply_service_error
+from kaoping.kit.urlparams import parse_code, parse_year
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_voters,
@@ -21,7 +22,6 @@ from kaoping.orgs.selectors import (
     scope_for,
 )
 from kaoping.schemes.models import Scheme
-from kaoping.urlparams import parse_code, parse_year
 
 from . import selectors, services
 from .forms import (

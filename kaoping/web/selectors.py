@@ -18,7 +18,6 @@ from kaoping.orgs.selectors import (
     branches_visible,
     member_access_by_code,
     members_visible,
-    organization_access_by_code,
     organizations_visible,
     scope_for,
 )
@@ -26,21 +25,6 @@ from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import items_applying, scheme_items, schemes_all
 from kaoping.scoring.engine import MemberResult
 from kaoping.scoring.selectors import live_results, live_results_of_branch
-
-
-def staff_required(*, actor) -> None:
-    """Pages for officers only: everybody else gets the same 404 as for a missing page."""
-    if not scope_for(actor).is_staff_role:
-        raise Http404(_("找不到这个页面。"))
-
-
-def branch_access_for_staff(*, actor, code: str, manage: bool = False) -> Organization:
-    """A branch the actor reads through a role (a plain member reading their own branch
-    through ``organization_access_by_code`` is not enough to see everybody's scores)."""
-    org = organization_access_by_code(actor=actor, code=code, manage=manage)
-    if not org.is_branch or not scope_for(actor).reads(org.path):
-        raise Http404(_("找不到这个党支部。"))
-    return org
 
 
 def member_own(*, actor) -> Member:

@@ -7,6 +7,7 @@ import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,10 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record, audit_record_many
+from kaoping.kit.users import user_or_none
 from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required, scope_for
 
 from ..models import AccountPolicy, AccountState, SlipBatch, SlipLine
 from ..seal import passwords_seal, passwords_unseal
@@ -66,9 +69,7 @@ def _names(members: list[Member]) -> str:
     return "、".join(f"{m.name}（{m.code}）" for m in members)
 
 
-def _require_manage(actor, organization: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(organization.path):
-        raise PermissionDenied(_("您无权管理 %(org)s。") % {"org": organization.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(org)s。"))
 
 
 def logins_candidates(
@@ -236,7 +237,7 @@ def _logins_write(
     now = timezone.now()
     batch = SlipBatch.objects.create(
         organization=organization,
-        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        issued_by=user_or_none(actor),
         sealed=None
         if handed_over
         else passwords_seal({m.code: p for m, p in zip(members, passwords, strict=True)}),

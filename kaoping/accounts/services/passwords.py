@@ -4,18 +4,20 @@ issued by the admin or the member's secretary, and closing or reopening a login.
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import audit_record
 from kaoping.orgs.models import DEPARTED_STATUSES, Member
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required
 from kaoping.orgs.services import member_login_close
 
 from ..models import AccountState, ResetCode
@@ -39,10 +41,9 @@ def _code_new() -> str:
     return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
 
 
-def _require_manage(actor, member: Member) -> None:
-    """The committee admin, or an officer managing the member's branch (its secretary)."""
-    if not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied(_("您无权管理党员 %(member)s 的账号。") % {"member": member.code})
+_require_manage = partial(
+    manage_required, refusal=gettext_lazy("您无权管理党员 %(member)s 的账号。"), system=False
+)
 
 
 def _login_of(member: Member):
