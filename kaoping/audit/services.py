@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from kaoping.bulk import insert_rows
 
+from .actions import audit_action_check
 from .models import AuditEvent
 
 
@@ -21,6 +22,7 @@ def audit_record(
     note: str = "",
 ) -> AuditEvent:
     """Write one audit row; call it inside the service's own transaction."""
+    audit_action_check(action)
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
@@ -45,6 +47,7 @@ def audit_record_many(
 ) -> None:
     """One audit row per ``(target, before, after)``, written in one statement (COPY on
     PostgreSQL: imports change thousands of records); inside the service's transaction."""
+    audit_action_check(action)
     if not rows:
         return
     user = actor if getattr(actor, "is_authenticated", False) else None
