@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 from kaoping.bulk import no_cycle_collection, stream_rows
 from kaoping.evaluation.services import quota_decisions_import, tallies_import
@@ -105,7 +106,7 @@ class _Messages:
     """The first ``MAX_MESSAGES`` messages by their sort keys, and how many there were
     (a file with a million bad records does not hold a million messages)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.kept: list[tuple] = []
         self.total = 0
         self._seq = itertools.count()
@@ -186,7 +187,7 @@ def _name(v: Any) -> bool:
     )
 
 
-def _opt(record: dict, key: str, test) -> bool:
+def _opt(record: dict, key: str, test: Any) -> bool:
     return key not in record or test(record[key])
 
 
@@ -277,7 +278,9 @@ def bundle_validate(data: Any) -> list[str]:
         return []
 
 
-def bundle_import(*, actor, data: Any = None, path: str | Path | None = None) -> ImportSummary:
+def bundle_import(
+    *, actor: Actor, data: Any = None, path: str | Path | None = None
+) -> ImportSummary:
     """Import a bundle (a parsed ``data`` or a file at ``path``, streamed), all or
     nothing; raises ``BundleError`` (or ``BundleNotJSON``) and stores nothing when anything
     is wrong. Existing organisations and members are updated; entries whose id is already
@@ -300,7 +303,7 @@ class _BundleImport:
     ``BundleError`` with every problem; ``write`` then stores it. Both inside the caller's
     transaction."""
 
-    def __init__(self, *, actor, source: BundleSource):
+    def __init__(self, *, actor: Actor, source: BundleSource) -> None:
         self.actor = actor
         self.source = source
         self.schema_errors = _Messages()
@@ -759,7 +762,7 @@ class _BundleImport:
         ):
             self._write_exemptions(Member.objects.get(code=code), json.loads(exemptions))
 
-        def entries():
+        def entries() -> Any:
             for (
                 code,
                 member_id,
@@ -892,14 +895,14 @@ class _BundleImport:
         )
 
 
-def _labelled(label: str, service, **kwargs):
+def _labelled(label: str, service: Any, **kwargs: Any) -> Any:
     try:
         return service(**kwargs)
     except ValidationError as exc:
         raise ValidationError(f"{label}: {_validation_text(exc)}") from exc
 
 
-def _query(sql: str, params=()) -> list[tuple]:
+def _query(sql: str, params: Any = ()) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

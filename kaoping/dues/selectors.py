@@ -4,12 +4,14 @@ import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 
@@ -46,7 +48,7 @@ class DuesRow:
         return str(DuesStatus(self.status).label)
 
 
-def status_of(due, paid_on_time, paid) -> str:
+def status_of(due: Any, paid_on_time: Any, paid: Any) -> str:
     if due is None:
         return DuesStatus.NONE
     if paid_on_time >= due:
@@ -106,7 +108,7 @@ def dues_closing(*, branch: Organization, period: datetime.date) -> DuesClosing 
     return DuesClosing.objects.filter(branch=branch, period=period).first()
 
 
-def branch_for_dues(*, actor, code: str, manage: bool = False) -> Organization:
+def branch_for_dues(*, actor: Actor, code: str, manage: bool = False) -> Organization:
     """The branch for its officers; the same 404 for missing and not yours."""
     scope = scope_for(actor)
     branch = Organization.objects.filter(code=code, kind=Organization.Kind.BRANCH).first()
@@ -117,7 +119,7 @@ def branch_for_dues(*, actor, code: str, manage: bool = False) -> Organization:
     return branch
 
 
-def member_dues(*, actor, member: Member, year: int) -> list[DuesPayment]:
+def member_dues(*, actor: Actor, member: Member, year: int) -> list[DuesPayment]:
     scope = scope_for(actor)
     if not (scope.reads(member.branch.path) or scope.member_id == member.id):
         return []

@@ -4,12 +4,15 @@ spreadsheet, all or nothing), and the monthly closing into deduction entries."""
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
@@ -23,17 +26,19 @@ from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSetti
 from .selectors import deadline_of, dues_month, dues_settings_for
 
 
-def _require_manage(actor, branch: Organization) -> None:
+def _require_manage(actor: Actor, branch: Organization) -> None:
     if actor is not None and not scope_for(actor).manages(branch.path):
         raise PermissionDenied(_("您无权管理 %(branch)s 的党费。") % {"branch": branch.name})
 
 
-def _user(actor):
+def _user(actor: Actor) -> User | None:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
-def dues_settings_set(*, actor, branch: Organization, deadline_day: int, item_code: str):
+def dues_settings_set(
+    *, actor: Actor, branch: Organization, deadline_day: int, item_code: str
+) -> Any:
     _require_manage(actor, branch)
     row, _created = DuesSettings.objects.get_or_create(branch=branch)
     before = {"deadline_day": row.deadline_day, "item_code": row.item_code}
@@ -51,7 +56,7 @@ def dues_settings_set(*, actor, branch: Organization, deadline_day: int, item_co
 
 
 @transaction.atomic
-def dues_rate_set(*, actor, member: Member, year: int, amount: Decimal) -> DuesRate:
+def dues_rate_set(*, actor: Actor, member: Member, year: int, amount: Decimal) -> DuesRate:
     _require_manage(actor, member.branch)
     if amount < 0:
         raise ValidationError({"amount": _("金额不能为负数。")})
@@ -67,7 +72,9 @@ def dues_rate_set(*, actor, member: Member, year: int, amount: Decimal) -> DuesR
     return rate
 
 
-def _check_payment(member, period, amount, paid_on, closed: set) -> str | None:
+def _check_payment(
+    member: Member, period: Any, amount: Any, paid_on: Any, closed: set
+) -> str | None:
     if amount is None or amount <= 0:
         return _("金额必须大于 0。")
     if paid_on > timezone.localdate():
@@ -79,7 +86,7 @@ def _check_payment(member, period, amount, paid_on, closed: set) -> str | None:
 
 @transaction.atomic
 def dues_payment_record(
-    *, actor, member: Member, period: datetime.date, amount: Decimal, paid_on: datetime.date
+    *, actor: Actor, member: Member, period: datetime.date, amount: Decimal, paid_on: datetime.date
 ) -> DuesPayment:
     _require_manage(actor, member.branch)
     period = period.replace(day=1)
@@ -123,7 +130,7 @@ class CheckedRow:
 
 
 def dues_import_check(
-    *, actor, branch: Organization, rows: list[SheetRow], progress=None
+    *, actor: Actor, branch: Organization, rows: list[SheetRow], progress: ProgressFn = None
 ) -> tuple[list[CheckedRow], list[RowError]]:
     """Every row checked without writing; each error names the row and the column."""
     _require_manage(actor, branch)
@@ -156,7 +163,7 @@ def dues_import_check(
 
 
 @transaction.atomic
-def dues_import(*, actor, branch: Organization, rows: list[SheetRow]) -> int:
+def dues_import(*, actor: Actor, branch: Organization, rows: list[SheetRow]) -> int:
     """Import payments: every row is checked again here and all are stored, or none
     (``SheetErrors`` carries the row errors)."""
     good, errors = dues_import_check(actor=actor, branch=branch, rows=rows)
@@ -205,7 +212,9 @@ def dues_close_blocker(
 
 
 @transaction.atomic
-def dues_month_close(*, actor, branch: Organization, period: datetime.date) -> list[ScoreEntry]:
+def dues_month_close(
+    *, actor: Actor, branch: Organization, period: datetime.date
+) -> list[ScoreEntry]:
     """Close a month after the branch's deadline: a late, short or unpaid month becomes a
     deduction (the branch's item, source dues). Closing a closed month creates nothing."""
     _require_manage(actor, branch)

@@ -7,10 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, QuerySet
 
+from kaoping.annotations import Actor
 from kaoping.decimals import decimal_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import members_visible
@@ -41,7 +43,7 @@ RULE_FIELDS = (
 )
 
 
-def rules_from(settings) -> SchemeRules:
+def rules_from(settings: Any) -> SchemeRules:
     """The engine's rules from anything holding the scheme's settings as attributes (a
     ``Scheme`` or a planning draft), so both are read by one code path."""
     return SchemeRules(
@@ -145,7 +147,7 @@ def _counted_conditions(
     return sql, [scheme.year, scheme.year, scheme.pk, *category_params]
 
 
-def _scheme_items(scheme: Scheme):
+def _scheme_items(scheme: Scheme) -> list[Any]:
     return list(
         SchemeItem.objects.filter(scheme=scheme).values_list(
             "id", "kind", "disqualifies", "categories"
@@ -362,7 +364,7 @@ def counted_occurrences(
         }
 
 
-def _sum_of_ten_thousandths(value) -> Decimal:
+def _sum_of_ten_thousandths(value: Any) -> Decimal:
     """SQLite's integer sum back to the ledger's four decimal places (PostgreSQL sums
     numeric exactly and returns that already)."""
     return Decimal(int(value)).scaleb(-4)
@@ -438,7 +440,7 @@ def year_input_batches(
     ids: dict[str, tuple[int, int]] = {}
     branch = None
 
-    def batch():
+    def batch() -> YearInput:
         return YearInput(
             rules=rules,
             items=SUMMED_ITEMS,
@@ -614,7 +616,7 @@ def member_live_result(*, scheme: Scheme, member: Member) -> MemberResult | None
     return None
 
 
-def stored_results(*, actor, year: int) -> QuerySet[StoredResult]:
+def stored_results(*, actor: Actor, year: int) -> QuerySet[StoredResult]:
     """Stored results of ``year`` that ``actor`` may see."""
     visible = members_visible(actor=actor).values("id")
     return (

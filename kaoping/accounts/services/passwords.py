@@ -7,12 +7,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
@@ -39,19 +41,19 @@ def _code_new() -> str:
     return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
 
 
-def _require_manage(actor, member: Member) -> None:
+def _require_manage(actor: Actor, member: Member) -> None:
     """The committee admin, or an officer managing the member's branch (its secretary)."""
     if not scope_for(actor).manages(member.branch.path):
         raise PermissionDenied(_("您无权管理党员 %(member)s 的账号。") % {"member": member.code})
 
 
-def _login_of(member: Member):
+def _login_of(member: Member) -> User | None:
     if member.user_id is None:
         raise ValidationError(_("%(name)s 还没有登录账号。") % {"name": member.name})
     return member.user
 
 
-def _state(user) -> AccountState:
+def _state(user: User) -> AccountState:
     state, _created = AccountState.objects.select_for_update().get_or_create(user=user)
     return state
 
@@ -60,7 +62,7 @@ def _state(user) -> AccountState:
 
 
 @transaction.atomic
-def password_change_own(*, actor, password: str) -> None:
+def password_change_own(*, actor: Actor, password: str) -> None:
     """The user sets their own password (the form checked the old one and the validators);
     a password given by someone else no longer has to be changed."""
     state = _state(actor)
@@ -82,7 +84,7 @@ def password_change_own(*, actor, password: str) -> None:
 
 
 @transaction.atomic
-def reset_code_issue(*, actor, member: Member) -> str:
+def reset_code_issue(*, actor: Actor, member: Member) -> str:
     """A one-time code with which the member sets a new password (重置码). Only its hash is
     kept; earlier unused codes of the same login stop working. Returns the code, once."""
     member = Member.objects.select_related("branch", "user").get(pk=member.pk)
@@ -114,7 +116,7 @@ class ResetCodeRefused(ValidationError):
 
 
 @transaction.atomic
-def reset_code_redeem(*, username: str, code: str, password: str):
+def reset_code_redeem(*, username: str, code: str, password: str) -> User:
     """Set a new password with a reset code. It works once and before it expires; any
     refusal changes nothing. Returns the user, who then logs in as usual."""
     wrong = ResetCodeRefused(_("用户名或重置码不正确。"))
@@ -150,7 +152,7 @@ def reset_code_redeem(*, username: str, code: str, password: str):
 
 
 @transaction.atomic
-def account_deactivate(*, actor, member: Member, reason: str) -> Member:
+def account_deactivate(*, actor: Actor, member: Member, reason: str) -> Member:
     """Close the member's login (停用): they cannot sign in; everything is kept."""
     member = Member.objects.select_related("branch", "user").get(pk=member.pk)
     _require_manage(actor, member)
@@ -165,7 +167,7 @@ def account_deactivate(*, actor, member: Member, reason: str) -> Member:
 
 
 @transaction.atomic
-def account_reactivate(*, actor, member: Member) -> Member:
+def account_reactivate(*, actor: Actor, member: Member) -> Member:
     """Open a closed login again (恢复), unless the member has left."""
     member = Member.objects.select_related("branch", "user").get(pk=member.pk)
     _require_manage(actor, member)
@@ -190,7 +192,7 @@ def account_reactivate(*, actor, member: Member) -> Member:
 
 
 @transaction.atomic
-def password_reset_by_email_done(*, user) -> None:
+def password_reset_by_email_done(*, user: User) -> None:
     """After Django's email reset set the password: the user chose it themselves."""
     state = _state(user)
     state.must_change_password = False
