@@ -1,4 +1,5 @@
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import models
@@ -42,7 +43,7 @@ def audit_record_many(
     *,
     actor: Any,
     action: str,
-    rows: list[tuple[models.Model, dict | None, dict | None]],
+    rows: Sequence[tuple[models.Model, Mapping[str, Any] | None, Mapping[str, Any] | None]],
     note: str = "",
 ) -> None:
     """One audit row per ``(target, before, after)``, written in one statement (COPY on

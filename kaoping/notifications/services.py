@@ -11,7 +11,7 @@ from kaoping.annotations import Actor
 from .models import Notification
 
 
-def notification_send(*, user: User, text: str, link: str = "") -> Notification | None:
+def notification_send(*, user: User | None, text: str, link: str = "") -> Notification | None:
     """Tell one user something; a member without a login (``user=None``) is skipped."""
     if user is None:
         return None

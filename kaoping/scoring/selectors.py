@@ -440,7 +440,7 @@ def year_input_batches(
     ids: dict[str, tuple[int, int]] = {}
     branch = None
 
-    def batch() -> YearInput:
+    def batch() -> tuple[YearInput, dict[str, tuple[int, int]]]:
         return YearInput(
             rules=rules,
             items=SUMMED_ITEMS,
