@@ -5,6 +5,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record
 from kaoping.kit.text import check_plain
 from kaoping.kit.users import user_or_none
@@ -41,7 +43,7 @@ DATE_FIELDS = frozenset({"birth_date", "joined_on", "full_member_on"})
 _require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理党员 %(member)s。"))
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
@@ -54,7 +56,13 @@ def _not_future(field: str, label: str, value: datetime.date) -> None:
         raise ValidationError({field: _("%(f)s不能晚于今天。") % {"f": label}})
 
 
-def _log(member: Member, changes: list[tuple[str, str, str]], source: str, actor, at) -> None:
+def _log(
+    member: Member,
+    changes: list[tuple[str, str, str]],
+    source: str,
+    actor: Actor,
+    at: datetime.datetime,
+) -> None:
     MemberChange.objects.bulk_create(
         MemberChange(
             member=member,
@@ -110,7 +118,7 @@ def profile_clean(values: dict) -> dict:
 
 
 def _profile_apply(
-    *, actor, member: Member, values: dict, source: str, at
+    *, actor: Actor, member: Member, values: dict, source: str, at: datetime.datetime
 ) -> list[tuple[str, str, str]]:
     """Set the given fields (and ``name``/``membership``), log each change; no audit row."""
     profile, _created = MemberProfile.objects.select_for_update().get_or_create(member=member)
@@ -143,7 +151,9 @@ def _profile_apply(
 
 
 @transaction.atomic
-def member_profile_update(*, actor, member: Member, values: dict) -> list[tuple[str, str, str]]:
+def member_profile_update(
+    *, actor: Actor, member: Member, values: dict
+) -> list[tuple[str, str, str]]:
     """Change a member's basic information; every changed field is kept with its old value."""
     member = _locked(member)
     _require_manage(actor, member)
@@ -165,7 +175,7 @@ def member_profile_update(*, actor, member: Member, values: dict) -> list[tuple[
 @transaction.atomic
 def member_transfer(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     to_branch: Organization | None,
     date: datetime.date,
@@ -231,7 +241,7 @@ def member_transfer(
 
 @transaction.atomic
 def member_lost_contact_mark(
-    *, actor, member: Member, since: datetime.date, efforts: str
+    *, actor: Actor, member: Member, since: datetime.date, efforts: str
 ) -> LostContact:
     """Mark a member out of contact (失联) from ``since``, with the efforts made to find them."""
     member = _locked(member)
@@ -260,7 +270,9 @@ def member_lost_contact_mark(
 
 
 @transaction.atomic
-def member_found(*, actor, member: Member, found_on: datetime.date, note: str = "") -> LostContact:
+def member_found(
+    *, actor: Actor, member: Member, found_on: datetime.date, note: str = ""
+) -> LostContact:
     """Record that a lost-contact member was found; they are active again."""
     member = _locked(member)
     _require_manage(actor, member)
@@ -294,7 +306,7 @@ def member_found(*, actor, member: Member, found_on: datetime.date, note: str = 
 
 @transaction.atomic
 def member_investigation_start(
-    *, actor, member: Member, body: str, started_on: datetime.date
+    *, actor: Actor, member: Member, body: str, started_on: datetime.date
 ) -> Investigation:
     """A member under investigation is deferred (暂不纳入): not scored, not ranked."""
     member = _locked(member)
@@ -327,7 +339,7 @@ def member_investigation_start(
 
 @transaction.atomic
 def member_investigation_decide(
-    *, actor, member: Member, decided_on: datetime.date, decision: str
+    *, actor: Actor, member: Member, decided_on: datetime.date, decision: str
 ) -> Investigation:
     """Record the decision: the member returns and their year is assessed with the same rules."""
     member = _locked(member)
@@ -362,7 +374,7 @@ def member_investigation_decide(
 
 def exemption_add(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     item_code: str,
     reason: str,
@@ -385,7 +397,7 @@ def exemption_add(
 
 
 @transaction.atomic
-def exemption_remove(*, actor, exemption: ItemExemption) -> None:
+def exemption_remove(*, actor: Actor, exemption: ItemExemption) -> None:
     """End an exemption: entries for the item count again."""
     _require_manage(actor, exemption.member)
     audit_record(
@@ -426,7 +438,7 @@ MEMBERSHIP_BY_LABEL = {"正式党员": "full", "预备党员": "probationary"}
 ROSTER_SHEET_COLUMNS = tuple(Column(f, label, required=False) for f, label in ROSTER_COLUMNS)
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -438,7 +450,9 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def roster_sheet_read(file, columns=ROSTER_SHEET_COLUMNS) -> tuple[list[SheetRow], list[RowError]]:
+def roster_sheet_read(
+    file: Any, columns: Any = ROSTER_SHEET_COLUMNS
+) -> tuple[list[SheetRow], list[RowError]]:
     """Read the roster spreadsheet: row 1 is the template's header exactly, then at most
     ``MAX_ROSTER_ROWS`` rows of text (field -> text). Returns the rows and the errors that
     stop the reading (row 1 for the whole file); nothing is stored. The upload limits of
@@ -489,7 +503,7 @@ def _parse_date(text: str) -> datetime.date | None:
 
 
 def roster_import_check(
-    *, actor, branch: Organization, rows: list[SheetRow], progress=None
+    *, actor: Actor, branch: Organization, rows: list[SheetRow], progress: ProgressFn = None
 ) -> tuple[list[CheckedRosterRow], list[RowError]]:
     """Every row (its text by field, ``roster_sheet_read``) checked, nothing written; each
     error names the row, the column and the problem."""
@@ -506,7 +520,7 @@ def roster_import_check(
         c = r.values
         problems: list[RowError] = []
 
-        def bad(field, message, _problems=problems, _line=r.line):
+        def bad(field: str, message: str, _problems: Any = problems, _line: int = r.line) -> None:
             _problems.append(RowError(_line, labels[field], message))
 
         for field, value in c.items():
@@ -592,7 +606,7 @@ def roster_import_check(
 
 
 @transaction.atomic
-def roster_import(*, actor, branch: Organization, rows: list[SheetRow]) -> int:
+def roster_import(*, actor: Actor, branch: Organization, rows: list[SheetRow]) -> int:
     """Import the roster: new members join the branch, existing ones are updated with their
     history; every row valid, or nothing is stored (``SheetErrors`` with every row error).
     The page runs it in a background job once its preview is confirmed, and a preview is

@@ -1,4 +1,5 @@
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import models
@@ -7,6 +8,7 @@ from django.utils import timezone
 from kaoping.kit.bulk import insert_rows
 from kaoping.kit.users import user_or_none
 
+from .actions import audit_action_check
 from .models import AuditEvent
 
 
@@ -22,6 +24,7 @@ def audit_record(
     note: str = "",
 ) -> AuditEvent:
     """Write one audit row; call it inside the service's own transaction."""
+    audit_action_check(action)
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
@@ -41,11 +44,12 @@ def audit_record_many(
     *,
     actor: Any,
     action: str,
-    rows: list[tuple[models.Model, dict | None, dict | None]],
+    rows: Sequence[tuple[models.Model, Mapping[str, Any] | None, Mapping[str, Any] | None]],
     note: str = "",
 ) -> None:
     """One audit row per ``(target, before, after)``, written in one statement (COPY on
     PostgreSQL: imports change thousands of records); inside the service's transaction."""
+    audit_action_check(action)
     if not rows:
         return
     user = user_or_none(actor)

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kaoping.annotations import Actor
 from kaoping.kit.bulk import no_cycle_collection
 
 from .checks import BundleCheck
@@ -46,7 +47,9 @@ def bundle_validate(data: Any) -> list[str]:
         return []
 
 
-def bundle_import(*, actor, data: Any = None, path: str | Path | None = None) -> ImportSummary:
+def bundle_import(
+    *, actor: Actor, data: Any = None, path: str | Path | None = None
+) -> ImportSummary:
     """Import a bundle (a parsed ``data`` or a file at ``path``, streamed), all or
     nothing; raises ``BundleError`` (or ``BundleNotJSON``) and stores nothing when anything
     is wrong. Existing organisations and members are updated; entries whose id is already

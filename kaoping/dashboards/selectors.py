@@ -10,13 +10,15 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.claims.models import BonusClaim
 from kaoping.claims.selectors import claims_of_branch
 from kaoping.dues.models import DuesPayment, DuesRate, DuesSettings
@@ -80,7 +82,7 @@ def _months_so_far(year: int) -> list[int]:
 # --------------------------------------------------------------------------- access
 
 
-def member_access_for_dashboard(*, actor, code: str | None) -> Member:
+def member_access_for_dashboard(*, actor: Actor, code: str | None) -> Member:
     """The member (own dashboard when ``code`` is None): the member themself or an officer
     who reads their branch; 404 for everybody else."""
     if code is None:
@@ -110,7 +112,7 @@ def dashboard_home(*, actor) -> tuple[str, str | None]:
 # --------------------------------------------------------------------------- ledger sums
 
 
-def _live_entries(year: int):
+def _live_entries(year: int) -> QuerySet[ScoreEntry]:
     """Entries that count: neither reversed nor reversals (the engine drops both)."""
     return ScoreEntry.objects.filter(year=year, reverses__isnull=True, reversed_by__isnull=True)
 
@@ -118,7 +120,7 @@ def _live_entries(year: int):
 # --------------------------------------------------------------------------- member
 
 
-def member_dashboard(*, actor, member: Member, scheme: Scheme | None) -> dict:
+def member_dashboard(*, actor: Actor, member: Member, scheme: Scheme | None) -> dict:
     """Score gauges, the ledger month by month, upcoming meetings and tasks, and the
     published rank. About 15 queries whatever the size of the ledger."""
     data: dict = {
@@ -184,7 +186,7 @@ def member_dashboard(*, actor, member: Member, scheme: Scheme | None) -> dict:
     return data
 
 
-def member_ledger(*, actor, member: Member, scheme: Scheme):
+def member_ledger(*, actor: Actor, member: Member, scheme: Scheme) -> Any:
     """The member's entries of the year for the printed annual ledger (one query)."""
     visible = members_visible(actor=actor).filter(id=member.id)
     return (
@@ -333,7 +335,7 @@ def _dues(*, year: int, branches: list[Organization]) -> tuple[dict, dict]:
     return by_month, by_branch
 
 
-def branch_dashboard(*, actor, branch: Organization, scheme: Scheme | None) -> dict:
+def branch_dashboard(*, actor: Actor, branch: Organization, scheme: Scheme | None) -> dict:
     """The secretary's view of one branch: ranking, deductions by item and month,
     attendance and dues by month, and what waits for them. A fixed number of queries."""
     can_manage = scope_for(actor).manages(branch.path)
@@ -374,7 +376,7 @@ def branch_dashboard(*, actor, branch: Organization, scheme: Scheme | None) -> d
     return data
 
 
-def _candidates(*, actor, branch: Organization, year: int) -> list[dict] | None:
+def _candidates(*, actor: Actor, branch: Organization, year: int) -> list[dict] | None:
     """The unqualified procedure's candidates (系统提示) of the branch, for those who act on
     its cases; names masked unless the actor keeps the branch (as on the unqualified pages)."""
     if not bodies_for(actor, branch):
@@ -410,7 +412,7 @@ PROGRESS_STEPS = (
 )
 
 
-def committee_dashboard(*, actor, scheme: Scheme | None) -> dict:
+def committee_dashboard(*, actor: Actor, scheme: Scheme | None) -> dict:
     """Every visible branch compared: average composite, grades, attendance, dues, member
     statuses and the progress of its evaluation. A fixed number of queries."""
     branches = list(branches_visible(actor=actor).order_by("path"))
@@ -486,7 +488,7 @@ def committee_dashboard(*, actor, scheme: Scheme | None) -> dict:
     return data
 
 
-def branch_report(*, actor, branch: Organization, scheme: Scheme) -> dict:
+def branch_report(*, actor: Actor, branch: Organization, scheme: Scheme) -> dict:
     """The branch's annual report (printed): the dashboard's numbers and the results."""
     data = branch_dashboard(actor=actor, branch=branch, scheme=scheme)
     data["members_count"] = sum(

@@ -4,10 +4,12 @@ import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor
 from kaoping.orgs.models import ON_ROLL_STATUSES, Member, Organization
 from kaoping.orgs.selectors import branch_for_staff, manage_required, scope_for
 
@@ -45,7 +47,7 @@ class DuesRow:
         return str(DuesStatus(self.status).label)
 
 
-def status_of(due, paid_on_time, paid) -> str:
+def status_of(due: Any, paid_on_time: Any, paid: Any) -> str:
     if due is None:
         return DuesStatus.NONE
     if paid_on_time >= due:
@@ -114,7 +116,7 @@ def branch_for_dues(*, actor, code: str, manage: bool = False) -> Organization:
     return branch
 
 
-def member_dues(*, actor, member: Member, year: int) -> list[DuesPayment]:
+def member_dues(*, actor: Actor, member: Member, year: int) -> list[DuesPayment]:
     scope = scope_for(actor)
     if not (scope.reads(member.branch.path) or scope.member_id == member.id):
         return []

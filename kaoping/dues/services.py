@@ -5,12 +5,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record
 from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
@@ -28,7 +30,9 @@ _require_manage = partial(manage_required, refusal=MANAGE_REFUSAL)
 
 
 @transaction.atomic
-def dues_settings_set(*, actor, branch: Organization, deadline_day: int, item_code: str):
+def dues_settings_set(
+    *, actor: Actor, branch: Organization, deadline_day: int, item_code: str
+) -> Any:
     _require_manage(actor, branch)
     row, _created = DuesSettings.objects.get_or_create(branch=branch)
     before = {"deadline_day": row.deadline_day, "item_code": row.item_code}
@@ -46,7 +50,7 @@ def dues_settings_set(*, actor, branch: Organization, deadline_day: int, item_co
 
 
 @transaction.atomic
-def dues_rate_set(*, actor, member: Member, year: int, amount: Decimal) -> DuesRate:
+def dues_rate_set(*, actor: Actor, member: Member, year: int, amount: Decimal) -> DuesRate:
     _require_manage(actor, member.branch)
     if amount < 0:
         raise ValidationError({"amount": _("金额不能为负数。")})
@@ -62,7 +66,9 @@ def dues_rate_set(*, actor, member: Member, year: int, amount: Decimal) -> DuesR
     return rate
 
 
-def _check_payment(member, period, amount, paid_on, closed: set) -> str | None:
+def _check_payment(
+    member: Member, period: Any, amount: Any, paid_on: Any, closed: set
+) -> str | None:
     if amount is None or amount <= 0:
         return _("金额必须大于 0。")
     if paid_on > timezone.localdate():
@@ -74,7 +80,7 @@ def _check_payment(member, period, amount, paid_on, closed: set) -> str | None:
 
 @transaction.atomic
 def dues_payment_record(
-    *, actor, member: Member, period: datetime.date, amount: Decimal, paid_on: datetime.date
+    *, actor: Actor, member: Member, period: datetime.date, amount: Decimal, paid_on: datetime.date
 ) -> DuesPayment:
     _require_manage(actor, member.branch)
     period = period.replace(day=1)
@@ -122,7 +128,7 @@ class CheckedRow:
 
 
 def dues_import_check(
-    *, actor, branch: Organization, rows: list[SheetRow], progress=None
+    *, actor: Actor, branch: Organization, rows: list[SheetRow], progress: ProgressFn = None
 ) -> tuple[list[CheckedRow], list[RowError]]:
     """Every row checked without writing; each error names the row and the column."""
     _require_manage(actor, branch)
@@ -155,7 +161,7 @@ def dues_import_check(
 
 
 @transaction.atomic
-def dues_import(*, actor, branch: Organization, rows: list[SheetRow]) -> int:
+def dues_import(*, actor: Actor, branch: Organization, rows: list[SheetRow]) -> int:
     """Import payments: every row is checked again here and all are stored, or none
     (``SheetErrors`` carries the row errors)."""
     good, errors = dues_import_check(actor=actor, branch=branch, rows=rows)
@@ -204,7 +210,9 @@ def dues_close_blocker(
 
 
 @transaction.atomic
-def dues_month_close(*, actor, branch: Organization, period: datetime.date) -> list[ScoreEntry]:
+def dues_month_close(
+    *, actor: Actor, branch: Organization, period: datetime.date
+) -> list[ScoreEntry]:
     """Close a month after the branch's deadline: a late, short or unpaid month becomes a
     deduction (the branch's item, source dues). Closing a closed month creates nothing."""
     _require_manage(actor, branch)

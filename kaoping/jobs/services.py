@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -13,8 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 from kaoping.kit.users import user_or_none
+from kaoping.orgs.models import Organization
 from kaoping.sheets.xlsx import SheetErrors
 
 from .models import ImportConfirmation, JobRun
@@ -79,12 +82,12 @@ def confirmation_consume(*, key: str, job: JobRun | None = None) -> None:
 
 def job_start(
     *,
-    actor,
+    actor: Actor,
     kind: str,
     title: str,
-    task,
-    organization=None,
-    params=None,
+    task: Any,
+    organization: Organization | None = None,
+    params: Any = None,
     confirmation: str | None = None,
 ) -> JobRun:
     """Record the job, then enqueue ``task(job_id=…)``. The immediate backend (tests) runs
@@ -120,7 +123,9 @@ def job_start(
     return job
 
 
-def _finish(job_id: int, state: str, message: str, outcome: JobOutcome | None = None, **result):
+def _finish(
+    job_id: int, state: str, message: str, outcome: JobOutcome | None = None, **result: Any
+) -> None:
     job = JobRun.objects.get(pk=job_id)
     job.state, job.message, job.finished_at = state, message[:500], timezone.now()
     if state == State.DONE:

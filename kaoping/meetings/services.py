@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 from kaoping.kit.codes import new_code
 from kaoping.kit.users import user_or_none
@@ -45,7 +47,9 @@ def meeting_link(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def meeting_rule_set(*, actor, scheme: Scheme, kind: str, item_code: str, category: str = ""):
+def meeting_rule_set(
+    *, actor: Actor, scheme: Scheme, kind: str, item_code: str, category: str = ""
+) -> Any:
     """Choose the item an unexcused absence from ``kind`` deducts (a scheme setting)."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
@@ -68,7 +72,7 @@ def meeting_rule_set(*, actor, scheme: Scheme, kind: str, item_code: str, catego
 @transaction.atomic
 def meeting_schedule(
     *,
-    actor,
+    actor: Actor,
     branch: Organization,
     kind: str,
     starts_at: datetime.datetime,
@@ -135,7 +139,7 @@ def _approved_leave_members(meeting: Meeting) -> set[int]:
 
 
 @transaction.atomic
-def attendance_take(*, actor, meeting: Meeting, statuses: dict[str, str]) -> Meeting:
+def attendance_take(*, actor: Actor, meeting: Meeting, statuses: dict[str, str]) -> Meeting:
     """Record attendance: ``statuses`` maps member codes to present / leave / absent.
     "leave" needs an approved written request (rules.md §4)."""
     meeting = _locked(meeting)
@@ -241,7 +245,7 @@ def meeting_close_plan(*, meeting: Meeting) -> list[PlannedDeduction]:
 
 
 @transaction.atomic
-def meeting_close(*, actor, meeting: Meeting) -> list[ScoreEntry]:
+def meeting_close(*, actor: Actor, meeting: Meeting) -> list[ScoreEntry]:
     """Close the attendance: every unexcused absence becomes a deduction entry (source
     meeting, the scheme's item for this kind of meeting), as ``meeting_close_plan`` lists
     them. Closing a closed meeting creates nothing."""
@@ -280,7 +284,7 @@ def meeting_close(*, actor, meeting: Meeting) -> list[ScoreEntry]:
 
 
 @transaction.atomic
-def meeting_reopen(*, actor, meeting: Meeting, reason: str) -> list[ScoreEntry]:
+def meeting_reopen(*, actor: Actor, meeting: Meeting, reason: str) -> list[ScoreEntry]:
     """Re-open the attendance to correct it: the entries of the closing are reversed (never
     edited); closing again records the corrected absences."""
     meeting = _locked(meeting)
@@ -324,7 +328,7 @@ def meeting_reopen(*, actor, meeting: Meeting, reason: str) -> list[ScoreEntry]:
 @transaction.atomic
 def leave_request(
     *,
-    actor,
+    actor: Actor,
     meeting: Meeting,
     reason: str,
     member: Member | None = None,
@@ -381,7 +385,9 @@ def leave_request(
 
 
 @transaction.atomic
-def leave_decide(*, actor, leave: LeaveRequest, approve: bool, reason: str = "") -> LeaveRequest:
+def leave_decide(
+    *, actor: Actor, leave: LeaveRequest, approve: bool, reason: str = ""
+) -> LeaveRequest:
     """The secretary approves or refuses (with a reason) a written leave request. A late
     request may still be approved; the decision on it is recorded as such."""
     leave = (

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+
+from kaoping.annotations import Actor
 
 from .models import Member, Organization, RoleAssignment
 
@@ -52,7 +55,7 @@ class Scope:
         return self.everything or bool(self.admin_paths)
 
 
-def scope_for(actor) -> Scope:
+def scope_for(actor: Actor) -> Scope:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return Scope()
     cached = getattr(actor, "_kaoping_scope", None)
@@ -94,7 +97,7 @@ def _under(paths: tuple[str, ...], field: str) -> Q:
     return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
 
 
-def organizations_visible(*, actor) -> QuerySet[Organization]:
+def organizations_visible(*, actor: Actor) -> QuerySet[Organization]:
     scope = scope_for(actor)
     qs = Organization.objects.all()
     if scope.everything:
@@ -105,11 +108,11 @@ def organizations_visible(*, actor) -> QuerySet[Organization]:
     return qs.filter(q).distinct()
 
 
-def branches_visible(*, actor) -> QuerySet[Organization]:
+def branches_visible(*, actor: Actor) -> QuerySet[Organization]:
     return organizations_visible(actor=actor).filter(kind=Organization.Kind.BRANCH)
 
 
-def members_visible(*, actor) -> QuerySet[Member]:
+def members_visible(*, actor: Actor) -> QuerySet[Member]:
     scope = scope_for(actor)
     qs = Member.objects.select_related("branch")
     if scope.everything:
@@ -120,7 +123,7 @@ def members_visible(*, actor) -> QuerySet[Member]:
     return qs.filter(q)
 
 
-def organization_access_by_code(*, actor, code: str, manage: bool = False) -> Organization:
+def organization_access_by_code(*, actor: Actor, code: str, manage: bool = False) -> Organization:
     """The organisation if ``actor`` may read it (``manage``: keep its roster and ledger)."""
     scope = scope_for(actor)
     org = Organization.objects.filter(code=code).first()
@@ -139,7 +142,7 @@ def organization_access_by_code(*, actor, code: str, manage: bool = False) -> Or
     raise Http404(_("找不到这个党组织。"))
 
 
-def member_access_by_code(*, actor, code: str, manage: bool = False) -> Member:
+def member_access_by_code(*, actor: Actor, code: str, manage: bool = False) -> Member:
     """The member if ``actor`` may see them; ``manage`` asks for the branch officer's rights."""
     scope = scope_for(actor)
     member = Member.objects.select_related("branch").filter(code=code).first()
@@ -226,7 +229,7 @@ def branch_voters(*, branch: Organization) -> QuerySet[Member]:
 # --------------------------------------------------------------------------- roles
 
 
-def organization_for_roles(*, actor, code: str) -> Organization:
+def organization_for_roles(*, actor: Actor, code: str) -> Organization:
     """An organisation whose roles page ``actor`` may open: staff who read it (a member's
     own branch is not enough); the same 404 for missing and not theirs."""
     org = Organization.objects.filter(code=code).first()
@@ -235,7 +238,7 @@ def organization_for_roles(*, actor, code: str) -> Organization:
     return org
 
 
-def roles_held(*, actor, organization: Organization) -> QuerySet[RoleAssignment]:
+def roles_held(*, actor: Actor, organization: Organization) -> QuerySet[RoleAssignment]:
     """Roles on ``organization`` and its subtree, for staff who read it (one query)."""
     if not scope_for(actor).reads(organization.path):
         return RoleAssignment.objects.none()
@@ -246,7 +249,7 @@ def roles_held(*, actor, organization: Organization) -> QuerySet[RoleAssignment]
     )
 
 
-def roles_visible(*, actor) -> QuerySet[RoleAssignment]:
+def roles_visible(*, actor: Actor) -> QuerySet[RoleAssignment]:
     """Every role on an organisation ``actor`` reads as staff."""
     scope = scope_for(actor)
     qs = RoleAssignment.objects.select_related("user", "user__member", "organization")
@@ -255,14 +258,14 @@ def roles_visible(*, actor) -> QuerySet[RoleAssignment]:
     return qs.order_by("organization__path", "role", "user__username")
 
 
-def role_access_by_id(*, actor, pk: int) -> RoleAssignment:
+def role_access_by_id(*, actor: Actor, pk: int) -> RoleAssignment:
     assignment = roles_visible(actor=actor).filter(pk=pk).first()
     if assignment is None:
         raise Http404(_("找不到这项角色授权。"))
     return assignment
 
 
-def person_for_grant(*, actor, person: str):
+def person_for_grant(*, actor: Actor, person: str) -> User | None:
     """The login named by a member code or a username. A committee admin may name anyone;
     others only the logins of members they read. Missing and not theirs look the same."""
     from django.contrib.auth import get_user_model

@@ -4,6 +4,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 from kaoping.evaluation.models import EvaluationRound
 from kaoping.kit.users import user_or_none
@@ -50,7 +52,7 @@ def _link(year: int) -> str:
     return f"/me/?year={year}#publication"
 
 
-def _members_users(branch: Organization):
+def _members_users(branch: Organization) -> list[Any]:
     return [m.user for m in Member.objects.filter(branch=branch).select_related("user")]
 
 
@@ -61,7 +63,9 @@ def pending_members(*, scheme: Scheme, branch: Organization) -> list[str]:
     ]
 
 
-def _republish(actor, scheme: Scheme, branch: Organization, publication: Publication) -> None:
+def _republish(
+    actor: Actor, scheme: Scheme, branch: Organization, publication: Publication
+) -> None:
     """Publish again after a correction: the notice period starts anew from now, so the
     members get the whole period to see (and appeal) the corrected results."""
     branch_results_store(actor=actor, scheme=scheme, branch=branch)
@@ -124,7 +128,7 @@ class PublicationPlan:
         return lines
 
 
-def publication_plan(*, actor, branch: Organization, year: int) -> PublicationPlan:
+def publication_plan(*, actor: Actor, branch: Organization, year: int) -> PublicationPlan:
     """Check that the branch's results can be published now and say what publishing
     does; ``publication_publish`` acts on this same plan."""
     _require_manage(actor, branch)
@@ -152,7 +156,7 @@ def publication_plan(*, actor, branch: Organization, year: int) -> PublicationPl
 
 
 @transaction.atomic
-def publication_publish(*, actor, branch: Organization, year: int) -> Publication:
+def publication_publish(*, actor: Actor, branch: Organization, year: int) -> Publication:
     """Publish the branch's results to its members for the scheme's notice period (公示),
     once the vote's totals are in and every quota tie is determined (组织认定). Publishing
     again (after an upheld appeal, or by hand) starts the notice period anew."""
@@ -188,7 +192,7 @@ def publication_publish(*, actor, branch: Organization, year: int) -> Publicatio
 
 @transaction.atomic
 def appeal_file(
-    *, actor, member: Member, year: int, reasons: str, evidence: str = "", entry=None
+    *, actor: Actor, member: Member, year: int, reasons: str, evidence: str = "", entry: Any = None
 ) -> Appeal:
     """A member appeals an entry of the year or their grade, during the notice period."""
     if scope_for(actor).member_id != member.pk:
@@ -232,7 +236,7 @@ def appeal_file(
 @transaction.atomic
 def appeal_answer(
     *,
-    actor,
+    actor: Actor,
     appeal: Appeal,
     upheld: bool,
     answer: str,
@@ -361,7 +365,7 @@ class FinalisationPlan:
         return lines
 
 
-def finalisation_plan(*, actor, branch: Organization, year: int) -> FinalisationPlan:
+def finalisation_plan(*, actor: Actor, branch: Organization, year: int) -> FinalisationPlan:
     """Say what finalising would do; ``branch_finalise`` records exactly these grades.
     ``blockers`` lists why it cannot happen yet (open appeals, the notice period …)."""
     _require_manage(actor, branch)
@@ -385,7 +389,7 @@ def finalisation_plan(*, actor, branch: Organization, year: int) -> Finalisation
 
 
 @transaction.atomic
-def branch_finalise(*, actor, branch: Organization, year: int) -> int:
+def branch_finalise(*, actor: Actor, branch: Organization, year: int) -> int:
     """定格: the period is over and nothing is open; the grades become the members' record
     (``GradeRecord``) and the year's entries, tallies and ballots are frozen."""
     plan = finalisation_plan(actor=actor, branch=branch, year=year)
@@ -405,7 +409,7 @@ def branch_finalise(*, actor, branch: Organization, year: int) -> int:
 
 
 @transaction.atomic
-def branch_reopen(*, actor, branch: Organization, year: int, reason: str) -> None:
+def branch_reopen(*, actor: Actor, branch: Organization, year: int, reason: str) -> None:
     """Reopen a finalised year: committee admins only, with a recorded reason."""
     scheme = _scheme(year)
     branch_year_reopen(actor=actor, scheme=scheme, branch=branch, reason=reason)

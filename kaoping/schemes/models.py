@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pgtrigger
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,17 @@ class Scheme(SchemeSettings):
     class Meta:
         ordering = ["-year"]
         constraints = settings_constraints("scheme")
+        triggers = [
+            # A new year's scheme gives the ledger that year's partition (PostgreSQL; the
+            # function is made by ledger/migrations/0007_partition_by_year).
+            pgtrigger.Trigger(
+                name="scheme_ledger_partition",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                level=pgtrigger.Row,
+                func="PERFORM kp_ledger_partition(NEW.year); RETURN NULL;",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年度考评方案"

@@ -2,16 +2,18 @@
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 from kaoping.kit.decimals import decimal_text
 from kaoping.kit.users import user_or_none
-from kaoping.orgs.models import Member
+from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 
 from .models import (
@@ -27,7 +29,7 @@ from .template import DEFAULT_ITEMS
 ITEM_FIELDS = ("kind", "group", "name", "points", "disqualifies", "categories")
 
 
-def _require_admin(actor) -> None:
+def _require_admin(actor: Actor) -> None:
     if actor is not None and not scope_for(actor).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
 
@@ -40,7 +42,7 @@ def _item_of(item: SchemeItem) -> dict:
     return {f: _plain(getattr(item, f)) for f in ITEM_FIELDS}
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return decimal_text(value)
     if isinstance(value, dict):  # ballot options: compare values, not their spelling
@@ -65,7 +67,7 @@ def _clean_ballot_options(options: dict) -> dict[str, str]:
 
 @transaction.atomic
 def scheme_create(
-    *, actor, year: int, copy_from: Scheme | None = None, with_template_items: bool = True
+    *, actor: Actor, year: int, copy_from: Scheme | None = None, with_template_items: bool = True
 ) -> Scheme:
     """Create the year's scheme: a copy of ``copy_from`` (normally last year's) or the template."""
     _require_admin(actor)
@@ -104,7 +106,7 @@ def scheme_create(
 
 
 @transaction.atomic
-def scheme_update(*, actor, scheme: Scheme, **changes) -> Scheme:
+def scheme_update(*, actor: Actor, scheme: Scheme, **changes: Any) -> Scheme:
     """Change settings of the year's scheme; each change is kept in the audit history."""
     _require_admin(actor)
     unknown = set(changes) - set(SETTING_FIELDS)
@@ -133,7 +135,7 @@ def scheme_update(*, actor, scheme: Scheme, **changes) -> Scheme:
 @transaction.atomic
 def scheme_item_upsert(
     *,
-    actor,
+    actor: Actor,
     scheme: Scheme,
     code: str,
     kind: str,
@@ -177,7 +179,7 @@ def scheme_item_upsert(
 @transaction.atomic
 def exemption_set(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     item_code: str,
     reason: str,
@@ -238,7 +240,9 @@ def _require_manage_member(actor, member: Member) -> None:
 
 
 @transaction.atomic
-def branch_year_finalise(*, actor, scheme: Scheme, branch) -> BranchYearClosing:
+def branch_year_finalise(
+    *, actor: Actor, scheme: Scheme, branch: Organization
+) -> BranchYearClosing:
     """Freeze a branch's year: later entries, reversals and tallies are refused.
     The caller (the evaluation's finalisation) checks that nothing is left open."""
     if actor is not None and not scope_for(actor).manages(branch.path):
@@ -263,7 +267,7 @@ def branch_year_finalise(*, actor, scheme: Scheme, branch) -> BranchYearClosing:
 
 
 @transaction.atomic
-def branch_year_reopen(*, actor, scheme: Scheme, branch, reason: str) -> None:
+def branch_year_reopen(*, actor: Actor, scheme: Scheme, branch: Organization, reason: str) -> None:
     """Reopen a finalised branch year: committee admins only, with a recorded reason."""
     _require_admin(actor)
     if not reason.strip():

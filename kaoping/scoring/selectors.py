@@ -8,10 +8,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, QuerySet
 
+from kaoping.annotations import Actor
 from kaoping.kit.decimals import decimal_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import members_visible
@@ -34,7 +36,7 @@ from .models import ResultsStamp
 RULE_FIELDS = tuple(f.name for f in dataclasses.fields(SchemeRules) if f.name != "ballot_options")
 
 
-def rules_from(settings) -> SchemeRules:
+def rules_from(settings: Any) -> SchemeRules:
     """The engine's rules from anything holding the scheme's settings as attributes (a
     ``Scheme`` or a planning draft), so both are read by one code path."""
     return SchemeRules(
@@ -133,7 +135,7 @@ def _counted_conditions(
     return sql, [scheme.year, scheme.year, scheme.pk, *category_params]
 
 
-def _scheme_items(scheme: Scheme):
+def _scheme_items(scheme: Scheme) -> list[Any]:
     return list(
         SchemeItem.objects.filter(scheme=scheme).values_list(
             "id", "kind", "disqualifies", "categories"
@@ -350,7 +352,7 @@ def counted_occurrences(
         }
 
 
-def _sum_of_ten_thousandths(value) -> Decimal:
+def _sum_of_ten_thousandths(value: Any) -> Decimal:
     """SQLite's integer sum back to the ledger's four decimal places (PostgreSQL sums
     numeric exactly and returns that already)."""
     return Decimal(int(value)).scaleb(-4)
@@ -426,7 +428,7 @@ def year_input_batches(
     ids: dict[str, tuple[int, int]] = {}
     branch = None
 
-    def batch():
+    def batch() -> tuple[YearInput, dict[str, tuple[int, int]]]:
         return YearInput(
             rules=rules,
             items=SUMMED_ITEMS,
@@ -600,7 +602,7 @@ def live_result_of_member(*, scheme: Scheme, member: Member) -> MemberResult | N
     return None
 
 
-def stored_results(*, actor, year: int) -> QuerySet[StoredResult]:
+def stored_results(*, actor: Actor, year: int) -> QuerySet[StoredResult]:
     """Stored results of ``year`` that ``actor`` may see."""
     visible = members_visible(actor=actor).values("id")
     return (

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
@@ -86,7 +87,7 @@ def _create_user(username: str, entry: DirectoryEntry) -> AbstractBaseUser:
     return user
 
 
-def _login_for_member(member: Member, entry: DirectoryEntry):
+def _login_for_member(member: Member, entry: DirectoryEntry) -> tuple[User | None, bool]:
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     if member.user_id is not None:  # given meanwhile by a concurrent sign-in
         return member.user, False
@@ -103,7 +104,7 @@ def _login_for_member(member: Member, entry: DirectoryEntry):
     return user, True
 
 
-def _unmatched_login(entry: DirectoryEntry):
+def _unmatched_login(entry: DirectoryEntry) -> tuple[User, bool]:
     username = f"{entry.login}{UNMATCHED_SUFFIX}"
     user = get_user_model().objects.filter(username=username).first()
     if user is not None:

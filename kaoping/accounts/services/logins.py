@@ -8,6 +8,7 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record, audit_record_many
 from kaoping.kit.users import user_or_none
 from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization
@@ -48,7 +50,7 @@ def initial_password() -> str:
         return password
 
 
-def _hashes(passwords: list[str], progress=None) -> list[str]:
+def _hashes(passwords: list[str], progress: ProgressFn = None) -> list[str]:
     """Hashing is slow by design (PBKDF2, Argon2) and releases the GIL: a few threads.
     ``progress(done, total)`` hears of each hash (a background job's progress bar)."""
     total = len(passwords)
@@ -73,7 +75,7 @@ _require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理
 
 
 def logins_candidates(
-    *, actor, organization: Organization, member_codes: list[str] | None = None
+    *, actor: Actor, organization: Organization, member_codes: list[str] | None = None
 ) -> list[Member]:
     """The members a login would be issued to, checked: in ``organization`` (a branch or a
     subtree the actor manages), still on the roll, without a login. Selected codes that
@@ -168,11 +170,11 @@ def slip_batches_expired_erase() -> int:
 
 def logins_issue(
     *,
-    actor,
+    actor: Actor,
     organization: Organization,
     member_codes: list[str] | None = None,
     handed_over: bool = False,
-    progress=None,
+    progress: ProgressFn = None,
 ) -> SlipBatch:
     """Create the logins of ``organization``'s members without one (or of ``member_codes``),
     all or none. The passwords are sealed into the batch for the slips' downloads, or, with
@@ -199,7 +201,14 @@ def logins_issue(
 
 @transaction.atomic
 def _logins_write(
-    *, actor, organization, member_codes, handed_over, planned, passwords, hashes
+    *,
+    actor: Actor,
+    organization: Organization,
+    member_codes: list[str],
+    handed_over: Any,
+    planned: Any,
+    passwords: list[str],
+    hashes: list[str],
 ) -> SlipBatch:
     # Two officers issuing for one branch at once: the second waits here, then finds the
     # logins made (and refuses: its list changed).
@@ -276,7 +285,9 @@ def _logins_write(
 
 
 @transaction.atomic
-def account_policy_set(*, actor, committee: Organization, username_rule: str) -> AccountPolicy:
+def account_policy_set(
+    *, actor: Actor, committee: Organization, username_rule: str
+) -> AccountPolicy:
     """Choose how usernames are made (member code or mobile number); committee admins."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以设置账号规则。"))
@@ -306,7 +317,7 @@ class Slip:
 
 
 @transaction.atomic
-def slips_open(*, actor, batch: SlipBatch, kind: str) -> list[Slip]:
+def slips_open(*, actor: Actor, batch: SlipBatch, kind: str) -> list[Slip]:
     """The slips of ``batch`` for one download (``kind``: "pdf" or "xlsx"). The first
     download of each kind, before the expiry, shows the passwords; once both kinds are
     downloaded or the batch expired, the seal is erased and the slips show none."""

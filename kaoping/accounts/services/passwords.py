@@ -8,6 +8,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 from kaoping.orgs.models import DEPARTED_STATUSES, Member
 from kaoping.orgs.selectors import manage_required
@@ -46,13 +48,13 @@ _require_manage = partial(
 )
 
 
-def _login_of(member: Member):
+def _login_of(member: Member) -> User | None:
     if member.user_id is None:
         raise ValidationError(_("%(name)s 还没有登录账号。") % {"name": member.name})
     return member.user
 
 
-def _state(user) -> AccountState:
+def _state(user: User) -> AccountState:
     state, _created = AccountState.objects.select_for_update().get_or_create(user=user)
     return state
 
@@ -61,7 +63,7 @@ def _state(user) -> AccountState:
 
 
 @transaction.atomic
-def password_change_own(*, actor, password: str) -> None:
+def password_change_own(*, actor: Actor, password: str) -> None:
     """The user sets their own password (the form checked the old one and the validators);
     a password given by someone else no longer has to be changed."""
     state = _state(actor)
@@ -83,7 +85,7 @@ def password_change_own(*, actor, password: str) -> None:
 
 
 @transaction.atomic
-def reset_code_issue(*, actor, member: Member) -> str:
+def reset_code_issue(*, actor: Actor, member: Member) -> str:
     """A one-time code with which the member sets a new password (重置码). Only its hash is
     kept; earlier unused codes of the same login stop working. Returns the code, once."""
     member = Member.objects.select_related("branch", "user").get(pk=member.pk)
@@ -115,7 +117,7 @@ class ResetCodeRefused(ValidationError):
 
 
 @transaction.atomic
-def reset_code_redeem(*, username: str, code: str, password: str):
+def reset_code_redeem(*, username: str, code: str, password: str) -> User:
     """Set a new password with a reset code. It works once and before it expires; any
     refusal changes nothing. Returns the user, who then logs in as usual."""
     wrong = ResetCodeRefused(_("用户名或重置码不正确。"))
@@ -151,7 +153,7 @@ def reset_code_redeem(*, username: str, code: str, password: str):
 
 
 @transaction.atomic
-def account_deactivate(*, actor, member: Member, reason: str) -> Member:
+def account_deactivate(*, actor: Actor, member: Member, reason: str) -> Member:
     """Close the member's login (停用): they cannot sign in; everything is kept."""
     member = Member.objects.select_related("branch", "user").get(pk=member.pk)
     _require_manage(actor, member)
@@ -166,7 +168,7 @@ def account_deactivate(*, actor, member: Member, reason: str) -> Member:
 
 
 @transaction.atomic
-def account_reactivate(*, actor, member: Member) -> Member:
+def account_reactivate(*, actor: Actor, member: Member) -> Member:
     """Open a closed login again (恢复), unless the member has left."""
     member = Member.objects.select_related("branch", "user").get(pk=member.pk)
     _require_manage(actor, member)
@@ -191,7 +193,7 @@ def account_reactivate(*, actor, member: Member) -> Member:
 
 
 @transaction.atomic
-def password_reset_by_email_done(*, user) -> None:
+def password_reset_by_email_done(*, user: User) -> None:
     """After Django's email reset set the password: the user chose it themselves."""
     state = _state(user)
     state.must_change_password = False
