@@ -43,4 +43,9 @@ def readyz(request: HttpRequest) -> JsonResponse:
         else:
             checks[name] = "ok"
     ready = all(v == "ok" for v in checks.values())
-    return _answer({"status": "ok" if ready else "fail", "checks": checks}, 200 if ready else 503)
+    response = _answer(
+        {"status": "ok" if ready else "fail", "checks": checks}, 200 if ready else 503
+    )
+    # Logged above, once a failed check; not again as a server error on every probe.
+    response._has_been_logged = True  # noqa: SLF001 - Django's own flag (django.utils.log)
+    return response
