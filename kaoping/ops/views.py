@@ -9,7 +9,7 @@ import logging
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import probes
 
@@ -24,14 +24,14 @@ def _answer(body: dict, status: int) -> JsonResponse:
 
 @csrf_exempt
 @never_cache
-@require_GET
+@require_safe  # GET and HEAD: some load balancers probe with HEAD
 def healthz(request: HttpRequest) -> JsonResponse:
     return _answer({"status": "ok"}, 200)
 
 
 @csrf_exempt
 @never_cache
-@require_GET
+@require_safe  # GET and HEAD: some load balancers probe with HEAD
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = {}
     for name, check in probes.CHECKS.items():

@@ -103,6 +103,7 @@ def test_probes_skip_login_2fa_https_redirect_session_and_host_check(district, s
         assert "Set-Cookie" not in response and not response.cookies
         assert "csrftoken" not in response.cookies
     assert browser.post("/healthz").status_code == 405  # read only, no CSRF token asked
+    assert browser.head("/healthz").status_code == 200  # some load balancers probe with HEAD
 
 
 def test_probes_are_in_the_url_map(client):
