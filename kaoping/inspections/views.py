@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.evidence import content_type_for
 from kaoping.kit.forms import errors_on
+from kaoping.ops.files import file_answer
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import person_for_grant, scope_for
 from kaoping.schemes.models import SchemeItem
@@ -236,6 +237,4 @@ def finding_file(request, pk: int):
     if not finding.evidence_file:
         raise Http404(_("找不到这份证据材料。"))
     name = finding.evidence_file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        finding.evidence_file.open("rb"), filename=name, content_type=content_type_for(name)
-    )
+    return file_answer(finding.evidence_file, filename=name, content_type=content_type_for(name))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -119,6 +120,8 @@ def job_start(
         _finish(job.pk, State.FAILED, _("无法启动后台任务，请稍后再试。"))
     else:
         JobRun.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+        # With the request's id (config/settings/logs.py): which request started which job.
+        logger.info("job %s queued as task %s", job.pk, result.id)
     job.refresh_from_db()
     return job
 
@@ -142,7 +145,13 @@ def _finish(
 
 def job_execute(*, job_id: int, work: Callable[[JobRun, Progress], JobOutcome]) -> str:
     """Run ``work(job, progress)`` once for a queued job and record how it ended: the
-    summary (and file) when it succeeds, the row errors or message when it is refused."""
+    summary (and file) when it succeeds, the row errors or message when it is refused.
+    Every log line written meanwhile names the job (``job_id``)."""
+    with structlog.contextvars.bound_contextvars(job_id=job_id):
+        return _job_execute(job_id, work)
+
+
+def _job_execute(job_id: int, work: Callable[[JobRun, Progress], JobOutcome]) -> str:
     started = JobRun.objects.filter(pk=job_id, state=State.QUEUED).update(
         state=State.RUNNING, started_at=timezone.now()
     )

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.evidence import content_type_for
 from kaoping.kit.forms import errors_on, flash_service_error
+from kaoping.ops.files import file_answer
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_for_staff,
@@ -202,7 +203,7 @@ def task_file(request, code: str, member: str):
     if not a.file:
         raise Http404(_("找不到这份材料。"))
     name = a.file.name.rsplit("/", 1)[-1]
-    return FileResponse(a.file.open("rb"), filename=name, content_type=content_type_for(name))
+    return file_answer(a.file, filename=name, content_type=content_type_for(name))
 
 
 @login_required

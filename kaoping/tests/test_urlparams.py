@@ -27,6 +27,8 @@ def _routes(patterns=None, prefix=""):
         route = prefix + str(p.pattern)
         if route.startswith(("admin/", "api/")):  # Django's admin; the API: below
             continue
+        if route in ("healthz", "readyz"):  # probes: no parameters, read no query string,
+            continue  # answered before every middleware (kaoping/ops/middleware.py)
         if isinstance(p, URLResolver):
             yield from _routes(p.url_patterns, route)
         else:

@@ -4,7 +4,7 @@ candidates, one case file with the actions open to the viewer, its print view an
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaoping.kit.evidence import content_type_for
 from kaoping.kit.forms import apply_service_error
 from kaoping.kit.urlparams import parse_code, parse_year
+from kaoping.ops.files import file_answer
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_voters,
@@ -345,9 +346,7 @@ def case_evidence(request, code: str, pk: int):
     if evidence is None:
         raise Http404(_("找不到这份材料。"))
     name = evidence.name or evidence.file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        evidence.file.open("rb"), filename=name, content_type=content_type_for(name)
-    )
+    return file_answer(evidence.file, filename=name, content_type=content_type_for(name))
 
 
 @login_required
