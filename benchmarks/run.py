@@ -88,7 +88,7 @@ def m_branch(scale: str) -> dict:
     from kaoping.ledger.services import entry_record
     from kaoping.orgs.models import Member
     from kaoping.schemes.models import Scheme
-    from kaoping.scoring.selectors import branch_results
+    from kaoping.scoring.selectors import live_results
     from kaoping.scoring.services import branch_results_store
 
     scheme = Scheme.objects.get(year=YEAR)
@@ -103,7 +103,7 @@ def m_branch(scale: str) -> dict:
         t0 = time.perf_counter()
         entry_record(actor=None, member=member, item=item, date=datetime.date(YEAR, 11, 30))
         t1 = time.perf_counter()
-        results = branch_results(scheme=scheme, branch=member.branch)
+        results = live_results(scheme=scheme, branches=[member.branch])
         t2 = time.perf_counter()
         branch_results_store(actor=None, scheme=scheme, branch=member.branch)
         t3 = time.perf_counter()

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kaoping.api.api import api
-from kaoping.urlparams import register_converters
+from kaoping.kit.urlparams import register_converters
 
-register_converters()  # <code:…>, <year:…>, <id:…> for every app's URLs (kaoping/urlparams.py)
+register_converters()  # <code:…>, <year:…>, <id:…> for every app's URLs (kaoping/kit/urlparams.py)
 
 urlpatterns = [
+    # /healthz and /readyz (answered first by kaoping.ops.middleware.ProbeMiddleware).
+    path("", include("kaoping.ops.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -11,14 +11,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-DATA_DIR = Path(os.environ.get("KAOPING_DATA_DIR", BASE_DIR / "var"))
+from .environment import env
 
-SECRET_KEY = os.environ.get("KAOPING_SECRET_KEY", "")
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = Path(env.str("KAOPING_DATA_DIR", default=str(BASE_DIR / "var")))
+
+SECRET_KEY = env.str("KAOPING_SECRET_KEY", default="")
 DEBUG = False
-ALLOWED_HOSTS: list[str] = [
-    h for h in os.environ.get("KAOPING_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
-]
+ALLOWED_HOSTS: list[str] = env.list("KAOPING_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # Kaoping's apps, in dependency order: each may import only from those above it.
+    # Operations (probes, request ids, error reporter, file answers): no rules, no models.
+    "kaoping.ops",
     "kaoping.audit",
     "kaoping.notifications",
     "kaoping.sheets",
@@ -66,21 +68,28 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz answer before the rest runs (kaoping/ops/middleware.py).
+    "kaoping.ops.middleware.ProbeMiddleware",
+    # X-Request-ID: on every log line of the request and on its answer.
+    "kaoping.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Safe requests read from the replica when there is one (kaoping/routers.py).
     "kaoping.routers.ReplicaReadsMiddleware",
     # htmx answers: a redirect becomes HX-Redirect, never a whole page in a target
-    # (kaoping/answers.py); early, so it also sees the 2FA and lockout redirects.
-    "kaoping.answers.HtmxAnswerMiddleware",
+    # (kaoping/kit/answers.py); early, so it also sees the 2FA and lockout redirects.
+    "kaoping.kit.answers.HtmxAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kaoping.web.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # 400 for a query string with a control character or a year/page out of range.
-    "kaoping.urlparams.QueryStringMiddleware",
+    "kaoping.kit.urlparams.QueryStringMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # One line when a request starts and one when it ends (method, path, status, user id;
+    # never the body), after the user is known.
+    "django_structlog.middlewares.RequestMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "kaoping.web.middleware.TwoFactorRequiredMiddleware",
     # A password given by someone else must be changed before anything else.
@@ -115,7 +124,7 @@ TEMPLATES = [
 
 
 def database_from_env(default_path: Path) -> dict:
-    url = os.environ.get("KAOPING_DATABASE_URL") or f"sqlite:///{default_path}"
+    url = env.str("KAOPING_DATABASE_URL", default="") or f"sqlite:///{default_path}"
     config = dj_database_url.parse(url, conn_max_age=0)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server read while a command writes.
@@ -127,11 +136,11 @@ def database_from_env(default_path: Path) -> dict:
 DATABASES = {"default": database_from_env(DATA_DIR / "kaoping.sqlite3")}
 # A PostgreSQL streaming replica of the primary for reads (kaoping/routers.py,
 # docs/scaling.md); without it every read goes to the primary as before.
-if os.environ.get("KAOPING_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(os.environ["KAOPING_REPLICA_URL"], conn_max_age=0)
+if env.str("KAOPING_REPLICA_URL", default=""):
+    DATABASES["replica"] = dj_database_url.parse(env.str("KAOPING_REPLICA_URL"), conn_max_age=0)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["kaoping.routers.PrimaryReplicaRouter"]
-REPLICA_PIN_SECONDS = int(os.environ.get("KAOPING_REPLICA_PIN_SECONDS", "5"))
+REPLICA_PIN_SECONDS = env.int("KAOPING_REPLICA_PIN_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords (docs/accounts.md): Argon2 first; hashes made by the other hashers are
@@ -142,7 +151,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
-KAOPING_PASSWORD_MIN_LENGTH = int(os.environ.get("KAOPING_PASSWORD_MIN_LENGTH", "10"))
+KAOPING_PASSWORD_MIN_LENGTH = env.int("KAOPING_PASSWORD_MIN_LENGTH", default=10)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -153,20 +162,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # A reset code issued by the admin or the member's secretary works once, for this long.
-KAOPING_RESET_CODE_HOURS = int(os.environ.get("KAOPING_RESET_CODE_HOURS", "24"))
+KAOPING_RESET_CODE_HOURS = env.int("KAOPING_RESET_CODE_HOURS", default=24)
 # Sign-ins shown on /account/ are kept this many days.
-KAOPING_SIGN_IN_DAYS = int(os.environ.get("KAOPING_SIGN_IN_DAYS", "90"))
+KAOPING_SIGN_IN_DAYS = env.int("KAOPING_SIGN_IN_DAYS", default=90)
 # Reset by email: only when a mail server is configured (otherwise the link is hidden).
-KAOPING_EMAIL_RESET = bool(os.environ.get("KAOPING_EMAIL_HOST"))
+KAOPING_EMAIL_RESET = bool(env.str("KAOPING_EMAIL_HOST", default=""))
 if KAOPING_EMAIL_RESET:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["KAOPING_EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("KAOPING_EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("KAOPING_EMAIL_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("KAOPING_EMAIL_PASSWORD", "")
-    EMAIL_USE_TLS = os.environ.get("KAOPING_EMAIL_TLS", "1") in {"1", "true", "yes", "on"}
-    DEFAULT_FROM_EMAIL = os.environ.get(
-        "KAOPING_EMAIL_FROM", EMAIL_HOST_USER or "kaoping@localhost"
+    EMAIL_HOST = env.str("KAOPING_EMAIL_HOST")
+    EMAIL_PORT = env.int("KAOPING_EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env.str("KAOPING_EMAIL_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("KAOPING_EMAIL_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("KAOPING_EMAIL_TLS", default=True)
+    DEFAULT_FROM_EMAIL = env.str(
+        "KAOPING_EMAIL_FROM", default=EMAIL_HOST_USER or "kaoping@localhost"
     )
 PASSWORD_RESET_TIMEOUT = KAOPING_RESET_CODE_HOURS * 3600
 AUTHENTICATION_BACKENDS = [
@@ -174,7 +183,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lockout after repeated failures (django-axes): per username and address, for an hour.
-AXES_FAILURE_LIMIT = int(os.environ.get("KAOPING_LOGIN_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env.int("KAOPING_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -193,12 +202,7 @@ AUTHENTICATION_BACKENDS = directory_backends(
 
 # Two-factor login (django-otp, TOTP): staff may enrol at /me/two-factor/; with
 # KAOPING_REQUIRE_2FA_FOR_STAFF=1 every staff login must pass a token (default: optional).
-KAOPING_REQUIRE_2FA_FOR_STAFF = os.environ.get("KAOPING_REQUIRE_2FA_FOR_STAFF", "") in {
-    "1",
-    "true",
-    "yes",
-    "on",
-}
+KAOPING_REQUIRE_2FA_FOR_STAFF = env.bool("KAOPING_REQUIRE_2FA_FOR_STAFF", default=False)
 OTP_TOTP_ISSUER = "Kaoping 考评"
 
 # Content-Security-Policy: every script and style is a vendored static file, so no
@@ -243,14 +247,14 @@ MEDIA_ROOT = DATA_DIR / "media"
 # KAOPING_TASKS=rq moves it to Redis (KAOPING_REDIS_URL) for RQ workers on any number of
 # machines (``manage.py rqworker --job-class django_tasks_rq.Job default``; needs the
 # ``rq`` extra), the code unchanged (docs/scaling.md "Background tasks…").
-TASKS_QUEUE = os.environ.get("KAOPING_TASKS", "db")
+TASKS_QUEUE = env.str("KAOPING_TASKS", default="db")
 if TASKS_QUEUE not in ("db", "rq"):
     raise ImproperlyConfigured(f"KAOPING_TASKS is 'db' (the default) or 'rq', not {TASKS_QUEUE!r}")
 if TASKS_QUEUE == "rq":
-    if not os.environ.get("KAOPING_REDIS_URL"):
+    if not env.str("KAOPING_REDIS_URL", default=""):
         raise ImproperlyConfigured("KAOPING_TASKS=rq needs KAOPING_REDIS_URL (redis://host:6379/0)")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": os.environ["KAOPING_REDIS_URL"], "DEFAULT_TIMEOUT": 3600}}
+    RQ_QUEUES = {"default": {"URL": env.str("KAOPING_REDIS_URL"), "DEFAULT_TIMEOUT": 3600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -261,11 +265,11 @@ else:
 # (the table is made by the scoring migrations, shared by every worker and app server);
 # with KAOPING_REDIS_URL it is Redis (needs the ``redis`` package), which spares the
 # database the reads.
-if os.environ.get("KAOPING_REDIS_URL"):
+if env.str("KAOPING_REDIS_URL", default=""):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["KAOPING_REDIS_URL"],
+            "LOCATION": env.str("KAOPING_REDIS_URL"),
             "TIMEOUT": 24 * 3600,
         }
     }
@@ -291,26 +295,35 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag instead
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# Structured logs (config/settings/logs.py): readable lines here, JSON in production.
+from .logs import logging_settings  # noqa: E402
+
+KAOPING_LOG_LEVEL = env.str("KAOPING_LOG_LEVEL", default="INFO")
+LOGGING = logging_settings(env.str("KAOPING_LOG_FORMAT", default="console"), KAOPING_LOG_LEVEL)
+# The id bound by kaoping.ops.middleware.RequestIdMiddleware (already checked there).
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+
+# The optional error reporter (kaoping/ops/reporting.py): off unless a DSN is given.
+KAOPING_SENTRY_DSN = env.str("KAOPING_SENTRY_DSN", default="")
+# Evidence files handed to nginx (X-Accel-Redirect to an internal location that maps
+# MEDIA_ROOT) after the view's access check, instead of streamed by Python
+# (docs/deployment.md). Off: Django streams the file itself.
+KAOPING_X_ACCEL_EVIDENCE = env.bool("KAOPING_X_ACCEL_EVIDENCE", default=False)
+KAOPING_X_ACCEL_PREFIX = env.str("KAOPING_X_ACCEL_PREFIX", default="/_protected/")
 
 # The key of the ledger's tamper-evident chain (kaoping/ledger/chain.py). Keep it out of
 # the database; a restored database dump verifies only with the same key.
-KAOPING_LEDGER_KEY = os.environ.get("KAOPING_LEDGER_KEY", "")
+KAOPING_LEDGER_KEY = env.str("KAOPING_LEDGER_KEY", default="")
 # The key that seals the initial passwords of account slips until they are downloaded
 # (kaoping/accounts/slips.py; a Fernet key is derived from it with HKDF). Kept like the
 # ledger key: outside the database, made once by a local installation, required in
 # production. KAOPING_SLIP_TTL_MINUTES: how long sealed passwords are kept for download.
-KAOPING_SLIP_KEY = os.environ.get("KAOPING_SLIP_KEY", "")
-KAOPING_SLIP_TTL_MINUTES = int(os.environ.get("KAOPING_SLIP_TTL_MINUTES", "60"))
+KAOPING_SLIP_KEY = env.str("KAOPING_SLIP_KEY", default="")
+KAOPING_SLIP_TTL_MINUTES = env.int("KAOPING_SLIP_TTL_MINUTES", default=60)
 # Issuing more logins than this at once runs as a background job (hashing is slow).
-KAOPING_LOGINS_INLINE_MAX = int(os.environ.get("KAOPING_LOGINS_INLINE_MAX", "50"))
+KAOPING_LOGINS_INLINE_MAX = env.int("KAOPING_LOGINS_INLINE_MAX", default=50)
 # The site's address printed on account slips; empty: the address the page was opened at.
-KAOPING_SITE_URL = os.environ.get("KAOPING_SITE_URL", "")
+KAOPING_SITE_URL = env.str("KAOPING_SITE_URL", default="")
 
 # ---------------------------------------------------------------------------------------
 # Limits on reading an uploaded spreadsheet (kaoping/sheets/xlsx.py ``sheet_upload_check``
@@ -318,16 +331,14 @@ KAOPING_SITE_URL = os.environ.get("KAOPING_SITE_URL", "")
 # parses anything, so an over-limit file is refused at once with a message naming the
 # limit; the rows read (blank or not) are counted while reading. Uploads above
 # KAOPING_IMPORT_INLINE_PREVIEW_BYTES are previewed by a background job, not the request.
-KAOPING_UPLOAD_MAX_BYTES = int(os.environ.get("KAOPING_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
-KAOPING_SHEET_MAX_UNCOMPRESSED_BYTES = int(
-    os.environ.get("KAOPING_SHEET_MAX_UNCOMPRESSED_BYTES", 60 * 1024 * 1024)
+KAOPING_UPLOAD_MAX_BYTES = env.int("KAOPING_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+KAOPING_SHEET_MAX_UNCOMPRESSED_BYTES = env.int(
+    "KAOPING_SHEET_MAX_UNCOMPRESSED_BYTES", default=60 * 1024 * 1024
 )
-KAOPING_SHEET_MAX_SHEET_BYTES = int(
-    os.environ.get("KAOPING_SHEET_MAX_SHEET_BYTES", 30 * 1024 * 1024)
-)
-KAOPING_SHEET_MAX_RATIO = int(os.environ.get("KAOPING_SHEET_MAX_RATIO", 100))
-KAOPING_SHEET_MAX_READ_ROWS = int(os.environ.get("KAOPING_SHEET_MAX_READ_ROWS", 20000))
-KAOPING_IMPORT_INLINE_PREVIEW_BYTES = int(
-    os.environ.get("KAOPING_IMPORT_INLINE_PREVIEW_BYTES", 256 * 1024)
+KAOPING_SHEET_MAX_SHEET_BYTES = env.int("KAOPING_SHEET_MAX_SHEET_BYTES", default=30 * 1024 * 1024)
+KAOPING_SHEET_MAX_RATIO = env.int("KAOPING_SHEET_MAX_RATIO", default=100)
+KAOPING_SHEET_MAX_READ_ROWS = env.int("KAOPING_SHEET_MAX_READ_ROWS", default=20000)
+KAOPING_IMPORT_INLINE_PREVIEW_BYTES = env.int(
+    "KAOPING_IMPORT_INLINE_PREVIEW_BYTES", default=256 * 1024
 )
 # ---------------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 """Settings for the test suite; the database comes from KAOPING_DATABASE_URL like everywhere."""
 
-import os
-
 from .base import *  # noqa: F403
 from .base import DATABASES, STATIC_ROOT
+from .environment import env
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
@@ -13,7 +12,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if os.environ.get("KAOPING_TASKS") != "rq":  # jobs/tests/test_rq_worker.py runs a real one
+if env.str("KAOPING_TASKS", default="db") != "rq":  # jobs/tests/test_rq_worker.py runs a real one
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

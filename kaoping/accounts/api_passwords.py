@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import StringConstraints
 
+from kaoping.kit.text import CODE_MAX
 from kaoping.orgs.selectors import member_access_by_code
-from kaoping.text import CODE_MAX
 
 from .services.passwords import account_deactivate, account_reactivate, reset_code_issue
 

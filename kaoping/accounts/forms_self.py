@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.text import PlainTextValidator
+from kaoping.kit.text import PlainTextValidator
 
 PASSWORD_MAX = 128
 

@@ -24,7 +24,7 @@ class PasswordChangeRequiredMiddleware:
                 return JsonResponse(
                     {"detail": _("请先修改初始密码，然后才能使用系统。")}, status=403
                 )
-            # An htmx request gets HX-Redirect from HtmxAnswerMiddleware (kaoping/answers.py).
+            # An htmx request gets HX-Redirect from HtmxAnswerMiddleware (kaoping/kit/answers.py).
             return redirect("accounts:password_change")
         return self.get_response(request)
 

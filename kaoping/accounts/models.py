@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import PlainCharField
 from kaoping.orgs.models import Member, Organization
-from kaoping.text import PlainCharField
 
 
 class AccountPolicy(models.Model):

@@ -1,11 +1,13 @@
 """Reads of the accounts app, scoped by ``actor``."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kaoping.orgs.models import Member, Organization, RoleAssignment
+from kaoping.annotations import Actor
+from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization, RoleAssignment
 from kaoping.orgs.selectors import _under, scope_for
 
 from .models import AccountPolicy, AccountState, SignIn, SlipBatch
@@ -15,12 +17,12 @@ SIGN_INS_SHOWN = 20
 MUST_CHANGE_KEY = "kaoping_must_change_password"
 
 
-def must_change_password(user) -> bool:
+def must_change_password(user: User) -> bool:
     """Whether ``user`` must set their own password before anything else."""
     return AccountState.objects.filter(user=user, must_change_password=True).exists()
 
 
-def own_roles(*, actor) -> QuerySet[RoleAssignment]:
+def own_roles(*, actor: Actor) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(user=actor)
         .select_related("organization")
@@ -28,12 +30,11 @@ def own_roles(*, actor) -> QuerySet[RoleAssignment]:
     )
 
 
-def own_sign_ins(*, actor) -> QuerySet[SignIn]:
+def own_sign_ins(*, actor: Actor) -> QuerySet[SignIn]:
     return SignIn.objects.filter(user=actor).order_by("-at", "-id")[:SIGN_INS_SHOWN]
 
 
 # Members who left (transferred out, deceased): no new login.
-GONE = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
 
 
 def committee_of(organization: Organization) -> Organization | None:
@@ -54,7 +55,7 @@ def username_rule_for(organization: Organization) -> str:
     return rule or AccountPolicy.UsernameRule.MEMBER_CODE
 
 
-def accounts_access(*, actor) -> None:
+def accounts_access(*, actor: Actor) -> None:
     """The accounts pages are for those who keep a roster (committee admins, secretaries):
     other officers are refused, everybody else gets the missing page's 404."""
     scope = scope_for(actor)
@@ -65,14 +66,14 @@ def accounts_access(*, actor) -> None:
     raise Http404(_("找不到这个页面。"))
 
 
-def managed_branches(*, actor) -> QuerySet[Organization]:
+def managed_branches(*, actor: Actor) -> QuerySet[Organization]:
     """The branches ``actor`` manages, each with its numbers of members (still on the roll)
     with and without a login: one query."""
     scope = scope_for(actor)
     qs = Organization.objects.filter(kind=Organization.Kind.BRANCH)
     if not scope.everything:
         qs = qs.filter(_under(scope.manage_paths, "path"))
-    on_roll = ~Q(members__status__in=GONE)
+    on_roll = ~Q(members__status__in=DEPARTED_STATUSES)
     return (
         qs.select_related("parent")
         .annotate(
@@ -83,7 +84,7 @@ def managed_branches(*, actor) -> QuerySet[Organization]:
     )
 
 
-def accounts_of(*, actor, organization: Organization | None = None) -> QuerySet[Member]:
+def accounts_of(*, actor: Actor, organization: Organization | None = None) -> QuerySet[Member]:
     """Members whose logins ``actor`` manages (under ``organization`` if given), with their
     login and its state."""
     scope = scope_for(actor)
@@ -95,7 +96,7 @@ def accounts_of(*, actor, organization: Organization | None = None) -> QuerySet[
     return qs.order_by("branch__path", "code")
 
 
-def slip_batch_access_by_id(*, actor, batch_id: int) -> SlipBatch:
+def slip_batch_access_by_id(*, actor: Actor, batch_id: int) -> SlipBatch:
     """A batch of account slips, for those who manage its organisation (403 for those who
     only read it; the same 404 for missing and not yours)."""
     batch = (

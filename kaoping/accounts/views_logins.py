@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kaoping.answers import form_done
 from kaoping.jobs.services import job_start
-from kaoping.orgs.models import Organization
+from kaoping.kit.answers import form_done
+from kaoping.orgs.models import DEPARTED_STATUSES, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
 from kaoping.sheets.xlsx import XLSX_TYPE
 
@@ -81,8 +81,10 @@ def accounts_branch(request, code: str):
     context = {
         "org": org,
         "members": members,
-        "without": sum(1 for m in members if m.user_id is None and m.status not in selectors.GONE),
-        "gone": selectors.GONE,
+        "without": sum(
+            1 for m in members if m.user_id is None and m.status not in DEPARTED_STATUSES
+        ),
+        "gone": DEPARTED_STATUSES,
         "batches": selectors.slip_batches_of(organization=org, limit=5),
         "rule": AccountPolicy.UsernameRule(selectors.username_rule_for(org)).label,
     }

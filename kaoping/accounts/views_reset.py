@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import FORM_PAGE, form_done, swaps_into_target
+from kaoping.kit.answers import FORM_PAGE, form_done, swaps_into_target
 from kaoping.orgs.selectors import member_access_by_code, scope_for
 
 from .forms_self import DeactivateForm, ResetCodeRedeemForm

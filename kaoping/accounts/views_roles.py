@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from kaoping.answers import form_done
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done
+from kaoping.kit.forms import errors_on
 from kaoping.orgs.models import Organization, RoleAssignment
 from kaoping.orgs.roles import (
     GROUP_ROLES,
@@ -102,12 +102,9 @@ def roles(request, code: str):
     if role in GROUP_ROLES:
         form.add_error("role", _("专项督查组成员请在督查组页面添加。"))
     elif form.is_valid():
-        try:
+        with errors_on(form):
             user = person_for_grant(actor=actor, person=form.cleaned_data["person"])
             role_grant(actor=actor, user=user, organization=organization, role=role)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return form_done(
                 request,
                 reverse("accounts:roles", args=[organization.code]),

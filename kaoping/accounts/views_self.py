@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaoping.answers import form_answer, form_done
+from kaoping.kit.answers import form_answer, form_done
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 

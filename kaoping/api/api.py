@@ -5,6 +5,8 @@ what the actor may see; writes go through services. Records are named by their c
 Errors are JSON: ``{"detail": ...}``, plus ``"errors": {field: [messages]}`` for 422.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
@@ -19,7 +21,6 @@ from kaoping.accounts.api_logins import router as accounts_logins_router
 from kaoping.accounts.api_passwords import router as accounts_passwords_router
 from kaoping.accounts.api_roles import router as accounts_roles_router
 from kaoping.archive.selectors import (
-    branch_for_roster,
     lost_contacts_open,
     member_archive,
     member_for_archive,
@@ -30,6 +31,7 @@ from kaoping.evaluation.services import quota_decision_record, tally_set
 from kaoping.ledger.selectors import entries_visible, entry_access_by_code
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.orgs.selectors import (
+    branch_for_staff,
     branches_visible,
     member_access_by_code,
     members_visible,
@@ -37,7 +39,7 @@ from kaoping.orgs.selectors import (
     organizations_visible,
     scope_for,
 )
-from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme
+from kaoping.schemes.models import BALLOT_OPTION_NAMES, SETTING_FIELDS, Scheme
 from kaoping.schemes.selectors import scheme_for_year, scheme_items
 from kaoping.scoring.selectors import live_results, stored_results
 from kaoping.unqualified.models import UnqualifiedCase
@@ -286,7 +288,7 @@ def member_archive_view(request: HttpRequest, code: Code):
 def roster(request: HttpRequest, code: Code):
     """A branch roster (党员名册) for those who keep or read the branch as staff, masked
     as the roster page masks it (in full for the committee and the org department)."""
-    branch = branch_for_roster(actor=request.auth, code=code)
+    branch = branch_for_staff(actor=request.auth, code=code)
     return [
         _member_row(line.member)
         | {"profile": _profile_row(line.values, getattr(line.member, "profile", None))}
@@ -439,23 +441,21 @@ def results_stored(request: HttpRequest, year: Year, branch: Code | None = None)
 # --------------------------------------------------------------------------- scheme
 
 
+def _setting(value):
+    if isinstance(value, Decimal):
+        return dec(value)
+    if isinstance(value, dict):  # ballot options, as stored
+        return {k: str(v) for k, v in value.items()}
+    return value
+
+
 @api.get("/years/{year}/scheme", response={200: SchemeOut, **READ_ERRORS}, tags=["scheme"])
 def scheme(request: HttpRequest, year: Year):
     """The year's scheme: its settings and its items."""
     s = _scheme(year)
     return {
         "year": s.year,
-        "base_points": dec(s.base_points),
-        "bonus_cap": dec(s.bonus_cap),
-        "democratic_share": dec(s.democratic_share),
-        "excellent_threshold": dec(s.excellent_threshold),
-        "qualified_threshold": dec(s.qualified_threshold),
-        "basic_threshold": dec(s.basic_threshold),
-        "excellent_quota": dec(s.excellent_quota),
-        "quota_rounding": s.quota_rounding,
-        "ballot_options": {k: str(v) for k, v in s.ballot_options.items()},
-        "notice_days": s.notice_days,
-        "vote_min_turnout": dec(s.vote_min_turnout),
+        **{f: _setting(getattr(s, f)) for f in SETTING_FIELDS},
         "final": s.is_final,
         "items": [
             {

@@ -4,7 +4,7 @@ never an OFFSET that overflows the database (a 500 on PostgreSQL and on SQLite).
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
-from kaoping.urlparams import PAGE_MAX
+from kaoping.kit.urlparams import PAGE_MAX
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000

@@ -9,12 +9,12 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from kaoping.decimals import decimal_text
-from kaoping.text import CODE_MAX, NOTE_MAX, control_char
+from kaoping.kit.decimals import decimal_text
+from kaoping.kit.text import CODE_MAX, NOTE_MAX, control_char
 
 
 def _plain(value: str) -> str:
-    """Free text as every other path takes it (kaoping.text): no control characters."""
+    """Free text as every other path takes it (kaoping.kit.text): no control characters."""
     found = control_char(value)
     if found:
         message = gettext("含有不允许的控制字符（%(c)s），请删除后再提交。") % {"c": found}
@@ -23,9 +23,9 @@ def _plain(value: str) -> str:
 
 
 # Codes in paths, queries and bodies: non-empty, bounded, no NUL (PostgreSQL refuses it).
-# Lookups only: a code is made with the pattern of kaoping.text (CODE_PATTERN).
+# Lookups only: a code is made with the pattern of kaoping.kit.text (CODE_PATTERN).
 Code = Annotated[str, StringConstraints(min_length=1, max_length=CODE_MAX, pattern=r"^[^\x00]+$")]
-# Notes, reasons: the limits of the models and the bundles (kaoping.text).
+# Notes, reasons: the limits of the models and the bundles (kaoping.kit.text).
 Text = Annotated[str, StringConstraints(max_length=NOTE_MAX), AfterValidator(_plain)]
 Year = Annotated[int, Field(ge=1900, le=9999)]
 

@@ -2,9 +2,11 @@
 
 import hashlib
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
+from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, RoleAssignment
 
 from .models import ApiToken
@@ -17,7 +19,7 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def roles_of(*, actor) -> list[tuple[str, str]]:
+def roles_of(*, actor: Actor) -> list[tuple[str, str]]:
     """(role, organisation code) pairs of ``actor`` itself."""
     if actor is None or not actor.is_authenticated:
         return []
@@ -28,14 +30,14 @@ def roles_of(*, actor) -> list[tuple[str, str]]:
     )
 
 
-def member_code_of(*, actor) -> str | None:
+def member_code_of(*, actor: Actor) -> str | None:
     """The code of ``actor``'s own member record, if they have one."""
     if actor is None or not actor.is_authenticated:
         return None
     return Member.objects.filter(user=actor).values_list("code", flat=True).first()
 
 
-def user_for_token(raw: str):
+def user_for_token(raw: str) -> Any:
     """The active user a raw bearer token belongs to, or ``None`` (unknown, revoked,
     inactive user). Marks the token as used."""
     if not raw:

@@ -3,11 +3,13 @@
 import datetime
 import secrets
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 
 from .models import ApiToken
@@ -16,7 +18,7 @@ from .selectors import token_hash
 TOKEN_PREFIX = "kp_"  # noqa: S105 - a marker, not a secret
 
 
-def _require_owner_or_superuser(actor, user) -> None:
+def _require_owner_or_superuser(actor: Actor, user: User) -> None:
     """``actor=None`` is the system itself (the management command)."""
     if actor is None:
         return
@@ -28,7 +30,7 @@ def _require_owner_or_superuser(actor, user) -> None:
 
 @transaction.atomic
 def api_token_create(
-    *, actor, user, name: str, expires_at: datetime.datetime | None = None
+    *, actor: Actor, user: User, name: str, expires_at: datetime.datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Create a bearer token for ``user``; returns the token and the raw key, which is
     stored nowhere and cannot be shown again. From ``expires_at`` on it is refused."""
@@ -59,7 +61,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     """Revoke a token: it is kept (for the record) and refused from now on."""
     token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
     _require_owner_or_superuser(actor, token.user)

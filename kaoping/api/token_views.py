@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kaoping.answers import form_done
+from kaoping.kit.answers import form_done
+from kaoping.kit.text import PlainTextValidator
 from kaoping.orgs.selectors import scope_for
-from kaoping.text import PlainTextValidator
 
 from .models import ApiToken
 from .services import api_token_create, api_token_revoke

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from kaoping.jobs.imports import SheetImport, import_run
+from kaoping.orgs.selectors import branch_for_staff
 
-from . import selectors, services
+from . import services
 
 
 def _apply(actor, branch, rows) -> str:
@@ -27,7 +28,7 @@ ROSTER_IMPORT = SheetImport(
         actor=actor, branch=branch, rows=rows, progress=progress
     ),
     apply=_apply,
-    target_of=lambda actor, code: selectors.branch_for_roster(actor=actor, code=code, manage=True),
+    target_of=lambda actor, code: branch_for_staff(actor=actor, code=code, manage=True),
     organization_of=lambda branch: branch,
     task_name="kaoping.archive.background.roster_import_task",
     read=services.roster_sheet_read,

@@ -1,17 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.forms import DateInput
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import SchemeItem
 
 from .models import MemberProfile
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProfileForm(forms.Form):

@@ -2,18 +2,19 @@
 actor's role needs it (``personal_data_full``; docs/archive.md)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.roles import secretary_paths
 from kaoping.orgs.selectors import (
     member_access_by_code,
     members_visible,
-    organization_access_by_code,
     scope_for,
 )
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
@@ -33,7 +34,9 @@ Role = RoleAssignment.Role
 FULL_ROLES = frozenset({Role.COMMITTEE_ADMIN, Role.ORG_DEPARTMENT})
 
 
-def personal_data_full(*, actor, member: Member | None = None, own_page: bool = False) -> bool:
+def personal_data_full(
+    *, actor: Actor, member: Member | None = None, own_page: bool = False
+) -> bool:
     """Whether ``actor`` sees ID and phone numbers in full.
 
     Committee admins and the organisation department: everywhere they can read. The
@@ -59,7 +62,7 @@ def personal_data_full(*, actor, member: Member | None = None, own_page: bool = 
     return False
 
 
-def _paths_with_roles(actor, roles) -> set[str]:
+def _paths_with_roles(actor: Actor, roles: Any) -> set[str]:
     cached = getattr(actor, "_kaoping_full_paths", None)
     if cached is None:
         cached = set(
@@ -71,7 +74,7 @@ def _paths_with_roles(actor, roles) -> set[str]:
     return cached
 
 
-def organization_full_for(*, actor, org: Organization) -> bool:
+def organization_full_for(*, actor: Actor, org: Organization) -> bool:
     """Whether ``actor`` sees personal data in full across ``org`` (lists and exports)."""
     scope = scope_for(actor)
     if scope.everything:
@@ -79,16 +82,8 @@ def organization_full_for(*, actor, org: Organization) -> bool:
     return any(org.path.startswith(p) for p in _paths_with_roles(actor, FULL_ROLES))
 
 
-def member_for_archive(*, actor, code: str, manage: bool = False) -> Member:
+def member_for_archive(*, actor: Actor, code: str, manage: bool = False) -> Member:
     return member_access_by_code(actor=actor, code=code, manage=manage)
-
-
-def branch_for_roster(*, actor, code: str, manage: bool = False) -> Organization:
-    """A branch whose roster ``actor`` keeps or reads as staff (members get 404 here)."""
-    branch = organization_access_by_code(actor=actor, code=code, manage=manage)
-    if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404(_("找不到这个党支部。"))
-    return branch
 
 
 def _display(value) -> str:
@@ -122,7 +117,7 @@ class MemberArchive:
     exemptions: list = field(default_factory=list)
 
 
-def member_archive(*, actor, member: Member) -> MemberArchive:
+def member_archive(*, actor: Actor, member: Member) -> MemberArchive:
     """Everything of one member's archive page; the caller has checked access."""
     full = personal_data_full(actor=actor, member=member, own_page=True)
     profile = MemberProfile.objects.filter(member=member).first()
@@ -156,7 +151,7 @@ def open_investigation(member: Member) -> Investigation | None:
     return Investigation.objects.filter(member=member, decided_on=None).first()
 
 
-def roster_members(*, actor, org: Organization) -> QuerySet[Member]:
+def roster_members(*, actor: Actor, org: Organization) -> QuerySet[Member]:
     """Members of ``org`` and its subtree that ``actor`` may see, with their profiles."""
     return (
         members_visible(actor=actor)
@@ -172,7 +167,7 @@ class RosterLine:
     values: dict
 
 
-def roster_lines(*, actor, org: Organization) -> list[RosterLine]:
+def roster_lines(*, actor: Actor, org: Organization) -> list[RosterLine]:
     """The roster of ``org`` for a page or an export, masked unless the role needs it."""
     full = organization_full_for(actor=actor, org=org)
     return [
@@ -181,7 +176,7 @@ def roster_lines(*, actor, org: Organization) -> list[RosterLine]:
     ]
 
 
-def branch_exemptions(*, actor, branch: Organization) -> list[ItemExemption]:
+def branch_exemptions(*, actor: Actor, branch: Organization) -> list[ItemExemption]:
     """Who in the branch is exempt from what (the branch page's list)."""
     if not scope_for(actor).reads(branch.path):
         return []
@@ -209,7 +204,7 @@ def _with_item_names(exemptions: list[ItemExemption]) -> list[ItemExemption]:
     return exemptions
 
 
-def exemption_access_by_id(*, actor, id: int) -> ItemExemption:  # noqa: A002 - house style
+def exemption_access_by_id(*, actor: Actor, id: int) -> ItemExemption:  # noqa: A002 - house style
     exemption = ItemExemption.objects.select_related("member__branch").filter(pk=id).first()
     if exemption is None:
         raise Http404(_("找不到这条免予考评记录。"))
@@ -217,7 +212,7 @@ def exemption_access_by_id(*, actor, id: int) -> ItemExemption:  # noqa: A002 - 
     return exemption
 
 
-def lost_contacts_open(*, actor) -> list[LostContact]:
+def lost_contacts_open(*, actor: Actor) -> list[LostContact]:
     """Members out of contact now, in the actor's scope (the committee's list)."""
     if not scope_for(actor).is_staff_role:
         raise PermissionDenied(_("只有党组织工作人员可以查看失联党员名单。"))
@@ -229,7 +224,7 @@ def lost_contacts_open(*, actor) -> list[LostContact]:
     )
 
 
-def lost_since(*, actor, org: Organization) -> dict:
+def lost_since(*, actor: Actor, org: Organization) -> dict:
     """member id -> the day an open lost-contact record began, within ``org``."""
     visible = roster_members(actor=actor, org=org).values("id")
     return dict(

@@ -4,20 +4,25 @@ its rows, a ``MemberChange`` per changed field and one audit row."""
 import datetime
 import re
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record
-from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
-from kaoping.orgs.services import LEAVING_STATUSES, member_login_close, member_upsert
+from kaoping.kit.text import check_plain
+from kaoping.kit.users import user_or_none
+from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization
+from kaoping.orgs.selectors import manage_required, scope_for
+from kaoping.orgs.services import member_login_close, member_upsert
 from kaoping.schemes.models import ItemExemption
 from kaoping.schemes.services import exemption_set
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, sheet_values
-from kaoping.text import check_plain
 
 from .masking import is_masked_copy
 from .models import (
@@ -35,16 +40,10 @@ PHONE = re.compile(r"^\+?[\d\- ]{5,20}$")
 DATE_FIELDS = frozenset({"birth_date", "joined_on", "full_member_on"})
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理党员 %(member)s。"))
 
 
-def _require_manage(actor, member: Member) -> None:
-    if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
-
-
-def _text(value) -> str:
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
@@ -57,7 +56,13 @@ def _not_future(field: str, label: str, value: datetime.date) -> None:
         raise ValidationError({field: _("%(f)s不能晚于今天。") % {"f": label}})
 
 
-def _log(member: Member, changes: list[tuple[str, str, str]], source: str, actor, at) -> None:
+def _log(
+    member: Member,
+    changes: list[tuple[str, str, str]],
+    source: str,
+    actor: Actor,
+    at: datetime.datetime,
+) -> None:
     MemberChange.objects.bulk_create(
         MemberChange(
             member=member,
@@ -65,7 +70,7 @@ def _log(member: Member, changes: list[tuple[str, str, str]], source: str, actor
             old=old,
             new=new,
             source=source,
-            actor=_user(actor),
+            actor=user_or_none(actor),
             at=at,
         )
         for field, old, new in changes
@@ -74,7 +79,7 @@ def _log(member: Member, changes: list[tuple[str, str, str]], source: str, actor
 
 
 def _set_status(member: Member, status: str, source: str, actor, at) -> None:
-    leaves = status in LEAVING_STATUSES and member.status not in LEAVING_STATUSES
+    leaves = status in DEPARTED_STATUSES and member.status not in DEPARTED_STATUSES
     _log(member, [("status", member.status, status)], source, actor, at)
     member.status = status
     member.save(update_fields=["status"])
@@ -113,7 +118,7 @@ def profile_clean(values: dict) -> dict:
 
 
 def _profile_apply(
-    *, actor, member: Member, values: dict, source: str, at
+    *, actor: Actor, member: Member, values: dict, source: str, at: datetime.datetime
 ) -> list[tuple[str, str, str]]:
     """Set the given fields (and ``name``/``membership``), log each change; no audit row."""
     profile, _created = MemberProfile.objects.select_for_update().get_or_create(member=member)
@@ -146,7 +151,9 @@ def _profile_apply(
 
 
 @transaction.atomic
-def member_profile_update(*, actor, member: Member, values: dict) -> list[tuple[str, str, str]]:
+def member_profile_update(
+    *, actor: Actor, member: Member, values: dict
+) -> list[tuple[str, str, str]]:
     """Change a member's basic information; every changed field is kept with its old value."""
     member = _locked(member)
     _require_manage(actor, member)
@@ -168,7 +175,7 @@ def member_profile_update(*, actor, member: Member, values: dict) -> list[tuple[
 @transaction.atomic
 def member_transfer(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     to_branch: Organization | None,
     date: datetime.date,
@@ -180,7 +187,7 @@ def member_transfer(
     With no ``to_branch`` the member leaves the deployment (``destination`` names where)."""
     member = _locked(member)
     _require_manage(actor, member)
-    if member.status in (Status.TRANSFERRED_OUT, Status.DECEASED):
+    if member.status in DEPARTED_STATUSES:
         raise ValidationError(
             _("%(name)s 的状态为“%(s)s”，不能转接。")
             % {"name": member.name, "s": member.get_status_display()}
@@ -203,7 +210,7 @@ def member_transfer(
         destination=destination.strip(),
         date=date,
         reason=reason.strip(),
-        actor=_user(actor),
+        actor=user_or_none(actor),
         recorded_at=now,
     )
     source = MemberChange.Source.TRANSFER
@@ -234,7 +241,7 @@ def member_transfer(
 
 @transaction.atomic
 def member_lost_contact_mark(
-    *, actor, member: Member, since: datetime.date, efforts: str
+    *, actor: Actor, member: Member, since: datetime.date, efforts: str
 ) -> LostContact:
     """Mark a member out of contact (失联) from ``since``, with the efforts made to find them."""
     member = _locked(member)
@@ -249,7 +256,7 @@ def member_lost_contact_mark(
     _not_future("since", _("失联日期"), since)
     now = timezone.now()
     lost = LostContact.objects.create(
-        member=member, since=since, efforts=efforts.strip(), marked_by=_user(actor)
+        member=member, since=since, efforts=efforts.strip(), marked_by=user_or_none(actor)
     )
     _set_status(member, Status.LOST_CONTACT, MemberChange.Source.LOST_CONTACT, actor, now)
     audit_record(
@@ -263,7 +270,9 @@ def member_lost_contact_mark(
 
 
 @transaction.atomic
-def member_found(*, actor, member: Member, found_on: datetime.date, note: str = "") -> LostContact:
+def member_found(
+    *, actor: Actor, member: Member, found_on: datetime.date, note: str = ""
+) -> LostContact:
     """Record that a lost-contact member was found; they are active again."""
     member = _locked(member)
     _require_manage(actor, member)
@@ -273,7 +282,7 @@ def member_found(*, actor, member: Member, found_on: datetime.date, note: str = 
     _not_future("found_on", _("恢复联系日期"), found_on)
     if found_on < lost.since:
         raise ValidationError({"found_on": _("恢复联系日期不能早于失联日期。")})
-    lost.found_on, lost.found_note, lost.found_by = found_on, note.strip(), _user(actor)
+    lost.found_on, lost.found_note, lost.found_by = found_on, note.strip(), user_or_none(actor)
     lost.save()
     now = timezone.now()
     if member.status == Status.LOST_CONTACT:
@@ -297,7 +306,7 @@ def member_found(*, actor, member: Member, found_on: datetime.date, note: str = 
 
 @transaction.atomic
 def member_investigation_start(
-    *, actor, member: Member, body: str, started_on: datetime.date
+    *, actor: Actor, member: Member, body: str, started_on: datetime.date
 ) -> Investigation:
     """A member under investigation is deferred (暂不纳入): not scored, not ranked."""
     member = _locked(member)
@@ -315,7 +324,7 @@ def member_investigation_start(
         body=body.strip(),
         started_on=started_on,
         status_before=member.status,
-        started_by=_user(actor),
+        started_by=user_or_none(actor),
     )
     now = timezone.now()
     _set_status(member, Status.UNDER_INVESTIGATION, MemberChange.Source.INVESTIGATION, actor, now)
@@ -330,7 +339,7 @@ def member_investigation_start(
 
 @transaction.atomic
 def member_investigation_decide(
-    *, actor, member: Member, decided_on: datetime.date, decision: str
+    *, actor: Actor, member: Member, decided_on: datetime.date, decision: str
 ) -> Investigation:
     """Record the decision: the member returns and their year is assessed with the same rules."""
     member = _locked(member)
@@ -346,7 +355,7 @@ def member_investigation_decide(
     if decided_on < investigation.started_on:
         raise ValidationError({"decided_on": _("结论日期不能早于开始调查日期。")})
     investigation.decided_on, investigation.decision = decided_on, decision.strip()
-    investigation.decided_by = _user(actor)
+    investigation.decided_by = user_or_none(actor)
     investigation.save()
     now = timezone.now()
     _set_status(member, investigation.status_before, MemberChange.Source.INVESTIGATION, actor, now)
@@ -365,7 +374,7 @@ def member_investigation_decide(
 
 def exemption_add(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     item_code: str,
     reason: str,
@@ -373,23 +382,22 @@ def exemption_add(
     ends_on: datetime.date | None = None,
 ) -> ItemExemption:
     """Exempt a member from an item (e.g. health, 身体原因) for a period: entries dated
-    inside it are refused and do not count. The reason and the first day are required."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("请填写免于考评的理由。")})
+    inside it are refused and do not count. The reason (``exemption_set``) and the first
+    day are required."""
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("免考截止日期不能早于起始日期。")})
     return exemption_set(
         actor=actor,
         member=member,
         item_code=item_code,
-        reason=reason.strip(),
+        reason=reason,
         starts_on=starts_on,
         ends_on=ends_on,
     )
 
 
 @transaction.atomic
-def exemption_remove(*, actor, exemption: ItemExemption) -> None:
+def exemption_remove(*, actor: Actor, exemption: ItemExemption) -> None:
     """End an exemption: entries for the item count again."""
     _require_manage(actor, exemption.member)
     audit_record(
@@ -430,7 +438,7 @@ MEMBERSHIP_BY_LABEL = {"正式党员": "full", "预备党员": "probationary"}
 ROSTER_SHEET_COLUMNS = tuple(Column(f, label, required=False) for f, label in ROSTER_COLUMNS)
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -442,7 +450,9 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def roster_sheet_read(file, columns=ROSTER_SHEET_COLUMNS) -> tuple[list[SheetRow], list[RowError]]:
+def roster_sheet_read(
+    file: Any, columns: Any = ROSTER_SHEET_COLUMNS
+) -> tuple[list[SheetRow], list[RowError]]:
     """Read the roster spreadsheet: row 1 is the template's header exactly, then at most
     ``MAX_ROSTER_ROWS`` rows of text (field -> text). Returns the rows and the errors that
     stop the reading (row 1 for the whole file); nothing is stored. The upload limits of
@@ -493,7 +503,7 @@ def _parse_date(text: str) -> datetime.date | None:
 
 
 def roster_import_check(
-    *, actor, branch: Organization, rows: list[SheetRow], progress=None
+    *, actor: Actor, branch: Organization, rows: list[SheetRow], progress: ProgressFn = None
 ) -> tuple[list[CheckedRosterRow], list[RowError]]:
     """Every row (its text by field, ``roster_sheet_read``) checked, nothing written; each
     error names the row, the column and the problem."""
@@ -510,7 +520,7 @@ def roster_import_check(
         c = r.values
         problems: list[RowError] = []
 
-        def bad(field, message, _problems=problems, _line=r.line):
+        def bad(field: str, message: str, _problems: Any = problems, _line: int = r.line) -> None:
             _problems.append(RowError(_line, labels[field], message))
 
         for field, value in c.items():
@@ -596,7 +606,7 @@ def roster_import_check(
 
 
 @transaction.atomic
-def roster_import(*, actor, branch: Organization, rows: list[SheetRow]) -> int:
+def roster_import(*, actor: Actor, branch: Organization, rows: list[SheetRow]) -> int:
     """Import the roster: new members join the branch, existing ones are updated with their
     history; every row valid, or nothing is stored (``SheetErrors`` with every row error).
     The page runs it in a background job once its preview is confirmed, and a preview is

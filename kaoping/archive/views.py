@@ -2,7 +2,7 @@
 the 12371 export and the list of lost-contact members. Thin: selectors read, services write."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_answer
-from kaoping.answers import form_done as _done
 from kaoping.jobs.imports import import_confirm, import_preview
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.answers import form_page as _form_page
+from kaoping.kit.forms import errors_on
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import organization_access_by_code, scope_for
+from kaoping.orgs.selectors import branch_for_staff, organization_access_by_code, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 
 from . import exports, selectors, services
@@ -35,18 +35,6 @@ from .models import PROFILE_FIELDS, MemberProfile
 
 def _archive_url(member: Member) -> str:
     return reverse("archive:member", args=[member.code])
-
-
-def _form_page(request, *, title, form, action, back, submit, intro="", status=200):
-    context = {
-        "title": title,
-        "form": form,
-        "action": action,
-        "back": back,
-        "submit": submit,
-        "intro": intro,
-    }
-    return form_answer(request, context, status=status)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -89,11 +77,8 @@ def _member_form_view(request, code, *, form_class, title, submit, save, form_kw
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with errors_on(form):
                 message = save(member, form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
                 return _done(request, back, message)
         status = 400
     return _form_page(
@@ -296,7 +281,7 @@ def _roster_url(branch) -> str:
 @require_GET
 def roster(request, code: str):
     actor = request.user
-    branch = selectors.branch_for_roster(actor=actor, code=code)
+    branch = branch_for_staff(actor=actor, code=code)
     context = {
         "branch": branch,
         "lines": selectors.roster_lines(actor=actor, org=branch),
@@ -312,7 +297,7 @@ def roster(request, code: str):
 def branch_exemptions(request, code: str):
     """Who in the branch is exempt from what (loaded into the branch page by htmx)."""
     actor = request.user
-    branch = selectors.branch_for_roster(actor=actor, code=code)
+    branch = branch_for_staff(actor=actor, code=code)
     context = {
         "branch": branch,
         "exemptions": selectors.branch_exemptions(actor=actor, branch=branch),
@@ -325,7 +310,7 @@ def branch_exemptions(request, code: str):
 @require_GET
 def roster_export(request, code: str):
     actor = request.user
-    branch = selectors.branch_for_roster(actor=actor, code=code)
+    branch = branch_for_staff(actor=actor, code=code)
     lines = selectors.roster_lines(actor=actor, org=branch)
     return _xlsx(exports.roster_export(lines), f"roster-{branch.code}.xlsx")
 
@@ -342,7 +327,7 @@ def roster_template(request):
 @require_POST
 def roster_import(request, code: str):
     """Upload → preview with row-level errors (a large file's by a background job)."""
-    branch = selectors.branch_for_roster(actor=request.user, code=code, manage=True)
+    branch = branch_for_staff(actor=request.user, code=code, manage=True)
     return import_preview(
         request,
         spec=ROSTER_IMPORT,
@@ -357,7 +342,7 @@ def roster_import(request, code: str):
 @require_POST
 def roster_import_confirm(request, code: str):
     """Confirm once → a background job imports every row or none; its page shows how."""
-    branch = selectors.branch_for_roster(actor=request.user, code=code, manage=True)
+    branch = branch_for_staff(actor=request.user, code=code, manage=True)
     return import_confirm(request, spec=ROSTER_IMPORT, key=branch.code)
 
 

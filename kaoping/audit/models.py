@@ -1,3 +1,4 @@
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -24,6 +25,21 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
+        triggers = [
+            # Append-only, like the ledger. The one update allowed is the actor set to
+            # NULL when its user is deleted (on_delete=SET_NULL): the row stays.
+            pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="audit_no_update",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(exclude=["actor"]),
+            ),
+            pgtrigger.Protect(
+                name="audit_no_new_actor",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(new__actor__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"

@@ -1,9 +1,11 @@
 from django.db.models import QuerySet
 
+from kaoping.annotations import Actor
+
 from .models import AuditEvent
 
 
-def audit_events_visible(*, actor, action: str = "") -> QuerySet[AuditEvent]:
+def audit_events_visible(*, actor: Actor, action: str = "") -> QuerySet[AuditEvent]:
     """The audit log, for committee admins only (everyone else gets nothing)."""
     from kaoping.orgs.selectors import scope_for  # orgs sits above audit
 

@@ -1,11 +1,14 @@
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
-from kaoping.bulk import insert_rows
+from kaoping.kit.bulk import insert_rows
+from kaoping.kit.users import user_or_none
 
+from .actions import audit_action_check
 from .models import AuditEvent
 
 
@@ -21,10 +24,11 @@ def audit_record(
     note: str = "",
 ) -> AuditEvent:
     """Write one audit row; call it inside the service's own transaction."""
+    audit_action_check(action)
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     return AuditEvent.objects.create(
         actor=user,
         action=action,
@@ -40,14 +44,15 @@ def audit_record_many(
     *,
     actor: Any,
     action: str,
-    rows: list[tuple[models.Model, dict | None, dict | None]],
+    rows: Sequence[tuple[models.Model, Mapping[str, Any] | None, Mapping[str, Any] | None]],
     note: str = "",
 ) -> None:
     """One audit row per ``(target, before, after)``, written in one statement (COPY on
     PostgreSQL: imports change thousands of records); inside the service's transaction."""
+    audit_action_check(action)
     if not rows:
         return
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     at = timezone.now()
     insert_rows(
         AuditEvent._meta.db_table,

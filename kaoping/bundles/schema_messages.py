@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import jsonschema
 from django.utils.translation import gettext, pgettext_lazy
 
-from kaoping.text import CODE_MAX, NO_CONTROL_PATTERN, bad_name_start, control_char
+from kaoping.kit.text import CODE_MAX, NO_CONTROL_PATTERN, bad_name_start, control_char
 
 from .reading import bundle_schema
 
@@ -134,7 +134,7 @@ def _schema_message(error: jsonschema.ValidationError, where: str) -> str:
             "expected": " / ".join(str(JSON_TYPES.get(t, t)) for t in expected),
             "value": value_text,
         }
-    # The text limits of kaoping.text, said as the forms and the API say them.
+    # The text limits of kaoping.kit.text, said as the forms and the API say them.
     if kind == "maxLength":
         return gettext("%(where)s：最多 %(n)s 个字符（实有 %(m)s 个）。") % {
             "where": where,

@@ -3,14 +3,14 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from kaoping.decimals import decimal_text
 from kaoping.evaluation.models import QuotaDecision, VoteTally
+from kaoping.kit.decimals import decimal_text
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.scoring.models import GradeRecord
 
-from .services import FORMAT, SCHEME_SETTINGS
+from .checks import FORMAT, SCHEME_SETTINGS
 
 
 def bundle_export(*, year: int) -> dict:

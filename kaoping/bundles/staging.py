@@ -7,7 +7,7 @@ refused import rolls them back with everything else)."""
 
 from django.db import connection
 
-from kaoping.bulk import insert_rows, is_postgresql
+from kaoping.kit.bulk import insert_rows, is_postgresql
 
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "kp_stage_member": (

@@ -6,6 +6,7 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
@@ -37,18 +38,18 @@ def bonus_items(*, scheme: Scheme, member: Member) -> QuerySet[SchemeItem]:
     return qs.filter(pk__in=ids)
 
 
-def _visible(actor, member: Member) -> bool:
+def _visible(actor: Actor, member: Member) -> bool:
     scope = scope_for(actor)
     return scope.reads(member.branch.path) or scope.member_id == member.id
 
 
-def claims_of_member(*, actor, member: Member) -> list[BonusClaim]:
+def claims_of_member(*, actor: Actor, member: Member) -> list[BonusClaim]:
     if not _visible(actor, member):
         return []
     return list(member.bonus_claims.select_related("item", "entry", "decided_by"))
 
 
-def claims_of_branch(*, actor, branch: Organization) -> QuerySet[BonusClaim]:
+def claims_of_branch(*, actor: Actor, branch: Organization) -> QuerySet[BonusClaim]:
     if not scope_for(actor).reads(branch.path):
         raise Http404(_("找不到这个党支部。"))
     return BonusClaim.objects.filter(member__branch=branch).select_related(
@@ -56,7 +57,7 @@ def claims_of_branch(*, actor, branch: Organization) -> QuerySet[BonusClaim]:
     )
 
 
-def claim_access_by_code(*, actor, code: str) -> BonusClaim:
+def claim_access_by_code(*, actor: Actor, code: str) -> BonusClaim:
     claim = (
         BonusClaim.objects.select_related("member__branch", "item__scheme", "entry")
         .filter(code=code)

@@ -2,17 +2,20 @@
 source claim), refuse (with a reason). One transaction each, audited."""
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
+from kaoping.kit.codes import new_code
+from kaoping.kit.evidence import evidence_file_check
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
-from kaoping.meetings.codes import new_code
-from kaoping.meetings.evidence import evidence_file_check
 from kaoping.meetings.selectors import branch_officers
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member
@@ -30,12 +33,12 @@ def claim_link(claim: BonusClaim) -> str:
 @transaction.atomic
 def claim_submit(
     *,
-    actor,
+    actor: Actor,
     item: SchemeItem,
     date: datetime.date,
     description: str,
     proof_text: str = "",
-    proof_file=None,
+    proof_file: Any = None,
     member: Member | None = None,
 ) -> BonusClaim:
     """The member (the actor) claims a bonus item with proof (text and/or a file); the
@@ -86,7 +89,7 @@ def claim_submit(
     return claim
 
 
-def _locked(claim: BonusClaim, actor) -> BonusClaim:
+def _locked(claim: BonusClaim, actor: Actor) -> BonusClaim:
     claim = (
         BonusClaim.objects.select_for_update(of=("self",))
         .select_related("member__branch", "member__user", "item")
@@ -101,7 +104,7 @@ def _locked(claim: BonusClaim, actor) -> BonusClaim:
 
 
 @transaction.atomic
-def claim_approve(*, actor, claim: BonusClaim, note: str = "") -> BonusClaim:
+def claim_approve(*, actor: Actor, claim: BonusClaim, note: str = "") -> BonusClaim:
     """Approve: the bonus is recorded in the ledger (source claim), once."""
     claim = _locked(claim, actor)
     evidence = _("加分申报 %(code)s %(link)s") % {"code": claim.code, "link": claim_link(claim)}
@@ -118,7 +121,7 @@ def claim_approve(*, actor, claim: BonusClaim, note: str = "") -> BonusClaim:
     )
     claim.status = BonusClaim.Status.APPROVED
     claim.entry = entry
-    claim.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    claim.decided_by = user_or_none(actor)
     claim.decided_at = timezone.now()
     claim.decision_reason = note.strip()
     claim.full_clean()
@@ -134,12 +137,12 @@ def claim_approve(*, actor, claim: BonusClaim, note: str = "") -> BonusClaim:
 
 
 @transaction.atomic
-def claim_refuse(*, actor, claim: BonusClaim, reason: str) -> BonusClaim:
+def claim_refuse(*, actor: Actor, claim: BonusClaim, reason: str) -> BonusClaim:
     claim = _locked(claim, actor)
     if not reason.strip():
         raise ValidationError({"reason": _("不通过须说明理由。")})
     claim.status = BonusClaim.Status.REFUSED
-    claim.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    claim.decided_by = user_or_none(actor)
     claim.decided_at = timezone.now()
     claim.decision_reason = reason.strip()
     claim.full_clean()

@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaoping.answers import form_done as _done
-from kaoping.meetings.evidence import content_type_for
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.evidence import content_type_for
+from kaoping.kit.forms import errors_on
+from kaoping.ops.files import file_answer
 from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import organization_access_by_code, scope_for
+from kaoping.orgs.selectors import branch_for_staff, scope_for
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import frozen_notice
 
@@ -49,7 +50,7 @@ def my_claims(request):
     if request.method == "POST" and form is not None:
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with errors_on(form):
                 services.claim_submit(
                     actor=actor,
                     item=d["item"],
@@ -58,9 +59,6 @@ def my_claims(request):
                     proof_text=d["proof_text"],
                     proof_file=d["proof_file"],
                 )
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
                 return _done(request, reverse("claims:mine"), _("已提交加分申报，等待支部审核。"))
         status = 400
     context = {
@@ -78,9 +76,7 @@ def my_claims(request):
 @require_GET
 def branch_claims(request, code: str):
     actor = request.user
-    branch = organization_access_by_code(actor=actor, code=code)
-    if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404(_("找不到这个党支部。"))
+    branch = branch_for_staff(actor=actor, code=code)
     claims = list(
         selectors.claims_of_branch(actor=actor, branch=branch).order_by("status", "-created_at")[
             :LIST_LIMIT
@@ -114,14 +110,11 @@ def claim_detail(request, code: str):
             return redirect(reverse("claims:detail", args=[claim.code]))
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with errors_on(form):
                 if d["decision"] == "approve":
                     services.claim_approve(actor=actor, claim=claim, note=d["reason"])
                 else:
                     services.claim_refuse(actor=actor, claim=claim, reason=d["reason"])
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
                 return _done(
                     request,
                     reverse("claims:detail", args=[claim.code]),
@@ -146,6 +139,4 @@ def claim_proof(request, code: str):
     if not claim.proof_file:
         raise Http404(_("找不到这份证明材料。"))
     name = claim.proof_file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        claim.proof_file.open("rb"), filename=name, content_type=content_type_for(name)
-    )
+    return file_answer(claim.proof_file, filename=name, content_type=content_type_for(name))

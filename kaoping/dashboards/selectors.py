@@ -10,36 +10,36 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.claims.models import BonusClaim
 from kaoping.claims.selectors import claims_of_branch
 from kaoping.dues.models import DuesPayment, DuesRate, DuesSettings
-from kaoping.dues.selectors import ASSESSED as DUES_ASSESSED
 from kaoping.dues.selectors import deadline_of, status_of
 from kaoping.evaluation.models import EvaluationRound
 from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import Attendance, Meeting
 from kaoping.meetings.selectors import branch_pending_leaves, member_meetings
-from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.models import ON_ROLL_STATUSES, Member, Organization
 from kaoping.orgs.selectors import (
     branches_visible,
     member_access_by_code,
     members_visible,
-    organization_access_by_code,
     scope_for,
 )
 from kaoping.publication.models import Appeal, Publication
 from kaoping.publication.selectors import branch_appeals, member_published, publication_of
 from kaoping.schemes.models import BranchYearClosing, Scheme, SchemeItem
-from kaoping.scoring.engine import Grade, MemberResult, compute_year
+from kaoping.scoring.engine import Grade, MemberResult
 from kaoping.scoring.models import MemberResult as StoredResult
-from kaoping.scoring.selectors import year_input
+from kaoping.scoring.selectors import live_result_of_member, live_results
 from kaoping.tasks.selectors import member_open_tasks
 from kaoping.unqualified.selectors import (
     bodies_for,
@@ -82,7 +82,7 @@ def _months_so_far(year: int) -> list[int]:
 # --------------------------------------------------------------------------- access
 
 
-def member_access_for_dashboard(*, actor, code: str | None) -> Member:
+def member_access_for_dashboard(*, actor: Actor, code: str | None) -> Member:
     """The member (own dashboard when ``code`` is None): the member themself or an officer
     who reads their branch; 404 for everybody else."""
     if code is None:
@@ -92,20 +92,6 @@ def member_access_for_dashboard(*, actor, code: str | None) -> Member:
             raise Http404(_("您没有党员档案。"))
         return member
     return member_access_by_code(actor=actor, code=code)
-
-
-def branch_access_for_dashboard(*, actor, code: str) -> Organization:
-    """A branch the actor reads through a role (its members see their own dashboard, not
-    everybody's scores); 404 otherwise."""
-    org = organization_access_by_code(actor=actor, code=code)
-    if not org.is_branch or not scope_for(actor).reads(org.path):
-        raise Http404(_("找不到这个党支部。"))
-    return org
-
-
-def staff_required(*, actor) -> None:
-    if not scope_for(actor).is_staff_role:
-        raise Http404(_("找不到这个页面。"))
 
 
 def dashboard_home(*, actor) -> tuple[str, str | None]:
@@ -126,7 +112,7 @@ def dashboard_home(*, actor) -> tuple[str, str | None]:
 # --------------------------------------------------------------------------- ledger sums
 
 
-def _live_entries(year: int):
+def _live_entries(year: int) -> QuerySet[ScoreEntry]:
     """Entries that count: neither reversed nor reversals (the engine drops both)."""
     return ScoreEntry.objects.filter(year=year, reverses__isnull=True, reversed_by__isnull=True)
 
@@ -134,7 +120,7 @@ def _live_entries(year: int):
 # --------------------------------------------------------------------------- member
 
 
-def member_dashboard(*, actor, member: Member, scheme: Scheme | None) -> dict:
+def member_dashboard(*, actor: Actor, member: Member, scheme: Scheme | None) -> dict:
     """Score gauges, the ledger month by month, upcoming meetings and tasks, and the
     published rank. About 15 queries whatever the size of the ledger."""
     data: dict = {
@@ -143,8 +129,7 @@ def member_dashboard(*, actor, member: Member, scheme: Scheme | None) -> dict:
     }
     if scheme is None:
         return data
-    results = compute_year(year_input(scheme=scheme, branches=[member.branch]))
-    result = next((r for r in results if r.member == member.code), None)
+    result = live_result_of_member(scheme=scheme, member=member)
     rows = (
         _live_entries(scheme.year)
         .filter(member=member)
@@ -201,7 +186,7 @@ def member_dashboard(*, actor, member: Member, scheme: Scheme | None) -> dict:
     return data
 
 
-def member_ledger(*, actor, member: Member, scheme: Scheme):
+def member_ledger(*, actor: Actor, member: Member, scheme: Scheme) -> Any:
     """The member's entries of the year for the printed annual ledger (one query)."""
     visible = members_visible(actor=actor).filter(id=member.id)
     return (
@@ -325,7 +310,7 @@ def _dues(*, year: int, branches: list[Organization]) -> tuple[dict, dict]:
     rates = {
         member_id: (branch_id, amount)
         for member_id, branch_id, amount in DuesRate.objects.filter(
-            year=year, member__branch__in=branches, member__status__in=DUES_ASSESSED
+            year=year, member__branch__in=branches, member__status__in=ON_ROLL_STATUSES
         ).values_list("member_id", "member__branch_id", "amount")
     }
     paid: dict[tuple[int, int], list[tuple[Decimal, datetime.date]]] = defaultdict(list)
@@ -350,7 +335,7 @@ def _dues(*, year: int, branches: list[Organization]) -> tuple[dict, dict]:
     return by_month, by_branch
 
 
-def branch_dashboard(*, actor, branch: Organization, scheme: Scheme | None) -> dict:
+def branch_dashboard(*, actor: Actor, branch: Organization, scheme: Scheme | None) -> dict:
     """The secretary's view of one branch: ranking, deductions by item and month,
     attendance and dues by month, and what waits for them. A fixed number of queries."""
     can_manage = scope_for(actor).manages(branch.path)
@@ -369,7 +354,7 @@ def branch_dashboard(*, actor, branch: Organization, scheme: Scheme | None) -> d
     if scheme is None:
         return data
     year = scheme.year
-    results = compute_year(year_input(scheme=scheme, branches=[branch]))
+    results = live_results(scheme=scheme, branches=[branch])
     ranking = _ranking(results, members)
     attendance = _attendance(year=year, branches=[branch], by="month")
     dues_by_month, _ = _dues(year=year, branches=[branch])
@@ -391,7 +376,7 @@ def branch_dashboard(*, actor, branch: Organization, scheme: Scheme | None) -> d
     return data
 
 
-def _candidates(*, actor, branch: Organization, year: int) -> list[dict] | None:
+def _candidates(*, actor: Actor, branch: Organization, year: int) -> list[dict] | None:
     """The unqualified procedure's candidates (系统提示) of the branch, for those who act on
     its cases; names masked unless the actor keeps the branch (as on the unqualified pages)."""
     if not bodies_for(actor, branch):
@@ -427,7 +412,7 @@ PROGRESS_STEPS = (
 )
 
 
-def committee_dashboard(*, actor, scheme: Scheme | None) -> dict:
+def committee_dashboard(*, actor: Actor, scheme: Scheme | None) -> dict:
     """Every visible branch compared: average composite, grades, attendance, dues, member
     statuses and the progress of its evaluation. A fixed number of queries."""
     branches = list(branches_visible(actor=actor).order_by("path"))
@@ -444,7 +429,7 @@ def committee_dashboard(*, actor, scheme: Scheme | None) -> dict:
         data["rows"] = [{"branch": b, "statuses": status_counts[b.id]} for b in branches]
         return data
     year = scheme.year
-    results = compute_year(year_input(scheme=scheme, branches=branches))
+    results = live_results(scheme=scheme, branches=branches)
     by_branch: dict[str, list[MemberResult]] = defaultdict(list)
     for r in results:
         by_branch[r.branch].append(r)
@@ -503,7 +488,7 @@ def committee_dashboard(*, actor, scheme: Scheme | None) -> dict:
     return data
 
 
-def branch_report(*, actor, branch: Organization, scheme: Scheme) -> dict:
+def branch_report(*, actor: Actor, branch: Organization, scheme: Scheme) -> dict:
     """The branch's annual report (printed): the dashboard's numbers and the results."""
     data = branch_dashboard(actor=actor, branch=branch, scheme=scheme)
     data["members_count"] = sum(

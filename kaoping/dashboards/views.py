@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import branch_for_staff, scope_for, staff_required
 from kaoping.schemes.selectors import scheme_chosen, scheme_years
 
 from . import figures, selectors
@@ -67,7 +67,7 @@ def member(request, code: str):
 @require_GET
 def branch(request, code: str):
     actor = request.user
-    org = selectors.branch_access_for_dashboard(actor=actor, code=code)
+    org = branch_for_staff(actor=actor, code=code)
     scheme = _scheme(request)
     data = selectors.branch_dashboard(actor=actor, branch=org, scheme=scheme)
     context = {
@@ -85,7 +85,7 @@ def branch(request, code: str):
 @require_GET
 def committee(request):
     actor = request.user
-    selectors.staff_required(actor=actor)
+    staff_required(actor=actor)
     scheme = _scheme(request)
     data = selectors.committee_dashboard(actor=actor, scheme=scheme)
     context = {
@@ -126,7 +126,7 @@ def member_ledger_print(request, code: str):
 @require_GET
 def branch_report_print(request, code: str):
     actor = request.user
-    org = selectors.branch_access_for_dashboard(actor=actor, code=code)
+    org = branch_for_staff(actor=actor, code=code)
     scheme = _scheme_required(request)
     data = selectors.branch_report(actor=actor, branch=org, scheme=scheme)
     context = {

@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import PlainCharField
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
-from kaoping.text import PlainCharField
 
 DEFAULT_DEADLINE_DAY = 25
 DEFAULT_ITEM_CODE = "D04"

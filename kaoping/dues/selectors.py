@@ -4,18 +4,19 @@ import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q, Sum
-from django.http import Http404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.annotations import Actor
+from kaoping.orgs.models import ON_ROLL_STATUSES, Member, Organization
+from kaoping.orgs.selectors import branch_for_staff, manage_required, scope_for
 
 from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
 
-ASSESSED = (Member.Status.ACTIVE, Member.Status.LOST_CONTACT, Member.Status.UNDER_INVESTIGATION)
+# The one refusal of a dues write, for the pages and the services alike.
+MANAGE_REFUSAL = gettext_lazy("您无权管理 %(branch)s 的党费。")
 
 
 def dues_settings_for(branch: Organization) -> DuesSettings:
@@ -46,7 +47,7 @@ class DuesRow:
         return str(DuesStatus(self.status).label)
 
 
-def status_of(due, paid_on_time, paid) -> str:
+def status_of(due: Any, paid_on_time: Any, paid: Any) -> str:
     if due is None:
         return DuesStatus.NONE
     if paid_on_time >= due:
@@ -62,7 +63,7 @@ def dues_month(*, branch: Organization, period: datetime.date) -> list[DuesRow]:
     """Every assessed member of the branch for the month (five queries, any size)."""
     settings = dues_settings_for(branch)
     deadline = deadline_of(period, settings)
-    members = list(branch.members.filter(status__in=ASSESSED).order_by("code"))
+    members = list(branch.members.filter(status__in=ON_ROLL_STATUSES).order_by("code"))
     rates = dict(
         DuesRate.objects.filter(member__branch=branch, year=period.year).values_list(
             "member_id", "amount"
@@ -107,17 +108,15 @@ def dues_closing(*, branch: Organization, period: datetime.date) -> DuesClosing 
 
 
 def branch_for_dues(*, actor, code: str, manage: bool = False) -> Organization:
-    """The branch for its officers; the same 404 for missing and not yours."""
-    scope = scope_for(actor)
-    branch = Organization.objects.filter(code=code, kind=Organization.Kind.BRANCH).first()
-    if branch is None or not scope.reads(branch.path):
-        raise Http404(_("找不到这个党支部。"))
-    if manage and not scope.manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s 的党费。") % {"branch": branch.name})
+    """The branch for its officers (404 for everybody else); ``manage``: 403 unless the
+    actor keeps it."""
+    branch = branch_for_staff(actor=actor, code=code)
+    if manage:
+        manage_required(actor, branch, MANAGE_REFUSAL, system=False)
     return branch
 
 
-def member_dues(*, actor, member: Member, year: int) -> list[DuesPayment]:
+def member_dues(*, actor: Actor, member: Member, year: int) -> list[DuesPayment]:
     scope = scope_for(actor)
     if not (scope.reads(member.branch.path) or scope.member_id == member.id):
         return []

@@ -4,36 +4,35 @@ spreadsheet, all or nothing), and the monthly closing into deduction entries."""
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required
 from kaoping.schemes.models import ItemExemption, SchemeItem
 from kaoping.schemes.selectors import frozen_notice
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, template_workbook
 
 from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
-from .selectors import deadline_of, dues_month, dues_settings_for
+from .selectors import MANAGE_REFUSAL, deadline_of, dues_month, dues_settings_for
 
-
-def _require_manage(actor, branch: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s 的党费。") % {"branch": branch.name})
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+_require_manage = partial(manage_required, refusal=MANAGE_REFUSAL)
 
 
 @transaction.atomic
-def dues_settings_set(*, actor, branch: Organization, deadline_day: int, item_code: str):
+def dues_settings_set(
+    *, actor: Actor, branch: Organization, deadline_day: int, item_code: str
+) -> Any:
     _require_manage(actor, branch)
     row, _created = DuesSettings.objects.get_or_create(branch=branch)
     before = {"deadline_day": row.deadline_day, "item_code": row.item_code}
@@ -51,7 +50,7 @@ def dues_settings_set(*, actor, branch: Organization, deadline_day: int, item_co
 
 
 @transaction.atomic
-def dues_rate_set(*, actor, member: Member, year: int, amount: Decimal) -> DuesRate:
+def dues_rate_set(*, actor: Actor, member: Member, year: int, amount: Decimal) -> DuesRate:
     _require_manage(actor, member.branch)
     if amount < 0:
         raise ValidationError({"amount": _("金额不能为负数。")})
@@ -67,7 +66,9 @@ def dues_rate_set(*, actor, member: Member, year: int, amount: Decimal) -> DuesR
     return rate
 
 
-def _check_payment(member, period, amount, paid_on, closed: set) -> str | None:
+def _check_payment(
+    member: Member, period: Any, amount: Any, paid_on: Any, closed: set
+) -> str | None:
     if amount is None or amount <= 0:
         return _("金额必须大于 0。")
     if paid_on > timezone.localdate():
@@ -79,7 +80,7 @@ def _check_payment(member, period, amount, paid_on, closed: set) -> str | None:
 
 @transaction.atomic
 def dues_payment_record(
-    *, actor, member: Member, period: datetime.date, amount: Decimal, paid_on: datetime.date
+    *, actor: Actor, member: Member, period: datetime.date, amount: Decimal, paid_on: datetime.date
 ) -> DuesPayment:
     _require_manage(actor, member.branch)
     period = period.replace(day=1)
@@ -92,7 +93,11 @@ def dues_payment_record(
     if problem:
         raise ValidationError(problem)
     payment = DuesPayment(
-        member=member, period=period, amount=amount, paid_on=paid_on, recorded_by=_user(actor)
+        member=member,
+        period=period,
+        amount=amount,
+        paid_on=paid_on,
+        recorded_by=user_or_none(actor),
     )
     payment.full_clean()
     payment.save()
@@ -123,7 +128,7 @@ class CheckedRow:
 
 
 def dues_import_check(
-    *, actor, branch: Organization, rows: list[SheetRow], progress=None
+    *, actor: Actor, branch: Organization, rows: list[SheetRow], progress: ProgressFn = None
 ) -> tuple[list[CheckedRow], list[RowError]]:
     """Every row checked without writing; each error names the row and the column."""
     _require_manage(actor, branch)
@@ -156,7 +161,7 @@ def dues_import_check(
 
 
 @transaction.atomic
-def dues_import(*, actor, branch: Organization, rows: list[SheetRow]) -> int:
+def dues_import(*, actor: Actor, branch: Organization, rows: list[SheetRow]) -> int:
     """Import payments: every row is checked again here and all are stored, or none
     (``SheetErrors`` carries the row errors)."""
     good, errors = dues_import_check(actor=actor, branch=branch, rows=rows)
@@ -171,7 +176,7 @@ def dues_import(*, actor, branch: Organization, rows: list[SheetRow]) -> int:
             amount=r.amount,
             paid_on=r.paid_on,
             source=DuesPayment.Source.IMPORT,
-            recorded_by=_user(actor),
+            recorded_by=user_or_none(actor),
         )
         for r in good
     )
@@ -205,7 +210,9 @@ def dues_close_blocker(
 
 
 @transaction.atomic
-def dues_month_close(*, actor, branch: Organization, period: datetime.date) -> list[ScoreEntry]:
+def dues_month_close(
+    *, actor: Actor, branch: Organization, period: datetime.date
+) -> list[ScoreEntry]:
     """Close a month after the branch's deadline: a late, short or unpaid month becomes a
     deduction (the branch's item, source dues). Closing a closed month creates nothing."""
     _require_manage(actor, branch)
@@ -220,7 +227,7 @@ def dues_month_close(*, actor, branch: Organization, period: datetime.date) -> l
     deadline = deadline_of(period, settings)
     item = SchemeItem.objects.get(scheme__year=period.year, code=settings.item_code)
     closing = DuesClosing.objects.create(
-        branch=branch, period=period, closed_at=timezone.now(), closed_by=_user(actor)
+        branch=branch, period=period, closed_at=timezone.now(), closed_by=user_or_none(actor)
     )
     missed = [
         r

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -12,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaoping.answers import form_done as _done
 from kaoping.jobs.imports import import_confirm, import_preview
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.selectors import members_visible, scope_for
 
 from . import selectors, services
@@ -98,7 +97,7 @@ def payment_create(request, code: str):
     period = _month(request)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with errors_on(form):
             services.dues_payment_record(
                 actor=actor,
                 member=d["member"],
@@ -106,9 +105,6 @@ def payment_create(request, code: str):
                 amount=d["amount"],
                 paid_on=d["paid_on"],
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, _page_url(branch, d["month"]), _("已录入党费。"))
     return _page(request, branch, period, payment_form=form, status=400)
 
@@ -122,13 +118,10 @@ def rate_set(request, code: str):
     period = _month(request)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with errors_on(form):
             services.dues_rate_set(
                 actor=actor, member=d["member"], year=d["year"], amount=d["amount"]
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, _page_url(branch, period), _("已设定每月应交数额。"))
     return _page(request, branch, period, rate_form=form, status=400)
 
@@ -141,11 +134,8 @@ def settings_set(request, code: str):
     form = SettingsForm(request.POST)
     period = _month(request)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.dues_settings_set(actor=actor, branch=branch, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, _page_url(branch, period), _("已保存党费设置。"))
     return _page(request, branch, period, settings_form=form, status=400)
 
@@ -160,8 +150,7 @@ def month_close(request, code: str):
     try:
         created = services.dues_month_close(actor=actor, branch=branch, period=period)
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        flash_service_error(request, exc)
         return redirect(_page_url(branch, period))
     if was_closed:
         return _done(request, _page_url(branch, period), _("该月已结算，未新增任何记录。"))

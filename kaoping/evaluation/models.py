@@ -6,9 +6,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import PlainCharField, PlainTextField
 from kaoping.orgs.models import Member
 from kaoping.schemes.models import BALLOT_OPTION_NAMES
-from kaoping.text import PlainCharField, PlainTextField
+from kaoping.schemes.triggers import frozen_year_trigger
 
 
 class VoteTally(models.Model):
@@ -27,6 +28,7 @@ class VoteTally(models.Model):
                 condition=Q(option__in=BALLOT_OPTION_NAMES), name="tally_option_valid"
             ),
         ]
+        triggers = [frozen_year_trigger("tally_year_open")]
 
     def __str__(self) -> str:
         return f"{self.year} {self.member_id} {self.option}={self.count}"

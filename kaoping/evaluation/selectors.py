@@ -9,7 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaoping.decimals import percent_text
+from kaoping.annotations import Actor
+from kaoping.kit.decimals import percent_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
 from kaoping.schemes.models import Scheme
@@ -40,7 +41,7 @@ def round_years(*, branch: Organization) -> tuple[int, ...]:
     return tuple(rounds.values_list("year", flat=True))
 
 
-def branch_for_officer(*, actor, code: str, manage: bool = False) -> Organization:
+def branch_for_officer(*, actor: Actor, code: str, manage: bool = False) -> Organization:
     """A branch the actor reads through a role (not merely as one of its members)."""
     org = organization_access_by_code(actor=actor, code=code, manage=manage)
     if not org.is_branch or not scope_for(actor).reads(org.path):
@@ -48,7 +49,7 @@ def branch_for_officer(*, actor, code: str, manage: bool = False) -> Organizatio
     return org
 
 
-def own_member(*, actor) -> Member:
+def own_member(*, actor: Actor) -> Member:
     member_id = scope_for(actor).member_id
     member = Member.objects.select_related("branch").filter(id=member_id).first()
     if member_id is None or member is None:
@@ -56,7 +57,7 @@ def own_member(*, actor) -> Member:
     return member
 
 
-def own_round(*, actor, year: int) -> tuple[Member, EvaluationRound]:
+def own_round(*, actor: Actor, year: int) -> tuple[Member, EvaluationRound]:
     member = own_member(actor=actor)
     round_ = round_of(branch=member.branch, year=year)
     if round_ is None:
@@ -79,7 +80,7 @@ class ProgressRow:
     voted: bool | None  # None: not on the voter list
 
 
-def round_progress(*, actor, round_: EvaluationRound) -> list[ProgressRow]:
+def round_progress(*, actor: Actor, round_: EvaluationRound) -> list[ProgressRow]:
     """Who has done what (officers only). ``voted`` is turnout, never a ballot."""
     if not scope_for(actor).reads(round_.branch.path):
         raise PermissionDenied(_("只有支部委员和上级组织可以查看评议进度。"))
@@ -126,7 +127,7 @@ def turnout(*, round_: EvaluationRound) -> dict:
     }
 
 
-def vote_totals(*, actor, round_: EvaluationRound) -> dict[str, dict[str, int]] | None:
+def vote_totals(*, actor: Actor, round_: EvaluationRound) -> dict[str, dict[str, int]] | None:
     """Totals per member, only once the secretary has published them (from VoteTally)."""
     if round_.vote_state != VoteState.PUBLISHED:
         return None
@@ -197,7 +198,7 @@ class MemberTasks:
     secretary_comment: SecretaryComment | None = None
 
 
-def member_tasks(*, actor, member: Member, year: int) -> MemberTasks:
+def member_tasks(*, actor: Actor, member: Member, year: int) -> MemberTasks:
     """What a member must do now in the evaluation, and what they have received. Only the
     member themself sees the comments they received (peer authors hidden when anonymous)."""
     round_ = round_of(branch=member.branch, year=year)
@@ -293,7 +294,7 @@ class CommentBasis:
     authors_shown: bool  # False when the round's peer comments are anonymous
 
 
-def comment_basis(*, actor, round_: EvaluationRound, member: Member) -> CommentBasis:
+def comment_basis(*, actor: Actor, round_: EvaluationRound, member: Member) -> CommentBasis:
     if not scope_for(actor).manages(round_.branch.path):
         raise PermissionDenied(_("只有本支部的书记和支委可以查看。"))
     return CommentBasis(
@@ -317,7 +318,7 @@ class Consequences:
     refusal: str | None = None
 
 
-def advance_consequences(*, actor, round_: EvaluationRound) -> Consequences:
+def advance_consequences(*, actor: Actor, round_: EvaluationRound) -> Consequences:
     """Moving on closes the current step for good: who has not done it yet, by name."""
     rows = round_progress(actor=actor, round_=round_)
     total = len(rows)
@@ -357,7 +358,7 @@ def advance_consequences(*, actor, round_: EvaluationRound) -> Consequences:
     return Consequences(lines=lines, names=missing, names_label=label if missing else "")
 
 
-def close_consequences(*, actor, round_: EvaluationRound) -> Consequences:
+def close_consequences(*, actor: Actor, round_: EvaluationRound) -> Consequences:
     """Closing the vote ends it for good: turnout as counts only (never who has not voted,
     the ballot is secret), the deadline, and the scheme's minimum turnout."""
     if not scope_for(actor).manages(round_.branch.path):

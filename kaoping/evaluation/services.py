@@ -5,19 +5,21 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record, audit_record_many
-from kaoping.bulk import insert_rows
-from kaoping.decimals import percent_text
-from kaoping.iterables import batched
+from kaoping.kit.bulk import insert_rows
+from kaoping.kit.decimals import percent_text
+from kaoping.kit.iterables import batched
 from kaoping.notifications.services import notification_send, notification_send_many
-from kaoping.orgs.models import Member
+from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme, ballot_option_order
 from kaoping.schemes.selectors import year_is_frozen
@@ -39,7 +41,7 @@ from .models import (
 )
 
 
-def _require_manage(actor, member: Member) -> None:
+def _require_manage(actor: Actor, member: Member) -> None:
     if actor is not None and not scope_for(actor).manages(member.branch.path):
         raise PermissionDenied(
             _("您无权管理党员 %(member)s 的民主评议。") % {"member": member.code}
@@ -66,7 +68,9 @@ def _clean_counts(counts: dict[str, int]) -> None:
             )
 
 
-def _tallies_write(*, actor, year: int, member: Member, counts: dict[str, int]) -> dict[str, int]:
+def _tallies_write(
+    *, actor: Actor, year: int, member: Member, counts: dict[str, int]
+) -> dict[str, int]:
     """Store one member's counts, audited. Only ``vote_publish`` (counted ballots or the two
     matching paper entries) and ``tally_set`` (a year without a round) come here."""
     before = dict(VoteTally.objects.filter(year=year, member=member).values_list("option", "count"))
@@ -87,7 +91,7 @@ def _tallies_write(*, actor, year: int, member: Member, counts: dict[str, int]) 
     return after
 
 
-def tally_direct_refusal(*, year: int, branch, by_system: bool = False) -> str | None:
+def tally_direct_refusal(*, year: int, branch: Organization, by_system: bool = False) -> str | None:
     """Why counts may not be typed in directly for ``branch`` in ``year`` (None: they may).
 
     A branch's round decides its tallies: the counted online ballots or the two matching
@@ -117,7 +121,7 @@ def tally_direct_refusal(*, year: int, branch, by_system: bool = False) -> str |
 
 
 @transaction.atomic
-def tally_set(*, actor, year: int, member: Member, counts: dict[str, int]) -> dict[str, int]:
+def tally_set(*, actor: Actor, year: int, member: Member, counts: dict[str, int]) -> dict[str, int]:
     """Enter (or correct) the counts of one member for a year in which the branch held no
     round in Kaoping (see ``tally_direct_refusal``)."""
     _require_manage(actor, member)
@@ -154,7 +158,7 @@ def _require_place_left(year: int, member: Member) -> None:
 
 @transaction.atomic
 def quota_decision_record(
-    *, actor, year: int, member: Member, excellent: bool, note: str
+    *, actor: Actor, year: int, member: Member, excellent: bool, note: str
 ) -> QuotaDecision:
     """Record the branch's decision on a quota tie (组织认定), with its reason."""
     _require_manage(actor, member)
@@ -188,7 +192,7 @@ def _members_of(codes: list[str]) -> dict[str, Member]:
     return {m.code: m for m in Member.objects.filter(code__in=codes).select_related("branch")}
 
 
-def _require_open_many(actor, year: int, members) -> None:
+def _require_open_many(actor: Actor, year: int, members: Any) -> None:
     """``_require_manage`` and ``_require_open`` for a batch of members, in two queries."""
     scheme = Scheme.objects.filter(year=year).first()
     if scheme is None:
@@ -206,7 +210,7 @@ def _require_open_many(actor, year: int, members) -> None:
 
 
 def tallies_import(
-    *, actor, year: int, rows: Iterable[tuple[str, dict[str, int]]], batch_size: int = 2000
+    *, actor: Actor, year: int, rows: Iterable[tuple[str, dict[str, int]]], batch_size: int = 2000
 ) -> int:
     """Enter many members' paper-ballot counts (导入计票结果): ``(member code, counts)``,
     the rules of ``tally_set`` a batch at a time, one audit row per member changed. Runs
@@ -262,7 +266,7 @@ def tallies_import(
 
 
 def quota_decisions_import(
-    *, actor, year: int, rows: Iterable[tuple[str, bool, str]], batch_size: int = 2000
+    *, actor: Actor, year: int, rows: Iterable[tuple[str, bool, str]], batch_size: int = 2000
 ) -> int:
     """Record many quota-tie decisions (导入组织认定): ``(member code, excellent, note)``,
     the rules of ``quota_decision_record`` a batch at a time. Runs inside the caller's
@@ -319,12 +323,12 @@ def _new_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def round_candidates(round_: EvaluationRound):
+def round_candidates(round_: EvaluationRound) -> QuerySet[Member]:
     """The members on the ballot and in the round's steps: assessed members of the branch."""
     return Member.objects.filter(branch=round_.branch, status__in=ASSESSED).order_by("code")
 
 
-def _require_manage_branch(actor, branch) -> None:
+def _require_manage_branch(actor: Actor, branch: Organization) -> None:
     if actor is not None and not scope_for(actor).manages(branch.path):
         raise PermissionDenied(_("您无权管理 %(branch)s 的民主评议。") % {"branch": branch.name})
 
@@ -348,7 +352,7 @@ def _require_step(round_: EvaluationRound, step: str) -> None:
         )
 
 
-def _own_member(actor, round_: EvaluationRound) -> Member:
+def _own_member(actor: Actor, round_: EvaluationRound) -> Member:
     member_id = scope_for(actor).member_id
     member = (
         Member.objects.filter(id=member_id, branch=round_.branch).first() if member_id else None
@@ -366,15 +370,15 @@ def _locked(round_: EvaluationRound) -> EvaluationRound:
 @transaction.atomic
 def round_open(
     *,
-    actor,
-    branch,
+    actor: Actor,
+    branch: Organization,
     year: int,
     anonymous_peer: bool = False,
     vote_method: str = EvaluationRound.VoteMethod.ONLINE,
-    self_deadline=None,
-    peer_deadline=None,
-    secretary_deadline=None,
-    vote_deadline=None,
+    self_deadline: Any = None,
+    peer_deadline: Any = None,
+    secretary_deadline: Any = None,
+    vote_deadline: Any = None,
 ) -> EvaluationRound:
     """The secretary opens the year's democratic evaluation of a branch (民主评议)."""
     _require_manage_branch(actor, branch)
@@ -422,7 +426,7 @@ def round_open(
 
 
 @transaction.atomic
-def round_advance(*, actor, round_: EvaluationRound) -> EvaluationRound:
+def round_advance(*, actor: Actor, round_: EvaluationRound) -> EvaluationRound:
     """Move to the next step. Entering the vote freezes the voter list (VoteRight rows)."""
     round_ = _locked(round_)
     _require_manage_branch(actor, round_.branch)
@@ -468,7 +472,13 @@ def _advance(*, actor, round_: EvaluationRound) -> EvaluationRound:
 
 @transaction.atomic
 def self_evaluation_save(
-    *, actor, round_: EvaluationRound, problems: str, causes: str, measures: str, submit: bool
+    *,
+    actor: Actor,
+    round_: EvaluationRound,
+    problems: str,
+    causes: str,
+    measures: str,
+    submit: bool,
 ) -> SelfEvaluation:
     """党员自评: saved as a draft, then submitted (after which it no longer changes)."""
     member = _own_member(actor, round_)
@@ -504,7 +514,7 @@ def self_evaluation_save(
 @transaction.atomic
 def peer_comment_save(
     *,
-    actor,
+    actor: Actor,
     round_: EvaluationRound,
     subject: Member,
     strengths: str,
@@ -548,7 +558,7 @@ def peer_comment_save(
 
 @transaction.atomic
 def secretary_comment_save(
-    *, actor, round_: EvaluationRound, member: Member, comment: str, requirements: str
+    *, actor: Actor, round_: EvaluationRound, member: Member, comment: str, requirements: str
 ) -> SecretaryComment:
     """书记点评: the secretary's comment on one member, with requirements for correction."""
     _require_manage_branch(actor, round_.branch)
@@ -633,7 +643,7 @@ def _store_ballot(round_: EvaluationRound, rows: list[tuple[Member, str]]) -> st
 
 
 @transaction.atomic
-def ballot_cast(*, actor, round_: EvaluationRound, marks: dict[str, str]) -> str:
+def ballot_cast(*, actor: Actor, round_: EvaluationRound, marks: dict[str, str]) -> str:
     """Cast the actor's one secret ballot (无记名投票). Using the right and storing the
     sealed ballot happen here, in one transaction, under a lock on the round and the right;
     the conditional update of the right is the last guard against a double submit. What
@@ -680,7 +690,7 @@ def ballot_cast_with_code(*, code: str, marks: dict[str, str]) -> str:
 
 
 @transaction.atomic
-def paper_codes_issue(*, actor, round_: EvaluationRound, members: list[Member]) -> list[str]:
+def paper_codes_issue(*, actor: Actor, round_: EvaluationRound, members: list[Member]) -> list[str]:
     """Issue one-time codes to members present in the meeting room. Their rights are used
     now; the codes come back in random order and nothing records who got which."""
     round_ = _locked(round_)
@@ -740,7 +750,7 @@ def vote_turnout_refusal(round_: EvaluationRound) -> str | None:
 
 
 @transaction.atomic
-def vote_close(*, actor, round_: EvaluationRound) -> EvaluationRound:
+def vote_close(*, actor: Actor, round_: EvaluationRound) -> EvaluationRound:
     """Close the online vote: no more ballots. The sealed ballots wait for the
     scrutineers' shares (``counting.vote_count``)."""
     round_ = _locked(round_)
@@ -781,7 +791,7 @@ def _ballot_counts(round_: EvaluationRound) -> dict[int, dict[str, int]]:
 
 
 @transaction.atomic
-def vote_publish(*, actor, round_: EvaluationRound) -> EvaluationRound:
+def vote_publish(*, actor: Actor, round_: EvaluationRound) -> EvaluationRound:
     """Publish the totals (公布测评票数): they become the ``VoteTally`` rows the scoring
     engine reads, and the round moves on to the organisation's determination."""
     from .selectors import paper_tally_status
@@ -826,7 +836,7 @@ def vote_publish(*, actor, round_: EvaluationRound) -> EvaluationRound:
 
 @transaction.atomic
 def paper_tally_enter(
-    *, actor, round_: EvaluationRound, counts: dict[str, dict[str, int]]
+    *, actor: Actor, round_: EvaluationRound, counts: dict[str, dict[str, int]]
 ) -> PaperTallyEntry:
     """One person's independent entry of the paper counts; two entries by different people
     must agree before ``vote_publish`` lets them count."""
@@ -887,7 +897,9 @@ def paper_sheet_columns(scheme: Scheme) -> tuple:
     )
 
 
-def paper_sheet_check(*, actor, round_: EvaluationRound, rows: list, progress=None):
+def paper_sheet_check(
+    *, actor: Actor, round_: EvaluationRound, rows: list, progress: ProgressFn = None
+) -> Any:
     """Check a spreadsheet of paper counts without writing: every candidate once, counts
     whole and not negative, the round open for paper counts. Returns (counts, errors)."""
     _require_manage_branch(actor, round_.branch)
@@ -926,7 +938,7 @@ def paper_sheet_check(*, actor, round_: EvaluationRound, rows: list, progress=No
 
 
 @transaction.atomic
-def paper_sheet_import(*, actor, round_: EvaluationRound, rows: list) -> PaperTallyEntry:
+def paper_sheet_import(*, actor: Actor, round_: EvaluationRound, rows: list) -> PaperTallyEntry:
     """Enter this person's paper counts from a spreadsheet: all candidates, or nothing."""
     counts, errors = paper_sheet_check(actor=actor, round_=round_, rows=rows)
     if errors:

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_answer, form_done
+from kaoping.kit.answers import form_answer, form_done
 from kaoping.orgs.selectors import member_access_by_code, scope_for
 from kaoping.schemes.models import Scheme
 

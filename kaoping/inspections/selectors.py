@@ -1,10 +1,12 @@
 """Reads of supervision groups, inspections and findings, scoped to the actor: a committee
 admin sees every group; a supervisor sees the groups they belong to."""
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, RoleAssignment
 from kaoping.orgs.selectors import scope_for
 
@@ -13,7 +15,7 @@ from .models import Finding, Inspection, SupervisionGroup
 Role = RoleAssignment.Role
 
 
-def may_supervise(user) -> bool:
+def may_supervise(user: User) -> bool:
     """A user who may be a group member: the supervisor role, or a committee admin."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -32,7 +34,7 @@ def supervisor_candidates() -> QuerySet:
     )
 
 
-def groups_visible(*, actor) -> QuerySet[SupervisionGroup]:
+def groups_visible(*, actor: Actor) -> QuerySet[SupervisionGroup]:
     scope = scope_for(actor)
     qs = SupervisionGroup.objects.annotate(n_inspections=Count("inspections", distinct=True))
     if scope.is_scheme_admin:
@@ -42,7 +44,7 @@ def groups_visible(*, actor) -> QuerySet[SupervisionGroup]:
     return qs.filter(users=actor)
 
 
-def group_access_by_code(*, actor, code: str) -> SupervisionGroup:
+def group_access_by_code(*, actor: Actor, code: str) -> SupervisionGroup:
     group = groups_visible(actor=actor).filter(code=code).first()
     if group is None:
         raise Http404(_("找不到督查组 %(code)s。") % {"code": code})
@@ -57,7 +59,7 @@ def covers(paths: list[str], path: str) -> bool:
     return any(path.startswith(p) for p in paths)
 
 
-def group_register(*, actor, group: SupervisionGroup) -> list[Inspection]:
+def group_register(*, actor: Actor, group: SupervisionGroup) -> list[Inspection]:
     """The register (督查台账): every inspection of the group with its findings (three
     queries, however many rows)."""
     group_access_by_code(actor=actor, code=group.code)
@@ -71,7 +73,7 @@ def group_register(*, actor, group: SupervisionGroup) -> list[Inspection]:
     )
 
 
-def inspection_access_by_code(*, actor, code: str) -> Inspection:
+def inspection_access_by_code(*, actor: Actor, code: str) -> Inspection:
     inspection = (
         Inspection.objects.select_related("group", "organization").filter(code=code).first()
     )
@@ -95,7 +97,7 @@ def members_inspectable(*, inspection: Inspection) -> QuerySet[Member]:
     ).order_by("code")
 
 
-def finding_access(*, actor, finding_id: int) -> Finding:
+def finding_access(*, actor: Actor, finding_id: int) -> Finding:
     finding = Finding.objects.select_related("inspection").filter(pk=finding_id).first()
     if finding is None:
         raise Http404(_("找不到这条督查发现。"))

@@ -2,16 +2,20 @@
 transaction per use case, audited."""
 
 import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
+from kaoping.kit.codes import new_code
+from kaoping.kit.evidence import evidence_file_check
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
-from kaoping.meetings.codes import new_code
-from kaoping.meetings.evidence import evidence_file_check
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.roles import role_grant, role_revoke
 from kaoping.orgs.selectors import scope_for
@@ -24,12 +28,12 @@ from .selectors import covers, group_paths, may_supervise
 Role = RoleAssignment.Role
 
 
-def _require_admin(actor) -> None:
+def _require_admin(actor: Actor) -> None:
     if actor is not None and not scope_for(actor).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以管理督查组。"))
 
 
-def _require_recorder(actor, group: SupervisionGroup) -> None:
+def _require_recorder(actor: Actor, group: SupervisionGroup) -> None:
     """A member of the group who holds the supervisor role, or a committee admin."""
     if actor is None or scope_for(actor).is_scheme_admin:
         return
@@ -38,7 +42,7 @@ def _require_recorder(actor, group: SupervisionGroup) -> None:
 
 
 @transaction.atomic
-def group_create(*, actor, name: str, users: list, organizations: list[Organization]):
+def group_create(*, actor: Actor, name: str, users: list, organizations: list[Organization]) -> Any:
     _require_admin(actor)
     refused = [u.username for u in users if not may_supervise(u)]
     if refused:
@@ -72,7 +76,7 @@ def group_create(*, actor, name: str, users: list, organizations: list[Organizat
 @transaction.atomic
 def inspection_record(
     *,
-    actor,
+    actor: Actor,
     group: SupervisionGroup,
     organization: Organization,
     date: datetime.date,
@@ -94,7 +98,7 @@ def inspection_record(
         date=date,
         method=method,
         findings=findings.strip(),
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
     )
     inspection.full_clean()
     inspection.save()
@@ -111,12 +115,12 @@ def inspection_record(
 @transaction.atomic
 def finding_record(
     *,
-    actor,
+    actor: Actor,
     inspection: Inspection,
     member: Member,
     item: SchemeItem,
     evidence_text: str,
-    evidence_file=None,
+    evidence_file: Any = None,
 ) -> Finding:
     """A member found at fault: one deduction entry (source inspection), recorded by the
     system once this service has checked the recorder's group covers the member."""
@@ -160,7 +164,7 @@ def finding_record(
         item=item,
         evidence_text=evidence_text.strip(),
         entry=entry,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
     )
     if evidence_file is not None:
         finding.evidence_file = evidence_file
@@ -184,7 +188,7 @@ def finding_record(
 
 
 @transaction.atomic
-def group_member_add(*, actor, group: SupervisionGroup, user) -> None:
+def group_member_add(*, actor: Actor, group: SupervisionGroup, user: User) -> None:
     _require_admin(actor)
     if group.users.filter(pk=user.pk).exists():
         raise ValidationError(
@@ -209,7 +213,7 @@ def group_member_add(*, actor, group: SupervisionGroup, user) -> None:
 
 
 @transaction.atomic
-def group_member_remove(*, actor, group: SupervisionGroup, user) -> None:
+def group_member_remove(*, actor: Actor, group: SupervisionGroup, user: User) -> None:
     _require_admin(actor)
     if not group.users.filter(pk=user.pk).exists():
         raise ValidationError(_("%(user)s 不是本督查组成员。") % {"user": user.username})

@@ -2,16 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_done as _done
-from kaoping.meetings.evidence import content_type_for
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.evidence import content_type_for
+from kaoping.kit.forms import errors_on
+from kaoping.ops.files import file_answer
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import person_for_grant, scope_for
 from kaoping.schemes.models import SchemeItem
@@ -38,16 +39,13 @@ def groups(request):
         )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with errors_on(form):
             group = services.group_create(
                 actor=actor,
                 name=d["name"],
                 users=list(d["users"]),
                 organizations=list(d["organizations"]),
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request, reverse("inspections:group", args=[group.code]), _("已设立督查组。")
             )
@@ -72,7 +70,7 @@ def group_register(request, code: str):
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with errors_on(form):
                 inspection = services.inspection_record(
                     actor=actor,
                     group=group,
@@ -81,9 +79,6 @@ def group_register(request, code: str):
                     method=d["method"],
                     findings=d["findings"],
                 )
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
                 return _done(
                     request,
                     reverse("inspections:detail", args=[inspection.code]),
@@ -125,12 +120,9 @@ def group_member_add(request, code: str):
     group = _admin_group(request, code)
     form = GroupMemberForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             user = person_for_grant(actor=actor, person=form.cleaned_data["person"])
             services.group_member_add(actor=actor, group=group, user=user)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request,
                 reverse("inspections:group", args=[group.code]),
@@ -209,7 +201,7 @@ def inspection_detail(request, code: str):
         form = _finding_form(inspection, request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with errors_on(form):
                 finding = services.finding_record(
                     actor=actor,
                     inspection=inspection,
@@ -218,9 +210,6 @@ def inspection_detail(request, code: str):
                     evidence_text=d["evidence_text"],
                     evidence_file=d["evidence_file"],
                 )
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
                 return _done(
                     request,
                     reverse("inspections:detail", args=[inspection.code]),
@@ -248,6 +237,4 @@ def finding_file(request, pk: int):
     if not finding.evidence_file:
         raise Http404(_("找不到这份证据材料。"))
     name = finding.evidence_file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        finding.evidence_file.open("rb"), filename=name, content_type=content_type_for(name)
-    )
+    return file_answer(finding.evidence_file, filename=name, content_type=content_type_for(name))

@@ -5,12 +5,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.orgs.selectors import scope_for
 
 from .models import JobRun
 
 
-def jobs_visible(*, actor) -> QuerySet[JobRun]:
+def jobs_visible(*, actor: Actor) -> QuerySet[JobRun]:
     scope = scope_for(actor)
     qs = JobRun.objects.select_related("actor", "organization")
     if scope.everything:
@@ -21,7 +22,7 @@ def jobs_visible(*, actor) -> QuerySet[JobRun]:
     return qs.filter(q)
 
 
-def job_access_by_id(*, actor, id: int) -> JobRun:  # noqa: A002 - the house name
+def job_access_by_id(*, actor: Actor, id: int) -> JobRun:  # noqa: A002 - the house name
     """The job if ``actor`` may see it; the same 404 for missing and not yours."""
     job = jobs_visible(actor=actor).filter(pk=id).first()
     if job is None:

@@ -6,14 +6,19 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+import structlog
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
+from kaoping.kit.users import user_or_none
+from kaoping.orgs.models import Organization
 from kaoping.sheets.xlsx import SheetErrors
 
 from .models import ImportConfirmation, JobRun
@@ -78,12 +83,12 @@ def confirmation_consume(*, key: str, job: JobRun | None = None) -> None:
 
 def job_start(
     *,
-    actor,
+    actor: Actor,
     kind: str,
     title: str,
-    task,
-    organization=None,
-    params=None,
+    task: Any,
+    organization: Organization | None = None,
+    params: Any = None,
     confirmation: str | None = None,
 ) -> JobRun:
     """Record the job, then enqueue ``task(job_id=…)``. The immediate backend (tests) runs
@@ -95,7 +100,7 @@ def job_start(
         job = JobRun.objects.create(
             kind=kind,
             title=title[:200],
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=user_or_none(actor),
             organization=organization,
             params=params or {},
             created_at=timezone.now(),
@@ -115,11 +120,15 @@ def job_start(
         _finish(job.pk, State.FAILED, _("无法启动后台任务，请稍后再试。"))
     else:
         JobRun.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+        # With the request's id (config/settings/logs.py): which request started which job.
+        logger.info("job %s queued as task %s", job.pk, result.id)
     job.refresh_from_db()
     return job
 
 
-def _finish(job_id: int, state: str, message: str, outcome: JobOutcome | None = None, **result):
+def _finish(
+    job_id: int, state: str, message: str, outcome: JobOutcome | None = None, **result: Any
+) -> None:
     job = JobRun.objects.get(pk=job_id)
     job.state, job.message, job.finished_at = state, message[:500], timezone.now()
     if state == State.DONE:
@@ -136,7 +145,13 @@ def _finish(job_id: int, state: str, message: str, outcome: JobOutcome | None = 
 
 def job_execute(*, job_id: int, work: Callable[[JobRun, Progress], JobOutcome]) -> str:
     """Run ``work(job, progress)`` once for a queued job and record how it ended: the
-    summary (and file) when it succeeds, the row errors or message when it is refused."""
+    summary (and file) when it succeeds, the row errors or message when it is refused.
+    Every log line written meanwhile names the job (``job_id``)."""
+    with structlog.contextvars.bound_contextvars(job_id=job_id):
+        return _job_execute(job_id, work)
+
+
+def _job_execute(job_id: int, work: Callable[[JobRun, Progress], JobOutcome]) -> str:
     started = JobRun.objects.filter(pk=job_id, state=State.QUEUED).update(
         state=State.RUNNING, started_at=timezone.now()
     )

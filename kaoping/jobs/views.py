@@ -2,11 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from kaoping.ops.files import file_answer
 
 from . import selectors
 
@@ -36,6 +38,4 @@ def job_download(request, pk: int):
     if not job.result_file or not default_storage.exists(job.result_file.name):
         raise Http404(_("这项后台任务没有可下载的文件。"))
     filename = job.result.get("filename") or job.result_file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        default_storage.open(job.result_file.name, "rb"), as_attachment=True, filename=filename
-    )
+    return file_answer(job.result_file, as_attachment=True, filename=filename)

@@ -5,9 +5,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import PlainCharField, PlainTextField
 from kaoping.orgs.models import Member
 from kaoping.schemes.models import SchemeItem
-from kaoping.text import PlainCharField, PlainTextField
+from kaoping.schemes.triggers import frozen_year_trigger
 
 
 class LedgerIsAppendOnly(Exception):
@@ -134,6 +135,7 @@ class ScoreEntry(models.Model):
                 when=pgtrigger.Before,
                 func=TRUNCATE_GUARD,
             ),
+            frozen_year_trigger("entry_year_open"),
         ]
 
     def __str__(self) -> str:

@@ -1,18 +1,21 @@
 """Reads of the ledger, scoped to what the actor may see."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kaoping.orgs.models import Member
+from kaoping.annotations import Actor
+from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import members_visible, scope_for
 
 from .models import ScoreEntry
 
 
 def entries_visible(
-    *, actor, year: int | None = None, member: Member | None = None
+    *, actor: Actor, year: int | None = None, member: Member | None = None
 ) -> QuerySet[ScoreEntry]:
     """Entries of the members ``actor`` may see (a member: their own), reversals included."""
     qs = ScoreEntry.objects.filter(member__in=members_visible(actor=actor).values("id"))
@@ -23,7 +26,7 @@ def entries_visible(
     return qs.select_related("member__branch", "item", "reverses", "reversed_by", "recorded_by")
 
 
-def entry_access_by_code(*, actor, code: str, manage: bool = False) -> ScoreEntry:
+def entry_access_by_code(*, actor: Actor, code: str, manage: bool = False) -> ScoreEntry:
     """The entry if ``actor`` may see it; the same 404 for missing and out of scope."""
     entry = entries_visible(actor=actor).filter(code=code).first()
     if entry is None:
@@ -87,7 +90,7 @@ def ledger_verify() -> list[str]:
     return problems
 
 
-def ledger_publications(*, actor, branch) -> QuerySet:
+def ledger_publications(*, actor: Actor, branch: Organization) -> QuerySet:
     """Published periods of a branch the actor may read (its members and officers)."""
     from kaoping.orgs.selectors import organization_access_by_code
 
@@ -97,7 +100,7 @@ def ledger_publications(*, actor, branch) -> QuerySet:
     return LedgerPublication.objects.filter(branch=branch)
 
 
-def ledger_publication_access_by_id(*, actor, branch, pk: int):
+def ledger_publication_access_by_id(*, actor: Actor, branch: Organization, pk: int) -> Any:
     publication = ledger_publications(actor=actor, branch=branch).filter(pk=pk).first()
     if publication is None:
         raise Http404(_("找不到这次台账公示。"))
@@ -105,7 +108,7 @@ def ledger_publication_access_by_id(*, actor, branch, pk: int):
     return publication
 
 
-def published_entries(*, publication) -> QuerySet[ScoreEntry]:
+def published_entries(*, publication: Any) -> QuerySet[ScoreEntry]:
     """The entries of the branch's current members dated inside the published period."""
     return (
         ScoreEntry.objects.filter(

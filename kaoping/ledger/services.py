@@ -5,41 +5,41 @@ import datetime
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import NamedTuple
+from functools import partial
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record
-from kaoping.bulk import insert_rows
-from kaoping.decimals import decimal_text
-from kaoping.iterables import batched
+from kaoping.kit.bulk import insert_rows
+from kaoping.kit.decimals import decimal_text
+from kaoping.kit.iterables import batched
+from kaoping.kit.text import NOTE_MAX
+from kaoping.kit.users import user_or_none
 from kaoping.notifications.services import notification_send
-from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization
+from kaoping.orgs.selectors import manage_required, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow
-from kaoping.text import NOTE_MAX
 
 from .chain import EntryContent, chain_key, entry_hash, ledger_key
 from .models import LedgerChain, ScoreEntry
-
-UNSCORED_STATUSES = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
 
 
 def _new_code(year: int) -> str:
     return f"K{year}-{uuid.uuid4().hex[:12].upper()}"
 
 
-def _require_manage(actor, member: Member) -> None:
-    if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied(_("您无权为党员 %(member)s 记分。") % {"member": member.code})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权为党员 %(member)s 记分。"))
 
 
-def _open_scheme(year: int, branch) -> Scheme:
+def _open_scheme(year: int, branch: Organization) -> Scheme:
     scheme = Scheme.objects.filter(year=year).first()
     if scheme is None:
         raise ValidationError(
@@ -83,7 +83,7 @@ def _link(rows: list[tuple[ScoreEntry, str, EntryContent]]) -> None:
     LedgerChain.objects.bulk_update(list(heads.values()), ["length", "head_hash"])
 
 
-def _audit_entry(actor, action: str, entry: ScoreEntry, note: str = "") -> None:
+def _audit_entry(actor: Actor, action: str, entry: ScoreEntry, note: str = "") -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -104,7 +104,7 @@ def _audit_entry(actor, action: str, entry: ScoreEntry, note: str = "") -> None:
 @transaction.atomic
 def entry_record(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     item: SchemeItem,
     date: datetime.date,
@@ -125,7 +125,7 @@ def entry_record(
         )
     if occurrences < 1:
         raise ValidationError({"occurrences": _("次数至少为 1。")})
-    if member.status in UNSCORED_STATUSES:
+    if member.status in DEPARTED_STATUSES:
         raise ValidationError(
             {
                 "member": _("党员 %(member)s 的状态为“%(status)s”，不参加考评。")
@@ -157,7 +157,7 @@ def entry_record(
         source=source,
         note=note,
         evidence=evidence,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
     )
     _link([(entry, member.branch.code, _content(entry, member.code, item.code, None))])
     entry.full_clean()
@@ -175,7 +175,7 @@ def entry_record(
 @transaction.atomic
 def entry_reverse(
     *,
-    actor,
+    actor: Actor,
     entry: ScoreEntry,
     reason: str,
     date: datetime.date | None = None,
@@ -214,7 +214,7 @@ def entry_reverse(
         reverses=entry,
         source=source or entry.source,
         note=reason,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
     )
     content = _content(reversal, entry.member.code, entry.item.code, entry.code)
     _link([(reversal, entry.member.branch.code, content)])
@@ -258,7 +258,7 @@ class _ChainWriter:
     before the batch is written (``lock``), each chain advances in memory, and the heads
     are written back once at the end (``close``)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.heads: dict[str, LedgerChain] = {}
         self.key = ledger_key()
 
@@ -313,7 +313,7 @@ ENTRY_INSERT_COLUMNS = (
 
 def entries_import(
     *,
-    actor,
+    actor: Actor,
     year: int,
     rows: Iterable[ImportedEntry],
     source: str = ScoreEntry.Source.BUNDLE,
@@ -327,7 +327,7 @@ def entries_import(
     PostgreSQL. Runs inside the caller's transaction (imports are all-or-nothing). A
     reversal must come after the entry it reverses (callers put plain entries first).
     """
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     user_id = user.pk if user is not None else None
     now = timezone.now()
     chain = _ChainWriter()
@@ -377,7 +377,15 @@ def entries_import(
     return added
 
 
-def _chained_rows(part, chain, year, source, targets, user_id, now):
+def _chained_rows(
+    part: Any,
+    chain: Any,
+    year: int,
+    source: Any,
+    targets: Any,
+    user_id: Any,
+    now: datetime.datetime,
+) -> Any:
     """The rows to append, each chained as it is produced: with COPY the database takes
     in one row while the next is hashed."""
     for r in part:
@@ -418,7 +426,9 @@ def _chained_rows(part, chain, year, source, targets, user_id, now):
 
 
 @transaction.atomic
-def ledger_publish(*, actor, branch, start: datetime.date, end: datetime.date):
+def ledger_publish(
+    *, actor: Actor, branch: Organization, start: datetime.date, end: datetime.date
+) -> Any:
     """Publish a period of the branch's ledger to its members (公示); they are notified."""
     from kaoping.notifications.services import notification_send_many
 
@@ -432,7 +442,7 @@ def ledger_publish(*, actor, branch, start: datetime.date, end: datetime.date):
         branch=branch,
         start=start,
         end=end,
-        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_by=user_or_none(actor),
     )
     audit_record(
         actor=actor,
@@ -460,7 +470,7 @@ ENTRY_COLUMNS = (
 
 
 def entries_sheet_check(
-    *, actor, branch, rows: list[SheetRow], progress=None
+    *, actor: Actor, branch: Organization, rows: list[SheetRow], progress: ProgressFn = None
 ) -> tuple[list[ImportedEntry], list[RowError]]:
     """Check spreadsheet rows of entries for one branch (the rules of ``entry_record``),
     without writing; each error names the row and the column."""
@@ -491,7 +501,7 @@ def entries_sheet_check(
         item = items.get((year, v["item"]))
         if member is None:
             problems.append(("党员编号", _("本支部没有编号为“%(c)s”的党员。") % {"c": v["member"]}))
-        elif member.status in UNSCORED_STATUSES:
+        elif member.status in DEPARTED_STATUSES:
             problems.append(
                 (
                     "党员编号",
@@ -539,7 +549,7 @@ def entries_sheet_check(
 
 
 @transaction.atomic
-def entries_sheet_import(*, actor, branch, rows: list[SheetRow]) -> int:
+def entries_sheet_import(*, actor: Actor, branch: Organization, rows: list[SheetRow]) -> int:
     """Append a spreadsheet of entries for one branch: every row is checked again here and
     all are appended (through ``entries_import``), or none (``SheetErrors``)."""
     good, errors = entries_sheet_check(actor=actor, branch=branch, rows=rows)

@@ -3,9 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_GET
 
+from kaoping.kit.urlparams import parse_year
 from kaoping.orgs.selectors import organization_access_by_code
 from kaoping.sheets.xlsx import xlsx_response
-from kaoping.urlparams import parse_year
 
 from . import selectors
 from .models import Attendance

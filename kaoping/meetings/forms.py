@@ -1,27 +1,10 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.forms import DateTimeInput
 from kaoping.orgs.models import Member
 
 from .models import MeetingKind
-
-
-def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError next to the field it names, else above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class MeetingForm(forms.Form):

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
@@ -46,11 +47,11 @@ def meeting_item(*, scheme: Scheme, kind: str, category: str) -> SchemeItem | No
     return SchemeItem.objects.filter(scheme=scheme, code=code).first()
 
 
-def _staff_reads(actor, branch: Organization) -> bool:
+def _staff_reads(actor: Actor, branch: Organization) -> bool:
     return scope_for(actor).reads(branch.path)
 
 
-def meetings_of_branch(*, actor, branch: Organization) -> QuerySet[Meeting]:
+def meetings_of_branch(*, actor: Actor, branch: Organization) -> QuerySet[Meeting]:
     """A branch's meetings with their attendance counts (one query, however many rows)."""
     if not _staff_reads(actor, branch):
         raise Http404(_("找不到这个党支部。"))
@@ -65,7 +66,7 @@ def meetings_of_branch(*, actor, branch: Organization) -> QuerySet[Meeting]:
     )
 
 
-def meeting_access_by_code(*, actor, code: str) -> Meeting:
+def meeting_access_by_code(*, actor: Actor, code: str) -> Meeting:
     """The meeting for its branch's officers, or for a member who must attend it; the same
     404 for missing and not yours."""
     meeting = Meeting.objects.select_related("branch").filter(code=code).first()
@@ -82,7 +83,7 @@ def meeting_access_by_code(*, actor, code: str) -> Meeting:
     raise Http404(_("找不到会议 %(code)s。") % {"code": code})
 
 
-def meeting_attendance(*, actor, meeting: Meeting) -> list[Attendance]:
+def meeting_attendance(*, actor: Actor, meeting: Meeting) -> list[Attendance]:
     """Attendance rows with the member, the live deduction and the leave requests."""
     if not _staff_reads(actor, meeting.branch):
         return []
@@ -97,7 +98,7 @@ def meeting_attendance(*, actor, meeting: Meeting) -> list[Attendance]:
     )
 
 
-def meeting_leave_requests(*, actor, meeting: Meeting) -> list[LeaveRequest]:
+def meeting_leave_requests(*, actor: Actor, meeting: Meeting) -> list[LeaveRequest]:
     qs = meeting.leave_requests.select_related("member", "decided_by")
     scope = scope_for(actor)
     if not scope.reads(meeting.branch.path):
@@ -105,7 +106,7 @@ def meeting_leave_requests(*, actor, meeting: Meeting) -> list[LeaveRequest]:
     return list(qs)
 
 
-def leave_access_by_code(*, actor, code: str) -> LeaveRequest:
+def leave_access_by_code(*, actor: Actor, code: str) -> LeaveRequest:
     leave = (
         LeaveRequest.objects.select_related("meeting__branch", "member").filter(code=code).first()
     )
@@ -117,7 +118,7 @@ def leave_access_by_code(*, actor, code: str) -> LeaveRequest:
     raise Http404(_("找不到这份请假申请。"))
 
 
-def member_meetings(*, actor, member: Member, limit: int = 10) -> dict:
+def member_meetings(*, actor: Actor, member: Member, limit: int = 10) -> dict:
     """For the member page: upcoming meetings (with the member's leave request) and
     recent leave requests. Three queries."""
     scope = scope_for(actor)
@@ -141,7 +142,7 @@ def member_meetings(*, actor, member: Member, limit: int = 10) -> dict:
     return {"upcoming": upcoming, "leaves": leaves}
 
 
-def branch_pending_leaves(*, actor, branch: Organization) -> list[LeaveRequest]:
+def branch_pending_leaves(*, actor: Actor, branch: Organization) -> list[LeaveRequest]:
     if not scope_for(actor).manages(branch.path):
         return []
     return list(

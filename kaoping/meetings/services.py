@@ -4,29 +4,31 @@
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
+from kaoping.kit.codes import new_code
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import branch_members_checked, scope_for
+from kaoping.orgs.selectors import branch_members_checked, manage_required, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
 from kaoping.schemes.selectors import refuse_if_frozen
 
-from .codes import new_code
 from .models import AbsenceEntry, Attendance, LeaveRequest, Meeting, MeetingRule
 from .selectors import branch_officers, meeting_item
 
-
-def _require_manage(actor, branch: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s 的会议。") % {"branch": branch.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(branch)s 的会议。"))
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -45,7 +47,9 @@ def meeting_link(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def meeting_rule_set(*, actor, scheme: Scheme, kind: str, item_code: str, category: str = ""):
+def meeting_rule_set(
+    *, actor: Actor, scheme: Scheme, kind: str, item_code: str, category: str = ""
+) -> Any:
     """Choose the item an unexcused absence from ``kind`` deducts (a scheme setting)."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
@@ -68,7 +72,7 @@ def meeting_rule_set(*, actor, scheme: Scheme, kind: str, item_code: str, catego
 @transaction.atomic
 def meeting_schedule(
     *,
-    actor,
+    actor: Actor,
     branch: Organization,
     kind: str,
     starts_at: datetime.datetime,
@@ -94,7 +98,7 @@ def meeting_schedule(
         starts_at=starts_at,
         place=place.strip(),
         topic=topic.strip(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     meeting.full_clean()
     meeting.save()
@@ -135,7 +139,7 @@ def _approved_leave_members(meeting: Meeting) -> set[int]:
 
 
 @transaction.atomic
-def attendance_take(*, actor, meeting: Meeting, statuses: dict[str, str]) -> Meeting:
+def attendance_take(*, actor: Actor, meeting: Meeting, statuses: dict[str, str]) -> Meeting:
     """Record attendance: ``statuses`` maps member codes to present / leave / absent.
     "leave" needs an approved written request (rules.md §4)."""
     meeting = _locked(meeting)
@@ -241,7 +245,7 @@ def meeting_close_plan(*, meeting: Meeting) -> list[PlannedDeduction]:
 
 
 @transaction.atomic
-def meeting_close(*, actor, meeting: Meeting) -> list[ScoreEntry]:
+def meeting_close(*, actor: Actor, meeting: Meeting) -> list[ScoreEntry]:
     """Close the attendance: every unexcused absence becomes a deduction entry (source
     meeting, the scheme's item for this kind of meeting), as ``meeting_close_plan`` lists
     them. Closing a closed meeting creates nothing."""
@@ -280,7 +284,7 @@ def meeting_close(*, actor, meeting: Meeting) -> list[ScoreEntry]:
 
 
 @transaction.atomic
-def meeting_reopen(*, actor, meeting: Meeting, reason: str) -> list[ScoreEntry]:
+def meeting_reopen(*, actor: Actor, meeting: Meeting, reason: str) -> list[ScoreEntry]:
     """Re-open the attendance to correct it: the entries of the closing are reversed (never
     edited); closing again records the corrected absences."""
     meeting = _locked(meeting)
@@ -324,7 +328,7 @@ def meeting_reopen(*, actor, meeting: Meeting, reason: str) -> list[ScoreEntry]:
 @transaction.atomic
 def leave_request(
     *,
-    actor,
+    actor: Actor,
     meeting: Meeting,
     reason: str,
     member: Member | None = None,
@@ -381,7 +385,9 @@ def leave_request(
 
 
 @transaction.atomic
-def leave_decide(*, actor, leave: LeaveRequest, approve: bool, reason: str = "") -> LeaveRequest:
+def leave_decide(
+    *, actor: Actor, leave: LeaveRequest, approve: bool, reason: str = ""
+) -> LeaveRequest:
     """The secretary approves or refuses (with a reason) a written leave request. A late
     request may still be approved; the decision on it is recorded as such."""
     leave = (
@@ -398,7 +404,7 @@ def leave_decide(*, actor, leave: LeaveRequest, approve: bool, reason: str = "")
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("不批准请假须说明理由。")})
     leave.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REFUSED
-    leave.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    leave.decided_by = user_or_none(actor)
     leave.decided_at = timezone.now()
     leave.decision_reason = reason.strip()
     leave.full_clean()

@@ -10,29 +10,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kaoping.answers import form_done as _done
-from kaoping.decimals import signed_decimal_text
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.decimals import signed_decimal_text
+from kaoping.kit.forms import apply_service_error, errors_on, flash_service_error
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
+    branch_for_staff,
     member_access_by_code,
     members_visible,
-    organization_access_by_code,
     scope_for,
 )
 from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
-from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm, apply_service_error
+from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm
 from .models import Attendance, Meeting
 
 LIST_LIMIT = 100
-
-
-def _branch_for_staff(actor, code: str, manage: bool = False):
-    branch = organization_access_by_code(actor=actor, code=code, manage=manage)
-    if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404(_("找不到这个党支部。"))
-    return branch
 
 
 def _default_start():
@@ -53,7 +47,7 @@ def _meeting_form(actor, branch, data=None):
 @require_http_methods(["GET", "POST"])
 def branch_meetings(request, code: str):
     actor = request.user
-    branch = _branch_for_staff(actor, code, manage=request.method == "POST")
+    branch = branch_for_staff(actor=actor, code=code, manage=request.method == "POST")
     can_manage = scope_for(actor).manages(branch.path)
     form = notice = None
     if can_manage:
@@ -64,7 +58,7 @@ def branch_meetings(request, code: str):
             form = _meeting_form(actor, branch, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with errors_on(form):
             meeting = services.meeting_schedule(
                 actor=actor,
                 branch=branch,
@@ -74,9 +68,6 @@ def branch_meetings(request, code: str):
                 topic=d["topic"],
                 members=list(d["members"]),
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request,
                 reverse("meetings:detail", args=[meeting.code]),
@@ -208,8 +199,7 @@ def meeting_attendance(request, code: str):
         if "close" in request.POST:
             return _close_confirmation(request, meeting)
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        flash_service_error(request, exc)
         return redirect(url)
     return _done(request, url, _("已保存考勤。"))
 
@@ -233,8 +223,7 @@ def meeting_close(request, code: str):
             return _close_confirmation(request, meeting)
         created = services.meeting_close(actor=actor, meeting=meeting)
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        flash_service_error(request, exc)
         return redirect(url)
     if was_closed:
         return _done(request, url, _("考勤早已关闭，未新增任何记录。"))
@@ -252,13 +241,10 @@ def meeting_reopen(request, code: str):
         return refused
     form = ReasonForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             reversals = services.meeting_reopen(
                 actor=actor, meeting=meeting, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request,
                 reverse("meetings:detail", args=[meeting.code]),
@@ -296,16 +282,13 @@ def leave_decide(request, code: str):
     form = DecisionForm(request.POST or None)
     back = reverse("meetings:detail", args=[leave.meeting.code])
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.leave_decide(
                 actor=actor,
                 leave=leave,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request, back, _("已审批 %(name)s 的请假申请。") % {"name": leave.member.name}
             )

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import CODE_MAX, TITLE_MAX
 from kaoping.orgs.models import Organization
-from kaoping.text import CODE_MAX, TITLE_MAX
 
 
 class CommitteeForm(forms.Form):

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme
@@ -55,12 +56,12 @@ def setup_complete() -> bool:
     )
 
 
-def _is_first_user(actor) -> bool:
+def _is_first_user(actor: Actor) -> bool:
     first = get_user_model().objects.order_by("pk").values_list("pk", flat=True).first()
     return first == actor.pk
 
 
-def may_run_setup(*, actor) -> bool:
+def may_run_setup(*, actor: Actor) -> bool:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return False
     if actor.is_superuser or scope_for(actor).is_scheme_admin:
@@ -68,13 +69,13 @@ def may_run_setup(*, actor) -> bool:
     return not Organization.objects.exists() and _is_first_user(actor)
 
 
-def setup_access(*, actor) -> None:
+def setup_access(*, actor: Actor) -> None:
     """The guide for whoever may run it; the same 404 as a missing page for everybody else."""
     if not may_run_setup(actor=actor):
         raise Http404(_("找不到这个页面。"))
 
 
-def setup_needed(*, actor) -> bool:
+def setup_needed(*, actor: Actor) -> bool:
     """Send ``actor`` to the guide: they may run it and it is not finished."""
     scope = scope_for(actor)
     if getattr(actor, "is_superuser", False) or scope.is_scheme_admin:

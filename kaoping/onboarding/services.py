@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 from kaoping.orgs.models import Organization, RoleAssignment
 from kaoping.orgs.selectors import scope_for
@@ -12,7 +13,7 @@ from kaoping.orgs.services import organization_upsert, role_assign
 from .selectors import may_run_setup
 
 
-def _require_setup(actor) -> None:
+def _require_setup(actor: Actor) -> None:
     if actor is not None and not may_run_setup(actor=actor):
         raise PermissionDenied(_("您无权进行首次使用设置。"))
 
@@ -23,7 +24,7 @@ def _code_free(code: str) -> None:
 
 
 @transaction.atomic
-def setup_committee_create(*, actor, code: str, name: str) -> Organization:
+def setup_committee_create(*, actor: Actor, code: str, name: str) -> Organization:
     """Create the working committee (机关工委), the root of the tree. On an empty installation
     the first user, who has no role yet, becomes its committee admin."""
     _require_setup(actor)
@@ -55,7 +56,7 @@ def setup_committee_create(*, actor, code: str, name: str) -> Organization:
 
 @transaction.atomic
 def setup_branch_create(
-    *, actor, code: str, name: str, category: str = Organization.Category.IN_SERVICE
+    *, actor: Actor, code: str, name: str, category: str = Organization.Category.IN_SERVICE
 ) -> Organization:
     """Add a branch directly under the committee (deeper trees: the overview page)."""
     _require_setup(actor)

@@ -1,9 +1,7 @@
 """The guided start: one page of steps; each step's form posts to its own URL."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -11,7 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 from kaoping.accounts.forms import UsernameRuleForm
 from kaoping.accounts.models import AccountPolicy
 from kaoping.accounts.services.logins import account_policy_set
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done
+from kaoping.kit.forms import errors_on
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.services import scheme_create
 
@@ -45,11 +44,6 @@ def _page(
     return render(request, "onboarding/start.html", context, status=status)
 
 
-def _done(request, message: str):
-    messages.success(request, message)
-    return redirect(reverse("onboarding:start"))
-
-
 @login_required
 @require_GET
 def start(request):
@@ -63,14 +57,13 @@ def committee(request):
     selectors.setup_access(actor=request.user)
     form = CommitteeForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             org = services.setup_committee_create(
                 actor=request.user, code=form.cleaned_data["code"], name=form.cleaned_data["name"]
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            return _done(request, _("已建立 %(name)s。") % {"name": org.name})
+            return form_done(
+                request, reverse("onboarding:start"), _("已建立 %(name)s。") % {"name": org.name}
+            )
     return _page(request, committee_form=form, status=400)
 
 
@@ -81,14 +74,15 @@ def branch(request):
     form = BranchForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with errors_on(form):
             org = services.setup_branch_create(
                 actor=request.user, code=d["code"], name=d["name"], category=d["category"]
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            return _done(request, _("已添加支部 %(name)s。") % {"name": org.name})
+            return form_done(
+                request,
+                reverse("onboarding:start"),
+                _("已添加支部 %(name)s。") % {"name": org.name},
+            )
     return _page(request, branch_form=form, status=400)
 
 
@@ -103,7 +97,11 @@ def scheme(request):
             form.add_error("year", _("%(year)s 年度考评方案已存在。") % {"year": year})
         else:
             scheme_create(actor=request.user, year=year)
-            return _done(request, _("已按方案模板创建 %(year)s 年度考评方案。") % {"year": year})
+            return form_done(
+                request,
+                reverse("onboarding:start"),
+                _("已按方案模板创建 %(year)s 年度考评方案。") % {"year": year},
+            )
     return _page(request, scheme_form=form, status=400)
 
 
@@ -122,8 +120,9 @@ def username_rule(request):
             committee=committee,
             username_rule=form.cleaned_data["username_rule"],
         )
-        return _done(
+        return form_done(
             request,
+            reverse("onboarding:start"),
             _("用户名规则：%(rule)s。") % {"rule": policy.get_username_rule_display()},
         )
     return _page(request, rule_form=form, status=400)

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.text import CODE_MAX, NAME_MAX, TITLE_MAX, CodeField, NameField, PlainCharField
+from kaoping.kit.text import CODE_MAX, NAME_MAX, TITLE_MAX, CodeField, NameField, PlainCharField
 
 
 class Organization(models.Model):
@@ -103,7 +103,13 @@ class Member(models.Model):
     @property
     def counts_in_branch(self) -> bool:
         """Counted in the branch's quota base (rules.md §7, bundle.md statuses)."""
-        return self.status not in (self.Status.TRANSFERRED_OUT, self.Status.DECEASED)
+        return self.status not in DEPARTED_STATUSES
+
+
+# Members who have left the roll (转出, 去世): not scored, not counted in the branch, no
+# login. Every other status is on the roll (dues are owed, the member is listed).
+DEPARTED_STATUSES = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
+ON_ROLL_STATUSES = tuple(s for s in Member.Status if s not in DEPARTED_STATUSES)
 
 
 class RoleAssignment(models.Model):

@@ -2,18 +2,24 @@
 
 Every selector takes the ``actor`` (a user) and returns only what that user may see.
 ``*_access_by_id`` raise the same ``Http404`` for "missing" and "not yours", so a probe
-cannot tell the two apart (Zulip's ``access_stream_by_id``).
+cannot tell the two apart (Zulip's ``access_stream_by_id``). The variants every app uses
+(officers' pages, a branch read as staff, the right to keep a record) are here too, so no
+app writes its own.
 """
 
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+
+from kaoping.annotations import Actor
 
 from .models import Member, Organization, RoleAssignment
 
@@ -49,7 +55,7 @@ class Scope:
         return self.everything or bool(self.admin_paths)
 
 
-def scope_for(actor) -> Scope:
+def scope_for(actor: Actor) -> Scope:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return Scope()
     cached = getattr(actor, "_kaoping_scope", None)
@@ -91,7 +97,7 @@ def _under(paths: tuple[str, ...], field: str) -> Q:
     return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
 
 
-def organizations_visible(*, actor) -> QuerySet[Organization]:
+def organizations_visible(*, actor: Actor) -> QuerySet[Organization]:
     scope = scope_for(actor)
     qs = Organization.objects.all()
     if scope.everything:
@@ -102,11 +108,11 @@ def organizations_visible(*, actor) -> QuerySet[Organization]:
     return qs.filter(q).distinct()
 
 
-def branches_visible(*, actor) -> QuerySet[Organization]:
+def branches_visible(*, actor: Actor) -> QuerySet[Organization]:
     return organizations_visible(actor=actor).filter(kind=Organization.Kind.BRANCH)
 
 
-def members_visible(*, actor) -> QuerySet[Member]:
+def members_visible(*, actor: Actor) -> QuerySet[Member]:
     scope = scope_for(actor)
     qs = Member.objects.select_related("branch")
     if scope.everything:
@@ -117,7 +123,7 @@ def members_visible(*, actor) -> QuerySet[Member]:
     return qs.filter(q)
 
 
-def organization_access_by_code(*, actor, code: str, manage: bool = False) -> Organization:
+def organization_access_by_code(*, actor: Actor, code: str, manage: bool = False) -> Organization:
     """The organisation if ``actor`` may read it (``manage``: keep its roster and ledger)."""
     scope = scope_for(actor)
     org = Organization.objects.filter(code=code).first()
@@ -136,7 +142,7 @@ def organization_access_by_code(*, actor, code: str, manage: bool = False) -> Or
     raise Http404(_("找不到这个党组织。"))
 
 
-def member_access_by_code(*, actor, code: str, manage: bool = False) -> Member:
+def member_access_by_code(*, actor: Actor, code: str, manage: bool = False) -> Member:
     """The member if ``actor`` may see them; ``manage`` asks for the branch officer's rights."""
     scope = scope_for(actor)
     member = Member.objects.select_related("branch").filter(code=code).first()
@@ -154,8 +160,41 @@ def member_access_by_code(*, actor, code: str, manage: bool = False) -> Member:
     raise Http404(_("找不到这名党员。"))
 
 
-def organization_tree() -> list[Organization]:
-    return list(Organization.objects.order_by("path"))
+# --------------------------------------------------------------------------- access variants
+
+
+def staff_required(*, actor) -> None:
+    """Pages for officers only: everybody else gets the same 404 as for a missing page."""
+    if not scope_for(actor).is_staff_role:
+        raise Http404(_("找不到这个页面。"))
+
+
+def branch_for_staff(*, actor, code: str, manage: bool = False) -> Organization:
+    """A branch the actor reads through a role: a plain member reading their own branch
+    through ``organization_access_by_code`` is not enough to see everybody's records; 404
+    otherwise (``manage``: 403 unless the actor keeps the branch)."""
+    org = organization_access_by_code(actor=actor, code=code, manage=manage)
+    if not org.is_branch or not scope_for(actor).reads(org.path):
+        raise Http404(_("找不到这个党支部。"))
+    return org
+
+
+def manage_required(
+    actor, target: Organization | Member, refusal: str | Promise, *, system: bool = True
+) -> None:
+    """Refuse a write unless ``actor`` keeps ``target`` (an organisation, or a member's
+    branch). ``actor`` None is a system job (a command, a background task) and passes
+    unless ``system`` is False. ``refusal`` is the app's message (usually ``gettext_lazy``);
+    it may name the record as ``%(branch)s``/``%(org)s`` (the organisation's name) or
+    ``%(member)s`` (the member's code)."""
+    if actor is None and system:
+        return
+    if isinstance(target, Member):
+        path, names = target.branch.path, {"member": target.code}
+    else:
+        path, names = target.path, {"branch": target.name, "org": target.name}
+    if not scope_for(actor).manages(path):
+        raise PermissionDenied(str(refusal) % names)
 
 
 def branch_members_checked(
@@ -190,7 +229,7 @@ def branch_voters(*, branch: Organization) -> QuerySet[Member]:
 # --------------------------------------------------------------------------- roles
 
 
-def organization_for_roles(*, actor, code: str) -> Organization:
+def organization_for_roles(*, actor: Actor, code: str) -> Organization:
     """An organisation whose roles page ``actor`` may open: staff who read it (a member's
     own branch is not enough); the same 404 for missing and not theirs."""
     org = Organization.objects.filter(code=code).first()
@@ -199,7 +238,7 @@ def organization_for_roles(*, actor, code: str) -> Organization:
     return org
 
 
-def roles_held(*, actor, organization: Organization) -> QuerySet[RoleAssignment]:
+def roles_held(*, actor: Actor, organization: Organization) -> QuerySet[RoleAssignment]:
     """Roles on ``organization`` and its subtree, for staff who read it (one query)."""
     if not scope_for(actor).reads(organization.path):
         return RoleAssignment.objects.none()
@@ -210,7 +249,7 @@ def roles_held(*, actor, organization: Organization) -> QuerySet[RoleAssignment]
     )
 
 
-def roles_visible(*, actor) -> QuerySet[RoleAssignment]:
+def roles_visible(*, actor: Actor) -> QuerySet[RoleAssignment]:
     """Every role on an organisation ``actor`` reads as staff."""
     scope = scope_for(actor)
     qs = RoleAssignment.objects.select_related("user", "user__member", "organization")
@@ -219,14 +258,14 @@ def roles_visible(*, actor) -> QuerySet[RoleAssignment]:
     return qs.order_by("organization__path", "role", "user__username")
 
 
-def role_access_by_id(*, actor, pk: int) -> RoleAssignment:
+def role_access_by_id(*, actor: Actor, pk: int) -> RoleAssignment:
     assignment = roles_visible(actor=actor).filter(pk=pk).first()
     if assignment is None:
         raise Http404(_("找不到这项角色授权。"))
     return assignment
 
 
-def person_for_grant(*, actor, person: str):
+def person_for_grant(*, actor: Actor, person: str) -> User | None:
     """The login named by a member code or a username. A committee admin may name anyone;
     others only the logins of members they read. Missing and not theirs look the same."""
     from django.contrib.auth import get_user_model

@@ -2,29 +2,32 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record, audit_record_many
-from kaoping.bulk import insert_rows
-from kaoping.iterables import batched
+from kaoping.kit.bulk import insert_rows
+from kaoping.kit.iterables import batched
 
-from .models import Member, Organization, RoleAssignment
-from .selectors import scope_for
+from .models import DEPARTED_STATUSES, Member, Organization, RoleAssignment
+from .selectors import manage_required, scope_for
 
 # A member in one of these has left the deployment: their login is closed (docs/accounts.md).
-LEAVING_STATUSES = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
 
 
 def _leaves(before: str | None, after: str) -> bool:
-    return after in LEAVING_STATUSES and before not in LEAVING_STATUSES
+    return after in DEPARTED_STATUSES and before not in DEPARTED_STATUSES
 
 
 @transaction.atomic
-def members_logins_close(*, actor, members: list[Member], reason: str) -> int:
+def members_logins_close(*, actor: Actor, members: list[Member], reason: str) -> int:
     """Deactivate the logins of members who left (转出, 去世, 除名): ``is_active`` off, the
     records kept, one audit row per login closed. Called by every service that makes a
     member leave, inside its transaction; the caller has checked the actor's scope."""
@@ -48,19 +51,17 @@ def members_logins_close(*, actor, members: list[Member], reason: str) -> int:
     return len(open_ids)
 
 
-def member_login_close(*, actor, member: Member, reason: str) -> bool:
+def member_login_close(*, actor: Actor, member: Member, reason: str) -> bool:
     """``members_logins_close`` for one member; whether a login was closed."""
     return members_logins_close(actor=actor, members=[member], reason=reason) == 1
 
 
-def _require_admin(actor) -> None:
+def _require_admin(actor: Actor) -> None:
     if not scope_for(actor).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以调整组织架构。"))
 
 
-def _require_manage(actor, org: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(org.path):
-        raise PermissionDenied(_("您无权管理 %(org)s。") % {"org": org.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(org)s。"))
 
 
 def _path_for(code: str, parent: Organization | None) -> str:
@@ -70,7 +71,7 @@ def _path_for(code: str, parent: Organization | None) -> str:
 @transaction.atomic
 def organization_upsert(
     *,
-    actor,
+    actor: Actor,
     code: str,
     name: str,
     kind: str,
@@ -135,7 +136,7 @@ def _require_branch(branch: Organization) -> None:
         )
 
 
-def _member_state(member) -> dict:
+def _member_state(member: Member) -> dict:
     """What the audit records of a member (a ``Member`` or a ``MemberRow``)."""
     return {
         "name": member.name,
@@ -148,7 +149,7 @@ def _member_state(member) -> dict:
 @transaction.atomic
 def member_upsert(
     *,
-    actor,
+    actor: Actor,
     code: str,
     name: str,
     branch: Organization,
@@ -190,7 +191,7 @@ class OrganizationRow:
     category: str = Organization.Category.IN_SERVICE
 
 
-def organizations_import(*, actor, rows: list[OrganizationRow]) -> int:
+def organizations_import(*, actor: Actor, rows: list[OrganizationRow]) -> int:
     """Create or update many organisations (导入组织): new ones in bulk, a level of the
     tree at a time; changed ones through ``organization_upsert`` (a move re-paths the
     subtree); unchanged ones not at all. Runs inside the caller's transaction."""
@@ -275,7 +276,7 @@ class MemberRow:
     membership: str = Member.Membership.FULL
 
 
-def members_import(*, actor, rows: Iterable[MemberRow], batch_size: int = 2000) -> int:
+def members_import(*, actor: Actor, rows: Iterable[MemberRow], batch_size: int = 2000) -> int:
     """Add or update many members (导入党员): ``member_upsert``'s rules a batch at a time,
     with one audit row per member added or changed. Runs inside the caller's transaction
     (imports are all-or-nothing); returns how many rows it read."""
@@ -342,7 +343,9 @@ def members_import(*, actor, rows: Iterable[MemberRow], batch_size: int = 2000) 
 
 
 @transaction.atomic
-def role_assign(*, actor, user, organization: Organization, role: str) -> RoleAssignment:
+def role_assign(
+    *, actor: Actor, user: User, organization: Organization, role: str
+) -> RoleAssignment:
     if actor is not None:
         _require_admin(actor)
     assignment, created = RoleAssignment.objects.get_or_create(
@@ -359,7 +362,7 @@ def role_assign(*, actor, user, organization: Organization, role: str) -> RoleAs
 
 
 @transaction.atomic
-def member_link_user(*, actor, member: Member, user) -> Member:
+def member_link_user(*, actor: Actor, member: Member, user: User) -> Member:
     """Give a member their login: they then see their own score and ledger."""
     if actor is not None:
         _require_manage(actor, member.branch)

@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import PlainCharField
 from kaoping.orgs.models import Organization
 from kaoping.schemes.models import Scheme, SchemeItem, SchemeSettings, settings_constraints
-from kaoping.text import PlainCharField
 
 
 class SchemeDraft(SchemeSettings):

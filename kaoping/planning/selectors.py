@@ -9,12 +9,14 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branches_visible, scope_for
 from kaoping.schemes.models import SchemeItem
@@ -45,13 +47,13 @@ GRADE_ORDER = (
 )
 
 
-def may_plan(*, actor) -> bool:
+def may_plan(*, actor: Actor) -> bool:
     """Committee admins and branch secretaries draft schemes."""
     scope = scope_for(actor)
     return scope.is_scheme_admin or bool(scope.manage_paths)
 
 
-def drafts_visible(*, actor) -> QuerySet[SchemeDraft]:
+def drafts_visible(*, actor: Actor) -> QuerySet[SchemeDraft]:
     scope = scope_for(actor)
     qs = SchemeDraft.objects.select_related("base", "branch", "created_by")
     if scope.everything:
@@ -64,7 +66,7 @@ def drafts_visible(*, actor) -> QuerySet[SchemeDraft]:
     return qs.filter(q)
 
 
-def draft_access_by_id(*, actor, id: int, adopt: bool = False) -> SchemeDraft:
+def draft_access_by_id(*, actor: Actor, id: int, adopt: bool = False) -> SchemeDraft:
     """The draft if ``actor`` may see it (the same 404 for missing and not yours);
     ``adopt`` asks for the committee admin's right to make it the year's scheme (403)."""
     draft = drafts_visible(actor=actor).filter(pk=id).first()
@@ -75,7 +77,7 @@ def draft_access_by_id(*, actor, id: int, adopt: bool = False) -> SchemeDraft:
     return draft
 
 
-def branches_for_drafting(*, actor) -> QuerySet[Organization]:
+def branches_for_drafting(*, actor: Actor) -> QuerySet[Organization]:
     """Branches the actor may draft for (the ones they manage)."""
     scope = scope_for(actor)
     qs = Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("path")
@@ -86,7 +88,7 @@ def branches_for_drafting(*, actor) -> QuerySet[Organization]:
     return qs.filter(reduce(or_, (Q(path__startswith=p) for p in scope.manage_paths)))
 
 
-def simulated_branches(*, actor, draft: SchemeDraft) -> list[Organization]:
+def simulated_branches(*, actor: Actor, draft: SchemeDraft) -> list[Organization]:
     """The branches the simulation covers: the draft's own, or all the actor sees."""
     qs = branches_visible(actor=actor).order_by("path")
     if draft.branch_id is not None:
@@ -94,7 +96,7 @@ def simulated_branches(*, actor, draft: SchemeDraft) -> list[Organization]:
     return list(qs)
 
 
-def draft_year_input(*, draft: SchemeDraft, current: YearInput, branches) -> YearInput:
+def draft_year_input(*, draft: SchemeDraft, current: YearInput, branches: Any) -> YearInput:
     """``current`` (the base year's input, the ledger summed per member) with the draft's
     rules swapped in. Entries keep their recorded points unless the draft changes the item's
     points: then the entries that count are re-priced at occurrences x the draft's points,
@@ -153,7 +155,7 @@ class Simulation:
         return bool(self.changes)
 
 
-def draft_simulation(*, actor, draft: SchemeDraft) -> Simulation:
+def draft_simulation(*, actor: Actor, draft: SchemeDraft) -> Simulation:
     """This year's results under the base scheme and under the draft, side by side, for
     the branches ``actor`` may see (ranks and quota are per branch, so this is exact)."""
     branches = simulated_branches(actor=actor, draft=draft)

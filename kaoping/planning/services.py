@@ -2,14 +2,17 @@
 adopt as the year's scheme. Each is one transaction with its audit row."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
-from kaoping.decimals import decimal_text
+from kaoping.kit.decimals import decimal_text
+from kaoping.kit.users import user_or_none
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, BranchYearClosing, Scheme
@@ -23,7 +26,7 @@ from kaoping.schemes.services import (
 from .models import SchemeDraft, SchemeDraftItem
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return decimal_text(value)
     if isinstance(value, dict):
@@ -31,11 +34,11 @@ def _plain(value):
     return value
 
 
-def _settings_of(obj) -> dict:
+def _settings_of(obj: Any) -> dict:
     return {f: _plain(getattr(obj, f)) for f in SETTING_FIELDS}
 
 
-def _require_may_edit(actor, draft: SchemeDraft) -> None:
+def _require_may_edit(actor: Actor, draft: SchemeDraft) -> None:
     if actor is None:
         return
     scope = scope_for(actor)
@@ -46,7 +49,7 @@ def _require_may_edit(actor, draft: SchemeDraft) -> None:
 
 @transaction.atomic
 def draft_create(
-    *, actor, base: Scheme, year: int, title: str, branch: Organization | None = None
+    *, actor: Actor, base: Scheme, year: int, title: str, branch: Organization | None = None
 ) -> SchemeDraft:
     """Copy ``base`` (this year's scheme) into a draft of ``year``'s scheme."""
     scope = scope_for(actor)
@@ -67,7 +70,7 @@ def draft_create(
         year=year,
         title=title,
         branch=branch,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
         **{f: getattr(base, f) for f in SETTING_FIELDS},
     )
     draft.full_clean()
@@ -96,7 +99,7 @@ def draft_create(
 
 
 @transaction.atomic
-def draft_update(*, actor, draft: SchemeDraft, **changes) -> SchemeDraft:
+def draft_update(*, actor: Actor, draft: SchemeDraft, **changes: Any) -> SchemeDraft:
     """Change the draft's settings (the same ones as the scheme's)."""
     _require_may_edit(actor, draft)
     unknown = set(changes) - set(SETTING_FIELDS)
@@ -130,7 +133,7 @@ def draft_update(*, actor, draft: SchemeDraft, **changes) -> SchemeDraft:
 
 
 @transaction.atomic
-def draft_items_set(*, actor, draft: SchemeDraft, points: dict[str, Decimal]) -> SchemeDraft:
+def draft_items_set(*, actor: Actor, draft: SchemeDraft, points: dict[str, Decimal]) -> SchemeDraft:
     """Set the points per occurrence of the draft's items (code -> points)."""
     _require_may_edit(actor, draft)
     items = {i.code: i for i in draft.items.select_for_update()}
@@ -159,7 +162,7 @@ def draft_items_set(*, actor, draft: SchemeDraft, points: dict[str, Decimal]) ->
 
 
 @transaction.atomic
-def draft_adopt(*, actor, draft: SchemeDraft) -> Scheme:
+def draft_adopt(*, actor: Actor, draft: SchemeDraft) -> Scheme:
     """Make the draft the scheme of its year: create it, or update its settings and items.
     Committee admins only (the scheme is organisation-wide); refused when that year is final
     or any branch has finalised it. Items of an existing scheme that the draft lacks stay."""

@@ -1,6 +1,5 @@
 """Planning pages: the drafts, one draft with its simulation beside the current scheme."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -9,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_done as _done
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.forms import SchemeSettingsForm
 from kaoping.schemes.selectors import schemes_all
@@ -46,7 +45,7 @@ def drafts(request):
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with errors_on(form):
                 draft = services.draft_create(
                     actor=actor,
                     base=d["base"],
@@ -54,9 +53,6 @@ def drafts(request):
                     title=d["title"],
                     branch=d["branch"],
                 )
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
                 return _done(
                     request,
                     reverse("planning:draft", args=[draft.pk]),
@@ -100,11 +96,8 @@ def draft_settings(request, pk: int):
     draft = selectors.draft_access_by_id(actor=request.user, id=pk)
     form = SchemeSettingsForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.draft_update(actor=request.user, draft=draft, **form.changes())
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, reverse("planning:draft", args=[pk]), _("已保存草案设置。"))
     return _draft_page(request, draft, settings_form=form, status=400)
 
@@ -115,11 +108,8 @@ def draft_items(request, pk: int):
     draft = selectors.draft_access_by_id(actor=request.user, id=pk)
     form = DraftItemsForm(request.POST, items=draft.items.all())
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.draft_items_set(actor=request.user, draft=draft, points=form.points())
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, reverse("planning:draft", args=[pk]), _("已保存指标分值。"))
     return _draft_page(request, draft, items_form=form, status=400)
 
@@ -131,8 +121,7 @@ def draft_adopt(request, pk: int):
     try:
         scheme = services.draft_adopt(actor=request.user, draft=draft)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_error(request, exc)
         return redirect("planning:draft", pk=pk)
     return _done(
         request,

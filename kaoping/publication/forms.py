@@ -1,16 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.decimals import signed_decimal_text
+from kaoping.kit.decimals import signed_decimal_text
+from kaoping.kit.forms import DateInput
 from kaoping.ledger.models import ScoreEntry
 from kaoping.schemes.models import SchemeItem
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class EntryChoice(forms.ModelChoiceField):

@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import PlainCharField, PlainTextField
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
-from kaoping.text import PlainCharField, PlainTextField
 
 
 class Publication(models.Model):

@@ -1,20 +1,23 @@
 """Reads above scoring, scoped by the actor: the published results of a branch, appeals,
 the determination view."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.evaluation.models import QuotaDecision
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
+from kaoping.schemes.models import Scheme
 from kaoping.scoring.models import MemberResult
-from kaoping.scoring.selectors import branch_results
+from kaoping.scoring.selectors import live_results
 
 from .models import Appeal, Publication
 
 
-def branch_for_reader(*, actor, code: str, manage: bool = False) -> Organization:
+def branch_for_reader(*, actor: Actor, code: str, manage: bool = False) -> Organization:
     """The branch if the actor is one of its officers or (not managing) one of its members:
     publication is to the branch."""
     org = organization_access_by_code(actor=actor, code=code, manage=manage)
@@ -23,7 +26,7 @@ def branch_for_reader(*, actor, code: str, manage: bool = False) -> Organization
     return org
 
 
-def is_officer(*, actor, branch: Organization) -> bool:
+def is_officer(*, actor: Actor, branch: Organization) -> bool:
     return scope_for(actor).reads(branch.path)
 
 
@@ -48,7 +51,7 @@ def member_published(*, member: Member, year: int) -> MemberResult | None:
     return MemberResult.objects.filter(year=year, member=member).first()
 
 
-def determination_rows(*, scheme, branch: Organization) -> list[dict]:
+def determination_rows(*, scheme: Scheme, branch: Organization) -> list[dict]:
     """Live results of the branch with the tie decisions (组织认定)."""
     members = {m.code: m for m in Member.objects.filter(branch=branch)}
     decisions = {
@@ -59,11 +62,11 @@ def determination_rows(*, scheme, branch: Organization) -> list[dict]:
     }
     return [
         {"result": r, "member": members[r.member], "decision": decisions.get(r.member)}
-        for r in branch_results(scheme=scheme, branch=branch)
+        for r in live_results(scheme=scheme, branches=[branch])
     ]
 
 
-def branch_appeals(*, branch: Organization, year: int):
+def branch_appeals(*, branch: Organization, year: int) -> QuerySet[Appeal]:
     return (
         Appeal.objects.filter(year=year, member__branch=branch)
         .select_related("member", "entry__item", "answered_by")
@@ -71,11 +74,11 @@ def branch_appeals(*, branch: Organization, year: int):
     )
 
 
-def member_appeals(*, member: Member, year: int):
+def member_appeals(*, member: Member, year: int) -> QuerySet[Appeal]:
     return Appeal.objects.filter(year=year, member=member).select_related("entry__item")
 
 
-def appeal_access_by_code(*, actor, code: str, manage: bool = False) -> Appeal:
+def appeal_access_by_code(*, actor: Actor, code: str, manage: bool = False) -> Appeal:
     appeal = Appeal.objects.select_related("member__branch", "entry__item").filter(code=code)
     appeal = appeal.first()
     if appeal is None:
@@ -90,7 +93,7 @@ def appeal_access_by_code(*, actor, code: str, manage: bool = False) -> Appeal:
     raise Http404(_("找不到申诉 %(code)s。") % {"code": code})
 
 
-def appealable_entries(*, member: Member, year: int):
+def appealable_entries(*, member: Member, year: int) -> QuerySet[ScoreEntry]:
     return (
         ScoreEntry.objects.filter(member=member, year=year, reverses__isnull=True)
         .exclude(reversed_by__isnull=False)

@@ -3,24 +3,29 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 from kaoping.evaluation.models import EvaluationRound
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import manage_required, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.schemes.services import branch_year_finalise, branch_year_reopen
 from kaoping.scoring.models import Grade
-from kaoping.scoring.selectors import branch_results
+from kaoping.scoring.selectors import live_results
 from kaoping.scoring.services import branch_results_store, grade_record_set
 
 from .models import Appeal, Publication
@@ -28,9 +33,7 @@ from .models import Appeal, Publication
 FINAL_GRADES = (Grade.EXCELLENT, Grade.QUALIFIED, Grade.BASIC, Grade.WARNING)
 
 
-def _require_manage(actor, branch: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s。") % {"branch": branch.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(branch)s。"))
 
 
 def _scheme(year: int) -> Scheme:
@@ -49,18 +52,20 @@ def _link(year: int) -> str:
     return f"/me/?year={year}#publication"
 
 
-def _members_users(branch: Organization):
+def _members_users(branch: Organization) -> list[Any]:
     return [m.user for m in Member.objects.filter(branch=branch).select_related("user")]
 
 
 def pending_members(*, scheme: Scheme, branch: Organization) -> list[str]:
     """Members whose grade waits for the organisation's determination of a quota tie."""
     return [
-        r.member for r in branch_results(scheme=scheme, branch=branch) if r.grade == Grade.PENDING
+        r.member for r in live_results(scheme=scheme, branches=[branch]) if r.grade == Grade.PENDING
     ]
 
 
-def _republish(actor, scheme: Scheme, branch: Organization, publication: Publication) -> None:
+def _republish(
+    actor: Actor, scheme: Scheme, branch: Organization, publication: Publication
+) -> None:
     """Publish again after a correction: the notice period starts anew from now, so the
     members get the whole period to see (and appeal) the corrected results."""
     branch_results_store(actor=actor, scheme=scheme, branch=branch)
@@ -70,7 +75,7 @@ def _republish(actor, scheme: Scheme, branch: Organization, publication: Publica
     publication.notice_until = publication.published_at + datetime.timedelta(
         days=scheme.notice_days
     )
-    publication.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    publication.published_by = user_or_none(actor)
     publication.save(update_fields=["version", "published_at", "notice_until", "published_by"])
     audit_record(
         actor=actor,
@@ -123,7 +128,7 @@ class PublicationPlan:
         return lines
 
 
-def publication_plan(*, actor, branch: Organization, year: int) -> PublicationPlan:
+def publication_plan(*, actor: Actor, branch: Organization, year: int) -> PublicationPlan:
     """Check that the branch's results can be published now and say what publishing
     does; ``publication_publish`` acts on this same plan."""
     _require_manage(actor, branch)
@@ -151,7 +156,7 @@ def publication_plan(*, actor, branch: Organization, year: int) -> PublicationPl
 
 
 @transaction.atomic
-def publication_publish(*, actor, branch: Organization, year: int) -> Publication:
+def publication_publish(*, actor: Actor, branch: Organization, year: int) -> Publication:
     """Publish the branch's results to its members for the scheme's notice period (公示),
     once the vote's totals are in and every quota tie is determined (组织认定). Publishing
     again (after an upheld appeal, or by hand) starts the notice period anew."""
@@ -168,7 +173,7 @@ def publication_publish(*, actor, branch: Organization, year: int) -> Publicatio
         branch=branch,
         published_at=now,
         notice_until=now + datetime.timedelta(days=scheme.notice_days),
-        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_by=user_or_none(actor),
     )
     audit_record(
         actor=actor,
@@ -187,7 +192,7 @@ def publication_publish(*, actor, branch: Organization, year: int) -> Publicatio
 
 @transaction.atomic
 def appeal_file(
-    *, actor, member: Member, year: int, reasons: str, evidence: str = "", entry=None
+    *, actor: Actor, member: Member, year: int, reasons: str, evidence: str = "", entry: Any = None
 ) -> Appeal:
     """A member appeals an entry of the year or their grade, during the notice period."""
     if scope_for(actor).member_id != member.pk:
@@ -231,7 +236,7 @@ def appeal_file(
 @transaction.atomic
 def appeal_answer(
     *,
-    actor,
+    actor: Actor,
     appeal: Appeal,
     upheld: bool,
     answer: str,
@@ -277,7 +282,7 @@ def appeal_answer(
             changes.append(added.code)
     appeal.status = Appeal.Status.UPHELD if upheld else Appeal.Status.REFUSED
     appeal.answer = answer
-    appeal.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+    appeal.answered_by = user_or_none(actor)
     appeal.answered_at = timezone.now()
     appeal.save(update_fields=["status", "answer", "answered_by", "answered_at"])
     audit_record(
@@ -360,7 +365,7 @@ class FinalisationPlan:
         return lines
 
 
-def finalisation_plan(*, actor, branch: Organization, year: int) -> FinalisationPlan:
+def finalisation_plan(*, actor: Actor, branch: Organization, year: int) -> FinalisationPlan:
     """Say what finalising would do; ``branch_finalise`` records exactly these grades.
     ``blockers`` lists why it cannot happen yet (open appeals, the notice period …)."""
     _require_manage(actor, branch)
@@ -368,7 +373,7 @@ def finalisation_plan(*, actor, branch: Organization, year: int) -> Finalisation
     _require_open(year, branch)
     by_code = {m.code: m for m in Member.objects.filter(branch=branch)}
     records, unrecorded = [], []
-    for result in branch_results(scheme=scheme, branch=branch):
+    for result in live_results(scheme=scheme, branches=[branch]):
         if result.grade in FINAL_GRADES:
             records.append((by_code[result.member], str(result.grade)))
         else:
@@ -384,7 +389,7 @@ def finalisation_plan(*, actor, branch: Organization, year: int) -> Finalisation
 
 
 @transaction.atomic
-def branch_finalise(*, actor, branch: Organization, year: int) -> int:
+def branch_finalise(*, actor: Actor, branch: Organization, year: int) -> int:
     """定格: the period is over and nothing is open; the grades become the members' record
     (``GradeRecord``) and the year's entries, tallies and ballots are frozen."""
     plan = finalisation_plan(actor=actor, branch=branch, year=year)
@@ -404,7 +409,7 @@ def branch_finalise(*, actor, branch: Organization, year: int) -> int:
 
 
 @transaction.atomic
-def branch_reopen(*, actor, branch: Organization, year: int, reason: str) -> None:
+def branch_reopen(*, actor: Actor, branch: Organization, year: int, reason: str) -> None:
     """Reopen a finalised year: committee admins only, with a recorded reason."""
     scheme = _scheme(year)
     branch_year_reopen(actor=actor, scheme=scheme, branch=branch, reason=reason)

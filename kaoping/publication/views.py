@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_answer, form_done
 from kaoping.evaluation.selectors import round_of
+from kaoping.kit.answers import form_answer, form_done
+from kaoping.kit.forms import apply_service_error, flash_service_error
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import member_access_by_code, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
@@ -26,20 +27,6 @@ def _scheme(year: int) -> Scheme:
     if scheme is None:
         raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
     return scheme
-
-
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
-
-
-def _flash(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _branch_url(branch, year: int) -> str:
@@ -107,7 +94,7 @@ def publish(request, code: str, year: int):
             )
         publication = services.publication_publish(actor=request.user, branch=branch, year=year)
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_service_error(request, exc)
     else:
         messages.success(
             request,
@@ -139,7 +126,7 @@ def finalise(request, code: str, year: int):
             )
         services.branch_finalise(actor=request.user, branch=branch, year=year)
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_service_error(request, exc)
     else:
         messages.success(request, _("本支部本年度考评结果已定格。"))
     return redirect(back)
@@ -160,7 +147,7 @@ def reopen(request, code: str, year: int):
             actor=request.user, branch=branch, year=year, reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_service_error(request, exc)
     else:
         messages.success(request, _("已重新开放。"))
     return redirect(_branch_url(branch, year))
@@ -212,7 +199,7 @@ def appeal_new(request, year: int):
                 entry=data["entry"],
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_error(form, exc)
         else:
             message = _("申诉 %(code)s 已提交。") % {"code": appeal.code}
             return form_done(request, f"{reverse('web:me')}?year={year}#publication", message)
@@ -255,7 +242,7 @@ def appeal_answer(request, code: str):
                 add_date=data["add_date"],
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已答复申诉 %(code)s。") % {"code": appeal.code})
             return redirect(back)

@@ -1,11 +1,12 @@
 from decimal import Decimal
 
+import pgtrigger
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import CODE_MAX, GROUP_MAX, REASON_MAX, TITLE_MAX, CodeField, PlainCharField
 from kaoping.orgs.models import Member
-from kaoping.text import CODE_MAX, GROUP_MAX, REASON_MAX, TITLE_MAX, CodeField, PlainCharField
 
 DEFAULT_BALLOT_OPTIONS = {"excellent": "100", "qualified": "80", "basic": "60", "unqualified": "0"}
 BALLOT_OPTION_NAMES = tuple(DEFAULT_BALLOT_OPTIONS)
@@ -98,6 +99,14 @@ class SchemeSettings(models.Model):
         abstract = True
 
 
+# The settings, in the model's order: every list of them (services, planning, API, bundle,
+# engine) is derived from this one model.
+SETTING_FIELDS = tuple(f.name for f in SchemeSettings._meta.local_fields)
+DECIMAL_SETTINGS = tuple(
+    f.name for f in SchemeSettings._meta.local_fields if isinstance(f, models.DecimalField)
+)
+
+
 class Scheme(SchemeSettings):
     """The year's assessment scheme (考评方案): every rule of rules.md §2 is a setting here,
     because each organisation adapts them every year."""
@@ -108,6 +117,17 @@ class Scheme(SchemeSettings):
     class Meta:
         ordering = ["-year"]
         constraints = settings_constraints("scheme")
+        triggers = [
+            # A new year's scheme gives the ledger that year's partition (PostgreSQL; the
+            # function is made by ledger/migrations/0007_partition_by_year).
+            pgtrigger.Trigger(
+                name="scheme_ledger_partition",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                level=pgtrigger.Row,
+                func="PERFORM kp_ledger_partition(NEW.year); RETURN NULL;",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年度考评方案"

@@ -3,7 +3,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kaoping.urlparams import parse_year
+from kaoping.kit.urlparams import parse_year
+from kaoping.orgs.models import Organization
 
 from .models import Scheme, SchemeItem
 
@@ -20,7 +21,7 @@ def scheme_items(scheme: Scheme) -> QuerySet[SchemeItem]:
     return SchemeItem.objects.filter(scheme=scheme).order_by("kind", "code")
 
 
-def year_is_frozen(*, year: int, branch) -> bool:
+def year_is_frozen(*, year: int, branch: Organization) -> bool:
     """True when the year's scheme is final or the branch has finalised that year (one
     query: pages ask it once for their notice)."""
     return (
@@ -37,7 +38,7 @@ def items_applying(items: QuerySet[SchemeItem], categories: set[str]) -> QuerySe
     return items.filter(id__in=ids)
 
 
-def frozen_notice(*, year: int, branch) -> str | None:
+def frozen_notice(*, year: int, branch: Organization) -> str | None:
     """Why a page of a frozen branch-year offers no write controls (shown at its top, and
     as the answer to a form posted from an older page); None when the year is open."""
     if not year_is_frozen(year=year, branch=branch):
@@ -48,7 +49,7 @@ def frozen_notice(*, year: int, branch) -> str | None:
     ) % {"year": year}
 
 
-def refuse_if_frozen(*, year: int, branch, field: str | None = None) -> None:
+def refuse_if_frozen(*, year: int, branch: Organization, field: str | None = None) -> None:
     """The one refusal of a write into a frozen branch-year: the notice, as a
     ValidationError on ``field`` when given (next to the form field that chose the year)."""
     notice = frozen_notice(year=year, branch=branch)

@@ -2,37 +2,34 @@
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
-from kaoping.decimals import decimal_text
-from kaoping.orgs.models import Member
+from kaoping.kit.decimals import decimal_text
+from kaoping.kit.users import user_or_none
+from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 
-from .models import BALLOT_OPTION_NAMES, BranchYearClosing, ItemExemption, Scheme, SchemeItem
+from .models import (
+    BALLOT_OPTION_NAMES,
+    SETTING_FIELDS,
+    BranchYearClosing,
+    ItemExemption,
+    Scheme,
+    SchemeItem,
+)
 from .template import DEFAULT_ITEMS
 
-SETTING_FIELDS = (
-    "base_points",
-    "bonus_cap",
-    "democratic_share",
-    "excellent_threshold",
-    "qualified_threshold",
-    "basic_threshold",
-    "excellent_quota",
-    "quota_rounding",
-    "ballot_options",
-    "notice_days",
-    "vote_min_turnout",
-)
 ITEM_FIELDS = ("kind", "group", "name", "points", "disqualifies", "categories")
 
 
-def _require_admin(actor) -> None:
+def _require_admin(actor: Actor) -> None:
     if actor is not None and not scope_for(actor).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
 
@@ -45,7 +42,7 @@ def _item_of(item: SchemeItem) -> dict:
     return {f: _plain(getattr(item, f)) for f in ITEM_FIELDS}
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return decimal_text(value)
     if isinstance(value, dict):  # ballot options: compare values, not their spelling
@@ -70,7 +67,7 @@ def _clean_ballot_options(options: dict) -> dict[str, str]:
 
 @transaction.atomic
 def scheme_create(
-    *, actor, year: int, copy_from: Scheme | None = None, with_template_items: bool = True
+    *, actor: Actor, year: int, copy_from: Scheme | None = None, with_template_items: bool = True
 ) -> Scheme:
     """Create the year's scheme: a copy of ``copy_from`` (normally last year's) or the template."""
     _require_admin(actor)
@@ -109,7 +106,7 @@ def scheme_create(
 
 
 @transaction.atomic
-def scheme_update(*, actor, scheme: Scheme, **changes) -> Scheme:
+def scheme_update(*, actor: Actor, scheme: Scheme, **changes: Any) -> Scheme:
     """Change settings of the year's scheme; each change is kept in the audit history."""
     _require_admin(actor)
     unknown = set(changes) - set(SETTING_FIELDS)
@@ -138,7 +135,7 @@ def scheme_update(*, actor, scheme: Scheme, **changes) -> Scheme:
 @transaction.atomic
 def scheme_item_upsert(
     *,
-    actor,
+    actor: Actor,
     scheme: Scheme,
     code: str,
     kind: str,
@@ -182,7 +179,7 @@ def scheme_item_upsert(
 @transaction.atomic
 def exemption_set(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     item_code: str,
     reason: str,
@@ -190,9 +187,12 @@ def exemption_set(
     ends_on: datetime.date | None = None,
 ) -> ItemExemption:
     """Exempt a member from an item (e.g. a retired member's health, 身体原因), for the
-    period from ``starts_on`` to ``ends_on`` (both included; None = unbounded)."""
-    if actor is not None and not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
+    period from ``starts_on`` to ``ends_on`` (both included; None = unbounded). The reason
+    is required. The one writer of exemptions, with ``exemptions_import`` for bundles."""
+    _require_manage_member(actor, member)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写免于考评的理由。")})
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("免予考评的结束日期不能早于开始日期。")})
     exemption, _created = ItemExemption.objects.update_or_create(
@@ -214,8 +214,35 @@ def exemption_set(
     return exemption
 
 
+def exemptions_import(*, actor, member: Member, wanted: dict[str, str]) -> bool:
+    """Make a member's exemptions those of a bundle (item code -> reason), undated; runs in
+    the import's transaction. A bundle's reason may be empty (decision 26: the contract
+    makes it optional, a bundle carries another system's records as they are). True when
+    anything changed."""
+    _require_manage_member(actor, member)
+    current = dict(ItemExemption.objects.filter(member=member).values_list("item_code", "reason"))
+    if wanted == current:
+        return False
+    ItemExemption.objects.filter(member=member).exclude(item_code__in=wanted).delete()
+    for code, reason in wanted.items():
+        ItemExemption.objects.update_or_create(
+            member=member, item_code=code, defaults={"reason": reason}
+        )
+    audit_record(
+        actor=actor, action="exemptions.import", target=member, before=current, after=wanted
+    )
+    return True
+
+
+def _require_manage_member(actor, member: Member) -> None:
+    if actor is not None and not scope_for(actor).manages(member.branch.path):
+        raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
+
+
 @transaction.atomic
-def branch_year_finalise(*, actor, scheme: Scheme, branch) -> BranchYearClosing:
+def branch_year_finalise(
+    *, actor: Actor, scheme: Scheme, branch: Organization
+) -> BranchYearClosing:
     """Freeze a branch's year: later entries, reversals and tallies are refused.
     The caller (the evaluation's finalisation) checks that nothing is left open."""
     if actor is not None and not scope_for(actor).manages(branch.path):
@@ -225,7 +252,7 @@ def branch_year_finalise(*, actor, scheme: Scheme, branch) -> BranchYearClosing:
         branch=branch,
         defaults={
             "finalised_at": timezone.now(),
-            "finalised_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "finalised_by": user_or_none(actor),
         },
     )
     if not created:
@@ -240,7 +267,7 @@ def branch_year_finalise(*, actor, scheme: Scheme, branch) -> BranchYearClosing:
 
 
 @transaction.atomic
-def branch_year_reopen(*, actor, scheme: Scheme, branch, reason: str) -> None:
+def branch_year_reopen(*, actor: Actor, scheme: Scheme, branch: Organization, reason: str) -> None:
     """Reopen a finalised branch year: committee admins only, with a recorded reason."""
     _require_admin(actor)
     if not reason.strip():

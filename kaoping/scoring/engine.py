@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import (
     ROUND_CEILING,
     ROUND_FLOOR,
@@ -140,16 +140,9 @@ class SchemeRules:
     )
 
     def __post_init__(self) -> None:
-        for name in (
-            "base_points",
-            "bonus_cap",
-            "democratic_share",
-            "excellent_threshold",
-            "qualified_threshold",
-            "basic_threshold",
-            "excellent_quota",
-        ):
-            _require_decimal(name, getattr(self, name))
+        for f in fields(self):
+            if f.type == "Decimal":
+                _require_decimal(f.name, getattr(self, f.name))
         if self.quota_rounding not in _QUOTA_ROUNDING:
             raise ValueError(
                 f"quota_rounding must be one of {sorted(_QUOTA_ROUNDING)}, "

@@ -1,17 +1,20 @@
 """Reads for scoring: the engine's input, built with a fixed number of set-based queries
 (never one per member), and results as the actor may see them."""
 
+import dataclasses
 import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, QuerySet
 
-from kaoping.decimals import decimal_text
+from kaoping.annotations import Actor
+from kaoping.kit.decimals import decimal_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import members_visible
 from kaoping.schemes.models import Scheme, SchemeItem
@@ -29,30 +32,17 @@ from .engine import (
 from .models import MemberResult as StoredResult
 from .models import ResultsStamp
 
-RULE_FIELDS = (
-    "base_points",
-    "bonus_cap",
-    "democratic_share",
-    "excellent_threshold",
-    "qualified_threshold",
-    "basic_threshold",
-    "excellent_quota",
-    "quota_rounding",
-)
+# The engine's rules are settings of the scheme under the same names (a test checks it).
+RULE_FIELDS = tuple(f.name for f in dataclasses.fields(SchemeRules) if f.name != "ballot_options")
 
 
-def rules_from(settings) -> SchemeRules:
+def rules_from(settings: Any) -> SchemeRules:
     """The engine's rules from anything holding the scheme's settings as attributes (a
     ``Scheme`` or a planning draft), so both are read by one code path."""
     return SchemeRules(
         **{f: getattr(settings, f) for f in RULE_FIELDS},
         ballot_options={k: Decimal(str(v)) for k, v in settings.ballot_options.items()},
     )
-
-
-def rules_for(scheme: Scheme) -> SchemeRules:
-    """The scheme's settings as the engine's rules."""
-    return rules_from(scheme)
 
 
 # The engine sees each member's ledger as at most three sums (set-based in the database):
@@ -145,7 +135,7 @@ def _counted_conditions(
     return sql, [scheme.year, scheme.year, scheme.pk, *category_params]
 
 
-def _scheme_items(scheme: Scheme):
+def _scheme_items(scheme: Scheme) -> list[Any]:
     return list(
         SchemeItem.objects.filter(scheme=scheme).values_list(
             "id", "kind", "disqualifies", "categories"
@@ -362,7 +352,7 @@ def counted_occurrences(
         }
 
 
-def _sum_of_ten_thousandths(value) -> Decimal:
+def _sum_of_ten_thousandths(value: Any) -> Decimal:
     """SQLite's integer sum back to the ledger's four decimal places (PostgreSQL sums
     numeric exactly and returns that already)."""
     return Decimal(int(value)).scaleb(-4)
@@ -428,7 +418,7 @@ def year_input_batches(
     are per branch), streamed from a server-side cursor so memory stays flat however many
     members there are. Each batch comes with member code -> (member id, branch id)."""
     sql, params = _year_sql(scheme, branch_ids)
-    rules = rules_for(scheme)
+    rules = rules_from(scheme)
     _sum = (lambda v: v) if connection.vendor == "postgresql" else _sum_of_ten_thousandths
     members: list[MemberInput] = []
     entries: list[EntryInput] = []
@@ -438,7 +428,7 @@ def year_input_batches(
     ids: dict[str, tuple[int, int]] = {}
     branch = None
 
-    def batch():
+    def batch() -> tuple[YearInput, dict[str, tuple[int, int]]]:
         return YearInput(
             rules=rules,
             items=SUMMED_ITEMS,
@@ -498,7 +488,7 @@ def year_input(*, scheme: Scheme, branches: Iterable[Organization] | None = None
     ]
     if parts:
         return parts[0]
-    return YearInput(rules=rules_for(scheme), items=SUMMED_ITEMS, members=[], entries=[])
+    return YearInput(rules=rules_from(scheme), items=SUMMED_ITEMS, members=[], entries=[])
 
 
 # --------------------------------------------------------------------------- live results
@@ -517,7 +507,7 @@ CACHE_WRITE_BRANCHES = 25
 
 
 @dataclass(frozen=True)
-class BranchLive:
+class LiveResults:
     """One branch's live results (by rank) with the tallies and quota decisions they
     were computed from, by member code."""
 
@@ -543,7 +533,7 @@ def _live_key(scheme: Scheme, branch_id: int, stamp: str) -> str:
     return f"kp:live:{scheme.pk}:{scheme.year}:{branch_id}:{stamp}"
 
 
-def _computed(scheme: Scheme, branches: list[Organization]) -> dict[int, BranchLive]:
+def _computed(scheme: Scheme, branches: list[Organization]) -> dict[int, LiveResults]:
     """Live results of some branches, from one set of queries and one engine run. The
     scheme's rules are read again here, after the stamps: a caller's older copy of the
     scheme must not be cached under a newer stamp."""
@@ -552,7 +542,7 @@ def _computed(scheme: Scheme, branches: list[Organization]) -> dict[int, BranchL
         scheme=scheme, branch_ids=[b.pk for b in branches], batch_members=sys.maxsize
     )
     data, ids = next(parts, (None, {}))
-    live = {b.pk: BranchLive(results=[], tallies={}, decisions={}) for b in branches}
+    live = {b.pk: LiveResults(results=[], tallies={}, decisions={}) for b in branches}
     if data is None:
         return live
     branch_of = {code: branch_id for code, (_, branch_id) in ids.items()}
@@ -565,9 +555,9 @@ def _computed(scheme: Scheme, branches: list[Organization]) -> dict[int, BranchL
     return live
 
 
-def branches_live(
+def live_results_by_branch(
     *, scheme: Scheme, branches: Iterable[Organization], stamps: dict[int, str] | None = None
-) -> dict[int, BranchLive]:
+) -> dict[int, LiveResults]:
     """branch id -> its live results, from the cache where the stamps match, the others
     computed together in one engine run and cached. ``stamps`` (from ``results_stamps``)
     when the caller has read them already."""
@@ -588,33 +578,31 @@ def branches_live(
     return live
 
 
-def branch_live(*, scheme: Scheme, branch: Organization, stamp: str | None = None) -> BranchLive:
+def live_results_of_branch(
+    *, scheme: Scheme, branch: Organization, stamp: str | None = None
+) -> LiveResults:
     """One branch's live results (ranks and the quota are per branch, so this is exact)."""
     stamps = None if stamp is None else {branch.pk: stamp}
-    return branches_live(scheme=scheme, branches=[branch], stamps=stamps)[branch.pk]
+    return live_results_by_branch(scheme=scheme, branches=[branch], stamps=stamps)[branch.pk]
 
 
 def live_results(*, scheme: Scheme, branches: Iterable[Organization]) -> list[MemberResult]:
     """Live results of the branches in the engine's order (by branch code, then rank):
     the same list as ``compute_year(year_input(...))`` over them."""
     branches = sorted(branches, key=lambda b: b.code)
-    live = branches_live(scheme=scheme, branches=branches)
+    live = live_results_by_branch(scheme=scheme, branches=branches)
     return [r for b in branches for r in live[b.pk].results]
 
 
-def branch_results(*, scheme: Scheme, branch: Organization) -> list[MemberResult]:
-    """Live results of one branch (ranks and the quota are per branch, so this is exact)."""
-    return branch_live(scheme=scheme, branch=branch).results
-
-
-def member_live_result(*, scheme: Scheme, member: Member) -> MemberResult | None:
-    for result in branch_results(scheme=scheme, branch=member.branch):
+def live_result_of_member(*, scheme: Scheme, member: Member) -> MemberResult | None:
+    """The member's live result (computed with their whole branch)."""
+    for result in live_results(scheme=scheme, branches=[member.branch]):
         if result.member == member.code:
             return result
     return None
 
 
-def stored_results(*, actor, year: int) -> QuerySet[StoredResult]:
+def stored_results(*, actor: Actor, year: int) -> QuerySet[StoredResult]:
     """Stored results of ``year`` that ``actor`` may see."""
     visible = members_visible(actor=actor).values("id")
     return (

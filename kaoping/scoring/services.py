@@ -1,16 +1,19 @@
 """Writes of results: compute a year through the engine and store it."""
 
+import datetime
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record, audit_record_many
-from kaoping.bulk import no_cycle_collection
-from kaoping.iterables import batched
+from kaoping.kit.bulk import no_cycle_collection
+from kaoping.kit.iterables import batched
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme
@@ -26,7 +29,9 @@ RESULT_COLUMNS = (
 COLUMNS = ", ".join(RESULT_COLUMNS)
 
 
-def _result_values(year: int, result, member_id: int, branch_id: int, now) -> tuple:
+def _result_values(
+    year: int, result: Any, member_id: int, branch_id: int, now: datetime.datetime
+) -> tuple:
     return (
         year, member_id, branch_id, result.deductions, result.bonus, result.daily,
         result.democratic_pct, result.democratic, result.composite, result.rank,
@@ -34,7 +39,7 @@ def _result_values(year: int, result, member_id: int, branch_id: int, now) -> tu
     )  # fmt: skip
 
 
-def _copy_text(value) -> str:
+def _copy_text(value: Any) -> str:
     """A value in COPY's text format: NULL is ``\\N``; numbers and grades need no escaping."""
     return "\\N" if value is None else str(value)
 
@@ -48,7 +53,7 @@ class _Stage:
     (this connection only) filled with COPY, so memory stays flat; elsewhere (SQLite, the
     small embedded case) a list."""
 
-    def __init__(self, year: int, now):
+    def __init__(self, year: int, now: datetime.datetime) -> None:
         self.pg = connection.vendor == "postgresql"
         self.year = year
         self.now = now
@@ -64,7 +69,7 @@ class _Stage:
                     f"FROM {MemberResult._meta.db_table} WHERE 1 = 0"
                 )
 
-    def append(self, results, ids: dict[str, tuple[int, int]]) -> None:
+    def append(self, results: Any, ids: dict[str, tuple[int, int]]) -> None:
         """The engine's results of one batch; ``ids``: member code -> (member id, branch id)."""
         if not self.pg:
             self.rows += [_result_values(self.year, r, *ids[r.member], self.now) for r in results]
@@ -115,7 +120,7 @@ class _Stage:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
 
 
-def results_compute(*, actor, year: int, progress=None) -> int:
+def results_compute(*, actor: Actor, year: int, progress: ProgressFn = None) -> int:
     """Compute (or recompute) every member's result of ``year`` and store it; returns the
     number of result rows. Results are derived: they are replaced wholesale each time.
 
@@ -165,7 +170,7 @@ def results_compute(*, actor, year: int, progress=None) -> int:
 
 
 @transaction.atomic
-def grade_record_set(*, actor, member: Member, year: int, grade: str) -> GradeRecord:
+def grade_record_set(*, actor: Actor, member: Member, year: int, grade: str) -> GradeRecord:
     """Record a member's final grade of an earlier year (imported history)."""
     if actor is not None and not scope_for(actor).manages(member.branch.path):
         raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
@@ -187,7 +192,7 @@ def grade_record_set(*, actor, member: Member, year: int, grade: str) -> GradeRe
 
 
 def grade_records_import(
-    *, actor, rows: Iterable[tuple[str, int, str]], batch_size: int = 2000
+    *, actor: Actor, rows: Iterable[tuple[str, int, str]], batch_size: int = 2000
 ) -> int:
     """Record many members' final grades of earlier years (导入历年等次): ``(member code,
     year, grade)``, the rules of ``grade_record_set`` a batch at a time. Runs inside the
@@ -226,15 +231,15 @@ def grade_records_import(
 
 
 @transaction.atomic
-def branch_results_store(*, actor, scheme: Scheme, branch: Organization) -> int:
+def branch_results_store(*, actor: Actor, scheme: Scheme, branch: Organization) -> int:
     """Compute one branch's results through the engine and store them (replacing that
     branch's stored results of the year); used by publication (公示) and finalisation."""
     if actor is not None and not scope_for(actor).manages(branch.path):
         raise PermissionDenied(_("您无权管理 %(branch)s。") % {"branch": branch.name})
 
-    from .selectors import branch_results
+    from .selectors import live_results
 
-    results = branch_results(scheme=scheme, branch=branch)
+    results = live_results(scheme=scheme, branches=[branch])
     member_ids = dict(Member.objects.filter(branch=branch).values_list("code", "id"))
     now = timezone.now()
     MemberResult.objects.filter(year=scheme.year, member_id__in=member_ids.values()).delete()

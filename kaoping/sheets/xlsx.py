@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from kaoping.text import control_char, starts_like_formula, xlsx_safe
+from kaoping.kit.text import control_char, starts_like_formula, xlsx_safe
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 10000
@@ -261,7 +261,7 @@ def _text(value) -> str:
 def _convert(col: Column, value, text: str):
     """The typed value of one cell, or raise ValueError with a Chinese message."""
     found = control_char(text)
-    if found:  # as every other path refuses it (kaoping.text)
+    if found:  # as every other path refuses it (kaoping.kit.text)
         raise ValueError(_("含有不允许的控制字符（%(c)s），请删除后再导入。") % {"c": found})
     if col.kind == "int":
         try:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.meetings.forms import DateTimeInput
+from kaoping.kit.forms import DateTimeInput
 from kaoping.orgs.models import Member
 
 from .models import Assignment, TaskKind

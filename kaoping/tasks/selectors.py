@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
@@ -19,7 +20,7 @@ def task_item(*, scheme: Scheme, kind: str) -> SchemeItem | None:
     return SchemeItem.objects.filter(scheme=scheme, code=code).first()
 
 
-def tasks_of_branch(*, actor, branch: Organization) -> QuerySet[Task]:
+def tasks_of_branch(*, actor: Actor, branch: Organization) -> QuerySet[Task]:
     """A branch's tasks with their counts (one query, however many rows)."""
     if not scope_for(actor).reads(branch.path):
         raise Http404(_("找不到这个党支部。"))
@@ -40,7 +41,7 @@ def tasks_of_branch(*, actor, branch: Organization) -> QuerySet[Task]:
     )
 
 
-def task_access_by_code(*, actor, code: str) -> Task:
+def task_access_by_code(*, actor: Actor, code: str) -> Task:
     """The task for its branch's officers or a member it is assigned to; the same 404 for
     missing and not yours."""
     task = Task.objects.select_related("branch").filter(code=code).first()
@@ -54,7 +55,7 @@ def task_access_by_code(*, actor, code: str) -> Task:
     raise Http404(_("找不到任务 %(code)s。") % {"code": code})
 
 
-def task_assignments(*, actor, task: Task) -> list[Assignment]:
+def task_assignments(*, actor: Actor, task: Task) -> list[Assignment]:
     """Every assignment for staff; only the actor's own for a member."""
     qs = task.assignments.select_related("member", "task_entry__entry")
     scope = scope_for(actor)
@@ -63,7 +64,7 @@ def task_assignments(*, actor, task: Task) -> list[Assignment]:
     return list(qs)
 
 
-def assignment_access(*, actor, task: Task, member_code: str) -> Assignment:
+def assignment_access(*, actor: Actor, task: Task, member_code: str) -> Assignment:
     a = task.assignments.select_related("member").filter(member__code=member_code).first()
     scope = scope_for(actor)
     if a is None or not (scope.reads(task.branch.path) or a.member_id == scope.member_id):
@@ -71,7 +72,7 @@ def assignment_access(*, actor, task: Task, member_code: str) -> Assignment:
     return a
 
 
-def member_open_tasks(*, actor, member: Member) -> list[Assignment]:
+def member_open_tasks(*, actor: Actor, member: Member) -> list[Assignment]:
     """The member's tasks still open, soonest due first (one query)."""
     scope = scope_for(actor)
     if not (scope.reads(member.branch.path) or scope.member_id == member.id):

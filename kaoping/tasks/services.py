@@ -2,30 +2,32 @@
 remind members of due tasks. One transaction per use case, audited."""
 
 import datetime
+from functools import partial
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
+from kaoping.kit.codes import new_code
+from kaoping.kit.evidence import evidence_file_check
+from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
-from kaoping.meetings.codes import new_code
-from kaoping.meetings.evidence import evidence_file_check
 from kaoping.notifications.services import notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import branch_members_checked, scope_for
+from kaoping.orgs.selectors import branch_members_checked, manage_required, scope_for
 from kaoping.schemes.models import ItemExemption, Scheme
 from kaoping.schemes.selectors import refuse_if_frozen
 
 from .models import Assignment, Task, TaskEntry, TaskKind, TaskRule
 from .selectors import task_item, tasks_due_soon
 
-
-def _require_manage(actor, branch: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(branch.path):
-        raise PermissionDenied(_("您无权管理 %(branch)s 的任务。") % {"branch": branch.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(branch)s 的任务。"))
 
 
 def _locked(task: Task) -> Task:
@@ -42,7 +44,7 @@ def task_link(task: Task) -> str:
 
 
 @transaction.atomic
-def task_rule_set(*, actor, scheme: Scheme, kind: str, item_code: str) -> TaskRule:
+def task_rule_set(*, actor: Actor, scheme: Scheme, kind: str, item_code: str) -> TaskRule:
     """Choose the item a missed task of ``kind`` deducts (a scheme setting)."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
@@ -65,7 +67,7 @@ def task_rule_set(*, actor, scheme: Scheme, kind: str, item_code: str) -> TaskRu
 @transaction.atomic
 def task_assign(
     *,
-    actor,
+    actor: Actor,
     branch: Organization,
     kind: str,
     title: str,
@@ -93,7 +95,7 @@ def task_assign(
         title=title.strip(),
         description=description.strip(),
         due_at=due_at,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     task.full_clean()
     task.save()
@@ -123,7 +125,7 @@ def task_assign(
     return task
 
 
-def _locked_assignment(task: Task, member_id) -> Assignment:
+def _locked_assignment(task: Task, member_id: int) -> Assignment:
     a = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("member")
@@ -136,7 +138,7 @@ def _locked_assignment(task: Task, member_id) -> Assignment:
 
 
 @transaction.atomic
-def task_submit(*, actor, task: Task, text: str = "", file=None) -> Assignment:
+def task_submit(*, actor: Actor, task: Task, text: str = "", file: Any = None) -> Assignment:
     """A member hands in a study task: text and/or a file (checked before anything is
     stored). A later submission replaces an earlier one until the task is closed."""
     task = _locked(task)
@@ -169,7 +171,9 @@ def task_submit(*, actor, task: Task, text: str = "", file=None) -> Assignment:
 
 
 @transaction.atomic
-def task_mark(*, actor, task: Task, member: Member, status: str, reason: str = "") -> Assignment:
+def task_mark(
+    *, actor: Actor, task: Task, member: Member, status: str, reason: str = ""
+) -> Assignment:
     """The secretary records how an assignment ended. Study task: ``excused`` (an accepted
     excuse, reason required). Assigned / duty task: ``done`` or ``not_done`` (with a reason
     when there is one; "not done without reason" is deducted at closing)."""
@@ -191,7 +195,7 @@ def task_mark(*, actor, task: Task, member: Member, status: str, reason: str = "
     before = a.status
     a.status = status
     a.reason = reason.strip() if status != Assignment.Status.DONE else ""
-    a.marked_by = actor if getattr(actor, "is_authenticated", False) else None
+    a.marked_by = user_or_none(actor)
     a.full_clean()
     a.save()
     audit_record(
@@ -213,7 +217,9 @@ def _missed(task: Task, a: Assignment) -> bool:
 
 
 @transaction.atomic
-def task_close(*, actor, task: Task, now: datetime.datetime | None = None) -> list[ScoreEntry]:
+def task_close(
+    *, actor: Actor, task: Task, now: datetime.datetime | None = None
+) -> list[ScoreEntry]:
     """Settle the task: each missed assignment (a study task not handed in without an
     accepted excuse; an assigned or duty task not done without reason) becomes one
     deduction entry (source study / task, the scheme's item for the kind). A study task can
@@ -288,7 +294,7 @@ def task_close(*, actor, task: Task, now: datetime.datetime | None = None) -> li
 
 
 @transaction.atomic
-def tasks_remind_due(*, actor=None, within: datetime.timedelta | None = None) -> int:
+def tasks_remind_due(*, actor: Actor = None, within: datetime.timedelta | None = None) -> int:
     """Tell each member with an unfinished assignment that the task is due (within a day by
     default); each task is reminded once. Returns the number of messages."""
     within = within or datetime.timedelta(days=1)

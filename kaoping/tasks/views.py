@@ -3,18 +3,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.answers import form_done as _done
-from kaoping.meetings.evidence import content_type_for
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.evidence import content_type_for
+from kaoping.kit.forms import errors_on, flash_service_error
+from kaoping.ops.files import file_answer
 from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import members_visible, organization_access_by_code, scope_for
+from kaoping.orgs.selectors import (
+    branch_for_staff,
+    members_visible,
+    scope_for,
+)
 from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
@@ -23,18 +28,11 @@ from .forms import MarkForm, SubmitForm, TaskForm
 LIST_LIMIT = 100
 
 
-def _errors(request, exc: ValidationError) -> None:
-    for m in exc.messages:
-        messages.error(request, m)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def branch_tasks(request, code: str):
     actor = request.user
-    branch = organization_access_by_code(actor=actor, code=code, manage=request.method == "POST")
-    if not branch.is_branch or not scope_for(actor).reads(branch.path):
-        raise Http404(_("找不到这个党支部。"))
+    branch = branch_for_staff(actor=actor, code=code, manage=request.method == "POST")
     can_manage = scope_for(actor).manages(branch.path)
     form = notice = None
     if can_manage:
@@ -56,7 +54,7 @@ def branch_tasks(request, code: str):
         )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with errors_on(form):
             task = services.task_assign(
                 actor=actor,
                 branch=branch,
@@ -66,9 +64,6 @@ def branch_tasks(request, code: str):
                 due_at=d["due_at"],
                 members=list(d["members"]),
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(
                 request,
                 reverse("tasks:detail", args=[task.code]),
@@ -143,16 +138,13 @@ def task_submit(request, code: str):
     task = selectors.task_access_by_code(actor=actor, code=code)
     form = SubmitForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.task_submit(
                 actor=actor,
                 task=task,
                 text=form.cleaned_data["text"],
                 file=form.cleaned_data["file"],
             )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
             return _done(request, reverse("tasks:detail", args=[task.code]), _("已提交。"))
     return _task_page(request, task, submit_form=form, status=400)
 
@@ -178,7 +170,7 @@ def task_mark(request, code: str):
             actor=actor, task=task, member=member, status=d["status"], reason=d["reason"]
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_service_error(request, exc)
         return redirect(url)
     return _done(request, url, _("已登记 %(name)s 的完成情况。") % {"name": member.name})
 
@@ -195,7 +187,7 @@ def task_close(request, code: str):
     try:
         created = services.task_close(actor=actor, task=task)
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_service_error(request, exc)
         return redirect(url)
     if was_closed:
         return _done(request, url, _("任务早已结算，未新增任何记录。"))
@@ -211,7 +203,7 @@ def task_file(request, code: str, member: str):
     if not a.file:
         raise Http404(_("找不到这份材料。"))
     name = a.file.name.rsplit("/", 1)[-1]
-    return FileResponse(a.file.open("rb"), filename=name, content_type=content_type_for(name))
+    return file_answer(a.file, filename=name, content_type=content_type_for(name))
 
 
 @login_required

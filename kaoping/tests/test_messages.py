@@ -11,7 +11,7 @@ passes its parameter on, must carry a
 ``gettext`` call (``_``/``gettext``/``gettext_lazy``/``ngettext``/``pgettext``) on a Chinese
 literal, and that msgid must have a non-empty English msgstr in the compiled catalogue of
 the app (package) the module lives in (``kaoping/<app>/locale``; the web app and the
-modules directly under ``kaoping/`` use ``kaoping/locale``). A message held in a variable
+ground floor ``kaoping/kit/`` use ``kaoping/locale``). A message held in a variable
 is traced to its assignments, appends, loop sources and the returns of the module's own
 functions; an exception caught and passed on was checked where it was made; what cannot be
 traced is in ``ALLOWLIST`` with its reason. A runtime check then asks
@@ -66,12 +66,12 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     "ACTIONS table, each gettext_lazy on a Chinese literal",
     ("sheets/xlsx.py", "read_rows", "RowError(…)"): "the ValueError of _convert just above "
     "it, each raised with gettext on a Chinese literal (not any ValueError: only _convert's)",
-    ("bundles/services.py", "_labelled", "ValidationError(…)"): "prefixes the record's "
+    ("bundles/writes.py", "_labelled", "ValidationError(…)"): "prefixes the record's "
     "label (a bundle path, e.g. organizations[3] (code B1)) to the message of a "
     "ValidationError already checked where a service raised it",
-    ("bundles/services.py", "error", "BundleError(…)"): "the messages kept by "
-    "_Messages.add, each checked at its call (self.errors.add / self.schema_errors.add)",
-    ("bundles/services.py", "_validation_text", "BundleError(…)"): "the messages of a "
+    ("bundles/errors.py", "error", "BundleError(…)"): "the messages kept by "
+    "Messages.add, each checked at its call (self.errors.add / self.schema_errors.add)",
+    ("bundles/services.py", "bundle_import", "BundleError(…)"): "the messages of a "
     "model ValidationError (checked where raised), each after its field's name",
     ("dues/services.py", "dues_close_blocker", "ValidationError(…)"): "the text of "
     "dues_close_blocker, each a gettext on a Chinese literal or schemes.selectors.frozen_notice",
@@ -85,9 +85,12 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     "gettext on a Chinese literal",
     ("inspections/views.py", "inspection_detail", "error(…)"): "schemes.selectors."
     "frozen_notice, a gettext on a Chinese literal",
-    ("web/views.py", "entry_create", "error(…)"): "schemes.selectors.frozen_notice, a gettext "
-    "on a Chinese literal",
-    ("web/views.py", "entry_reverse_view", "error(…)"): "schemes.selectors.frozen_notice, a "
+    (
+        "web/views/branch.py",
+        "entry_create",
+        "error(…)",
+    ): "schemes.selectors.frozen_notice, a gettext on a Chinese literal",
+    ("web/views/ledger.py", "entry_reverse_view", "error(…)"): "schemes.selectors.frozen_notice, a "
     "gettext on a Chinese literal",
     ("publication/services.py", "branch_finalise", "ValidationError(…)"): "the list of "
     "finalisation_blockers, each a gettext on a Chinese literal",
@@ -406,7 +409,8 @@ def _check_module(module: str, source: str) -> _Checker:
 
 def _catalogue_dir(module: str) -> Path:
     parts = Path(module).parts
-    if len(parts) > 1 and parts[0] != "web" and (ROOT / parts[0] / "__init__.py").exists():
+    shared = {"web", "kit"}  # the web app and the ground floor use the project's catalogue
+    if len(parts) > 1 and parts[0] not in shared and (ROOT / parts[0] / "__init__.py").exists():
         return ROOT / parts[0] / "locale"
     return ROOT / "locale"
 
@@ -522,6 +526,6 @@ def test_the_check_sees_an_english_bundle_message():
         "        seen.add(code)\n"
         "        raise BundleNotJSON('the file is empty')\n"
     )
-    checker = _check_module("bundles/services.py", source)
+    checker = _check_module("bundles/checks.py", source)
     assert [p.split(":")[1] for p in checker.problems] == ["4", "6", "9", "12"]
     assert [m.text for m in checker.msgids] == ["%(record)s：上级组织链形成循环。"]

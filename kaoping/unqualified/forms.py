@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.claims.forms import DateInput
+from kaoping.kit.forms import DateInput
 
 from .models import CaseHandling, Condition, UnqualifiedCase, VoteBasis
 

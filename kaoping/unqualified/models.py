@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.text import PlainCharField, PlainTextField
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import Scheme
-from kaoping.text import PlainCharField, PlainTextField
 
 
 class Condition(models.TextChoices):

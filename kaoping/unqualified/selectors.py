@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.dues.models import DuesClosing, DuesPayment, DuesRate
 from kaoping.meetings.models import Attendance, LeaveRequest
 from kaoping.orgs.models import Member, Organization, RoleAssignment
@@ -54,7 +55,7 @@ def _prefixes(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def _role_rows(actor) -> list[tuple[str, str]]:
+def _role_rows(actor: Actor) -> list[tuple[str, str]]:
     """(role, organisation path) of the actor's roles, cached on the user object."""
     cached = getattr(actor, "_kaoping_unqualified_roles", None)
     if cached is None:
@@ -67,7 +68,7 @@ def _role_rows(actor) -> list[tuple[str, str]]:
     return cached
 
 
-def bodies_for(actor, branch: Organization) -> frozenset[str]:
+def bodies_for(actor: Actor, branch: Organization) -> frozenset[str]:
     """The bodies ``actor`` acts for on a case of ``branch``: the branch (a secretary on it
     or above it), the working committee, the organisation department (rules.md §1)."""
     if actor is None:
@@ -82,13 +83,13 @@ def bodies_for(actor, branch: Organization) -> frozenset[str]:
     )
 
 
-def acts_anywhere(actor) -> bool:
+def acts_anywhere(actor: Actor) -> bool:
     """Whether the actor acts for any body anywhere (the procedure's pages are theirs)."""
     scope = scope_for(actor)  # cached per request: no query of its own
     return scope.everything or bool(scope.roles & set(ROLE_BODY))
 
 
-def _role_paths(actor) -> dict[str, list[str]]:
+def _role_paths(actor: Actor) -> dict[str, list[str]]:
     paths: dict[str, list[str]] = defaultdict(list)
     for role, path in _role_rows(actor):
         paths[ROLE_BODY[role]].append(path)
@@ -102,7 +103,7 @@ def _paths_q(paths: list[str], field: str) -> Q:
     return q
 
 
-def cases_visible(*, actor) -> QuerySet[UnqualifiedCase]:
+def cases_visible(*, actor: Actor) -> QuerySet[UnqualifiedCase]:
     """Cases of the branches where the actor acts for one of the three bodies."""
     qs = UnqualifiedCase.objects.select_related("member__branch", "branch")
     if scope_for(actor).everything:
@@ -113,7 +114,7 @@ def cases_visible(*, actor) -> QuerySet[UnqualifiedCase]:
     return qs.filter(_paths_q(paths, "branch__path"))
 
 
-def cases_awaiting(*, actor) -> list[UnqualifiedCase]:
+def cases_awaiting(*, actor: Actor) -> list[UnqualifiedCase]:
     """Cases at pre-review or approval where one of the actor's reviewing bodies has not
     acted yet in the current round; returned cases for the branches the actor keeps."""
     cases = list(
@@ -140,7 +141,7 @@ def pending_bodies(case: UnqualifiedCase) -> frozenset[str]:
     return frozenset(b for b in CaseStep.REVIEW_BODIES if b not in done)
 
 
-def case_access_by_code(*, actor, code: str) -> UnqualifiedCase:
+def case_access_by_code(*, actor: Actor, code: str) -> UnqualifiedCase:
     """The case if ``actor`` acts for one of its bodies; the same 404 for missing and not
     yours (the member concerned is told by notifications, not shown the file)."""
     case = (
@@ -163,13 +164,13 @@ def case_file(*, case: UnqualifiedCase) -> dict:
     }
 
 
-def cases_of_branch(*, actor, branch: Organization) -> QuerySet[UnqualifiedCase]:
+def cases_of_branch(*, actor: Actor, branch: Organization) -> QuerySet[UnqualifiedCase]:
     if not bodies_for(actor, branch):
         raise Http404(_("找不到这个党支部。"))
     return UnqualifiedCase.objects.filter(branch=branch).select_related("member__branch", "branch")
 
 
-def cases_of_member(*, actor, member: Member) -> list[UnqualifiedCase]:
+def cases_of_member(*, actor: Actor, member: Member) -> list[UnqualifiedCase]:
     if not bodies_for(actor, member.branch):
         return []
     return list(member.unqualified_cases.order_by("-created_at"))
@@ -180,7 +181,7 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1) if name else ""
 
 
-def names_visible(actor, branch: Organization) -> bool:
+def names_visible(actor: Actor, branch: Organization) -> bool:
     """Full names in lists only for those who keep the branch (the secretaries)."""
     return Body.BRANCH in bodies_for(actor, branch)
 
@@ -319,13 +320,13 @@ def candidates_found(*, year: int, branches: list[Organization]) -> dict:
     }
 
 
-def candidates_of_branch(*, actor, branch: Organization, year: int) -> list[Candidate]:
+def candidates_of_branch(*, actor: Actor, branch: Organization, year: int) -> list[Candidate]:
     if not bodies_for(actor, branch):
         raise Http404(_("找不到这个党支部。"))
     return list(candidates_found(year=year, branches=[branch]).values())
 
 
-def candidates_visible(*, actor, year: int) -> list[Candidate]:
+def candidates_visible(*, actor: Actor, year: int) -> list[Candidate]:
     """Candidates of every branch where the actor acts for a body (the committee's list)."""
     if scope_for(actor).everything:
         branches = list(Organization.objects.filter(kind=Organization.Kind.BRANCH))

@@ -5,15 +5,18 @@ serialised, and the step order is checked here and nowhere else."""
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
-from kaoping.meetings.codes import new_code
-from kaoping.meetings.evidence import evidence_file_check
+from kaoping.kit.codes import new_code
+from kaoping.kit.evidence import evidence_file_check
+from kaoping.kit.users import user_or_none
 from kaoping.meetings.selectors import branch_officers
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, RoleAssignment
@@ -46,10 +49,6 @@ def case_link(case: UnqualifiedCase) -> str:
     return f"/unqualified/{case.code}/"
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _require(actor, case_or_branch, body: str) -> None:
     branch = getattr(case_or_branch, "branch", case_or_branch)
     if body not in bodies_for(actor, branch):
@@ -74,27 +73,29 @@ def _tell_member(case: UnqualifiedCase, notice: str, text: str) -> None:
         notification_send(user=case.member.user, text=text)
 
 
-def _step(case, *, actor, stage, body, action, reason="") -> CaseStep:
+def _step(
+    case: Any, *, actor: Actor, stage: Any, body: Any, action: Any, reason: str = ""
+) -> CaseStep:
     return CaseStep.objects.create(
         case=case,
         round=case.round,
         stage=stage,
         body=body,
         action=action,
-        actor=_user(actor),
+        actor=user_or_none(actor),
         at=timezone.now(),
         reason=reason.strip(),
     )
 
 
-def _add_files(case, *, actor, files: Iterable) -> None:
+def _add_files(case: Any, *, actor: Actor, files: Iterable) -> None:
     for upload in files:
         CaseEvidence.objects.create(
             case=case,
             round=case.round,
             file=upload,
             name=(upload.name or "")[:200],
-            uploaded_by=_user(actor),
+            uploaded_by=user_or_none(actor),
             uploaded_at=timezone.now(),
         )
 
@@ -122,7 +123,7 @@ def _notify_reviewers(case: UnqualifiedCase, text: str) -> None:
 @transaction.atomic
 def case_propose(
     *,
-    actor,
+    actor: Actor,
     member: Member,
     condition: str,
     facts: str,
@@ -155,7 +156,7 @@ def case_propose(
         facts=facts.strip(),
         notify=notify,
         created_at=timezone.now(),
-        created_by=_user(actor),
+        created_by=user_or_none(actor),
     )
     _add_files(case, actor=actor, files=files)
     _step(case, actor=actor, stage=Stage.PROPOSAL, body=Body.BRANCH, action=Action.PROPOSE)
@@ -180,7 +181,7 @@ def case_propose(
 
 @transaction.atomic
 def case_resubmit(
-    *, actor, case: UnqualifiedCase, facts: str, files: Iterable = ()
+    *, actor: Actor, case: UnqualifiedCase, facts: str, files: Iterable = ()
 ) -> UnqualifiedCase:
     """A returned case goes back to pre-review as a new round; earlier rounds are kept."""
     case = _locked(case)
@@ -212,7 +213,9 @@ def case_resubmit(
     return case
 
 
-def _review(case, *, actor, body, stage, approve, reason) -> tuple[UnqualifiedCase, bool]:
+def _review(
+    case: Any, *, actor: Actor, body: Any, stage: Any, approve: bool, reason: str
+) -> tuple[UnqualifiedCase, bool]:
     """Shared checks of pre-review and approval: right stage, right body, once per round."""
     case = _locked(case)
     if body not in CaseStep.REVIEW_BODIES:
@@ -235,7 +238,7 @@ def _review(case, *, actor, body, stage, approve, reason) -> tuple[UnqualifiedCa
 
 @transaction.atomic
 def case_pre_review(
-    *, actor, case: UnqualifiedCase, body: str, approve: bool, reason: str = ""
+    *, actor: Actor, case: UnqualifiedCase, body: str, approve: bool, reason: str = ""
 ) -> UnqualifiedCase:
     """The working committee or the organisation department approves the proposal or
     returns it to the branch; with both approvals the case goes to the general meeting."""
@@ -303,7 +306,7 @@ def vote_outcome(
 @transaction.atomic
 def case_vote_record(
     *,
-    actor,
+    actor: Actor,
     case: UnqualifiedCase,
     held_on: datetime.date,
     entitled: int,
@@ -372,7 +375,7 @@ def case_vote_record(
         case=case,
         held_on=held_on,
         basis=basis,
-        recorded_by=_user(actor),
+        recorded_by=user_or_none(actor),
         recorded_at=timezone.now(),
         **counts,
     )
@@ -409,7 +412,9 @@ def case_vote_record(
     return case
 
 
-def _vote_not_held(case, *, actor, held_on, counts: dict, why: str) -> UnqualifiedCase:
+def _vote_not_held(
+    case: Any, *, actor: Actor, held_on: Any, counts: dict, why: str
+) -> UnqualifiedCase:
     """Without a quorum the general meeting cannot vote: it is recorded as not held (in
     the history, with the counts) and the case stays at the vote, to be voted on at a
     rescheduled meeting; it is not refused."""
@@ -433,7 +438,7 @@ def _vote_not_held(case, *, actor, held_on, counts: dict, why: str) -> Unqualifi
 
 @transaction.atomic
 def case_approve(
-    *, actor, case: UnqualifiedCase, body: str, approve: bool, reason: str = ""
+    *, actor: Actor, case: UnqualifiedCase, body: str, approve: bool, reason: str = ""
 ) -> UnqualifiedCase:
     """Approval (审批) by the working committee and the organisation department: both
     approve → determined unqualified; either refuses → refused with its reason."""
@@ -478,7 +483,7 @@ def case_approve(
 @transaction.atomic
 def case_handling_record(
     *,
-    actor,
+    actor: Actor,
     case: UnqualifiedCase,
     kind: str,
     decided_on: datetime.date,
@@ -506,7 +511,7 @@ def case_handling_record(
         due_on=due_on,
         completed_on=completed_on,
         note=note.strip(),
-        recorded_by=_user(actor),
+        recorded_by=user_or_none(actor),
         recorded_at=timezone.now(),
     )
     if kind == CaseHandling.Kind.REMOVAL:  # 除名 of a determined case: the member has left
@@ -536,7 +541,7 @@ def case_handling_record(
 
 @transaction.atomic
 def candidate_dismiss(
-    *, actor, member: Member, year: int, condition: str, reason: str
+    *, actor: Actor, member: Member, year: int, condition: str, reason: str
 ) -> CandidateDismissal:
     """The branch dismisses a raised candidate with a reason; it stays dismissed for the
     year and condition."""
@@ -551,7 +556,7 @@ def candidate_dismiss(
         year=year,
         condition=condition,
         reason=reason.strip(),
-        dismissed_by=_user(actor),
+        dismissed_by=user_or_none(actor),
         dismissed_at=timezone.now(),
     )
     audit_record(
@@ -565,7 +570,9 @@ def candidate_dismiss(
 
 
 @transaction.atomic
-def candidate_propose(*, actor, member: Member, year: int, condition: str) -> UnqualifiedCase:
+def candidate_propose(
+    *, actor: Actor, member: Member, year: int, condition: str
+) -> UnqualifiedCase:
     """One click: the candidate becomes a proposal whose facts are the facts found."""
     candidate = candidate_for(member=member, year=year, condition=condition)
     if candidate is None:
@@ -582,7 +589,7 @@ def candidate_propose(*, actor, member: Member, year: int, condition: str) -> Un
 
 @transaction.atomic
 def settings_set(
-    *, actor, year: int, vote_basis: str, absence_months: int, dues_months: int
+    *, actor: Actor, year: int, vote_basis: str, absence_months: int, dues_months: int
 ) -> UnqualifiedSettings:
     """The working committee sets the year's procedure settings."""
     if actor is not None and not scope_for(actor).is_scheme_admin:

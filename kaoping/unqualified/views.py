@@ -4,15 +4,17 @@ candidates, one case file with the actions open to the viewer, its print view an
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.meetings.evidence import content_type_for
-from kaoping.meetings.forms import apply_service_error
+from kaoping.kit.evidence import content_type_for
+from kaoping.kit.forms import apply_service_error
+from kaoping.kit.urlparams import parse_code, parse_year
+from kaoping.ops.files import file_answer
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_voters,
@@ -21,7 +23,6 @@ from kaoping.orgs.selectors import (
     scope_for,
 )
 from kaoping.schemes.models import Scheme
-from kaoping.urlparams import parse_code, parse_year
 
 from . import selectors, services
 from .forms import (
@@ -345,9 +346,7 @@ def case_evidence(request, code: str, pk: int):
     if evidence is None:
         raise Http404(_("找不到这份材料。"))
     name = evidence.name or evidence.file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        evidence.file.open("rb"), filename=name, content_type=content_type_for(name)
-    )
+    return file_answer(evidence.file, filename=name, content_type=content_type_for(name))
 
 
 @login_required

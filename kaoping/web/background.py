@@ -11,10 +11,10 @@ from kaoping.jobs.imports import SheetImport, import_run
 from kaoping.jobs.services import JobOutcome, job_execute
 from kaoping.ledger.selectors import entries_visible
 from kaoping.ledger.services import ENTRY_COLUMNS, entries_sheet_check, entries_sheet_import
+from kaoping.orgs.selectors import branch_for_staff
 from kaoping.sheets.xlsx import xlsx_write
 
-from . import selectors
-from .exports import ENTRY_HEADERS, entry_row
+from .rows import ENTRY_HEADERS, entry_row
 
 
 def _export(job, progress) -> JobOutcome:
@@ -61,9 +61,7 @@ ENTRIES_IMPORT = SheetImport(
         actor=actor, branch=branch, rows=rows, progress=progress
     ),
     apply=_entries_apply,
-    target_of=lambda actor, code: selectors.branch_access_for_staff(
-        actor=actor, code=code, manage=True
-    ),
+    target_of=lambda actor, code: branch_for_staff(actor=actor, code=code, manage=True),
     organization_of=lambda branch: branch,
     task_name="kaoping.web.background.entries_import_task",
 )

@@ -9,6 +9,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.forms import DateInput
+from kaoping.kit.text import CODE_MAX, NAME_MAX, TITLE_MAX
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.forms import (  # noqa: F401 (the pages' forms, shared with planning)
     BALLOT_LABELS,
@@ -18,28 +20,8 @@ from kaoping.schemes.forms import (  # noqa: F401 (the pages' forms, shared with
     plain_decimal,
 )
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme, SchemeItem
-from kaoping.text import CODE_MAX, NAME_MAX, TITLE_MAX
 
 from .selectors import member_code_taken, organization_code_taken, two_factor_device
-
-
-def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to the field it names when the
-    form has that field, above the form otherwise."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class EntryForm(forms.Form):

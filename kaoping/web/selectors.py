@@ -5,47 +5,31 @@ user may see; the ``*_access`` ones raise ``Http404`` for "missing or not yours"
 """
 
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kaoping.annotations import Actor
 from kaoping.evaluation.models import QuotaDecision, VoteTally
-from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization
 from kaoping.orgs.selectors import (
     branches_visible,
     member_access_by_code,
     members_visible,
-    organization_access_by_code,
     organizations_visible,
     scope_for,
 )
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import items_applying, scheme_items, schemes_all
 from kaoping.scoring.engine import MemberResult
-from kaoping.scoring.selectors import branch_live, live_results
-
-COUNTED_OUT = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
+from kaoping.scoring.selectors import live_results, live_results_of_branch
 
 
-def staff_required(*, actor) -> None:
-    """Pages for officers only: everybody else gets the same 404 as for a missing page."""
-    if not scope_for(actor).is_staff_role:
-        raise Http404(_("找不到这个页面。"))
-
-
-def branch_access_for_staff(*, actor, code: str, manage: bool = False) -> Organization:
-    """A branch the actor reads through a role (a plain member reading their own branch
-    through ``organization_access_by_code`` is not enough to see everybody's scores)."""
-    org = organization_access_by_code(actor=actor, code=code, manage=manage)
-    if not org.is_branch or not scope_for(actor).reads(org.path):
-        raise Http404(_("找不到这个党支部。"))
-    return org
-
-
-def member_own(*, actor) -> Member:
+def member_own(*, actor: Actor) -> Member:
     member_id = scope_for(actor).member_id
     member = None
     if member_id is not None:
@@ -55,22 +39,22 @@ def member_own(*, actor) -> Member:
     return member
 
 
-def member_for_page(*, actor, code: str) -> Member:
+def member_for_page(*, actor: Actor, code: str) -> Member:
     return member_access_by_code(actor=actor, code=code)
 
 
-def branch_members(*, actor, branch: Organization) -> list[Member]:
+def branch_members(*, actor: Actor, branch: Organization) -> list[Member]:
     return list(members_visible(actor=actor).filter(branch=branch).order_by("code"))
 
 
-def branch_page_results(*, scheme: Scheme, branch: Organization, stamp: str | None = None):
+def branch_page_results(*, scheme: Scheme, branch: Organization, stamp: str | None = None) -> Any:
     """(results sorted by rank, tallies by member code, decisions by member code): the
     branch's live results (cached under its results stamp)."""
-    live = branch_live(scheme=scheme, branch=branch, stamp=stamp)
+    live = live_results_of_branch(scheme=scheme, branch=branch, stamp=stamp)
     return live.results, live.tallies, live.decisions
 
 
-def member_tallies(*, actor, member: Member, year: int) -> dict[str, int]:
+def member_tallies(*, actor: Actor, member: Member, year: int) -> dict[str, int]:
     return dict(
         VoteTally.objects.filter(
             year=year, member=member, member__in=members_visible(actor=actor).values("id")
@@ -78,7 +62,7 @@ def member_tallies(*, actor, member: Member, year: int) -> dict[str, int]:
     )
 
 
-def member_decision(*, actor, member: Member, year: int) -> QuotaDecision | None:
+def member_decision(*, actor: Actor, member: Member, year: int) -> QuotaDecision | None:
     return QuotaDecision.objects.filter(
         year=year, member=member, member__in=members_visible(actor=actor).values("id")
     ).first()
@@ -93,14 +77,14 @@ def organization_code_taken(code: str) -> bool:
     return Organization.objects.filter(code=code).exists()
 
 
-def overview_rows(*, actor, scheme: Scheme | None) -> list[dict]:
+def overview_rows(*, actor: Actor, scheme: Scheme | None) -> list[dict]:
     """Every visible branch with its member count and the grade distribution of the live
     results: one engine run for all of them."""
     branches = list(branches_visible(actor=actor).order_by("path"))
     counts = dict(
         members_visible(actor=actor)
         .filter(branch__in=branches)
-        .exclude(status__in=COUNTED_OUT)
+        .exclude(status__in=DEPARTED_STATUSES)
         .order_by()
         .values("branch_id")
         .annotate(n=Count("id"))
@@ -116,27 +100,27 @@ def overview_rows(*, actor, scheme: Scheme | None) -> list[dict]:
     ]
 
 
-def organizations_for_admin(*, actor) -> list[Organization]:
+def organizations_for_admin(*, actor: Actor) -> list[Organization]:
     return list(organizations_visible(actor=actor).select_related("parent").order_by("path"))
 
 
-def parent_choices(*, actor):
+def parent_choices(*, actor: Actor) -> Any:
     return (
         organizations_visible(actor=actor).exclude(kind=Organization.Kind.BRANCH).order_by("path")
     )
 
 
-def branch_members_assessed(*, actor, branch: Organization):
+def branch_members_assessed(*, actor: Actor, branch: Organization) -> QuerySet[Member]:
     """Members of the branch who can get entries (not transferred out, not deceased)."""
     return (
         members_visible(actor=actor)
         .filter(branch=branch)
-        .exclude(status__in=COUNTED_OUT)
+        .exclude(status__in=DEPARTED_STATUSES)
         .order_by("code")
     )
 
 
-def scheme_items_for_branch(*, scheme: Scheme, branch: Organization):
+def scheme_items_for_branch(*, scheme: Scheme, branch: Organization) -> QuerySet[Any]:
     """The scheme's items that apply to the branch's category (分类实施)."""
     return items_applying(scheme_items(scheme), {branch.category})
 
@@ -148,18 +132,18 @@ def schemes_list() -> list[Scheme]:
 # --------------------------------------------------------------------------- two-factor
 
 
-def two_factor_allowed(actor) -> bool:
+def two_factor_allowed(actor: Actor) -> bool:
     """Staff roles (committee admins, the organisation department, secretaries,
     supervisors) may enrol a TOTP device; plain members have no use for one."""
     return scope_for(actor).is_staff_role
 
 
-def two_factor_required(actor) -> bool:
+def two_factor_required(actor: Actor) -> bool:
     """``KAOPING_REQUIRE_2FA_FOR_STAFF``: every staff login must pass a token."""
     return settings.KAOPING_REQUIRE_2FA_FOR_STAFF and two_factor_allowed(actor)
 
 
-def two_factor_device(actor):
+def two_factor_device(actor: Actor) -> Any:
     """The user's confirmed TOTP device, or None."""
     if not getattr(actor, "is_authenticated", False):
         return None

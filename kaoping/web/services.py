@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 
 from .selectors import two_factor_allowed, two_factor_device
@@ -17,7 +18,7 @@ from .selectors import two_factor_allowed, two_factor_device
 DEVICE_NAME = "authenticator"
 
 
-def _require_allowed(actor) -> None:
+def _require_allowed(actor: Actor) -> None:
     if not two_factor_allowed(actor):
         raise PermissionDenied(_("两步验证只供党组织工作人员使用。"))
 
@@ -28,7 +29,7 @@ def _checked(device: TOTPDevice, token: str) -> None:
         raise ValidationError({"token": _("动态口令不正确或已过期，请输入验证器上的最新口令。")})
 
 
-def totp_device_pending(*, actor) -> TOTPDevice:
+def totp_device_pending(*, actor: Actor) -> TOTPDevice:
     """The user's unconfirmed device for enrolment (a new secret the first time)."""
     _require_allowed(actor)
     if two_factor_device(actor) is not None:
@@ -39,7 +40,7 @@ def totp_device_pending(*, actor) -> TOTPDevice:
     return device
 
 
-def totp_device_confirm(*, actor, token: str) -> TOTPDevice:
+def totp_device_confirm(*, actor: Actor, token: str) -> TOTPDevice:
     """Enrolment: the first token from the app confirms the device; from now on the
     login asks for a token."""
     device = totp_device_pending(actor=actor)
@@ -52,7 +53,7 @@ def totp_device_confirm(*, actor, token: str) -> TOTPDevice:
     return device
 
 
-def totp_device_remove(*, actor, token: str) -> None:
+def totp_device_remove(*, actor: Actor, token: str) -> None:
     """Turn two-factor login off, proven by a current token."""
     device = two_factor_device(actor)
     if device is None:

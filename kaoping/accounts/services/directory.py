@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
 
 from kaoping.archive.models import MemberProfile
 from kaoping.audit.services import audit_record
-from kaoping.orgs.models import Member
+from kaoping.orgs.models import DEPARTED_STATUSES, Member
 from kaoping.orgs.services import member_link_user
 
 from ..models import AccountPolicy, AccountState
@@ -30,7 +31,6 @@ from ..models import AccountPolicy, AccountState
 logger = logging.getLogger(__name__)
 
 UNMATCHED_SUFFIX = "@ldap"
-DEPARTED = (Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED)
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def _create_user(username: str, entry: DirectoryEntry) -> AbstractBaseUser:
     return user
 
 
-def _login_for_member(member: Member, entry: DirectoryEntry):
+def _login_for_member(member: Member, entry: DirectoryEntry) -> tuple[User | None, bool]:
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     if member.user_id is not None:  # given meanwhile by a concurrent sign-in
         return member.user, False
@@ -104,7 +104,7 @@ def _login_for_member(member: Member, entry: DirectoryEntry):
     return user, True
 
 
-def _unmatched_login(entry: DirectoryEntry):
+def _unmatched_login(entry: DirectoryEntry) -> tuple[User, bool]:
     username = f"{entry.login}{UNMATCHED_SUFFIX}"
     user = get_user_model().objects.filter(username=username).first()
     if user is not None:
@@ -123,7 +123,7 @@ def directory_sign_in(*, entry: DirectoryEntry) -> AbstractBaseUser | None:
     else:
         user = None
         member = _member_for(match, entry.match_value)
-        if member is not None and member.status in DEPARTED:
+        if member is not None and member.status in DEPARTED_STATUSES:
             audit_record(
                 actor=None,
                 action="account.directory_refused",

@@ -7,6 +7,8 @@ import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,14 +18,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record, audit_record_many
-from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.kit.users import user_or_none
+from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization
+from kaoping.orgs.selectors import manage_required, scope_for
 
 from ..models import AccountPolicy, AccountState, SlipBatch, SlipLine
 from ..seal import passwords_seal, passwords_unseal
-from ..selectors import GONE, username_rule_for
+from ..selectors import username_rule_for
 
 ISSUE_MAX = 2000
 # No 0/O, 1/l/I: read from paper and typed by hand.
@@ -45,7 +50,7 @@ def initial_password() -> str:
         return password
 
 
-def _hashes(passwords: list[str], progress=None) -> list[str]:
+def _hashes(passwords: list[str], progress: ProgressFn = None) -> list[str]:
     """Hashing is slow by design (PBKDF2, Argon2) and releases the GIL: a few threads.
     ``progress(done, total)`` hears of each hash (a background job's progress bar)."""
     total = len(passwords)
@@ -66,13 +71,11 @@ def _names(members: list[Member]) -> str:
     return "、".join(f"{m.name}（{m.code}）" for m in members)
 
 
-def _require_manage(actor, organization: Organization) -> None:
-    if actor is not None and not scope_for(actor).manages(organization.path):
-        raise PermissionDenied(_("您无权管理 %(org)s。") % {"org": organization.name})
+_require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(org)s。"))
 
 
 def logins_candidates(
-    *, actor, organization: Organization, member_codes: list[str] | None = None
+    *, actor: Actor, organization: Organization, member_codes: list[str] | None = None
 ) -> list[Member]:
     """The members a login would be issued to, checked: in ``organization`` (a branch or a
     subtree the actor manages), still on the roll, without a login. Selected codes that
@@ -82,7 +85,9 @@ def logins_candidates(
         branch__path__startswith=organization.path
     )
     if member_codes is None:
-        members = list(under.filter(user__isnull=True).exclude(status__in=GONE).order_by("code"))
+        members = list(
+            under.filter(user__isnull=True).exclude(status__in=DEPARTED_STATUSES).order_by("code")
+        )
     else:
         codes = list(dict.fromkeys(member_codes))
         if len(codes) > ISSUE_MAX:
@@ -95,7 +100,7 @@ def logins_candidates(
                 _("%(codes)s 不是 %(org)s 的党员。")
                 % {"codes": "、".join(strangers), "org": organization.name}
             )
-        gone = [m for m in members if m.status in GONE]
+        gone = [m for m in members if m.status in DEPARTED_STATUSES]
         if gone:
             raise ValidationError(
                 _("%(names)s 已转出或去世，不能开通账号。") % {"names": _names(gone)}
@@ -165,11 +170,11 @@ def slip_batches_expired_erase() -> int:
 
 def logins_issue(
     *,
-    actor,
+    actor: Actor,
     organization: Organization,
     member_codes: list[str] | None = None,
     handed_over: bool = False,
-    progress=None,
+    progress: ProgressFn = None,
 ) -> SlipBatch:
     """Create the logins of ``organization``'s members without one (or of ``member_codes``),
     all or none. The passwords are sealed into the batch for the slips' downloads, or, with
@@ -196,7 +201,14 @@ def logins_issue(
 
 @transaction.atomic
 def _logins_write(
-    *, actor, organization, member_codes, handed_over, planned, passwords, hashes
+    *,
+    actor: Actor,
+    organization: Organization,
+    member_codes: list[str],
+    handed_over: Any,
+    planned: Any,
+    passwords: list[str],
+    hashes: list[str],
 ) -> SlipBatch:
     # Two officers issuing for one branch at once: the second waits here, then finds the
     # logins made (and refuses: its list changed).
@@ -234,7 +246,7 @@ def _logins_write(
     now = timezone.now()
     batch = SlipBatch.objects.create(
         organization=organization,
-        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        issued_by=user_or_none(actor),
         sealed=None
         if handed_over
         else passwords_seal({m.code: p for m, p in zip(members, passwords, strict=True)}),
@@ -273,7 +285,9 @@ def _logins_write(
 
 
 @transaction.atomic
-def account_policy_set(*, actor, committee: Organization, username_rule: str) -> AccountPolicy:
+def account_policy_set(
+    *, actor: Actor, committee: Organization, username_rule: str
+) -> AccountPolicy:
     """Choose how usernames are made (member code or mobile number); committee admins."""
     if actor is not None and not scope_for(actor).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以设置账号规则。"))
@@ -303,7 +317,7 @@ class Slip:
 
 
 @transaction.atomic
-def slips_open(*, actor, batch: SlipBatch, kind: str) -> list[Slip]:
+def slips_open(*, actor: Actor, batch: SlipBatch, kind: str) -> list[Slip]:
     """The slips of ``batch`` for one download (``kind``: "pdf" or "xlsx"). The first
     download of each kind, before the expiry, shows the passwords; once both kinds are
     downloaded or the batch expired, the seal is erased and the slips show none."""

@@ -4,19 +4,23 @@ issued by the admin or the member's secretary, and closing or reopening a login.
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
-from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import scope_for
-from kaoping.orgs.services import LEAVING_STATUSES, member_login_close
+from kaoping.orgs.models import DEPARTED_STATUSES, Member
+from kaoping.orgs.selectors import manage_required
+from kaoping.orgs.services import member_login_close
 
 from ..models import AccountState, ResetCode
 
@@ -39,19 +43,18 @@ def _code_new() -> str:
     return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
 
 
-def _require_manage(actor, member: Member) -> None:
-    """The committee admin, or an officer managing the member's branch (its secretary)."""
-    if not scope_for(actor).manages(member.branch.path):
-        raise PermissionDenied(_("您无权管理党员 %(member)s 的账号。") % {"member": member.code})
+_require_manage = partial(
+    manage_required, refusal=gettext_lazy("您无权管理党员 %(member)s 的账号。"), system=False
+)
 
 
-def _login_of(member: Member):
+def _login_of(member: Member) -> User | None:
     if member.user_id is None:
         raise ValidationError(_("%(name)s 还没有登录账号。") % {"name": member.name})
     return member.user
 
 
-def _state(user) -> AccountState:
+def _state(user: User) -> AccountState:
     state, _created = AccountState.objects.select_for_update().get_or_create(user=user)
     return state
 
@@ -60,7 +63,7 @@ def _state(user) -> AccountState:
 
 
 @transaction.atomic
-def password_change_own(*, actor, password: str) -> None:
+def password_change_own(*, actor: Actor, password: str) -> None:
     """The user sets their own password (the form checked the old one and the validators);
     a password given by someone else no longer has to be changed."""
     state = _state(actor)
@@ -82,7 +85,7 @@ def password_change_own(*, actor, password: str) -> None:
 
 
 @transaction.atomic
-def reset_code_issue(*, actor, member: Member) -> str:
+def reset_code_issue(*, actor: Actor, member: Member) -> str:
     """A one-time code with which the member sets a new password (重置码). Only its hash is
     kept; earlier unused codes of the same login stop working. Returns the code, once."""
     member = Member.objects.select_related("branch", "user").get(pk=member.pk)
@@ -114,7 +117,7 @@ class ResetCodeRefused(ValidationError):
 
 
 @transaction.atomic
-def reset_code_redeem(*, username: str, code: str, password: str):
+def reset_code_redeem(*, username: str, code: str, password: str) -> User:
     """Set a new password with a reset code. It works once and before it expires; any
     refusal changes nothing. Returns the user, who then logs in as usual."""
     wrong = ResetCodeRefused(_("用户名或重置码不正确。"))
@@ -150,7 +153,7 @@ def reset_code_redeem(*, username: str, code: str, password: str):
 
 
 @transaction.atomic
-def account_deactivate(*, actor, member: Member, reason: str) -> Member:
+def account_deactivate(*, actor: Actor, member: Member, reason: str) -> Member:
     """Close the member's login (停用): they cannot sign in; everything is kept."""
     member = Member.objects.select_related("branch", "user").get(pk=member.pk)
     _require_manage(actor, member)
@@ -165,12 +168,12 @@ def account_deactivate(*, actor, member: Member, reason: str) -> Member:
 
 
 @transaction.atomic
-def account_reactivate(*, actor, member: Member) -> Member:
+def account_reactivate(*, actor: Actor, member: Member) -> Member:
     """Open a closed login again (恢复), unless the member has left."""
     member = Member.objects.select_related("branch", "user").get(pk=member.pk)
     _require_manage(actor, member)
     user = _login_of(member)
-    if member.status in LEAVING_STATUSES:
+    if member.status in DEPARTED_STATUSES:
         raise ValidationError(
             _("%(name)s 的状态为“%(status)s”，不能恢复账号。")
             % {"name": member.name, "status": member.get_status_display()}
@@ -190,7 +193,7 @@ def account_reactivate(*, actor, member: Member) -> Member:
 
 
 @transaction.atomic
-def password_reset_by_email_done(*, user) -> None:
+def password_reset_by_email_done(*, user: User) -> None:
     """After Django's email reset set the password: the user chose it themselves."""
     state = _state(user)
     state.must_change_password = False

@@ -4,14 +4,16 @@ from datetime import timedelta
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
+from django.http import HttpRequest
 from django.utils import timezone
 
 from ..models import SignIn
 
 
-def _address(request) -> str | None:
+def _address(request: HttpRequest) -> str | None:
     address = get_client_ip_address(request)
     try:
         validate_ipv46_address(address or "")
@@ -20,7 +22,7 @@ def _address(request) -> str | None:
     return address
 
 
-def sign_in_record(*, user, request, succeeded: bool, method: str) -> SignIn:
+def sign_in_record(*, user: User, request: HttpRequest, succeeded: bool, method: str) -> SignIn:
     """One sign-in attempt of ``user``; rows older than ``KAOPING_SIGN_IN_DAYS`` go."""
     now = timezone.now()
     SignIn.objects.filter(

@@ -10,7 +10,7 @@ from kaoping.ledger.selectors import ledger_verify
 from kaoping.ledger.services import entry_record
 from kaoping.orgs.models import Member
 from kaoping.schemes.models import SchemeItem
-from kaoping.scoring.selectors import branch_results, member_live_result
+from kaoping.scoring.selectors import live_result_of_member, live_results
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -66,9 +66,9 @@ def test_deferral_and_return(district):
     )
     d.m1.refresh_from_db()
     assert d.m1.status == Member.Status.UNDER_INVESTIGATION
-    result = member_live_result(scheme=d.scheme, member=d.m1)
+    result = live_result_of_member(scheme=d.scheme, member=d.m1)
     assert result.grade == "deferred" and result.rank is None
-    ranked = [r.member for r in branch_results(scheme=d.scheme, branch=d.b1) if r.rank]
+    ranked = [r.member for r in live_results(scheme=d.scheme, branches=[d.b1]) if r.rank]
     assert ranked == ["M1B"]
     with pytest.raises(ValidationError):  # one open investigation at a time
         services.member_investigation_start(
@@ -83,7 +83,7 @@ def test_deferral_and_return(district):
     )
     d.m1.refresh_from_db()
     assert d.m1.status == Member.Status.ACTIVE
-    result = member_live_result(scheme=d.scheme, member=d.m1)
+    result = live_result_of_member(scheme=d.scheme, member=d.m1)
     assert result.grade != "deferred" and result.rank is not None
     assert result.deductions == item(d, "D01").points
     statuses = list(
@@ -105,9 +105,9 @@ def test_transfer_mid_year_ledger_follows_and_receiving_branch_ranks(district):
     d.m1.refresh_from_db()
     assert d.m1.branch == d.b2
     entry_record(actor=d.sec2, member=d.m1, item=d1, date=D(2026, 8, 1))
-    b2 = {r.member: r for r in branch_results(scheme=d.scheme, branch=d.b2)}
+    b2 = {r.member: r for r in live_results(scheme=d.scheme, branches=[d.b2])}
     assert b2["M1"].deductions == 3 * d1.points and b2["M1"].rank is not None
-    assert "M1" not in {r.member for r in branch_results(scheme=d.scheme, branch=d.b1)}
+    assert "M1" not in {r.member for r in live_results(scheme=d.scheme, branches=[d.b1])}
     assert ledger_verify() == []
     transfer = Transfer.objects.get()
     assert (transfer.from_branch, transfer.to_branch) == (d.b1, d.b2)
@@ -135,7 +135,7 @@ def test_transfer_out_of_the_system(district):
     )
     d.m1b.refresh_from_db()
     assert d.m1b.status == Member.Status.TRANSFERRED_OUT and d.m1b.branch == d.b1
-    assert member_live_result(scheme=d.scheme, member=d.m1b) is None
+    assert live_result_of_member(scheme=d.scheme, member=d.m1b) is None
 
 
 def test_lost_contact_and_found(district):
@@ -145,7 +145,7 @@ def test_lost_contact_and_found(district):
     )
     d.m1.refresh_from_db()
     assert d.m1.status == Member.Status.LOST_CONTACT
-    assert member_live_result(scheme=d.scheme, member=d.m1).grade != "deferred"
+    assert live_result_of_member(scheme=d.scheme, member=d.m1).grade != "deferred"
     with pytest.raises(ValidationError):
         services.member_lost_contact_mark(
             actor=d.sec1, member=d.m1, since=D(2026, 3, 1), efforts="x"
@@ -200,10 +200,10 @@ def test_exemption_period_counts_only_inside_it(district):
     with pytest.raises(ValidationError):  # refused inside the period
         entry_record(actor=d.sec1, member=d.m1, item=d01, date=D(2026, 5, 31))
     entry_record(actor=d.sec1, member=d.m1, item=d01, date=D(2026, 6, 1))
-    result = member_live_result(scheme=d.scheme, member=d.m1)
+    result = live_result_of_member(scheme=d.scheme, member=d.m1)
     assert result.deductions == 2 * d01.points  # February and June; April does not count
     from kaoping.ledger.services import entry_reverse
 
     entry_reverse(actor=d.sec1, entry=inside, reason="录错")  # a reversal inside is harmless
     entry_reverse(actor=d.sec1, entry=before, reason="录错")
-    assert member_live_result(scheme=d.scheme, member=d.m1).deductions == d01.points
+    assert live_result_of_member(scheme=d.scheme, member=d.m1).deductions == d01.points

@@ -1,5 +1,5 @@
 """Issue 15 item 10: bundles keep the text limits of the forms and the API (one definition,
-kaoping.text), bundle.schema.json states them, and a bundle breaking one is refused whole,
+kaoping.kit.text), bundle.schema.json states them, and a bundle breaking one is refused whole,
 naming the record and the field."""
 
 import copy

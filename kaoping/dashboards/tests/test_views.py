@@ -99,7 +99,7 @@ def test_home_lands_on_the_right_dashboard(client, district):
 def test_unknown_year_is_404_and_no_year_400(client, district):
     client.force_login(district.sec1)
     assert client.get(reverse("dashboards:branch", args=["B1"]), {"year": 1999}).status_code == 404
-    # not a year at all: refused by kaoping/urlparams.py like every query string
+    # not a year at all: refused by kaoping/kit/urlparams.py like every query string
     assert client.get(reverse("dashboards:branch", args=["B1"]), {"year": "x"}).status_code == 400
 
 

@@ -11,7 +11,7 @@ from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.orgs.models import Member
 from kaoping.orgs.services import member_upsert
 from kaoping.schemes.services import exemption_set, scheme_item_upsert
-from kaoping.scoring.selectors import member_live_result
+from kaoping.scoring.selectors import live_result_of_member
 
 DAY = datetime.date(2026, 3, 5)
 
@@ -50,7 +50,7 @@ def test_changed_item_value_applies_only_to_later_entries(district):
     second = entry_record(actor=district.sec1, member=district.m1, item=d01, date=DAY)
     first.refresh_from_db()
     assert (first.points, second.points) == (Decimal("2"), Decimal("3"))
-    assert member_live_result(scheme=district.scheme, member=district.m1).deductions == 5
+    assert live_result_of_member(scheme=district.scheme, member=district.m1).deductions == 5
 
 
 def test_reversal_cancels_entry_and_both_stay(district):
@@ -60,7 +60,7 @@ def test_reversal_cancels_entry_and_both_stay(district):
     reversal = entry_reverse(actor=district.sec1, entry=entry, reason="补交请假条")
     assert reversal.reverses == entry
     assert ScoreEntry.objects.filter(member=district.m1).count() == 2
-    assert member_live_result(scheme=district.scheme, member=district.m1).deductions == 0
+    assert live_result_of_member(scheme=district.scheme, member=district.m1).deductions == 0
 
 
 def test_second_reversal_is_refused_with_message(district):

@@ -20,9 +20,8 @@ from kaoping.scoring import stamped_cache
 from kaoping.scoring.engine import compute_year
 from kaoping.scoring.models import GradeRecord
 from kaoping.scoring.selectors import (
-    branch_live,
-    branch_results,
     live_results,
+    live_results_of_branch,
     results_stamps,
     year_input,
 )
@@ -128,7 +127,7 @@ def test_live_results_of_several_branches_equal_one_engine_run(district):
     branches = [district.b2, district.r1, district.b1]
     expected = compute_year(year_input(scheme=district.scheme, branches=branches))
     assert live_results(scheme=district.scheme, branches=branches) == expected
-    live = branch_live(scheme=district.scheme, branch=district.b1)
+    live = live_results_of_branch(scheme=district.scheme, branch=district.b1)
     assert live.tallies == {"M1": {"excellent": 3}}
 
 
@@ -139,7 +138,7 @@ def test_live_results_of_several_branches_equal_one_engine_run(district):
 
 def _composite(district, code="M1"):
     return {
-        r.member: r.composite for r in branch_results(scheme=district.scheme, branch=district.b1)
+        r.member: r.composite for r in live_results(scheme=district.scheme, branches=[district.b1])
     }[code]
 
 
@@ -172,7 +171,7 @@ def test_cached_results_change_at_once_with_an_entry_a_tally_and_the_scheme(dist
     scheme = scheme_update(actor=None, scheme=district.scheme, base_points=Decimal("60"))
     assert _composite(district) != after_tally
     fresh = compute_year(year_input(scheme=scheme, branches=[district.b1]))
-    assert branch_results(scheme=district.scheme, branch=district.b1) == fresh
+    assert live_results(scheme=district.scheme, branches=[district.b1]) == fresh
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from kaoping.evaluation.services import quota_decision_record, tally_set
 from kaoping.ledger.services import entry_record
 from kaoping.scoring.models import MemberResult
-from kaoping.scoring.selectors import branch_results, results_document, year_input
+from kaoping.scoring.selectors import live_results, results_document, year_input
 from kaoping.scoring.services import grade_record_set, results_compute
 from kaoping.testing.factories import MemberFactory
 
@@ -46,7 +46,7 @@ def test_stored_results_equal_live_results(district):
     )
     results_compute(actor=None, year=2026)
     doc = {m["member"]: m for m in results_document(year=2026)["members"]}
-    for live in branch_results(scheme=district.scheme, branch=district.b1):
+    for live in live_results(scheme=district.scheme, branches=[district.b1]):
         assert doc[live.member]["composite"] == (
             None if live.composite is None else format(live.composite.normalize(), "f")
         )
@@ -75,7 +75,7 @@ def test_quota_tie_and_decision_through_the_database(year_2026_over, district):
         MemberFactory(branch=district.b1)
     for m in (district.m1, district.m1b):
         tally_set(actor=district.sec1, year=2026, member=m, counts={"excellent": 10})
-    results = {r.member: r for r in branch_results(scheme=district.scheme, branch=district.b1)}
+    results = {r.member: r for r in live_results(scheme=district.scheme, branches=[district.b1])}
     assert (results["M1"].grade, results["M1B"].grade) == ("pending", "pending")
     quota_decision_record(
         actor=district.sec1,
@@ -84,7 +84,7 @@ def test_quota_tie_and_decision_through_the_database(year_2026_over, district):
         excellent=True,
         note="支委会认定：志愿服务时长更多",
     )
-    results = {r.member: r for r in branch_results(scheme=district.scheme, branch=district.b1)}
+    results = {r.member: r for r in live_results(scheme=district.scheme, branches=[district.b1])}
     assert (results["M1"].grade, results["M1B"].grade) == ("excellent", "qualified")
     assert "quota_tie" in results["M1B"].flags
 
@@ -98,7 +98,7 @@ def test_candidate_8_from_history(district):
         date=DAY,
         occurrences=5,
     )
-    result = {r.member: r for r in branch_results(scheme=district.scheme, branch=district.b1)}
+    result = {r.member: r for r in live_results(scheme=district.scheme, branches=[district.b1])}
     assert result["M1"].grade == "warning"
     assert "candidate:8" in result["M1"].flags
 
@@ -113,7 +113,7 @@ def _entry_by_entry_input(scheme):
     from kaoping.orgs.models import Member
     from kaoping.schemes.models import ItemExemption
     from kaoping.scoring.engine import EntryInput, ItemRule, MemberInput, YearInput
-    from kaoping.scoring.selectors import rules_for
+    from kaoping.scoring.selectors import rules_from
 
     exempt = defaultdict(set)
     for code, item in ItemExemption.objects.values_list("member__code", "item_code"):
@@ -124,7 +124,7 @@ def _entry_by_entry_input(scheme):
     ):
         tallies[code][option] = count
     return YearInput(
-        rules=rules_for(scheme),
+        rules=rules_from(scheme),
         items={
             i.code: ItemRule(i.code, i.kind, i.disqualifies, frozenset(i.categories) or None)
             for i in scheme.items.all()

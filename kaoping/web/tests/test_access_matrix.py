@@ -222,6 +222,13 @@ PAGES: dict[str, Row] = {
     "web:results_xlsx": Row(get="302 404 404 200 404 404 200 200", kwargs=_b, sup_in=(200, None)),
     "api:api-root": Row(get="404 404 404 404 404 404 404 404"),
     "api:openapi-json": Row(get="200 200 200 200 200 200 200 200"),
+    # Probes for load balancers: open to all, JSON without any data (kaoping/ops); read only.
+    "ops:healthz": Row(
+        get="200 200 200 200 200 200 200 200", post="405 405 405 405 405 405 405 405"
+    ),
+    "ops:readyz": Row(
+        get="200 200 200 200 200 200 200 200", post="405 405 405 405 405 405 405 405"
+    ),
     "api:openapi-view": Row(get="200 200 200 200 200 200 200 200"),
     "web:home": Row(get="302 302 302 302 302 302 302 302"),
     "web:login": Row(get="200 302 302 302 302 302 302 302", post="200 302 302 302 302 302 302 302"),

@@ -1,4 +1,4 @@
-"""The net under every view (``kaoping.answers.HtmxAnswerMiddleware``, issue 15 item 18):
+"""The net under every view (``kaoping.kit.answers.HtmxAnswerMiddleware``, issue 15 item 18):
 what htmx swaps into a target is never a whole page. Apart from ``test_page_answers.py``,
 whose module-wide matrix data would clash with the ``district`` fixture."""
 

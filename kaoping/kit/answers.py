@@ -18,6 +18,7 @@ import re
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,31 @@ def form_answer(
     ``page`` (which includes the same fragment)."""
     template = fragment if swaps_into_target(request) else page
     return render(request, template, context, status=status)
+
+
+def form_page(
+    request, *, title: str, form, action: str, back: str, submit: str, status: int = 200, **extra
+):
+    """A form on its own page, or only the form when htmx loads it into a page."""
+    context = {
+        "title": title,
+        "form": form,
+        "action": action,
+        "back": back,
+        "submit": submit,
+        **extra,
+    }
+    return form_answer(request, context, status=status)
+
+
+def next_url(request, default: str) -> str:
+    """Where to go after a form: its ``next`` when that is on this site, else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 class HtmxAnswerMiddleware:

@@ -6,10 +6,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.jobs.imports import import_confirm, import_preview
 from kaoping.ledger.services import ENTRY_COLUMNS
+from kaoping.orgs.selectors import branch_for_staff
 from kaoping.sheets.xlsx import template_response
 
-from . import selectors
-from .background import ENTRIES_IMPORT
+from ..background import ENTRIES_IMPORT
 
 
 @login_required
@@ -21,7 +21,7 @@ def entries_template(request):
 @login_required
 @require_POST
 def entries_import(request, code: str):
-    branch = selectors.branch_access_for_staff(actor=request.user, code=code, manage=True)
+    branch = branch_for_staff(actor=request.user, code=code, manage=True)
     return import_preview(
         request,
         spec=ENTRIES_IMPORT,
@@ -35,5 +35,5 @@ def entries_import(request, code: str):
 @login_required
 @require_POST
 def entries_import_confirm(request, code: str):
-    branch = selectors.branch_access_for_staff(actor=request.user, code=code, manage=True)
+    branch = branch_for_staff(actor=request.user, code=code, manage=True)
     return import_confirm(request, spec=ENTRIES_IMPORT, key=branch.code)

@@ -10,46 +10,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.jobs.services import job_start
 from kaoping.ledger.selectors import entries_visible
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import branch_for_staff, scope_for, staff_required
 from kaoping.schemes.selectors import scheme_chosen
 from kaoping.sheets.xlsx import xlsx_response
 
-from . import selectors
-from .templatetags.kaoping_web import flag_label, grade_label
-
-ENTRY_HEADERS = (
-    "记录编号", "日期", "党员编号", "姓名", "指标代码", "指标", "加扣分", "次数", "分值",
-    "冲销记录", "被冲销于", "来源", "说明", "佐证", "录入人", "录入时间",
-)  # fmt: skip
-RESULT_HEADERS = (
-    "排名", "党员编号", "姓名", "扣分", "加分", "日常得分", "民主测评得票率",
-    "民主测评得分", "综合得分", "等次", "标记",
-)  # fmt: skip
-
-
-def entry_row(e) -> tuple:
-    return (
-        e.code,
-        e.date,
-        e.member.code,
-        e.member.name,
-        e.item.code,
-        e.item.name,
-        e.item.get_kind_display(),
-        e.occurrences,
-        e.points,
-        e.reverses.code if e.reverses_id else "",
-        e.reversed_by.code if getattr(e, "reversed_by", None) else "",
-        e.get_source_display(),
-        e.note,
-        e.evidence,
-        e.recorded_by.get_username() if e.recorded_by_id else "系统",
-        e.recorded_at,
-    )
+from .. import selectors
+from ..background import entries_export_task
+from ..rows import ENTRY_HEADERS, RESULT_HEADERS, entry_row
+from ..templatetags.kaoping_web import flag_label, grade_label
 
 
 def _branch_and_scheme(request, code: str):
-    branch = selectors.branch_access_for_staff(actor=request.user, code=code)
+    branch = branch_for_staff(actor=request.user, code=code)
     scheme = scheme_chosen(request.GET.get("year"))
     if scheme is None:
         raise Http404(_("所选年度还没有考评方案。"))
@@ -114,7 +86,7 @@ def results_compute_start(request):
     """A committee admin recomputes and stores a whole year's results in the background."""
     from kaoping.scoring.background import results_compute_task
 
-    selectors.staff_required(actor=request.user)
+    staff_required(actor=request.user)
     if not scope_for(request.user).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以计算全年的结果。"))
     year = _year_of(request)
@@ -132,9 +104,7 @@ def results_compute_start(request):
 @require_POST
 def entries_export_start(request):
     """An officer exports the ledger of every branch they read, in the background."""
-    from .background import entries_export_task
-
-    selectors.staff_required(actor=request.user)
+    staff_required(actor=request.user)
     year = _year_of(request)
     job = job_start(
         actor=request.user,

@@ -1,0 +1,126 @@
+"""Every action an audit row may name: a closed list, so a typo or a forgotten name is a
+programming error caught by ``audit_record`` at once rather than a row no filter finds.
+
+A new service adds its action here in the same change (``audit/tests/test_actions.py``
+finds every ``audit_record`` call and checks its action is listed). There is no database
+CHECK of the list: rows are never rewritten, so a retired name must stay readable, and
+the list would need a migration for every new action.
+"""
+
+AUDIT_ACTIONS: frozenset[str] = frozenset(
+    {
+        "account.directory_create",
+        "account.directory_refused",
+        "account.directory_sign_in",
+        "account.password_change",
+        "account.password_reset_email",
+        "account.reactivate",
+        "account.reset_code_issue",
+        "account.reset_code_redeem",
+        "accounts.logins_issue",
+        "accounts.policy_set",
+        "accounts.slips_download",
+        "api_token.create",
+        "api_token.revoke",
+        "appeal.answer",
+        "appeal.file",
+        "archive.found",
+        "archive.investigation_decide",
+        "archive.investigation_start",
+        "archive.lost_contact",
+        "archive.profile_update",
+        "archive.roster_import",
+        "archive.transfer",
+        "branch_year.finalise",
+        "branch_year.reopen",
+        "claim.approve",
+        "claim.refuse",
+        "claim.submit",
+        "dues.close",
+        "dues.import",
+        "dues.payment",
+        "dues.rate",
+        "dues.settings",
+        "entries.import",
+        "entry.record",
+        "entry.reverse",
+        "evaluation_round.advance",
+        "evaluation_round.open",
+        "exemption.remove",
+        "exemption.set",
+        "exemptions.import",
+        "grade_record.set",
+        "inspection.finding",
+        "inspection.record",
+        "job.start",
+        "leave.approve",
+        "leave.refuse",
+        "leave.request",
+        "ledger.publish",
+        "meeting.attendance",
+        "meeting.close",
+        "meeting.reopen",
+        "meeting.schedule",
+        "meeting_rule.set",
+        "member.link_user",
+        "member.login_close",
+        "member.upsert",
+        "onboarding.committee",
+        "organization.upsert",
+        "paper_codes.issue",
+        "paper_tally.enter",
+        "peer_comment.save",
+        "publication.publish",
+        "publication.republish",
+        "quota_decision.record",
+        "results.compute",
+        "results.store_branch",
+        "role.assign",
+        "role.grant",
+        "role.revoke",
+        "scheme.create",
+        "scheme.update",
+        "scheme_draft.adopt",
+        "scheme_draft.create",
+        "scheme_draft.items",
+        "scheme_draft.update",
+        "scheme_item.upsert",
+        "secretary_comment.save",
+        "self_evaluation.save",
+        "self_evaluation.submit",
+        "supervision_group.create",
+        "supervision_group.member_add",
+        "supervision_group.member_remove",
+        "tally.set",
+        "task.assign",
+        "task.close",
+        "task.mark",
+        "task.remind",
+        "task.submit",
+        "task_rule.set",
+        "two_factor.disable",
+        "two_factor.enable",
+        "unqualified.approve",
+        "unqualified.candidate_dismiss",
+        "unqualified.handling",
+        "unqualified.pre_review",
+        "unqualified.propose",
+        "unqualified.resubmit",
+        "unqualified.settings",
+        "unqualified.vote",
+        "unqualified.vote_not_held",
+        "vote.close",
+        "vote.publish",
+    }
+)
+
+
+class UnknownAuditAction(ValueError):
+    """An ``audit_record`` call with an action missing from ``AUDIT_ACTIONS``."""
+
+
+def audit_action_check(action: str) -> None:
+    if action not in AUDIT_ACTIONS:
+        raise UnknownAuditAction(
+            f"audit action {action!r} is not in kaoping.audit.actions.AUDIT_ACTIONS"
+        )

@@ -1,0 +1,199 @@
+"""A branch's page: its results and recent entries, with the forms that record an entry
+and add a member."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kaoping.evaluation.selectors import round_years
+from kaoping.evaluation.services import (
+    tally_direct_refusal,
+)
+from kaoping.kit.answers import form_done as _done
+from kaoping.kit.forms import errors_on
+from kaoping.ledger.selectors import entries_visible
+from kaoping.ledger.services import entry_record
+from kaoping.orgs.selectors import (
+    branch_for_staff,
+    scope_for,
+)
+from kaoping.orgs.services import member_upsert
+from kaoping.schemes.models import Scheme
+from kaoping.schemes.selectors import frozen_notice, scheme_chosen, scheme_years
+from kaoping.scoring.selectors import results_stamps
+
+from .. import selectors
+from ..caching import page_body
+from ..forms import (
+    EntryForm,
+    MemberForm,
+)
+from .years import with_year, year_param
+
+RECENT_ENTRIES = 30
+
+
+def _entry_form(request, branch, scheme: Scheme, data=None) -> EntryForm:
+    return EntryForm(
+        data,
+        members=selectors.branch_members_assessed(actor=request.user, branch=branch),
+        items=selectors.scheme_items_for_branch(scheme=scheme, branch=branch),
+        scheme=scheme,
+        initial={"occurrences": 1},
+    )
+
+
+def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form=None):
+    """``choose_scheme()`` gives the year's scheme. A frozen year (finalised) shows no
+    entry form, reversal or tally links, and says why at the top."""
+    actor = request.user
+    can_manage = scope_for(actor).manages(branch.path)
+    stamp = results_stamps(branch_ids=[branch.pk])[branch.pk]
+    scheme = choose_scheme()
+    # Reopening a year changes no result (no stamp): the frozen state is in the key.
+    notice = frozen_notice(year=scheme.year, branch=branch) if scheme is not None else None
+    if notice is not None:
+        entry_form = None
+    # A form shown again with its errors is not the page everybody else gets.
+    with_errors = entry_form is not None or member_form is not None
+
+    def body_context(entry_form=entry_form, member_form=member_form) -> dict:
+        members = selectors.branch_members(actor=actor, branch=branch)
+        by_code = {m.code: m for m in members}
+        rows, entries = [], []
+        if scheme is not None:
+            results, tallies, decisions = selectors.branch_page_results(
+                scheme=scheme, branch=branch, stamp=stamp
+            )
+            rows = [
+                {
+                    "result": r,
+                    "member": by_code[r.member],
+                    "tally": tallies.get(r.member),
+                    "decision": decisions.get(r.member),
+                }
+                for r in results
+                if r.member in by_code
+            ]
+            entries = list(
+                entries_visible(actor=actor, year=scheme.year)
+                .filter(member__branch=branch)
+                .order_by("-recorded_at", "-id")[:RECENT_ENTRIES]
+            )
+            if can_manage and entry_form is None and notice is None:
+                entry_form = _entry_form(request, branch, scheme)
+        # The 计票 link only where counts may be typed in (no round, a year already over).
+        direct_tally = (
+            can_manage
+            and scheme is not None
+            and tally_direct_refusal(year=scheme.year, branch=branch) is None
+        )
+        if can_manage and member_form is None:
+            member_form = MemberForm()
+        return {
+            "branch": branch,
+            "scheme": scheme,
+            "years": scheme_years(),
+            "rows": rows,
+            "members": members,
+            "entries": entries,
+            "can_manage": can_manage,
+            "frozen_notice": notice,
+            "direct_tally": direct_tally,
+            "pending": [row["member"] for row in rows if row["result"].grade == "pending"],
+            "entry_form": entry_form if can_manage else None,
+            "member_form": member_form if can_manage else None,
+        }
+
+    if with_errors:
+        body = mark_safe(  # noqa: S308 - our own autoescaped template
+            render_to_string("web/_branch_body.html", body_context(), request=request)
+        )
+    else:
+        body = page_body(
+            request,
+            template="web/_branch_body.html",
+            # Opening a round (or a new calendar year) changes who may type in counts.
+            key=[
+                branch.pk,
+                stamp,
+                can_manage,
+                notice is not None,
+                round_years(branch=branch),
+                timezone.localdate().year,
+            ],
+            context=body_context,
+        )
+    return render(request, "web/branch.html", {"branch": branch, "body": body})
+
+
+@login_required
+@require_GET
+def branch_detail(request, code: str):
+    branch = branch_for_staff(actor=request.user, code=code)
+    return _branch_page(request, branch, lambda: scheme_chosen(request.GET.get("year")))
+
+
+@login_required
+@require_POST
+def entry_create(request, code: str):
+    actor = request.user
+    branch = branch_for_staff(actor=actor, code=code, manage=True)
+    scheme = scheme_chosen(year_param(request))
+    if scheme is None:
+        raise Http404(_("所选年度还没有考评方案。"))
+    notice = frozen_notice(year=scheme.year, branch=branch)
+    if notice is not None:  # posted from a page older than the finalisation
+        messages.error(request, notice)
+        return redirect(with_year(reverse("web:branch", args=[branch.code]), scheme))
+    form = _entry_form(request, branch, scheme, data=request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        with errors_on(form):
+            entry = entry_record(
+                actor=actor,
+                member=data["member"],
+                item=data["item"],
+                date=data["date"],
+                occurrences=data["occurrences"],
+                note=data["note"],
+                evidence=data["evidence"],
+            )
+            url = with_year(reverse("web:branch", args=[branch.code]), scheme)
+            return _done(
+                request,
+                url,
+                _("已为 %(name)s 记录“%(item)s”。")
+                % {"name": entry.member.name, "item": entry.item.name},
+            )
+    return _branch_page(request, branch, lambda: scheme, entry_form=form)
+
+
+@login_required
+@require_POST
+def member_create(request, code: str):
+    actor = request.user
+    branch = branch_for_staff(actor=actor, code=code, manage=True)
+    scheme = scheme_chosen(year_param(request))
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        with errors_on(form):
+            member = member_upsert(
+                actor=actor,
+                code=data["code"],
+                name=data["name"],
+                branch=branch,
+                status=data["status"],
+                membership=data["membership"],
+            )
+            url = with_year(reverse("web:branch", args=[branch.code]), scheme)
+            return _done(request, url, _("已添加党员 %(name)s。") % {"name": member.name})
+    return _branch_page(request, branch, lambda: scheme, member_form=form)
