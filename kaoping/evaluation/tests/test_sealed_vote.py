@@ -145,7 +145,8 @@ def test_full_vote_of_a_branch_of_25_through_http(district):
     assert chosen[0].name in box and chosen[2].name in box and "计票时间" in box
     # The totals' columns follow the scheme's usual order (jsonb keeps no key order).
     header = re.search(r"<th>党员编号</th>(.*?)</tr>", box, re.S)[1]
-    assert re.findall(r'<th class="num">([^<]+)</th>', header) == ["优秀", "合格", "基本合格", "不合格"]
+    columns = re.findall(r'<th class="num">([^<]+)</th>', header)
+    assert columns == ["优秀", "合格", "基本合格", "不合格"]
     for receipt in receipts.values():  # after counting: the count covered every receipt
         assert receipt in box
         assert receipt_check(code=receipt)["counted"] is True
