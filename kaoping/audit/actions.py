@@ -110,7 +110,11 @@ AUDIT_ACTIONS: frozenset[str] = frozenset(
         "unqualified.vote",
         "unqualified.vote_not_held",
         "vote.close",
+        "vote.count",
         "vote.publish",
+        "vote.rerun",
+        "vote.scrutineers",
+        "vote.to_paper",
     }
 )
 
