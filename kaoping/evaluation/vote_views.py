@@ -152,6 +152,11 @@ def count(request, code: str, year: int):
 @never_cache
 def ballot_box(request, code: str, year: int):
     round_ = box.round_for_box(actor=request.user, code=code, year=year)
+    return _box_page(request, round_, recount=None)
+
+
+def _box_page(request, round_, *, recount):
+    """The ballot box page (投票箱), with a recount's outcome when one was just made."""
     return render(
         request,
         "evaluation/box.html",
@@ -160,7 +165,7 @@ def ballot_box(request, code: str, year: int):
             "box": box.ballot_box(round_=round_),
             "turnout": selectors.turnout(round_=round_),
             "code": box.round_code(round_),
-            "recount": None,
+            "recount": recount,
         },
     )
 
@@ -197,17 +202,7 @@ def recount(request, code: str, year: int):
         for message in exc.messages:
             messages.error(request, message)
         return redirect("evaluation:box", round_.branch.code, year)
-    return render(
-        request,
-        "evaluation/box.html",
-        {
-            "round": round_,
-            "box": box.ballot_box(round_=round_),
-            "turnout": selectors.turnout(round_=round_),
-            "code": box.round_code(round_),
-            "recount": result,
-        },
-    )
+    return _box_page(request, round_, recount=result)
 
 
 @login_required
