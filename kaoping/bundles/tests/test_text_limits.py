@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kaoping import text
 from kaoping.bundles.services import BundleError, bundle_import, bundle_schema
+from kaoping.kit import text
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 
