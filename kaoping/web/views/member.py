@@ -136,15 +136,22 @@ def member_edit(request, code: str):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def tally_edit(request, code: str):
-    actor = request.user
-    member = member_access_by_code(actor=actor, code=code, manage=True)
+def _member_year_form(request, code: str):
+    """The member an officer edits for the chosen year, the year's scheme (404 without
+    one) and where the form returns to (the branch page of that year)."""
+    member = member_access_by_code(actor=request.user, code=code, manage=True)
     scheme = scheme_chosen(year_param(request))
     if scheme is None:
         raise Http404(_("所选年度还没有考评方案。"))
     back = _next_url(request, with_year(reverse("web:branch", args=[member.branch.code]), scheme))
+    return member, scheme, back
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tally_edit(request, code: str):
+    actor = request.user
+    member, scheme, back = _member_year_form(request, code)
     current = selectors.member_tallies(actor=actor, member=member, year=scheme.year)
     form = TallyForm(request.POST or None, initial=current)
     refusal = tally_direct_refusal(year=scheme.year, branch=member.branch)
@@ -192,11 +199,7 @@ def _quota_intro(year: int, branch) -> str:
 @require_http_methods(["GET", "POST"])
 def decision_edit(request, code: str):
     actor = request.user
-    member = member_access_by_code(actor=actor, code=code, manage=True)
-    scheme = scheme_chosen(year_param(request))
-    if scheme is None:
-        raise Http404(_("所选年度还没有考评方案。"))
-    back = _next_url(request, with_year(reverse("web:branch", args=[member.branch.code]), scheme))
+    member, scheme, back = _member_year_form(request, code)
     current = selectors.member_decision(actor=actor, member=member, year=scheme.year)
     initial = {}
     if current is not None:
