@@ -4,16 +4,14 @@ scope as the pages (``vote_views``)."""
 
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import StringConstraints
 
 from kaoping.api.schemas import Code, ErrorOut, ValidationErrorOut, Year
-from kaoping.orgs.selectors import scope_for
 
 from . import box, counting
+from .selectors import turnout
 
 router = Router(tags=["evaluation"])
 
@@ -64,8 +62,6 @@ def _box(request: HttpRequest, code: str, year: int):
 
 
 def _out(round_) -> dict:
-    from .selectors import turnout
-
     found = box.ballot_box(round_=round_)
     shown = turnout(round_=round_)
     count = found.count
@@ -100,15 +96,7 @@ def ballot_box(request: HttpRequest, code: Code, year: Year):
 def count(request: HttpRequest, code: Code, year: Year, payload: CountIn):
     """Count the closed vote with the shares of at least two scrutineers (唱票计票). The
     branch's officers and the round's scrutineers."""
-    round_ = _box(request, code, year)
-    scope = scope_for(request.auth)
-    is_scrutineer = (
-        scope.member_id and round_.scrutineers.filter(member_id=scope.member_id).exists()
-    )
-    if not scope.manages(round_.branch.path) and not is_scrutineer:
-        if scope.reads(round_.branch.path):
-            raise PermissionDenied(_("只有本支部的书记、支委和本轮监票人可以计票。"))
-        raise Http404(_("找不到这个党支部。"))
+    round_ = box.round_for_count(actor=request.auth, code=code, year=year)
     counting.vote_count(actor=request.auth, round_=round_, shares=list(payload.shares))
     round_.refresh_from_db()
     return _out(round_)

@@ -17,12 +17,7 @@ from . import selectors, services
 def round_of_key(actor, key: str):
     """The round named ``B1/2026``, for an officer who manages the branch."""
     code, _sep, year = key.rpartition("/")
-    branch = selectors.branch_for_officer(actor=actor, code=code, manage=True)
-    round_ = selectors.round_of(branch=branch, year=int(year))
-    if round_ is None:
-        raise Http404(_("%(year)s 年度还没有开展民主评议。") % {"year": year})
-
-    return round_
+    return selectors.round_for_staff(actor=actor, code=code, year=int(year), manage=True)
 
 
 def paper_columns(round_) -> tuple:

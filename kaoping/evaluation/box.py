@@ -6,11 +6,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kaoping.orgs.selectors import organization_access_by_code
+from kaoping.annotations import Actor
+from kaoping.orgs.selectors import organization_access_by_code, scope_for
 from kaoping.schemes.models import ballot_option_order
 
 from .models import Ballot, CountedReceipt, EvaluationRound, SealedBallot, VoteCount, VoteTally
@@ -41,11 +42,31 @@ def round_by_code(code: str) -> EvaluationRound:
 def round_for_box(*, actor, code: str, year: int) -> EvaluationRound:
     """The round if the actor is a member of the branch or reads it through a role."""
     branch = organization_access_by_code(actor=actor, code=code)
-    round_ = EvaluationRound.objects.filter(branch=branch, year=year).select_related("branch")
-    round_ = round_.first()
+    rounds = EvaluationRound.objects.filter(branch=branch, year=year).select_related("branch")
+    round_ = rounds.first()
     if not branch.is_branch or round_ is None:
         raise Http404(_("%(year)s 年度还没有开展民主评议。") % {"year": year})
     return round_
+
+
+def may_count(actor: Actor, round_: EvaluationRound) -> bool:
+    """Who counts the vote with the shares: the branch's officers and the scrutineers."""
+    scope = scope_for(actor)
+    if scope.manages(round_.branch.path):
+        return True
+    member_id = scope.member_id
+    return member_id is not None and round_.scrutineers.filter(member_id=member_id).exists()
+
+
+def round_for_count(*, actor: Actor, code: str, year: int) -> EvaluationRound:
+    """The round, for those who may count it (``may_count``); 403 to others who read the
+    branch, 404 to everybody else."""
+    round_ = round_for_box(actor=actor, code=code, year=year)
+    if may_count(actor, round_):
+        return round_
+    if scope_for(actor).reads(round_.branch.path):
+        raise PermissionDenied(_("只有本支部的书记、支委和本轮监票人可以计票。"))
+    raise Http404(_("找不到这个党支部。"))
 
 
 @dataclass
@@ -189,7 +210,7 @@ def recount(*, round_: EvaluationRound, document: dict | None = None) -> Recount
         differences.append(
             _("无效票：重新计票 %(a)s 张，计票记录 %(b)s 张。") % {"a": invalid, "b": count.invalid}
         )
-    published = {}
+    published: dict[str, dict[str, int]] = {}
     if round_.vote_state == VoteState.PUBLISHED:
         for code, option, n in VoteTally.objects.filter(
             year=round_.year, member__code__in=list(count.totals)

@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import audit_record
-from kaoping.notifications.services import notification_send_many
 from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme
 
 from . import sealing
+from .box import may_count
 from .models import (
     Ballot,
     BallotMark,
@@ -32,13 +31,9 @@ from .models import (
     VoteCount,
     VoteRight,
 )
-from .services import (
-    _advance,
-    _locked,
-    _require_manage_branch,
-    _require_not_frozen,
-    round_candidates,
-)
+from .selectors import round_candidates
+from .services.checks import _locked, _locked_to_keep, _require_not_frozen
+from .services.rounds import _advance, _notify_candidates
 
 Step = EvaluationRound.Step
 VoteState = EvaluationRound.VoteState
@@ -117,9 +112,7 @@ def vote_open(
 ) -> tuple[EvaluationRound, list[ShareSlip]]:
     """Start the online vote (书记点评 → 民主测评): freeze the voter list, name the
     scrutineers and make the vote key. The shares come back once and are never stored."""
-    round_ = _locked(round_)
-    _require_manage_branch(actor, round_.branch)
-    _require_not_frozen(round_)
+    round_ = _locked_to_keep(actor, round_)
     if round_.step != Step.SECRETARY:
         raise ValidationError(_("只有在“书记点评”环节结束时才能开始民主测评。"))
     if round_.vote_method != ONLINE:
@@ -130,10 +123,7 @@ def vote_open(
 
 
 def _require_counter(actor, round_: EvaluationRound) -> None:
-    if scope_for(actor).manages(round_.branch.path):
-        return
-    member_id = scope_for(actor).member_id
-    if member_id is None or not round_.scrutineers.filter(member_id=member_id).exists():
+    if not may_count(actor, round_):
         raise PermissionDenied(_("只有本支部的书记、支委和本轮监票人可以计票。"))
 
 
@@ -251,9 +241,7 @@ def vote_count(*, actor, round_: EvaluationRound, shares: list[str]) -> VoteCoun
     return count
 
 
-def _require_recoverable(actor, round_: EvaluationRound, reason: str) -> str:
-    _require_manage_branch(actor, round_.branch)
-    _require_not_frozen(round_)
+def _require_recoverable(round_: EvaluationRound, reason: str) -> str:
     if round_.vote_method != ONLINE or round_.step != Step.VOTE:
         raise ValidationError(
             _("只有进行中或已截止、尚未计票的网上投票可以重新投票或改为纸质选票。")
@@ -283,8 +271,8 @@ def vote_rerun(
 ) -> tuple[EvaluationRound, list[ShareSlip]]:
     """Re-run the online vote (重新投票), e.g. when the shares are lost: the sealed ballots
     are discarded unread, every right is usable again, a new key and new scrutineers."""
-    round_ = _locked(round_)
-    reason = _require_recoverable(actor, round_, reason)
+    round_ = _locked_to_keep(actor, round_)
+    reason = _require_recoverable(round_, reason)
     discarded = _discard(round_)
     VoteRight.objects.filter(round=round_).update(used=False)
     round_.vote_state = VoteState.OPEN
@@ -296,10 +284,8 @@ def vote_rerun(
         after={"reason": reason, "discarded": discarded},
     )
     slips = _name_scrutineers(actor, round_, list(scrutineers))
-    notification_send_many(
-        users=[m.user for m in round_candidates(round_).select_related("user")],
-        text=_("%(year)s 年度民主测评重新投票，请重新投票。") % {"year": round_.year},
-        link=f"/eval/{round_.year}/mine/",
+    _notify_candidates(
+        round_, _("%(year)s 年度民主测评重新投票，请重新投票。") % {"year": round_.year}
     )
     return round_, slips
 
@@ -308,8 +294,8 @@ def vote_rerun(
 def vote_to_paper(*, actor, round_: EvaluationRound, reason: str) -> EvaluationRound:
     """Fall back to paper ballots (改为纸质选票): the sealed ballots are discarded unread,
     the online rights and key go, and the counts are entered twice from paper."""
-    round_ = _locked(round_)
-    reason = _require_recoverable(actor, round_, reason)
+    round_ = _locked_to_keep(actor, round_)
+    reason = _require_recoverable(round_, reason)
     discarded = _discard(round_)
     VoteRight.objects.filter(round=round_).delete()
     round_.vote_method = EvaluationRound.VoteMethod.PAPER

@@ -1,14 +1,12 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.forms import DateInput
+from kaoping.orgs.models import Member
+
 from .models import EvaluationRound
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class RoundOpenForm(forms.Form):
@@ -48,7 +46,7 @@ class ReceiptForm(forms.Form):
 
 
 class PaperCodesForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    members: "forms.ModelMultipleChoiceField[Member]" = forms.ModelMultipleChoiceField(
         label=_("到会领取投票码的党员"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
@@ -83,13 +81,14 @@ class PaperTallyForm(forms.Form):
 class ScrutineersForm(forms.Form):
     """The scrutineers (监票人) named when the online vote starts (or is re-run)."""
 
-    scrutineers = forms.ModelMultipleChoiceField(
+    scrutineers: "forms.ModelMultipleChoiceField[Member]" = forms.ModelMultipleChoiceField(
         label=_("监票人（2 至 3 名到会党员）"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, members, reason: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scrutineers"].queryset = members
+        field = cast("forms.ModelMultipleChoiceField[Member]", self.fields["scrutineers"])
+        field.queryset = members
         if reason:
             self.fields["reason"] = forms.CharField(
                 label=_("原因"), max_length=500, widget=forms.Textarea

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kaoping.jobs.imports import import_confirm, import_preview
 from kaoping.sheets.xlsx import XLSX_TYPE, template_workbook
 
-from . import services
+from . import selectors
 from .background import paper_columns, paper_import, round_of_key
 
 
@@ -17,7 +17,7 @@ from .background import paper_columns, paper_import, round_of_key
 @require_GET
 def paper_template(request, code: str, year: int):
     round_ = round_of_key(request.user, f"{code}/{year}")
-    rows = [[m.code, m.name] for m in services.round_candidates(round_)]
+    rows = [[m.code, m.name] for m in selectors.round_candidates(round_)]
     content = template_workbook(paper_columns(round_), "纸质测评票数", rows=rows)
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="paper-{code}-{year}.xlsx"'

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -120,13 +121,19 @@ class EvaluationRound(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.branch_id} {self.step}"
 
-    def deadline_of(self, step: str):
-        return {
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("evaluation:round", args=[self.branch.code, self.year])
+
+    def deadline_of(self, step: str) -> datetime.date | None:
+        deadlines: dict[str, datetime.date | None] = {
             self.Step.SELF: self.self_deadline,
             self.Step.PEER: self.peer_deadline,
             self.Step.SECRETARY: self.secretary_deadline,
             self.Step.VOTE: self.vote_deadline,
-        }.get(step)
+        }
+        return deadlines.get(step)
 
     @property
     def step_index(self) -> int:

@@ -1,10 +1,12 @@
 """Reads of the democratic evaluation, scoped by the actor. Nothing here ever returns
 which voter cast which ballot: turnout and totals are separate reads."""
 
+import hashlib
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,12 +14,13 @@ from django.utils.translation import gettext as _
 from kaoping.annotations import Actor
 from kaoping.kit.decimals import percent_text
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import organization_access_by_code, scope_for
+from kaoping.orgs.selectors import branch_for_staff, scope_for
 from kaoping.schemes.models import Scheme
 
 from .models import (
     CountedReceipt,
     EvaluationRound,
+    PaperCode,
     PeerComment,
     SealedBallot,
     SecretaryComment,
@@ -25,14 +28,24 @@ from .models import (
     VoteRight,
     VoteTally,
 )
-from .services import round_candidates, turnout_share, vote_turnout_refusal
 
 Step = EvaluationRound.Step
 VoteState = EvaluationRound.VoteState
+ASSESSED = Member.assessed_statuses()
 
 
 def round_of(*, branch: Organization, year: int) -> EvaluationRound | None:
     return EvaluationRound.objects.filter(branch=branch, year=year).select_related("branch").first()
+
+
+def round_for_staff(*, actor: Actor, code: str, year: int, manage: bool = False) -> EvaluationRound:
+    """The year's round of a branch the actor reads through a role (``manage``: keeps);
+    404 when the branch has none."""
+    branch = branch_for_staff(actor=actor, code=code, manage=manage)
+    round_ = round_of(branch=branch, year=year)
+    if round_ is None:
+        raise Http404(_("%(year)s 年度还没有开展民主评议。") % {"year": year})
+    return round_
 
 
 def round_years(*, branch: Organization) -> tuple[int, ...]:
@@ -41,18 +54,19 @@ def round_years(*, branch: Organization) -> tuple[int, ...]:
     return tuple(rounds.values_list("year", flat=True))
 
 
-def branch_for_officer(*, actor: Actor, code: str, manage: bool = False) -> Organization:
-    """A branch the actor reads through a role (not merely as one of its members)."""
-    org = organization_access_by_code(actor=actor, code=code, manage=manage)
-    if not org.is_branch or not scope_for(actor).reads(org.path):
-        raise Http404(_("找不到这个党支部。"))
-    return org
+def round_candidates(round_: EvaluationRound) -> QuerySet[Member]:
+    """The members on the ballot and in the round's steps: assessed members of the branch."""
+    return Member.objects.filter(branch=round_.branch, status__in=ASSESSED).order_by("code")
 
 
 def own_member(*, actor: Actor) -> Member:
     member_id = scope_for(actor).member_id
-    member = Member.objects.select_related("branch").filter(id=member_id).first()
-    if member_id is None or member is None:
+    member = (
+        Member.objects.select_related("branch").filter(id=member_id).first()
+        if member_id is not None
+        else None
+    )
+    if member is None:
         raise Http404(_("您没有党员档案。"))
     return member
 
@@ -115,7 +129,55 @@ def round_progress(*, actor: Actor, round_: EvaluationRound) -> list[ProgressRow
     ]
 
 
-def turnout(*, round_: EvaluationRound) -> dict:
+def turnout_share(used: int, voters: int) -> Decimal:
+    """The share of voters who voted, to the setting's precision (4 places, half up):
+    two thirds is 0.6667, so 2 of 3 reaches a minimum of 0.6667."""
+    if voters == 0:
+        return Decimal(0)
+    return (Decimal(used) / Decimal(voters)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def vote_turnout_refusal(round_: EvaluationRound) -> str | None:
+    """Why the online vote cannot be closed as valid yet (None: it can): fewer voters took
+    part than the scheme's minimum turnout (``Scheme.vote_min_turnout``)."""
+    minimum = Scheme.objects.get(year=round_.year).vote_min_turnout
+    rights = VoteRight.objects.filter(round=round_)
+    voters = rights.count()
+    used = rights.filter(used=True).count()
+    if turnout_share(used, voters) >= minimum:
+        return None
+    return _(
+        "投票率为 %(used)s/%(voters)s（%(share)s），低于 %(year)s 年度方案规定的最低投票率"
+        " %(minimum)s，不能作为有效测评截止投票。请组织尚未投票的党员投票（可在会场发放投票码）。"
+    ) % {
+        "used": used,
+        "voters": voters,
+        "share": percent_text(turnout_share(used, voters)),
+        "year": round_.year,
+        "minimum": percent_text(minimum),
+    }
+
+
+def vote_turnout_check(round_: EvaluationRound) -> None:
+    """``vote_turnout_refusal`` as the ValidationError a write raises."""
+    refusal = vote_turnout_refusal(round_)
+    if refusal is not None:
+        raise ValidationError(refusal)
+
+
+def code_hash(code: str) -> str:
+    """The stored form of a one-time code (receipt or paper code): only its hash."""
+    normal = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(f"kaoping-code:{normal}".encode()).hexdigest()
+
+
+def paper_code_round(code: str) -> EvaluationRound | None:
+    """The round of an unused paper code (so the ballot page can be shown), or None."""
+    row = PaperCode.objects.filter(code_hash=code_hash(code), used=False).first()
+    return row.round if row is not None else None
+
+
+def turnout(*, round_: EvaluationRound) -> dict[str, int]:
     """Who may vote and how many did (published apart from the ballots), and how many
     ballots are in the box (sealed, or the receipts the count covered)."""
     rights = VoteRight.objects.filter(round=round_)
@@ -134,7 +196,7 @@ def vote_totals(*, actor: Actor, round_: EvaluationRound) -> dict[str, dict[str,
     scope = scope_for(actor)
     qs = VoteTally.objects.filter(year=round_.year, member__branch=round_.branch)
     if not scope.reads(round_.branch.path):
-        qs = qs.filter(member_id=scope.member_id)
+        qs = qs.filter(member_id=scope.member_id) if scope.member_id is not None else qs.none()
     totals: dict[str, dict[str, int]] = {}
     for code, option, count in qs.values_list("member__code", "option", "count"):
         totals.setdefault(code, {})[option] = count
@@ -165,25 +227,34 @@ def receipt_normal(code: str) -> str:
     return "".join(ch for ch in code.lower() if ch in "0123456789abcdef")[:64]
 
 
-def receipt_check(*, code: str) -> dict | None:
+def receipt_check(*, code: str) -> dict[str, object] | None:
     """Whether a receipt (the ballot's hash, or its first 16 characters or more) is in a
     ballot box, and whether the count covered it. None: not found."""
     normal = receipt_normal(code)
     if len(normal) < RECEIPT_MIN:
         return None
-    for model, counted in ((SealedBallot, False), (CountedReceipt, True)):
-        rows = list(
-            model.objects.filter(receipt__startswith=normal).select_related("round__branch")[:2]
-        )
-        if len(rows) == 1:
-            round_ = rows[0].round
-            return {
-                "branch": round_.branch.name,
-                "year": round_.year,
-                "counted": counted,
-                "receipt": rows[0].receipt,
-            }
+    sealed = list(
+        SealedBallot.objects.filter(receipt__startswith=normal).select_related("round__branch")[:2]
+    )
+    if len(sealed) == 1:
+        return _receipt_found(sealed[0].round, sealed[0].receipt, counted=False)
+    covered = list(
+        CountedReceipt.objects.filter(receipt__startswith=normal).select_related("round__branch")[
+            :2
+        ]
+    )
+    if len(covered) == 1:
+        return _receipt_found(covered[0].round, covered[0].receipt, counted=True)
     return None
+
+
+def _receipt_found(round_: EvaluationRound, receipt: str, *, counted: bool) -> dict[str, object]:
+    return {
+        "branch": round_.branch.name,
+        "year": round_.year,
+        "counted": counted,
+        "receipt": receipt,
+    }
 
 
 @dataclass

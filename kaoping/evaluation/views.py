@@ -16,7 +16,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.kit.answers import form_answer, form_done
-from kaoping.orgs.selectors import member_access_by_code, scope_for
+from kaoping.kit.forms import errors_on, flash_service_error
+from kaoping.orgs.selectors import branch_for_staff, member_access_by_code, scope_for
 from kaoping.schemes.models import Scheme
 
 from . import selectors, services
@@ -33,15 +34,6 @@ from .forms import (
 from .models import EvaluationRound, PeerComment, SecretaryComment, VoteCount
 
 
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
-
-
 def _scheme(year: int) -> Scheme:
     scheme = Scheme.objects.filter(year=year).first()
     if scheme is None:
@@ -49,16 +41,10 @@ def _scheme(year: int) -> Scheme:
     return scheme
 
 
-def _round_url(round_: EvaluationRound) -> str:
-    return reverse("evaluation:round", args=[round_.branch.code, round_.year])
-
-
-def _officer_round(request, code: str, year: int, manage: bool = True):
-    branch = selectors.branch_for_officer(actor=request.user, code=code, manage=manage)
-    round_ = selectors.round_of(branch=branch, year=year)
-    if round_ is None:
-        raise Http404(_("%(year)s 年度还没有开展民主评议。") % {"year": year})
-    return branch, round_
+def _officer_round(request, code: str, year: int):
+    """The round and its branch, for one who keeps the branch."""
+    round_ = selectors.round_for_staff(actor=request.user, code=code, year=year, manage=True)
+    return round_.branch, round_
 
 
 def _marks(post) -> dict[str, str]:
@@ -104,22 +90,19 @@ def _round_page(request, branch, year: int, *, open_form=None, codes=None, statu
 @login_required
 @require_GET
 def round_page(request, code: str, year: int):
-    branch = selectors.branch_for_officer(actor=request.user, code=code)
+    branch = branch_for_staff(actor=request.user, code=code)
     return _round_page(request, branch, year)
 
 
 @login_required
 @require_POST
 def round_open(request, code: str, year: int):
-    branch = selectors.branch_for_officer(actor=request.user, code=code, manage=True)
+    branch = branch_for_staff(actor=request.user, code=code, manage=True)
     _scheme(year)
     form = RoundOpenForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.round_open(actor=request.user, branch=branch, year=year, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
             messages.success(request, _("民主评议已开始。"))
             return redirect("evaluation:round", branch.code, year)
     return _round_page(request, branch, year, open_form=form)
@@ -164,7 +147,7 @@ def _confirm_page(request, branch, round_, action: str):
             "names_label": consequences.names_label,
             "refusal": consequences.refusal,
             "action": request.path,
-            "back": _round_url(round_),
+            "back": round_.get_absolute_url(),
             "submit": str(submit),
         },
     )
@@ -184,8 +167,7 @@ def round_action(request, code: str, year: int, action: str):
     try:
         service(actor=request.user, round_=round_)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_error(request, exc)
     else:
         messages.success(request, str(done))
     return redirect("evaluation:round", branch.code, year)
@@ -204,15 +186,12 @@ def comment_edit(request, code: str, year: int, member_code: str):
     initial = {"comment": current.comment, "requirements": current.requirements} if current else {}
     form = SecretaryCommentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.secretary_comment_save(
                 actor=request.user, round_=round_, member=member, **form.cleaned_data
             )
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
             message = _("已保存对 %(name)s 的点评。") % {"name": member.name}
-            return form_done(request, _round_url(round_), message)
+            return form_done(request, round_.get_absolute_url(), message)
     # Not written blind: the member's self-evaluation and the peer comments received.
     return form_answer(
         request,
@@ -222,7 +201,7 @@ def comment_edit(request, code: str, year: int, member_code: str):
             "basis": selectors.comment_basis(actor=request.user, round_=round_, member=member),
             "form": form,
             "action": request.path,
-            "back": _round_url(round_),
+            "back": round_.get_absolute_url(),
             "submit": _("保存点评"),
         },
         page="evaluation/comment.html",
@@ -243,8 +222,7 @@ def paper_codes(request, code: str, year: int):
                 actor=request.user, round_=round_, members=list(form.cleaned_data["members"])
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_service_error(request, exc)
         else:
             return render(request, "evaluation/codes.html", {"round": round_, "codes": codes})
     else:
@@ -257,7 +235,7 @@ def paper_codes(request, code: str, year: int):
 def paper_tally(request, code: str, year: int):
     branch, round_ = _officer_round(request, code, year)
     scheme = _scheme(year)
-    members = services.round_candidates(round_)
+    members = selectors.round_candidates(round_)
     mine = round_.paper.filter(entered_by=request.user).first()
     initial = {}
     if mine is not None:
@@ -266,11 +244,8 @@ def paper_tally(request, code: str, year: int):
         request.POST or None, members=members, options=scheme.ballot_options, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.paper_tally_enter(actor=request.user, round_=round_, counts=form.counts())
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
             status, differing = selectors.paper_tally_status(round_)
             if status == "mismatch":
                 messages.error(
@@ -279,7 +254,7 @@ def paper_tally(request, code: str, year: int):
                 )
             else:
                 messages.success(request, _("已保存您录入的票数。"))
-            return redirect(_round_url(round_))
+            return redirect(round_)
     return render(
         request,
         "evaluation/paper.html",
@@ -318,13 +293,10 @@ def self_save(request, year: int):
     form = SelfEvaluationForm(request.POST)
     if form.is_valid():
         submit = "submit" in request.POST
-        try:
+        with errors_on(form):
             services.self_evaluation_save(
                 actor=request.user, round_=round_, submit=submit, **form.cleaned_data
             )
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
             messages.success(request, _("自评已提交。") if submit else _("自评草稿已保存。"))
             return redirect("evaluation:mine", year)
     tasks = selectors.member_tasks(actor=request.user, member=member, year=year)
@@ -355,13 +327,10 @@ def peer_edit(request, year: int, member_code: str):
     )
     form = PeerCommentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             services.peer_comment_save(
                 actor=request.user, round_=round_, subject=subject, **form.cleaned_data
             )
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
             message = _("已保存对 %(name)s 的评价。") % {"name": subject.name}
             return form_done(request, reverse("evaluation:mine", args=[year]), message)
     return form_answer(
@@ -383,7 +352,7 @@ def _ballot_page(request, round_, *, action: str, code: str = "", error=None, st
         "evaluation/ballot.html",
         {
             "round": round_,
-            "candidates": services.round_candidates(round_),
+            "candidates": selectors.round_candidates(round_),
             "options": list(scheme.ballot_options),
             "action": action,
             "paper_code": code,
@@ -436,7 +405,7 @@ def vote_with_code(request):
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         if "cast" not in request.POST:
-            round_ = services.paper_code_round(code)
+            round_ = selectors.paper_code_round(code)
             if round_ is None:
                 form.add_error("code", _("投票码无效或已使用。"))
             else:
@@ -445,7 +414,7 @@ def vote_with_code(request):
             try:
                 receipt = services.ballot_cast_with_code(code=code, marks=_marks(request.POST))
             except ValidationError as exc:
-                round_ = services.paper_code_round(code)
+                round_ = selectors.paper_code_round(code)
                 if round_ is None:
                     form.add_error(None, exc)
                 else:

@@ -8,21 +8,22 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.selectors import scope_for
 
 from . import box, counting, selectors
 from .forms import CountForm, ReasonForm, ScrutineersForm
 from .models import EvaluationRound
-from .views import _errors, _officer_round, _round_url
+from .views import _officer_round
 
 VoteState = EvaluationRound.VoteState
 
@@ -39,7 +40,7 @@ def _shares_page(request, round_, slips, title):
     return render(
         request,
         "evaluation/shares.html",
-        {"round": round_, "slips": slips, "title": title, "back": _round_url(round_)},
+        {"round": round_, "slips": slips, "title": title, "back": round_.get_absolute_url()},
     )
 
 
@@ -54,9 +55,64 @@ def _scrutineer_page(request, branch, round_, form, *, title, lines, submit, sta
             "lines": lines,
             "submit": submit,
             "action": request.path,
-            "back": _round_url(round_),
+            "back": round_.get_absolute_url(),
         },
         status=status,
+    )
+
+
+def _open_lines(request, round_: EvaluationRound) -> list[str]:
+    consequences = selectors.advance_consequences(actor=request.user, round_=round_)
+    return [
+        *consequences.lines,
+        _(
+            "选票在服务器上加密后保存；解密密钥拆成份额交给监票人，每人一份，只显示这一次，"
+            "系统不保存。计票时须有至少 2 名监票人输入份额。"
+        ),
+    ]
+
+
+def _rerun_lines(request, round_: EvaluationRound) -> list[str]:
+    return [
+        _("已收到的 %(n)s 张加密选票将不经解密全部作废。") % {"n": round_.sealed.count()},
+        _("所有投票人的投票权恢复，须重新投票；已发放的会场投票码作废。"),
+        _("生成新的投票密钥，重新指定监票人；原份额全部失效。"),
+        _("本决定及原因记入审计日志。"),
+    ]
+
+
+# The page's title, its button, and the title over the shares once shown.
+OPEN_TEXTS = (
+    gettext_lazy("%(name)s %(year)s 年度民主测评：开始投票，指定监票人"),
+    gettext_lazy("开始投票并生成份额"),
+    gettext_lazy("民主测评已开始：监票人份额"),
+)
+
+
+def _scrutineers_step(request, code: str, year: int, start, lines, texts, reason=False):
+    """Name the scrutineers and start the vote (its first run, or a re-run with the
+    reason): ``start`` is the service; the shares are shown once."""
+    branch, round_ = _officer_round(request, code, year)
+    form = ScrutineersForm(request.POST or None, members=_voters(round_, branch), reason=reason)
+    title, submit, shown = texts
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            round_, slips = start(
+                actor=request.user,
+                round_=round_,
+                scrutineers=list(form.cleaned_data["scrutineers"]),
+                **({"reason": form.cleaned_data["reason"]} if reason else {}),
+            )
+            return _shares_page(request, round_, slips, str(shown))
+    return _scrutineer_page(
+        request,
+        branch,
+        round_,
+        form,
+        title=title % {"name": branch.name, "year": year},
+        lines=lines(request, round_),
+        submit=str(submit),
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -65,51 +121,7 @@ def _scrutineer_page(request, branch, round_, form, *, title, lines, submit, sta
 @never_cache
 def vote_open(request, code: str, year: int):
     """Start the online vote: name the scrutineers; the shares are shown once."""
-    branch, round_ = _officer_round(request, code, year)
-    form = ScrutineersForm(request.POST or None, members=_voters(round_, branch))
-    lines = selectors.advance_consequences(actor=request.user, round_=round_).lines
-    lines = [
-        *lines,
-        _(
-            "选票在服务器上加密后保存；解密密钥拆成份额交给监票人，每人一份，只显示这一次，"
-            "系统不保存。计票时须有至少 2 名监票人输入份额。"
-        ),
-    ]
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_, slips = counting.vote_open(
-                actor=request.user,
-                round_=round_,
-                scrutineers=list(form.cleaned_data["scrutineers"]),
-            )
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return _shares_page(request, round_, slips, _("民主测评已开始：监票人份额"))
-    return _scrutineer_page(
-        request,
-        branch,
-        round_,
-        form,
-        title=_("%(name)s %(year)s 年度民主测评：开始投票，指定监票人")
-        % {"name": branch.name, "year": year},
-        lines=lines,
-        submit=_("开始投票并生成份额"),
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-def _counter_round(request, code: str, year: int) -> EvaluationRound:
-    """The round, for its branch's officers and its scrutineers."""
-    round_ = box.round_for_box(actor=request.user, code=code, year=year)
-    scope = scope_for(request.user)
-    if scope.manages(round_.branch.path):
-        return round_
-    if scope.member_id and round_.scrutineers.filter(member_id=scope.member_id).exists():
-        return round_
-    if scope.reads(round_.branch.path):
-        raise PermissionDenied(_("只有本支部的书记、支委和本轮监票人可以计票。"))
-    raise Http404(_("找不到这个党支部。"))
+    return _scrutineers_step(request, code, year, counting.vote_open, _open_lines, OPEN_TEXTS)
 
 
 @sensitive_post_parameters()  # the shares never reach an error report
@@ -119,20 +131,17 @@ def _counter_round(request, code: str, year: int) -> EvaluationRound:
 def count(request, code: str, year: int):
     """唱票计票: the scrutineers type their shares on one screen (the secretary's, or one
     of theirs); nothing is kept between requests, so the shares go in together."""
-    round_ = _counter_round(request, code, year)
+    round_ = box.round_for_count(actor=request.user, code=code, year=year)
     scrutineers = list(round_.scrutineers.select_related("member"))
     data = request.POST if request.method == "POST" else None
     form = CountForm(data, scrutineers=scrutineers)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             counting.vote_count(actor=request.user, round_=round_, shares=form.shares())
-        except ValidationError as exc:
-            _errors(form, exc)
-            status = 400
-        else:
             messages.success(request, _("计票完成，选票密文已删除，解密密钥已丢弃。"))
             return redirect("evaluation:box", round_.branch.code, year)
+        status = 400
     return render(
         request,
         "evaluation/count.html",
@@ -199,10 +208,16 @@ def recount(request, code: str, year: int):
     try:
         result = box.recount(round_=round_)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_error(request, exc)
         return redirect("evaluation:box", round_.branch.code, year)
     return _box_page(request, round_, recount=result)
+
+
+RERUN_TEXTS = (
+    gettext_lazy("%(name)s %(year)s 年度民主测评：重新投票"),
+    gettext_lazy("确认重新投票"),
+    gettext_lazy("重新投票已开始：新的监票人份额"),
+)
 
 
 @login_required
@@ -210,34 +225,8 @@ def recount(request, code: str, year: int):
 @never_cache
 def rerun(request, code: str, year: int):
     """Re-run the online vote (shares lost): a recorded decision with its reason."""
-    branch, round_ = _officer_round(request, code, year)
-    form = ScrutineersForm(request.POST or None, members=_voters(round_, branch), reason=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_, slips = counting.vote_rerun(
-                actor=request.user,
-                round_=round_,
-                reason=form.cleaned_data["reason"],
-                scrutineers=list(form.cleaned_data["scrutineers"]),
-            )
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return _shares_page(request, round_, slips, _("重新投票已开始：新的监票人份额"))
-    return _scrutineer_page(
-        request,
-        branch,
-        round_,
-        form,
-        title=_("%(name)s %(year)s 年度民主测评：重新投票") % {"name": branch.name, "year": year},
-        lines=[
-            _("已收到的 %(n)s 张加密选票将不经解密全部作废。") % {"n": round_.sealed.count()},
-            _("所有投票人的投票权恢复，须重新投票；已发放的会场投票码作废。"),
-            _("生成新的投票密钥，重新指定监票人；原份额全部失效。"),
-            _("本决定及原因记入审计日志。"),
-        ],
-        submit=_("确认重新投票"),
-        status=400 if request.method == "POST" else 200,
+    return _scrutineers_step(
+        request, code, year, counting.vote_rerun, _rerun_lines, RERUN_TEXTS, reason=True
     )
 
 
@@ -248,15 +237,12 @@ def to_paper(request, code: str, year: int):
     branch, round_ = _officer_round(request, code, year)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             counting.vote_to_paper(
                 actor=request.user, round_=round_, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
             messages.success(request, _("已改为纸质选票，请两人分别录入票数。"))
-            return redirect(reverse("evaluation:round", args=[branch.code, year]))
+            return redirect(round_)
     return _scrutineer_page(
         request,
         branch,

@@ -23,8 +23,7 @@ HOMES = {
     "branch_for_staff": "orgs/selectors.py",
     "manage_required": "orgs/selectors.py",
 }
-# Copies that used to stand in for them. The evaluation app is being rewritten in
-# parallel: its own copies (DateInput, _require_manage*) move to these homes then.
+# Copies that used to stand in for them.
 GONE = {
     "_require_manage",
     "_form_page",
@@ -35,7 +34,7 @@ GONE = {
     "_errors",
     "_flash",
 }
-NOT_YET = {"evaluation"}
+NOT_YET: set[str] = set()
 
 
 def _modules():
