@@ -16,9 +16,9 @@ from kaoping.sheets.xlsx import Column, read_rows, xlsx_write
 HEADERS = ("党员编号", "姓名", "日期", "录入时间", "分值", "应交", "次数", "说明")
 
 
-def _written(rows, **kwargs):
+def _written(rows, headers=HEADERS, **kwargs):
     out = io.BytesIO()
-    xlsx_write(out, "台账", HEADERS, rows, **kwargs)
+    xlsx_write(out, "台账", headers, rows, **kwargs)
     out.seek(0)
     return out
 
@@ -72,3 +72,13 @@ def test_an_export_imports_again_below_its_title():
     ]
     _read, errors = read_rows(_written([], heading="标题"), [*columns, Column("x", "缺的列")])
     assert [(e.row, e.column) for e in errors] == [(2, "缺的列")]
+
+
+def test_an_exported_roster_reads_again():
+    from kaoping.archive.services import ROSTER_SHEET_COLUMNS, roster_sheet_read
+
+    header = [c.header for c in ROSTER_SHEET_COLUMNS] + ["所在支部", "状态"]
+    cells = ["M0001", "张三"] + [""] * (len(ROSTER_SHEET_COLUMNS) - 2) + ["第一支部", "正常"]
+    written = _written([cells], header, heading=export_heading("党员名册"))
+    rows, errors = roster_sheet_read(written)
+    assert errors == [] and [(r.line, r.values["code"]) for r in rows] == [(3, "M0001")]
