@@ -64,7 +64,7 @@ def _to_pdf(office: str, files: dict[str, bytes]) -> dict[str, PdfReader]:
         }
 
 
-def test_every_export_prints_readably(client, district, office):
+def test_every_export_prints_readably(office, client, district):
     d = district
     members = [d.m1, d.m1b] + [MemberFactory(branch=d.b1) for _ in range(28)]
     group = every_export_records(
