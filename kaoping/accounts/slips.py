@@ -13,6 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
+from kaoping.sheets.layout import export_heading
 from kaoping.sheets.xlsx import xlsx_write
 
 from .services.logins import Slip
@@ -118,4 +119,5 @@ def slips_rows(slips: Sequence[Slip], site: str) -> list[list[str]]:
 
 
 def slips_xlsx_write(out, slips: Sequence[Slip], site: str) -> int:
-    return xlsx_write(out, _("账号条"), slips_headers(), slips_rows(slips, site), width=18)
+    heading = export_heading(_("账号条"))
+    return xlsx_write(out, _("账号条"), slips_headers(), slips_rows(slips, site), heading=heading)

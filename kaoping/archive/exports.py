@@ -4,6 +4,9 @@ already masked for the actor."""
 
 import io
 
+from django.utils.translation import gettext as _
+
+from kaoping.sheets.layout import export_heading
 from kaoping.sheets.xlsx import xlsx_write
 
 from .services import ROSTER_COLUMNS
@@ -26,10 +29,12 @@ EXAMPLE_ROW = (
 )
 
 
-def _book(title: str, header, rows) -> bytes:
-    # Through the sheets' writer: its cell guard keeps user text from becoming a formula.
+def _book(title: str, header, rows, heading: str | None = None) -> bytes:
+    # Through the sheets' writer: its cell guard keeps user text from becoming a formula,
+    # its layout fits the widths to ID numbers and dates. The template and the 12371 sheet
+    # keep the header on row 1 (no title row).
     out = io.BytesIO()
-    xlsx_write(out, title, header, rows, width=14)  # wide enough for ID numbers and dates
+    xlsx_write(out, title, header, rows, heading=heading)
     return out.getvalue()
 
 
@@ -52,15 +57,16 @@ def _roster_cells(line) -> list[str]:
     return cells
 
 
-def roster_export(lines) -> bytes:
-    """The roster in the import template's columns (so it can be edited and re-imported),
-    then the branch and the status."""
+def roster_export(lines, organisation: str = "") -> bytes:
+    """The roster in the import template's columns (so it can be edited and re-imported:
+    the reader skips the title row), then the branch and the status."""
     header = [label for _f, label in ROSTER_COLUMNS] + ["所在支部", "状态"]
     rows = (
         [*_roster_cells(line), line.member.branch.name, line.member.get_status_display()]
         for line in lines
     )
-    return _book("党员名册", header, rows)
+    heading = export_heading(_("党员名册"), organisation=organisation)
+    return _book("党员名册", header, rows, heading)
 
 
 # The 12371 layout: column titles of the national system's member information sheet.

@@ -22,6 +22,7 @@ from kaoping.orgs.selectors import manage_required, scope_for
 from kaoping.orgs.services import member_login_close, member_upsert
 from kaoping.schemes.models import ItemExemption
 from kaoping.schemes.services import exemption_set
+from kaoping.sheets.layout import header_find
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, sheet_values
 
 from .masking import is_masked_copy
@@ -453,31 +454,37 @@ def _cell_text(value: Any) -> str:
 def roster_sheet_read(
     file: Any, columns: Any = ROSTER_SHEET_COLUMNS
 ) -> tuple[list[SheetRow], list[RowError]]:
-    """Read the roster spreadsheet: row 1 is the template's header exactly, then at most
-    ``MAX_ROSTER_ROWS`` rows of text (field -> text). Returns the rows and the errors that
-    stop the reading (row 1 for the whole file); nothing is stored. The upload limits of
-    every spreadsheet import apply (``sheets.xlsx.sheet_values``)."""
+    """Read the roster spreadsheet: the header row is the template's header exactly (row 1,
+    or below the title row of an exported roster, ``sheets.layout.header_find``), then at
+    most ``MAX_ROSTER_ROWS`` rows of text (field -> text). Returns the rows and the errors
+    that stop the reading (row 1 for the whole file); nothing is stored. The upload limits
+    of every spreadsheet import apply (``sheets.xlsx.sheet_values``)."""
     width = len(columns)
     fields = [c.key for c in columns]
     header = tuple(c.header for c in columns)
-    values = sheet_values(file)
     rows: list[SheetRow] = []
-    line = 0
+    unreadable = _("无法读取该文件，请使用下载的 xlsx 模板。")
+    try:
+        found, line, values = header_find(sheet_values(file), header)
+    except ValidationError as exc:
+        return rows, [RowError(1, "", exc.messages[0])]
+    except Exception:  # noqa: BLE001 - any unreadable file gets the same message
+        return rows, [RowError(1, "", unreadable)]
+    if found is None:
+        return rows, []
+    if tuple(_cell_text(v) for v in (list(found) + [None] * width)[:width]) != header:
+        return [], [RowError(1, "", _("第1行须为表头：%(h)s") % {"h": "、".join(header)})]
     while True:
         try:
             found = next(values, None)
         except ValidationError as exc:
             return rows, [RowError(line + 1, "", exc.messages[0])]
         except Exception:  # noqa: BLE001 - any unreadable file gets the same message
-            return rows, [RowError(line + 1, "", _("无法读取该文件，请使用下载的 xlsx 模板。"))]
+            return rows, [RowError(line + 1, "", unreadable)]
         if found is None:
             return rows, []
         line += 1
         cells = [_cell_text(v) for v in (list(found) + [None] * width)[:width]]
-        if line == 1:
-            if tuple(cells) != header:
-                return [], [RowError(1, "", _("第1行须为表头：%(h)s") % {"h": "、".join(header)})]
-            continue
         if not any(cells):
             continue
         if len(rows) >= MAX_ROSTER_ROWS:

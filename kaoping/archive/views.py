@@ -312,7 +312,7 @@ def roster_export(request, code: str):
     actor = request.user
     branch = branch_for_staff(actor=actor, code=code)
     lines = selectors.roster_lines(actor=actor, org=branch)
-    return _xlsx(exports.roster_export(lines), f"roster-{branch.code}.xlsx")
+    return _xlsx(exports.roster_export(lines, branch.name), f"roster-{branch.code}.xlsx")
 
 
 @login_required

@@ -1,9 +1,11 @@
 """Spreadsheet export of a branch's bonus claims (kaoping.sheets does the writing)."""
 
 from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kaoping.orgs.selectors import organization_access_by_code
+from kaoping.sheets.layout import export_heading
 from kaoping.sheets.xlsx import xlsx_response
 
 from . import selectors
@@ -43,4 +45,5 @@ def branch_claims_xlsx(request, code: str):
         )
         for c in claims.iterator(chunk_size=2000)
     )
-    return xlsx_response(f"{branch.code}-加分申报.xlsx", "加分申报", HEADERS, rows)
+    heading = export_heading(_("加分申报"), organisation=branch.name)
+    return xlsx_response(f"{branch.code}-加分申报.xlsx", "加分申报", HEADERS, rows, heading=heading)

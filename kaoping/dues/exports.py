@@ -1,8 +1,10 @@
 """Spreadsheet export of a branch's dues month (kaoping.sheets does the writing)."""
 
 from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kaoping.sheets.layout import MONEY, export_heading
 from kaoping.sheets.xlsx import xlsx_response
 
 from . import selectors
@@ -34,4 +36,11 @@ def dues_month_xlsx(request, code: str):
         )
         for r in selectors.dues_month(branch=branch, period=period)
     )
-    return xlsx_response(f"{branch.code}-{month}-党费.xlsx", "党费", HEADERS, rows)
+    return xlsx_response(
+        f"{branch.code}-{month}-党费.xlsx",
+        "党费",
+        HEADERS,
+        rows,
+        heading=export_heading(_("%(month)s 党费") % {"month": month}, organisation=branch.name),
+        formats=dict.fromkeys(("应交", "截止日前已交", "本月已交"), MONEY),
+    )

@@ -2,8 +2,10 @@
 (an inspection without findings gets one row of its own)."""
 
 from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kaoping.sheets.layout import POINTS, export_heading
 from kaoping.sheets.xlsx import xlsx_response
 
 from . import selectors
@@ -36,4 +38,11 @@ def group_register_xlsx(request, code: str):
                     f.entry.points,
                 )
 
-    return xlsx_response(f"{group.code}-督查台账.xlsx", "督查台账", HEADERS, rows())
+    return xlsx_response(
+        f"{group.code}-督查台账.xlsx",
+        "督查台账",
+        HEADERS,
+        rows(),
+        heading=export_heading(_("督查台账"), organisation=group.name),
+        formats={"分值": POINTS},
+    )

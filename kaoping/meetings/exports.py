@@ -1,10 +1,12 @@
 """Spreadsheet export of a branch's meeting attendance (one row per meeting and member)."""
 
 from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kaoping.kit.urlparams import parse_year
 from kaoping.orgs.selectors import organization_access_by_code
+from kaoping.sheets.layout import export_heading
 from kaoping.sheets.xlsx import xlsx_response
 
 from . import selectors
@@ -43,4 +45,7 @@ def branch_attendance_xlsx(request, code: str):
         ).iterator(chunk_size=2000)
     )
     suffix = f"-{year}" if year is not None else ""
-    return xlsx_response(f"{branch.code}{suffix}-会议考勤.xlsx", "会议考勤", HEADERS, rows)
+    heading = export_heading(_("会议考勤"), organisation=branch.name, year=year)
+    return xlsx_response(
+        f"{branch.code}{suffix}-会议考勤.xlsx", "会议考勤", HEADERS, rows, heading=heading
+    )

@@ -3,8 +3,9 @@ row-level errors. No business rules: the apps say which columns and what a row m
 
 import datetime
 import io
+import itertools
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,6 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from kaoping.kit.text import control_char, starts_like_formula, xlsx_safe
+
+from .layout import SAMPLE_ROWS, header_find, sheet_layout, sheet_plan, value_format, wrapped
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 10000
@@ -93,17 +96,23 @@ def _cell(value):
     return str(value)
 
 
-def xlsx_cell(sheet, value):
+def xlsx_cell(sheet, value, fmt: str | None = None):
     """The one guard of every cell any export writes (no xlsx is written another way):
     text stays text, never a formula, even when it starts like one ("=HYPERLINK(…)",
     "+1", "@SUM(1)"), since the spreadsheet program would run it on opening (formula
     injection); characters an xlsx cannot hold are dropped, so a row stored before the
-    inputs refused them still exports."""
-    value = _cell(value)
-    if not isinstance(value, str):
-        return value
+    inputs refused them still exports. Numbers and dates get their number format
+    (``layout.value_format``: ``fmt`` for the column, else by type)."""
     from openpyxl.cell import WriteOnlyCell
 
+    value = _cell(value)
+    if not isinstance(value, str):
+        number_format = value_format(value, fmt)
+        if number_format is None:
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = number_format
+        return cell
     value = xlsx_safe(value)
     if not starts_like_formula(value):
         return value
@@ -119,24 +128,30 @@ def xlsx_write(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
     *,
+    heading: str | None = None,
+    formats: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
     every: int = 500,
-    width: int | None = None,
 ) -> int:
     """Write one sheet to the binary file ``out`` with a write-only workbook (rows are
-    streamed, never all held in memory); ``progress(n)`` is told every ``every`` rows;
-    ``width`` sets every column's width."""
+    streamed, never all held in memory); ``progress(n)`` is told every ``every`` rows.
+    ``heading`` (``layout.export_heading``) is the title row above the header, and
+    ``formats`` maps a header to its number format (``layout.MONEY``); the layout
+    (widths from the first rows, print setup) is ``layout.sheet_layout``'s."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=str(title)[:31])
-    sheet.freeze_panes = "A2"
-    if width is not None:
-        for index in range(1, len(headers) + 1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
+    stream = iter(rows)
+    first = [[_cell(v) for v in row] for row in itertools.islice(stream, SAMPLE_ROWS)]
+    plan = sheet_plan(headers, first, formats)
+    sheet_layout(sheet, plan, header_row=2 if heading else 1)
+    if heading:
+        cell = WriteOnlyCell(sheet, value=xlsx_safe(str(heading)))
+        cell.font = Font(bold=True, size=14)
+        sheet.append([cell])
     bold = Font(bold=True)
     head = []
     for h in headers:
@@ -145,8 +160,15 @@ def xlsx_write(
         head.append(cell)
     sheet.append(head)
     count = 0
-    for row in rows:
-        sheet.append([xlsx_cell(sheet, v) for v in row])
+    for row in itertools.chain(first, stream):
+        cells = []
+        for index, v in enumerate(row):
+            fmt = plan.formats[index] if index < len(plan.formats) else None
+            cell = xlsx_cell(sheet, v, fmt)
+            if index < len(plan.wraps) and plan.wraps[index] and cell is not None:
+                cell = wrapped(sheet, cell)
+            cells.append(cell)
+        sheet.append(cells)
         count += 1
         if progress is not None and count % every == 0:
             progress(count)
@@ -157,12 +179,18 @@ def xlsx_write(
 
 
 def xlsx_response(
-    filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+    filename: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    heading: str | None = None,
+    formats: Mapping[str, str] | None = None,
 ) -> FileResponse:
     """An attachment response; the workbook goes through a spooled temporary file, so a
     large export uses disk rather than memory."""
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
-    xlsx_write(out, title, headers, rows)
+    xlsx_write(out, title, headers, rows, heading=heading, formats=formats)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
@@ -190,9 +218,19 @@ def template_workbook(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    if rows is not None:
+        body = [list(row) for row in rows]
+    elif any(c.example is not None for c in columns):
+        body = [[col.example for col in columns]]
+    else:
+        body = []
     book = Workbook()
     sheet = book.active
     sheet.title = str(title)[:31]
+    # No title row (row 1 is the header to fill in); room to type a date in any column.
+    sample = [[_cell(v) for v in r] for r in body]
+    plan = sheet_plan([c.header for c in columns], sample, None, least=12)
+    sheet_layout(sheet, plan, header_row=1)
     sheet.append([c.header for c in columns])
     for index, col in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index)
@@ -204,7 +242,6 @@ def template_workbook(
             lines.append(col.comment)
         cell.comment = Comment("；".join(lines), "考评")
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(12, len(col.header) * 3)
         cells = f"{letter}2:{letter}{MAX_ROWS + 1}"
         validation = None
         if col.choices:
@@ -225,11 +262,8 @@ def template_workbook(
         if col.kind in ("month", "text"):
             # Text cells keep codes like 007 and months like 2026-01 as typed.
             sheet.column_dimensions[letter].number_format = "@"
-    if rows is not None:
-        for row in rows:
-            sheet.append([xlsx_cell(sheet, v) for v in row])
-    elif any(c.example is not None for c in columns):
-        sheet.append([xlsx_cell(sheet, col.example) for col in columns])
+    for row in body:
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -371,14 +405,14 @@ def sheet_upload_check(file) -> None:
 def read_rows(
     file, columns: Sequence[Column], *, max_rows: int = MAX_ROWS
 ) -> tuple[list[SheetRow], list[RowError]]:
-    """Read the first sheet: row 1 names the columns (by header, in any order); every later
+    """Read the first sheet: the header row names the columns (by header, in any order; row
+    1, or the row below an export's title, ``layout.header_find``); every later
     non-blank row is converted by its column's kind. Returns the rows and the errors (row,
     column, what is wrong); a row with an error is still returned, with that value None.
     The file is checked against the upload limits first (``sheet_upload_check``), and at
     most ``KAOPING_SHEET_MAX_READ_ROWS`` rows are read, blank or not."""
     try:
-        values = sheet_values(file)
-        header = next(values, None)
+        header, line, values = header_find(sheet_values(file), {c.header for c in columns})
     except ValidationError as exc:
         return [], [RowError(1, "", exc.messages[0])]
     except Exception:  # noqa: BLE001 - any unreadable file gets the same message
@@ -390,11 +424,10 @@ def read_rows(
         if col.header in names:
             where[col.key] = names.index(col.header)
         elif col.required:
-            errors.append(RowError(1, col.header, _("缺少该列（请使用下载的模板）。")))
+            errors.append(RowError(line, col.header, _("缺少该列（请使用下载的模板）。")))
     if errors:
         return [], errors
     rows: list[SheetRow] = []
-    line = 1
     while True:
         try:
             cells = next(values, None)

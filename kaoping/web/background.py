@@ -12,6 +12,7 @@ from kaoping.jobs.services import JobOutcome, job_execute
 from kaoping.ledger.selectors import entries_visible
 from kaoping.ledger.services import ENTRY_COLUMNS, entries_sheet_check, entries_sheet_import
 from kaoping.orgs.selectors import branch_for_staff
+from kaoping.sheets.layout import POINTS, export_heading
 from kaoping.sheets.xlsx import xlsx_write
 
 from .rows import ENTRY_HEADERS, entry_row
@@ -30,6 +31,8 @@ def _export(job, progress) -> JobOutcome:
             "评分台账",
             ENTRY_HEADERS,
             (entry_row(e) for e in entries.iterator(chunk_size=2000)),
+            heading=export_heading(_("评分台账（全部可见支部）"), year=year),
+            formats={"分值": POINTS},
             progress=lambda n: progress(n, total + 1, _("已写入 %(n)s 条") % {"n": n}),
         )
         out.seek(0)

@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
-from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kaoping.accounts.models import AccountPolicy, AccountState, SlipBatch
@@ -17,6 +16,7 @@ from kaoping.archive.models import MemberProfile
 from kaoping.audit.models import AuditEvent
 from kaoping.orgs.models import Member
 from kaoping.testing.factories import MemberFactory, OrganizationFactory
+from kaoping.testing.sheets import export_rows
 
 User = get_user_model()
 HIDDEN = "（已发放，不再显示）"
@@ -44,8 +44,7 @@ def _pdf_text(response) -> str:
 
 
 def _xlsx_rows(content: bytes) -> list[tuple]:
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return list(sheet.iter_rows(values_only=True))[1:]
+    return export_rows(content)[1:]
 
 
 def _issue(client, code="B3", **data):

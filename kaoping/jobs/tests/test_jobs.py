@@ -7,13 +7,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django_tasks import task
-from openpyxl import load_workbook
 
 from kaoping.jobs.models import JobRun
 from kaoping.jobs.services import JobOutcome, job_execute, job_start
 from kaoping.ledger.services import entry_record
 from kaoping.schemes.models import SchemeItem
 from kaoping.scoring.models import MemberResult
+from kaoping.testing.sheets import export_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -110,11 +110,7 @@ def test_export_job_leaves_a_file_only_its_owner_and_admins_get(client, district
     assert reverse("jobs:file", args=[job.pk]) in response.content.decode()
     download = client.get(reverse("jobs:file", args=[job.pk]))
     assert download.status_code == 200
-    rows = list(
-        load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-        .worksheets[0]
-        .iter_rows(values_only=True)
-    )
+    rows = export_rows(b"".join(download.streaming_content))
     assert rows[0][0] == "记录编号" and [r[2] for r in rows[1:]] == ["M1"]
     assert "filename*=utf-8''2026-" in download["Content-Disposition"]
     # Others: the same 404 as for a job that does not exist.

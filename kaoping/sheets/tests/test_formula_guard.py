@@ -9,20 +9,12 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from openpyxl import load_workbook
 
 from kaoping.archive.models import MemberProfile
-from kaoping.claims.services import claim_submit
-from kaoping.dues.services import dues_payment_record, dues_rate_set
-from kaoping.evaluation.models import EvaluationRound
-from kaoping.evaluation.tests.support import round_at_vote
-from kaoping.inspections.services import finding_record, group_create, inspection_record
-from kaoping.jobs.models import JobRun
-from kaoping.ledger.services import entry_record
-from kaoping.meetings.services import attendance_take, meeting_schedule
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import SchemeItem
+from kaoping.sheets.tests.support import every_export_download, every_export_records
 
 pytestmark = pytest.mark.django_db
 
@@ -55,89 +47,30 @@ def _formula_text_everywhere(d) -> dict:
             "phone": "=1+1",
         },
     )
-    d07 = SchemeItem.objects.get(scheme=d.scheme, code="D07")
-    b01 = SchemeItem.objects.get(scheme=d.scheme, code="B01")
-    for note, evidence in ((HYPERLINK, "+1"), ("\t=1", "\r=1"), ("-1+1", "@SUM(1)")):
-        entry_record(
-            actor=d.sec1, member=d.m1, item=d07, date=datetime.date(2026, 3, 2), note=note,
-            evidence=evidence,
-        )  # fmt: skip
-    claim_submit(
-        actor=d.member1,
-        item=b01,
-        date=datetime.date(2026, 3, 5),
-        description=HYPERLINK,
-        proof_text="@SUM(1)",
+    group = every_export_records(
+        d,
+        entries=[
+            (d.m1, datetime.date(2026, 3, 2), note, evidence)
+            for note, evidence in ((HYPERLINK, "+1"), ("\t=1", "\r=1"), ("-1+1", "@SUM(1)"))
+        ],
+        texts={
+            "description": HYPERLINK,
+            "proof": "@SUM(1)",
+            "group": "+1",
+            "findings": HYPERLINK,
+            "evidence": "-1+1",
+            "place": HYPERLINK,
+            "topic": "@SUM(1)",
+        },
+        dues=Decimal("50"),
     )
-    group = group_create(actor=d.admin, name="+1", users=[d.supervisor], organizations=[d.b2])
-    inspection = inspection_record(
-        actor=d.supervisor,
-        group=group,
-        organization=d.b2,
-        date=datetime.date(2026, 5, 6),
-        method="camera",
-        findings=HYPERLINK,
-    )
-    finding_record(
-        actor=d.supervisor, inspection=inspection, member=d.m2, item=d07, evidence_text="-1+1"
-    )
-    meeting = meeting_schedule(
-        actor=d.sec1,
-        branch=d.b1,
-        kind="general",
-        starts_at=datetime.datetime(2026, 4, 1, 9, tzinfo=datetime.UTC),
-        place=HYPERLINK,
-        topic="@SUM(1)",
-    )
-    attendance_take(actor=d.sec1, meeting=meeting, statuses={"M1": "present", "M1B": "absent"})
-    dues_rate_set(actor=d.sec1, member=d.m1, year=2026, amount=Decimal("50"))
-    dues_payment_record(
-        actor=d.sec1,
-        member=d.m1,
-        period=datetime.date(2026, 1, 1),
-        amount=Decimal("50"),
-        paid_on=datetime.date(2026, 1, 10),
-    )
-    round_at_vote(d, method=EvaluationRound.VoteMethod.PAPER)
     return {"group": group}
-
-
-def _body(response) -> bytes:
-    assert response.status_code == 200, response
-    if hasattr(response, "streaming_content"):
-        return b"".join(response.streaming_content)
-    return response.content
 
 
 def test_no_export_writes_a_formula(client, district):
     d = district
     made = _formula_text_everywhere(d)
-    downloads: dict[str, bytes] = {}
-
-    client.force_login(d.sec1)
-    for name, url in {
-        "ledger": reverse("web:entries_xlsx", args=["B1"]) + "?year=2026",
-        "results": reverse("web:results_xlsx", args=["B1"]) + "?year=2026",
-        "dues": reverse("dues:xlsx", args=["B1"]) + "?month=2026-01",
-        "claims": reverse("claims:xlsx", args=["B1"]),
-        "meetings": reverse("meetings:attendance_xlsx", args=["B1"]) + "?year=2026",
-        "roster": reverse("archive:roster_export", args=["B1"]),
-        "roster template": reverse("archive:roster_template"),
-        "entries template": reverse("web:entries_template"),
-        "dues template": reverse("dues:template"),
-        "paper template": reverse("evaluation:paper_template", args=["B1", 2026]),
-    }.items():
-        downloads[name] = _body(client.get(url))
-    client.force_login(d.supervisor)
-    downloads["inspections"] = _body(
-        client.get(reverse("inspections:xlsx", args=[made["group"].code]))
-    )
-    client.force_login(d.admin)
-    downloads["12371"] = _body(client.get(reverse("archive:export_12371", args=["W"])))
-    client.post(reverse("web:entries_export"), {"year": "2026"})
-    job = JobRun.objects.get(kind="entries.export")
-    assert job.state == "done", job.message
-    downloads["ledger job"] = _body(client.get(reverse("jobs:file", args=[job.pk])))
+    downloads = every_export_download(client, d, made["group"])
 
     seen: set[str] = set()
     for name, body in downloads.items():

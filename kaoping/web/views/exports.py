@@ -12,6 +12,7 @@ from kaoping.jobs.services import job_start
 from kaoping.ledger.selectors import entries_visible
 from kaoping.orgs.selectors import branch_for_staff, scope_for, staff_required
 from kaoping.schemes.selectors import scheme_chosen
+from kaoping.sheets.layout import POINTS, export_heading
 from kaoping.sheets.xlsx import xlsx_response
 
 from .. import selectors
@@ -40,7 +41,12 @@ def branch_entries_xlsx(request, code: str):
     )
     rows = (entry_row(e) for e in entries.iterator(chunk_size=2000))
     return xlsx_response(
-        f"{branch.code}-{scheme.year}-评分台账.xlsx", "评分台账", ENTRY_HEADERS, rows
+        f"{branch.code}-{scheme.year}-评分台账.xlsx",
+        "评分台账",
+        ENTRY_HEADERS,
+        rows,
+        heading=export_heading(_("评分台账"), organisation=branch.name, year=scheme.year),
+        formats={"分值": POINTS},
     )
 
 
@@ -69,7 +75,11 @@ def branch_results_xlsx(request, code: str):
         if r.member in members
     )
     return xlsx_response(
-        f"{branch.code}-{scheme.year}-考评结果.xlsx", "考评结果", RESULT_HEADERS, rows
+        f"{branch.code}-{scheme.year}-考评结果.xlsx",
+        "考评结果",
+        RESULT_HEADERS,
+        rows,
+        heading=export_heading(_("考评结果"), organisation=branch.name, year=scheme.year),
     )
 
 
