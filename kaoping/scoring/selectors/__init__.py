@@ -7,7 +7,7 @@ the stored ones. Import from the package: ``from kaoping.scoring.selectors impor
 """
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -76,7 +76,7 @@ class LiveResults:
     were computed from, by member code."""
 
     results: list[MemberResult]
-    tallies: dict[str, dict[str, int]]
+    tallies: dict[str, Mapping[str, int]]
     decisions: dict[str, bool]
 
 
