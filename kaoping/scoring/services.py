@@ -23,14 +23,17 @@ from .engine import compute_year
 from .models import GradeRecord, MemberResult
 from .selectors import year_batch_count, year_input_batches
 
+# The engine's numbers of a member's result, stored under the same names.
+RESULT_NUMBERS = (
+    "deductions", "bonus", "daily", "democratic_pct", "democratic", "composite", "rank",
+)  # fmt: skip
 RESULT_COLUMNS = (
-    "year", "member_id", "branch_id", "deductions", "bonus", "daily", "democratic_pct",
-    "democratic", "composite", "rank", "grade", "flags", "computed_at",
+    "year", "member_id", "branch_id", *RESULT_NUMBERS, "grade", "flags", "computed_at",
 )  # fmt: skip
 COLUMNS = ", ".join(RESULT_COLUMNS)
 
 
-def result_row(
+def _result_row(
     result: EngineResult,
     *,
     year: int,
@@ -43,16 +46,10 @@ def result_row(
         year=year,
         member_id=member_id,
         branch_id=branch_id,
-        deductions=result.deductions,
-        bonus=result.bonus,
-        daily=result.daily,
-        democratic_pct=result.democratic_pct,
-        democratic=result.democratic,
-        composite=result.composite,
-        rank=result.rank,
         grade=str(result.grade),
         flags=list(result.flags),
         computed_at=computed_at,
+        **{name: getattr(result, name) for name in RESULT_NUMBERS},
     )
 
 
@@ -92,7 +89,7 @@ class _Stage:
             for r in results:
                 member_id, branch_id = ids[r.member]
                 self.rows.append(
-                    result_row(
+                    _result_row(
                         r,
                         year=self.year,
                         member_id=member_id,
@@ -270,7 +267,7 @@ def branch_results_store(*, actor: Actor, scheme: Scheme, branch: Organization) 
     MemberResult.objects.filter(year=scheme.year, branch=branch).delete()
     MemberResult.objects.bulk_create(
         [
-            result_row(
+            _result_row(
                 r,
                 year=scheme.year,
                 member_id=member_ids[r.member],

@@ -3,7 +3,7 @@
 
 import datetime
 from collections.abc import Collection
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -52,14 +52,17 @@ def _required(field: str, text: str, message: str) -> None:
         raise ValidationError({field: message})
 
 
-def _open(model: type[_Record], member: Member, closed_by: str, refusal: str) -> _Record:
-    """The member's record still open (``closed_by`` not set), locked; ``refusal`` names
-    the member when there is none."""
+def _open(
+    actor: Actor, member: Member, model: type[_Record], closed_by: str, refusal: str
+) -> tuple[Member, _Record]:
+    """The member (``_managed``) and their record still open (``closed_by`` not set), both
+    locked; ``refusal`` names the member when there is none."""
+    member = _managed(actor, member)
     record = model._default_manager.select_for_update().filter(member=member, **{closed_by: None})
     found = record.first()
     if found is None:
         raise ValidationError(refusal % {"name": member.name})
-    return found
+    return member, found
 
 
 def _dated(
@@ -69,22 +72,6 @@ def _dated(
     _not_future(field, label, day)
     if day < earliest:
         raise ValidationError({field: refusal})
-
-
-def _status_change(
-    actor: Actor,
-    member: Member,
-    status: str | None,
-    source: str,
-    action: str,
-    after: dict[str, Any],
-    note: str = "",
-) -> None:
-    """Set the member's status (None: leave it) with its history, and write the audit row
-    of ``action``."""
-    if status is not None:
-        _set_status(member, status, source, actor, timezone.now())
-    audit_record(actor=actor, action=action, target=member, after=after, note=note)
 
 
 # --------------------------------------------------------------------------- transfers
@@ -163,13 +150,18 @@ def member_lost_contact_mark(
     )
     _required("efforts", efforts, _("请填写已采取的查找措施。"))
     _not_future("since", _("失联日期"), since)
+    now = timezone.now()
     lost = LostContact.objects.create(
         member=member, since=since, efforts=efforts.strip(), marked_by=user_or_none(actor)
     )
-    _status_change(
-        actor, member, Status.LOST_CONTACT, MemberChange.Source.LOST_CONTACT,
-        "archive.lost_contact", {"since": since.isoformat()}, note=lost.efforts,
-    )  # fmt: skip
+    _set_status(member, Status.LOST_CONTACT, MemberChange.Source.LOST_CONTACT, actor, now)
+    audit_record(
+        actor=actor,
+        action="archive.lost_contact",
+        target=member,
+        after={"since": since.isoformat()},
+        note=lost.efforts,
+    )
     return lost
 
 
@@ -178,22 +170,25 @@ def member_found(
     *, actor: Actor, member: Member, found_on: datetime.date, note: str = ""
 ) -> LostContact:
     """Record that a lost-contact member was found; they are active again."""
-    member = _managed(actor, member)
-    lost = _open(LostContact, member, "found_on", _("%(name)s 没有未结束的失联记录。"))
+    refusal = _("%(name)s 没有未结束的失联记录。")
+    member, lost = _open(actor, member, LostContact, "found_on", refusal)
     _dated("found_on", _("恢复联系日期"), found_on, lost.since, _("恢复联系日期不能早于失联日期。"))
     lost.found_on, lost.found_note, lost.found_by = found_on, note.strip(), user_or_none(actor)
     lost.save()
-    status = None
+    now = timezone.now()
     if member.status == Status.LOST_CONTACT:
-        status = Status.ACTIVE
+        _set_status(member, Status.ACTIVE, MemberChange.Source.LOST_CONTACT, actor, now)
     else:  # under investigation meanwhile: the decision will bring them back as active
         Investigation.objects.filter(member=member, decided_on=None).update(
             status_before=Status.ACTIVE
         )
-    _status_change(
-        actor, member, status, MemberChange.Source.LOST_CONTACT,
-        "archive.found", {"found_on": found_on.isoformat()}, note=lost.found_note,
-    )  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="archive.found",
+        target=member,
+        after={"found_on": found_on.isoformat()},
+        note=lost.found_note,
+    )
     return lost
 
 
@@ -220,11 +215,14 @@ def member_investigation_start(
         status_before=member.status,
         started_by=user_or_none(actor),
     )
-    _status_change(
-        actor, member, Status.UNDER_INVESTIGATION, MemberChange.Source.INVESTIGATION,
-        "archive.investigation_start",
-        {"body": investigation.body, "started_on": started_on.isoformat()},
-    )  # fmt: skip
+    now = timezone.now()
+    _set_status(member, Status.UNDER_INVESTIGATION, MemberChange.Source.INVESTIGATION, actor, now)
+    audit_record(
+        actor=actor,
+        action="archive.investigation_start",
+        target=member,
+        after={"body": investigation.body, "started_on": started_on.isoformat()},
+    )
     return investigation
 
 
@@ -233,8 +231,9 @@ def member_investigation_decide(
     *, actor: Actor, member: Member, decided_on: datetime.date, decision: str
 ) -> Investigation:
     """Record the decision: the member returns and their year is assessed with the same rules."""
-    member = _managed(actor, member)
-    investigation = _open(Investigation, member, "decided_on", _("%(name)s 没有未作结论的调查。"))
+    member, investigation = _open(
+        actor, member, Investigation, "decided_on", _("%(name)s 没有未作结论的调查。")
+    )
     _required("decision", decision, _("请填写调查结论。"))
     _dated(
         "decided_on",
@@ -246,11 +245,15 @@ def member_investigation_decide(
     investigation.decided_on, investigation.decision = decided_on, decision.strip()
     investigation.decided_by = user_or_none(actor)
     investigation.save()
-    _status_change(
-        actor, member, investigation.status_before, MemberChange.Source.INVESTIGATION,
-        "archive.investigation_decide", {"decided_on": decided_on.isoformat()},
+    now = timezone.now()
+    _set_status(member, investigation.status_before, MemberChange.Source.INVESTIGATION, actor, now)
+    audit_record(
+        actor=actor,
+        action="archive.investigation_decide",
+        target=member,
+        after={"decided_on": decided_on.isoformat()},
         note=investigation.decision,
-    )  # fmt: skip
+    )
     return investigation
 
 

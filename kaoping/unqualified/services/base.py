@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
-from kaoping.audit.services import audit_record
 from kaoping.kit.evidence import evidence_file_check
 from kaoping.kit.users import user_or_none
 from kaoping.notifications.services import notification_send, notification_send_many
@@ -100,11 +99,6 @@ def _locked(case: UnqualifiedCase) -> UnqualifiedCase:
         .select_related("member__user", "branch")
         .get(pk=case.pk)
     )
-
-
-def _audit(case: UnqualifiedCase, actor: Actor, action: str, **values: Any) -> None:
-    """The audit row of a step of ``case`` (named by its code)."""
-    audit_record(actor=actor, action=action, target=case, target_id=case.code, **values)
 
 
 def _notify_reviewers(case: UnqualifiedCase, text: str) -> None:

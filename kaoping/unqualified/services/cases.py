@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
+from kaoping.audit.services import audit_record
 from kaoping.kit.codes import new_code
 from kaoping.kit.users import user_or_none
 from kaoping.meetings.selectors import branch_officers
@@ -29,7 +30,6 @@ from .base import (
     Stage,
     State,
     _add_files,
-    _audit,
     _check_files,
     _locked,
     _notify_reviewers,
@@ -49,22 +49,11 @@ def _facts_checked(facts: str, files: Iterable[Any]) -> list[Any]:
     return files
 
 
-def _submitted(
-    case: UnqualifiedCase,
-    actor: Actor,
-    files: list[Any],
-    action: tuple[str, str],
-    notice: str,
-    **audit: Any,
-) -> None:
-    """The branch's proposal recorded (``action``: the step's and the audit row's, to
-    propose or resubmit): its files, its step and audit row, and the reviewers told
-    (``notice`` names the branch)."""
-    step, audited = action
+def _submitted(case: UnqualifiedCase, actor: Actor, files: list[Any], action: str) -> None:
+    """The branch's proposal recorded (``action``: propose or resubmit): its evidence
+    files and its step."""
     _add_files(case, actor=actor, files=files)
-    _step(case, actor=actor, stage=Stage.PROPOSAL, body=Body.BRANCH, action=step)
-    _audit(case, actor, audited, **audit)
-    _notify_reviewers(case, notice % {"branch": case.branch.name})
+    _step(case, actor=actor, stage=Stage.PROPOSAL, body=Body.BRANCH, action=action)
 
 
 @transaction.atomic
@@ -102,13 +91,17 @@ def case_propose(
         created_at=timezone.now(),
         created_by=user_or_none(actor),
     )
-    _submitted(
-        case,
-        actor,
-        files,
-        (Action.PROPOSE, "unqualified.propose"),
-        _("%(branch)s 提出不合格党员处置意见，待预审。"),
+    _submitted(case, actor, files, Action.PROPOSE)
+    audit_record(
+        actor=actor,
+        action="unqualified.propose",
+        target=case,
+        target_id=case.code,
         after={"member": member.code, "condition": condition, "files": len(files)},
+    )
+    _notify_reviewers(
+        case,
+        _("%(branch)s 提出不合格党员处置意见，待预审。") % {"branch": case.branch.name},
     )
     _tell_member(
         case,
@@ -133,14 +126,17 @@ def case_resubmit(
     case.facts = facts.strip()
     case.state = State.PRE_REVIEW
     case.save(update_fields=["round", "facts", "state"])
-    _submitted(
-        case,
-        actor,
-        files,
-        (Action.RESUBMIT, "unqualified.resubmit"),
-        _("%(branch)s 重新提交了处置意见，待预审。"),
+    _submitted(case, actor, files, Action.RESUBMIT)
+    audit_record(
+        actor=actor,
+        action="unqualified.resubmit",
+        target=case,
+        target_id=case.code,
         before=before,
         after={"round": case.round, "files": len(files)},
+    )
+    _notify_reviewers(
+        case, _("%(branch)s 重新提交了处置意见，待预审。") % {"branch": case.branch.name}
     )
     return case
 
@@ -210,10 +206,11 @@ def case_pre_review(
         )
         _tell_member(case, Notice.PRE_REVIEWED, _("对您的处置意见已通过预审。"))
     case.save(update_fields=["state"])
-    _audit(
-        case,
-        actor,
-        "unqualified.pre_review",
+    audit_record(
+        actor=actor,
+        action="unqualified.pre_review",
+        target=case,
+        target_id=case.code,
         after={"body": body, "action": action, "round": case.round, "state": case.state},
         note=reason.strip(),
     )
@@ -252,10 +249,11 @@ def case_approve(
             if case.state == State.DETERMINED
             else _("对您的处置意见未获批准。"),
         )
-    _audit(
-        case,
-        actor,
-        "unqualified.approve",
+    audit_record(
+        actor=actor,
+        action="unqualified.approve",
+        target=case,
+        target_id=case.code,
         after={"body": body, "action": action, "state": case.state},
         note=reason.strip(),
     )

@@ -25,7 +25,6 @@ from .base import (
     Body,
     Stage,
     State,
-    _audit,
     _locked,
     _require,
     _step,
@@ -77,10 +76,11 @@ def case_handling_record(
         action=Action.HANDLING,
         reason=f"{handling.get_kind_display()} {note.strip()}".strip(),
     )
-    _audit(
-        case,
-        actor,
-        "unqualified.handling",
+    audit_record(
+        actor=actor,
+        action="unqualified.handling",
+        target=case,
+        target_id=case.code,
         after={
             "kind": kind,
             "decided_on": decided_on.isoformat(),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
+from kaoping.audit.services import audit_record
 from kaoping.kit.users import user_or_none
 from kaoping.orgs.selectors import branch_voters
 
@@ -25,7 +26,6 @@ from .base import (
     Notice,
     Stage,
     State,
-    _audit,
     _locked,
     _notify_reviewers,
     _require,
@@ -159,10 +159,11 @@ def case_vote_record(
         case.closed_at = timezone.now()
         _tell_member(case, Notice.VOTED, _("党员大会表决未通过对您的处置意见。"))
     case.save(update_fields=["state", "outcome_reason", "closed_at"])
-    _audit(
-        case,
-        actor,
-        "unqualified.vote",
+    audit_record(
+        actor=actor,
+        action="unqualified.vote",
+        target=case,
+        target_id=case.code,
         after={**counts, "basis": basis, "passed": passed, "held_on": held_on.isoformat()},
         note=why,
     )
@@ -182,10 +183,11 @@ def _vote_not_held(
     _step(
         case, actor=actor, stage=Stage.VOTE, body=Body.BRANCH, action=Action.NOT_HELD, reason=reason
     )
-    _audit(
-        case,
-        actor,
-        "unqualified.vote_not_held",
+    audit_record(
+        actor=actor,
+        action="unqualified.vote_not_held",
+        target=case,
+        target_id=case.code,
         after={**counts, "held_on": held_on.isoformat()},
         note=reason,
     )
