@@ -196,8 +196,11 @@ class MemberResult:
     def deferred(cls, member: str, branch: str) -> MemberResult:
         """The result of a member under investigation: counted in the branch (its size
         sets the quota) but without numbers or rank (rules.md section 8)."""
-        none = None
-        return cls(member, branch, none, none, none, none, none, none, none, Grade.DEFERRED, ())
+        return cls(
+            member=member, branch=branch, deductions=None, bonus=None, daily=None,
+            democratic_pct=None, democratic=None, composite=None, rank=None,
+            grade=Grade.DEFERRED, flags=(),
+        )  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
         """The member object of a results document (bundle.md), values exact."""
