@@ -63,14 +63,14 @@ def personal_data_full(
 
 
 def _paths_with_roles(actor: Actor, roles: Any) -> set[str]:
-    cached = getattr(actor, "_kaoping_full_paths", None)
+    cached: set[str] | None = getattr(actor, "_kaoping_full_paths", None)
     if cached is None:
         cached = set(
             RoleAssignment.objects.filter(user=actor, role__in=roles).values_list(
                 "organization__path", flat=True
             )
         )
-        actor._kaoping_full_paths = cached
+        setattr(actor, "_kaoping_full_paths", cached)  # noqa: B010 - not a User field
     return cached
 
 
@@ -86,7 +86,7 @@ def member_for_archive(*, actor: Actor, code: str, manage: bool = False) -> Memb
     return member_access_by_code(actor=actor, code=code, manage=manage)
 
 
-def _display(value) -> str:
+def _display(value: Any) -> str:
     if value is None:
         return ""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
@@ -97,7 +97,7 @@ def profile_values(profile: MemberProfile | None, *, full: bool) -> dict:
     values = {}
     for f in PROFILE_FIELDS:
         value = getattr(profile, f, None) if profile is not None else None
-        if f == "gender" and value:
+        if f == "gender" and value and profile is not None:
             value = profile.get_gender_display()
         text = _display(value)
         values[f] = text if full else masked(f, text)
@@ -200,7 +200,7 @@ def _with_item_names(exemptions: list[ItemExemption]) -> list[ItemExemption]:
             ).values_list("code", "name")
         )
     for e in exemptions:
-        e.item_name = names.get(e.item_code, "")
+        setattr(e, "item_name", names.get(e.item_code, ""))  # noqa: B010 - for the page
     return exemptions
 
 

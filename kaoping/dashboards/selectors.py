@@ -94,7 +94,7 @@ def member_access_for_dashboard(*, actor: Actor, code: str | None) -> Member:
     return member_access_by_code(actor=actor, code=code)
 
 
-def dashboard_home(*, actor) -> tuple[str, str | None]:
+def dashboard_home(*, actor: Actor) -> tuple[str, str | None]:
     """Which dashboard a user lands on: ("committee"|"branch"|"member"|"none", branch code)."""
     scope = scope_for(actor)
     if scope.is_staff_role:
@@ -138,7 +138,8 @@ def member_dashboard(*, actor: Actor, member: Member, scheme: Scheme | None) -> 
         .annotate(points=Sum("points"), n=Count("id"))
         .order_by("month")
     )
-    deductions, bonus = Counter(), Counter()
+    deductions: defaultdict[int, Decimal] = defaultdict(Decimal)
+    bonus: defaultdict[int, Decimal] = defaultdict(Decimal)
     for row in rows:
         target = bonus if row["item__kind"] == SchemeItem.Kind.BONUS else deductions
         target[row["month"]] += row["points"]
@@ -200,7 +201,7 @@ def member_ledger(*, actor: Actor, member: Member, scheme: Scheme) -> Any:
 
 
 def _ranking(results: list[MemberResult], members: dict[str, Member]) -> list[dict]:
-    rows = [{"result": r, "member": members.get(r.member)} for r in results]
+    rows: list[dict[str, Any]] = [{"result": r, "member": members.get(r.member)} for r in results]
     rows.sort(
         key=lambda row: (row["result"].rank is None, row["result"].rank or 0, row["result"].member)
     )

@@ -5,8 +5,9 @@ draft whoever manages that branch (its secretaries and the committee admins abov
 Seeing a draft means editing and simulating it; adopting it is for committee admins only.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -112,7 +113,7 @@ def draft_year_input(*, draft: SchemeDraft, current: YearInput, branches: Any) -
         for i in draft.items.all()
         if i.code in base and base[i.code][1] != i.points
     }
-    delta: Counter = Counter()
+    delta: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
     if repriced:
         counted = counted_occurrences(
             scheme=draft.base, branch_ids=[b.pk for b in branches], item_codes=repriced
@@ -122,7 +123,7 @@ def draft_year_input(*, draft: SchemeDraft, current: YearInput, branches: Any) -
             delta[(member, kind)] += occurrences * repriced[item] - recorded
     entries: list[EntryInput] = []
     for entry in current.entries:
-        change = delta.pop((entry.member, entry.item), 0)
+        change = delta.pop((entry.member, entry.item), Decimal(0))
         entries.append(replace(entry, points=entry.points + change) if change else entry)
     # a sum the base year left out (its entries were worth 0 points) but the draft prices
     entries += [

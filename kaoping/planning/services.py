@@ -15,8 +15,9 @@ from kaoping.kit.decimals import decimal_text
 from kaoping.kit.users import user_or_none
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import scope_for
-from kaoping.schemes.models import BALLOT_OPTION_NAMES, BranchYearClosing, Scheme
+from kaoping.schemes.models import BALLOT_OPTION_NAMES, BranchYearClosing, Scheme, SchemeItem
 from kaoping.schemes.services import (
+    ITEM_FIELDS,
     SETTING_FIELDS,
     scheme_create,
     scheme_item_upsert,
@@ -36,6 +37,13 @@ def _plain(value: Any) -> Any:
 
 def _settings_of(obj: Any) -> dict:
     return {f: _plain(getattr(obj, f)) for f in SETTING_FIELDS}
+
+
+def _item_fields(item: SchemeItem | SchemeDraftItem) -> dict[str, Any]:
+    """What an item of a scheme and an item of a draft share (copied both ways)."""
+    fields = {f: getattr(item, f) for f in ("code", *ITEM_FIELDS)}
+    fields["categories"] = list(item.categories)
+    return fields
 
 
 def _require_may_edit(actor: Actor, draft: SchemeDraft) -> None:
@@ -76,17 +84,7 @@ def draft_create(
     draft.full_clean()
     draft.save()
     SchemeDraftItem.objects.bulk_create(
-        SchemeDraftItem(
-            draft=draft,
-            code=i.code,
-            kind=i.kind,
-            group=i.group,
-            name=i.name,
-            points=i.points,
-            disqualifies=i.disqualifies,
-            categories=list(i.categories),
-        )
-        for i in base.items.all()
+        SchemeDraftItem(draft=draft, **_item_fields(i)) for i in base.items.all()
     )
     audit_record(
         actor=actor,
@@ -175,23 +173,13 @@ def draft_adopt(*, actor: Actor, draft: SchemeDraft) -> Scheme:
     ):
         raise ValidationError(_("%(year)s 年度已定格，不能再采用草案。") % {"year": draft.year})
     created = scheme is None
-    if created:
+    if scheme is None:
         scheme = scheme_create(actor=actor, year=draft.year, with_template_items=False)
     scheme = scheme_update(
         actor=actor, scheme=scheme, **{f: getattr(draft, f) for f in SETTING_FIELDS}
     )
     for item in draft.items.all():
-        scheme_item_upsert(
-            actor=actor,
-            scheme=scheme,
-            code=item.code,
-            kind=item.kind,
-            name=item.name,
-            points=item.points,
-            group=item.group,
-            disqualifies=item.disqualifies,
-            categories=list(item.categories),
-        )
+        scheme_item_upsert(actor=actor, scheme=scheme, **_item_fields(item))
     draft.adopted_at = timezone.now()
     draft.save(update_fields=["adopted_at"])
     audit_record(

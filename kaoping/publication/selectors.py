@@ -79,8 +79,9 @@ def member_appeals(*, member: Member, year: int) -> QuerySet[Appeal]:
 
 
 def appeal_access_by_code(*, actor: Actor, code: str, manage: bool = False) -> Appeal:
-    appeal = Appeal.objects.select_related("member__branch", "entry__item").filter(code=code)
-    appeal = appeal.first()
+    appeal = (
+        Appeal.objects.select_related("member__branch", "entry__item").filter(code=code).first()
+    )
     if appeal is None:
         raise Http404(_("找不到申诉 %(code)s。") % {"code": code})
     scope = scope_for(actor)

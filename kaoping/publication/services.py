@@ -96,7 +96,7 @@ def _republish(
     )
 
 
-def _local_text(moment: datetime.datetime) -> str:
+def _local_text(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 

@@ -18,25 +18,39 @@ from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme
 
+from .engine import MemberResult as EngineResult
 from .engine import compute_year
 from .models import GradeRecord, MemberResult
 from .selectors import year_batch_count, year_input_batches
 
+# The engine's numbers of a member's result, stored under the same names.
+RESULT_NUMBERS = (
+    "deductions", "bonus", "daily", "democratic_pct", "democratic", "composite", "rank",
+)  # fmt: skip
 RESULT_COLUMNS = (
-    "year", "member_id", "branch_id", "deductions", "bonus", "daily", "democratic_pct",
-    "democratic", "composite", "rank", "grade", "flags", "computed_at",
+    "year", "member_id", "branch_id", *RESULT_NUMBERS, "grade", "flags", "computed_at",
 )  # fmt: skip
 COLUMNS = ", ".join(RESULT_COLUMNS)
 
 
-def _result_values(
-    year: int, result: Any, member_id: int, branch_id: int, now: datetime.datetime
-) -> tuple:
-    return (
-        year, member_id, branch_id, result.deductions, result.bonus, result.daily,
-        result.democratic_pct, result.democratic, result.composite, result.rank,
-        str(result.grade), list(result.flags), now,
-    )  # fmt: skip
+def _result_row(
+    result: EngineResult,
+    *,
+    year: int,
+    member_id: int,
+    branch_id: int,
+    computed_at: datetime.datetime,
+) -> MemberResult:
+    """The stored row of one of the engine's results (the one place that maps them)."""
+    return MemberResult(
+        year=year,
+        member_id=member_id,
+        branch_id=branch_id,
+        grade=str(result.grade),
+        flags=list(result.flags),
+        computed_at=computed_at,
+        **{name: getattr(result, name) for name in RESULT_NUMBERS},
+    )
 
 
 def _copy_text(value: Any) -> str:
@@ -57,7 +71,7 @@ class _Stage:
         self.pg = connection.vendor == "postgresql"
         self.year = year
         self.now = now
-        self.rows: list[tuple] = []
+        self.rows: list[MemberResult] = []
         # COPY text of each distinct set of flags (there are a handful), and of the time
         self.flags: dict[tuple[str, ...], str] = {}
         self.stamp = now.isoformat()
@@ -69,10 +83,20 @@ class _Stage:
                     f"FROM {MemberResult._meta.db_table} WHERE 1 = 0"
                 )
 
-    def append(self, results: Any, ids: dict[str, tuple[int, int]]) -> None:
+    def append(self, results: Iterable[EngineResult], ids: dict[str, tuple[int, int]]) -> None:
         """The engine's results of one batch; ``ids``: member code -> (member id, branch id)."""
         if not self.pg:
-            self.rows += [_result_values(self.year, r, *ids[r.member], self.now) for r in results]
+            for r in results:
+                member_id, branch_id = ids[r.member]
+                self.rows.append(
+                    _result_row(
+                        r,
+                        year=self.year,
+                        member_id=member_id,
+                        branch_id=branch_id,
+                        computed_at=self.now,
+                    )
+                )
             return
         # One COPY text block a batch, formatted here: a row at a time through
         # ``write_row`` costs about three times as much for a million members.
@@ -103,10 +127,7 @@ class _Stage:
     def store(self) -> None:
         """Into the results table (call inside the replacing transaction)."""
         if not self.pg:
-            MemberResult.objects.bulk_create(
-                [MemberResult(**dict(zip(RESULT_COLUMNS, row, strict=True))) for row in self.rows],
-                batch_size=2000,
-            )
+            MemberResult.objects.bulk_create(self.rows, batch_size=2000)
             return
         with connection.cursor() as cursor:
             cursor.execute(
@@ -246,19 +267,11 @@ def branch_results_store(*, actor: Actor, scheme: Scheme, branch: Organization) 
     MemberResult.objects.filter(year=scheme.year, branch=branch).delete()
     MemberResult.objects.bulk_create(
         [
-            MemberResult(
+            _result_row(
+                r,
                 year=scheme.year,
                 member_id=member_ids[r.member],
-                branch=branch,
-                deductions=r.deductions,
-                bonus=r.bonus,
-                daily=r.daily,
-                democratic_pct=r.democratic_pct,
-                democratic=r.democratic,
-                composite=r.composite,
-                rank=r.rank,
-                grade=str(r.grade),
-                flags=list(r.flags),
+                branch_id=branch.pk,
                 computed_at=now,
             )
             for r in results

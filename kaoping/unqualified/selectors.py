@@ -34,7 +34,7 @@ from .models import (
 Body = CaseStep.Body
 Role = RoleAssignment.Role
 # The branch acts through its secretary or a 支委 alike (rules.md §1).
-ROLE_BODY = {
+ROLE_BODY: dict[str, str] = {
     Role.SECRETARY: Body.BRANCH,
     Role.BRANCH_COMMITTEE: Body.BRANCH,
     Role.COMMITTEE_ADMIN: Body.COMMITTEE,
@@ -57,14 +57,14 @@ def _prefixes(path: str) -> list[str]:
 
 def _role_rows(actor: Actor) -> list[tuple[str, str]]:
     """(role, organisation path) of the actor's roles, cached on the user object."""
-    cached = getattr(actor, "_kaoping_unqualified_roles", None)
+    cached: list[tuple[str, str]] | None = getattr(actor, "_kaoping_unqualified_roles", None)
     if cached is None:
         cached = list(
             RoleAssignment.objects.filter(user=actor, role__in=list(ROLE_BODY)).values_list(
                 "role", "organization__path"
             )
         )
-        actor._kaoping_unqualified_roles = cached
+        setattr(actor, "_kaoping_unqualified_roles", cached)  # noqa: B010 - not a User field
     return cached
 
 
