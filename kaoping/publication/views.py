@@ -77,61 +77,59 @@ def _confirm_page(request, *, title: str, consequences: list[str], submit: str, 
     )
 
 
-def _confirmed_step(request, code: str, year: int, steps, title: str, submit: str):
-    """A step of a branch's year that cannot be undone: first the consequences of ``plan``
-    on a confirmation page, then, confirmed, ``step``; ``done(result)`` says what happened,
-    a refusal is said at the top of the branch's page (``steps``: plan, step, done)."""
-    plan, step, done = steps
+@login_required
+@require_POST
+def publish(request, code: str, year: int):
     branch = selectors.branch_for_reader(actor=request.user, code=code, manage=True)
     back = _branch_url(branch, year)
     try:
         if not request.POST.get("confirm"):
-            consequences = plan(actor=request.user, branch=branch, year=year).consequences()
-            title = title % {"year": year}
+            plan = services.publication_plan(actor=request.user, branch=branch, year=year)
             return _confirm_page(
-                request, title=title, consequences=consequences, submit=submit, back=back
+                request,
+                title=_("确认公示 %(year)s 年度考评结果") % {"year": year},
+                consequences=plan.consequences(),
+                submit=_("确认公示"),
+                back=back,
             )
-        result = step(actor=request.user, branch=branch, year=year)
+        publication = services.publication_publish(actor=request.user, branch=branch, year=year)
     except ValidationError as exc:
         flash_service_error(request, exc)
     else:
-        messages.success(request, done(result))
+        messages.success(
+            request,
+            _("结果已公示（第 %(v)s 次），公示期至 %(until)s 结束；期间党员可以申诉。")
+            % {
+                "v": publication.version,
+                "until": timezone.localtime(publication.notice_until).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
     return redirect(back)
-
-
-def _published(publication) -> str:
-    until = timezone.localtime(publication.notice_until).strftime("%Y-%m-%d %H:%M")
-    return _("结果已公示（第 %(v)s 次），公示期至 %(until)s 结束；期间党员可以申诉。") % {
-        "v": publication.version,
-        "until": until,
-    }
-
-
-@login_required
-@require_POST
-def publish(request, code: str, year: int):
-    title, submit = _("确认公示 %(year)s 年度考评结果"), _("确认公示")
-    steps = (services.publication_plan, services.publication_publish, _published)
-    return _confirmed_step(request, code, year, steps, title, submit)
-
-
-def _finalisation_plan(**where):
-    plan = services.finalisation_plan(**where)
-    if plan.blockers:
-        raise ValidationError(plan.blockers)
-    return plan
-
-
-def _finalised(grades: int) -> str:
-    return _("本支部本年度考评结果已定格。")
 
 
 @login_required
 @require_POST
 def finalise(request, code: str, year: int):
-    title, submit = _("确认定格 %(year)s 年度考评结果"), _("确认定格")
-    steps = (_finalisation_plan, services.branch_finalise, _finalised)
-    return _confirmed_step(request, code, year, steps, title, submit)
+    branch = selectors.branch_for_reader(actor=request.user, code=code, manage=True)
+    back = _branch_url(branch, year)
+    try:
+        if not request.POST.get("confirm"):
+            plan = services.finalisation_plan(actor=request.user, branch=branch, year=year)
+            if plan.blockers:
+                raise ValidationError(plan.blockers)
+            return _confirm_page(
+                request,
+                title=_("确认定格 %(year)s 年度考评结果") % {"year": year},
+                consequences=plan.consequences(),
+                submit=_("确认定格"),
+                back=back,
+            )
+        services.branch_finalise(actor=request.user, branch=branch, year=year)
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("本支部本年度考评结果已定格。"))
+    return redirect(back)
 
 
 @login_required
