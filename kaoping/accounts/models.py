@@ -2,6 +2,8 @@
 forgotten password is reset. Roles stay in ``orgs.RoleAssignment``; the person is ``Member``.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -63,6 +65,10 @@ class SlipBatch(models.Model):
     expires_at = models.DateTimeField()
     pdf_downloaded_at = models.DateTimeField(null=True, blank=True)
     xlsx_downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    # Not stored: the logins ``logins_issue`` just made, with their passwords, on the batch
+    # it returns (accounts.services.logins.IssuedLogin), once.
+    issued: list[Any]
 
     class Meta:
         ordering = ["-issued_at"]

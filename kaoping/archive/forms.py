@@ -35,6 +35,8 @@ class TransferForm(forms.Form):
     destination = forms.CharField(label=_("转往单位"), max_length=200, required=False)
     date = forms.DateField(label=_("转接日期"), widget=DateInput())
     reason = forms.CharField(label=_("转接原因"), widget=forms.Textarea(attrs={"rows": 2}))
+    # Its page (``%(name)s``: the member's name), its button and what it says when done.
+    page = (_("组织关系转接：%(name)s"), _("转接"), _("已办理 %(name)s 的组织关系转接。"))
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,6 +47,7 @@ class TransferForm(forms.Form):
 class LostContactForm(forms.Form):
     since = forms.DateField(label=_("失联日期"), widget=DateInput())
     efforts = forms.CharField(label=_("查找情况"), widget=forms.Textarea(attrs={"rows": 2}))
+    page = (_("标记失联：%(name)s"), _("标记失联"), _("已将 %(name)s 标记为失联党员。"))
 
 
 class FoundForm(forms.Form):
@@ -52,16 +55,27 @@ class FoundForm(forms.Form):
     note = forms.CharField(
         label=_("恢复联系情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    page = (_("恢复联系：%(name)s"), _("记录"), _("已记录 %(name)s 恢复联系。"))
 
 
 class InvestigationStartForm(forms.Form):
     body = forms.CharField(label=_("调查机关"), max_length=200)
     started_on = forms.DateField(label=_("开始调查日期"), widget=DateInput())
+    page = (
+        _("接受调查（暂不纳入）：%(name)s"),
+        _("记录"),
+        _("%(name)s 已暂不纳入考评（接受调查）。"),
+    )
 
 
 class InvestigationDecideForm(forms.Form):
     decided_on = forms.DateField(label=_("结论日期"), widget=DateInput())
     decision = forms.CharField(label=_("调查结论"), widget=forms.Textarea(attrs={"rows": 2}))
+    page = (
+        _("调查结论：%(name)s"),
+        _("记录结论"),
+        _("已记录调查结论，%(name)s 按同一规则参加本年度考评。"),
+    )
 
 
 class ExemptionForm(forms.Form):

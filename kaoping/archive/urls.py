@@ -1,5 +1,7 @@
 from django.urls import path
 
+from kaoping.jobs.imports import import_paths
+
 from . import views
 
 app_name = "archive"
@@ -24,11 +26,10 @@ urlpatterns = [
     path("branches/<code:code>/roster/", views.roster, name="roster"),
     path("branches/<code:code>/exemptions/", views.branch_exemptions, name="branch_exemptions"),
     path("branches/<code:code>/roster/export/", views.roster_export, name="roster_export"),
-    path("branches/<code:code>/roster/import/", views.roster_import, name="roster_import"),
-    path(
-        "branches/<code:code>/roster/import/confirm/",
-        views.roster_import_confirm,
-        name="roster_import_confirm",
+    *import_paths(
+        "branches/<code:code>/roster/import/",
+        (views.roster_import, views.roster_import_confirm),
+        "roster_import",
     ),
     path("roster/template/", views.roster_template, name="roster_template"),
     path("organizations/<code:code>/12371/", views.export_12371, name="export_12371"),

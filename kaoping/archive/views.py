@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.jobs.imports import import_confirm, import_preview
+from kaoping.jobs.imports import branch_import_views
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
 from kaoping.kit.forms import errors_on
@@ -117,115 +117,48 @@ def profile_edit(request, code: str):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def transfer(request, code: str):
-    actor = request.user
+def _member_action(service, form_class, form_kwargs=None):
+    """The view of a manager's form about one member whose fields are the arguments of
+    ``service``; the form's ``page`` names its title, button and message (each with the
+    member's name as ``%(name)s``), ``form_kwargs()`` what the form needs besides the data."""
+    title, submit, done = form_class.page
 
-    def save(m, data):
-        services.member_transfer(
-            actor=actor,
-            member=m,
-            to_branch=data["to_branch"],
-            date=data["date"],
-            reason=data["reason"],
-            destination=data["destination"],
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request, code: str):
+        def save(m, data):
+            service(actor=request.user, member=m, **data)
+            return done % {"name": m.name}
+
+        kwargs = form_kwargs() if form_kwargs else None
+        return _member_form_view(
+            request,
+            code,
+            form_class=form_class,
+            title=title,
+            submit=submit,
+            save=save,
+            form_kwargs=kwargs,
         )
-        return _("已办理 %(name)s 的组织关系转接。") % {"name": m.name}
 
+    view.__name__ = view.__qualname__ = service.__name__.removeprefix("member_")
+    return view
+
+
+def _transfer_form_kwargs() -> dict:
     branches = Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("path")
-    return _member_form_view(
-        request,
-        code,
-        form_class=TransferForm,
-        title=_("组织关系转接：%(name)s"),
-        submit=_("转接"),
-        save=save,
-        form_kwargs={"branches": branches, "initial": {"date": timezone.localdate()}},
-    )
+    return {"branches": branches, "initial": {"date": timezone.localdate()}}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def lost_contact_mark(request, code: str):
-    actor = request.user
-
-    def save(m, data):
-        services.member_lost_contact_mark(
-            actor=actor, member=m, since=data["since"], efforts=data["efforts"]
-        )
-        return _("已将 %(name)s 标记为失联党员。") % {"name": m.name}
-
-    return _member_form_view(
-        request,
-        code,
-        form_class=LostContactForm,
-        title=_("标记失联：%(name)s"),
-        submit=_("标记失联"),
-        save=save,
-    )
+def _found_form_kwargs() -> dict:
+    return {"initial": {"found_on": timezone.localdate()}}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def found(request, code: str):
-    actor = request.user
-
-    def save(m, data):
-        services.member_found(actor=actor, member=m, found_on=data["found_on"], note=data["note"])
-        return _("已记录 %(name)s 恢复联系。") % {"name": m.name}
-
-    return _member_form_view(
-        request,
-        code,
-        form_class=FoundForm,
-        title=_("恢复联系：%(name)s"),
-        submit=_("记录"),
-        save=save,
-        form_kwargs={"initial": {"found_on": timezone.localdate()}},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def investigation_start(request, code: str):
-    actor = request.user
-
-    def save(m, data):
-        services.member_investigation_start(
-            actor=actor, member=m, body=data["body"], started_on=data["started_on"]
-        )
-        return _("%(name)s 已暂不纳入考评（接受调查）。") % {"name": m.name}
-
-    return _member_form_view(
-        request,
-        code,
-        form_class=InvestigationStartForm,
-        title=_("接受调查（暂不纳入）：%(name)s"),
-        submit=_("记录"),
-        save=save,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def investigation_decide(request, code: str):
-    actor = request.user
-
-    def save(m, data):
-        services.member_investigation_decide(
-            actor=actor, member=m, decided_on=data["decided_on"], decision=data["decision"]
-        )
-        return _("已记录调查结论，%(name)s 按同一规则参加本年度考评。") % {"name": m.name}
-
-    return _member_form_view(
-        request,
-        code,
-        form_class=InvestigationDecideForm,
-        title=_("调查结论：%(name)s"),
-        submit=_("记录结论"),
-        save=save,
-    )
+transfer = _member_action(services.member_transfer, TransferForm, _transfer_form_kwargs)
+lost_contact_mark = _member_action(services.member_lost_contact_mark, LostContactForm)
+found = _member_action(services.member_found, FoundForm, _found_form_kwargs)
+investigation_start = _member_action(services.member_investigation_start, InvestigationStartForm)
+investigation_decide = _member_action(services.member_investigation_decide, InvestigationDecideForm)
 
 
 @login_required
@@ -323,27 +256,11 @@ def roster_template(request):
     return _xlsx(exports.roster_template(), "roster-template.xlsx")
 
 
-@login_required
-@require_POST
-def roster_import(request, code: str):
-    """Upload → preview with row-level errors (a large file's by a background job)."""
-    branch = branch_for_staff(actor=request.user, code=code, manage=True)
-    return import_preview(
-        request,
-        spec=ROSTER_IMPORT,
-        target=branch,
-        key=branch.code,
-        back=_roster_url(branch),
-        confirm_url=reverse("archive:roster_import_confirm", args=[branch.code]),
-    )
-
-
-@login_required
-@require_POST
-def roster_import_confirm(request, code: str):
-    """Confirm once → a background job imports every row or none; its page shows how."""
-    branch = branch_for_staff(actor=request.user, code=code, manage=True)
-    return import_confirm(request, spec=ROSTER_IMPORT, key=branch.code)
+roster_import, roster_import_confirm = branch_import_views(
+    ROSTER_IMPORT,
+    back=lambda request, branch: _roster_url(branch),
+    confirm="archive:roster_import_confirm",
+)
 
 
 # --------------------------------------------------------------------------- committee

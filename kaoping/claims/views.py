@@ -9,10 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaoping.kit.answers import form_done as _done
-from kaoping.kit.evidence import content_type_for
-from kaoping.kit.forms import errors_on
-from kaoping.ops.files import file_answer
+from kaoping.kit.answers import form_saved, frozen_refusal
+from kaoping.ops.files import upload_answer
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import branch_for_staff, scope_for
 from kaoping.schemes.models import Scheme
@@ -40,27 +38,19 @@ def my_claims(request):
     # A frozen year takes no more claims: no form, the notice says why.
     notice = frozen_notice(year=scheme.year, branch=member.branch) if scheme else None
     if request.method == "POST" and notice is not None:  # posted from an older page
-        messages.error(request, notice)
-        return redirect(reverse("claims:mine"))
+        return frozen_refusal(request, notice, reverse("claims:mine"))
     form = None
     if scheme is not None and notice is None:
         items = selectors.bonus_items(scheme=scheme, member=member)
         form = ClaimForm(request.POST or None, request.FILES or None, items=items)
-    status = 200
-    if request.method == "POST" and form is not None:
-        if form.is_valid():
-            d = form.cleaned_data
-            with errors_on(form):
-                services.claim_submit(
-                    actor=actor,
-                    item=d["item"],
-                    date=d["date"],
-                    description=d["description"],
-                    proof_text=d["proof_text"],
-                    proof_file=d["proof_file"],
-                )
-                return _done(request, reverse("claims:mine"), _("已提交加分申报，等待支部审核。"))
-        status = 400
+
+    def submit(d):
+        services.claim_submit(actor=actor, **d)
+        return reverse("claims:mine"), _("已提交加分申报，等待支部审核。")
+
+    if form is not None and (answer := form_saved(request, form, submit)):
+        return answer
+    status = 400 if request.method == "POST" and form is not None else 200
     context = {
         "frozen_notice": notice,
         "member": member,
@@ -108,18 +98,17 @@ def claim_detail(request, code: str):
             else:
                 messages.error(request, _("该申报已审核。"))
             return redirect(reverse("claims:detail", args=[claim.code]))
-        if form.is_valid():
-            d = form.cleaned_data
-            with errors_on(form):
-                if d["decision"] == "approve":
-                    services.claim_approve(actor=actor, claim=claim, note=d["reason"])
-                else:
-                    services.claim_refuse(actor=actor, claim=claim, reason=d["reason"])
-                return _done(
-                    request,
-                    reverse("claims:detail", args=[claim.code]),
-                    _("已审核 %(name)s 的加分申报。") % {"name": claim.member.name},
-                )
+
+        def decide(d):
+            if d["decision"] == "approve":
+                services.claim_approve(actor=actor, claim=claim, note=d["reason"])
+            else:
+                services.claim_refuse(actor=actor, claim=claim, reason=d["reason"])
+            decided = _("已审核 %(name)s 的加分申报。") % {"name": claim.member.name}
+            return reverse("claims:detail", args=[claim.code]), decided
+
+        if answer := form_saved(request, form, decide):
+            return answer
         status = 400
     context = {
         "frozen_notice": notice,
@@ -136,7 +125,4 @@ def claim_detail(request, code: str):
 def claim_proof(request, code: str):
     """The proof file, only to those who may see the claim (404 otherwise)."""
     claim = selectors.claim_access_by_code(actor=request.user, code=code)
-    if not claim.proof_file:
-        raise Http404(_("找不到这份证明材料。"))
-    name = claim.proof_file.name.rsplit("/", 1)[-1]
-    return file_answer(claim.proof_file, filename=name, content_type=content_type_for(name))
+    return upload_answer(claim.proof_file, missing=_("找不到这份证明材料。"))

@@ -63,22 +63,23 @@ def member(request, code: str):
     )
 
 
+def _branch_page(request, code: str, scheme_of, report, template: str, **extra):
+    """A branch's figures of one year: its dashboard, or its printed report."""
+    actor = request.user
+    org = branch_for_staff(actor=actor, code=code)
+    scheme = scheme_of(request)
+    data = report(actor=actor, branch=org, scheme=scheme)
+    charts = {"charts": figures.branch_figures(data), "months": figures.month_labels()}
+    context = {"branch": org, "scheme": scheme, "data": data, **charts, **extra}
+    return render(request, template, context)
+
+
 @login_required
 @require_GET
 def branch(request, code: str):
-    actor = request.user
-    org = branch_for_staff(actor=actor, code=code)
-    scheme = _scheme(request)
-    data = selectors.branch_dashboard(actor=actor, branch=org, scheme=scheme)
-    context = {
-        "branch": org,
-        "scheme": scheme,
-        "years": scheme_years(),
-        "data": data,
-        "charts": figures.branch_figures(data),
-        "months": figures.month_labels(),
-    }
-    return render(request, "dashboards/branch.html", context)
+    page = "dashboards/branch.html"
+    years = scheme_years()
+    return _branch_page(request, code, _scheme, selectors.branch_dashboard, page, years=years)
 
 
 @login_required
@@ -125,16 +126,6 @@ def member_ledger_print(request, code: str):
 @login_required
 @require_GET
 def branch_report_print(request, code: str):
-    actor = request.user
-    org = branch_for_staff(actor=actor, code=code)
-    scheme = _scheme_required(request)
-    data = selectors.branch_report(actor=actor, branch=org, scheme=scheme)
-    context = {
-        "branch": org,
-        "scheme": scheme,
-        "data": data,
-        "charts": figures.branch_figures(data),
-        "months": figures.month_labels(),
-        "printed_at": timezone.localtime(),
-    }
-    return render(request, "dashboards/print_report.html", context)
+    page, report = "dashboards/print_report.html", selectors.branch_report
+    now = timezone.localtime()
+    return _branch_page(request, code, _scheme_required, report, page, printed_at=now)

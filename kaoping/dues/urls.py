@@ -1,20 +1,19 @@
 from django.urls import path
 
+from kaoping.jobs.imports import import_paths
+
 from . import exports, views
+
+DUES = "branches/<code:code>/dues/"  # a branch's month and its forms
 
 app_name = "dues"
 urlpatterns = [
-    path("branches/<code:code>/dues/", views.branch_dues, name="branch"),
-    path("branches/<code:code>/dues/payments/", views.payment_create, name="payment"),
-    path("branches/<code:code>/dues/rates/", views.rate_set, name="rate"),
-    path("branches/<code:code>/dues/settings/", views.settings_set, name="settings"),
-    path("branches/<code:code>/dues/close/", views.month_close, name="close"),
-    path("branches/<code:code>/dues/import/", views.dues_import, name="import"),
-    path(
-        "branches/<code:code>/dues/import/confirm/",
-        views.dues_import_confirm,
-        name="import_confirm",
-    ),
-    path("branches/<code:code>/dues/export.xlsx", exports.dues_month_xlsx, name="xlsx"),
+    path(DUES, views.branch_dues, name="branch"),
+    path(f"{DUES}payments/", views.payment_create, name="payment"),
+    path(f"{DUES}rates/", views.rate_set, name="rate"),
+    path(f"{DUES}settings/", views.settings_set, name="settings"),
+    path(f"{DUES}close/", views.month_close, name="close"),
+    *import_paths(f"{DUES}import/", (views.dues_import, views.dues_import_confirm), "import"),
+    path(f"{DUES}export.xlsx", exports.dues_month_xlsx, name="xlsx"),
     path("dues/template.xlsx", views.import_template, name="template"),
 ]

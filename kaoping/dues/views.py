@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaoping.jobs.imports import import_confirm, import_preview
+from kaoping.jobs.imports import branch_import_views
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.forms import errors_on, flash_service_error
+from kaoping.kit.answers import form_saved
+from kaoping.kit.forms import flash_service_error
 from kaoping.orgs.selectors import members_visible, scope_for
 
 from . import selectors, services
@@ -88,56 +89,57 @@ def branch_dues(request, code: str):
     return _page(request, branch, _month(request))
 
 
+# The forms of the month's page that post to their own view, by their name on the page.
+PAGE_FORMS = {PaymentForm: "payment_form", RateForm: "rate_form", SettingsForm: "settings_form"}
+
+
+def _form_post(request, code: str, form_class, save, message: str):
+    """A form of the month's page, posted: ``save(actor, branch, data)`` calls the service
+    and names the month to go back to (``None``: the month shown); a refused or invalid
+    form shows the page again with the form's errors."""
+    actor = request.user
+    branch = selectors.branch_for_dues(actor=actor, code=code, manage=True)
+    if form_class is SettingsForm:
+        form = form_class(request.POST)
+    else:  # the member's forms choose among the branch's members
+        form = form_class(request.POST, members=_members(actor, branch))
+    period = _month(request)
+
+    def saved(d):
+        return _page_url(branch, save(actor, branch, d) or period), message
+
+    if answer := form_saved(request, form, saved):
+        return answer
+    return _page(request, branch, period, status=400, **{PAGE_FORMS[form_class]: form})
+
+
 @login_required
 @require_POST
 def payment_create(request, code: str):
-    actor = request.user
-    branch = selectors.branch_for_dues(actor=actor, code=code, manage=True)
-    form = PaymentForm(request.POST, members=_members(actor, branch))
-    period = _month(request)
-    if form.is_valid():
-        d = form.cleaned_data
-        with errors_on(form):
-            services.dues_payment_record(
-                actor=actor,
-                member=d["member"],
-                period=d["month"],
-                amount=d["amount"],
-                paid_on=d["paid_on"],
-            )
-            return _done(request, _page_url(branch, d["month"]), _("已录入党费。"))
-    return _page(request, branch, period, payment_form=form, status=400)
+    def save(actor, branch, d):
+        period = d.pop("month")
+        services.dues_payment_record(actor=actor, period=period, **d)
+        return period
+
+    return _form_post(request, code, PaymentForm, save, _("已录入党费。"))
 
 
 @login_required
 @require_POST
 def rate_set(request, code: str):
-    actor = request.user
-    branch = selectors.branch_for_dues(actor=actor, code=code, manage=True)
-    form = RateForm(request.POST, members=_members(actor, branch))
-    period = _month(request)
-    if form.is_valid():
-        d = form.cleaned_data
-        with errors_on(form):
-            services.dues_rate_set(
-                actor=actor, member=d["member"], year=d["year"], amount=d["amount"]
-            )
-            return _done(request, _page_url(branch, period), _("已设定每月应交数额。"))
-    return _page(request, branch, period, rate_form=form, status=400)
+    def save(actor, branch, d):
+        services.dues_rate_set(actor=actor, **d)
+
+    return _form_post(request, code, RateForm, save, _("已设定每月应交数额。"))
 
 
 @login_required
 @require_POST
 def settings_set(request, code: str):
-    actor = request.user
-    branch = selectors.branch_for_dues(actor=actor, code=code, manage=True)
-    form = SettingsForm(request.POST)
-    period = _month(request)
-    if form.is_valid():
-        with errors_on(form):
-            services.dues_settings_set(actor=actor, branch=branch, **form.cleaned_data)
-            return _done(request, _page_url(branch, period), _("已保存党费设置。"))
-    return _page(request, branch, period, settings_form=form, status=400)
+    def save(actor, branch, d):
+        services.dues_settings_set(actor=actor, branch=branch, **d)
+
+    return _form_post(request, code, SettingsForm, save, _("已保存党费设置。"))
 
 
 @login_required
@@ -173,24 +175,9 @@ def import_template(request):
     return response
 
 
-@login_required
-@require_POST
-def dues_import(request, code: str):
-    """Upload → preview with row-level errors (kaoping.jobs.imports)."""
-    branch = selectors.branch_for_dues(actor=request.user, code=code, manage=True)
-    return import_preview(
-        request,
-        spec=DUES_IMPORT,
-        target=branch,
-        key=branch.code,
-        back=_page_url(branch, _month(request)),
-        confirm_url=reverse("dues:import_confirm", args=[branch.code]),
-    )
-
-
-@login_required
-@require_POST
-def dues_import_confirm(request, code: str):
-    """Confirm → a background job imports all rows or none; its page shows progress."""
-    branch = selectors.branch_for_dues(actor=request.user, code=code, manage=True)
-    return import_confirm(request, spec=DUES_IMPORT, key=branch.code)
+dues_import, dues_import_confirm = branch_import_views(
+    DUES_IMPORT,
+    back=lambda request, branch: _page_url(branch, _month(request)),
+    confirm="dues:import_confirm",
+    branch_of=lambda actor, code: selectors.branch_for_dues(actor=actor, code=code, manage=True),
+)

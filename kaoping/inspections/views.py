@@ -1,18 +1,16 @@
 """Supervision pages: the groups, a group's register (督查台账), one inspection."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.evidence import content_type_for
-from kaoping.kit.forms import errors_on
-from kaoping.ops.files import file_answer
+from kaoping.kit.answers import form_saved, frozen_refusal
+from kaoping.ops.files import upload_answer
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import person_for_grant, scope_for
 from kaoping.schemes.models import SchemeItem
@@ -37,18 +35,14 @@ def groups(request):
             request.POST if request.method == "POST" else None,
             users=selectors.supervisor_candidates(),
         )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        with errors_on(form):
-            group = services.group_create(
-                actor=actor,
-                name=d["name"],
-                users=list(d["users"]),
-                organizations=list(d["organizations"]),
-            )
-            return _done(
-                request, reverse("inspections:group", args=[group.code]), _("已设立督查组。")
-            )
+
+    def create(d):
+        chosen = {"users": list(d["users"]), "organizations": list(d["organizations"])}
+        group = services.group_create(actor=actor, name=d["name"], **chosen)
+        return reverse("inspections:group", args=[group.code]), _("已设立督查组。")
+
+    if form is not None and (answer := form_saved(request, form, create)):
+        return answer
     context = {
         "groups": list(selectors.groups_visible(actor=actor).prefetch_related("organizations")),
         "form": form,
@@ -67,25 +61,15 @@ def group_register(request, code: str):
     form = InspectionForm(
         request.POST if request.method == "POST" else None, organizations=organizations
     )
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            with errors_on(form):
-                inspection = services.inspection_record(
-                    actor=actor,
-                    group=group,
-                    organization=d["organization"],
-                    date=d["date"],
-                    method=d["method"],
-                    findings=d["findings"],
-                )
-                return _done(
-                    request,
-                    reverse("inspections:detail", args=[inspection.code]),
-                    _("已记录督查。"),
-                )
-        else:
-            services._require_recorder(actor, group)
+
+    def record(d):
+        inspection = services.inspection_record(actor=actor, group=group, **d)
+        return reverse("inspections:detail", args=[inspection.code]), _("已记录督查。")
+
+    if answer := form_saved(request, form, record):
+        return answer
+    if request.method == "POST" and not form.is_valid():
+        services._require_recorder(actor, group)
     status = 400 if request.method == "POST" else 200
     return _register_page(request, group, organizations, form, status=status)
 
@@ -119,15 +103,15 @@ def group_member_add(request, code: str):
     actor = request.user
     group = _admin_group(request, code)
     form = GroupMemberForm(request.POST)
-    if form.is_valid():
-        with errors_on(form):
-            user = person_for_grant(actor=actor, person=form.cleaned_data["person"])
-            services.group_member_add(actor=actor, group=group, user=user)
-            return _done(
-                request,
-                reverse("inspections:group", args=[group.code]),
-                _("已将 %(user)s 加入督查组。") % {"user": user.username},
-            )
+
+    def add(d):
+        user = person_for_grant(actor=actor, person=d["person"])
+        services.group_member_add(actor=actor, group=group, user=user)
+        added = _("已将 %(user)s 加入督查组。") % {"user": user.username}
+        return reverse("inspections:group", args=[group.code]), added
+
+    if answer := form_saved(request, form, add):
+        return answer
     organizations = Organization.objects.filter(path__in=selectors.group_paths(group))
     return _register_page(
         request,
@@ -193,29 +177,22 @@ def inspection_detail(request, code: str):
     notice = frozen_notice(year=inspection.date.year, branch=inspection.organization)
     if request.method == "POST" and notice is not None:  # posted from an older page
         services._require_recorder(actor, inspection.group)
-        messages.error(request, notice)
-        return redirect(reverse("inspections:detail", args=[inspection.code]))
+        return frozen_refusal(
+            request, notice, reverse("inspections:detail", args=[inspection.code])
+        )
     if notice is not None:
         form = None
     elif request.method == "POST":
         form = _finding_form(inspection, request.POST, request.FILES)
-        if form.is_valid():
-            d = form.cleaned_data
-            with errors_on(form):
-                finding = services.finding_record(
-                    actor=actor,
-                    inspection=inspection,
-                    member=d["member"],
-                    item=d["item"],
-                    evidence_text=d["evidence_text"],
-                    evidence_file=d["evidence_file"],
-                )
-                return _done(
-                    request,
-                    reverse("inspections:detail", args=[inspection.code]),
-                    _("已记录督查发现，台账记录 %(code)s。") % {"code": finding.entry.code},
-                )
-        else:
+
+        def record(d):
+            entry = services.finding_record(actor=actor, inspection=inspection, **d).entry
+            recorded = _("已记录督查发现，台账记录 %(code)s。") % {"code": entry.code}
+            return reverse("inspections:detail", args=[inspection.code]), recorded
+
+        if answer := form_saved(request, form, record):
+            return answer
+        if not form.is_valid():
             services._require_recorder(actor, inspection.group)
     else:
         form = _finding_form(inspection)
@@ -234,7 +211,4 @@ def inspection_detail(request, code: str):
 @require_GET
 def finding_file(request, pk: int):
     finding = selectors.finding_access(actor=request.user, finding_id=pk)
-    if not finding.evidence_file:
-        raise Http404(_("找不到这份证据材料。"))
-    name = finding.evidence_file.name.rsplit("/", 1)[-1]
-    return file_answer(finding.evidence_file, filename=name, content_type=content_type_for(name))
+    return upload_answer(finding.evidence_file, missing=_("找不到这份证据材料。"))

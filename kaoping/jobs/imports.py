@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import Http404
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from kaoping.sheets.xlsx import (
     Column,
@@ -125,7 +127,9 @@ def import_preview(request, *, spec: SheetImport, target, key: str, back: str, c
     """Handle the upload: store the file, check every row, render the preview."""
     import_uploads_prune()
     form = UploadForm(request.POST, request.FILES)
-    rows, errors, token, outlook = [], [], "", ""
+    rows: list[SheetRow] = []
+    errors: list = []
+    token, outlook = "", ""
     if form.is_valid():
         upload = form.cleaned_data["file"]
         name = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.xlsx", upload)
@@ -172,6 +176,53 @@ def import_preview(request, *, spec: SheetImport, target, key: str, back: str, c
         "count": len(rows),
     }
     return render(request, "jobs/import_preview.html", context, status=200 if token else 400)
+
+
+def _branch_to_manage(actor, code: str):
+    from kaoping.orgs.selectors import branch_for_staff
+
+    return branch_for_staff(actor=actor, code=code, manage=True)
+
+
+def branch_import_views(spec: SheetImport, *, back, confirm: str, branch_of=_branch_to_manage):
+    """The two views of a branch's sheet import, both posted with the branch's code: upload
+    → preview with row-level errors, confirm once → a background job imports every row or
+    none (its page shows how). ``branch_of(actor, code)`` finds the branch the actor
+    manages, ``back(request, branch)`` is the page to go back to and ``confirm`` names the
+    confirming URL."""
+
+    @login_required
+    @require_POST
+    def preview(request, code: str):
+        branch = branch_of(request.user, code)
+        return import_preview(
+            request,
+            spec=spec,
+            target=branch,
+            key=branch.code,
+            back=back(request, branch),
+            confirm_url=reverse(confirm, args=[branch.code]),
+        )
+
+    @login_required
+    @require_POST
+    def confirmed(request, code: str):
+        branch = branch_of(request.user, code)
+        return import_confirm(request, spec=spec, key=branch.code)
+
+    return preview, confirmed
+
+
+def import_paths(route: str, views, name: str) -> list:
+    """The URLs of ``branch_import_views``: the upload at ``route`` named ``name``, the
+    confirmation at ``route`` + ``confirm/`` named ``name`` + ``_confirm``."""
+    from django.urls import path
+
+    preview, confirmed = views
+    return [
+        path(route, preview, name=name),
+        path(f"{route}confirm/", confirmed, name=f"{name}_confirm"),
+    ]
 
 
 def _task(spec: SheetImport):

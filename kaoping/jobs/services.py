@@ -53,7 +53,10 @@ class Progress:
         if now - self._last < self.interval and done < self.total:
             return
         self._last = now
-        fields = {"done": min(done, self.total) if self.total else 0, "total": self.total}
+        fields: dict[str, int | str] = {
+            "done": min(done, self.total) if self.total else 0,
+            "total": self.total,
+        }
         if message is not None:
             fields["message"] = message[:500]
         JobRun.objects.filter(pk=self.job_id).update(**fields)
@@ -128,7 +131,7 @@ def job_start(
 
 def _finish(
     job_id: int, state: str, message: str, outcome: JobOutcome | None = None, **result: Any
-) -> None:
+) -> JobRun:
     job = JobRun.objects.get(pk=job_id)
     job.state, job.message, job.finished_at = state, message[:500], timezone.now()
     if state == State.DONE:

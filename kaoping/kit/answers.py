@@ -15,11 +15,15 @@ page while the address bar stays on the old page (issue 15, item 18). The rules:
 
 import logging
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
+
+from .forms import errors_on
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,26 @@ def form_done(request, url: str, message: str | None = None):
         messages.success(request, message)
     if swaps_into_target(request):
         return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def form_saved(request, form, save: Callable[[dict[str, Any]], tuple[str, str | None]]):
+    """A posted ``form``, valid, saved: ``save(cleaned_data)`` calls the service and says
+    where to go and what to tell (``form_done``). ``None`` when nothing was posted, the
+    form is invalid or the service refused (its errors are then on the form): the view
+    shows its page again."""
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            return form_done(request, *save(form.cleaned_data))
+    return None
+
+
+def frozen_refusal(request, notice: str | None, url: str):
+    """A form posted from a page older than the year's finalisation: the ``notice`` at the
+    top of ``url``; ``None`` when there is no notice (the year is open)."""
+    if notice is None:
+        return None
+    messages.error(request, notice)
     return redirect(url)
 
 

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import exports, views
 
+MEETING = "meetings/<code:code>/"  # one meeting and its forms
+
 app_name = "meetings"
 urlpatterns = [
     path("branches/<code:code>/meetings/", views.branch_meetings, name="branch"),
@@ -11,10 +13,10 @@ urlpatterns = [
         name="attendance_xlsx",
     ),
     path("members/<code:code>/daily/", views.member_daily, name="member_daily"),
-    path("meetings/<code:code>/", views.meeting_detail, name="detail"),
-    path("meetings/<code:code>/attendance/", views.meeting_attendance, name="attendance"),
-    path("meetings/<code:code>/close/", views.meeting_close, name="close"),
-    path("meetings/<code:code>/reopen/", views.meeting_reopen, name="reopen"),
-    path("meetings/<code:code>/leave/", views.leave_create, name="leave"),
+    path(MEETING, views.meeting_detail, name="detail"),
+    path(f"{MEETING}attendance/", views.meeting_attendance, name="attendance"),
+    path(f"{MEETING}close/", views.meeting_close, name="close"),
+    path(f"{MEETING}reopen/", views.meeting_reopen, name="reopen"),
+    path(f"{MEETING}leave/", views.leave_create, name="leave"),
     path("leave/<code:code>/decide/", views.leave_decide, name="leave_decide"),
 ]

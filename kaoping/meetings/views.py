@@ -1,6 +1,5 @@
 """Meeting pages: a branch's meetings, one meeting (attendance, leave), leave decisions."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
+from kaoping.kit.answers import form_saved, frozen_refusal
 from kaoping.kit.decimals import signed_decimal_text
 from kaoping.kit.forms import apply_service_error, errors_on, flash_service_error
 from kaoping.orgs.models import Member
@@ -56,23 +56,15 @@ def branch_meetings(request, code: str):
         notice = frozen_notice(year=_default_start().year, branch=branch)
         if request.method == "POST" or notice is None:
             form = _meeting_form(actor, branch, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        with errors_on(form):
-            meeting = services.meeting_schedule(
-                actor=actor,
-                branch=branch,
-                kind=d["kind"],
-                starts_at=d["starts_at"],
-                place=d["place"],
-                topic=d["topic"],
-                members=list(d["members"]),
-            )
-            return _done(
-                request,
-                reverse("meetings:detail", args=[meeting.code]),
-                _("已安排会议“%(topic)s”。") % {"topic": meeting.topic},
-            )
+
+    def schedule(d):
+        d["members"] = list(d["members"])
+        meeting = services.meeting_schedule(actor=actor, branch=branch, **d)
+        topic = {"topic": meeting.topic}
+        return reverse("meetings:detail", args=[meeting.code]), _("已安排会议“%(topic)s”。") % topic
+
+    if form is not None and (answer := form_saved(request, form, schedule)):
+        return answer
     meetings = list(
         selectors.meetings_of_branch(actor=actor, branch=branch).order_by("-starts_at")[:LIST_LIMIT]
     )
@@ -99,11 +91,9 @@ def _refuse_if_frozen(request, meeting: Meeting):
     top of the page (others are refused by the services as before)."""
     if not scope_for(request.user).manages(meeting.branch.path):
         return None
-    notice = _frozen(meeting)
-    if notice is None:
-        return None
-    messages.error(request, notice)
-    return redirect(reverse("meetings:detail", args=[meeting.code]))
+    return frozen_refusal(
+        request, _frozen(meeting), reverse("meetings:detail", args=[meeting.code])
+    )
 
 
 def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=None, status=200):

@@ -9,6 +9,7 @@ or the first one created), who becomes the committee's admin when creating it.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Exists
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -56,7 +57,7 @@ def setup_complete() -> bool:
     )
 
 
-def _is_first_user(actor: Actor) -> bool:
+def _is_first_user(actor: User) -> bool:
     first = get_user_model().objects.order_by("pk").values_list("pk", flat=True).first()
     return first == actor.pk
 

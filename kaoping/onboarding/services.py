@@ -40,7 +40,7 @@ def setup_committee_create(*, actor: Actor, code: str, name: str) -> Organizatio
         kind=Organization.Kind.COMMITTEE,
         parent=None,
     )
-    if not has_rights:
+    if actor is not None and not has_rights:  # the first user, on an empty installation
         role_assign(
             actor=None, user=actor, organization=committee, role=RoleAssignment.Role.COMMITTEE_ADMIN
         )

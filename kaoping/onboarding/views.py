@@ -1,6 +1,7 @@
 """The guided start: one page of steps; each step's form posts to its own URL."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,8 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kaoping.accounts.forms import UsernameRuleForm
 from kaoping.accounts.models import AccountPolicy
 from kaoping.accounts.services.logins import account_policy_set
-from kaoping.kit.answers import form_done
-from kaoping.kit.forms import errors_on
+from kaoping.kit.answers import form_done, form_saved
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.services import scheme_create
 
@@ -51,58 +51,48 @@ def start(request):
     return _page(request)
 
 
+def _step(request, form_class, form_name: str, save):
+    """A step's form, posted: ``save(data)`` calls the service and says what was done;
+    then the steps again, with the form's errors when it did not go through."""
+    selectors.setup_access(actor=request.user)
+    form = form_class(request.POST)
+    if answer := form_saved(request, form, lambda d: (reverse("onboarding:start"), save(d))):
+        return answer
+    return _page(request, status=400, **{form_name: form})
+
+
+def _organization_created(request, service, message: str):
+    """A step's ``save`` that creates an organisation and names it in ``message``."""
+    return lambda d: message % {"name": service(actor=request.user, **d).name}
+
+
 @login_required
 @require_POST
 def committee(request):
-    selectors.setup_access(actor=request.user)
-    form = CommitteeForm(request.POST)
-    if form.is_valid():
-        with errors_on(form):
-            org = services.setup_committee_create(
-                actor=request.user, code=form.cleaned_data["code"], name=form.cleaned_data["name"]
-            )
-            return form_done(
-                request, reverse("onboarding:start"), _("已建立 %(name)s。") % {"name": org.name}
-            )
-    return _page(request, committee_form=form, status=400)
+    create = _organization_created(request, services.setup_committee_create, _("已建立 %(name)s。"))
+    return _step(request, CommitteeForm, "committee_form", create)
 
 
 @login_required
 @require_POST
 def branch(request):
-    selectors.setup_access(actor=request.user)
-    form = BranchForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        with errors_on(form):
-            org = services.setup_branch_create(
-                actor=request.user, code=d["code"], name=d["name"], category=d["category"]
-            )
-            return form_done(
-                request,
-                reverse("onboarding:start"),
-                _("已添加支部 %(name)s。") % {"name": org.name},
-            )
-    return _page(request, branch_form=form, status=400)
+    create = _organization_created(
+        request, services.setup_branch_create, _("已添加支部 %(name)s。")
+    )
+    return _step(request, BranchForm, "branch_form", create)
 
 
 @login_required
 @require_POST
 def scheme(request):
-    selectors.setup_access(actor=request.user)
-    form = SchemeForm(request.POST)
-    if form.is_valid():
-        year = form.cleaned_data["year"]
+    def create(d):
+        year = d["year"]
         if Scheme.objects.filter(year=year).exists():
-            form.add_error("year", _("%(year)s 年度考评方案已存在。") % {"year": year})
-        else:
-            scheme_create(actor=request.user, year=year)
-            return form_done(
-                request,
-                reverse("onboarding:start"),
-                _("已按方案模板创建 %(year)s 年度考评方案。") % {"year": year},
-            )
-    return _page(request, scheme_form=form, status=400)
+            raise ValidationError({"year": _("%(year)s 年度考评方案已存在。") % {"year": year}})
+        scheme_create(actor=request.user, year=year)
+        return _("已按方案模板创建 %(year)s 年度考评方案。") % {"year": year}
+
+    return _step(request, SchemeForm, "scheme_form", create)
 
 
 @login_required

@@ -12,12 +12,15 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
+
+from kaoping.kit.evidence import content_type_for
 
 
 def file_answer(
     stored: FieldFile, *, filename: str, content_type: str | None = None, as_attachment=False
-) -> HttpResponse:
+) -> HttpResponseBase:
     if not settings.KAOPING_X_ACCEL_EVIDENCE:
         return FileResponse(
             stored.open("rb"),
@@ -33,3 +36,12 @@ def file_answer(
     response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def upload_answer(stored: FieldFile, *, missing: str) -> HttpResponseBase:
+    """An uploaded file (a proof, evidence, a submission) under the last part of its stored
+    name, typed by that name; a 404 saying ``missing`` when there is none."""
+    if not stored:
+        raise Http404(missing)
+    name = (stored.name or "").rsplit("/", 1)[-1]
+    return file_answer(stored, filename=name, content_type=content_type_for(name))

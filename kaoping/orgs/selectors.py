@@ -87,7 +87,7 @@ def scope_for(actor: Actor) -> Scope:
             roles=frozenset(r for r, _ in rows),
             member_id=member_id,
         )
-    actor._kaoping_scope = scope
+    actor._kaoping_scope = scope  # type: ignore[attr-defined]  # the request's cache
     return scope
 
 
@@ -163,13 +163,13 @@ def member_access_by_code(*, actor: Actor, code: str, manage: bool = False) -> M
 # --------------------------------------------------------------------------- access variants
 
 
-def staff_required(*, actor) -> None:
+def staff_required(*, actor: Actor) -> None:
     """Pages for officers only: everybody else gets the same 404 as for a missing page."""
     if not scope_for(actor).is_staff_role:
         raise Http404(_("找不到这个页面。"))
 
 
-def branch_for_staff(*, actor, code: str, manage: bool = False) -> Organization:
+def branch_for_staff(*, actor: Actor, code: str, manage: bool = False) -> Organization:
     """A branch the actor reads through a role: a plain member reading their own branch
     through ``organization_access_by_code`` is not enough to see everybody's records; 404
     otherwise (``manage``: 403 unless the actor keeps the branch)."""
@@ -180,7 +180,7 @@ def branch_for_staff(*, actor, code: str, manage: bool = False) -> Organization:
 
 
 def manage_required(
-    actor, target: Organization | Member, refusal: str | Promise, *, system: bool = True
+    actor: Actor, target: Organization | Member, refusal: str | Promise, *, system: bool = True
 ) -> None:
     """Refuse a write unless ``actor`` keeps ``target`` (an organisation, or a member's
     branch). ``actor`` None is a system job (a command, a background task) and passes

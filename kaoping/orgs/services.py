@@ -40,8 +40,9 @@ def members_logins_close(*, actor: Actor, members: list[Member], reason: str) ->
         return 0
     get_user_model()._default_manager.filter(pk__in=open_ids).update(is_active=False)
     for member in by_user.values():
-        if member.user_id in open_ids and "user" in member._state.fields_cache:
-            member.user.is_active = False
+        cached = member._state.fields_cache.get("user")
+        if member.user_id in open_ids and cached is not None:
+            cached.is_active = False
     audit_record_many(
         actor=actor,
         action="member.login_close",
@@ -136,7 +137,7 @@ def _require_branch(branch: Organization) -> None:
         )
 
 
-def _member_state(member: Member) -> dict:
+def _member_state(member: "Member | MemberRow") -> dict:
     """What the audit records of a member (a ``Member`` or a ``MemberRow``)."""
     return {
         "name": member.name,
@@ -174,7 +175,7 @@ def member_upsert(
     after = _member_state(member)
     if before != after:
         audit_record(actor=actor, action="member.upsert", target=member, before=before, after=after)
-    if _leaves(before and before["status"], status):
+    if _leaves(before["status"] if before else None, status):
         member_login_close(actor=actor, member=member, reason=member.get_status_display())
     return member
 
@@ -296,7 +297,8 @@ def members_import(*, actor: Actor, rows: Iterable[MemberRow], batch_size: int =
                 "branch"
             )
         }
-        added, changed, audits, leaving = [], [], [], []
+        added, changed, leaving = [], [], []
+        audits: list[tuple[Member, dict | None, dict]] = []
         for row in batch:
             _require_branch(row.branch)
             require(row.branch)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
+from kaoping.kit.answers import form_saved
 from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.forms import SchemeSettingsForm
@@ -41,24 +42,15 @@ def drafts(request):
     actor = request.user
     _planner_required(actor)
     form = _create_form(actor, request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            with errors_on(form):
-                draft = services.draft_create(
-                    actor=actor,
-                    base=d["base"],
-                    year=d["year"],
-                    title=d["title"],
-                    branch=d["branch"],
-                )
-                return _done(
-                    request,
-                    reverse("planning:draft", args=[draft.pk]),
-                    _("已创建草案“%(title)s”。") % {"title": draft.title},
-                )
-        status = 400
+
+    def create(d):
+        draft = services.draft_create(actor=actor, **d)
+        created = _("已创建草案“%(title)s”。") % {"title": draft.title}
+        return reverse("planning:draft", args=[draft.pk]), created
+
+    if answer := form_saved(request, form, create):
+        return answer
+    status = 400 if request.method == "POST" else 200
     context = {
         "drafts": list(selectors.drafts_visible(actor=actor)),
         "form": form,

@@ -214,7 +214,7 @@ def exemption_set(
     return exemption
 
 
-def exemptions_import(*, actor, member: Member, wanted: dict[str, str]) -> bool:
+def exemptions_import(*, actor: Actor, member: Member, wanted: dict[str, str]) -> bool:
     """Make a member's exemptions those of a bundle (item code -> reason), undated; runs in
     the import's transaction. A bundle's reason may be empty (decision 26: the contract
     makes it optional, a bundle carries another system's records as they are). True when
@@ -234,7 +234,7 @@ def exemptions_import(*, actor, member: Member, wanted: dict[str, str]) -> bool:
     return True
 
 
-def _require_manage_member(actor, member: Member) -> None:
+def _require_manage_member(actor: Actor, member: Member) -> None:
     if actor is not None and not scope_for(actor).manages(member.branch.path):
         raise PermissionDenied(_("您无权管理党员 %(member)s。") % {"member": member.code})
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.evidence import content_type_for
+from kaoping.kit.answers import form_saved, frozen_refusal
 from kaoping.kit.forms import errors_on, flash_service_error
-from kaoping.ops.files import file_answer
+from kaoping.ops.files import upload_answer
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_for_staff,
@@ -52,23 +52,15 @@ def branch_tasks(request, code: str):
             members=members.order_by("code"),
             initial=initial,
         )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        with errors_on(form):
-            task = services.task_assign(
-                actor=actor,
-                branch=branch,
-                kind=d["kind"],
-                title=d["title"],
-                description=d["description"],
-                due_at=d["due_at"],
-                members=list(d["members"]),
-            )
-            return _done(
-                request,
-                reverse("tasks:detail", args=[task.code]),
-                _("已布置任务“%(title)s”。") % {"title": task.title},
-            )
+
+    def assign(d):
+        d["members"] = list(d["members"])
+        task = services.task_assign(actor=actor, branch=branch, **d)
+        title = {"title": task.title}
+        return reverse("tasks:detail", args=[task.code]), _("已布置任务“%(title)s”。") % title
+
+    if form is not None and (answer := form_saved(request, form, assign)):
+        return answer
     tasks = list(
         selectors.tasks_of_branch(actor=actor, branch=branch).order_by("-due_at")[:LIST_LIMIT]
     )
@@ -93,11 +85,7 @@ def _refuse_if_frozen(request, task):
     task's page (those who may not write are refused by the services as before)."""
     if not scope_for(request.user).manages(task.branch.path):
         return None
-    notice = _frozen(task)
-    if notice is None:
-        return None
-    messages.error(request, notice)
-    return redirect(reverse("tasks:detail", args=[task.code]))
+    return frozen_refusal(request, _frozen(task), reverse("tasks:detail", args=[task.code]))
 
 
 def _task_page(request, task, *, submit_form=None, status=200):
@@ -200,10 +188,7 @@ def task_file(request, code: str, member: str):
     """A submitted file, only to those who may see the assignment (404 otherwise)."""
     task = selectors.task_access_by_code(actor=request.user, code=code)
     a = selectors.assignment_access(actor=request.user, task=task, member_code=member)
-    if not a.file:
-        raise Http404(_("找不到这份材料。"))
-    name = a.file.name.rsplit("/", 1)[-1]
-    return file_answer(a.file, filename=name, content_type=content_type_for(name))
+    return upload_answer(a.file, missing=_("找不到这份材料。"))
 
 
 @login_required

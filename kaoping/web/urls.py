@@ -1,9 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from kaoping.jobs.imports import import_paths
+
 from .auth_views import LoginView, two_factor
 from .views import branch, exports, imports, ledger, member, overview, schemes
 
+LEDGER = "branches/<code:code>/ledger/"  # a branch's published ledgers (台账公示)
 app_name = "web"
 urlpatterns = [
     path("", overview.home, name="home"),
@@ -16,22 +19,13 @@ urlpatterns = [
     path("members/<code:code>/tally/", member.tally_edit, name="tally"),
     path("members/<code:code>/decision/", member.decision_edit, name="decision"),
     path("branches/<code:code>/", branch.branch_detail, name="branch"),
-    path(
-        "branches/<code:code>/ledger/",
-        ledger.ledger_publications_page,
-        name="ledger_publications",
-    ),
-    path(
-        "branches/<code:code>/ledger/<id:pk>/",
-        ledger.ledger_publication_detail,
-        name="ledger_publication",
-    ),
+    path(LEDGER, ledger.ledger_publications_page, name="ledger_publications"),
+    path(f"{LEDGER}<id:pk>/", ledger.ledger_publication_detail, name="ledger_publication"),
     path("branches/<code:code>/entries/", branch.entry_create, name="entry_create"),
-    path("branches/<code:code>/entries/import/", imports.entries_import, name="entries_import"),
-    path(
-        "branches/<code:code>/entries/import/confirm/",
-        imports.entries_import_confirm,
-        name="entries_import_confirm",
+    *import_paths(
+        "branches/<code:code>/entries/import/",
+        (imports.entries_import, imports.entries_import_confirm),
+        "entries_import",
     ),
     path("entries/template.xlsx", imports.entries_template, name="entries_template"),
     path("branches/<code:code>/entries.xlsx", exports.branch_entries_xlsx, name="entries_xlsx"),

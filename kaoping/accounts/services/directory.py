@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -79,8 +78,8 @@ def _new_username(member: Member) -> str:
     return member.code
 
 
-def _create_user(username: str, entry: DirectoryEntry) -> AbstractBaseUser:
-    user = get_user_model()(username=username, first_name=entry.display_name)
+def _create_user(username: str, entry: DirectoryEntry) -> User:
+    user = User(username=username, first_name=entry.display_name)
     user.set_unusable_password()  # the password lives in the directory
     user.save()
     AccountState.objects.get_or_create(user=user, defaults={"must_change_password": False})
@@ -91,11 +90,10 @@ def _login_for_member(member: Member, entry: DirectoryEntry) -> tuple[User | Non
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     if member.user_id is not None:  # given meanwhile by a concurrent sign-in
         return member.user, False
-    user_model = get_user_model()
     username = _new_username(member)
-    if user_model.objects.filter(username=username).exists():
+    if User.objects.filter(username=username).exists():
         username = f"{entry.login}{UNMATCHED_SUFFIX}"
-    user = user_model.objects.filter(username=username).first()
+    user = User.objects.filter(username=username).first()
     if user is None:
         user = _create_user(username, entry)
     elif not user.is_active or Member.objects.filter(user=user).exists():
@@ -106,7 +104,7 @@ def _login_for_member(member: Member, entry: DirectoryEntry) -> tuple[User | Non
 
 def _unmatched_login(entry: DirectoryEntry) -> tuple[User, bool]:
     username = f"{entry.login}{UNMATCHED_SUFFIX}"
-    user = get_user_model().objects.filter(username=username).first()
+    user = User.objects.filter(username=username).first()
     if user is not None:
         return user, False
     return _create_user(username, entry), True
@@ -115,11 +113,12 @@ def _unmatched_login(entry: DirectoryEntry) -> tuple[User, bool]:
 @transaction.atomic
 def directory_sign_in(*, entry: DirectoryEntry) -> AbstractBaseUser | None:
     """The login the directory user ``entry`` signs in as, or None when refused."""
-    match = settings.KAOPING_LDAP_MATCH
+    # Set by config/settings/directory.py, only when a directory is configured.
+    match = settings.KAOPING_LDAP_MATCH  # type: ignore[misc]
     member = None
     created = False
     if match == "username":
-        user = get_user_model().objects.filter(username=entry.match_value).first()
+        user = User.objects.filter(username=entry.match_value).first()
     else:
         user = None
         member = _member_for(match, entry.match_value)

@@ -204,7 +204,7 @@ def _logins_write(
     *,
     actor: Actor,
     organization: Organization,
-    member_codes: list[str],
+    member_codes: list[str] | None,
     handed_over: Any,
     planned: Any,
     passwords: list[str],

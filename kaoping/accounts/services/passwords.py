@@ -48,10 +48,11 @@ _require_manage = partial(
 )
 
 
-def _login_of(member: Member) -> User | None:
-    if member.user_id is None:
+def _login_of(member: Member) -> User:
+    user = member.user
+    if user is None:
         raise ValidationError(_("%(name)s 还没有登录账号。") % {"name": member.name})
-    return member.user
+    return user
 
 
 def _state(user: User) -> AccountState:
@@ -63,7 +64,7 @@ def _state(user: User) -> AccountState:
 
 
 @transaction.atomic
-def password_change_own(*, actor: Actor, password: str) -> None:
+def password_change_own(*, actor: User, password: str) -> None:
     """The user sets their own password (the form checked the old one and the validators);
     a password given by someone else no longer has to be changed."""
     state = _state(actor)

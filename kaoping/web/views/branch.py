@@ -1,10 +1,9 @@
 """A branch's page: its results and recent entries, with the forms that record an entry
 and add a member."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +15,7 @@ from kaoping.evaluation.selectors import round_years
 from kaoping.evaluation.services import (
     tally_direct_refusal,
 )
-from kaoping.kit.answers import form_done as _done
-from kaoping.kit.forms import errors_on
+from kaoping.kit.answers import form_saved, frozen_refusal
 from kaoping.ledger.selectors import entries_visible
 from kaoping.ledger.services import entry_record
 from kaoping.orgs.selectors import (
@@ -150,30 +148,19 @@ def entry_create(request, code: str):
     if scheme is None:
         raise Http404(_("所选年度还没有考评方案。"))
     notice = frozen_notice(year=scheme.year, branch=branch)
+    url = with_year(reverse("web:branch", args=[branch.code]), scheme)
     if notice is not None:  # posted from a page older than the finalisation
-        messages.error(request, notice)
-        return redirect(with_year(reverse("web:branch", args=[branch.code]), scheme))
+        return frozen_refusal(request, notice, url)
     form = _entry_form(request, branch, scheme, data=request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        with errors_on(form):
-            entry = entry_record(
-                actor=actor,
-                member=data["member"],
-                item=data["item"],
-                date=data["date"],
-                occurrences=data["occurrences"],
-                note=data["note"],
-                evidence=data["evidence"],
-            )
-            url = with_year(reverse("web:branch", args=[branch.code]), scheme)
-            return _done(
-                request,
-                url,
-                _("已为 %(name)s 记录“%(item)s”。")
-                % {"name": entry.member.name, "item": entry.item.name},
-            )
-    return _branch_page(request, branch, lambda: scheme, entry_form=form)
+
+    def record(d):
+        entry = entry_record(actor=actor, **d)
+        names = {"name": entry.member.name, "item": entry.item.name}
+        return url, _("已为 %(name)s 记录“%(item)s”。") % names
+
+    return form_saved(request, form, record) or _branch_page(
+        request, branch, lambda: scheme, entry_form=form
+    )
 
 
 @login_required
@@ -183,17 +170,12 @@ def member_create(request, code: str):
     branch = branch_for_staff(actor=actor, code=code, manage=True)
     scheme = scheme_chosen(year_param(request))
     form = MemberForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        with errors_on(form):
-            member = member_upsert(
-                actor=actor,
-                code=data["code"],
-                name=data["name"],
-                branch=branch,
-                status=data["status"],
-                membership=data["membership"],
-            )
-            url = with_year(reverse("web:branch", args=[branch.code]), scheme)
-            return _done(request, url, _("已添加党员 %(name)s。") % {"name": member.name})
-    return _branch_page(request, branch, lambda: scheme, member_form=form)
+
+    def add(d):
+        member = member_upsert(actor=actor, branch=branch, **d)
+        url = with_year(reverse("web:branch", args=[branch.code]), scheme)
+        return url, _("已添加党员 %(name)s。") % {"name": member.name}
+
+    return form_saved(request, form, add) or _branch_page(
+        request, branch, lambda: scheme, member_form=form
+    )

@@ -90,6 +90,12 @@ def _year_of(request) -> int:
     return scheme.year
 
 
+def _year_job(request, kind: str, title: str, task, year: int):
+    """Start a background job over a year; its page shows how it goes."""
+    job = job_start(actor=request.user, kind=kind, title=title, task=task, params={"year": year})
+    return redirect(reverse("jobs:detail", args=[job.pk]))
+
+
 @login_required
 @require_POST
 def results_compute_start(request):
@@ -100,14 +106,8 @@ def results_compute_start(request):
     if not scope_for(request.user).is_scheme_admin:
         raise PermissionDenied(_("只有党工委管理员可以计算全年的结果。"))
     year = _year_of(request)
-    job = job_start(
-        actor=request.user,
-        kind="results.compute",
-        title=_("重新计算 %(year)s 年度结果") % {"year": year},
-        task=results_compute_task,
-        params={"year": year},
-    )
-    return redirect(reverse("jobs:detail", args=[job.pk]))
+    title = _("重新计算 %(year)s 年度结果") % {"year": year}
+    return _year_job(request, "results.compute", title, results_compute_task, year)
 
 
 @login_required
@@ -116,11 +116,5 @@ def entries_export_start(request):
     """An officer exports the ledger of every branch they read, in the background."""
     staff_required(actor=request.user)
     year = _year_of(request)
-    job = job_start(
-        actor=request.user,
-        kind="entries.export",
-        title=_("导出 %(year)s 年度评分台账（全部可见支部）") % {"year": year},
-        task=entries_export_task,
-        params={"year": year},
-    )
-    return redirect(reverse("jobs:detail", args=[job.pk]))
+    title = _("导出 %(year)s 年度评分台账（全部可见支部）") % {"year": year}
+    return _year_job(request, "entries.export", title, entries_export_task, year)

@@ -2,11 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from kaoping.jobs.imports import import_confirm, import_preview
+from kaoping.jobs.imports import branch_import_views
 from kaoping.ledger.services import ENTRY_COLUMNS
-from kaoping.orgs.selectors import branch_for_staff
 from kaoping.sheets.xlsx import template_response
 
 from ..background import ENTRIES_IMPORT
@@ -18,22 +17,8 @@ def entries_template(request):
     return template_response("entries-template.xlsx", ENTRY_COLUMNS, "加扣分记录")
 
 
-@login_required
-@require_POST
-def entries_import(request, code: str):
-    branch = branch_for_staff(actor=request.user, code=code, manage=True)
-    return import_preview(
-        request,
-        spec=ENTRIES_IMPORT,
-        target=branch,
-        key=branch.code,
-        back=reverse("web:branch", args=[branch.code]),
-        confirm_url=reverse("web:entries_import_confirm", args=[branch.code]),
-    )
-
-
-@login_required
-@require_POST
-def entries_import_confirm(request, code: str):
-    branch = branch_for_staff(actor=request.user, code=code, manage=True)
-    return import_confirm(request, spec=ENTRIES_IMPORT, key=branch.code)
+entries_import, entries_import_confirm = branch_import_views(
+    ENTRIES_IMPORT,
+    back=lambda request, branch: reverse("web:branch", args=[branch.code]),
+    confirm="web:entries_import_confirm",
+)

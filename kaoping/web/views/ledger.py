@@ -1,15 +1,14 @@
 """The ledger's pages: reversing an entry, the branch's published ledgers."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaoping.kit.answers import form_answer
+from kaoping.kit.answers import form_answer, form_saved, frozen_refusal
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
 from kaoping.kit.answers import next_url as _next_url
@@ -38,13 +37,15 @@ def entry_reverse_view(request, code: str):
     )
     notice = frozen_notice(year=entry.year, branch=entry.member.branch)
     if notice is not None:
-        messages.error(request, notice)
-        return redirect(back)
+        return frozen_refusal(request, notice, back)
     form = ReverseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            entry_reverse(actor=actor, entry=entry, reason=form.cleaned_data["reason"])
-            return _done(request, back, _("已冲销记录 %(code)s。") % {"code": entry.code})
+
+    def cancel(d):
+        entry_reverse(actor=actor, entry=entry, reason=d["reason"])
+        return back, _("已冲销记录 %(code)s。") % {"code": entry.code}
+
+    if answer := form_saved(request, form, cancel):
+        return answer
     return _form_page(
         request,
         title=_("冲销记录 %(code)s") % {"code": entry.code},

@@ -16,6 +16,7 @@ from kaoping.evaluation.services import (
 )
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
+from kaoping.kit.answers import form_saved
 from kaoping.kit.answers import next_url as _next_url
 from kaoping.kit.forms import errors_on
 from kaoping.ledger.selectors import entries_visible
@@ -114,18 +115,13 @@ def member_edit(request, code: str):
         "membership": member.membership,
     }
     form = MemberForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with errors_on(form):
-            member_upsert(
-                actor=actor,
-                code=member.code,
-                name=data["name"],
-                branch=member.branch,
-                status=data["status"],
-                membership=data["membership"],
-            )
-            return _done(request, back, _("已保存党员 %(code)s 的信息。") % {"code": member.code})
+
+    def save(d):
+        member_upsert(actor=actor, branch=member.branch, **(d | {"code": member.code}))
+        return back, _("已保存党员 %(code)s 的信息。") % {"code": member.code}
+
+    if answer := form_saved(request, form, save):
+        return answer
     return _form_page(
         request,
         title=_("编辑党员：%(name)s") % {"name": member.name},

@@ -1,16 +1,15 @@
 """The assessment schemes' pages: the list, one scheme's settings and items."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
-from kaoping.kit.forms import errors_on
+from kaoping.kit.answers import form_saved
 from kaoping.orgs.selectors import (
     scope_for,
     staff_required,
@@ -53,24 +52,19 @@ def schemes(request):
     staff_required(actor=actor)
     years = scheme_years()
     form = SchemeCreateForm(request.POST, years=years)
-    if form.is_valid():
-        source = form.cleaned_data["source"]
+
+    def create(d):
+        source = d["source"]
         copy_from = None
         if source.startswith("copy:"):
             copy_from = scheme_chosen(source.removeprefix("copy:"))
-        with errors_on(form):
-            scheme = scheme_create(
-                actor=actor,
-                year=form.cleaned_data["year"],
-                copy_from=copy_from,
-                with_template_items=source == "template",
-            )
-            return _done(
-                request,
-                reverse("web:scheme", args=[scheme.year]),
-                _("已创建 %(year)s 年度考评方案。") % {"year": scheme.year},
-            )
-    return _schemes_page(request, create_form=form)
+        template = source == "template"
+        scheme = scheme_create(
+            actor=actor, year=d["year"], copy_from=copy_from, with_template_items=template
+        )
+        return _scheme_url(scheme), _("已创建 %(year)s 年度考评方案。") % {"year": scheme.year}
+
+    return form_saved(request, form, create) or _schemes_page(request, create_form=form)
 
 
 def _scheme_page(request, scheme: Scheme, *, settings_form=None, item_form=None):
@@ -89,6 +83,10 @@ def _scheme_page(request, scheme: Scheme, *, settings_form=None, item_form=None)
         "item_form": item_form if is_admin else None,
     }
     return render(request, "web/scheme.html", context)
+
+
+def _scheme_url(scheme: Scheme) -> str:
+    return reverse("web:scheme", args=[scheme.year])
 
 
 def _scheme_for_staff(request, year: int) -> Scheme:
@@ -110,30 +108,17 @@ def scheme_detail(request, year: int):
 def scheme_settings(request, year: int):
     scheme = _scheme_for_staff(request, year)
     form = SchemeSettingsForm(request.POST)
-    if form.is_valid():
-        with errors_on(form):
-            scheme_update(actor=request.user, scheme=scheme, **form.changes())
-            return _done(
-                request,
-                reverse("web:scheme", args=[scheme.year]),
-                _("已保存 %(year)s 年度方案设置。") % {"year": scheme.year},
-            )
-    return _scheme_page(request, scheme, settings_form=form)
+
+    def save(d):
+        scheme_update(actor=request.user, scheme=scheme, **form.changes())
+        return _scheme_url(scheme), _("已保存 %(year)s 年度方案设置。") % {"year": scheme.year}
+
+    return form_saved(request, form, save) or _scheme_page(request, scheme, settings_form=form)
 
 
-def _item_save(request, scheme: Scheme, form, code: str):
-    data = form.cleaned_data
-    return scheme_item_upsert(
-        actor=request.user,
-        scheme=scheme,
-        code=code,
-        kind=data["kind"],
-        name=data["name"],
-        points=data["points"],
-        group=data["group"],
-        disqualifies=data["disqualifies"],
-        categories=data["categories"],
-    )
+def _item_save(request, scheme: Scheme, data: dict, code: str):
+    fields = {name: value for name, value in data.items() if name != "code"}
+    return scheme_item_upsert(actor=request.user, scheme=scheme, code=code, **fields)
 
 
 @login_required
@@ -141,19 +126,15 @@ def _item_save(request, scheme: Scheme, form, code: str):
 def scheme_item_create(request, year: int):
     scheme = _scheme_for_staff(request, year)
     form = SchemeItemForm(request.POST)
-    if form.is_valid():
-        code = form.cleaned_data["code"].strip()
+
+    def add(d):
+        code = d["code"].strip()
         if any(i.code == code for i in scheme_items(scheme)):
-            form.add_error("code", _("指标代码 %(code)s 已存在。") % {"code": code})
-        else:
-            with errors_on(form):
-                item = _item_save(request, scheme, form, code)
-                return _done(
-                    request,
-                    reverse("web:scheme", args=[scheme.year]),
-                    _("已添加指标 %(code)s。") % {"code": item.code},
-                )
-    return _scheme_page(request, scheme, item_form=form)
+            raise ValidationError({"code": _("指标代码 %(code)s 已存在。") % {"code": code}})
+        item = _item_save(request, scheme, d, code)
+        return _scheme_url(scheme), _("已添加指标 %(code)s。") % {"code": item.code}
+
+    return form_saved(request, form, add) or _scheme_page(request, scheme, item_form=form)
 
 
 @login_required
@@ -170,20 +151,19 @@ def scheme_item_edit(request, year: int, code: str):
     form = SchemeItemForm(
         request.POST or None, initial=SchemeItemForm.initial_for(item), editing=True
     )
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            _item_save(request, scheme, form, item.code)
-            return _done(
-                request,
-                reverse("web:scheme", args=[scheme.year]),
-                _("已保存指标 %(code)s。") % {"code": item.code},
-            )
+
+    def save(d):
+        _item_save(request, scheme, d, item.code)
+        return _scheme_url(scheme), _("已保存指标 %(code)s。") % {"code": item.code}
+
+    if answer := form_saved(request, form, save):
+        return answer
     return _form_page(
         request,
         title=_("编辑指标 %(code)s（%(year)s 年度）") % {"code": item.code, "year": scheme.year},
         form=form,
         action=reverse("web:scheme_item", args=[scheme.year, item.code]),
-        back=reverse("web:scheme", args=[scheme.year]),
+        back=_scheme_url(scheme),
         submit=_("保存"),
         intro=_("已录入的记录保留录入时的分值，修改只对之后的记录生效。"),
     )

@@ -1,0 +1,60 @@
+"""The ledger through the API: a year's entries, recording an entry and reversing one."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Router
+from ninja.pagination import paginate
+
+from kaoping.ledger.selectors import entries_visible, entry_access_by_code
+from kaoping.ledger.services import entry_record, entry_reverse
+from kaoping.orgs.selectors import member_access_by_code
+from kaoping.schemes.selectors import scheme_items
+
+from .auth import AuthedRequest
+from .common import READ_ERRORS, WRITE_ERRORS, scheme_of_year
+from .pagination import Page
+from .schemas import Code, EntryIn, EntryOut, ReverseIn, Year
+
+router = Router()
+
+
+@router.get("/years/{year}/entries", response={200: list[EntryOut], **READ_ERRORS}, tags=["ledger"])
+@paginate(Page)
+def entries(request: AuthedRequest, year: Year, member: Code | None = None):
+    """Ledger entries of the year the user may see (reversals included)."""
+    scheme_of_year(year)
+    subject = member_access_by_code(actor=request.auth, code=member) if member else None
+    return entries_visible(actor=request.auth, year=year, member=subject).order_by("date", "id")
+
+
+@router.post("/years/{year}/entries", response={201: EntryOut, **WRITE_ERRORS}, tags=["ledger"])
+def entry_create(request: AuthedRequest, year: Year, payload: EntryIn):
+    """Record a deduction or bonus; ``item`` is a code of the year's scheme."""
+    scheme = scheme_of_year(year)
+    subject = member_access_by_code(actor=request.auth, code=payload.member, manage=True)
+    if payload.date.year != year:
+        raise DjangoValidationError({"date": f"{payload.date} is not in {year}"})
+    item = scheme_items(scheme).filter(code=payload.item).first()
+    if item is None:
+        raise DjangoValidationError({"item": f"unknown item {payload.item} in the {year} scheme"})
+    entry = entry_record(
+        actor=request.auth,
+        member=subject,
+        item=item,
+        **payload.model_dump(include={"date", "occurrences", "note", "evidence"}),
+    )
+    return 201, entry
+
+
+@router.get("/entries/{code}", response={200: EntryOut, **READ_ERRORS}, tags=["ledger"])
+def entry(request: AuthedRequest, code: Code):
+    return entry_access_by_code(actor=request.auth, code=code)
+
+
+@router.post("/entries/{code}/reverse", response={201: EntryOut, **WRITE_ERRORS}, tags=["ledger"])
+def entry_reverse_view(request: AuthedRequest, code: Code, payload: ReverseIn):
+    """Undo an entry by appending its reversal (冲销); the entry itself stays."""
+    original = entry_access_by_code(actor=request.auth, code=code, manage=True)
+    reversal = entry_reverse(
+        actor=request.auth, entry=original, reason=payload.reason, date=payload.date
+    )
+    return 201, reversal
