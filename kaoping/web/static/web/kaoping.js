@@ -16,4 +16,19 @@
       window.print();
     }
   });
+  // The side menu is cached per role, so the current page is marked here: the link whose
+  // path is the longest prefix of this page's path.
+  document.addEventListener("DOMContentLoaded", function () {
+    var best = null, bestLength = 0, here = window.location.pathname;
+    document.querySelectorAll(".kp-side nav.main a.nav-link").forEach(function (link) {
+      var path = new URL(link.href, window.location.href).pathname;
+      if (here.indexOf(path) === 0 && path.length > bestLength && !link.hash) {
+        best = link;
+        bestLength = path.length;
+      }
+    });
+    if (best) {
+      best.setAttribute("aria-current", "page");
+    }
+  });
 })();
