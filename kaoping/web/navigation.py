@@ -49,7 +49,7 @@ def _managed_branches(scope) -> list[Organization]:
 def menu_for(user) -> list[MenuGroup]:
     """The groups of the side menu for ``user``; empty groups are left out."""
     scope = scope_for(user)
-    groups: list[MenuGroup] = []
+    groups: list[MenuGroup] = [MenuGroup("", [MenuLink(_("工作台"), reverse("workbench:home"))])]
     if scope.member_id is not None:
         groups.append(
             MenuGroup(
@@ -78,8 +78,9 @@ def menu_for(user) -> list[MenuGroup]:
             )
         )
     committee = MenuGroup(_("组织工作"))
-    if scope.is_staff_role and (scope.everything or scope.admin_paths or len(scope.read_paths) > 1
-                                or not scope.manage_paths):
+    if scope.is_staff_role and (
+        scope.everything or scope.admin_paths or len(scope.read_paths) > 1 or not scope.manage_paths
+    ):
         committee.links += [
             MenuLink(_("总览"), reverse("web:overview")),
             MenuLink(_("看板"), reverse("dashboards:home")),

@@ -7,11 +7,14 @@ import re
 from pathlib import Path
 
 VENDOR = Path(__file__).resolve().parents[1] / "static" / "vendor"
-ROW = re.compile(r"^\| `(?P<file>[^`]+)` \| (?P<package>[^|]+) \| [^|]+ \| [^|]+ \| `(?P<sha>[0-9a-f]{64})` \|$")
+ROW = re.compile(
+    r"^\| `(?P<file>[^`]+)` \| (?P<package>[^|]+) \| [^|]+ \| [^|]+ \| `(?P<sha>[0-9a-f]{64})` \|$"
+)
 
 
 def _rows():
-    return [m.groupdict() for m in map(ROW.match, (VENDOR / "README.md").read_text().splitlines()) if m]
+    lines = (VENDOR / "README.md").read_text().splitlines()
+    return [m.groupdict() for m in map(ROW.match, lines) if m]
 
 
 def test_every_vendored_file_matches_its_recorded_digest():
