@@ -390,6 +390,7 @@ PAGES: dict[str, Row] = {
         for name in ("slips_pdf", "slips_xlsx")
     },
     "notifications:inbox": Row(get="302 200 200 200 200 200 200 200"),
+    "workbench:home": Row(get="302 200 200 200 200 200 200 200"),
     "notifications:mark_read": Row(
         get="405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302"
     ),

@@ -70,11 +70,11 @@ def test_logout_is_a_post(client, district):
 @pytest.mark.parametrize(
     ("username", "target"),
     [
-        ("admin", "/work/"),
-        ("orgdept", "/work/"),
-        ("sec1", "/work/"),
-        ("supervisor", "/work/"),
-        ("member1", "/work/"),
+        ("admin", "/overview/"),
+        ("orgdept", "/overview/"),
+        ("sec1", "/branches/B1/"),
+        ("supervisor", "/branches/B2/"),
+        ("member1", "/me/"),
     ],
 )
 def test_home_redirects_by_role(client, district, username, target):

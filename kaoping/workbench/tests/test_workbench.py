@@ -54,12 +54,6 @@ def _rows(html: str) -> dict[str, str]:
     )
 
 
-def test_home_is_the_workbench_for_every_role(client, district):
-    for user in (district.admin, district.sec1, district.member1):
-        client.force_login(user)
-        assert client.get("/")["Location"] == reverse("workbench:home")
-
-
 def test_a_secretary_sees_the_branch_work_with_counts_and_links(client, district):
     d = district
     _work_for_b1(d)
