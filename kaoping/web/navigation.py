@@ -62,7 +62,8 @@ def menu_for(user) -> list[MenuGroup]:
                 ],
             )
         )
-    for branch in _managed_branches(scope):
+    branches = _managed_branches(scope)
+    for branch in branches:
         code = branch.code
         groups.append(
             MenuGroup(
@@ -87,7 +88,7 @@ def menu_for(user) -> list[MenuGroup]:
             MenuLink(_("专项督查"), reverse("inspections:groups")),
             MenuLink(_("失联党员"), reverse("archive:lost_contacts")),
         ]
-    elif scope.member_id is not None or scope.is_staff_role:
+    elif not branches and (scope.member_id is not None or scope.is_staff_role):
         committee.links.append(MenuLink(_("看板"), reverse("dashboards:home")))
     if acts_anywhere(user):
         committee.links.append(MenuLink(_("不合格党员处置"), reverse("unqualified:index")))
