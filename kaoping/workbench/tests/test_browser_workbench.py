@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the browser fixtures are imported by name
 """The side menu and the workbench in a real Chromium, at 1280 and 375 px: the menu is
 beside the page on a desktop and a drawer on a phone (opened without JavaScript too),
 nothing scrolls sideways, and each page has one header."""
@@ -24,7 +25,7 @@ def test_the_secretary_reaches_the_work_from_the_menu_on_a_phone(
     live_server,
     district,
     shots,
-    javascript,  # noqa: F811
+    javascript,
 ):
     d = district
     d.sec1.set_password("pass-for-tests-1")
@@ -55,7 +56,7 @@ def test_the_menu_is_beside_the_page_on_a_desktop_and_marks_the_current_page(
     browser,
     live_server,
     district,
-    shots,  # noqa: F811
+    shots,
 ):
     d = district
     d.sec1.set_password("pass-for-tests-1")
@@ -73,3 +74,31 @@ def test_the_menu_is_beside_the_page_on_a_desktop_and_marks_the_current_page(
     page.screenshot(path=str(shots / "workbench-desktop.png"), full_page=True)
     assert_no_horizontal_scroll(page)
     assert page.locator("header").count() == 1
+
+
+def test_a_member_on_a_phone_has_the_everyday_tab_bar(
+    browser,
+    live_server,
+    district,
+    shots,
+):
+    d = district
+    d.member1.set_password("pass-for-tests-1")
+    d.member1.save()
+    page = new_page(browser, live_server, MOBILE)
+    log_in(page, live_server, "member1")
+    page.goto(f"{live_server.url}/me/")
+    bar = page.locator("nav.kp-tabbar")
+    assert bar.is_visible()
+    assert bar.locator("a").all_inner_texts() == ["我的", "会议", "申报", "评议", "通知"]
+    assert bar.locator('a[aria-current="page"]').inner_text() == "我的"
+    box = bar.bounding_box()
+    assert box["y"] + box["height"] == MOBILE["height"]
+    page.screenshot(path=str(shots / "tabbar-phone.png"))
+    bar.get_by_text("评议").click()
+    assert "/eval/" in page.url
+    assert_no_horizontal_scroll(page)
+    desktop = new_page(browser, live_server, DESKTOP)
+    log_in(desktop, live_server, "member1")
+    desktop.goto(f"{live_server.url}/me/")
+    assert not desktop.locator("nav.kp-tabbar").is_visible()

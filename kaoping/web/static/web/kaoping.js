@@ -30,5 +30,11 @@
     if (best) {
       best.setAttribute("aria-current", "page");
     }
+    document.querySelectorAll(".kp-tabbar a").forEach(function (link) {
+      var url = new URL(link.href, window.location.href);
+      if (url.pathname === here && !url.hash) {
+        link.setAttribute("aria-current", "page");
+      }
+    });
   });
 })();
