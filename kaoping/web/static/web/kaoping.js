@@ -2,6 +2,12 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  // The installable web app: the worker caches the shell and shows an offline page.
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () {});
+    });
+  }
   // Selects marked data-autosubmit (year picker, language) submit their form on change.
   document.addEventListener("change", function (event) {
     var target = event.target;
