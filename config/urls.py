@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("kaoping.planning.urls")),
     path("", include("kaoping.onboarding.urls")),
     path("", include("kaoping.dashboards.urls")),
+    path("", include("kaoping.workbench.urls")),
 ]
 
 # Translated error pages, and JSON under /api/ (kaoping/web/errors.py).

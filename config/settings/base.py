@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kaoping.planning",
     "kaoping.onboarding",
     "kaoping.dashboards",
+    "kaoping.workbench",
     "kaoping.bundles",
     "kaoping.demo",
     "kaoping.api",

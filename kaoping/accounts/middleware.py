@@ -11,6 +11,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kaoping.kit.shell import app_shell_paths
+
 from .selectors import MUST_CHANGE_KEY
 
 
@@ -40,5 +42,6 @@ class PasswordChangeRequiredMiddleware:
             reverse("accounts:password_change"),
             reverse("web:logout"),
             reverse("set_language"),
+            *app_shell_paths(),
         )
         return not (path in open_paths or path.startswith(("/static/", "/i18n/")))

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from kaoping.api.selectors import user_for_token
+from kaoping.kit.shell import app_shell_paths
 
 from .selectors import two_factor_required
 
@@ -44,7 +45,12 @@ class TwoFactorRequiredMiddleware:
             return False
         if _bearer_api_call(request):
             return False
-        open_paths = (reverse("web:two_factor"), reverse("web:logout"), reverse("set_language"))
+        open_paths = (
+            reverse("web:two_factor"),
+            reverse("web:logout"),
+            reverse("set_language"),
+            *app_shell_paths(),
+        )
         if request.path in open_paths or request.path.startswith("/static/"):
             return False
         return two_factor_required(user)

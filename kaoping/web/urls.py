@@ -4,12 +4,15 @@ from django.urls import path
 from kaoping.jobs.imports import import_paths
 
 from .auth_views import LoginView, two_factor
-from .views import branch, exports, imports, ledger, member, overview, schemes
+from .views import app, branch, exports, imports, ledger, member, overview, schemes
 
 LEDGER = "branches/<code:code>/ledger/"  # a branch's published ledgers (台账公示)
 app_name = "web"
 urlpatterns = [
     path("", overview.home, name="home"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("offline/", app.offline, name="offline"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", member.me, name="me"),

@@ -1,5 +1,6 @@
 """Display helpers: scores with one decimal place, grade and flag names, the header's roles."""
 
+import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
@@ -12,6 +13,7 @@ from kaoping.orgs.selectors import scope_for
 from kaoping.scoring.models import Grade
 
 from ..forms import BALLOT_LABELS, GROUP_LABELS
+from ..navigation import menu_for
 
 register = template.Library()
 
@@ -99,14 +101,23 @@ def user_roles(user) -> str:
 
 
 @register.simple_tag
+def side_menu(user):
+    """The side menu's groups for ``user`` (``navigation.menu_for``)."""
+    return menu_for(user)
+
+
+@register.simple_tag
 def nav_key(user) -> str:
     """Everything the navigation depends on besides the language and the unread count,
-    as the key of its cached fragment (``web/_nav.html``): the hooks' conditions all read
-    the scope, except the setup guide's, offered only to a user with no role."""
+    as the key of its cached fragment (``web/_nav.html``): ``navigation.menu_for`` reads
+    the scope (the managed branches by their paths), except the setup guide's condition,
+    offered only to a user with no role."""
     scope = scope_for(user)
     return ".".join(
         [
             "".join(sorted(scope.roles)),
+            hashlib.sha256("|".join(sorted(scope.manage_paths)).encode()).hexdigest()[:12],
+            str(len(scope.read_paths)),
             "".join(
                 "1" if flag else "0"
                 for flag in (

@@ -232,6 +232,15 @@ PAGES: dict[str, Row] = {
     "api:openapi-view": Row(get="200 200 200 200 200 200 200 200"),
     "web:home": Row(get="302 302 302 302 302 302 302 302"),
     "web:login": Row(get="200 302 302 302 302 302 302 302", post="200 302 302 302 302 302 302 302"),
+    "web:manifest": Row(
+        get="200 200 200 200 200 200 200 200", post="405 405 405 405 405 405 405 405"
+    ),
+    "web:service_worker": Row(
+        get="200 200 200 200 200 200 200 200", post="405 405 405 405 405 405 405 405"
+    ),
+    "web:offline": Row(
+        get="200 200 200 200 200 200 200 200", post="405 405 405 405 405 405 405 405"
+    ),
     "web:logout": Row(
         get="405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302"
     ),
@@ -390,6 +399,7 @@ PAGES: dict[str, Row] = {
         for name in ("slips_pdf", "slips_xlsx")
     },
     "notifications:inbox": Row(get="302 200 200 200 200 200 200 200"),
+    "workbench:home": Row(get="302 200 200 200 200 200 200 200"),
     "notifications:mark_read": Row(
         get="405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302"
     ),

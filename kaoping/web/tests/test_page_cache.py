@@ -146,10 +146,10 @@ def test_the_cached_navigation_follows_roles_unread_count_and_language(client, d
     role_assign(
         actor=district.admin, user=district.member1, organization=district.b1, role="secretary"
     )
-    assert "总览" in _nav(client)
+    assert "第一党支部" in _nav(client)  # the branch's own group of pages
     notification_send(user=district.member1, text="新的扣分记录")
     assert re.search(r'class="badge"[^>]*>1<', _nav(client))
     client.cookies["django_language"] = "en"
-    assert "Overview" in _nav(client)
+    assert "Meeting" in _nav(client)
     client.cookies["django_language"] = "zh-hans"
-    assert "总览" in _nav(client)
+    assert "会议" in _nav(client)

@@ -2,6 +2,12 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  // The installable web app: the worker caches the shell and shows an offline page.
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () {});
+    });
+  }
   // Selects marked data-autosubmit (year picker, language) submit their form on change.
   document.addEventListener("change", function (event) {
     var target = event.target;
@@ -15,5 +21,26 @@
     if (target.closest && target.closest("button[data-print]")) {
       window.print();
     }
+  });
+  // The side menu is cached per role, so the current page is marked here: the link whose
+  // path is the longest prefix of this page's path.
+  document.addEventListener("DOMContentLoaded", function () {
+    var best = null, bestLength = 0, here = window.location.pathname;
+    document.querySelectorAll(".kp-side nav.main a.nav-link").forEach(function (link) {
+      var path = new URL(link.href, window.location.href).pathname;
+      if (here.indexOf(path) === 0 && path.length > bestLength && !link.hash) {
+        best = link;
+        bestLength = path.length;
+      }
+    });
+    if (best) {
+      best.setAttribute("aria-current", "page");
+    }
+    document.querySelectorAll(".kp-tabbar a").forEach(function (link) {
+      var url = new URL(link.href, window.location.href);
+      if (url.pathname === here && !url.hash) {
+        link.setAttribute("aria-current", "page");
+      }
+    });
   });
 })();

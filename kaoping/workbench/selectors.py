@@ -1,0 +1,181 @@
+"""What waits for a person's action now (待办), for the workbench (工作台).
+
+Set-based: one counting query per kind of work for all the branches the actor keeps,
+never a query per branch or per member. Each count links to the page where it is done.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.claims.models import BonusClaim
+from kaoping.evaluation.models import EvaluationRound, PeerComment, SelfEvaluation, VoteRight
+from kaoping.meetings.models import LeaveRequest, Meeting
+from kaoping.notifications.models import Notification
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import Actor, scope_for
+from kaoping.publication.models import Appeal
+from kaoping.tasks.models import Assignment, Task
+from kaoping.unqualified.selectors import cases_awaiting
+
+BRANCHES_MAX = 30  # a person keeping more branches works from 总览 and the warnings
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One kind of work waiting (待办事项): what, how many, where it is done."""
+
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
+class WorkGroup:
+    """The work of one place (我的 / a branch / 工委)."""
+
+    title: str
+    items: list[WorkItem] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(i.count for i in self.items)
+
+
+def _branches_kept(actor: Actor) -> list[Organization]:
+    scope = scope_for(actor)
+    if scope.everything or not scope.manage_paths:
+        return []
+    q = Q()
+    for path in scope.manage_paths:
+        q |= Q(path__startswith=path)
+    return list(
+        Organization.objects.filter(q, kind=Organization.Kind.BRANCH).order_by("path")[
+            :BRANCHES_MAX
+        ]
+    )
+
+
+def _per_branch(qs: QuerySet, branch_field: str) -> Counter:
+    return Counter(
+        dict(qs.values_list(branch_field).annotate(n=Count("pk")).values_list(branch_field, "n"))
+    )
+
+
+def _branch_groups(branches: list[Organization]) -> list[WorkGroup]:
+    if not branches:
+        return []
+    now = timezone.now()
+    ids = [b.pk for b in branches]
+    leave = _per_branch(
+        LeaveRequest.objects.filter(
+            status=LeaveRequest.Status.PENDING, meeting__branch_id__in=ids
+        ).order_by(),
+        "meeting__branch_id",
+    )
+    meetings = _per_branch(
+        Meeting.objects.filter(
+            status=Meeting.Status.OPEN, starts_at__lte=now, branch_id__in=ids
+        ).order_by(),
+        "branch_id",
+    )
+    claims = _per_branch(
+        BonusClaim.objects.filter(
+            status=BonusClaim.Status.PENDING, member__branch_id__in=ids
+        ).order_by(),
+        "member__branch_id",
+    )
+    tasks = _per_branch(
+        Task.objects.filter(status=Task.Status.OPEN, due_at__lte=now, branch_id__in=ids).order_by(),
+        "branch_id",
+    )
+    appeals = _per_branch(
+        Appeal.objects.filter(status=Appeal.Status.OPEN, member__branch_id__in=ids).order_by(),
+        "member__branch_id",
+    )
+    year = timezone.localdate().year
+    rounds = dict(
+        EvaluationRound.objects.filter(year=year, branch_id__in=ids)
+        .order_by()
+        .values_list("branch_id", "step")
+    )
+    steps = dict(EvaluationRound.Step.choices)
+    groups = []
+    for b in branches:
+        code = b.code
+        items = [
+            WorkItem(_("请假待审批"), leave[b.pk], reverse("meetings:branch", args=[code])),
+            WorkItem(_("会议考勤待关闭"), meetings[b.pk], reverse("meetings:branch", args=[code])),
+            WorkItem(_("加分申报待审核"), claims[b.pk], reverse("claims:branch", args=[code])),
+            WorkItem(_("到期任务待结算"), tasks[b.pk], reverse("tasks:branch", args=[code])),
+            WorkItem(
+                _("申诉待答复"), appeals[b.pk], reverse("publication:branch", args=[code, year])
+            ),
+        ]
+        step = rounds.get(b.pk)
+        if step is not None and step != EvaluationRound.Step.DETERMINATION:
+            label = _("民主评议进行中：%(step)s") % {"step": steps[step]}
+            items.append(WorkItem(label, 1, reverse("evaluation:round", args=[code, year])))
+        groups.append(WorkGroup(b.name, [i for i in items if i.count]))
+    return groups
+
+
+def _member_group(actor: Actor, member_id: int) -> WorkGroup:
+    member = Member.objects.select_related("branch").get(pk=member_id)
+    year = timezone.localdate().year
+    items: list[WorkItem] = []
+    round_ = EvaluationRound.objects.filter(year=year, branch_id=member.branch_id).first()
+    if round_ is not None:
+        mine = reverse("evaluation:mine", args=[year])
+        if (
+            round_.step == EvaluationRound.Step.SELF
+            and not SelfEvaluation.objects.filter(
+                round=round_, member_id=member_id, status=SelfEvaluation.Status.SUBMITTED
+            ).exists()
+        ):
+            items.append(WorkItem(_("党员自评待提交"), 1, mine))
+        if round_.step == EvaluationRound.Step.PEER:
+            others = round_.rights.exclude(member_id=member_id).count()
+            written = PeerComment.objects.filter(round=round_, author_id=member_id).count()
+            if others > written:
+                items.append(WorkItem(_("党员互评待填写"), others - written, mine))
+        if (
+            round_.vote_state == EvaluationRound.VoteState.OPEN
+            and VoteRight.objects.filter(round=round_, member_id=member_id, used=False).exists()
+        ):
+            items.append(WorkItem(_("民主测评待投票"), 1, reverse("evaluation:vote", args=[year])))
+    tasks = Assignment.objects.filter(
+        member_id=member_id,
+        status=Assignment.Status.PENDING,
+        task__status=Task.Status.OPEN,
+    ).count()
+    items.append(WorkItem(_("任务待完成"), tasks, reverse("tasks:mine")))
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True).count()
+    items.append(WorkItem(_("未读通知"), unread, reverse("notifications:inbox")))
+    return WorkGroup(_("我的"), [i for i in items if i.count])
+
+
+def work_groups(*, actor: Actor) -> list[WorkGroup]:
+    """The workbench of ``actor``: their own work as a member, then each branch they keep,
+    then the reviewing bodies' cases; groups with nothing waiting are kept (the page says
+    so) so the person sees the workbench covers them."""
+    scope = scope_for(actor)
+    groups: list[WorkGroup] = []
+    if scope.member_id is not None:
+        groups.append(_member_group(actor, scope.member_id))
+    groups += _branch_groups(_branches_kept(actor))
+    waiting = cases_awaiting(actor=actor) if scope.roles else []
+    if waiting:
+        groups.append(
+            WorkGroup(
+                _("不合格党员处置"),
+                [WorkItem(_("案件待审议"), len(waiting), reverse("unqualified:index"))],
+            )
+        )
+    return groups

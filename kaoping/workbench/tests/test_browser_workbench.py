@@ -1,0 +1,104 @@
+# ruff: noqa: F811 - the browser fixtures are imported by name
+"""The side menu and the workbench in a real Chromium, at 1280 and 375 px: the menu is
+beside the page on a desktop and a drawer on a phone (opened without JavaScript too),
+nothing scrolls sideways, and each page has one header."""
+
+import pytest
+
+from kaoping.web.tests.test_browser import (  # noqa: F401 - fixtures
+    MOBILE,
+    assert_no_horizontal_scroll,
+    browser,
+    log_in,
+    new_page,
+    shots,
+)
+from kaoping.workbench.tests.test_workbench import _work_for_b1
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_secretary_reaches_the_work_from_the_menu_on_a_phone(
+    browser,
+    live_server,
+    district,
+    shots,
+    javascript,
+):
+    d = district
+    d.sec1.set_password("pass-for-tests-1")
+    d.sec1.save()
+    _work_for_b1(d)
+    context = browser.new_context(viewport=MOBILE, locale="zh-CN", java_script_enabled=javascript)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, "sec1")
+    page.goto(f"{live_server.url}/work/")
+    assert page.locator("header").count() == 1
+    menu = page.locator(".kp-side")
+    assert not menu.is_visible() or menu.bounding_box()["x"] < 0
+    page.click("label.kp-drawer-button")
+    page.wait_for_timeout(300)  # the drawer slides in
+    assert menu.bounding_box()["x"] == 0
+    assert page.locator(".kp-side nav.main").get_by_text("加分审核").is_visible()
+    page.screenshot(path=str(shots / f"menu-phone-js{int(javascript)}.png"))
+    page.click("label.kp-drawer-close")
+    page.wait_for_timeout(300)
+    page.get_by_role("link", name="加分申报待审核 1").click()
+    assert page.url.endswith("/branches/B1/claims/")
+    assert_no_horizontal_scroll(page)
+    context.close()
+
+
+def test_the_menu_is_beside_the_page_on_a_desktop_and_marks_the_current_page(
+    browser,
+    live_server,
+    district,
+    shots,
+):
+    d = district
+    d.sec1.set_password("pass-for-tests-1")
+    d.sec1.save()
+    page = new_page(browser, live_server, DESKTOP)
+    log_in(page, live_server, "sec1")
+    page.goto(f"{live_server.url}/work/")
+    side = page.locator(".kp-side").bounding_box()
+    main = page.locator("main").bounding_box()
+    assert side["x"] == 0 and main["x"] >= side["width"]
+    page.locator(".kp-side").get_by_role("link", name="会议").click()
+    current = page.locator('.kp-side a[aria-current="page"]')
+    assert current.inner_text() == "会议"
+    page.goto(f"{live_server.url}/work/")
+    page.screenshot(path=str(shots / "workbench-desktop.png"), full_page=True)
+    assert_no_horizontal_scroll(page)
+    assert page.locator("header").count() == 1
+
+
+def test_a_member_on_a_phone_has_the_everyday_tab_bar(
+    browser,
+    live_server,
+    district,
+    shots,
+):
+    d = district
+    d.member1.set_password("pass-for-tests-1")
+    d.member1.save()
+    page = new_page(browser, live_server, MOBILE)
+    log_in(page, live_server, "member1")
+    page.goto(f"{live_server.url}/me/")
+    bar = page.locator("nav.kp-tabbar")
+    assert bar.is_visible()
+    assert bar.locator("a").all_inner_texts() == ["我的", "会议", "申报", "评议", "通知"]
+    assert bar.locator('a[aria-current="page"]').inner_text() == "我的"
+    box = bar.bounding_box()
+    assert box["y"] + box["height"] == MOBILE["height"]
+    page.screenshot(path=str(shots / "tabbar-phone.png"))
+    bar.get_by_text("评议").click()
+    assert "/eval/" in page.url
+    assert_no_horizontal_scroll(page)
+    desktop = new_page(browser, live_server, DESKTOP)
+    log_in(desktop, live_server, "member1")
+    desktop.goto(f"{live_server.url}/me/")
+    assert not desktop.locator("nav.kp-tabbar").is_visible()
