@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from kaoping.onboarding.templatetags.onboarding import user_setup_link
 from kaoping.orgs.models import Organization
