@@ -76,7 +76,6 @@ class Verdict(NamedTuple):
 class AdmissionFacts:
     """What the rules look at, loaded once for a batch (or brought by a bundle)."""
 
-    branch: Organization | None = None
     members: dict[str, Member] = field(default_factory=dict)
     schemes: dict[int, int | None] = field(default_factory=dict)  # year -> scheme id
     frozen: set[tuple[int, int | None]] = field(default_factory=set)
@@ -92,7 +91,7 @@ def admission_facts(
 ) -> AdmissionFacts:
     """The facts the candidates need, one query each: members named by code (on
     ``branch``'s roll), the years' schemes and closings, items named by code, exemptions."""
-    facts = AdmissionFacts(branch=branch)
+    facts = AdmissionFacts()
     codes = {c.member for c in candidates if isinstance(c.member, str)}
     if codes:
         if branch is not None:
@@ -124,7 +123,7 @@ def admission_facts(
                 scheme__in=schemes, code__in=item_codes
             ).select_related("scheme")
         }
-    member_ids = {m.pk for c in candidates if (m := _member(c.member, facts)) is not None}
+    member_ids = {found.pk for c in candidates if (found := _member(c.member, facts)) is not None}
     all_codes = item_codes | {c.item.code for c in candidates if isinstance(c.item, SchemeItem)}
     if member_ids and any(c.date is not None for c in candidates):
         for x in ItemExemption.objects.filter(member__in=member_ids, item_code__in=all_codes):
@@ -202,3 +201,15 @@ def _chain(
 def first_refusal(verdict: Verdict, order: Iterable[str]) -> str | None:
     """The first rule the verdict breaks in a caller's own ``order`` (None: none)."""
     return next((rule for rule in order if rule in verdict.refusals), None)
+
+
+def members_exempt(
+    *, members: Iterable[int | Member], item_code: str, day: datetime.date
+) -> set[int]:
+    """The ids of ``members`` exempt from the item on ``day`` (the rule ``EXEMPT``, for a
+    workflow's closing that leaves them out instead of refusing)."""
+    return set(
+        ItemExemption.objects.in_force_on(day)
+        .filter(member__in=list(members), item_code=item_code)
+        .values_list("member_id", flat=True)
+    )

@@ -215,17 +215,12 @@ def entries_record_for(
     created: list[ScoreEntry] = []
     made: models.Model | None = None
     for p in planned:
+        fields = p._asdict()
+        link = fields.pop("link")
         entry = entry_record(
-            actor=actor if recorder == "actor" else recorder,
-            member=p.member,
-            item=p.item,
-            date=p.date,
-            occurrences=p.occurrences,
-            note=p.note,
-            evidence=p.evidence,
-            source=source,
+            actor=actor if recorder == "actor" else recorder, source=source, **fields
         )
-        made = p.link(entry)
+        made = link(entry)
         created.append(entry)
     audit_record(
         actor=actor,
@@ -347,20 +342,28 @@ ENTRY_COLUMNS = (
 # What refuses a row of a spreadsheet, by column (``admission``; the rows are counted
 # from the sheet's header).
 _SHEET_MESSAGES = {
-    UNKNOWN_MEMBER: ("党员编号", gettext_lazy("本支部没有编号为“%(c)s”的党员。")),
-    DEPARTED: ("党员编号", gettext_lazy("%(c)s %(s)s，不参加考评。")),
-    NO_SCHEME: ("日期", gettext_lazy("还没有 %(y)s 年度的考评方案。")),
-    FROZEN: ("日期", gettext_lazy("%(y)s 年度结果已定格，不能再录入。")),
-    UNKNOWN_ITEM: ("指标代码", gettext_lazy("%(y)s 年度方案中没有指标“%(c)s”。")),
-    NOT_APPLICABLE: ("指标代码", gettext_lazy("指标 %(c)s 不适用于本支部。")),
-    EXEMPT: ("指标代码", gettext_lazy("%(m)s 免于指标 %(c)s。")),
-    OCCURRENCES: ("次数", gettext_lazy("次数至少为 1。")),
+    "党员编号": {
+        UNKNOWN_MEMBER: gettext_lazy("本支部没有编号为“%(c)s”的党员。"),
+        DEPARTED: gettext_lazy("%(c)s %(s)s，不参加考评。"),
+    },
+    "日期": {
+        NO_SCHEME: gettext_lazy("还没有 %(y)s 年度的考评方案。"),
+        FROZEN: gettext_lazy("%(y)s 年度结果已定格，不能再录入。"),
+    },
+    "指标代码": {
+        UNKNOWN_ITEM: gettext_lazy("%(y)s 年度方案中没有指标“%(c)s”。"),
+        NOT_APPLICABLE: gettext_lazy("指标 %(c)s 不适用于本支部。"),
+        EXEMPT: gettext_lazy("%(m)s 免于指标 %(c)s。"),
+    },
+    "次数": {OCCURRENCES: gettext_lazy("次数至少为 1。")},
 }
+_SHEET_COLUMN = {rule: column for column, texts in _SHEET_MESSAGES.items() for rule in texts}
 
 
 def _sheet_error(row: SheetRow, rule: str, member: Member | None) -> RowError:
     """A refusal of the row named by its column (``c``: the code the column holds)."""
-    column, message = _SHEET_MESSAGES[rule]
+    column = _SHEET_COLUMN[rule]
+    message = _SHEET_MESSAGES[column][rule]
     v = row.values
     names = {
         "c": v["member"] if column == "党员编号" else v["item"],
