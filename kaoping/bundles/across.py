@@ -1,8 +1,9 @@
-"""The checks of a bundle across its entries, votes and the rest: set queries over the
-staging tables (``staging.py``) and the ledger, each naming the records that break a
-rule (a mixin of ``checks.BundleCheck``: it reads the check's state, adds to its
-messages). Whether one entry may be recorded is ``ledger.admission``'s; what it cannot
-see record by record (members of the bundle, closed branches, reversals) is here."""
+"""The checks of a bundle across records that run as set queries over the staging tables
+(``staging.py``) and the ledger: reversals and the evaluation's records, and the queries
+``checks.py`` runs for members and entries (a mixin of ``checks.BundleCheck``: it reads
+the check's state and adds to its messages). Whether one entry may be recorded is
+``ledger.admission``'s; what it cannot see record by record (members of the bundle,
+closed branches, reversals) is asked here, by query."""
 
 from functools import cached_property
 
@@ -15,56 +16,12 @@ from kaoping.schemes.models import Scheme
 from .errors import Messages
 
 
-def _repeated(record: str, code: str, n: int) -> str:
-    return gettext("%(record)s：编号 %(code)s 出现了 %(n)s 次。") % {
-        "record": record,
-        "code": code,
-        "n": n,
-    }
-
-
 class AcrossRecords:
-    """The rules across the records of the entries and the evaluation."""
+    """The rules across the records of reversals and the evaluation."""
 
     errors: Messages
     year: int | None
     existing_scheme: Scheme | None
-
-    def _check_entries(self) -> None:
-        add = self.errors.add
-        for code, n in repeated("kp_stage_entry"):
-            add((3, -1), _repeated(f"entries (id {code})", code, n))
-        for idx, code, member in query(
-            _UNKNOWN_MEMBER.format(table="kp_stage_entry", ident="code")
-        ):
-            add(
-                (3, idx),
-                gettext("%(record)s：党员 %(member)s 不存在。")
-                % {"record": f"entries[{idx}] (id {code})", "member": member},
-            )
-        self._check_reversals()
-        closed = self._closed_branches
-        if closed:
-            for idx, code, branch in query(
-                _IN_CLOSED_BRANCH.format(
-                    table="kp_stage_entry",
-                    ident="code",
-                    new=" AND NOT EXISTS (SELECT 1 FROM ledger_scoreentry x WHERE x.code = s.code)",
-                    marks=", ".join(["%s"] * len(closed)),
-                ),
-                closed,
-            ):
-                add(
-                    (3, idx),
-                    gettext(
-                        "%(record)s：党支部 %(branch)s 的 %(year)s 年度结果已定格，不能再增加记分。"
-                    )
-                    % {
-                        "record": f"entries[{idx}] (id {code})",
-                        "branch": branch,
-                        "year": self.year,
-                    },
-                )
 
     def _check_reversals(self) -> None:
         """The rules of reversals (bundle.md), over the entries not already in the ledger,

@@ -22,7 +22,7 @@ from kaoping.schemes.models import (
 )
 
 from . import shape, staging
-from .across import AcrossRecords, _repeated, repeated
+from .across import _IN_CLOSED_BRANCH, _UNKNOWN_MEMBER, AcrossRecords, query, repeated
 from .errors import (
     MAX_INT,
     MAX_YEAR,
@@ -41,6 +41,14 @@ SCHEME_SETTINGS = tuple(n for n in DECIMAL_SETTINGS if n in _BUNDLE_SCHEME)
 OTHER_SCHEME_SETTINGS = tuple(
     n for n in SETTING_FIELDS if n in _BUNDLE_SCHEME and n not in DECIMAL_SETTINGS
 )
+
+
+def _repeated(record: str, code: str, n: int) -> str:
+    return gettext("%(record)s：编号 %(code)s 出现了 %(n)s 次。") % {
+        "record": record,
+        "code": code,
+        "n": n,
+    }
 
 
 class BundleCheck(AcrossRecords):
@@ -318,6 +326,42 @@ class BundleCheck(AcrossRecords):
                     break
                 seen.add(cur)
                 cur = orgs[cur]["parent"]
+
+    def _check_entries(self) -> None:
+        add = self.errors.add
+        for code, n in repeated("kp_stage_entry"):
+            add((3, -1), _repeated(f"entries (id {code})", code, n))
+        for idx, code, member in query(
+            _UNKNOWN_MEMBER.format(table="kp_stage_entry", ident="code")
+        ):
+            add(
+                (3, idx),
+                gettext("%(record)s：党员 %(member)s 不存在。")
+                % {"record": f"entries[{idx}] (id {code})", "member": member},
+            )
+        self._check_reversals()
+        closed = self._closed_branches
+        if closed:
+            for idx, code, branch in query(
+                _IN_CLOSED_BRANCH.format(
+                    table="kp_stage_entry",
+                    ident="code",
+                    new=" AND NOT EXISTS (SELECT 1 FROM ledger_scoreentry x WHERE x.code = s.code)",
+                    marks=", ".join(["%s"] * len(closed)),
+                ),
+                closed,
+            ):
+                add(
+                    (3, idx),
+                    gettext(
+                        "%(record)s：党支部 %(branch)s 的 %(year)s 年度结果已定格，不能再增加记分。"
+                    )
+                    % {
+                        "record": f"entries[{idx}] (id {code})",
+                        "branch": branch,
+                        "year": self.year,
+                    },
+                )
 
     def _check_members(self) -> None:
         add = self.errors.add

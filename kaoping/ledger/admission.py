@@ -198,11 +198,6 @@ def _chain(
     return None
 
 
-def first_refusal(verdict: Verdict, order: Iterable[str]) -> str | None:
-    """The first rule the verdict breaks in a caller's own ``order`` (None: none)."""
-    return next((rule for rule in order if rule in verdict.refusals), None)
-
-
 def members_exempt(
     *, members: Iterable[int | Member], item_code: str, day: datetime.date
 ) -> set[int]:

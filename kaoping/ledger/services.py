@@ -9,6 +9,7 @@ from typing import Any, Literal, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,7 +36,6 @@ from .admission import (
     UNKNOWN_MEMBER,
     Candidate,
     entries_admissible,
-    first_refusal,
 )
 from .chain import EntryContent, chain_key, entry_hash
 from .imports import ENTRY_INSERT_COLUMNS, ImportedEntry, entries_import
@@ -113,17 +113,18 @@ def _audit_entry(actor: Actor, action: str, entry: ScoreEntry, note: str = "") -
     )
 
 
-# What refuses a single entry, in the order a form reports the first (``admission``).
-_RECORD_ORDER = (NO_SCHEME, FROZEN, UNKNOWN_ITEM, OCCURRENCES, DEPARTED, NOT_APPLICABLE, EXEMPT)
-_RECORD_MESSAGES = {
-    NO_SCHEME: ("date", gettext_lazy("%(year)s 年度还没有考评方案，请先制定。")),
-    FROZEN: ("date", gettext_lazy("%(year)s 年度结果已定格，评分记录已冻结。")),
-    UNKNOWN_ITEM: ("item", gettext_lazy("%(year)s 年度方案中没有指标 %(item)s。")),
-    OCCURRENCES: ("occurrences", gettext_lazy("次数至少为 1。")),
-    DEPARTED: ("member", gettext_lazy("党员 %(member)s 的状态为“%(status)s”，不参加考评。")),
-    NOT_APPLICABLE: ("item", gettext_lazy("指标 %(item)s 不适用于“%(category)s”类党组织。")),
-    EXEMPT: ("item", gettext_lazy("党员 %(member)s 已免于指标 %(item)s。")),
-}
+def _record_wording() -> list[tuple[str, str, Promise]]:
+    """How ``entry_record`` words ``admission``'s rules: (rule, field, text), in the order
+    a form reports the first."""
+    return [
+        (NO_SCHEME, "date", gettext_lazy("%(year)s 年度还没有考评方案，请先制定。")),
+        (FROZEN, "date", gettext_lazy("%(year)s 年度结果已定格，评分记录已冻结。")),
+        (UNKNOWN_ITEM, "item", gettext_lazy("%(year)s 年度方案中没有指标 %(item)s。")),
+        (OCCURRENCES, "occurrences", gettext_lazy("次数至少为 1。")),
+        (DEPARTED, "member", gettext_lazy("党员 %(member)s 的状态为“%(status)s”，不参加考评。")),
+        (NOT_APPLICABLE, "item", gettext_lazy("指标 %(item)s 不适用于“%(category)s”类党组织。")),
+        (EXEMPT, "item", gettext_lazy("党员 %(member)s 已免于指标 %(item)s。")),
+    ]
 
 
 def _names(member: Member, item: SchemeItem, year: int) -> dict[str, object]:
@@ -152,10 +153,9 @@ def entry_record(
     _require_manage(actor, member)
     candidate = Candidate(member, item, date.year, date, occurrences)
     (verdict,) = entries_admissible([candidate])
-    refusal = first_refusal(verdict, _RECORD_ORDER)
-    if refusal is not None:
-        field, message = _RECORD_MESSAGES[refusal]
-        raise ValidationError({field: message % _names(member, item, date.year)})
+    for rule, field, message in _record_wording():
+        if rule in verdict.refusals:
+            raise ValidationError({field: message % _names(member, item, date.year)})
     entry = ScoreEntry(
         code=_new_code(date.year),
         year=date.year,
@@ -339,39 +339,39 @@ ENTRY_COLUMNS = (
 )
 
 
-# What refuses a row of a spreadsheet, by column (``admission``; the rows are counted
-# from the sheet's header).
-_SHEET_MESSAGES = {
-    "党员编号": {
-        UNKNOWN_MEMBER: gettext_lazy("本支部没有编号为“%(c)s”的党员。"),
-        DEPARTED: gettext_lazy("%(c)s %(s)s，不参加考评。"),
-    },
-    "日期": {
-        NO_SCHEME: gettext_lazy("还没有 %(y)s 年度的考评方案。"),
-        FROZEN: gettext_lazy("%(y)s 年度结果已定格，不能再录入。"),
-    },
-    "指标代码": {
-        UNKNOWN_ITEM: gettext_lazy("%(y)s 年度方案中没有指标“%(c)s”。"),
-        NOT_APPLICABLE: gettext_lazy("指标 %(c)s 不适用于本支部。"),
-        EXEMPT: gettext_lazy("%(m)s 免于指标 %(c)s。"),
-    },
-    "次数": {OCCURRENCES: gettext_lazy("次数至少为 1。")},
-}
-_SHEET_COLUMN = {rule: column for column, texts in _SHEET_MESSAGES.items() for rule in texts}
+def _sheet_wording() -> list[tuple[str, str, Promise]]:
+    """How the sheet check words ``admission``'s rules: (column, rule, text)."""
+    return [
+        ("党员编号", UNKNOWN_MEMBER, gettext_lazy("本支部没有编号为“%(c)s”的党员。")),
+        ("党员编号", DEPARTED, gettext_lazy("%(c)s %(s)s，不参加考评。")),
+        ("日期", NO_SCHEME, gettext_lazy("还没有 %(y)s 年度的考评方案。")),
+        ("日期", FROZEN, gettext_lazy("%(y)s 年度结果已定格，不能再录入。")),
+        ("指标代码", UNKNOWN_ITEM, gettext_lazy("%(y)s 年度方案中没有指标“%(c)s”。")),
+        ("指标代码", NOT_APPLICABLE, gettext_lazy("指标 %(c)s 不适用于本支部。")),
+        ("指标代码", EXEMPT, gettext_lazy("%(m)s 免于指标 %(c)s。")),
+        ("次数", OCCURRENCES, gettext_lazy("次数至少为 1。")),
+    ]
 
 
-def _sheet_error(row: SheetRow, rule: str, member: Member | None) -> RowError:
-    """A refusal of the row named by its column (``c``: the code the column holds)."""
-    column = _SHEET_COLUMN[rule]
-    message = _SHEET_MESSAGES[column][rule]
+def _sheet_errors(
+    row: SheetRow, refusals: tuple[str, ...], member: Member | None
+) -> list[RowError]:
+    """The row's refusals, each on its column (``c``: the code the column holds)."""
     v = row.values
     names = {
-        "c": v["member"] if column == "党员编号" else v["item"],
         "m": v["member"],
         "s": member.get_status_display() if member is not None else "",
         "y": v["date"].year,
     }
-    return RowError(row.line, column, str(message % names))
+    return [
+        RowError(
+            row.line,
+            column,
+            str(message % (names | {"c": v["member"] if column == "党员编号" else v["item"]})),
+        )
+        for column, rule, message in _sheet_wording()
+        if rule in refusals
+    ]
 
 
 def entries_sheet_check(
@@ -403,7 +403,7 @@ def entries_sheet_check(
             continue  # read_rows has reported it
         member, item, refusals = next(verdicts)
         if refusals or member is None or item is None:
-            errors += [_sheet_error(r, rule, member) for rule in refusals]
+            errors += _sheet_errors(r, refusals, member)
             continue
         occurrences = v["occurrences"] or 1
         good.append(
