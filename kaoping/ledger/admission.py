@@ -15,9 +15,9 @@ The rules, in the order they are decided for each candidate:
 
 A bundle carries history (``history=True``): entries of members who departed later, of
 items since narrowed to other categories, of periods since exempted; it brings its own
-scheme and members (its ``AdmissionFacts``), and its rules across records (members of the
-bundle, closed branches, reversals) run as set queries over its staging tables
-(``bundles.checks``, docs/decisions.md).
+scheme (its ``AdmissionFacts``: the items of its one year), and its rules across records
+(members of the bundle, closed branches, reversals) run as set queries over its staging
+tables (``bundles.checks``, ``bundles.across``; docs/decisions.md).
 
 The facts are loaded once per batch (``admission_facts``): a batch costs the same number
 of queries whatever its size.
