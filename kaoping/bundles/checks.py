@@ -6,13 +6,12 @@ application's tables here; ``writes.py`` stores what passed."""
 import json
 from collections import Counter
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
-from django.db import connection
 from django.utils.translation import gettext
 
 from kaoping.kit.bulk import stream_rows
+from kaoping.ledger.admission import UNKNOWN_ITEM, AdmissionFacts, Candidate, entries_admissible
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import (
     BALLOT_OPTION_NAMES,
@@ -23,6 +22,7 @@ from kaoping.schemes.models import (
 )
 
 from . import shape, staging
+from .across import _IN_CLOSED_BRANCH, _UNKNOWN_MEMBER, AcrossRecords, query, repeated
 from .errors import (
     MAX_INT,
     MAX_YEAR,
@@ -51,7 +51,7 @@ def _repeated(record: str, code: str, n: int) -> str:
     }
 
 
-class BundleCheck:
+class BundleCheck(AcrossRecords):
     """One import's checks: ``check`` reads the source into the staging tables and raises
     ``BundleError`` with every problem (inside the caller's transaction)."""
 
@@ -65,7 +65,8 @@ class BundleCheck:
         self.existing_scheme: Scheme | None = None
         self.item_points: dict[str, Decimal] = {}
         self.counts: Counter[str] = Counter()
-        self.loader: staging.Loader | None = None
+        self.loader = staging.Loader()
+        self.entry_facts = AdmissionFacts()
 
     # ------------------------------------------------------------------ reading, checks
 
@@ -95,7 +96,7 @@ class BundleCheck:
         self._schema_check(top)
         year = top.get("year")
         self.year = year if type(year) is int else None
-        scheme = top.get("scheme") if isinstance(top.get("scheme"), dict) else {}
+        scheme: dict[str, Any] = top["scheme"] if isinstance(top.get("scheme"), dict) else {}
         existing = Scheme.objects.filter(year=self.year).first() if self.year else None
         self.existing_scheme = existing
         self.item_points = (
@@ -109,6 +110,16 @@ class BundleCheck:
                     self.item_points[item["code"]] = decimal_value(item.get("points"))
                 except ValueError:
                     self.item_points[item["code"]] = Decimal(0)
+        # What ``admission`` checks a record against: the bundle's one year and the items
+        # of its scheme (and the stored one); members and closed branches are checked
+        # across records, over the staging tables (_check_entries).
+        key = self.year or 0
+        self.entry_facts = AdmissionFacts(
+            schemes={key: existing.pk if existing else None},
+            items={
+                (key, code): SchemeItem(code=code, points=p) for code, p in self.item_points.items()
+            },
+        )
 
     def _schema_check(self, document: Any) -> None:
         if not shape.is_valid(None, document):
@@ -142,7 +153,12 @@ class BundleCheck:
     def _stage_entries(self, i: int, e: dict) -> None:
         add, record = self.errors.add, record_label("entries", i, e)
         occurrences = e.get("occurrences", 1)
-        if e["item"] not in self.item_points:
+        (verdict,) = entries_admissible(
+            [Candidate(None, e["item"], self.year or 0, None, occurrences)],
+            facts=self.entry_facts,
+            history=True,
+        )
+        if UNKNOWN_ITEM in verdict.refusals:
             add(
                 (3, i),
                 gettext("%(record)s：指标 %(item)s 不存在。")
@@ -311,44 +327,9 @@ class BundleCheck:
                 seen.add(cur)
                 cur = orgs[cur]["parent"]
 
-    def _check_members(self) -> None:
-        add = self.errors.add
-        for code, n in query(
-            "SELECT code, COUNT(*) FROM kp_stage_member GROUP BY code HAVING COUNT(*) > 1 "
-            "ORDER BY MIN(idx)"
-        ):
-            add((2, -1), _repeated(f"members (id {code})", code, n))
-        kinds = self.org_kinds
-        for idx, code, branch, exemptions in stream_rows(
-            "SELECT idx, code, branch, exemptions FROM kp_stage_member ORDER BY idx"
-        ):
-            label = f"members[{idx}] (id {code})"
-            if branch not in kinds:
-                add(
-                    (2, idx),
-                    gettext("%(record)s：党支部 %(branch)s 不存在。")
-                    % {"record": label, "branch": branch},
-                )
-            elif kinds[branch] != "branch":
-                add(
-                    (2, idx),
-                    gettext("%(record)s：%(branch)s 不是党支部，只有党支部才有党员。")
-                    % {"record": label, "branch": branch},
-                )
-            for j, ex in enumerate(json.loads(exemptions) if exemptions else []):
-                if ex["item"] not in self.item_points:
-                    add(
-                        (2, idx),
-                        gettext("%(record)s：指标 %(item)s 不存在。")
-                        % {"record": f"{label}.exemptions[{j}]", "item": ex["item"]},
-                    )
-
     def _check_entries(self) -> None:
         add = self.errors.add
-        for code, n in query(
-            "SELECT code, COUNT(*) FROM kp_stage_entry GROUP BY code HAVING COUNT(*) > 1 "
-            "ORDER BY MIN(idx)"
-        ):
+        for code, n in repeated("kp_stage_entry"):
             add((3, -1), _repeated(f"entries (id {code})", code, n))
         for idx, code, member in query(
             _UNKNOWN_MEMBER.format(table="kp_stage_entry", ident="code")
@@ -382,144 +363,31 @@ class BundleCheck:
                     },
                 )
 
-    def _check_reversals(self) -> None:
-        """The rules of reversals (bundle.md), over the entries not already in the ledger,
-        target by target: the first valid reversal of a target takes it."""
+    def _check_members(self) -> None:
         add = self.errors.add
-        current, taken_by = None, None
-        for (
-            idx,
-            code,
-            member,
-            target,
-            in_bundle,
-            b_member,
-            b_reverses,
-            d_id,
-            d_reverses,
-            d_member,
-            reversed_in_db,
-        ) in stream_rows(_REVERSALS):
-            label = f"entries[{idx}] (id {code})"
-            if target != current:
-                current, taken_by = target, reversed_in_db
-            names = {"record": label, "target": target, "by": taken_by}
-            if target == code:
-                add((3, idx), gettext("%(record)s：记录不能冲销自身。") % names)
-            elif not in_bundle and d_id is None:
-                add((3, idx), gettext("%(record)s：要冲销的记录 %(target)s 不存在。") % names)
-            elif (d_id is None and b_reverses is not None) or d_reverses is not None:
-                add(
-                    (3, idx),
-                    gettext("%(record)s：要冲销的 %(target)s 本身就是一条冲销记录。") % names,
-                )
-            elif taken_by is not None:
-                add(
-                    (3, idx),
-                    gettext("%(record)s：要冲销的 %(target)s 已被 %(by)s 冲销。") % names,
-                )
-            else:
-                taken_by = code
-                owner = d_member if d_id is not None else b_member
-                if owner != member:
-                    add(
-                        (3, idx),
-                        gettext("%(record)s：要冲销的 %(target)s 是其他党员的记录。") % names,
-                    )
-
-    def _check_evaluation(self) -> None:
-        add = self.errors.add
-        for rank, (section, table) in enumerate(
-            (
-                ("votes", "kp_stage_vote"),
-                ("history", "kp_stage_history"),
-                ("decisions", "kp_stage_decision"),
-            ),
-            start=5,
+        for code, n in repeated("kp_stage_member"):
+            add((2, -1), _repeated(f"members (id {code})", code, n))
+        kinds = self.org_kinds
+        for idx, code, branch, exemptions in stream_rows(
+            "SELECT idx, code, branch, exemptions FROM kp_stage_member ORDER BY idx"
         ):
-            for idx, member, _ in query(_UNKNOWN_MEMBER.format(table=table, ident="member")):
+            label = f"members[{idx}] (id {code})"
+            if branch not in kinds:
                 add(
-                    (rank, idx),
-                    gettext("%(record)s：党员 %(member)s 不存在。")
-                    % {"record": f"{section}[{idx}] (member {member})", "member": member},
+                    (2, idx),
+                    gettext("%(record)s：党支部 %(branch)s 不存在。")
+                    % {"record": label, "branch": branch},
                 )
-        for member, n in query(
-            "SELECT member, COUNT(*) FROM kp_stage_vote GROUP BY member HAVING COUNT(*) > 1 "
-            "ORDER BY MIN(idx)"
-        ):
-            add(
-                (5, -1),
-                gettext("%(record)s：该党员有 %(n)s 份计票。")
-                % {"record": f"votes (member {member})", "n": n},
-            )
-        closed = self._closed_branches
-        if closed:
-            for rank, (section, table) in (
-                (5, ("votes", "kp_stage_vote")),
-                (7, ("decisions", "kp_stage_decision")),
-            ):
-                for idx, member, branch in query(
-                    _IN_CLOSED_BRANCH.format(
-                        table=table, ident="member", new="", marks=", ".join(["%s"] * len(closed))
-                    ),
-                    closed,
-                ):
+            elif kinds[branch] != "branch":
+                add(
+                    (2, idx),
+                    gettext("%(record)s：%(branch)s 不是党支部，只有党支部才有党员。")
+                    % {"record": label, "branch": branch},
+                )
+            for j, ex in enumerate(json.loads(exemptions) if exemptions else []):
+                if ex["item"] not in self.item_points:
                     add(
-                        (rank, idx),
-                        gettext("%(record)s：党支部 %(branch)s 的 %(year)s 年度结果已定格。")
-                        % {
-                            "record": f"{section}[{idx}] (member {member})",
-                            "branch": branch,
-                            "year": self.year,
-                        },
+                        (2, idx),
+                        gettext("%(record)s：指标 %(item)s 不存在。")
+                        % {"record": f"{label}.exemptions[{j}]", "item": ex["item"]},
                     )
-
-    @cached_property
-    def _closed_branches(self) -> list[str]:
-        if self.existing_scheme is None:
-            return []
-        return list(self.existing_scheme.closings.values_list("branch__code", flat=True))
-
-    # ------------------------------------------------------------------ writing
-
-
-def query(sql: str, params=()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-# A record's member is known when the bundle or the database has it.
-_UNKNOWN_MEMBER = """
-SELECT s.idx, s.{ident}, s.member FROM {table} s
-WHERE NOT EXISTS (SELECT 1 FROM kp_stage_member b WHERE b.code = s.member)
-  AND NOT EXISTS (SELECT 1 FROM orgs_member m WHERE m.code = s.member)
-ORDER BY s.idx
-"""
-
-# Records of members whose branch (as the bundle leaves it) has closed the year.
-_IN_CLOSED_BRANCH = """
-SELECT s.idx, s.{ident}, COALESCE(b.branch, o.code) FROM {table} s
-LEFT JOIN kp_stage_member b ON b.code = s.member
-LEFT JOIN orgs_member m ON m.code = s.member
-LEFT JOIN orgs_organization o ON o.id = m.branch_id
-WHERE COALESCE(b.branch, o.code) IN ({marks}){new}
-ORDER BY s.idx
-"""
-
-# Every reversal not yet in the ledger with what it names, in the bundle (its first
-# record of that id) and in the ledger, grouped by target in file order.
-_REVERSALS = """
-SELECT s.idx, s.code, s.member, s.reverses,
-       t.idx IS NOT NULL, t.member, t.reverses,
-       d.id, d.reverses_id, dm.code,
-       (SELECT r.code FROM ledger_scoreentry r WHERE r.reverses_id = d.id)
-FROM kp_stage_entry s
-LEFT JOIN kp_stage_entry t
-  ON t.idx = (SELECT MIN(u.idx) FROM kp_stage_entry u WHERE u.code = s.reverses)
-LEFT JOIN ledger_scoreentry d ON d.code = s.reverses
-LEFT JOIN orgs_member dm ON dm.id = d.member_id
-WHERE s.reverses IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM ledger_scoreentry x WHERE x.code = s.code)
-ORDER BY s.reverses, s.idx
-"""

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from kaoping.evaluation.models import QuotaDecision, VoteTally
 from kaoping.kit.decimals import decimal_text
@@ -32,7 +33,7 @@ def bundle_export(*, year: int) -> dict:
         | ({"categories": list(i.categories)} if i.categories else {})
         for i in SchemeItem.objects.filter(scheme=scheme).order_by("code")
     ]
-    scheme_doc = {k: decimal_text(getattr(scheme, k)) for k in SCHEME_SETTINGS}
+    scheme_doc: dict[str, Any] = {k: decimal_text(getattr(scheme, k)) for k in SCHEME_SETTINGS}
     scheme_doc |= {
         "quota_rounding": scheme.quota_rounding,
         "ballot_options": {

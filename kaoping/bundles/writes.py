@@ -30,7 +30,8 @@ from kaoping.schemes.services import (
 from kaoping.scoring.services import grade_records_import
 
 from . import staging
-from .checks import OTHER_SCHEME_SETTINGS, SCHEME_SETTINGS, BundleCheck, query
+from .across import query
+from .checks import OTHER_SCHEME_SETTINGS, SCHEME_SETTINGS, BundleCheck
 from .errors import decimal_value, record_label, validation_text
 
 

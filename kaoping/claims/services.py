@@ -2,6 +2,7 @@
 source claim), refuse (with a reason). One transaction each, audited."""
 
 import datetime
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from kaoping.kit.codes import new_code
 from kaoping.kit.evidence import evidence_file_check
 from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
-from kaoping.ledger.services import entry_record
+from kaoping.ledger.services import PlannedEntry, entries_record_for
 from kaoping.meetings.selectors import branch_officers
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member
@@ -103,22 +104,7 @@ def _locked(claim: BonusClaim, actor: Actor) -> BonusClaim:
     return claim
 
 
-@transaction.atomic
-def claim_approve(*, actor: Actor, claim: BonusClaim, note: str = "") -> BonusClaim:
-    """Approve: the bonus is recorded in the ledger (source claim), once."""
-    claim = _locked(claim, actor)
-    evidence = _("加分申报 %(code)s %(link)s") % {"code": claim.code, "link": claim_link(claim)}
-    if claim.proof_text:
-        evidence = f"{evidence}；{claim.proof_text}"
-    entry = entry_record(
-        actor=actor,
-        member=claim.member,
-        item=claim.item,
-        date=claim.date,
-        note=claim.description,
-        evidence=evidence,
-        source=ScoreEntry.Source.CLAIM,
-    )
+def _approved(claim: BonusClaim, actor: Actor, note: str, entry: ScoreEntry) -> None:
     claim.status = BonusClaim.Status.APPROVED
     claim.entry = entry
     claim.decided_by = user_or_none(actor)
@@ -126,12 +112,32 @@ def claim_approve(*, actor: Actor, claim: BonusClaim, note: str = "") -> BonusCl
     claim.decision_reason = note.strip()
     claim.full_clean()
     claim.save()
-    audit_record(
+
+
+@transaction.atomic
+def claim_approve(*, actor: Actor, claim: BonusClaim, note: str = "") -> BonusClaim:
+    """Approve: the bonus is recorded in the ledger (source claim), once."""
+    claim = _locked(claim, actor)
+    evidence = _("加分申报 %(code)s %(link)s") % {"code": claim.code, "link": claim_link(claim)}
+    if claim.proof_text:
+        evidence = f"{evidence}；{claim.proof_text}"
+    entries_record_for(
         actor=actor,
+        source=ScoreEntry.Source.CLAIM,
+        planned=[
+            PlannedEntry(
+                member=claim.member,
+                item=claim.item,
+                date=claim.date,
+                note=claim.description,
+                evidence=evidence,
+                link=partial(_approved, claim, actor, note),
+            )
+        ],
         action="claim.approve",
         target=claim,
         target_id=claim.code,
-        after={"entry": entry.code},
+        after=lambda entries: {"entry": entries[0].code},
     )
     return claim
 

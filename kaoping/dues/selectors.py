@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -86,7 +87,7 @@ def dues_month(*, branch: Organization, period: datetime.date) -> list[DuesRow]:
     )
     rows = []
     for m in members:
-        p = paid.get(m.id, {})
+        p: Mapping[str, Any] = paid.get(m.id, {})
         total, on_time = p.get("total") or Decimal(0), p.get("on_time") or Decimal(0)
         due = rates.get(m.id)
         rows.append(
@@ -107,7 +108,7 @@ def dues_closing(*, branch: Organization, period: datetime.date) -> DuesClosing 
     return DuesClosing.objects.filter(branch=branch, period=period).first()
 
 
-def branch_for_dues(*, actor, code: str, manage: bool = False) -> Organization:
+def branch_for_dues(*, actor: Actor, code: str, manage: bool = False) -> Organization:
     """The branch for its officers (404 for everybody else); ``manage``: 403 unless the
     actor keeps it."""
     branch = branch_for_staff(actor=actor, code=code)

@@ -15,16 +15,17 @@ from django.utils.translation import gettext as _
 from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record
 from kaoping.kit.users import user_or_none
+from kaoping.ledger.admission import members_exempt
 from kaoping.ledger.models import ScoreEntry
-from kaoping.ledger.services import entry_record
+from kaoping.ledger.services import PlannedEntry, entries_record_for
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import manage_required
-from kaoping.schemes.models import ItemExemption, SchemeItem
+from kaoping.schemes.models import SchemeItem
 from kaoping.schemes.selectors import frozen_notice
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow, template_workbook
 
 from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
-from .selectors import MANAGE_REFUSAL, deadline_of, dues_month, dues_settings_for
+from .selectors import MANAGE_REFUSAL, DuesRow, deadline_of, dues_month, dues_settings_for
 
 _require_manage = partial(manage_required, refusal=MANAGE_REFUSAL)
 
@@ -155,7 +156,7 @@ def dues_import_check(
                 ("月份", _("%(month)s 已结算，不能再补录。") % {"month": f"{v['period']:%Y-%m}"})
             )
         errors += [RowError(r.line, column, message) for column, message in problems]
-        if not problems:
+        if not problems and member is not None:
             good.append(CheckedRow(r.line, member, v["period"], v["amount"], v["paid_on"]))
     return good, errors
 
@@ -209,6 +210,12 @@ def dues_close_blocker(
     return frozen_notice(year=period.year, branch=branch)
 
 
+def _deduction_link(closing: DuesClosing, row: DuesRow, entry: ScoreEntry) -> DuesDeduction:
+    return DuesDeduction.objects.create(
+        closing=closing, member=row.member, status=row.status, entry=entry
+    )
+
+
 @transaction.atomic
 def dues_month_close(
     *, actor: Actor, branch: Organization, period: datetime.date
@@ -235,40 +242,29 @@ def dues_month_close(
         if r.status in (DuesStatus.LATE, DuesStatus.SHORT, DuesStatus.UNPAID)
         and r.member.status != Member.Status.UNDER_INVESTIGATION
     ]
-    exempt = set(
-        ItemExemption.objects.in_force_on(deadline)
-        .filter(member__in=[r.member for r in missed], item_code=item.code)
-        .values_list("member_id", flat=True)
-    )
-    created = []
-    for r in missed:
-        if r.member.id in exempt or not item.applies_to(branch.category):
-            continue
-        entry = entry_record(
-            actor=actor,
-            member=r.member,
-            item=item,
-            date=deadline,
-            note=_("%(month)s 党费%(status)s（应交 %(due)s，截止日前已交 %(paid)s）")
-            % {
-                "month": f"{period:%Y-%m}",
-                "status": r.status_label,
-                "due": r.due,
-                "paid": r.paid_on_time,
-            },
-            evidence=_("党费 %(month)s 结算 /branches/%(code)s/dues/?month=%(month)s")
-            % {"month": f"{period:%Y-%m}", "code": branch.code},
-            source=ScoreEntry.Source.DUES,
-        )
-        DuesDeduction.objects.create(closing=closing, member=r.member, status=r.status, entry=entry)
-        created.append(entry)
-    audit_record(
+    exempt = members_exempt(members=[r.member for r in missed], item_code=item.code, day=deadline)
+    month = f"{period:%Y-%m}"
+    return entries_record_for(
         actor=actor,
+        source=ScoreEntry.Source.DUES,
+        planned=[
+            PlannedEntry(
+                r.member,
+                item,
+                deadline,
+                _("%(month)s 党费%(status)s（应交 %(due)s，截止日前已交 %(paid)s）")
+                % {"month": month, "status": r.status_label, "due": r.due, "paid": r.paid_on_time},
+                _("党费 %(month)s 结算 /branches/%(code)s/dues/?month=%(month)s")
+                % {"month": month, "code": branch.code},
+                partial(_deduction_link, closing, r),
+            )
+            for r in missed
+            if r.member.id not in exempt and item.applies_to(branch.category)
+        ],
         action="dues.close",
         target=closing,
-        after={"branch": branch.code, "month": f"{period:%Y-%m}", "entries": len(created)},
+        after=lambda entries: {"branch": branch.code, "month": month, "entries": len(entries)},
     )
-    return created
 
 
 def dues_template() -> bytes:

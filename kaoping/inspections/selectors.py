@@ -15,7 +15,7 @@ from .models import Finding, Inspection, SupervisionGroup
 Role = RoleAssignment.Role
 
 
-def may_supervise(user: User) -> bool:
+def may_supervise(user: User | None) -> bool:
     """A user who may be a group member: the supervisor role, or a committee admin."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False

@@ -2,6 +2,7 @@
 transaction per use case, audited."""
 
 import datetime
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -15,7 +16,7 @@ from kaoping.kit.codes import new_code
 from kaoping.kit.evidence import evidence_file_check
 from kaoping.kit.users import user_or_none
 from kaoping.ledger.models import ScoreEntry
-from kaoping.ledger.services import entry_record
+from kaoping.ledger.services import PlannedEntry, entries_record_for
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.roles import role_grant, role_revoke
 from kaoping.orgs.selectors import scope_for
@@ -112,6 +113,13 @@ def inspection_record(
     return inspection
 
 
+def _finding_link(finding: Finding, entry: ScoreEntry) -> Finding:
+    finding.entry = entry
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
 @transaction.atomic
 def finding_record(
     *,
@@ -147,35 +155,38 @@ def finding_record(
     evidence_file_check(evidence_file, field="evidence_file")
     if Finding.objects.filter(inspection=inspection, member=member, item=item).exists():
         raise ValidationError(_("本次督查已就该指标记录过该党员。"))
-    entry = entry_record(
-        actor=None,
-        member=member,
-        item=item,
-        date=inspection.date,
-        note=_("%(method)s：%(text)s")
-        % {"method": inspection.get_method_display(), "text": evidence_text.strip()[:200]},
-        evidence=_("督查记录 %(code)s（%(group)s）")
-        % {"code": inspection.code, "group": inspection.group.name},
-        source=ScoreEntry.Source.INSPECTION,
-    )
     finding = Finding(
         inspection=inspection,
         member=member,
         item=item,
         evidence_text=evidence_text.strip(),
-        entry=entry,
         recorded_by=user_or_none(actor),
     )
     if evidence_file is not None:
         finding.evidence_file = evidence_file
-    finding.full_clean()
-    finding.save()
-    audit_record(
+    (entry,) = entries_record_for(
         actor=actor,
+        recorder=None,  # the system records, once the recorder's group is checked
+        source=ScoreEntry.Source.INSPECTION,
+        planned=[
+            PlannedEntry(
+                member=member,
+                item=item,
+                date=inspection.date,
+                note=_("%(method)s：%(text)s")
+                % {"method": inspection.get_method_display(), "text": evidence_text.strip()[:200]},
+                evidence=_("督查记录 %(code)s（%(group)s）")
+                % {"code": inspection.code, "group": inspection.group.name},
+                link=partial(_finding_link, finding),
+            )
+        ],
         action="inspection.finding",
-        target=finding,
         target_id=inspection.code,
-        after={"member": member.code, "item": item.code, "entry": entry.code},
+        after=lambda entries: {
+            "member": member.code,
+            "item": item.code,
+            "entry": entries[0].code,
+        },
     )
     return finding
 

@@ -1,8 +1,15 @@
 """Exact decimal text: the one way Kaoping writes a Decimal for people and documents."""
 
 from decimal import Decimal
+from typing import overload
 
 
+@overload
+def decimal_text(value: Decimal) -> str: ...
+@overload
+def decimal_text(value: None) -> None: ...
+@overload
+def decimal_text(value: Decimal | None) -> str | None: ...
 def decimal_text(value: Decimal | None) -> str | None:
     """``Decimal("70.0000")`` → ``"70"``, ``Decimal("0.3000")`` → ``"0.3"``; never rounded."""
     if value is None:

@@ -3,33 +3,45 @@ ever writes ``ScoreEntry``; nothing at all updates or deletes it."""
 
 import datetime
 import uuid
-from collections.abc import Iterable
-from decimal import Decimal
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import IntegrityError, models, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record
-from kaoping.kit.bulk import insert_rows
 from kaoping.kit.decimals import decimal_text
-from kaoping.kit.iterables import batched
 from kaoping.kit.text import NOTE_MAX
 from kaoping.kit.users import user_or_none
 from kaoping.notifications.services import notification_send
-from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization
+from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import manage_required, scope_for
-from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
+from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 from kaoping.sheets.xlsx import Column, RowError, SheetErrors, SheetRow
 
-from .chain import EntryContent, chain_key, entry_hash, ledger_key
+from .admission import (
+    DEPARTED,
+    EXEMPT,
+    FROZEN,
+    NO_SCHEME,
+    NOT_APPLICABLE,
+    OCCURRENCES,
+    UNKNOWN_ITEM,
+    UNKNOWN_MEMBER,
+    Candidate,
+    entries_admissible,
+)
+from .chain import EntryContent, chain_key, entry_hash
+from .imports import ENTRY_INSERT_COLUMNS, ImportedEntry, entries_import
 from .models import LedgerChain, ScoreEntry
+
+__all__ = ["ENTRY_INSERT_COLUMNS", "ImportedEntry", "entries_import"]  # their old home
 
 
 def _new_code(year: int) -> str:
@@ -101,6 +113,30 @@ def _audit_entry(actor: Actor, action: str, entry: ScoreEntry, note: str = "") -
     )
 
 
+def _record_wording() -> list[tuple[str, str, Promise]]:
+    """How ``entry_record`` words ``admission``'s rules: (rule, field, text), in the order
+    a form reports the first."""
+    return [
+        (NO_SCHEME, "date", gettext_lazy("%(year)s 年度还没有考评方案，请先制定。")),
+        (FROZEN, "date", gettext_lazy("%(year)s 年度结果已定格，评分记录已冻结。")),
+        (UNKNOWN_ITEM, "item", gettext_lazy("%(year)s 年度方案中没有指标 %(item)s。")),
+        (OCCURRENCES, "occurrences", gettext_lazy("次数至少为 1。")),
+        (DEPARTED, "member", gettext_lazy("党员 %(member)s 的状态为“%(status)s”，不参加考评。")),
+        (NOT_APPLICABLE, "item", gettext_lazy("指标 %(item)s 不适用于“%(category)s”类党组织。")),
+        (EXEMPT, "item", gettext_lazy("党员 %(member)s 已免于指标 %(item)s。")),
+    ]
+
+
+def _names(member: Member, item: SchemeItem, year: int) -> dict[str, object]:
+    return {
+        "year": year,
+        "item": item.code,
+        "member": member.code,
+        "status": member.get_status_display(),
+        "category": member.branch.get_category_display(),
+    }
+
+
 @transaction.atomic
 def entry_record(
     *,
@@ -115,37 +151,11 @@ def entry_record(
 ) -> ScoreEntry:
     """Record a deduction or bonus (per occurrence, rules.md §4) for one member."""
     _require_manage(actor, member)
-    scheme = _open_scheme(date.year, member.branch)
-    if item.scheme_id != scheme.pk:
-        raise ValidationError(
-            {
-                "item": _("%(year)s 年度方案中没有指标 %(item)s。")
-                % {"item": item.code, "year": date.year}
-            }
-        )
-    if occurrences < 1:
-        raise ValidationError({"occurrences": _("次数至少为 1。")})
-    if member.status in DEPARTED_STATUSES:
-        raise ValidationError(
-            {
-                "member": _("党员 %(member)s 的状态为“%(status)s”，不参加考评。")
-                % {"member": member.code, "status": member.get_status_display()}
-            }
-        )
-    if not item.applies_to(member.branch.category):
-        raise ValidationError(
-            {
-                "item": _("指标 %(item)s 不适用于“%(category)s”类党组织。")
-                % {"item": item.code, "category": member.branch.get_category_display()}
-            }
-        )
-    if ItemExemption.objects.in_force_on(date).filter(member=member, item_code=item.code).exists():
-        raise ValidationError(
-            {
-                "item": _("党员 %(member)s 已免于指标 %(item)s。")
-                % {"member": member.code, "item": item.code}
-            }
-        )
+    candidate = Candidate(member, item, date.year, date, occurrences)
+    (verdict,) = entries_admissible([candidate])
+    for rule, field, message in _record_wording():
+        if rule in verdict.refusals:
+            raise ValidationError({field: message % _names(member, item, date.year)})
     entry = ScoreEntry(
         code=_new_code(date.year),
         year=date.year,
@@ -170,6 +180,56 @@ def entry_record(
         link=f"/me/?year={date.year}",
     )
     return entry
+
+
+class PlannedEntry(NamedTuple):
+    """An entry a workflow records when it closes, and how it is tied to the workflow's
+    own record (``link`` stores the tie and returns the record it made, if any)."""
+
+    member: Member
+    item: SchemeItem
+    date: datetime.date
+    note: str
+    evidence: str
+    link: Callable[[ScoreEntry], models.Model | None]
+    occurrences: int = 1
+
+
+@transaction.atomic
+def entries_record_for(
+    *,
+    actor: Actor,
+    source: str,
+    planned: Iterable[PlannedEntry],
+    action: str,
+    target: models.Model | None = None,
+    target_id: str = "",
+    after: Callable[[list[ScoreEntry]], dict[str, Any]],
+    recorder: Actor | Literal["actor"] = "actor",
+) -> list[ScoreEntry]:
+    """The closing of a workflow (a meeting's attendance, a task, a month of dues, an
+    inspection's finding, a bonus claim): each planned entry is recorded once through
+    ``entry_record`` (source ``source``, by ``recorder``: the actor unless the system
+    records), tied to the workflow's record, and the closing is audited as ``action`` on
+    ``target`` (None: the record the last link made) with ``after(entries)``."""
+    created: list[ScoreEntry] = []
+    made: models.Model | None = None
+    for p in planned:
+        fields = p._asdict()
+        link = fields.pop("link")
+        entry = entry_record(
+            actor=actor if recorder == "actor" else recorder, source=source, **fields
+        )
+        made = link(entry)
+        created.append(entry)
+    audit_record(
+        actor=actor,
+        action=action,
+        target=target or made,
+        target_id=target_id,
+        after=after(created),
+    )
+    return created
 
 
 @transaction.atomic
@@ -235,196 +295,6 @@ def entry_reverse(
     return reversal
 
 
-class ImportedEntry(NamedTuple):
-    """One validated entry of a bundle, ready to be appended (a named tuple: cheap to
-    build by the hundred thousand)."""
-
-    code: str
-    member_id: int
-    member_code: str
-    branch_code: str
-    item_id: int
-    item_code: str
-    date: datetime.date
-    occurrences: int
-    points: Decimal
-    note: str
-    reverses_code: str | None
-    evidence: str = ""
-
-
-class _ChainWriter:
-    """Chains many new entries (an import): the heads of a batch's chains are locked
-    before the batch is written (``lock``), each chain advances in memory, and the heads
-    are written back once at the end (``close``)."""
-
-    def __init__(self) -> None:
-        self.heads: dict[str, LedgerChain] = {}
-        self.key = ledger_key()
-
-    def lock(self, keys: set[str]) -> None:
-        new = keys - self.heads.keys()
-        if new:
-            LedgerChain.objects.bulk_create(
-                [LedgerChain(key=k) for k in new], ignore_conflicts=True
-            )
-            self.heads |= {
-                h.key: h for h in LedgerChain.objects.select_for_update().filter(key__in=new)
-            }
-
-    def place(self, key: str, content: EntryContent) -> tuple[int, str]:
-        head = self.heads[key]
-        head.length += 1
-        head.head_hash = entry_hash(head.head_hash, content, key=self.key)
-        return head.length, head.head_hash
-
-    def close(self) -> None:
-        # One UPDATE a head, pipelined by psycopg's executemany: bulk_update's CASE over
-        # every head took several times longer (65-105 ms against 15 for 300 chains).
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {LedgerChain._meta.db_table} SET length = %s, head_hash = %s "  # noqa: S608
-                "WHERE id = %s",
-                [(h.length, h.head_hash, h.pk) for h in self.heads.values()],
-            )
-
-
-# What an import writes (COPY on PostgreSQL: the append-only trigger guards updates and
-# deletes only, so COPY appends like INSERT does).
-ENTRY_INSERT_COLUMNS = (
-    "code",
-    "year",
-    "member_id",
-    "item_id",
-    "date",
-    "occurrences",
-    "points",
-    "reverses_id",
-    "source",
-    "note",
-    "evidence",
-    "recorded_by_id",
-    "recorded_at",
-    "chain_key",
-    "chain_seq",
-    "chain_hash",
-)
-
-
-def entries_import(
-    *,
-    actor: Actor,
-    year: int,
-    rows: Iterable[ImportedEntry],
-    source: str = ScoreEntry.Source.BUNDLE,
-    rows_are_new: bool = False,
-    batch_size: int = 10000,
-) -> int:
-    """Append validated entries in bulk (导入台账), skipping codes already in the ledger
-    (unless the caller has already left them out: ``rows_are_new``).
-
-    Streams: the rows are consumed a batch at a time, chained and appended with COPY on
-    PostgreSQL. Runs inside the caller's transaction (imports are all-or-nothing). A
-    reversal must come after the entry it reverses (callers put plain entries first).
-    """
-    user = user_or_none(actor)
-    user_id = user.pk if user is not None else None
-    now = timezone.now()
-    chain = _ChainWriter()
-    added = skipped = 0
-    for batch in batched(rows, batch_size):
-        if not rows_are_new:
-            existing = set(
-                ScoreEntry.objects.filter(code__in=[r.code for r in batch]).values_list(
-                    "code", flat=True
-                )
-            )
-            fresh = [r for r in batch if r.code not in existing]
-            skipped += len(batch) - len(fresh)
-        else:
-            fresh = batch
-        # Plain entries of the batch first, so a reversal can name an entry of the batch.
-        plain = [r for r in fresh if r.reverses_code is None]
-        reversals = [r for r in fresh if r.reverses_code is not None]
-        for part in (plain, reversals):
-            if not part:
-                continue
-            targets = (
-                dict(
-                    ScoreEntry.objects.filter(code__in={r.reverses_code for r in part}).values_list(
-                        "code", "id"
-                    )
-                )
-                if part is reversals
-                else {}
-            )
-            chain.lock({chain_key(year, r.branch_code) for r in part})
-            insert_rows(
-                ScoreEntry._meta.db_table,
-                ENTRY_INSERT_COLUMNS,
-                _chained_rows(part, chain, year, source, targets, user_id, now),
-            )
-            added += len(part)
-    chain.close()
-    if added:
-        audit_record(
-            actor=actor,
-            action="entries.import",
-            target_type="ledger.scoreentry",
-            target_id=str(year),
-            after={"count": added, "skipped": skipped, "source": source},
-        )
-    return added
-
-
-def _chained_rows(
-    part: Any,
-    chain: Any,
-    year: int,
-    source: Any,
-    targets: Any,
-    user_id: Any,
-    now: datetime.datetime,
-) -> Any:
-    """The rows to append, each chained as it is produced: with COPY the database takes
-    in one row while the next is hashed."""
-    for r in part:
-        points = decimal_text(r.points)
-        content = EntryContent(
-            code=r.code,
-            year=year,
-            member=r.member_code,
-            item=r.item_code,
-            date=r.date.isoformat(),
-            occurrences=r.occurrences,
-            points=points,
-            reverses=r.reverses_code or "",
-            source=source,
-            note=r.note,
-            evidence=r.evidence,
-        )
-        key = chain_key(year, r.branch_code)
-        seq, digest = chain.place(key, content)
-        yield (
-            r.code,
-            year,
-            r.member_id,
-            r.item_id,
-            r.date,
-            r.occurrences,
-            r.points,
-            targets[r.reverses_code] if r.reverses_code else None,
-            source,
-            r.note,
-            r.evidence,
-            user_id,
-            now,
-            key,
-            seq,
-            digest,
-        )
-
-
 @transaction.atomic
 def ledger_publish(
     *, actor: Actor, branch: Organization, start: datetime.date, end: datetime.date
@@ -469,6 +339,41 @@ ENTRY_COLUMNS = (
 )
 
 
+def _sheet_wording() -> list[tuple[str, str, Promise]]:
+    """How the sheet check words ``admission``'s rules: (column, rule, text)."""
+    return [
+        ("党员编号", UNKNOWN_MEMBER, gettext_lazy("本支部没有编号为“%(c)s”的党员。")),
+        ("党员编号", DEPARTED, gettext_lazy("%(c)s %(s)s，不参加考评。")),
+        ("日期", NO_SCHEME, gettext_lazy("还没有 %(y)s 年度的考评方案。")),
+        ("日期", FROZEN, gettext_lazy("%(y)s 年度结果已定格，不能再录入。")),
+        ("指标代码", UNKNOWN_ITEM, gettext_lazy("%(y)s 年度方案中没有指标“%(c)s”。")),
+        ("指标代码", NOT_APPLICABLE, gettext_lazy("指标 %(c)s 不适用于本支部。")),
+        ("指标代码", EXEMPT, gettext_lazy("%(m)s 免于指标 %(c)s。")),
+        ("次数", OCCURRENCES, gettext_lazy("次数至少为 1。")),
+    ]
+
+
+def _sheet_errors(
+    row: SheetRow, refusals: tuple[str, ...], member: Member | None
+) -> list[RowError]:
+    """The row's refusals, each on its column (``c``: the code the column holds)."""
+    v = row.values
+    names = {
+        "m": v["member"],
+        "s": member.get_status_display() if member is not None else "",
+        "y": v["date"].year,
+    }
+    return [
+        RowError(
+            row.line,
+            column,
+            str(message % (names | {"c": v["member"] if column == "党员编号" else v["item"]})),
+        )
+        for column, rule, message in _sheet_wording()
+        if rule in refusals
+    ]
+
+
 def entries_sheet_check(
     *, actor: Actor, branch: Organization, rows: list[SheetRow], progress: ProgressFn = None
 ) -> tuple[list[ImportedEntry], list[RowError]]:
@@ -477,17 +382,18 @@ def entries_sheet_check(
     if actor is not None and not scope_for(actor).manages(branch.path):
         raise PermissionDenied(_("您无权为 %(branch)s 记分。") % {"branch": branch.name})
 
-    members = {m.code: m for m in Member.objects.filter(branch=branch)}
-    years = {r.values["date"].year for r in rows if r.values.get("date")}
-    schemes = {s.year: s for s in Scheme.objects.filter(year__in=years)}
-    items = {
-        (i.scheme.year, i.code): i
-        for i in SchemeItem.objects.filter(scheme__year__in=years).select_related("scheme")
-    }
-    frozen = {y for y in schemes if year_is_frozen(year=y, branch=branch)}
-    exempt: dict[tuple[str, str], list[ItemExemption]] = {}
-    for x in ItemExemption.objects.filter(member__branch=branch).select_related("member"):
-        exempt.setdefault((x.member.code, x.item_code), []).append(x)
+    complete = [
+        r for r in rows if None not in (r.values["member"], r.values["item"], r.values["date"])
+    ]
+    verdicts = iter(
+        entries_admissible(
+            [
+                Candidate(v["member"], v["item"], v["date"].year, v["date"], v["occurrences"] or 1)
+                for v in (r.values for r in complete)
+            ],
+            branch=branch,
+        )
+    )
     good, errors = [], []
     for index, r in enumerate(rows, start=1):
         if progress is not None and index % 200 == 0:
@@ -495,43 +401,14 @@ def entries_sheet_check(
         v = r.values
         if v["member"] is None or v["item"] is None or v["date"] is None:
             continue  # read_rows has reported it
-        problems = []
-        member = members.get(v["member"])
-        year = v["date"].year
-        item = items.get((year, v["item"]))
-        if member is None:
-            problems.append(("党员编号", _("本支部没有编号为“%(c)s”的党员。") % {"c": v["member"]}))
-        elif member.status in DEPARTED_STATUSES:
-            problems.append(
-                (
-                    "党员编号",
-                    _("%(c)s %(s)s，不参加考评。")
-                    % {"c": member.code, "s": member.get_status_display()},
-                )
-            )
-        if year not in schemes:
-            problems.append(("日期", _("还没有 %(y)s 年度的考评方案。") % {"y": year}))
-        elif year in frozen:
-            problems.append(("日期", _("%(y)s 年度结果已定格，不能再录入。") % {"y": year}))
-        elif item is None:
-            problems.append(
-                ("指标代码", _("%(y)s 年度方案中没有指标“%(c)s”。") % {"y": year, "c": v["item"]})
-            )
-        elif not item.applies_to(branch.category):
-            problems.append(("指标代码", _("指标 %(c)s 不适用于本支部。") % {"c": item.code}))
-        elif member is not None and any(
-            x.covers(v["date"]) for x in exempt.get((member.code, item.code), ())
-        ):
-            problems.append(
-                ("指标代码", _("%(m)s 免于指标 %(c)s。") % {"m": member.code, "c": item.code})
-            )
-        errors += [RowError(r.line, column, message) for column, message in problems]
-        if problems:
+        member, item, refusals = next(verdicts)
+        if refusals or member is None or item is None:
+            errors += _sheet_errors(r, refusals, member)
             continue
         occurrences = v["occurrences"] or 1
         good.append(
             ImportedEntry(
-                code=_new_code(year),
+                code=_new_code(v["date"].year),
                 member_id=member.id,
                 member_code=member.code,
                 branch_code=branch.code,

@@ -1,5 +1,7 @@
 """Reads of meetings and leave requests, scoped to what the actor may see."""
 
+import datetime
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -102,7 +104,7 @@ def meeting_leave_requests(*, actor: Actor, meeting: Meeting) -> list[LeaveReque
     qs = meeting.leave_requests.select_related("member", "decided_by")
     scope = scope_for(actor)
     if not scope.reads(meeting.branch.path):
-        qs = qs.filter(member_id=scope.member_id)
+        qs = qs.filter(member_id=scope.member_id) if scope.member_id is not None else qs.none()
     return list(qs)
 
 
@@ -127,7 +129,7 @@ def member_meetings(*, actor: Actor, member: Member, limit: int = 10) -> dict:
     now = timezone.now()
     upcoming = list(
         Attendance.objects.filter(member=member, meeting__status=Meeting.Status.OPEN)
-        .filter(meeting__starts_at__gte=now - timezone.timedelta(hours=12))
+        .filter(meeting__starts_at__gte=now - datetime.timedelta(hours=12))
         .select_related("meeting")
         .order_by("meeting__starts_at")[:limit]
     )
@@ -138,7 +140,7 @@ def member_meetings(*, actor: Actor, member: Member, limit: int = 10) -> dict:
     )
     live = {lv.meeting_id: lv for lv in leaves if lv.status != LeaveRequest.Status.REFUSED}
     for a in upcoming:
-        a.my_leave = live.get(a.meeting_id)
+        a.my_leave = live.get(a.meeting_id)  # type: ignore[attr-defined]  # for the page
     return {"upcoming": upcoming, "leaves": leaves}
 
 

@@ -17,12 +17,13 @@ from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 from kaoping.kit.codes import new_code
 from kaoping.kit.users import user_or_none
+from kaoping.ledger.admission import members_exempt
 from kaoping.ledger.models import ScoreEntry
-from kaoping.ledger.services import entry_record, entry_reverse
+from kaoping.ledger.services import PlannedEntry, entries_record_for, entry_reverse
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_members_checked, manage_required, scope_for
-from kaoping.schemes.models import ItemExemption, Scheme, SchemeItem
+from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import refuse_if_frozen
 
 from .models import AbsenceEntry, Attendance, LeaveRequest, Meeting, MeetingRule
@@ -227,11 +228,7 @@ def meeting_close_plan(*, meeting: Meeting) -> list[PlannedDeduction]:
         raise ValidationError(
             _("%(year)s 年度方案中没有该类会议对应的扣分指标。") % {"year": day.year}
         )
-    exempt = set(
-        ItemExemption.objects.in_force_on(day)
-        .filter(member__in=[a.member_id for a in absent], item_code=item.code)
-        .values_list("member_id", flat=True)
-    )
+    exempt = members_exempt(members=[a.member_id for a in absent], item_code=item.code, day=day)
     linked = set(
         AbsenceEntry.objects.filter(attendance__in=absent, active=True).values_list(
             "attendance_id", flat=True
@@ -244,6 +241,10 @@ def meeting_close_plan(*, meeting: Meeting) -> list[PlannedDeduction]:
     ]
 
 
+def _absence_link(attendance: Attendance, entry: ScoreEntry) -> AbsenceEntry:
+    return AbsenceEntry.objects.create(attendance=attendance, entry=entry)
+
+
 @transaction.atomic
 def meeting_close(*, actor: Actor, meeting: Meeting) -> list[ScoreEntry]:
     """Close the attendance: every unexcused absence becomes a deduction entry (source
@@ -254,32 +255,37 @@ def meeting_close(*, actor: Actor, meeting: Meeting) -> list[ScoreEntry]:
     if meeting.is_closed:
         return []
     _refuse_frozen(meeting)
-    created: list[ScoreEntry] = []
-    for planned in meeting_close_plan(meeting=meeting):
-        entry = entry_record(
-            actor=actor,
-            member=planned.member,
-            item=planned.item,
-            date=planned.date,
-            occurrences=planned.occurrences,
-            note=_("%(kind)s「%(topic)s」无故缺席")
-            % {"kind": meeting.get_kind_display(), "topic": meeting.topic},
-            evidence=_("会议 %(code)s 考勤记录 %(link)s")
-            % {"code": meeting.code, "link": meeting_link(meeting)},
-            source=ScoreEntry.Source.MEETING,
-        )
-        AbsenceEntry.objects.create(attendance=planned.attendance, entry=entry)
-        created.append(entry)
-    meeting.status = Meeting.Status.CLOSED
-    meeting.closed_at = timezone.now()
-    meeting.save(update_fields=["status", "closed_at"])
-    audit_record(
+    note = _("%(kind)s「%(topic)s」无故缺席") % {
+        "kind": meeting.get_kind_display(),
+        "topic": meeting.topic,
+    }
+    evidence = _("会议 %(code)s 考勤记录 %(link)s") % {
+        "code": meeting.code,
+        "link": meeting_link(meeting),
+    }
+    created = entries_record_for(
         actor=actor,
+        source=ScoreEntry.Source.MEETING,
+        planned=[
+            PlannedEntry(
+                p.member,
+                p.item,
+                p.date,
+                note,
+                evidence,
+                partial(_absence_link, p.attendance),
+                p.occurrences,
+            )
+            for p in meeting_close_plan(meeting=meeting)
+        ],
         action="meeting.close",
         target=meeting,
         target_id=meeting.code,
-        after={"entries": [e.code for e in created]},
+        after=lambda entries: {"entries": [e.code for e in entries]},
     )
+    meeting.status = Meeting.Status.CLOSED
+    meeting.closed_at = timezone.now()
+    meeting.save(update_fields=["status", "closed_at"])
     return created
 
 
@@ -344,7 +350,7 @@ def leave_request(
         if member_id is not None
         else None
     )
-    if attendance is None:
+    if attendance is None or member_id is None:
         raise PermissionDenied(_("只有应参会的党员才能请假。"))
     _refuse_frozen(meeting)
     if meeting.is_closed:

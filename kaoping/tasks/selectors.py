@@ -1,5 +1,7 @@
 """Reads of tasks and assignments, scoped to what the actor may see."""
 
+import datetime
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -10,13 +12,13 @@ from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 
-from .models import DEFAULT_ITEM_CODES, Assignment, Task, TaskRule
+from .models import DEFAULT_ITEM_CODES, Assignment, Task, TaskKind, TaskRule
 
 
 def task_item(*, scheme: Scheme, kind: str) -> SchemeItem | None:
     """The deduction item a missed task of ``kind`` deducts in ``scheme``."""
     rule = TaskRule.objects.filter(scheme=scheme, kind=kind).values_list("item_code", flat=True)
-    code = rule.first() or DEFAULT_ITEM_CODES[kind]
+    code = rule.first() or DEFAULT_ITEM_CODES[TaskKind(kind)]
     return SchemeItem.objects.filter(scheme=scheme, code=code).first()
 
 
@@ -60,7 +62,7 @@ def task_assignments(*, actor: Actor, task: Task) -> list[Assignment]:
     qs = task.assignments.select_related("member", "task_entry__entry")
     scope = scope_for(actor)
     if not scope.reads(task.branch.path):
-        qs = qs.filter(member_id=scope.member_id)
+        qs = qs.filter(member_id=scope.member_id) if scope.member_id is not None else qs.none()
     return list(qs)
 
 
@@ -84,7 +86,7 @@ def member_open_tasks(*, actor: Actor, member: Member) -> list[Assignment]:
     )
 
 
-def tasks_due_soon(*, within: timezone.timedelta) -> QuerySet[Task]:
+def tasks_due_soon(*, within: datetime.timedelta) -> QuerySet[Task]:
     return Task.objects.filter(
         status=Task.Status.OPEN, due_notified=False, due_at__lte=timezone.now() + within
     )

@@ -16,12 +16,13 @@ from kaoping.audit.services import audit_record
 from kaoping.kit.codes import new_code
 from kaoping.kit.evidence import evidence_file_check
 from kaoping.kit.users import user_or_none
+from kaoping.ledger.admission import members_exempt
 from kaoping.ledger.models import ScoreEntry
-from kaoping.ledger.services import entry_record
+from kaoping.ledger.services import PlannedEntry, entries_record_for
 from kaoping.notifications.services import notification_send_many
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_members_checked, manage_required, scope_for
-from kaoping.schemes.models import ItemExemption, Scheme
+from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import refuse_if_frozen
 
 from .models import Assignment, Task, TaskEntry, TaskKind, TaskRule
@@ -125,12 +126,14 @@ def task_assign(
     return task
 
 
-def _locked_assignment(task: Task, member_id: int) -> Assignment:
+def _locked_assignment(task: Task, member_id: int | None) -> Assignment:
     a = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("member")
         .filter(task=task, member_id=member_id)
         .first()
+        if member_id is not None
+        else None
     )
     if a is None:
         raise PermissionDenied(_("这项任务没有分派给该党员。"))
@@ -216,6 +219,10 @@ def _missed(task: Task, a: Assignment) -> bool:
     return a.status == Assignment.Status.NOT_DONE and not a.reason.strip()
 
 
+def _task_link(assignment: Assignment, entry: ScoreEntry) -> TaskEntry:
+    return TaskEntry.objects.create(assignment=assignment, entry=entry)
+
+
 @transaction.atomic
 def task_close(
     *, actor: Actor, task: Task, now: datetime.datetime | None = None
@@ -240,7 +247,7 @@ def task_close(
                 _("还有党员未登记完成情况：%(names)s") % {"names": "、".join(unmarked)}
             )
     missed = [a for a in assignments if _missed(task, a)]
-    created: list[ScoreEntry] = []
+    planned: list[PlannedEntry] = []
     if missed:
         day = timezone.localtime(task.due_at).date()
         scheme = Scheme.objects.filter(year=day.year).first()
@@ -251,45 +258,36 @@ def task_close(
             raise ValidationError(
                 _("%(year)s 年度方案中没有该类任务对应的扣分指标。") % {"year": day.year}
             )
-        exempt = set(
-            ItemExemption.objects.in_force_on(day)
-            .filter(member__in=[a.member_id for a in missed], item_code=item.code)
-            .values_list("member_id", flat=True)
-        )
+        exempt = members_exempt(members=[a.member_id for a in missed], item_code=item.code, day=day)
         linked = set(
             TaskEntry.objects.filter(assignment__in=missed).values_list("assignment_id", flat=True)
         )
-        source = ScoreEntry.Source.STUDY if task.is_study else ScoreEntry.Source.TASK
         note = (
             _("学习任务「%(title)s」无故未提交")
             if task.is_study
             else _("%(kind)s「%(title)s」无故未完成")
         ) % {"title": task.title, "kind": task.get_kind_display()}
-        for a in missed:
-            if a.member_id in exempt or a.id in linked:
-                continue
-            entry = entry_record(
-                actor=actor,
-                member=a.member,
-                item=item,
-                date=day,
-                note=note,
-                evidence=_("任务 %(code)s 完成情况 %(link)s")
-                % {"code": task.code, "link": task_link(task)},
-                source=source,
-            )
-            TaskEntry.objects.create(assignment=a, entry=entry)
-            created.append(entry)
-    task.status = Task.Status.CLOSED
-    task.closed_at = timezone.now()
-    task.save(update_fields=["status", "closed_at"])
-    audit_record(
+        evidence = _("任务 %(code)s 完成情况 %(link)s") % {
+            "code": task.code,
+            "link": task_link(task),
+        }
+        planned = [
+            PlannedEntry(a.member, item, day, note, evidence, partial(_task_link, a))
+            for a in missed
+            if a.member_id not in exempt and a.id not in linked
+        ]
+    created = entries_record_for(
         actor=actor,
+        source=ScoreEntry.Source.STUDY if task.is_study else ScoreEntry.Source.TASK,
+        planned=planned,
         action="task.close",
         target=task,
         target_id=task.code,
-        after={"entries": [e.code for e in created]},
+        after=lambda entries: {"entries": [e.code for e in entries]},
     )
+    task.status = Task.Status.CLOSED
+    task.closed_at = timezone.now()
+    task.save(update_fields=["status", "closed_at"])
     return created
 
 
