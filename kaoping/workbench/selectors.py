@@ -21,6 +21,9 @@ from kaoping.notifications.models import Notification
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import Actor, scope_for
 from kaoping.publication.models import Appeal
+from kaoping.schemes.selectors import scheme_chosen
+from kaoping.scoring.engine import MemberResult
+from kaoping.scoring.selectors import live_result_of_member
 from kaoping.tasks.models import Assignment, Task
 from kaoping.unqualified.selectors import cases_awaiting
 
@@ -42,6 +45,7 @@ class WorkGroup:
 
     title: str
     items: list[WorkItem] = field(default_factory=list)
+    url: str = ""  # the place's own page, if it has one
 
     @property
     def total(self) -> int:
@@ -122,7 +126,9 @@ def _branch_groups(branches: list[Organization]) -> list[WorkGroup]:
         if step is not None and step != EvaluationRound.Step.DETERMINATION:
             label = _("民主评议进行中：%(step)s") % {"step": steps[step]}
             items.append(WorkItem(label, 1, reverse("evaluation:round", args=[code, year])))
-        groups.append(WorkGroup(b.name, [i for i in items if i.count]))
+        groups.append(
+            WorkGroup(b.name, [i for i in items if i.count], reverse("web:branch", args=[code]))
+        )
     return groups
 
 
@@ -179,3 +185,17 @@ def work_groups(*, actor: Actor) -> list[WorkGroup]:
             )
         )
     return groups
+
+
+def own_standing(*, actor: Actor) -> MemberResult | None:
+    """The member's live result of this year (the same computation as their own page,
+    through the live-results cache), for the workbench's summary; None for a non-member
+    or a year without a scheme."""
+    scope = scope_for(actor)
+    if scope.member_id is None:
+        return None
+    scheme = scheme_chosen(None)
+    if scheme is None:
+        return None
+    member = Member.objects.select_related("branch").get(pk=scope.member_id)
+    return live_result_of_member(scheme=scheme, member=member)

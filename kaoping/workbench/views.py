@@ -11,5 +11,9 @@ def home(request):
     return render(
         request,
         "workbench/home.html",
-        {"groups": groups, "total": sum(g.total for g in groups)},
+        {
+            "groups": groups,
+            "total": sum(g.total for g in groups),
+            "standing": selectors.own_standing(actor=request.user),
+        },
     )

@@ -88,6 +88,8 @@ def test_admin_gives_a_branch_its_logins(browser, live_server, district, shots, 
     member = new_page(browser, live_server, SCREENS[screen])
     _first_login(member, live_server, "C00", passwords["C00"])
     snap(member, shots, f"logins-{screen}-8-changed")
+    assert member.url.endswith("/work/")  # the workbench, the standing first
+    member.get_by_role("link", name="查看我的评分台账").click()
     assert member.url.endswith("/me/") and "党员00" in member.content()
     assert_no_horizontal_scroll(member)
     snap(member, shots, f"logins-{screen}-9-member-page")

@@ -39,7 +39,7 @@ def test_employee_number_maps_to_the_members_login(client, district, ldap_on, ro
     district.member1.refresh_from_db()
     assert district.member1.last_login is not None  # user_logged_in fired as usual
     page = client.get("/")
-    assert page["Location"] == "/me/"
+    assert page["Location"] == "/work/"
     me = client.get("/me/")
     assert me.status_code == 200
     assert "张三" in me.content.decode()

@@ -38,7 +38,7 @@ def test_the_admin_is_named_by_their_member_record(client, district):
 
 
 def test_roles_or_a_member_record_lead_elsewhere(client, district):
-    for user, target in ((district.member1, "/me/"), (district.sec1, "/branches/B1/")):
+    for user, target in ((district.member1, "/work/"), (district.sec1, "/work/")):
         client.force_login(user)
         assert client.get("/")["Location"] == target
     client.force_login(district.sec1)

@@ -36,6 +36,7 @@ def roster(rows) -> dict:
 def test_secretary_fixes_a_bad_row_and_imports_the_roster(browser, live_server, district, shots):  # noqa: F811
     page = new_page(browser, live_server, MOBILE)
     log_in(page, live_server, "sec1")
+    page.locator("main h2").get_by_role("link", name="第一党支部").click()
     page.click("#archive a:has-text('党员名册')")
     page.wait_for_load_state()
     assert "张三" in page.locator("main").inner_text()

@@ -4,6 +4,8 @@ import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -98,6 +100,26 @@ def user_roles(user) -> str:
     if not names:
         names.append(_("无角色"))
     return "、".join(names)
+
+
+@register.inclusion_tag("web/_branch_tabs.html", takes_context=True)
+def branch_tabs(context, branch, active: str) -> dict:
+    """The tabs of a branch's pages (支部工作): the same eight on each, the current marked.
+    Everyone who reads the branch page may open each of them (the access matrix)."""
+    scheme = context.get("scheme")
+    year = getattr(scheme, "year", None) or timezone.localdate().year
+    code = branch.code
+    tabs = [
+        ("overview", _("成员与台账"), reverse("web:branch", args=[code])),
+        ("meetings", _("会议"), reverse("meetings:branch", args=[code])),
+        ("dues", _("党费"), reverse("dues:branch", args=[code])),
+        ("tasks", _("任务"), reverse("tasks:branch", args=[code])),
+        ("claims", _("加分"), reverse("claims:branch", args=[code])),
+        ("evaluation", _("评议"), reverse("evaluation:round", args=[code, year])),
+        ("publication", _("公示"), reverse("publication:branch", args=[code, year])),
+        ("reports", _("报表"), reverse("dashboards:branch", args=[code])),
+    ]
+    return {"branch": branch, "tabs": tabs, "active": active}
 
 
 @register.simple_tag

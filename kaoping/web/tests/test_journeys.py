@@ -43,6 +43,8 @@ def test_member_on_a_phone_sees_the_score_and_asks_for_leave(browser, live_serve
     )
     page = new_page(browser, live_server, PHONE)
     log_in(page, live_server, "member1")
+    assert page.url.endswith("/work/")
+    page.get_by_role("link", name="查看我的评分台账").click()
     assert page.url.endswith("/me/")
     scores = page.locator("dl.scores")
     assert "综合得分" in scores.inner_text() and "70.0" in scores.inner_text()
@@ -108,6 +110,7 @@ def test_secretary_closes_attendance_and_the_deduction_shows_on_the_member_page(
     # and the member sees the same on their own page, on a phone
     member = new_page(browser, live_server, PHONE)
     log_in(member, live_server, "member1")
+    member.get_by_role("link", name="查看我的评分台账").click()
     assert "68.0" in member.locator("dl.scores").inner_text()
     assert "支部党员大会" in member.locator("main").inner_text()
     assert_no_horizontal_scroll(member)

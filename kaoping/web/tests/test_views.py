@@ -49,15 +49,16 @@ def entry_post(district, **overrides):
 # --------------------------------------------------------------------------- login, home
 
 
-def test_login_with_password_lands_on_the_secretarys_branch(client, district):
+def test_login_with_password_lands_on_the_secretarys_workbench(client, district):
     page = client.get(reverse("web:login"))
     assert page.status_code == 200
     assert "登录" in page.content.decode()
     response = client.post(
         reverse("web:login"), {"username": "sec1", "password": "pass-for-tests-1"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("web:branch", args=["B1"])
-    assert "第一党支部" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("workbench:home")
+    html = response.content.decode()
+    assert "第一党支部" in html and reverse("web:branch", args=["B1"]) in html
 
 
 def test_logout_is_a_post(client, district):
@@ -70,11 +71,11 @@ def test_logout_is_a_post(client, district):
 @pytest.mark.parametrize(
     ("username", "target"),
     [
-        ("admin", "/overview/"),
-        ("orgdept", "/overview/"),
-        ("sec1", "/branches/B1/"),
-        ("supervisor", "/branches/B2/"),
-        ("member1", "/me/"),
+        ("admin", "/work/"),
+        ("orgdept", "/work/"),
+        ("sec1", "/work/"),
+        ("supervisor", "/work/"),
+        ("member1", "/work/"),
     ],
 )
 def test_home_redirects_by_role(client, district, username, target):

@@ -14,7 +14,6 @@ from kaoping.kit.answers import form_page as _form_page
 from kaoping.kit.forms import errors_on
 from kaoping.onboarding.selectors import setup_needed
 from kaoping.orgs.selectors import (
-    branches_visible,
     organization_access_by_code,
     scope_for,
     staff_required,
@@ -34,13 +33,8 @@ def home(request):
     if setup_needed(actor=request.user):  # an empty installation: the guided start first
         return redirect("onboarding:start")
     scope = scope_for(request.user)
-    if scope.is_staff_role:
-        branches = list(branches_visible(actor=request.user).order_by("path")[:2])
-        if len(branches) == 1:
-            return redirect("web:branch", code=branches[0].code)
-        return redirect("web:overview")
-    if scope.member_id is not None:
-        return redirect("web:me")
+    if scope.is_staff_role or scope.member_id is not None:
+        return redirect("workbench:home")  # each person's home: what waits for them (工作台)
     return no_access_page(request)
 
 

@@ -122,3 +122,18 @@ def test_the_side_menu_offers_each_role_only_its_work(client, district):
     for committee in ("专项督查", "失联党员", "审计日志", "总览"):
         assert committee in nav
     assert reverse("meetings:branch", args=["B1"]) not in nav
+
+
+def test_home_is_the_workbench_for_every_role(client, district):
+    for user in (district.admin, district.sec1, district.supervisor, district.member1):
+        client.force_login(user)
+        assert client.get("/")["Location"] == reverse("workbench:home")
+
+
+def test_a_member_sees_their_live_standing_first(client, district):
+    client.force_login(district.member1)
+    html = client.get(reverse("workbench:home")).content.decode()
+    assert "我的考评（实时）" in html
+    assert "<dd>70.0</dd>" in html  # the base score, no entries yet
+    client.force_login(district.sec1)
+    assert "我的考评（实时）" not in client.get(reverse("workbench:home")).content.decode()
