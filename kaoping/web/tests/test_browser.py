@@ -72,6 +72,15 @@ def log_in(page, live_server, username: str) -> None:
     page.wait_for_load_state()
 
 
+def signed_in_page(browser, live_server, user, viewport):
+    """A new page signed in as ``user``, whose password becomes the tests' own."""
+    user.set_password(PASSWORD)
+    user.save()
+    page = new_page(browser, live_server, viewport)
+    log_in(page, live_server, user.get_username())
+    return page
+
+
 def assert_no_horizontal_scroll(page) -> None:
     widths = page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"

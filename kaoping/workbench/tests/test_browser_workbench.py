@@ -10,8 +10,8 @@ from kaoping.web.tests.test_browser import (  # noqa: F401 - fixtures
     assert_no_horizontal_scroll,
     browser,
     log_in,
-    new_page,
     shots,
+    signed_in_page,
 )
 from kaoping.workbench.tests.test_workbench import _work_for_b1
 
@@ -58,11 +58,7 @@ def test_the_menu_is_beside_the_page_on_a_desktop_and_marks_the_current_page(
     district,
     shots,
 ):
-    d = district
-    d.sec1.set_password("pass-for-tests-1")
-    d.sec1.save()
-    page = new_page(browser, live_server, DESKTOP)
-    log_in(page, live_server, "sec1")
+    page = signed_in_page(browser, live_server, district.sec1, DESKTOP)
     page.goto(f"{live_server.url}/work/")
     side = page.locator(".kp-side").bounding_box()
     main = page.locator("main").bounding_box()
@@ -82,12 +78,9 @@ def test_a_member_on_a_phone_has_the_everyday_tab_bar(
     district,
     shots,
 ):
-    d = district
-    d.member1.set_password("pass-for-tests-1")
-    d.member1.save()
-    page = new_page(browser, live_server, MOBILE)
-    log_in(page, live_server, "member1")
-    page.goto(f"{live_server.url}/me/")
+    member = district.member1
+    page = signed_in_page(browser, live_server, member, MOBILE)
+    page.goto(f"{live_server.url}/me/", wait_until="networkidle")
     bar = page.locator("nav.kp-tabbar")
     assert bar.is_visible()
     assert bar.locator("a").all_inner_texts() == ["我的", "会议", "申报", "评议", "通知"]
@@ -96,9 +89,9 @@ def test_a_member_on_a_phone_has_the_everyday_tab_bar(
     assert box["y"] + box["height"] == MOBILE["height"]
     page.screenshot(path=str(shots / "tabbar-phone.png"))
     bar.get_by_text("评议").click()
+    page.wait_for_load_state("networkidle")
     assert "/eval/" in page.url
     assert_no_horizontal_scroll(page)
-    desktop = new_page(browser, live_server, DESKTOP)
-    log_in(desktop, live_server, "member1")
-    desktop.goto(f"{live_server.url}/me/")
+    desktop = signed_in_page(browser, live_server, member, DESKTOP)
+    desktop.goto(f"{live_server.url}/me/", wait_until="networkidle")
     assert not desktop.locator("nav.kp-tabbar").is_visible()
