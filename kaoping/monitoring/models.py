@@ -56,16 +56,12 @@ class MonitoringSettings(models.Model):
                 & Q(lecture_every__in=EVERY_VALUES),
                 name="monitoring_every_months",
             ),
+            # The form's limits (the fields' validators), held by the database too.
             models.CheckConstraint(
-                condition=Q(absence_months__gte=1, absence_months__lte=24),
-                name="monitoring_absence_months_1_24",
-            ),
-            models.CheckConstraint(
-                condition=Q(dues_months__gte=1, dues_months__lte=12),
-                name="monitoring_dues_months_1_12",
-            ),
-            models.CheckConstraint(
-                condition=Q(appeal_days__lte=60), name="monitoring_appeal_days_0_60"
+                condition=Q(absence_months__range=(1, 24))
+                & Q(dues_months__range=(1, 12))
+                & Q(appeal_days__lte=60),
+                name="monitoring_thresholds_in_range",
             ),
         ]
 
