@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kaoping.scoring",
     "kaoping.publication",
     "kaoping.unqualified",
+    "kaoping.monitoring",
     "kaoping.planning",
     "kaoping.onboarding",
     "kaoping.dashboards",

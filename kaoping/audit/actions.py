@@ -65,6 +65,7 @@ AUDIT_ACTIONS: frozenset[str] = frozenset(
         "member.link_user",
         "member.login_close",
         "member.upsert",
+        "monitoring.settings",
         "onboarding.committee",
         "organization.upsert",
         "paper_codes.issue",

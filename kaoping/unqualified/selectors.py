@@ -215,6 +215,73 @@ def _local_month_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime
     )
 
 
+def attendance_facts(year: int, member_ids: list[int]) -> list[rules.AttendanceFact]:
+    """The members' attendance at closed meetings of ``year`` and the year before (runs
+    cross the new year), approved leave counting as excused: two queries."""
+    start, end = _local_month_bounds(year)
+    excused = set(
+        LeaveRequest.objects.filter(
+            member_id__in=member_ids,
+            status=LeaveRequest.Status.APPROVED,
+            meeting__starts_at__gte=start,
+            meeting__starts_at__lt=end,
+        ).values_list("member_id", "meeting_id")
+    )
+    return [
+        rules.AttendanceFact(
+            member=member,
+            meeting=code,
+            topic=topic,
+            day=timezone.localtime(starts_at).date(),
+            attended=status == Attendance.Status.PRESENT,
+            excused=status == Attendance.Status.LEAVE or (member, meeting) in excused,
+        )
+        for member, meeting, code, topic, starts_at, status in Attendance.objects.filter(
+            member_id__in=member_ids,
+            meeting__status="closed",
+            meeting__starts_at__gte=start,
+            meeting__starts_at__lt=end,
+        ).values_list(
+            "member_id",
+            "meeting_id",
+            "meeting__code",
+            "meeting__topic",
+            "meeting__starts_at",
+            "status",
+        )
+    ]
+
+
+def dues_facts(
+    year: int, members: list[Member], branches: list[Organization]
+) -> list[rules.DuesFact]:
+    """What each member owed and paid in each closed month of ``year`` of their branch:
+    three queries."""
+    ids = [m.id for m in members]
+    closed: dict[int, set[datetime.date]] = defaultdict(set)
+    for branch_id, period in DuesClosing.objects.filter(
+        branch__in=branches, period__year=year
+    ).values_list("branch_id", "period"):
+        closed[branch_id].add(period)
+    rates = dict(
+        DuesRate.objects.filter(member_id__in=ids, year=year).values_list("member_id", "amount")
+    )
+    paid = {
+        (r["member_id"], r["period"]): r["total"]
+        for r in DuesPayment.objects.filter(member_id__in=ids, period__year=year)
+        .values("member_id", "period")
+        .annotate(total=Sum("amount"))
+    }
+    return [
+        rules.DuesFact(
+            member=m.id, month=period, due=rates[m.id], paid=paid.get((m.id, period), Decimal(0))
+        )
+        for m in members
+        if m.id in rates
+        for period in closed.get(m.branch_id, ())
+    ]
+
+
 def candidates_found(*, year: int, branches: list[Organization]) -> dict:
     """The rules over the branches' data of ``year`` (and the year before, for runs and
     grades), in a fixed number of queries; dismissed candidates and those already turned
@@ -243,61 +310,8 @@ def candidates_found(*, year: int, branches: list[Organization]) -> dict:
             grades[member].setdefault(year, grade)
             grades[member].setdefault(year - 1, rules.WARNING)
 
-    start, end = _local_month_bounds(year)
-    excused = set(
-        LeaveRequest.objects.filter(
-            member_id__in=ids,
-            status=LeaveRequest.Status.APPROVED,
-            meeting__starts_at__gte=start,
-            meeting__starts_at__lt=end,
-        ).values_list("member_id", "meeting_id")
-    )
-    attendance = [
-        rules.AttendanceFact(
-            member=member,
-            meeting=code,
-            topic=topic,
-            day=timezone.localtime(starts_at).date(),
-            attended=status == Attendance.Status.PRESENT,
-            excused=status == Attendance.Status.LEAVE or (member, meeting) in excused,
-        )
-        for member, meeting, code, topic, starts_at, status in Attendance.objects.filter(
-            member_id__in=ids,
-            meeting__status="closed",
-            meeting__starts_at__gte=start,
-            meeting__starts_at__lt=end,
-        ).values_list(
-            "member_id",
-            "meeting_id",
-            "meeting__code",
-            "meeting__topic",
-            "meeting__starts_at",
-            "status",
-        )
-    ]
-
-    closed = defaultdict(set)
-    for branch_id, period in DuesClosing.objects.filter(
-        branch__in=branches, period__year=year
-    ).values_list("branch_id", "period"):
-        closed[branch_id].add(period)
-    rates = dict(
-        DuesRate.objects.filter(member_id__in=ids, year=year).values_list("member_id", "amount")
-    )
-    paid = {
-        (r["member_id"], r["period"]): r["total"]
-        for r in DuesPayment.objects.filter(member_id__in=ids, period__year=year)
-        .values("member_id", "period")
-        .annotate(total=Sum("amount"))
-    }
-    dues = [
-        rules.DuesFact(
-            member=m.id, month=period, due=rates[m.id], paid=paid.get((m.id, period), Decimal(0))
-        )
-        for m in members.values()
-        if m.id in rates
-        for period in closed.get(m.branch_id, ())
-    ]
+    attendance = attendance_facts(year, ids)
+    dues = dues_facts(year, list(members.values()), branches)
 
     found = rules.merge(
         rules.warning_twice(grades, year=year),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kaoping.onboarding.templatetags.onboarding import user_setup_link
@@ -75,6 +76,10 @@ def menu_for(user) -> list[MenuGroup]:
                     MenuLink(_("任务"), reverse("tasks:branch", args=[code])),
                     MenuLink(_("加分审核"), reverse("claims:branch", args=[code])),
                     MenuLink(_("看板"), reverse("dashboards:branch", args=[code])),
+                    MenuLink(
+                        _("监测预警"),
+                        reverse("monitoring:index") + "?" + urlencode({"branch": code}),
+                    ),
                 ],
             )
         )
@@ -87,6 +92,7 @@ def menu_for(user) -> list[MenuGroup]:
             MenuLink(_("看板"), reverse("dashboards:home")),
             MenuLink(_("专项督查"), reverse("inspections:groups")),
             MenuLink(_("失联党员"), reverse("archive:lost_contacts")),
+            MenuLink(_("监测预警"), reverse("monitoring:index")),
         ]
     elif not branches and (scope.member_id is not None or scope.is_staff_role):
         committee.links.append(MenuLink(_("看板"), reverse("dashboards:home")))

@@ -753,6 +753,24 @@ PAGES: dict[str, Row] = {
         kwargs=lambda s: {"code": s.member, "year": 2026},
         sup_in=(200, None),
     ),
+    # the early warnings: officers see their branches' (a member none); the thresholds are
+    # the working committee's
+    "monitoring:index": Row(get="302 404 404 200 200 200 200 200"),
+    "monitoring:settings": Row(
+        get="302 404 404 404 404 404 200 404",
+        kwargs=_year,
+        post="302 404 404 404 404 404 302 404",
+        data=lambda d, s: {
+            "general_every": "3",
+            "committee_every": "1",
+            "group_every": "1",
+            "lecture_every": "3",
+            "absence_months": "3",
+            "dues_months": "2",
+            "evaluation_deadline": "2026-12-15",
+            "appeal_days": "2",
+        },
+    ),
     "unqualified:index": Row(get="302 404 404 200 200 404 200 200"),
     "unqualified:settings": Row(
         get="302 404 404 404 404 404 200 404",
