@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kaoping.claims.models import BonusClaim
 from kaoping.evaluation.models import EvaluationRound, PeerComment, SelfEvaluation, VoteRight
 from kaoping.meetings.models import LeaveRequest, Meeting
+from kaoping.monitoring.selectors import warnings_of_branches
 from kaoping.notifications.models import Notification
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import Actor, scope_for
@@ -110,6 +112,8 @@ def _branch_groups(branches: list[Organization]) -> list[WorkGroup]:
         .values_list("branch_id", "step")
     )
     steps = dict(EvaluationRound.Step.choices)
+    warned = Counter(w.branch.pk for w in warnings_of_branches(branches=branches, year=year))
+    monitoring = reverse("monitoring:index")
     groups = []
     for b in branches:
         code = b.code
@@ -126,6 +130,8 @@ def _branch_groups(branches: list[Organization]) -> list[WorkGroup]:
         if step is not None and step != EvaluationRound.Step.DETERMINATION:
             label = _("民主评议进行中：%(step)s") % {"step": steps[step]}
             items.append(WorkItem(label, 1, reverse("evaluation:round", args=[code, year])))
+        url = monitoring + "?" + urlencode({"branch": code})
+        items.append(WorkItem(_("预警"), warned[b.pk], url))
         groups.append(
             WorkGroup(b.name, [i for i in items if i.count], reverse("web:branch", args=[code]))
         )
