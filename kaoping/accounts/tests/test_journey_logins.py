@@ -90,6 +90,7 @@ def test_admin_gives_a_branch_its_logins(browser, live_server, district, shots, 
     snap(member, shots, f"logins-{screen}-8-changed")
     assert member.url.endswith("/work/")  # the workbench, the standing first
     member.get_by_role("link", name="查看我的评分台账").click()
+    member.wait_for_load_state("networkidle")
     assert member.url.endswith("/me/") and "党员00" in member.content()
     assert_no_horizontal_scroll(member)
     snap(member, shots, f"logins-{screen}-9-member-page")

@@ -37,6 +37,7 @@ def test_secretary_fixes_a_bad_row_and_imports_the_roster(browser, live_server, 
     page = new_page(browser, live_server, MOBILE)
     log_in(page, live_server, "sec1")
     page.locator("main h2").get_by_role("link", name="第一党支部").click()
+    page.wait_for_load_state("networkidle")
     page.click("#archive a:has-text('党员名册')")
     page.wait_for_load_state()
     assert "张三" in page.locator("main").inner_text()

@@ -102,6 +102,7 @@ def test_secretary_records_and_reverses_a_deduction(browser, live_server, distri
     log_in(page, live_server, "sec1")
     assert page.url.endswith("/work/")  # the workbench, then the branch from its card
     page.locator("main h2").get_by_role("link", name="第一党支部").click()
+    page.wait_for_load_state("networkidle")
     assert page.url.endswith("/branches/B1/")
     assert page.locator("h1").inner_text() == "第一党支部"
     assert composite_of(page, "张三") == "70.0"
@@ -167,6 +168,7 @@ def test_member_sees_own_score_on_a_phone(browser, live_server, district, shots)
     log_in(page, live_server, "member1")
     assert page.url.endswith("/work/")  # the workbench shows the standing first
     page.get_by_role("link", name="查看我的评分台账").click()
+    page.wait_for_load_state("networkidle")
     assert page.url.endswith("/me/")
     text = page.locator("main").inner_text()
     assert "张三" in text and "评分台账" in text and "综合得分" in text

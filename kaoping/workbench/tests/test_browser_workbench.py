@@ -47,6 +47,7 @@ def test_the_secretary_reaches_the_work_from_the_menu_on_a_phone(
     page.click("label.kp-drawer-close")
     page.wait_for_timeout(300)
     page.get_by_role("link", name="加分申报待审核 1").click()
+    page.wait_for_load_state("networkidle")
     assert page.url.endswith("/branches/B1/claims/")
     assert_no_horizontal_scroll(page)
     context.close()
@@ -64,9 +65,10 @@ def test_the_menu_is_beside_the_page_on_a_desktop_and_marks_the_current_page(
     main = page.locator("main").bounding_box()
     assert side["x"] == 0 and main["x"] >= side["width"]
     page.locator(".kp-side").get_by_role("link", name="会议").click()
+    page.wait_for_load_state("networkidle")
     current = page.locator('.kp-side a[aria-current="page"]')
     assert current.inner_text() == "会议"
-    page.goto(f"{live_server.url}/work/")
+    page.goto(f"{live_server.url}/work/", wait_until="networkidle")
     page.screenshot(path=str(shots / "workbench-desktop.png"), full_page=True)
     assert_no_horizontal_scroll(page)
     assert page.locator("header").count() == 1
