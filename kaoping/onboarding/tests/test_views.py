@@ -68,9 +68,9 @@ def test_first_user_is_guided_through_an_empty_installation(client):
     except NoReverseMatch:
         roster = reverse("web:branch", args=["B1"]) + "#add-member"
     assert f'href="{roster}"' in page and "第一党支部：导入或添加党员" in page
-    # set up: home goes to the committee admin's usual page, no guide in the menu
+    # set up: home goes to the workbench, no guide in the menu
     home = client.get(reverse("web:home"))
-    assert home["Location"] == reverse("web:branch", args=["B1"])
+    assert home["Location"] == reverse("workbench:home")
     assert reverse("onboarding:start") not in client.get(home["Location"]).content.decode()
 
 

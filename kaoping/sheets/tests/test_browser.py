@@ -35,6 +35,9 @@ def sheet(rows) -> dict:
 def test_secretary_fixes_a_bad_row_and_imports_entries(browser, live_server, district, shots):  # noqa: F811
     page = new_page(browser, live_server, MOBILE)
     log_in(page, live_server, "sec1")
+    assert page.url.endswith("/work/")
+    page.locator("main h2").get_by_role("link", name="第一党支部").click()
+    page.wait_for_load_state("networkidle")
     assert page.url.endswith("/branches/B1/")
     form = page.locator("#entries-import")
     form.locator("input[type=file]").set_input_files(
