@@ -112,6 +112,17 @@ def branches_visible(*, actor: Actor) -> QuerySet[Organization]:
     return organizations_visible(actor=actor).filter(kind=Organization.Kind.BRANCH)
 
 
+def branches_kept(*, actor: Actor, limit: int) -> list[Organization]:
+    """The branches the actor keeps through a role held on the branch itself (a secretary,
+    a 支委), at most ``limit`` by path. A committee's managers keep their branches through
+    the committee's pages instead, so their menu and workbench do not list every branch."""
+    scope = scope_for(actor)
+    if scope.everything or not scope.manage_paths:
+        return []
+    qs = Organization.objects.filter(path__in=scope.manage_paths, kind=Organization.Kind.BRANCH)
+    return list(qs.order_by("path")[:limit])
+
+
 def members_visible(*, actor: Actor) -> QuerySet[Member]:
     scope = scope_for(actor)
     qs = Member.objects.select_related("branch")

@@ -15,8 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kaoping.onboarding.templatetags.onboarding import user_setup_link
-from kaoping.orgs.models import Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import branches_kept, scope_for
 from kaoping.planning.selectors import may_plan
 from kaoping.unqualified.selectors import acts_anywhere
 
@@ -37,16 +36,6 @@ class MenuGroup:
     links: list[MenuLink] = field(default_factory=list)
 
 
-def _managed_branches(scope) -> list[Organization]:
-    if scope.everything or not scope.manage_paths:
-        return []
-    return list(
-        Organization.objects.filter(
-            path__in=scope.manage_paths, kind=Organization.Kind.BRANCH
-        ).order_by("path")[:BRANCH_MENU_MAX]
-    )
-
-
 def menu_for(user) -> list[MenuGroup]:
     """The groups of the side menu for ``user``; empty groups are left out."""
     scope = scope_for(user)
@@ -63,7 +52,7 @@ def menu_for(user) -> list[MenuGroup]:
                 ],
             )
         )
-    branches = _managed_branches(scope)
+    branches = branches_kept(actor=user, limit=BRANCH_MENU_MAX)
     for branch in branches:
         code = branch.code
         groups.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -21,7 +21,7 @@ from kaoping.meetings.models import LeaveRequest, Meeting
 from kaoping.monitoring.selectors import warnings_of_branches
 from kaoping.notifications.models import Notification
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import Actor, scope_for
+from kaoping.orgs.selectors import Actor, branches_kept, scope_for
 from kaoping.publication.models import Appeal
 from kaoping.schemes.selectors import scheme_chosen
 from kaoping.scoring.engine import MemberResult
@@ -54,24 +54,16 @@ class WorkGroup:
         return sum(i.count for i in self.items)
 
 
-def _branches_kept(actor: Actor) -> list[Organization]:
-    scope = scope_for(actor)
-    if scope.everything or not scope.manage_paths:
-        return []
-    q = Q()
-    for path in scope.manage_paths:
-        q |= Q(path__startswith=path)
-    return list(
-        Organization.objects.filter(q, kind=Organization.Kind.BRANCH).order_by("path")[
-            :BRANCHES_MAX
-        ]
+def _per_branch(qs: QuerySet, branch_field: str, ids: list[int]) -> Counter:
+    """How many rows of ``qs`` each of the branches ``ids`` has: one grouped query."""
+    rows = (
+        qs.filter(**{f"{branch_field}__in": ids})
+        .order_by()
+        .values_list(branch_field)
+        .annotate(n=Count("pk"))
+        .values_list(branch_field, "n")
     )
-
-
-def _per_branch(qs: QuerySet, branch_field: str) -> Counter:
-    return Counter(
-        dict(qs.values_list(branch_field).annotate(n=Count("pk")).values_list(branch_field, "n"))
-    )
+    return Counter(dict(rows))
 
 
 def _branch_groups(branches: list[Organization]) -> list[WorkGroup]:
@@ -80,30 +72,19 @@ def _branch_groups(branches: list[Organization]) -> list[WorkGroup]:
     now = timezone.now()
     ids = [b.pk for b in branches]
     leave = _per_branch(
-        LeaveRequest.objects.filter(
-            status=LeaveRequest.Status.PENDING, meeting__branch_id__in=ids
-        ).order_by(),
-        "meeting__branch_id",
+        LeaveRequest.objects.filter(status=LeaveRequest.Status.PENDING), "meeting__branch_id", ids
     )
     meetings = _per_branch(
-        Meeting.objects.filter(
-            status=Meeting.Status.OPEN, starts_at__lte=now, branch_id__in=ids
-        ).order_by(),
-        "branch_id",
+        Meeting.objects.filter(status=Meeting.Status.OPEN, starts_at__lte=now), "branch_id", ids
     )
     claims = _per_branch(
-        BonusClaim.objects.filter(
-            status=BonusClaim.Status.PENDING, member__branch_id__in=ids
-        ).order_by(),
-        "member__branch_id",
+        BonusClaim.objects.filter(status=BonusClaim.Status.PENDING), "member__branch_id", ids
     )
     tasks = _per_branch(
-        Task.objects.filter(status=Task.Status.OPEN, due_at__lte=now, branch_id__in=ids).order_by(),
-        "branch_id",
+        Task.objects.filter(status=Task.Status.OPEN, due_at__lte=now), "branch_id", ids
     )
     appeals = _per_branch(
-        Appeal.objects.filter(status=Appeal.Status.OPEN, member__branch_id__in=ids).order_by(),
-        "member__branch_id",
+        Appeal.objects.filter(status=Appeal.Status.OPEN), "member__branch_id", ids
     )
     year = timezone.localdate().year
     rounds = dict(
@@ -181,7 +162,7 @@ def work_groups(*, actor: Actor) -> list[WorkGroup]:
     groups: list[WorkGroup] = []
     if scope.member_id is not None:
         groups.append(_member_group(actor, scope.member_id))
-    groups += _branch_groups(_branches_kept(actor))
+    groups += _branch_groups(branches_kept(actor=actor, limit=BRANCHES_MAX))
     waiting = cases_awaiting(actor=actor) if scope.roles else []
     if waiting:
         groups.append(

@@ -4,6 +4,7 @@ The worker caches only the shell (styles, scripts, icons, the offline page): pag
 person's data are never stored on the device, so a shared office computer keeps none.
 """
 
+import functools
 import hashlib
 
 from django.contrib.staticfiles import finders
@@ -24,8 +25,10 @@ SHELL = (
 )
 
 
+@functools.cache
 def _shell_version() -> str:
-    """Changes whenever a shell file changes, so browsers install the new worker."""
+    """Changes whenever a shell file changes, so browsers install the new worker; read
+    once per process (the files change only with a deployment, which restarts it)."""
     digest = hashlib.sha256()
     for name in SHELL:
         path = finders.find(name)
