@@ -7,9 +7,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaoping.kit.answers import form_saved, frozen_refusal
+from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.ops.files import upload_answer
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import branch_for_staff, scope_for
@@ -18,8 +20,24 @@ from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
 from .forms import ClaimForm, DecideForm
+from .models import BonusClaim
 
-LIST_LIMIT = 200
+# A branch's bonus claims: by status (then the newest first) unless sorted otherwise,
+# searched by member, item or what was claimed, filtered by status.
+CLAIMS_TABLE = TableSpec(
+    columns=(
+        Column("member", _lazy("党员"), order=("member__code",)),
+        Column("date", _lazy("日期"), order=("date",)),
+        Column("item", _lazy("加分项目"), order=("item__code",)),
+        Column("description", _lazy("申报事项")),
+        Column("status", _lazy("状态"), order=("status", "-created_at")),
+        Column("entry", _lazy("台账记录")),
+    ),
+    default_sort="status",
+    search=("member__name", "member__code", "item__name", "description", "code"),
+    search_label=_lazy("姓名、项目、事项"),
+    filters=(Filter("status", _lazy("状态"), BonusClaim.Status.choices, lookup="status"),),
+)
 
 
 def _current_scheme() -> Scheme | None:
@@ -67,11 +85,7 @@ def my_claims(request):
 def branch_claims(request, code: str):
     actor = request.user
     branch = branch_for_staff(actor=actor, code=code)
-    claims = list(
-        selectors.claims_of_branch(actor=actor, branch=branch).order_by("status", "-created_at")[
-            :LIST_LIMIT
-        ]
-    )
+    claims = table(request, selectors.claims_of_branch(actor=actor, branch=branch), CLAIMS_TABLE)
     return render(request, "claims/branch.html", {"branch": branch, "claims": claims})
 
 

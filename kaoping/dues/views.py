@@ -9,17 +9,38 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.jobs.imports import branch_import_views
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_saved
 from kaoping.kit.forms import flash_service_error
+from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.orgs.selectors import members_visible, scope_for
 
 from . import selectors, services
 from .background import DUES_IMPORT
 from .forms import ImportForm, MonthField, PaymentForm, RateForm, SettingsForm
+from .models import DuesStatus
+
+# A month's dues, one row per member (``selectors.dues_month`` builds them all: a branch
+# is at most a few hundred members), paged, sorted and filtered in Python.
+DUES_TABLE = TableSpec(
+    columns=(
+        Column("member", _lazy("党员"), key=lambda r: r.member.code),
+        Column("due", _lazy("应交"), key=lambda r: r.due, num=True),
+        Column("on_time", _lazy("截止日前已交"), key=lambda r: r.paid_on_time, num=True),
+        Column("paid", _lazy("合计已交"), key=lambda r: r.paid, num=True),
+        Column("last", _lazy("最后缴纳"), key=lambda r: r.last_paid_on),
+        Column("status", _lazy("状态"), key=lambda r: r.status),
+        Column("entry", _lazy("台账记录")),
+    ),
+    default_sort="member",
+    search_text=lambda r: f"{r.member.code} {r.member.name}",
+    search_label=_lazy("姓名、编号"),
+    filters=(Filter("status", _lazy("状态"), DuesStatus.choices, key=lambda r: r.status),),
+)
 
 
 def _month(request) -> datetime.date:
@@ -62,7 +83,7 @@ def _page(
         "period": period,
         "prev": (period - datetime.timedelta(days=1)).replace(day=1),
         "next": (period + datetime.timedelta(days=32)).replace(day=1),
-        "rows": rows,
+        "rows": table(request, rows, DUES_TABLE),
         "counts": counts,
         "settings": settings,
         "deadline": selectors.deadline_of(period, settings),

@@ -7,12 +7,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_saved, frozen_refusal
 from kaoping.kit.decimals import signed_decimal_text
 from kaoping.kit.forms import apply_service_error, errors_on, flash_service_error
+from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_for_staff,
@@ -24,9 +26,29 @@ from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
 from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm
-from .models import Attendance, Meeting
+from .models import Attendance, Meeting, MeetingKind
 
-LIST_LIMIT = 100
+# A branch's meetings: the newest first, searched by topic or place, filtered by kind
+# and by open or closed attendance.
+MEETINGS_TABLE = TableSpec(
+    columns=(
+        Column("starts", _lazy("时间"), order=("starts_at",)),
+        Column("kind", _lazy("类型"), order=("kind",)),
+        Column("topic", _lazy("议题"), order=("topic",)),
+        Column("attendees", _lazy("应到"), order=("n_attendees",), num=True),
+        Column("present", _lazy("出席"), order=("n_present",), num=True),
+        Column("leave", _lazy("请假"), order=("n_leave",), num=True),
+        Column("absent", _lazy("缺席"), order=("n_absent",), num=True),
+        Column("status", _lazy("考勤"), order=("status",)),
+    ),
+    default_sort="-starts",
+    search=("topic", "place"),
+    search_label=_lazy("议题、地点"),
+    filters=(
+        Filter("kind", _lazy("类型"), MeetingKind.choices, lookup="kind"),
+        Filter("status", _lazy("考勤状态"), Meeting.Status.choices, lookup="status"),
+    ),
+)
 
 
 def _default_start():
@@ -65,8 +87,8 @@ def branch_meetings(request, code: str):
 
     if form is not None and (answer := form_saved(request, form, schedule)):
         return answer
-    meetings = list(
-        selectors.meetings_of_branch(actor=actor, branch=branch).order_by("-starts_at")[:LIST_LIMIT]
+    meetings = table(
+        request, selectors.meetings_of_branch(actor=actor, branch=branch), MEETINGS_TABLE
     )
     context = {
         "frozen_notice": notice,

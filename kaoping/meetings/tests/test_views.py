@@ -249,14 +249,14 @@ def test_a_frozen_year_offers_no_meeting_scheduling(client, district):
     d = district
     url = reverse("meetings:branch", args=["B1"])
     client.force_login(d.sec1)
-    assert f'action="{url}"' in client.get(url).content.decode()
+    assert f'method="post" action="{url}"' in client.get(url).content.decode()
     year = tomorrow().year
     scheme = Scheme.objects.filter(year=year).first() or SchemeFactory(year=year)
     branch_year_finalise(actor=None, scheme=scheme, branch=d.b1)
     notice = f"{year} 年度考评结果已定格"
 
     page = client.get(url).content.decode()
-    assert notice in page and f'action="{url}"' not in page
+    assert notice in page and f'method="post" action="{url}"' not in page
     posted = client.post(
         url,
         {

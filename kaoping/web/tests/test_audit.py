@@ -22,4 +22,5 @@ def test_admin_sees_changes_with_before_and_after(client, district, django_asser
     with django_assert_max_num_queries(12):
         page = client.get("/audit/?action=entry.").content.decode()
     assert entry.code in page and "entry.record" in page and "sec1" in page
-    assert "member.upsert" not in page
+    rows = page[page.index("<tbody>") :]  # the filter above offers every action
+    assert "member.upsert" not in rows

@@ -136,8 +136,8 @@ def test_secretary_records_and_reverses_a_deduction(browser, live_server, distri
     assert composite_of(page, "张三") == "70.0"
     reversal = ScoreEntry.objects.get(reverses=entry)
     assert reversal.note == "录入对象有误"
-    assert page.locator("li.entry.reversed").count() == 1
-    assert "录入对象有误" in page.locator("li.entry.reversal").inner_text()
+    assert page.locator("tr.entry.reversed").count() == 1
+    assert "录入对象有误" in page.locator("tr.entry.reversal").inner_text()
     assert_no_horizontal_scroll(page)
     snap(page, shots, "branch-reversed")
 

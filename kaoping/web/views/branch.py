@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.evaluation.selectors import round_years
@@ -16,14 +17,17 @@ from kaoping.evaluation.services import (
     tally_direct_refusal,
 )
 from kaoping.kit.answers import form_saved, frozen_refusal
+from kaoping.kit.tables import Column, Filter, TableSpec, table
+from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.selectors import entries_visible
 from kaoping.ledger.services import entry_record
+from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_for_staff,
     scope_for,
 )
 from kaoping.orgs.services import member_upsert
-from kaoping.schemes.models import Scheme
+from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import frozen_notice, scheme_chosen, scheme_years
 from kaoping.scoring.selectors import results_stamps
 
@@ -35,7 +39,53 @@ from ..forms import (
 )
 from .years import with_year, year_param
 
-RECENT_ENTRIES = 30
+# The branch's ledger (台账) of the year: the newest first, searched by member, item or
+# entry, filtered by bonus or deduction, the item's group and where the entry came from.
+ENTRY_COLUMNS = (
+    Column("date", _lazy("日期"), order=("date",)),
+    Column("member", _lazy("党员"), order=("member__code",)),
+    Column("item", _lazy("考评项目"), order=("item__code",)),
+    Column("points", _lazy("分值"), order=("points",), num=True),
+    Column("source", _lazy("来源"), order=("source",)),
+    Column("recorded", _lazy("录入"), order=("recorded_at",)),
+    Column("code", _lazy("编号"), order=("code",)),
+)
+
+
+def entries_table_spec(groups: list[str]) -> TableSpec:
+    return TableSpec(
+        columns=ENTRY_COLUMNS,
+        default_sort="-recorded",
+        search=("member__name", "member__code", "item__name", "item__code", "code", "note"),
+        search_label=_lazy("姓名、编号、项目、说明"),
+        filters=(
+            Filter("kind", _lazy("类型"), SchemeItem.Kind.choices, lookup="item__kind"),
+            Filter("group", _lazy("分组"), [(g, g) for g in groups], lookup="item__group"),
+            Filter("source", _lazy("来源"), ScoreEntry.Source.choices, lookup="source"),
+        ),
+        prefix="entries",
+    )
+
+
+# The branch's roster (党员名册): the members the page has already read, paged in Python.
+MEMBERS_TABLE = TableSpec(
+    columns=(
+        Column("code", _lazy("编号"), key=lambda m: m.code),
+        Column("name", _lazy("姓名"), key=lambda m: m.name),
+        Column("membership", _lazy("党员类别"), key=lambda m: m.membership),
+        Column("status", _lazy("状态"), key=lambda m: m.status),
+    ),
+    default_sort="code",
+    search_text=lambda m: f"{m.code} {m.name}",
+    search_label=_lazy("姓名、编号"),
+    filters=(
+        Filter("status", _lazy("状态"), Member.Status.choices, key=lambda m: m.status),
+        Filter(
+            "membership", _lazy("党员类别"), Member.Membership.choices, key=lambda m: m.membership
+        ),
+    ),
+    prefix="members",
+)
 
 
 def _entry_form(request, branch, scheme: Scheme, data=None) -> EntryForm:
@@ -65,7 +115,7 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
     def body_context(entry_form=entry_form, member_form=member_form) -> dict:
         members = selectors.branch_members(actor=actor, branch=branch)
         by_code = {m.code: m for m in members}
-        rows, entries = [], []
+        rows, entries = [], None
         if scheme is not None:
             results, tallies, decisions = selectors.branch_page_results(
                 scheme=scheme, branch=branch, stamp=stamp
@@ -80,10 +130,11 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
                 for r in results
                 if r.member in by_code
             ]
-            entries = list(
-                entries_visible(actor=actor, year=scheme.year)
-                .filter(member__branch=branch)
-                .order_by("-recorded_at", "-id")[:RECENT_ENTRIES]
+            groups = sorted(set(scheme.items.exclude(group="").values_list("group", flat=True)))
+            entries = table(
+                request,
+                entries_visible(actor=actor, year=scheme.year).filter(member__branch=branch),
+                entries_table_spec(groups),
             )
             if can_manage and entry_form is None and notice is None:
                 entry_form = _entry_form(request, branch, scheme)
@@ -101,6 +152,7 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
             "years": scheme_years(),
             "rows": rows,
             "members": members,
+            "roster": table(request, members, MEMBERS_TABLE),
             "entries": entries,
             "can_manage": can_manage,
             "frozen_notice": notice,

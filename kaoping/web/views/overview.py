@@ -7,11 +7,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaoping.audit.actions import AUDIT_ACTIONS
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
 from kaoping.kit.forms import errors_on
+from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.onboarding.selectors import setup_needed
 from kaoping.orgs.selectors import (
     organization_access_by_code,
@@ -124,18 +127,38 @@ def organization_edit(request, code: str):
     )
 
 
+def _action_choices() -> list[tuple[str, str]]:
+    """Each kind of record ("entry.", any of its actions) and then each action."""
+    groups = sorted({a.split(".", 1)[0] + "." for a in AUDIT_ACTIONS if "." in a})
+    return [(g, g + "*") for g in groups] + [(a, a) for a in sorted(AUDIT_ACTIONS)]
+
+
+# The audit log: the newest first, filtered by action (a kind of record or one action),
+# searched by who, what record, or the note.
+AUDIT_TABLE = TableSpec(
+    columns=(
+        Column("at", _lazy("时间"), order=("at",)),
+        Column("actor", _lazy("操作人"), order=("actor__username",)),
+        Column("action", _lazy("操作"), order=("action",)),
+        Column("target", _lazy("对象"), order=("target_type", "target_id")),
+        Column("before", _lazy("变更前")),
+        Column("after", _lazy("变更后")),
+        Column("note", _lazy("说明")),
+    ),
+    default_sort="-at",
+    search=("actor__username", "action", "target_type", "target_id", "note"),
+    search_label=_lazy("操作人、对象、说明"),
+    filters=(Filter("action", _lazy("操作"), _action_choices(), lookup="action__startswith"),),
+)
+
+
 @require_GET
 @login_required
 def audit_log(request):
     """The audit log (审计日志): committee admins only; 404 for everyone else."""
     if not scope_for(request.user).is_scheme_admin:
         raise Http404
-    from django.core.paginator import Paginator
-
     from kaoping.audit.selectors import audit_events_visible
 
-    action = request.GET.get("action", "")
-    page = Paginator(audit_events_visible(actor=request.user, action=action), 100).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "web/audit.html", {"page": page, "action": action})
+    t = table(request, audit_events_visible(actor=request.user), AUDIT_TABLE)
+    return render(request, "web/audit.html", {"t": t})
