@@ -5,6 +5,11 @@ Pure (no Django, no database): numbers in, markup out. No JavaScript and no inli
 attributes, which the policy allows, so the charts also print. Every chart is
 ``role="img"`` with a ``<title>`` and an ``aria-label``; the templates put the same
 numbers in a table beside it. Geometry is computed in ``Decimal`` like every other number.
+
+On screen the pages draw the same numbers with ECharts (``web/static/web/charts.js``); these
+SVGs are what prints and what a reader without JavaScript sees. Every text is measured
+(``text_width``, a CJK character one em, others about 0.62 em) so no label runs past the
+drawing: long labels are cut with "…" and keep their full text in a ``<title>``.
 """
 
 from __future__ import annotations
@@ -14,7 +19,15 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
-__all__ = ["PALETTE", "bar_chart", "gauge", "line_chart", "stacked_bar_chart"]
+__all__ = [
+    "PALETTE",
+    "axis_floor",
+    "bar_chart",
+    "gauge",
+    "line_chart",
+    "stacked_bar_chart",
+    "text_width",
+]
 
 # Colours that stay apart in greyscale print too (dark red, green, amber, blue, ...).
 PALETTE = ("#b01c1c", "#1d6b35", "#c47f00", "#2b5d9b", "#6b3fa0", "#5b636b", "#0f7c7c")
@@ -23,12 +36,12 @@ MUTED = "#5b636b"
 GRID = "#d9dde1"
 TRACK = "#e6e8eb"
 
-WIDTH = 400
-LABEL_W = 120
-VALUE_W = 56
-ROW_H = 26
-BAR_H = 16
-FONT = 13
+WIDTH = 560
+LABEL_MAX = 200  # the widest label column; longer labels are cut with "…"
+VALUE_W = 60
+ROW_H = 24
+BAR_H = 14
+FONT = 12
 
 _ids = itertools.count(1)
 _ZERO = Decimal(0)
@@ -68,6 +81,44 @@ def nice_ceiling(value: Decimal) -> Decimal:
     return power * 10  # pragma: no cover - 10 × power always suffices
 
 
+def axis_floor(values: Sequence, top=100) -> Decimal:
+    """Where a rate axis starts so that values bunched near the top stay apart.
+
+    0 when any value sits in the lower half (or there is none); otherwise a multiple of
+    5 below the lowest value, at least 5 and at least the spread below it."""
+    top = _dec(top)
+    known = [_dec(v) for v in values if v is not None]
+    if not known:
+        return _ZERO
+    low, high = min(known), max(known)
+    if low < top / 2:
+        return _ZERO
+    floor = low - max(high - low, Decimal(5))
+    floor = (floor / 5).to_integral_value(rounding="ROUND_FLOOR") * 5
+    return floor if floor > top / 5 else _ZERO
+
+
+def text_width(text: str, size: int = FONT) -> Decimal:
+    """The drawn width of ``text`` at ``size`` (no font metrics on the server: a wide
+    character one em, anything else 0.62 em, which is at least what system fonts use)."""
+    ems = sum((Decimal(1) if ord(ch) >= 0x2E80 else Decimal("0.62") for ch in text), _ZERO)
+    return ems * size
+
+
+def fit(text: str, width: Decimal, size: int = FONT) -> str:
+    """``text`` cut with "…" to fit ``width``."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _label_column(labels: Sequence[str]) -> Decimal:
+    widest = max((text_width(str(label)) for label in labels), default=_ZERO)
+    return min(widest, Decimal(LABEL_MAX)) + 10
+
+
 def _svg(title: str, height: Decimal | int, body: list[str], summary: str = "") -> str:
     ident = f"chart-{next(_ids)}"
     label = f"{title}：{summary}" if summary else title
@@ -92,8 +143,8 @@ def _legend(names: Sequence[str], top: Decimal) -> tuple[list[str], Decimal]:
     parts: list[str] = []
     x, y = Decimal(0), top
     for i, full in enumerate(names):
-        name = full if len(full) <= 24 else full[:23] + "…"
-        width = Decimal(22 + FONT * len(name))
+        name = fit(full, Decimal(WIDTH - 40))
+        width = 16 + text_width(name)
         if x > 0 and x + width > WIDTH:
             x, y = Decimal(0), y + ROW_H
         colour = PALETTE[i % len(PALETTE)]
@@ -105,39 +156,66 @@ def _legend(names: Sequence[str], top: Decimal) -> tuple[list[str], Decimal]:
     return parts, (y - top + ROW_H) if names else Decimal(0)
 
 
+def _row_label(label: str, label_w: Decimal, y: Decimal) -> str:
+    """A row's label, right-aligned against the bars, cut to the column with its full text
+    kept in a ``<title>``."""
+    shown = fit(label, label_w - 10)
+    title = f"<title>{escape(label)}</title>" if shown != label else ""
+    return (
+        f'<text x="{_c(label_w - 6)}" y="{_c(y + 16)}" text-anchor="end" fill="{INK}">'
+        f"{title}{escape(shown)}</text>"
+    )
+
+
+def _note(note: str, x: Decimal, y: Decimal) -> str:
+    """A small muted line, e.g. that the value axis does not start at 0."""
+    return _text(x, y, fit(note, Decimal(WIDTH) - x, 11), fill=MUTED, extra=' font-size="11"')
+
+
 def bar_chart(
     *,
     title: str,
     labels: Sequence[str],
     values: Sequence,
     maximum=None,
+    minimum=None,
+    note: str = "",
     unit: str = "",
     places: int = 1,
 ) -> str:
-    """Horizontal bars, one row per label (reads on a phone and in print)."""
+    """Horizontal bars, one row per label (reads on a phone and in print). ``minimum``
+    starts the value axis above 0 so close values stay apart; ``note`` (drawn under the
+    bars) says so."""
     nums = [_dec(v) for v in values]
     top = _dec(maximum) if maximum is not None else nice_ceiling(max(nums, default=_ZERO))
     if top <= 0:
         top = Decimal(1)
-    span = Decimal(WIDTH - LABEL_W - VALUE_W)
+    low = _dec(minimum) if minimum is not None else _ZERO
+    if low >= top:
+        low = _ZERO
+    label_w = _label_column([str(label) for label in labels])
+    span = Decimal(WIDTH) - label_w - VALUE_W
     body: list[str] = []
     for i, (label, value, raw) in enumerate(zip(labels, nums, values, strict=True)):
         y = Decimal(i * ROW_H)
-        width = span * min(max(value, _ZERO), top) / top
+        width = span * (min(max(value, low), top) - low) / (top - low)
         shown = "—" if raw is None else f"{number(value, places)}{unit}"
         body.append(
-            _text(LABEL_W - 6, y + 17, str(label), anchor="end")
-            + f'<rect x="{LABEL_W}" y="{_c(y + 5)}" width="{_c(span)}" height="{BAR_H}" '
+            _row_label(str(label), label_w, y)
+            + f'<rect x="{_c(label_w)}" y="{_c(y + 5)}" width="{_c(span)}" height="{BAR_H}" '
             f'fill="{TRACK}"/>'
-            + f'<rect x="{LABEL_W}" y="{_c(y + 5)}" width="{_c(width)}" height="{BAR_H}" '
+            + f'<rect x="{_c(label_w)}" y="{_c(y + 5)}" width="{_c(width)}" height="{BAR_H}" '
             f'fill="{PALETTE[0]}"><title>{escape(str(label))}：{escape(shown)}</title></rect>'
-            + _text(LABEL_W + span + 6, y + 17, shown)
+            + _text(label_w + span + 6, y + 16, shown)
         )
+    height = Decimal(max(len(nums), 1) * ROW_H + 4)
+    if note:
+        body.append(_note(note, label_w, height + 10))
+        height += 16
     summary = "；".join(
         f"{label} {'—' if raw is None else number(v, places) + unit}"
         for label, v, raw in zip(labels, nums, values, strict=True)
     )
-    height = max(len(nums), 1) * ROW_H + 4
     return _svg(title, height, body, summary)
 
 
@@ -153,12 +231,13 @@ def stacked_bar_chart(
     rows = [[_dec(values[i]) for _, values in series] for i in range(len(labels))]
     totals = [sum(row, _ZERO) for row in rows]
     top = nice_ceiling(max(totals, default=_ZERO))
-    span = Decimal(WIDTH - LABEL_W - VALUE_W)
+    label_w = _label_column([str(label) for label in labels])
+    span = Decimal(WIDTH) - label_w - VALUE_W
     body: list[str] = []
     for i, (label, row, total) in enumerate(zip(labels, rows, totals, strict=True)):
         y = Decimal(i * ROW_H)
-        x = Decimal(LABEL_W)
-        body.append(_text(LABEL_W - 6, y + 17, str(label), anchor="end"))
+        x = label_w
+        body.append(_row_label(str(label), label_w, y))
         for j, value in enumerate(row):
             if value <= 0:
                 continue
@@ -171,7 +250,7 @@ def stacked_bar_chart(
                 "</title></rect>"
             )
             x += width
-        body.append(_text(x + 6, y + 17, f"{number(total, places)}{unit}"))
+        body.append(_text(x + 6, y + 16, f"{number(total, places)}{unit}"))
     legend, legend_h = _legend([name for name, _ in series], Decimal(len(labels) * ROW_H + 6))
     body.extend(legend)
     summary = "；".join(
@@ -194,15 +273,25 @@ def line_chart(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence]],
     maximum=None,
+    minimum=None,
+    note: str = "",
     unit: str = "",
     places: int = 1,
 ) -> str:
-    """Lines over the labels (months); ``None`` values leave a gap."""
-    left, right, top_pad, plot_h = Decimal(44), Decimal(12), Decimal(10), Decimal(180)
+    """Lines over the labels (months); ``None`` values leave a gap. ``minimum`` starts the
+    value axis above 0 (its lowest grid line shows where, ``note`` says so)."""
     known = [_dec(v) for _, values in series for v in values if v is not None]
     top = _dec(maximum) if maximum is not None else nice_ceiling(max(known, default=_ZERO))
     if top <= 0:
         top = Decimal(1)
+    low = _dec(minimum) if minimum is not None else _ZERO
+    if low >= top:
+        low = _ZERO
+    ticks = [low + (top - low) * k / 5 for k in range(6)]
+    tick_texts = [f"{number(v, 0 if v == v.to_integral() else 1)}{unit}" for v in ticks]
+    left = max(text_width(t) for t in tick_texts) + 10
+    edge = text_width(str(labels[-1])) / 2 + 4 if labels else Decimal(4)
+    right, top_pad, plot_h = max(edge, Decimal(8)), Decimal(10), Decimal(180)
     plot_w = Decimal(WIDTH) - left - right
     n = max(len(labels), 1)
     step = plot_w / (n - 1) if n > 1 else _ZERO
@@ -211,22 +300,15 @@ def line_chart(
         return left + step * i if n > 1 else left + plot_w / 2
 
     def y_of(v: Decimal) -> Decimal:
-        return top_pad + plot_h - plot_h * min(max(v, _ZERO), top) / top
+        return top_pad + plot_h - plot_h * (min(max(v, low), top) - low) / (top - low)
 
     body: list[str] = []
-    for k in range(6):  # horizontal grid lines with their values
-        value = top * k / 5
+    for value, shown in zip(ticks, tick_texts, strict=True):  # grid lines with their values
         y = y_of(value)
         body.append(
             f'<line x1="{_c(left)}" y1="{_c(y)}" x2="{_c(left + plot_w)}" y2="{_c(y)}" '
             f'stroke="{GRID}" stroke-width="1"/>'
-            + _text(
-                left - 6,
-                y + 4,
-                f"{number(value, 0 if value == value.to_integral() else 1)}",
-                anchor="end",
-                fill=MUTED,
-            )
+            + _text(left - 6, y + 4, shown, anchor="end", fill=MUTED)
         )
     for i, label in enumerate(labels):
         body.append(_text(x_of(i), top_pad + plot_h + 18, str(label), anchor="middle", fill=MUTED))
@@ -253,6 +335,10 @@ def line_chart(
     legend_top = top_pad + plot_h + 28
     legend, legend_h = _legend([name for name, _ in series], legend_top)
     body.extend(legend)
+    height = legend_top + legend_h
+    if note:
+        body.append(_note(note, Decimal(0), height + 10))
+        height += 16
     summary = "；".join(
         f"{name} "
         + "、".join(
@@ -262,7 +348,7 @@ def line_chart(
         )
         for name, values in series
     )
-    return _svg(title, legend_top + legend_h, body, summary)
+    return _svg(title, height, body, summary)
 
 
 def _polyline(points: list[str], colour: str) -> str:

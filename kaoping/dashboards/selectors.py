@@ -498,3 +498,28 @@ def branch_report(*, actor: Actor, branch: Organization, scheme: Scheme) -> dict
         if m.status in Member.assessed_statuses()
     )
     return data
+
+
+# --------------------------------------------------------------------------- big screen
+
+
+def screen_dashboard(*, actor: Actor, scheme: Scheme | None) -> dict:
+    """The big screen (数据大屏): the committee dashboard's branch rows and the count of
+    early warnings of each kind, nothing about a single member. The same fixed number of
+    queries as the committee dashboard, plus the warnings' own fixed number."""
+    from kaoping.monitoring.selectors import KIND_CHOICES, warnings_for
+
+    data = committee_dashboard(actor=actor, scheme=scheme)
+    year = scheme.year if scheme is not None else timezone.localdate().year
+    counts = Counter(w.kind for w in warnings_for(actor=actor, year=year))
+    data["warnings"] = [(str(label), counts[kind]) for kind, label in KIND_CHOICES]
+    data["warnings_total"] = sum(counts.values())
+    rows = [row for row in data["rows"] if "average" in row]
+    grades: Counter = Counter()
+    for row in rows:
+        grades.update(row["grades"])
+    data["grade_totals"] = [(str(g), grades[str(g)]) for g in GRADES if grades[str(g)]]
+    data["assessed"] = sum(row["assessed"] for row in rows)
+    data["started"] = sum(1 for row in rows if row["stage"] != "none")
+    data["published"] = sum(1 for row in rows if row["stage"] in ("published", "final"))
+    return data

@@ -11,4 +11,5 @@ urlpatterns = [
     path("dash/branches/<code:code>/", views.branch, name="branch"),
     path("dash/branches/<code:code>/report/print/", views.branch_report_print, name="report_print"),
     path("dash/committee/", views.committee, name="committee"),
+    path("dash/screen/", views.screen, name="screen"),
 ]

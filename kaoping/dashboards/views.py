@@ -99,6 +99,28 @@ def committee(request):
     return render(request, "dashboards/committee.html", context)
 
 
+SCREEN_REFRESH = 300  # seconds between two reloads of the big screen
+
+
+@login_required
+@require_GET
+def screen(request):
+    """The big screen (数据大屏) for the committee's meeting room: 1920×1080, dark, reloads
+    itself; for whoever may see the committee dashboard (everyone else: 404)."""
+    actor = request.user
+    staff_required(actor=actor)
+    scheme = _scheme(request)
+    data = selectors.screen_dashboard(actor=actor, scheme=scheme)
+    context = {
+        "scheme": scheme,
+        "data": data,
+        "charts": figures.screen_figures(data),
+        "refresh": SCREEN_REFRESH,
+        "now": timezone.localtime(),
+    }
+    return render(request, "dashboards/screen.html", context)
+
+
 def _scheme_required(request):
     scheme = _scheme(request)
     if scheme is None:

@@ -79,6 +79,7 @@ def menu_for(user) -> list[MenuGroup]:
         committee.links += [
             MenuLink(_("总览"), reverse("web:overview")),
             MenuLink(_("看板"), reverse("dashboards:home")),
+            MenuLink(_("数据大屏"), reverse("dashboards:screen")),
             MenuLink(_("专项督查"), reverse("inspections:groups")),
             MenuLink(_("失联党员"), reverse("archive:lost_contacts")),
             MenuLink(_("监测预警"), reverse("monitoring:index")),

@@ -200,6 +200,7 @@ PAGES: dict[str, Row] = {
     "dashboards:home": Row(get="302 302 302 302 302 302 302 302"),
     "dashboards:mine": Row(get="302 200 200 404 404 404 404 404"),
     "dashboards:committee": Row(get="302 404 404 200 200 200 200 200"),
+    "dashboards:screen": Row(get="302 404 404 200 200 200 200 200"),
     "dashboards:member": Row(
         get="302 200 404 200 404 404 200 200", kwargs=_by(code="member"), sup_in=(200, None)
     ),
