@@ -163,6 +163,28 @@ def settings_set(request, code: str):
     return _form_post(request, code, SettingsForm, save, _("已保存党费设置。"))
 
 
+def _close_confirmation(request, branch, period):
+    """Closing a month cannot be undone: its consequences first (web/confirm.html); the
+    same form posted again with ``confirm`` closes it."""
+    month = f"{period:%Y-%m}"
+    return render(
+        request,
+        "web/confirm.html",
+        {
+            "title": _("%(name)s：结算 %(month)s 党费") % {"name": branch.name, "month": month},
+            "consequences": [
+                _("按本支部的交纳期限核对 %(month)s 的交纳记录。") % {"month": month},
+                _("逾期、未交足或未交的党员，每人记一条扣分记录，计入年度考评。"),
+                _("结算不能撤销；再次结算该月不会新增记录。"),
+            ],
+            "action": request.path,
+            "hidden": [("month", month)],
+            "submit": _("确认结算"),
+            "back": _page_url(branch, period),
+        },
+    )
+
+
 @login_required
 @require_POST
 def month_close(request, code: str):
@@ -170,6 +192,8 @@ def month_close(request, code: str):
     branch = selectors.branch_for_dues(actor=actor, code=code, manage=True)
     period = _month(request)
     was_closed = selectors.dues_closing(branch=branch, period=period) is not None
+    if not was_closed and not request.POST.get("confirm"):
+        return _close_confirmation(request, branch, period)
     try:
         created = services.dues_month_close(actor=actor, branch=branch, period=period)
     except ValidationError as exc:

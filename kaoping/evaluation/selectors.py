@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
 from kaoping.kit.decimals import percent_text
+from kaoping.kit.steps import Step as ShownStep
+from kaoping.kit.steps import steps_at
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_for_staff, scope_for
 from kaoping.schemes.models import Scheme
@@ -460,3 +462,30 @@ def close_consequences(*, actor: Actor, round_: EvaluationRound) -> Consequences
         lines.append(_("投票截止日期 %(date)s 已过。") % {"date": deadline})
     lines.append(_("截止后选票即封存，不能再投票或重新开放。"))
     return Consequences(lines=lines, refusal=vote_turnout_refusal(round_))
+
+
+def round_steps(*, round_: EvaluationRound | None, frozen: bool = False) -> list:
+    """The step indicator of the round (kit.steps): the five steps, those passed done,
+    the round's step current; all done once the year is finalised (定格); none started
+    without a round. The vote step says where the ballot stands."""
+    labels = [str(label) for label in (s.label for s in EvaluationRound.STEP_ORDER)]
+    if round_ is None:
+        return steps_at(labels, None)
+    current = len(labels) if frozen else round_.step_index
+    steps = steps_at(labels, current)
+    vote = EvaluationRound.STEP_ORDER.index(Step.VOTE)
+    if steps[vote].state == "current":
+        steps[vote] = ShownStep(steps[vote].label, "current", note=round_.get_vote_state_display())
+    return steps
+
+
+def publish_consequences(*, actor: Actor, round_: EvaluationRound) -> Consequences:
+    """Publishing the totals ends the vote for good and starts the determination."""
+    if not scope_for(actor).manages(round_.branch.path):
+        raise PermissionDenied(_("只有本支部的书记和支委可以查看。"))
+    return Consequences(
+        lines=[
+            _("测评票数计入每名党员的民主测评得分，本轮进入组织认定。"),
+            _("公布后不能再投票、计票或改为纸质选票。"),
+        ]
+    )

@@ -19,6 +19,7 @@ from kaoping.kit.answers import form_answer, form_done
 from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.selectors import branch_for_staff, member_access_by_code, scope_for
 from kaoping.schemes.models import Scheme
+from kaoping.schemes.selectors import year_is_frozen
 
 from . import selectors, services
 from .forms import (
@@ -64,7 +65,12 @@ def _round_page(request, branch, year: int, *, open_form=None, codes=None, statu
         "scheme": scheme,
         "round": round_,
         "can_manage": can_manage,
-        "steps": EvaluationRound.STEP_ORDER,
+        "steps": selectors.round_steps(
+            round_=round_,
+            frozen=round_ is not None
+            and round_.step == EvaluationRound.Step.DETERMINATION
+            and year_is_frozen(year=year, branch=branch),
+        ),
         "codes": codes,
     }
     if round_ is None:
@@ -120,6 +126,7 @@ ACTIONS = {
 CONFIRMED = {
     "advance": (selectors.advance_consequences, gettext_lazy("确认进入下一环节")),
     "close": (selectors.close_consequences, gettext_lazy("确认截止投票")),
+    "publish": (selectors.publish_consequences, gettext_lazy("确认公布测评票数")),
 }
 
 
@@ -131,6 +138,11 @@ def _confirm_page(request, branch, round_, action: str):
             "name": branch.name,
             "year": round_.year,
             "step": round_.get_step_display(),
+        }
+    elif action == "publish":
+        title = _("%(name)s %(year)s 年度民主测评：公布测评票数") % {
+            "name": branch.name,
+            "year": round_.year,
         }
     else:
         title = _("%(name)s %(year)s 年度民主测评：截止投票") % {
@@ -160,15 +172,22 @@ def round_action(request, code: str, year: int, action: str):
         raise Http404(_("没有“%(action)s”这项操作。") % {"action": action})
     if request.method == "GET" and action not in CONFIRMED:
         return HttpResponseNotAllowed(["POST"])
-    service, done = ACTIONS[action]
+    service, done_lazy = ACTIONS[action]
+    done = str(done_lazy)
     branch, round_ = _officer_round(request, code, year)
     if action in CONFIRMED and not (request.method == "POST" and request.POST.get("confirm")):
         return _confirm_page(request, branch, round_, action)
+    before = round_.get_step_display()
     try:
-        service(actor=request.user, round_=round_)
+        after = service(actor=request.user, round_=round_)
     except ValidationError as exc:
         flash_service_error(request, exc)
     else:
+        if action == "advance":
+            done = _("已结束“%(before)s”环节，进入“%(after)s”。") % {
+                "before": before,
+                "after": after.get_step_display(),
+            }
         messages.success(request, str(done))
     return redirect("evaluation:round", branch.code, year)
 

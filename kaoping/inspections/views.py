@@ -64,7 +64,8 @@ def group_register(request, code: str):
 
     def record(d):
         inspection = services.inspection_record(actor=actor, group=group, **d)
-        return reverse("inspections:detail", args=[inspection.code]), _("已记录督查。")
+        done = _("已记录对 %(org)s 的督查。") % {"org": inspection.organization.name}
+        return reverse("inspections:detail", args=[inspection.code]), done
 
     if answer := form_saved(request, form, record):
         return answer

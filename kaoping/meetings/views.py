@@ -213,7 +213,12 @@ def meeting_attendance(request, code: str):
     except ValidationError as exc:
         flash_service_error(request, exc)
         return redirect(url)
-    return _done(request, url, _("已保存考勤。"))
+    absent = sum(1 for value in statuses.values() if value == Attendance.Status.ABSENT)
+    return _done(
+        request,
+        url,
+        _("已保存会议“%(topic)s”的考勤，%(n)s 人缺席。") % {"topic": meeting.topic, "n": absent},
+    )
 
 
 @login_required

@@ -3,10 +3,12 @@ the determination view."""
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
-from kaoping.evaluation.models import QuotaDecision
+from kaoping.evaluation.models import EvaluationRound, QuotaDecision
+from kaoping.kit.steps import Step, steps_at
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import organization_access_by_code, scope_for
@@ -101,3 +103,28 @@ def appealable_entries(*, member: Member, year: int) -> QuerySet[ScoreEntry]:
         .select_related("item")
         .order_by("date")
     )
+
+
+def publication_steps(
+    *,
+    round_: EvaluationRound | None,
+    publication: Publication | None,
+    appeals: list[Appeal],
+    frozen: bool,
+) -> list[Step]:
+    """The step indicator of the year's end (kit.steps): 组织认定 → 公示 → 申诉 → 定格,
+    from the round's step, the publication, its notice period and the open appeals."""
+    labels = [_("组织认定"), _("公示结果"), _("公示期与申诉"), _("定格")]
+    if frozen:
+        return steps_at(labels, len(labels))
+    if publication is None:
+        determining = round_ is not None and round_.step == EvaluationRound.Step.DETERMINATION
+        return steps_at(labels, 0 if determining else None)
+    open_appeals = sum(1 for a in appeals if a.status == Appeal.Status.OPEN)
+    if timezone.now() < publication.notice_until or open_appeals:
+        steps = steps_at(labels, 2)
+        until = timezone.localtime(publication.notice_until).strftime("%Y-%m-%d %H:%M")
+        note = _("公示期至 %(until)s，待答复申诉 %(n)s 件") % {"until": until, "n": open_appeals}
+        steps[2] = Step(steps[2].label, "current", note=note)
+        return steps
+    return steps_at(labels, 3)

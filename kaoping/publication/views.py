@@ -44,13 +44,19 @@ def branch_page(request, code: str, year: int):
     scheme = _scheme(year)
     scope = scope_for(actor)
     frozen = year_is_frozen(year=year, branch=branch)
+    round_ = round_of(branch=branch, year=year)
+    publication = selectors.publication_of(branch=branch, year=year)
+    appeals = list(selectors.branch_appeals(branch=branch, year=year))
     context = {
         "branch": branch,
         "scheme": scheme,
-        "round": round_of(branch=branch, year=year),
+        "round": round_,
+        "steps": selectors.publication_steps(
+            round_=round_, publication=publication, appeals=appeals, frozen=frozen
+        ),
         "rows": selectors.determination_rows(scheme=scheme, branch=branch),
-        "publication": selectors.publication_of(branch=branch, year=year),
-        "appeals": selectors.branch_appeals(branch=branch, year=year),
+        "publication": publication,
+        "appeals": appeals,
         "blockers": [] if frozen else services.finalisation_blockers(scheme=scheme, branch=branch),
         "frozen": frozen,
         "can_manage": scope.manages(branch.path),

@@ -133,7 +133,11 @@ def task_submit(request, code: str):
                 text=form.cleaned_data["text"],
                 file=form.cleaned_data["file"],
             )
-            return _done(request, reverse("tasks:detail", args=[task.code]), _("已提交。"))
+            return _done(
+                request,
+                reverse("tasks:detail", args=[task.code]),
+                _("已提交任务“%(title)s”的完成情况。") % {"title": task.title},
+            )
     return _task_page(request, task, submit_form=form, status=400)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
 from kaoping.dues.models import DuesClosing, DuesPayment, DuesRate
+from kaoping.kit.steps import Step, steps_at
 from kaoping.meetings.models import Attendance, LeaveRequest
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.selectors import scope_for
@@ -388,3 +389,31 @@ def next_step_text(case: UnqualifiedCase) -> str:
     if case.state == State.DETERMINED:
         return _("已认定为不合格党员。下一步：由党支部作出后续处理并在此记录。")
     return _("案卷未通过，已办结：%(reason)s") % {"reason": case.outcome_reason}
+
+
+def case_steps(*, case: UnqualifiedCase, file: dict) -> list[Step]:
+    """The step indicator of a case (kit.steps): 提出 → 预审 → 党员大会表决 → 审批 → 后续
+    处理, from its state; a case returned to the branch is at 提出 again, a refused one
+    stops at the step that refused it (said in its note). ``file``: ``case_file``'s."""
+    handled = bool(file["handlings"])
+    Stage = CaseStep.Stage
+    stages = (Stage.PROPOSAL, Stage.PRE_REVIEW, Stage.VOTE, Stage.APPROVAL, Stage.HANDLING)
+    labels = [str(stage.label) for stage in stages]
+    State = UnqualifiedCase.State
+    at: dict[str, int] = {
+        State.RETURNED: 0,
+        State.PRE_REVIEW: 1,
+        State.VOTE: 2,
+        State.APPROVAL: 3,
+        State.DETERMINED: 5 if handled else 4,
+    }
+    if case.state == State.REFUSED:
+        stopped: dict[str | None, int] = {Stage.PRE_REVIEW: 1, Stage.VOTE: 2, Stage.APPROVAL: 3}
+        last = file["steps"][-1].stage if file["steps"] else None
+        index = stopped.get(last, 3)
+        steps = steps_at(labels, index)[: index + 1]
+        return [*steps[:-1], Step(steps[-1].label, "current", note=str(State.REFUSED.label))]
+    steps = steps_at(labels, at[case.state])
+    if case.state == State.RETURNED:
+        steps[0] = Step(steps[0].label, "current", note=str(State.RETURNED.label))
+    return steps

@@ -285,9 +285,15 @@ def _act(actor, case, action: str, form) -> None:
 
 def _step_done(action: str, case) -> str:
     """The success message of a step: what was recorded, what happens next, who acts."""
+    names = {"name": case.member.name, "code": case.code}
     if action == "handling":
-        return _("已记录后续处理。")
-    return _("已记录。%(next)s") % {"next": selectors.next_step_text(case)}
+        return _("已记录 %(name)s 的后续处理（案卷 %(code)s）。") % names
+    done = {
+        "review": _("已记录对 %(name)s 案卷 %(code)s 的审查意见。"),
+        "resubmit": _("已重新提交 %(name)s 的案卷 %(code)s。"),
+        "vote": _("已记录党员大会对 %(name)s 的表决。"),
+    }.get(action, _("已记录案卷 %(code)s 的办理。"))
+    return f"{done % names}{selectors.next_step_text(case)}"
 
 
 @login_required
@@ -320,9 +326,11 @@ def case_detail(request, code: str):
         status = 400
     else:
         forms = _forms(case, bodies)
+    file = selectors.case_file(case=case)
     context = {
         "case": case,
-        "file": selectors.case_file(case=case),
+        "file": file,
+        "steps": selectors.case_steps(case=case, file=file),
         "pending": [Body(b).label for b in sorted(selectors.pending_bodies(case))],
         **forms,
     }

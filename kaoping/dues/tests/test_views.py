@@ -59,11 +59,16 @@ def test_secretary_records_imports_and_closes_a_month_over_http(client, district
     )
     assert "已导入 1 条党费记录" in done.content.decode()
     assert DuesPayment.objects.count() == 2
-    closed = client.post(reverse("dues:close", args=["B1"]), {"month": "2026-03"}, follow=True)
+    # Without confirm: the consequences only, nothing closed.
+    asked = client.post(reverse("dues:close", args=["B1"]), {"month": "2026-03"})
+    assert asked.status_code == 200 and "结算不能撤销" in asked.content.decode()
+    assert not ScoreEntry.objects.exists()
+    confirmed = {"month": "2026-03", "confirm": "1"}
+    closed = client.post(reverse("dues:close", args=["B1"]), confirmed, follow=True)
     assert "新增 1 条扣分记录" in closed.content.decode()
     entry = ScoreEntry.objects.get()
     assert entry.member == d.m1b and entry.source == "dues"
-    again = client.post(reverse("dues:close", args=["B1"]), {"month": "2026-03"}, follow=True)
+    again = client.post(reverse("dues:close", args=["B1"]), confirmed, follow=True)
     assert "未新增任何记录" in again.content.decode()
     assert ScoreEntry.objects.count() == 1
 

@@ -177,8 +177,9 @@ def test_meeting_room_vote_on_phones_and_counting_on_the_secretarys_screen(
 
     # The secretary closes the vote (confirmed) ...
     screen.goto(f"{live_server.url}/eval/B1/2026/")
-    go(screen, "form[action$='/do/close/'] button[type=submit]")
-    go(screen, "#confirm button[type=submit].primary")
+    screen.click("form[action$='/do/close/'] button[type=submit]")
+    screen.locator("#kp-confirm ul.consequences").wait_for()
+    go(screen, "#kp-confirm [data-confirm-ok]")
     assert screen.locator("#vote-state").inner_text() == "已截止"
     # ... and two of the three scrutineers type their shares on the same screen.
     go(screen, "#count-link")

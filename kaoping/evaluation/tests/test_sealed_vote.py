@@ -167,7 +167,7 @@ def test_full_vote_of_a_branch_of_25_through_http(district):
     assert "一致" in member.post("/eval/B1/2026/recount/").content.decode()
 
     # Publishing takes the counted ballots; the recount agrees with the published tallies.
-    assert sec.post("/eval/B1/2026/do/publish/").status_code == 302
+    assert sec.post("/eval/B1/2026/do/publish/", {"confirm": "1"}).status_code == 302
     for c in codes:
         assert (
             dict(VoteTally.objects.filter(member__code=c, year=2026).values_list("option", "count"))

@@ -171,3 +171,42 @@ def user_scope(user):
 def depth(path: str) -> int:
     """Depth of an organisation in the tree from its path (``/W/P1/B1/`` → 2)."""
     return max(0, path.count("/") - 2)
+
+
+# chrome: breadcrumbs (面包屑). A trail of (label, url) pairs, the last the page itself.
+def _crumbs(parts) -> list[tuple[str, str | None]]:
+    """``label, url, label, url, …, label``: pairs, the last label without a url (the page
+    itself, ``aria-current``). A url may be empty (a label that links nowhere)."""
+    parts = list(parts)
+    trail: list[tuple[str, str | None]] = []
+    while len(parts) >= 2:
+        label, url = parts.pop(0), parts.pop(0)
+        trail.append((str(label), str(url) if url else None))
+    if parts:
+        trail.append((str(parts[0]), None))
+    return trail
+
+
+@register.inclusion_tag("web/_breadcrumbs.html")
+def breadcrumbs(*parts) -> dict:
+    """``{% breadcrumbs _("方案") url _("2026 年度") %}``: 工作台 first, then the pairs."""
+    return {"trail": [(_("工作台"), reverse("workbench:home")), *_crumbs(parts)]}
+
+
+@register.inclusion_tag("web/_breadcrumbs.html", takes_context=True)
+def branch_crumbs(context, branch, *parts) -> dict:
+    """A branch's page: 工作台 › the branch › ``parts`` (as ``breadcrumbs``). With no
+    ``parts`` the branch page itself ends the trail. One who does not read the branch (a
+    member on a meeting or a task of theirs) gets 工作台 › the page: no link they cannot
+    open."""
+    home = (_("工作台"), reverse("workbench:home"))
+    user = context.get("user")
+    if parts and not (user is not None and scope_for(user).reads(branch.path)):
+        return {"trail": [home, *_crumbs(parts)[-1:]]}
+    trail: list[tuple[str, str | None]] = [home]
+    if parts:
+        trail.append((branch.name, reverse("web:branch", args=[branch.code])))
+        trail.extend(_crumbs(parts))
+    else:
+        trail.append((branch.name, None))
+    return {"trail": trail}

@@ -502,10 +502,11 @@ PAGES: dict[str, Row] = {
         post="302 404 404 400 404 404 400 403",
         sup_in=(405, 403),
     ),
+    # Closing a month shows its consequences first (a POST without confirm: 200).
     "dues:close": Row(
         get="302 405 405 405 405 405 405 405",
         kwargs=_b,
-        post="302 404 404 302 404 404 302 403",
+        post="302 404 404 200 404 404 200 403",
         sup_in=(405, 403),
     ),
     "dues:import": Row(

@@ -132,8 +132,10 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
     # self-evaluation -> peer review -> secretary's comments
     for _ in range(2):
         sec.click("#steps form[action$='/do/advance/'] button")
-        sec.wait_for_load_state()
-        sec.click("#confirm button[name=confirm]")  # after the consequences are shown
+        # the dialog shows the consequences the confirmation page lists, then confirms
+        sec.locator("#kp-confirm ul.consequences").wait_for()
+        with sec.expect_navigation():
+            sec.click("#kp-confirm [data-confirm-ok]")
         sec.wait_for_load_state()
     # -> the vote: two scrutineers are named and their shares shown once
     sec.click("#vote-open")
@@ -164,9 +166,10 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
     # One of the two voters: enough only with a minimum of one half (the default is 2/3).
     Scheme.objects.filter(year=year).update(vote_min_turnout=Decimal("0.5"))
     sec.click("form[action$='/do/close/'] button")
-    sec.wait_for_load_state()
-    assert "投票率 50%" in sec.locator("#confirm").inner_text()
-    sec.click("#confirm button[name=confirm]")
+    sec.locator("#kp-confirm ul.consequences").wait_for()
+    assert "投票率 50%" in sec.locator("#kp-confirm").inner_text()
+    with sec.expect_navigation():
+        sec.click("#kp-confirm [data-confirm-ok]")
     sec.wait_for_load_state()
     assert "投票已截止。" in sec.locator(".messages").inner_text()
     # counting: the two scrutineers type their shares on the secretary's screen
@@ -179,6 +182,9 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
     assert "计票完成" in sec.locator(".messages").inner_text()
     sec.goto(eval_url)
     sec.click("form[action$='/do/publish/'] button")
+    sec.locator("#kp-confirm ul.consequences").wait_for()
+    with sec.expect_navigation():
+        sec.click("#kp-confirm [data-confirm-ok]")
     sec.wait_for_load_state()
     assert "测评票数已公布，进入组织认定。" in sec.locator(".messages").inner_text()
     totals = sec.locator("#totals").inner_text()
@@ -193,9 +199,10 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
     assert "100.0" in row.inner_text()  # 70 + 100 % x 0.30
     assert "94.0" in sec.locator("#determination tr", has_text="李四").inner_text()
     sec.click("#publication button[type=submit]")
-    sec.wait_for_load_state()
-    assert "公示期" in sec.locator("#confirm").inner_text()  # the consequences first
-    sec.click("#confirm button[type=submit]")
+    sec.locator("#kp-confirm ul.consequences").wait_for()
+    assert "公示期" in sec.locator("#kp-confirm").inner_text()  # the consequences first
+    with sec.expect_navigation():
+        sec.click("#kp-confirm [data-confirm-ok]")
     sec.wait_for_load_state()
     notice = sec.locator("#publication").inner_text()
     assert "第 1 次公示于" in notice

@@ -29,6 +29,7 @@ from kaoping.orgs.selectors import (
 from kaoping.orgs.services import member_upsert
 from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import frozen_notice, scheme_chosen, scheme_years
+from kaoping.scoring.models import Grade
 from kaoping.scoring.selectors import results_stamps
 
 from .. import selectors
@@ -98,6 +99,16 @@ def _entry_form(request, branch, scheme: Scheme, data=None) -> EntryForm:
     )
 
 
+def _grade_counts(rows) -> list[tuple[str, int]]:
+    """The overview's figures: how many of the branch's results are at each grade (those
+    with none yet left out), from the rows already read."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        grade = row["result"].grade
+        counts[grade] = counts.get(grade, 0) + 1
+    return [(grade, counts[grade]) for grade in Grade.values if counts.get(grade)]
+
+
 def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form=None):
     """``choose_scheme()`` gives the year's scheme. A frozen year (finalised) shows no
     entry form, reversal or tally links, and says why at the top."""
@@ -158,6 +169,7 @@ def _branch_page(request, branch, choose_scheme, *, entry_form=None, member_form
             "frozen_notice": notice,
             "direct_tally": direct_tally,
             "pending": [row["member"] for row in rows if row["result"].grade == "pending"],
+            "grades": _grade_counts(rows),
             "entry_form": entry_form if can_manage else None,
             "member_form": member_form if can_manage else None,
         }

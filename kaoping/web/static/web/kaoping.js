@@ -44,3 +44,145 @@
     });
   });
 })();
+
+/* chrome: toasts, confirm dialogs. */
+(function () {
+  "use strict";
+  // Toasts (web/_toasts.html): each can be closed; a success hides itself after a while,
+  // unless the pointer or the focus is on it. Without JavaScript they stay as plain text.
+  var TOAST_MS = 8000;
+  function closeToast(toast) {
+    var region = toast.parentNode;
+    toast.remove();
+    if (region && !region.querySelector(".kp-toast")) {
+      region.remove();
+    }
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-toast-close]");
+    if (button) {
+      closeToast(button.closest(".kp-toast"));
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".kp-toast[data-autohide]").forEach(function (toast) {
+      var held = false;
+      ["mouseenter", "focusin"].forEach(function (name) {
+        toast.addEventListener(name, function () { held = true; });
+      });
+      ["mouseleave", "focusout"].forEach(function (name) {
+        toast.addEventListener(name, function () { held = false; });
+      });
+      function later() {
+        window.setTimeout(function () {
+          if (held) {
+            later();
+          } else if (toast.isConnected) {
+            closeToast(toast);
+          }
+        }, TOAST_MS);
+      }
+      later();
+    });
+  });
+
+  // Confirm dialogs: a form marked data-confirm is posted only after the <dialog> in the
+  // base layout is confirmed, then with confirm=1. data-confirm="text" shows that text;
+  // data-confirm="" (only on a form whose view has a confirmation step, web/confirm.html)
+  // posts the form without confirm, which changes nothing, and shows the consequences
+  // that page lists (or its refusal, with no way to confirm). Without JavaScript the form
+  // goes to that confirmation page (or shows its consequences itself).
+  function confirmInput(form) {
+    if (!form.querySelector("input[name=confirm]")) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "confirm";
+      input.value = "1";
+      form.appendChild(input);
+    }
+  }
+  function fill(dialog, nodes, refusal) {
+    var box = dialog.querySelector(".kp-confirm-text");
+    box.replaceChildren.apply(box, nodes);
+    dialog.querySelector("[data-confirm-ok]").hidden = refusal;
+  }
+  function textNodes(text) {
+    return text.split("\n").filter(Boolean).map(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line;
+      return p;
+    });
+  }
+  function ask(form, submitter) {
+    var dialog = document.getElementById("kp-confirm");
+    var template = document.getElementById("kp-confirm-template");
+    if (!dialog && template) {
+      dialog = template.content.firstElementChild.cloneNode(true);
+      dialog.dataset.title = dialog.querySelector("h2").textContent;
+      document.body.appendChild(dialog);
+    }
+    if (!dialog || typeof dialog.showModal !== "function") {
+      return false;
+    }
+    var text = form.getAttribute("data-confirm");
+    var title = form.getAttribute("data-confirm-title");
+    dialog.querySelector("#kp-confirm-title").textContent =
+      title || (submitter && submitter.textContent.trim()) || dialog.dataset.title || "";
+    dialog.onclose = function () {
+      if (dialog.returnValue === "ok") {
+        confirmInput(form);
+        form.dataset.confirmed = "1";
+        form.requestSubmit(submitter || undefined);
+      }
+    };
+    dialog.returnValue = "";
+    if (text) {
+      fill(dialog, textNodes(text), false);
+      dialog.showModal();
+      return true;
+    }
+    var data = new FormData(form);
+    data.delete("confirm");
+    fill(dialog, textNodes("…"), true);
+    dialog.showModal();
+    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var section = page.querySelector("section.confirm");
+        if (!section) {
+          throw new Error("no confirmation");
+        }
+        var nodes = [];
+        Array.prototype.forEach.call(section.children, function (node) {
+          if (node.tagName !== "H1" && node.tagName !== "FORM") {
+            nodes.push(document.importNode(node, true));
+          }
+        });
+        fill(dialog, nodes, Boolean(section.querySelector(".error")));
+      })
+      .catch(function () {
+        // The consequences could not be fetched: the server's own confirmation page.
+        dialog.onclose = null;
+        dialog.close();
+        form.dataset.confirmed = "1";
+        form.requestSubmit(submitter || undefined);
+      });
+    return true;
+  }
+  // Capture phase: before htmx or any handler on the form sees the submit.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-confirm")) {
+      return;
+    }
+    if (form.dataset.confirmed === "1") {
+      delete form.dataset.confirmed;
+      return;
+    }
+    if (ask(form, event.submitter)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+})();
