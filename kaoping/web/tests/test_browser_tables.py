@@ -1,0 +1,105 @@
+"""Server-side tables in a real Chromium: on a phone each ledger row is a card whose cells
+name their column; on a desktop the header stays in view; sorting and paging swap the
+table (htmx) and keep the URL."""
+
+import datetime
+
+import pytest
+
+from kaoping.ledger.services import entry_record
+
+from .test_browser import (
+    MOBILE,
+    PASSWORD,
+    assert_no_horizontal_scroll,
+    log_in,
+    new_page,
+    snap,
+)
+from .test_browser import browser as browser  # noqa: F401
+from .test_browser import shots as shots  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def signed_in_page(browser, live_server, user, viewport):
+    """As ``test_browser.signed_in_page``, more patient: the first page of a module loads
+    every static file while the machine may be busy."""
+    user.set_password(PASSWORD)
+    user.save()
+    page = new_page(browser, live_server, viewport)
+    page.set_default_timeout(30_000)
+    log_in(page, live_server, user.get_username())
+    return page
+
+
+def _entries(district, n):
+    items = {i.code: i for i in district.scheme.items.all()}
+    for i in range(n):
+        entry_record(
+            actor=None,
+            member=district.m1 if i % 2 else district.m1b,
+            item=items["B01" if i % 3 == 0 else "D01"],
+            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
+            note="一段较长的说明，用来检查在手机上换行而不撑宽页面" * (i % 2),
+        )
+
+
+def test_the_ledger_is_cards_with_labels_on_a_phone(browser, live_server, district, shots):
+    _entries(district, 30)
+    page = signed_in_page(browser, live_server, district.sec1, MOBILE)
+    page.goto(f"{live_server.url}/branches/B1/?year=2026")
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("#entries-table tbody tr")
+    assert rows.count() == 25
+    first = rows.first
+    assert first.evaluate("tr => getComputedStyle(tr).display") == "block"
+    cells = first.locator("td")
+    labels = cells.evaluate_all(
+        "tds => tds.map(td => [td.dataset.label,"
+        " getComputedStyle(td, '::before').content, getComputedStyle(td).display])"
+    )
+    assert [label for label, _, _ in labels][:7] == [
+        "日期",
+        "党员",
+        "考评项目",
+        "分值",
+        "来源",
+        "录入",
+        "编号",
+    ]
+    for label, before, display in labels:
+        assert before == f'"{label}"' and display == "block"
+    # the header row is kept for screen readers, out of sight
+    thead = page.locator("#entries-table thead")
+    assert thead.evaluate("t => t.getBoundingClientRect().height") <= 1
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths
+    assert_no_horizontal_scroll(page)
+    snap(page, shots, "tables-ledger-phone")
+
+
+def test_sorting_and_paging_swap_the_table_and_keep_the_url(browser, live_server, district, shots):
+    _entries(district, 30)
+    page = signed_in_page(browser, live_server, district.sec1, DESKTOP)
+    page.goto(f"{live_server.url}/branches/B1/?year=2026")
+    page.wait_for_load_state("networkidle")
+    head = page.locator("#entries-table thead th").first
+    assert head.evaluate("th => getComputedStyle(th).position") == "sticky"
+    page.locator("#entries-table thead a.kp-sort", has_text="日期").click()
+    page.wait_for_url("**entries_sort=date**")
+    page.wait_for_load_state("networkidle")
+    assert "2026-01-01" in page.locator("#entries-table tbody tr").first.inner_text()
+    page.locator("#entries-table .kp-pager a[rel=next]").click()
+    page.wait_for_url("**entries_page=2**")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#entries-table tbody tr").count() == 5
+    assert "2026-01-26" in page.locator("#entries-table tbody tr").first.inner_text()
+    page.fill("#entries-table input[type=search]", "李四")
+    page.locator("#entries-table .kp-table-tools button[type=submit]").click()
+    page.wait_for_url("**entries_q=**")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#entries-table tbody tr").count() == 15
+    assert page.locator("h1").count() == 1  # the swap did not nest a page in the page
+    snap(page, shots, "tables-ledger-desktop")
