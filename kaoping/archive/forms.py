@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.kit.forms import DateInput
+from kaoping.kit.forms import DateInput, Picker
 from kaoping.orgs.models import Member, Organization
-from kaoping.schemes.models import SchemeItem
+from kaoping.schemes.forms import item_picker
 
 from .models import MemberProfile
 
@@ -30,6 +30,8 @@ class TransferForm(forms.Form):
         label=_("转入支部"),
         queryset=Organization.objects.none(),
         required=False,
+        empty_label=_("（本系统以外的单位）"),
+        widget=Picker,
         help_text=_("转往本系统以外的单位时留空，并填写转往单位。"),
     )
     destination = forms.CharField(label=_("转往单位"), max_length=200, required=False)
@@ -79,7 +81,7 @@ class InvestigationDecideForm(forms.Form):
 
 
 class ExemptionForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("免于考评的指标"), queryset=SchemeItem.objects.none())
+    item = item_picker(label=_("免于考评的指标"))
     reason = forms.CharField(
         label=_("理由"),
         max_length=500,

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.decimals import points_text
 from kaoping.kit.forms import DateInput
-from kaoping.schemes.models import SchemeItem
+from kaoping.schemes.forms import item_picker
 
 
 class ClaimForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("加分项目"), queryset=SchemeItem.objects.none())
+    item = item_picker(label=_("加分项目"))
     date = forms.DateField(label=_("日期"), widget=DateInput())
     description = forms.CharField(
         label=_("申报事项"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -23,7 +24,9 @@ class ClaimForm(forms.Form):
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
-        self.fields["item"].label_from_instance = lambda i: f"{i.name}（+{i.points.normalize():f}）"
+        self.fields["item"].label_from_instance = lambda i: (
+            f"{i.name}（{points_text(i.points, i.kind)}）"
+        )
 
 
 class DecideForm(forms.Form):

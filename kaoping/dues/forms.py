@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.kit.forms import DateInput
+from kaoping.kit.forms import DateInput, PickerField
 from kaoping.orgs.models import Member
 
 
@@ -19,7 +19,7 @@ class MonthField(forms.CharField):
 
 
 class _MemberForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none())
+    member = PickerField(label=_("党员"), queryset=Member.objects.none())
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.kit.forms import DateInput
+from kaoping.kit.forms import CheckboxColumns, DateInput
 from kaoping.orgs.models import Member
 
 from .models import EvaluationRound
@@ -47,7 +47,7 @@ class ReceiptForm(forms.Form):
 
 class PaperCodesForm(forms.Form):
     members: "forms.ModelMultipleChoiceField[Member]" = forms.ModelMultipleChoiceField(
-        label=_("到会领取投票码的党员"), queryset=None, widget=forms.CheckboxSelectMultiple
+        label=_("到会领取投票码的党员"), queryset=None, widget=CheckboxColumns
     )
 
     def __init__(self, *args, members, **kwargs):
@@ -82,7 +82,7 @@ class ScrutineersForm(forms.Form):
     """The scrutineers (监票人) named when the online vote starts (or is re-run)."""
 
     scrutineers: "forms.ModelMultipleChoiceField[Member]" = forms.ModelMultipleChoiceField(
-        label=_("监票人（2 至 3 名到会党员）"), queryset=None, widget=forms.CheckboxSelectMultiple
+        label=_("监票人（2 至 3 名到会党员）"), queryset=None, widget=CheckboxColumns
     )
 
     def __init__(self, *args, members, reason: bool = False, **kwargs):

@@ -1,16 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.forms import PickerField, PickerMultiple
 from kaoping.orgs.models import Organization
+from kaoping.schemes.forms import item_picker
 
 from .models import Inspection
 
 
 class GroupForm(forms.Form):
     name = forms.CharField(label=_("督查组名称"), max_length=200)
-    users = forms.ModelMultipleChoiceField(label=_("组员"), queryset=None)
+    users = forms.ModelMultipleChoiceField(label=_("组员"), queryset=None, widget=PickerMultiple)
     organizations = forms.ModelMultipleChoiceField(
-        label=_("督查对象"), queryset=Organization.objects.order_by("path")
+        label=_("督查对象"), queryset=Organization.objects.order_by("path"), widget=PickerMultiple
     )
 
     def __init__(self, *args, users, **kwargs):
@@ -19,7 +21,7 @@ class GroupForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("单位"), queryset=None)
+    organization = PickerField(label=_("单位"), queryset=None)
     date = forms.DateField(label=_("督查日期"), widget=forms.DateInput(attrs={"type": "date"}))
     method = forms.ChoiceField(label=_("督查方式"), choices=Inspection.Method.choices)
     findings = forms.CharField(label=_("督查情况"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -30,8 +32,8 @@ class InspectionForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("党员"), queryset=None)
-    item = forms.ModelChoiceField(label=_("扣分指标"), queryset=None)
+    member = PickerField(label=_("党员"), queryset=None)
+    item = item_picker(label=_("扣分指标"))
     evidence_text = forms.CharField(
         label=_("问题及佐证说明"), widget=forms.Textarea(attrs={"rows": 2})
     )

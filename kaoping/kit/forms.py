@@ -1,11 +1,18 @@
-"""Form pieces every app's pages share: service errors shown on the form, date inputs."""
+"""Form pieces every app's pages share: service errors shown on the form, date inputs,
+the searchable pickers and the checkbox columns (docs/ui.md "Forms and numbers")."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+# The prompt of a picker with nothing chosen yet (never Django's "---------").
+PICK_PROMPT = _("请选择…")
 
 
 def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
@@ -50,3 +57,59 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class Picker(forms.Select):
+    """A select that ``kaoping.js`` turns into a searchable picker (Tom Select); without
+    JavaScript it is the plain select it renders."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-picker": "", **(attrs or {})}, choices)
+
+
+class PickerMultiple(forms.SelectMultiple):
+    """Several choices in one searchable picker (Tom Select), a plain multiple select
+    without JavaScript."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-picker": "", **(attrs or {})}, choices)
+
+
+class CheckboxColumns(forms.CheckboxSelectMultiple):
+    """Checkboxes laid out in columns (``.kp-checks``, a CSS grid), not one long column."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "kp-checks", **(attrs or {})}, choices)
+
+
+class GroupedChoiceIterator(ModelChoiceIterator):
+    """The queryset's choices under ``<optgroup>``s named by the field's ``group_by``,
+    groups in the order they first appear."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for obj in self.queryset:
+            groups.setdefault(str(self.field.group_by(obj)), []).append(self.choice(obj))
+        yield from groups.items()
+
+
+class PickerField(forms.ModelChoiceField):
+    """One record chosen with a searchable picker: a Chinese prompt instead of
+    "---------", the options grouped by ``group_by`` (a record's group name) when given."""
+
+    widget = Picker
+
+    def __init__(
+        self,
+        queryset,
+        *,
+        group_by: Callable[[Any], str] | None = None,
+        empty_label=PICK_PROMPT,
+        **kwargs,
+    ):
+        super().__init__(queryset, empty_label=empty_label, **kwargs)
+        self.group_by = group_by
+        if group_by is not None:
+            self.iterator = GroupedChoiceIterator

@@ -1,10 +1,24 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.kit.forms import DateTimeInput
+from kaoping.kit.forms import CheckboxColumns, DateTimeInput
 from kaoping.orgs.models import Member
 
 from .models import MeetingKind
+
+START_HOUR = datetime.time(9, 0)
+
+
+def default_start(now: datetime.datetime) -> datetime.datetime:
+    """A new meeting's proposed start: the next working day (Monday to Friday) after
+    ``now``'s local date, at 09:00 local time."""
+    day = timezone.localtime(now).date() + datetime.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, START_HOUR))
 
 
 class MeetingForm(forms.Form):
@@ -17,7 +31,7 @@ class MeetingForm(forms.Form):
     members = forms.ModelMultipleChoiceField(
         label=_("应到党员"),
         queryset=Member.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxColumns,
     )
 
     def __init__(self, *args, members, **kwargs):

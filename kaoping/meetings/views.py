@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_saved, frozen_refusal
-from kaoping.kit.decimals import signed_decimal_text
+from kaoping.kit.decimals import points_text
 from kaoping.kit.forms import apply_service_error, errors_on, flash_service_error
 from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.orgs.models import Member
@@ -25,7 +25,7 @@ from kaoping.orgs.selectors import (
 from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
-from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm
+from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm, default_start
 from .models import Attendance, Meeting, MeetingKind
 
 # A branch's meetings: the newest first, searched by topic or place, filtered by kind
@@ -52,9 +52,7 @@ MEETINGS_TABLE = TableSpec(
 
 
 def _default_start():
-    return timezone.localtime().replace(minute=0, second=0, microsecond=0) + timezone.timedelta(
-        days=1
-    )
+    return default_start(timezone.now())
 
 
 def _meeting_form(actor, branch, data=None):
@@ -171,7 +169,7 @@ def _close_confirmation(request, meeting: Meeting):
             "name": p.member.name,
             "item": p.item.name,
             "code": p.item.code,
-            "points": signed_decimal_text(-p.points),
+            "points": points_text(-p.points),
             "date": f"{p.date:%Y-%m-%d}",
         }
         for p in plan

@@ -1,17 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.kit.decimals import signed_decimal_text
-from kaoping.kit.forms import DateInput
+from kaoping.kit.decimals import points_text
+from kaoping.kit.forms import DateInput, Picker
 from kaoping.ledger.models import ScoreEntry
-from kaoping.schemes.models import SchemeItem
+from kaoping.schemes.forms import item_picker
 
 
 class EntryChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        # a deduction takes points away: shown with its sign, exact (no trailing zeros)
-        points = -obj.points if obj.item.kind == SchemeItem.Kind.DEDUCTION else obj.points
-        return f"{obj.date:%Y-%m-%d} {obj.item.name}（{signed_decimal_text(points)}）"
+        # a deduction takes points away: shown with its sign, never rounded
+        return f"{obj.date:%Y-%m-%d} {obj.item.name}（{points_text(obj.points, obj.item.kind)}）"
 
 
 class AppealForm(forms.Form):
@@ -20,6 +19,7 @@ class AppealForm(forms.Form):
         queryset=ScoreEntry.objects.none(),
         required=False,
         empty_label=_("（对等次申诉）"),
+        widget=Picker,
     )
     reasons = forms.CharField(label=_("申诉理由"), widget=forms.Textarea)
     evidence = forms.CharField(label=_("佐证材料"), required=False, widget=forms.Textarea)
@@ -38,9 +38,7 @@ class AnswerForm(forms.Form):
     )
     answer = forms.CharField(label=_("答复意见和理由"), widget=forms.Textarea)
     reverse_entry = forms.BooleanField(label=_("冲销被申诉的记录"), required=False)
-    add_item = forms.ModelChoiceField(
-        label=_("补录记录的指标"), queryset=SchemeItem.objects.none(), required=False
-    )
+    add_item = item_picker(label=_("补录记录的指标"), required=False, empty_label=_("（不补录）"))
     add_occurrences = forms.IntegerField(label=_("补录次数"), min_value=1, initial=1)
     add_date = forms.DateField(label=_("补录日期"), required=False, widget=DateInput())
 

@@ -7,7 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import BALLOT_OPTION_NAMES, Scheme
+from kaoping.kit.forms import PickerField
+
+from .models import BALLOT_OPTION_NAMES, Scheme, SchemeItem
 
 # The template's item groups (kaoping/schemes/template.py GROUP_NAMES), translatable.
 GROUP_LABELS = {
@@ -26,6 +28,21 @@ BALLOT_LABELS = {
     "basic": _("基本合格"),
     "unqualified": _("不合格"),
 }
+
+
+def item_group(item: SchemeItem) -> str:
+    """An item's group in a picker: its kind and its group, e.g. "扣分 · 履行党员基本义务"."""
+    kind = item.get_kind_display()
+    if not item.group:
+        return str(kind)
+    return f"{kind} · {GROUP_LABELS.get(item.group, item.group)}"
+
+
+def item_picker(**kwargs) -> PickerField:
+    """The one picker of a scheme item (考评指标): searchable, grouped by kind and group;
+    the form sets its queryset."""
+    kwargs.setdefault("label", _("考评指标"))
+    return PickerField(queryset=SchemeItem.objects.none(), group_by=item_group, **kwargs)
 
 
 PERCENT_FIELDS = ("democratic_share", "excellent_quota", "vote_min_turnout")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.kit.forms import DateTimeInput
+from kaoping.kit.forms import CheckboxColumns, DateTimeInput
 from kaoping.orgs.models import Member
 
 from .models import Assignment, TaskKind
@@ -17,7 +17,7 @@ class TaskForm(forms.Form):
         label=_("截止时间"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
     members = forms.ModelMultipleChoiceField(
-        label=_("承担党员"), queryset=Member.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("承担党员"), queryset=Member.objects.none(), widget=CheckboxColumns
     )
 
     def __init__(self, *args, members, **kwargs):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.kit.forms import DateInput
+from kaoping.kit.forms import CheckboxColumns, DateInput, PickerField
 
 from .models import CaseHandling, Condition, UnqualifiedCase, VoteBasis
 
@@ -28,7 +28,7 @@ FILES_HELP = _("PDF、JPG、PNG、DOCX 或 XLSX，每个不超过 10 MB，可多
 
 
 class ProposeForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("党员"), queryset=None)
+    member = PickerField(label=_("党员"), queryset=None)
     condition = forms.ChoiceField(label=_("情形"), choices=Condition.choices)
     facts = forms.CharField(
         label=_("事实"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
@@ -38,7 +38,7 @@ class ProposeForm(forms.Form):
         label=_("告知党员的环节"),
         choices=UnqualifiedCase.Notice.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxColumns,
     )
 
     def __init__(self, *args, members, **kwargs):

@@ -1,15 +1,14 @@
 """Forms of the web pages. They check input and show messages next to fields; every
 decision about who may do what stays in the services."""
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.kit.forms import DateInput
+from kaoping.kit.decimals import points_text
+from kaoping.kit.forms import CheckboxColumns, DateInput, PickerField
 from kaoping.kit.text import CODE_MAX, NAME_MAX, TITLE_MAX
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.forms import (  # noqa: F401 (the pages' forms, shared with planning)
@@ -17,6 +16,7 @@ from kaoping.schemes.forms import (  # noqa: F401 (the pages' forms, shared with
     GROUP_LABELS,
     PERCENT_FIELDS,
     SchemeSettingsForm,
+    item_picker,
     plain_decimal,
 )
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme, SchemeItem
@@ -25,8 +25,8 @@ from .selectors import member_code_taken, organization_code_taken, two_factor_de
 
 
 class EntryForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none())
-    item = forms.ModelChoiceField(label=_("考评指标"), queryset=SchemeItem.objects.none())
+    member = PickerField(label=_("党员"), queryset=Member.objects.none())
+    item = item_picker(label=_("考评指标"))
     date = forms.DateField(label=_("日期"), widget=DateInput())
     occurrences = forms.IntegerField(
         label=_("次数"),
@@ -47,7 +47,7 @@ class EntryForm(forms.Form):
         self.fields["member"].queryset = members
         self.fields["item"].queryset = items
         self.fields["item"].label_from_instance = lambda i: (
-            f"{i.code} {i.name}（{i.get_kind_display()} {_points(i.points)}）"
+            f"{i.code} {i.name}（{points_text(i.points, i.kind)}）"
         )
 
     def clean_date(self):
@@ -57,10 +57,6 @@ class EntryForm(forms.Form):
                 _("日期不在 %(year)s 年度内。"), code="year", params={"year": self.scheme.year}
             )
         return date
-
-
-def _points(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 class ReverseForm(forms.Form):
@@ -190,7 +186,7 @@ class SchemeItemForm(forms.Form):
         label=_("适用支部类别（不选即全部适用）"),
         choices=Organization.Category.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxColumns,
     )
 
     def __init__(self, *args, editing: bool = False, **kwargs):

@@ -22,7 +22,7 @@ def test_member_claims_with_file_secretary_approves_over_http(client, district):
     d = district
     client.force_login(d.member1)
     page = client.get(reverse("claims:mine"))
-    assert page.status_code == 200 and "尚可计入 10" in page.content.decode()
+    assert page.status_code == 200 and "尚可计入 10.0" in page.content.decode()
     response = client.post(
         reverse("claims:mine"),
         {
@@ -51,7 +51,7 @@ def test_member_claims_with_file_secretary_approves_over_http(client, district):
     assert again.status_code == 302 and ScoreEntry.objects.count() == 1
     client.force_login(d.member1)
     card = client.get(reverse("meetings:member_daily", args=["M1"]))
-    assert "尚可计入 8" in card.content.decode()
+    assert "尚可计入 8.0" in card.content.decode()
 
 
 def test_bad_upload_shows_a_message_and_stores_nothing(client, district):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kaoping.kit.decimals import points_text
 from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import LeaveRequest, Meeting
 from kaoping.meetings.services import attendance_take, meeting_close, meeting_schedule
@@ -161,8 +162,8 @@ def test_closing_attendance_shows_the_deductions_it_will_create_and_waits_for_co
     assert page.status_code == 200
     html = page.content.decode()
     item = d.scheme.items.get(code="D01")
-    points = format(item.points.normalize(), "f")
-    assert d.m1.name in html and item.name in html and f"−{points} 分" in html
+    points = points_text(item.points, "deduction")  # signed, one decimal: −2.0
+    assert d.m1.name in html and item.name in html and f"{points} 分" in html
     assert d.m1b.name not in html.split('id="confirm"')[1]
     assert 'name="confirm"' in html and f'action="{close}"' in html
     meeting.refresh_from_db()

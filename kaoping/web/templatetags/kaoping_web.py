@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaoping.kit.decimals import money_text, points_text, score_text
 from kaoping.onboarding.templatetags.onboarding import user_setup_link
 from kaoping.orgs.models import RoleAssignment
 from kaoping.orgs.selectors import scope_for
@@ -33,9 +34,20 @@ GRADE_LABELS = dict(Grade.choices)
 @register.filter
 def score(value) -> str:
     """A score with one decimal place (rules.md §5), or a dash when there is none."""
-    if value is None or value == "":
-        return "—"
-    return str(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return score_text(value)
+
+
+@register.filter
+def money(value) -> str:
+    """An amount in yuan with two decimals (``¥12.00``), or a dash when there is none."""
+    return money_text(value)
+
+
+@register.filter
+def points(value, kind=None) -> str:
+    """Points with their sign and at least one decimal (``+1.0``, ``−2.0``); with an item's
+    kind (``{{ e.points|points:e.item.kind }}``) a deduction's points are negative."""
+    return points_text(value, kind or None)
 
 
 @register.filter

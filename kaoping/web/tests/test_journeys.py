@@ -92,7 +92,7 @@ def test_secretary_closes_attendance_and_the_deduction_shows_on_the_member_page(
     page.click("button[name=close]")
     page.wait_for_load_state()
     consequences = page.locator("#confirm").inner_text()  # which entries, before any
-    assert "张三" in consequences and "−2 分" in consequences and not ScoreEntry.objects.exists()
+    assert "张三" in consequences and "−2.0 分" in consequences and not ScoreEntry.objects.exists()
     snap(page, shots, "journey-b-close-confirm")
     page.click("#confirm button[type=submit]")
     page.wait_for_load_state()

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_safe
 # What the worker keeps for offline use: the shell every page needs.
 SHELL = (
     "vendor/tabler/tabler.min.css",
+    "vendor/tom-select/tom-select.bootstrap5.min.css",
     "web/kaoping.css",
     "vendor/htmx.min.js",
+    "vendor/tom-select/tom-select.complete.min.js",
     "web/kaoping.js",
     "web/icons/icon-192.png",
 )

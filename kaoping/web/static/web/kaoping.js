@@ -185,4 +185,38 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+/* forms: searchable pickers (kit.forms.Picker, select[data-picker]) with Tom Select; without
+   JavaScript, or before it loads, they stay the plain selects the server rendered. */
+(function () {
+  "use strict";
+  function pickers(root) {
+    if (!window.TomSelect || !root.querySelectorAll) {
+      return;
+    }
+    root.querySelectorAll("select[data-picker]").forEach(function (select) {
+      if (select.tomselect) {
+        return;
+      }
+      var blank = select.querySelector("option[value='']");
+      new window.TomSelect(select, {
+        allowEmptyOption: !select.required && !select.multiple && blank !== null,
+        placeholder: blank ? blank.textContent : "",
+        maxOptions: null,
+        plugins: select.multiple ? ["remove_button"] : [],
+        render: {
+          no_results: function () {
+            return '<div class="no-results">' + (document.documentElement.lang === "en" ? "No match" : "没有匹配的选项") + "</div>";
+          }
+        }
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    pickers(document);
+  });
+  // A form htmx swaps in (shown again with its errors) gets its pickers too.
+  document.addEventListener("htmx:load", function (event) {
+    pickers(event.target);
+  });
 })();
