@@ -3,7 +3,12 @@ with a login, and a round driven to the vote."""
 
 from kaoping.evaluation.counting import vote_count, vote_open
 from kaoping.evaluation.models import EvaluationRound, VoteRight
-from kaoping.evaluation.services import round_advance, round_open
+from kaoping.evaluation.services import (
+    peer_comment_save,
+    round_advance,
+    round_open,
+    self_evaluation_save,
+)
 from kaoping.orgs.services import member_link_user
 from kaoping.schemes.models import Scheme
 from kaoping.testing.factories import MemberFactory, UserFactory
@@ -22,12 +27,41 @@ def branch_of(district, n: int = 12) -> list:
     return sorted(members, key=lambda m: m.code)
 
 
+def open_round(district, **kwargs) -> EvaluationRound:
+    """B1's 2026 round, opened by its secretary."""
+    return round_open(actor=district.sec1, branch=district.b1, year=2026, **kwargs)
+
+
+def self_evaluate(actor, round_, *, problems="", causes="", measures="", submit=False):
+    """``self_evaluation_save`` with the texts not given left empty."""
+    return self_evaluation_save(
+        actor=actor,
+        round_=round_,
+        problems=problems,
+        causes=causes,
+        measures=measures,
+        submit=submit,
+    )
+
+
+def comment_on(actor, round_, subject, *, strengths="", shortcomings="", suggestions=""):
+    """``peer_comment_save`` with the texts not given left empty."""
+    return peer_comment_save(
+        actor=actor,
+        round_=round_,
+        subject=subject,
+        strengths=strengths,
+        shortcomings=shortcomings,
+        suggestions=suggestions,
+    )
+
+
 def round_at_vote(
     district, method: str = EvaluationRound.VoteMethod.ONLINE, scrutineers=None
 ) -> EvaluationRound:
     """B1's 2026 round at the vote. Online, the vote is opened with scrutineers (the first
     two voters by code, unless named) and their shares are kept on ``round_.test_shares``."""
-    round_ = round_open(actor=district.sec1, branch=district.b1, year=2026, vote_method=method)
+    round_ = open_round(district, vote_method=method)
     for _ in range(2):
         round_ = round_advance(actor=district.sec1, round_=round_)
     if method == EvaluationRound.VoteMethod.ONLINE:

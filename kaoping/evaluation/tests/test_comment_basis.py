@@ -4,14 +4,9 @@ round's peer comments are anonymous."""
 
 import pytest
 
-from kaoping.evaluation.services import (
-    peer_comment_save,
-    round_advance,
-    round_open,
-    self_evaluation_save,
-)
+from kaoping.evaluation.services import round_advance
 
-from .support import branch_of
+from .support import branch_of, comment_on, open_round, self_evaluate
 
 pytestmark = pytest.mark.django_db
 
@@ -20,32 +15,20 @@ pytestmark = pytest.mark.django_db
 def test_the_comment_form_shows_what_the_member_wrote_and_received(client, district, anonymous):
     members = branch_of(district, 3)
     author = next(m for m in members if m.code.startswith("B1-"))
-    round_ = round_open(
-        actor=district.sec1, branch=district.b1, year=2026, anonymous_peer=anonymous
-    )
-    self_evaluation_save(
-        actor=district.member1,
-        round_=round_,
-        problems="理论学习不够系统",
-        causes="工作忙放松了学习",
-        measures="每周读书两小时",
-        submit=True,
-    )
+    round_ = open_round(district, anonymous_peer=anonymous)
+    wrote = {
+        "problems": "理论学习不够系统",
+        "causes": "工作忙放松了学习",
+        "measures": "每周读书两小时",
+    }
+    self_evaluate(district.member1, round_, **wrote, submit=True)
     round_ = round_advance(actor=district.sec1, round_=round_)
-    peer_comment_save(
-        actor=author.user,
-        round_=round_,
-        subject=district.m1,
-        strengths="踏实肯干",
-        shortcomings="发言偏少",
-        suggestions="多带新人",
-    )
+    received = {"strengths": "踏实肯干", "shortcomings": "发言偏少", "suggestions": "多带新人"}
+    comment_on(author.user, round_, district.m1, **received)
     round_advance(actor=district.sec1, round_=round_)
     client.force_login(district.sec1)
     page = client.get("/eval/B1/2026/comment/M1/").content.decode()
-    for text in ("理论学习不够系统", "工作忙放松了学习", "每周读书两小时"):
-        assert text in page
-    for text in ("踏实肯干", "发言偏少", "多带新人"):
+    for text in (*wrote.values(), *received.values()):
         assert text in page
     assert (author.name in page) is not anonymous
     assert 'name="comment"' in page

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from kaoping.evaluation.models import EvaluationRound
-from kaoping.evaluation.services import ballot_cast, round_open, self_evaluation_save, vote_close
+from kaoping.evaluation.services import ballot_cast, vote_close
 from kaoping.schemes.models import Scheme
 
-from .support import branch_of, round_at_vote
+from .support import branch_of, open_round, round_at_vote, self_evaluate
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,8 @@ def test_the_default_minimum_is_two_thirds():
 
 def test_advancing_shows_who_has_not_submitted_then_needs_confirm(district):
     members = branch_of(district, 5)
-    round_ = round_open(actor=district.sec1, branch=district.b1, year=2026)
-    self_evaluation_save(
-        actor=district.member1, round_=round_, problems="a", causes="b", measures="c", submit=True
-    )
+    round_ = open_round(district)
+    self_evaluate(district.member1, round_, problems="a", causes="b", measures="c", submit=True)
     client = secretary(district)
     url = "/eval/B1/2026/do/advance/"
     for response in (client.get(url), client.post(url)):

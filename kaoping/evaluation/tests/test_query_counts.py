@@ -4,8 +4,8 @@ branch (no N+1): the secretary's round page and a member's own page at the peer 
 import pytest
 
 from kaoping.evaluation.models import EvaluationRound
-from kaoping.evaluation.services import round_advance, round_open, self_evaluation_save
-from kaoping.evaluation.tests.support import round_at_vote
+from kaoping.evaluation.services import round_advance
+from kaoping.evaluation.tests.support import open_round, round_at_vote, self_evaluate
 from kaoping.orgs.services import member_link_user
 from kaoping.testing.factories import UserFactory
 from kaoping.testing.queries import branch_member_added, page_query_counts
@@ -22,16 +22,14 @@ def _grower(district, round_: EvaluationRound, *, self_evaluations: bool):
             user = UserFactory(username=f"voter{member.code}")
             member_link_user(actor=None, member=member, user=user)
             if self_evaluations:
-                self_evaluation_save(
-                    actor=user, round_=round_, problems="问题", causes="原因", measures="措施",
-                    submit=True,
-                )  # fmt: skip
+                texts = {"problems": "问题", "causes": "原因", "measures": "措施"}
+                self_evaluate(user, round_, **texts, submit=True)
 
     return grow, made
 
 
 def test_round_page_query_count_does_not_grow_with_members(client, district):
-    round_ = round_open(actor=district.sec1, branch=district.b1, year=2026)
+    round_ = open_round(district)
     grow, made = _grower(district, round_, self_evaluations=True)
     client.force_login(district.sec1)
     counts, page = page_query_counts(client, "/eval/B1/2026/", grow)
@@ -40,7 +38,7 @@ def test_round_page_query_count_does_not_grow_with_members(client, district):
 
 
 def test_own_evaluation_page_query_count_does_not_grow_with_peers(client, district):
-    round_ = round_open(actor=district.sec1, branch=district.b1, year=2026)
+    round_ = open_round(district)
     round_ = round_advance(actor=district.sec1, round_=round_)
     assert round_.step == EvaluationRound.Step.PEER
     grow, made = _grower(district, round_, self_evaluations=False)

@@ -9,21 +9,11 @@ from django.utils import timezone
 
 from kaoping.audit.models import AuditEvent
 from kaoping.evaluation.models import EvaluationRound, PeerComment, SelfEvaluation
-from kaoping.evaluation.services import (
-    peer_comment_save,
-    round_advance,
-    round_open,
-    secretary_comment_save,
-    self_evaluation_save,
-)
+from kaoping.evaluation.services import round_advance, round_open, secretary_comment_save
 
-from .support import branch_of
+from .support import branch_of, comment_on, open_round, self_evaluate
 
 pytestmark = pytest.mark.django_db
-
-
-def open_round(district, **kwargs):
-    return round_open(actor=district.sec1, branch=district.b1, year=2026, **kwargs)
 
 
 def test_only_the_branch_opens_its_round_once(district):
@@ -41,68 +31,27 @@ def test_only_the_branch_opens_its_round_once(district):
 
 def test_self_evaluation_draft_then_submit(district):
     round_ = open_round(district)
-    self_evaluation_save(
-        actor=district.member1,
-        round_=round_,
-        problems="学习不够",
-        causes="",
-        measures="",
-        submit=False,
-    )
+    member1 = district.member1
+    self_evaluate(member1, round_, problems="学习不够", submit=False)
     with pytest.raises(ValidationError, match="提交前"):
-        self_evaluation_save(
-            actor=district.member1,
-            round_=round_,
-            problems="学习不够",
-            causes="",
-            measures="",
-            submit=True,
-        )
-    done = self_evaluation_save(
-        actor=district.member1,
-        round_=round_,
-        problems="学习不够",
-        causes="重视不足",
-        measures="每周学习",
-        submit=True,
-    )
+        self_evaluate(member1, round_, problems="学习不够", submit=True)
+    texts = {"problems": "学习不够", "causes": "重视不足", "measures": "每周学习"}
+    done = self_evaluate(member1, round_, **texts, submit=True)
     assert done.status == SelfEvaluation.Status.SUBMITTED and done.submitted_at
+    texts = {"problems": "x", "causes": "y", "measures": "z"}
     with pytest.raises(ValidationError, match="已提交"):
-        self_evaluation_save(
-            actor=district.member1,
-            round_=round_,
-            problems="x",
-            causes="y",
-            measures="z",
-            submit=True,
-        )
+        self_evaluate(member1, round_, **texts, submit=True)
     with pytest.raises(PermissionDenied):  # not a member of B1
-        self_evaluation_save(
-            actor=district.member2,
-            round_=round_,
-            problems="x",
-            causes="y",
-            measures="z",
-            submit=False,
-        )
+        self_evaluate(district.member2, round_, **texts, submit=False)
 
 
 def test_steps_in_order_and_deadlines(district):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     round_ = open_round(district, self_deadline=yesterday)
     with pytest.raises(ValidationError, match="截止"):
-        self_evaluation_save(
-            actor=district.member1, round_=round_, problems="", causes="", measures="", submit=False
-        )
+        self_evaluate(district.member1, round_, submit=False)
     with pytest.raises(ValidationError, match="环节"):
-        peer_comment_save(
-            actor=district.member1,
-            round_=round_,
-            subject=district.m1b,
-            strengths="认真",
-            shortcomings="",
-            suggestions="",
-        )
+        comment_on(district.member1, round_, district.m1b, strengths="认真")
     round_ = round_advance(actor=district.sec1, round_=round_)
     assert round_.step == EvaluationRound.Step.PEER
     with pytest.raises(PermissionDenied):
@@ -114,23 +63,9 @@ def test_peer_comments_never_on_oneself_and_named_unless_anonymous(client, distr
     round_ = open_round(district, anonymous_peer=True)
     round_ = round_advance(actor=district.sec1, round_=round_)
     with pytest.raises(ValidationError, match="不能评价自己"):
-        peer_comment_save(
-            actor=district.member1,
-            round_=round_,
-            subject=district.m1,
-            strengths="好",
-            shortcomings="",
-            suggestions="",
-        )
+        comment_on(district.member1, round_, district.m1, strengths="好")
     with pytest.raises(ValidationError, match="不在本支部"):
-        peer_comment_save(
-            actor=district.member1,
-            round_=round_,
-            subject=district.m2,
-            strengths="好",
-            shortcomings="",
-            suggestions="",
-        )
+        comment_on(district.member1, round_, district.m2, strengths="好")
     client.force_login(district.member1)
     response = client.post(
         "/eval/2026/peer/M1B/",
@@ -151,18 +86,9 @@ def test_peer_comments_never_on_oneself_and_named_unless_anonymous(client, distr
 def test_secretary_comment_and_progress_view(client, district):
     branch_of(district, 3)
     round_ = open_round(district)
-    self_evaluation_save(
-        actor=district.member1, round_=round_, problems="a", causes="b", measures="c", submit=True
-    )
+    self_evaluate(district.member1, round_, problems="a", causes="b", measures="c", submit=True)
     round_ = round_advance(actor=district.sec1, round_=round_)
-    peer_comment_save(
-        actor=district.member1,
-        round_=round_,
-        subject=district.m1b,
-        strengths="好",
-        shortcomings="",
-        suggestions="",
-    )
+    comment_on(district.member1, round_, district.m1b, strengths="好")
     round_ = round_advance(actor=district.sec1, round_=round_)
     with pytest.raises(PermissionDenied):
         secretary_comment_save(

@@ -1,13 +1,12 @@
-import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kaoping.inspections.models import Finding, Inspection, SupervisionGroup
-from kaoping.inspections.services import finding_record, group_create, inspection_record
 from kaoping.ledger.models import ScoreEntry
 from kaoping.schemes.models import SchemeItem
+
+from .support import b2_group, d07, find, inspect
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +14,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def d07(d):
-    return SchemeItem.objects.get(scheme=d.scheme, code="D07")
 
 
 def test_admin_creates_group_supervisor_records_over_http(client, district):
@@ -61,15 +56,8 @@ def test_admin_creates_group_supervisor_records_over_http(client, district):
 
 def test_refusals_over_http(client, district):
     d = district
-    group = group_create(actor=d.admin, name="g", users=[d.supervisor], organizations=[d.b2])
-    inspection = inspection_record(
-        actor=d.supervisor,
-        group=group,
-        organization=d.b2,
-        date=datetime.date(2026, 5, 6),
-        method="phone",
-        findings="x",
-    )
+    group = b2_group(d)
+    inspection = inspect(d, group, method="phone", findings="x")
     client.force_login(d.supervisor)
     bad = client.post(
         reverse("inspections:detail", args=[inspection.code]),
@@ -103,15 +91,8 @@ def test_an_in_service_branch_is_not_offered_a_retired_branchs_items(client, dis
     assert d.b2.category == "in_service"
     retired = SchemeItem.objects.get(scheme=d.scheme, code="R01")
     assert retired.categories == ["retired"]
-    group = group_create(actor=d.admin, name="g", users=[d.supervisor], organizations=[d.b2])
-    inspection = inspection_record(
-        actor=d.supervisor,
-        group=group,
-        organization=d.b2,
-        date=datetime.date(2026, 5, 6),
-        method="phone",
-        findings="x",
-    )
+    group = b2_group(d)
+    inspection = inspect(d, group, method="phone", findings="x")
     client.force_login(d.supervisor)
     page = client.get(reverse("inspections:detail", args=[inspection.code]))
     choices = list(page.context["form"].fields["item"].queryset.values_list("code", flat=True))
@@ -122,19 +103,10 @@ def test_an_in_service_branch_is_not_offered_a_retired_branchs_items(client, dis
 @pytest.mark.parametrize("n", [2, 8])
 def test_register_query_count_is_constant(client, district, n, django_assert_max_num_queries):
     d = district
-    group = group_create(actor=d.admin, name="g", users=[d.supervisor], organizations=[d.b2])
+    group = b2_group(d)
     for _ in range(n):
-        inspection = inspection_record(
-            actor=d.supervisor,
-            group=group,
-            organization=d.b2,
-            date=datetime.date(2026, 5, 6),
-            method="phone",
-            findings="督查第次",
-        )
-        finding_record(
-            actor=d.supervisor, inspection=inspection, member=d.m2, item=d07(d), evidence_text="y"
-        )
+        inspection = inspect(d, group, method="phone", findings="督查第次")
+        find(d, inspection, evidence_text="y")
     client.force_login(d.supervisor)
     with django_assert_max_num_queries(16):
         page = client.get(reverse("inspections:group", args=[group.code]))
@@ -153,15 +125,8 @@ def test_a_frozen_year_takes_no_findings(client, district):
     from kaoping.schemes.services import branch_year_finalise
 
     d = district
-    group = group_create(actor=d.admin, name="g", users=[d.supervisor], organizations=[d.b2])
-    inspection = inspection_record(
-        actor=d.supervisor,
-        group=group,
-        organization=d.b2,
-        date=datetime.date(2026, 5, 6),
-        method="phone",
-        findings="x",
-    )
+    group = b2_group(d)
+    inspection = inspect(d, group, method="phone", findings="x")
     url = reverse("inspections:detail", args=[inspection.code])
     client.force_login(d.supervisor)
     assert f'action="{url}"' in client.get(url).content.decode()
@@ -177,7 +142,5 @@ def test_a_frozen_year_takes_no_findings(client, district):
     client.force_login(d.member1)
     assert client.post(url, {"member": d.m2.pk}).status_code in (403, 404)
     with pytest.raises(ValidationError, match="已定格"):
-        finding_record(
-            actor=d.supervisor, inspection=inspection, member=d.m2, item=d07(d), evidence_text="y"
-        )
+        find(d, inspection, evidence_text="y")
     assert not Finding.objects.exists() and not ScoreEntry.objects.exists()

@@ -11,7 +11,6 @@ import pytest
 from kaoping.scoring.engine import (
     EntryInput,
     Grade,
-    ItemRule,
     MemberInput,
     MemberResult,
     SchemeRules,
@@ -23,14 +22,10 @@ from kaoping.scoring.engine import (
     quota_places,
 )
 
+from .support import ITEMS
+
 D = Decimal
 RULES = SchemeRules()
-ITEMS = {
-    "D": ItemRule("D", "deduction"),
-    "B": ItemRule("B", "bonus"),
-    "DQ": ItemRule("DQ", "deduction", disqualifies=True),
-    "R": ItemRule("R", "deduction", categories=frozenset({"retired"})),
-}
 ALL_EXCELLENT = {"excellent": 10}  # democratic_pct 100.00 -> 30 democratic points
 
 
@@ -215,31 +210,23 @@ def test_disqualified_flag_and_no_excellent_place_even_at_90_or_above() -> None:
 HALF_QUOTA = SchemeRules(excellent_quota=D("0.5"))
 
 
-def test_excellent_threshold_is_inclusive() -> None:
+@pytest.mark.parametrize(
+    ("at", "below", "at_grade", "below_grade", "rules"),
+    [
+        # 2 members -> 1 place, and only AT is in the pool
+        ("90", "89.99", Grade.EXCELLENT, Grade.QUALIFIED, HALF_QUOTA),
+        ("70", "69.99", Grade.QUALIFIED, Grade.BASIC, RULES),
+        ("60", "59.99", Grade.BASIC, Grade.WARNING, RULES),
+    ],
+    ids=["excellent", "qualified", "basic"],
+)
+def test_grade_threshold_is_inclusive(at, below, at_grade, below_grade, rules) -> None:
     year = Year()
-    year.add("AT", "90")
-    year.add("BELOW", "89.99")
-    results = year.run(HALF_QUOTA)  # 2 members -> 1 place, and only AT is in the pool
-    assert results["AT"].grade is Grade.EXCELLENT
-    assert results["BELOW"].grade is Grade.QUALIFIED
-
-
-def test_qualified_threshold_is_inclusive() -> None:
-    year = Year()
-    year.add("AT", "70")
-    year.add("BELOW", "69.99")
-    results = year.run()
-    assert results["AT"].grade is Grade.QUALIFIED
-    assert results["BELOW"].grade is Grade.BASIC
-
-
-def test_basic_threshold_is_inclusive() -> None:
-    year = Year()
-    year.add("AT", "60")
-    year.add("BELOW", "59.99")
-    results = year.run()
-    assert results["AT"].grade is Grade.BASIC
-    assert results["BELOW"].grade is Grade.WARNING
+    year.add("AT", at)
+    year.add("BELOW", below)
+    results = year.run(rules)
+    assert results["AT"].grade is at_grade
+    assert results["BELOW"].grade is below_grade
 
 
 def test_no_places_means_no_excellent_even_at_the_maximum() -> None:

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from kaoping.scoring.engine import (
     EntryInput,
     Grade,
-    ItemRule,
     MemberInput,
     SchemeRules,
     YearInput,
@@ -21,14 +20,10 @@ from kaoping.scoring.engine import (
     quota_places,
 )
 
+from .support import ITEMS
+
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, database=None)
 DEFAULT_RULES = SchemeRules()
-ITEMS = {
-    "D": ItemRule("D", "deduction"),
-    "B": ItemRule("B", "bonus"),
-    "DQ": ItemRule("DQ", "deduction", disqualifies=True),
-    "R": ItemRule("R", "deduction", categories=frozenset({"retired"})),
-}
 STATUSES = ["active", "active", "active", "lost_contact", "under_investigation", "deceased"]
 
 

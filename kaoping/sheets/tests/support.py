@@ -12,7 +12,7 @@ from kaoping.dues.services import dues_payment_record, dues_rate_set
 from kaoping.evaluation.models import EvaluationRound
 from kaoping.evaluation.tests.support import round_at_vote
 from kaoping.inspections.models import SupervisionGroup
-from kaoping.inspections.services import finding_record, group_create, inspection_record
+from kaoping.inspections.tests.support import b2_group, find, inspect
 from kaoping.jobs.models import JobRun
 from kaoping.ledger.services import entry_record
 from kaoping.meetings.services import attendance_take, meeting_schedule
@@ -36,21 +36,9 @@ def every_export_records(
         description=texts["description"],
         proof_text=texts["proof"],
     )
-    group = group_create(
-        actor=d.admin, name=texts["group"], users=[d.supervisor], organizations=[d.b2]
-    )
-    inspection = inspection_record(
-        actor=d.supervisor,
-        group=group,
-        organization=d.b2,
-        date=datetime.date(2026, 5, 6),
-        method="camera",
-        findings=texts["findings"],
-    )
-    finding_record(
-        actor=d.supervisor, inspection=inspection, member=d.m2, item=d07,
-        evidence_text=texts["evidence"],
-    )  # fmt: skip
+    group = b2_group(d, texts["group"])
+    inspection = inspect(d, group, method="camera", findings=texts["findings"])
+    find(d, inspection, evidence_text=texts["evidence"])
     meeting = meeting_schedule(
         actor=d.sec1,
         branch=d.b1,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kaoping.claims.services import claim_submit
 from kaoping.dues.services import dues_payment_record, dues_rate_set
-from kaoping.inspections.services import finding_record, group_create, inspection_record
+from kaoping.inspections.tests.support import b2_group, find, inspect
 from kaoping.ledger.services import entry_record
 from kaoping.meetings.services import attendance_take, meeting_schedule
 from kaoping.schemes.models import SchemeItem
@@ -92,24 +92,9 @@ def test_claims_export(client, district):
 
 def test_inspection_register_export(client, district):
     d = district
-    group = group_create(
-        actor=d.admin, name="作风督查组", users=[d.supervisor], organizations=[d.b2]
-    )
-    inspection = inspection_record(
-        actor=d.supervisor,
-        group=group,
-        organization=d.b2,
-        date=datetime.date(2026, 5, 6),
-        method="camera",
-        findings="迟到",
-    )
-    finding_record(
-        actor=d.supervisor,
-        inspection=inspection,
-        member=d.m2,
-        item=item(d, "D07"),
-        evidence_text="监控显示迟到",
-    )
+    group = b2_group(d, "作风督查组")
+    inspection = inspect(d, group, method="camera", findings="迟到")
+    find(d, inspection, evidence_text="监控显示迟到")
     client.force_login(d.supervisor)
     page = client.get(reverse("inspections:group", args=[group.code]))
     assert reverse("inspections:xlsx", args=[group.code]) in page.content.decode()

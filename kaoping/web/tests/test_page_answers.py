@@ -22,7 +22,7 @@ from django.template.loader_tags import BlockNode, ExtendsNode
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.urls import reverse
 
-from .test_access_matrix import PAGES, ROLES, _call, _statuses, matrix  # noqa: F401
+from .test_access_matrix import PAGES, ROLES, _args, _call, _statuses, matrix  # noqa: F401
 
 PROJECT = Path(__file__).resolve().parents[2]
 HTMX_WRITE = ("hx-post", "hx-put", "hx-patch", "hx-delete")
@@ -70,9 +70,12 @@ class Seen:
 def walked(matrix):  # noqa: F811
     """Every page GET as every role that may see it (expected 200 in the matrix)."""
     seen = []
-    for name, row in sorted(PAGES.items()):
-        url = reverse(name, kwargs=row.kwargs(matrix.b1))
-        for role, want in zip(ROLES, _statuses(row.get), strict=True):
+    for _key, row in sorted(PAGES.items()):
+        if row.method != "GET":
+            continue
+        name = row.target
+        url = reverse(name, kwargs=_args(row.args, matrix.b1))
+        for role, want in zip(ROLES, _statuses(row.statuses), strict=True):
             if want != "200":
                 continue
             response, text = _call(matrix, role, "GET", url)
