@@ -2,10 +2,14 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:  # a label: text, or lazy gettext
+    from django.utils.functional import _StrOrPromise as Label
 
 
 def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
@@ -50,3 +54,31 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def decision_form(
+    *,
+    label: "Label",
+    approve: "Label",
+    refuse: "Label",
+    reason_label: "Label",
+    reason_help: "Label",
+) -> type[forms.Form]:
+    """The form of a decision on a request: approve or refuse (``decision``, "approve" or
+    "refuse"), with a ``reason`` the service requires on a refusal. Each app names the
+    decision in its own words (lazy gettext)."""
+
+    class DecisionForm(forms.Form):
+        decision = forms.ChoiceField(
+            label=label,
+            choices=[("approve", approve), ("refuse", refuse)],
+            widget=forms.RadioSelect,
+        )
+        reason = forms.CharField(
+            label=reason_label,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=reason_help,
+        )
+
+    return DecisionForm
