@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField
+from kaoping.kit.users import author_field
 from kaoping.orgs.models import Member, Organization
 
 
@@ -57,9 +58,7 @@ class SlipBatch(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="slip_batches"
     )
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    issued_by = author_field()
     issued_at = models.DateTimeField(auto_now_add=True)
     sealed = models.BinaryField(null=True, blank=True)
     expires_at = models.DateTimeField()
@@ -100,9 +99,7 @@ class ResetCode(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reset_codes"
     )
     code_hash = PlainCharField(max_length=128, unique=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    issued_by = author_field()
     issued_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

@@ -5,13 +5,13 @@ Every row here is written by ``archive.services``; the member's ``status`` and `
 on ``orgs.Member`` change only together with the row that explains why.
 """
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField, PlainTextField
+from kaoping.kit.users import author_field
 from kaoping.orgs.models import Member, Organization
 
 
@@ -93,9 +93,7 @@ class MemberChange(models.Model):
     old = PlainTextField(_("原值"), blank=True)
     new = PlainTextField(_("新值"), blank=True)
     source = PlainCharField(_("来源"), max_length=16, choices=Source.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = author_field()
     at = models.DateTimeField(_("时间"))
 
     class Meta:
@@ -159,9 +157,7 @@ class Transfer(models.Model):
     destination = PlainCharField(_("转往单位"), max_length=200, blank=True)
     date = models.DateField(_("转接日期"))
     reason = PlainTextField(_("转接原因"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = author_field()
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -189,12 +185,8 @@ class LostContact(models.Model):
     efforts = PlainTextField(_("查找情况"))
     found_on = models.DateField(_("恢复联系日期"), null=True, blank=True)
     found_note = PlainTextField(_("恢复联系情况"), blank=True)
-    marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    found_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    marked_by = author_field()
+    found_by = author_field()
 
     class Meta:
         ordering = ["-since", "-id"]
@@ -224,12 +216,8 @@ class Investigation(models.Model):
     decision = PlainTextField(_("调查结论"), blank=True)
     # The status the decision returns the member to (active or lost contact).
     status_before = PlainCharField(max_length=24, choices=Member.Status.choices)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    started_by = author_field()
+    decided_by = author_field()
 
     class Meta:
         ordering = ["-started_on", "-id"]

@@ -1,7 +1,8 @@
 import pgtrigger
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from kaoping.kit.users import author_field
 
 
 class AuditEvent(models.Model):
@@ -12,9 +13,7 @@ class AuditEvent(models.Model):
     """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = author_field()
     action = models.CharField(max_length=64)
     target_type = models.CharField(max_length=64)
     target_id = models.CharField(max_length=64)

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext
 
 MAX_MESSAGES = 50
@@ -13,6 +14,13 @@ MAX_MESSAGES = 50
 MAX_INT = 2**31 - 1
 MAX_POINTS = Decimal(10) ** 8
 MAX_YEAR = 32767
+
+
+def unreadable(file: str, exc: OSError) -> CommandError:
+    """What a command (``import-bundle``, ``restore``) answers for a file it cannot read."""
+    return CommandError(
+        gettext("%(file)s：无法读取：%(error)s") % {"file": file, "error": exc.strerror}
+    )
 
 
 class BundleError(Exception):

@@ -113,142 +113,84 @@ def _extra(error: jsonschema.ValidationError) -> str:
 
 def _schema_message(error: jsonschema.ValidationError, where: str) -> str:
     """The Chinese message of a schema error (English under ``en``), naming ``where``: the
-    JSON path of the field and its record (``entries[3].date (id T0004)``)."""
+    JSON path of the field and its record (``entries[3].date (id T0004)``). Every message
+    takes its placeholders from the same values: ``value`` as the bundle wrote it, ``n`` the
+    schema's limit, ``m`` the length of a text or list."""
     defs = bundle_schema()["$defs"]
     kind, limit, value = error.validator, error.validator_value, error.instance
-    value_text = shown(value)
+    said = {
+        "where": where,
+        "value": shown(value),
+        "n": limit,
+        "m": len(value) if isinstance(value, str | list | dict) else None,
+        "rule": kind,
+    }
     if error.schema == defs["decimal"]:
-        return gettext('%(where)s：%(value)s 不是十进制数（小数请写成字符串，如 "0.5"）。') % {
-            "where": where,
-            "value": value_text,
-        }
+        return gettext('%(where)s：%(value)s 不是十进制数（小数请写成字符串，如 "0.5"）。') % said
     if kind == "required":
-        return gettext("%(where)s：缺少必填字段“%(field)s”。") % {
-            "where": where,
-            "field": _missing(error),
-        }
+        return gettext("%(where)s：缺少必填字段“%(field)s”。") % {**said, "field": _missing(error)}
     if kind == "type":
         expected = [limit] if isinstance(limit, str) else list(limit)
         return gettext("%(where)s：应为%(expected)s，实为 %(value)s。") % {
-            "where": where,
+            **said,
             "expected": " / ".join(str(JSON_TYPES.get(t, t)) for t in expected),
-            "value": value_text,
         }
     # The text limits of kaoping.kit.text, said as the forms and the API say them.
     if kind == "maxLength":
-        return gettext("%(where)s：最多 %(n)s 个字符（实有 %(m)s 个）。") % {
-            "where": where,
-            "n": limit,
-            "m": len(value),
-        }
+        return gettext("%(where)s：最多 %(n)s 个字符（实有 %(m)s 个）。") % said
     if kind == "minLength" and value == "":
-        return gettext("%(where)s：不能为空。") % {"where": where}
+        return gettext("%(where)s：不能为空。") % said
     if kind == "minLength":
-        return gettext("%(where)s：至少 %(n)s 个字符（实有 %(m)s 个）。") % {
-            "where": where,
-            "n": limit,
-            "m": len(value),
-        }
+        return gettext("%(where)s：至少 %(n)s 个字符（实有 %(m)s 个）。") % said
     if kind == "pattern" and error.schema == defs["code"]:
         return gettext(
             "%(where)s：编号“%(v)s”只能由字母、数字和 . _ - 组成，并以字母或数字开头。"
-        ) % {"where": where, "v": value[:CODE_MAX]}
-    if kind == "pattern" and error.schema in (defs["person_name"], defs["org_name"]):
-        if bad_name_start(value):
-            return gettext("%(where)s：名称不能以 = + - @ 或控制字符开头。") % {"where": where}
+        ) % {**said, "v": value[:CODE_MAX]}
+    names = (defs["person_name"], defs["org_name"])
+    if kind == "pattern" and error.schema in names and bad_name_start(value):
+        return gettext("%(where)s：名称不能以 = + - @ 或控制字符开头。") % said
+    if kind == "pattern" and (
+        error.schema in names or error.schema.get("pattern") == NO_CONTROL_PATTERN
+    ):
         return gettext("%(where)s：含有不允许的控制字符（%(c)s）。") % {
-            "where": where,
+            **said,
             "c": control_char(value),
-        }
-    if kind == "pattern" and error.schema.get("pattern") == NO_CONTROL_PATTERN:
-        return gettext("%(where)s：含有不允许的控制字符（%(c)s）。") % {
-            "where": where,
-            "c": control_char(value),
-        }
-    if kind == "pattern":
-        return gettext("%(where)s：%(value)s 不符合格式 %(pattern)s。") % {
-            "where": where,
-            "value": value_text,
-            "pattern": limit,
         }
     if kind == "format" and limit == "date":
-        return gettext("%(where)s：%(value)s 不是有效的日期（应为 YYYY-MM-DD）。") % {
-            "where": where,
-            "value": value_text,
-        }
-    if kind == "format":
-        return gettext("%(where)s：%(value)s 不符合格式 %(pattern)s。") % {
-            "where": where,
-            "value": value_text,
-            "pattern": limit,
-        }
+        return gettext("%(where)s：%(value)s 不是有效的日期（应为 YYYY-MM-DD）。") % said
+    if kind in ("pattern", "format"):
+        return gettext("%(where)s：%(value)s 不符合格式 %(pattern)s。") % {**said, "pattern": limit}
     if kind == "enum" and "propertyNames" in error.relative_schema_path:
         return gettext("%(where)s：不允许的键 %(value)s，可用的键：%(allowed)s。") % {
-            "where": where,
-            "value": value_text,
+            **said,
             "allowed": ", ".join(map(shown, limit)),
         }
     if kind == "enum":
         return gettext("%(where)s：%(value)s 不是允许的值，可用的值：%(allowed)s。") % {
-            "where": where,
-            "value": value_text,
+            **said,
             "allowed": ", ".join(map(shown, limit)),
         }
     if kind == "const":
         return gettext("%(where)s：应为 %(expected)s，实为 %(value)s。") % {
-            "where": where,
+            **said,
             "expected": shown(limit),
-            "value": value_text,
         }
     if kind == "minimum":
-        return gettext("%(where)s：不能小于 %(n)s（实为 %(value)s）。") % {
-            "where": where,
-            "n": limit,
-            "value": value_text,
-        }
+        return gettext("%(where)s：不能小于 %(n)s（实为 %(value)s）。") % said
     if kind == "maximum":
-        return gettext("%(where)s：不能大于 %(n)s（实为 %(value)s）。") % {
-            "where": where,
-            "n": limit,
-            "value": value_text,
-        }
+        return gettext("%(where)s：不能大于 %(n)s（实为 %(value)s）。") % said
     if kind == "exclusiveMinimum":
-        return gettext("%(where)s：须大于 %(n)s（实为 %(value)s）。") % {
-            "where": where,
-            "n": limit,
-            "value": value_text,
-        }
+        return gettext("%(where)s：须大于 %(n)s（实为 %(value)s）。") % said
     if kind == "exclusiveMaximum":
-        return gettext("%(where)s：须小于 %(n)s（实为 %(value)s）。") % {
-            "where": where,
-            "n": limit,
-            "value": value_text,
-        }
+        return gettext("%(where)s：须小于 %(n)s（实为 %(value)s）。") % said
     if kind == "additionalProperties" and isinstance(value, dict):
-        return gettext("%(where)s：不允许的字段 %(fields)s。") % {
-            "where": where,
-            "fields": _extra(error),
-        }
+        return gettext("%(where)s：不允许的字段 %(fields)s。") % {**said, "fields": _extra(error)}
     if kind == "maxItems":
-        return gettext("%(where)s：最多 %(n)s 项（实有 %(m)s 项）。") % {
-            "where": where,
-            "n": limit,
-            "m": len(value),
-        }
+        return gettext("%(where)s：最多 %(n)s 项（实有 %(m)s 项）。") % said
     if kind == "minItems":
-        return gettext("%(where)s：至少 %(n)s 项（实有 %(m)s 项）。") % {
-            "where": where,
-            "n": limit,
-            "m": len(value),
-        }
+        return gettext("%(where)s：至少 %(n)s 项（实有 %(m)s 项）。") % said
     if kind == "uniqueItems":
-        return gettext("%(where)s：含有重复的项。") % {"where": where}
+        return gettext("%(where)s：含有重复的项。") % said
     if kind in ("oneOf", "anyOf"):
-        return gettext("%(where)s：%(value)s 不符合任何一种允许的形式。") % {
-            "where": where,
-            "value": value_text,
-        }
-    return gettext("%(where)s：不符合数据包格式（规则 %(rule)s）。") % {
-        "where": where,
-        "rule": kind,
-    }
+        return gettext("%(where)s：%(value)s 不符合任何一种允许的形式。") % said
+    return gettext("%(where)s：不符合数据包格式（规则 %(rule)s）。") % said

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.decimals import points_text
-from kaoping.kit.forms import DateInput
+from kaoping.kit.forms import DateInput, decision_form
 from kaoping.schemes.forms import item_picker
 
 
@@ -29,15 +29,10 @@ class ClaimForm(forms.Form):
         )
 
 
-class DecideForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("审核"),
-        choices=[("approve", _("通过")), ("refuse", _("不通过"))],
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(
-        label=_("审核意见"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("不通过时必须填写。"),
-    )
+DecideForm = decision_form(
+    label=_("审核"),
+    approve=_("通过"),
+    refuse=_("不通过"),
+    reason_label=_("审核意见"),
+    reason_help=_("不通过时必须填写。"),
+)

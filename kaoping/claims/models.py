@@ -1,13 +1,13 @@
 """Bonus claims (加分申报): a member claims a bonus item with proof; the branch approves
 (→ one ledger entry, kept linked) or refuses with a reason."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField, PlainTextField
-from kaoping.ledger.models import ScoreEntry
+from kaoping.kit.users import author_field
+from kaoping.ledger.models import entry_link
 from kaoping.orgs.models import Member
 from kaoping.schemes.models import SchemeItem
 
@@ -31,20 +31,10 @@ class BonusClaim(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(_("提交时间"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = author_field()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = PlainTextField(_("审核意见"), blank=True)
-    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
-    entry = models.OneToOneField(
-        ScoreEntry,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    entry = entry_link(optional=True)
 
     class Meta:
         ordering = ["-created_at"]

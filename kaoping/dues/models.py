@@ -4,13 +4,13 @@ deduction entries, once."""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField
-from kaoping.ledger.models import ScoreEntry
+from kaoping.kit.users import author_field
+from kaoping.ledger.models import entry_link
 from kaoping.orgs.models import Member, Organization
 
 DEFAULT_DEADLINE_DAY = 25
@@ -65,9 +65,7 @@ class DuesPayment(models.Model):
     amount = models.DecimalField(_("金额"), max_digits=9, decimal_places=2)
     paid_on = models.DateField(_("缴纳日期"))
     source = PlainCharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = author_field()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -87,9 +85,7 @@ class DuesClosing(models.Model):
     branch = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     period = models.DateField(_("月份"))
     closed_at = models.DateTimeField()
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    closed_by = author_field()
 
     class Meta:
         constraints = [
@@ -112,10 +108,7 @@ class DuesDeduction(models.Model):
     closing = models.ForeignKey(DuesClosing, on_delete=models.PROTECT, related_name="deductions")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     status = PlainCharField(max_length=8, choices=DuesStatus.choices)
-    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
-    entry = models.OneToOneField(
-        ScoreEntry, db_constraint=False, on_delete=models.PROTECT, related_name="+"
-    )
+    entry = entry_link()
 
     class Meta:
         constraints = [

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField, PlainTextField
+from kaoping.kit.users import author_field
 from kaoping.orgs.models import Member
 from kaoping.schemes.models import BALLOT_OPTION_NAMES
 from kaoping.schemes.triggers import frozen_year_trigger
@@ -43,9 +44,7 @@ class QuotaDecision(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="quota_decisions")
     excellent = models.BooleanField(_("评为优秀"))
     note = PlainTextField(_("理由"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = author_field()
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -98,9 +97,7 @@ class EvaluationRound(models.Model):
     peer_deadline = models.DateField(_("互评截止日期"), null=True, blank=True)
     secretary_deadline = models.DateField(_("点评截止日期"), null=True, blank=True)
     vote_deadline = models.DateField(_("测评截止日期"), null=True, blank=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    opened_by = author_field()
     opened_at = models.DateTimeField(default=timezone.now)
     # The vote's public key (X25519, hex); its private key exists only as the scrutineers'
     # shares (decisions.md).
@@ -197,9 +194,7 @@ class SecretaryComment(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     comment = PlainTextField(_("点评意见"))
     requirements = PlainTextField(_("整改要求"), blank=True)
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    written_by = author_field()
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

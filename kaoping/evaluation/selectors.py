@@ -394,40 +394,33 @@ class Consequences:
 def advance_consequences(*, actor: Actor, round_: EvaluationRound) -> Consequences:
     """Moving on closes the current step for good: who has not done it yet, by name."""
     rows = round_progress(actor=actor, round_=round_)
-    total = len(rows)
+    voters = 0
     if round_.step == Step.SELF:
         missing = [r.member.name for r in rows if r.self_status != "submitted"]
-        lines = [
-            _("自评已提交 %(done)s / %(total)s 人，未提交 %(missing)s 人。")
-            % {"done": total - len(missing), "total": total, "missing": len(missing)},
-            _("进入党员互评后，自评不能再提交或修改。"),
-        ]
+        done = _("自评已提交 %(done)s / %(total)s 人，未提交 %(missing)s 人。")
+        closed = _("进入党员互评后，自评不能再提交或修改。")
         label = _("尚未提交自评的党员：")
     elif round_.step == Step.PEER:
         missing = [r.member.name for r in rows if r.peers_given == 0]
-        lines = [
-            _("已评价他人的党员 %(done)s / %(total)s 人，未评价任何人 %(missing)s 人。")
-            % {"done": total - len(missing), "total": total, "missing": len(missing)},
-            _("进入书记点评后，互评不能再填写或修改。"),
-        ]
+        done = _("已评价他人的党员 %(done)s / %(total)s 人，未评价任何人 %(missing)s 人。")
+        closed = _("进入书记点评后，互评不能再填写或修改。")
         label = _("尚未评价他人的党员：")
     elif round_.step == Step.SECRETARY:
         missing = [r.member.name for r in rows if not r.commented]
-        voters = (
-            Member.objects.filter(branch=round_.branch, status=Member.Status.ACTIVE).count()
-            if round_.vote_method == EvaluationRound.VoteMethod.ONLINE
-            else 0
-        )
-        lines = [
-            _("书记已点评 %(done)s / %(total)s 人，未点评 %(missing)s 人。")
-            % {"done": total - len(missing), "total": total, "missing": len(missing)},
-            _("开始民主测评后，书记点评不能再填写或修改。"),
-        ]
-        if voters:
-            lines.append(_("投票人名单将冻结为本支部 %(n)s 名正式党员。") % {"n": voters})
+        done = _("书记已点评 %(done)s / %(total)s 人，未点评 %(missing)s 人。")
+        closed = _("开始民主测评后，书记点评不能再填写或修改。")
         label = _("尚未点评的党员：")
+        if round_.vote_method == EvaluationRound.VoteMethod.ONLINE:
+            voters = Member.objects.filter(
+                branch=round_.branch, status=Member.Status.ACTIVE
+            ).count()
     else:
         return Consequences(lines=[])
+    total = len(rows)
+    counts = {"done": total - len(missing), "total": total, "missing": len(missing)}
+    lines = [done % counts, closed]
+    if voters:
+        lines.append(_("投票人名单将冻结为本支部 %(n)s 名正式党员。") % {"n": voters})
     return Consequences(lines=lines, names=missing, names_label=label if missing else "")
 
 

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField, PlainTextField
-from kaoping.ledger.models import ScoreEntry
+from kaoping.kit.users import author_field
+from kaoping.ledger.models import entry_link
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import SchemeItem
 
@@ -49,9 +50,7 @@ class Inspection(models.Model):
     date = models.DateField(_("督查日期"))
     method = PlainCharField(_("督查方式"), max_length=16, choices=Method.choices)
     findings = PlainTextField(_("督查情况"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = author_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -70,13 +69,8 @@ class Finding(models.Model):
     item = models.ForeignKey(SchemeItem, on_delete=models.PROTECT, related_name="+")
     evidence_text = PlainTextField(_("问题及佐证说明"))
     evidence_file = models.FileField(_("佐证文件"), upload_to="inspections/%Y/%m/", blank=True)
-    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
-    entry = models.OneToOneField(
-        ScoreEntry, db_constraint=False, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    entry = entry_link()
+    recorded_by = author_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,7 +3,7 @@ the searchable pickers and the checkbox columns (docs/ui.md "Forms and numbers")
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 # The prompt of a picker with nothing chosen yet (never Django's "---------").
 PICK_PROMPT = _("请选择…")
+
+if TYPE_CHECKING:  # a label: text, or lazy gettext
+    from django.utils.functional import _StrOrPromise as Label
 
 
 def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
@@ -113,3 +116,31 @@ class PickerField(forms.ModelChoiceField):
         self.group_by = group_by
         if group_by is not None:
             self.iterator = GroupedChoiceIterator
+
+
+def decision_form(
+    *,
+    label: "Label",
+    approve: "Label",
+    refuse: "Label",
+    reason_label: "Label",
+    reason_help: "Label",
+) -> type[forms.Form]:
+    """The form of a decision on a request: approve or refuse (``decision``, "approve" or
+    "refuse"), with a ``reason`` the service requires on a refusal. Each app names the
+    decision in its own words (lazy gettext)."""
+
+    class DecisionForm(forms.Form):
+        decision = forms.ChoiceField(
+            label=label,
+            choices=[("approve", approve), ("refuse", refuse)],
+            widget=forms.RadioSelect,
+        )
+        reason = forms.CharField(
+            label=reason_label,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=reason_help,
+        )
+
+    return DecisionForm

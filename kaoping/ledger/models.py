@@ -1,3 +1,5 @@
+from typing import Any, Literal, overload
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -6,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField, PlainTextField
+from kaoping.kit.users import author_field
 from kaoping.orgs.models import Member
 from kaoping.schemes.models import SchemeItem
 from kaoping.schemes.triggers import frozen_year_trigger
@@ -154,6 +157,30 @@ class ScoreEntry(models.Model):
         return self.reverses_id is not None
 
 
+@overload
+def entry_link(
+    *, one: bool = ..., optional: Literal[False] = ..., **options: Any
+) -> "models.ForeignKey[ScoreEntry, ScoreEntry]": ...
+@overload
+def entry_link(
+    *, one: bool = ..., optional: Literal[True], **options: Any
+) -> "models.ForeignKey[ScoreEntry | None, ScoreEntry | None]": ...
+def entry_link(*, one: bool = True, optional: bool = False, **options: Any) -> Any:
+    """The field of a workflow's record naming the ledger entry it produced (``one``: at
+    most one record per entry). A trigger, not a foreign key, checks the entry (see
+    ``ScoreEntry``); an entry is never deleted, and has no reverse accessor."""
+    field = models.OneToOneField if one else models.ForeignKey
+    return field(
+        ScoreEntry,
+        db_constraint=False,
+        null=optional,
+        blank=optional,
+        on_delete=models.PROTECT,
+        related_name="+",
+        **options,
+    )
+
+
 class LedgerChain(models.Model):
     """The head of one chain of the ledger: how many entries it holds and the last hash.
 
@@ -176,9 +203,7 @@ class LedgerPublication(models.Model):
     )
     start = models.DateField(_("起始日期"))
     end = models.DateField(_("截止日期"))
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = author_field()
     published_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -191,3 +216,36 @@ class LedgerPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch_id} {self.start}–{self.end}"
+
+
+class ClosingRecord(models.Model):
+    """A branch's workflow record whose closing records ledger entries (a meeting's
+    attendance, a task): its public code, whether it is closed and since when, who made
+    it. Each model adds its ``branch`` (its own related name) and names the two states of
+    ``status`` in its own words."""
+
+    code = PlainCharField(_("编号"), max_length=32, unique=True)
+    status = PlainCharField(max_length=8, default="open")  # "open" or "closed"
+    created_by = author_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | Q(status="closed", closed_at__isnull=False),
+                name="%(class)s_closed_at_iff_closed",
+            ),
+        ]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == "closed"
+
+    def closing_set(self, *, closed: bool) -> None:
+        """Close the record now, or open it again (to correct it)."""
+        self.status = "closed" if closed else "open"
+        self.closed_at = timezone.now() if closed else None
+        self.save(update_fields=["status", "closed_at"])

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.kit.forms import CheckboxColumns, DateTimeInput
+from kaoping.kit.forms import CheckboxColumns, DateTimeInput, decision_form
 from kaoping.orgs.models import Member
 
 from .models import MeetingKind
@@ -48,15 +48,10 @@ class LeaveForm(forms.Form):
     reason = forms.CharField(label=_("请假事由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("审批"),
-        choices=[("approve", _("批准")), ("refuse", _("不批准"))],
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(
-        label=_("审批意见"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("不批准时必须填写。"),
-    )
+DecisionForm = decision_form(
+    label=_("审批"),
+    approve=_("批准"),
+    refuse=_("不批准"),
+    reason_label=_("审批意见"),
+    reason_help=_("不批准时必须填写。"),
+)

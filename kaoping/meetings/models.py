@@ -1,13 +1,13 @@
 """Meetings (三会一课 and 组织生活), who must attend, attendance, written leave (书面请假),
 and the link from an unexcused absence to the ledger entry it produced."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField, PlainTextField
-from kaoping.ledger.models import ScoreEntry
+from kaoping.kit.users import author_field
+from kaoping.ledger.models import ClosingRecord, entry_link
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import Scheme
 
@@ -47,12 +47,11 @@ class MeetingRule(models.Model):
         return f"{self.scheme.year} {self.kind} {self.category or '*'} → {self.item_code}"
 
 
-class Meeting(models.Model):
+class Meeting(ClosingRecord):
     class Status(models.TextChoices):
         OPEN = "open", _("考勤未关闭")
         CLOSED = "closed", _("考勤已关闭")
 
-    code = PlainCharField(_("编号"), max_length=32, unique=True)
     branch = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("支部")
     )
@@ -61,30 +60,17 @@ class Meeting(models.Model):
     place = PlainCharField(_("地点"), max_length=200)
     topic = PlainCharField(_("议题"), max_length=300)
     status = PlainCharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ClosingRecord.Meta):
         ordering = ["-starts_at", "id"]
         indexes = [models.Index(fields=["branch", "starts_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status="open", closed_at__isnull=True)
-                | Q(status="closed", closed_at__isnull=False),
-                name="meeting_closed_at_iff_closed",
-            ),
+            *ClosingRecord.Meta.constraints,
             models.CheckConstraint(condition=~Q(place="") & ~Q(topic=""), name="meeting_text"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.topic}"
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == self.Status.CLOSED
 
 
 class Attendance(models.Model):
@@ -121,10 +107,7 @@ class AbsenceEntry(models.Model):
     attendance = models.ForeignKey(
         Attendance, on_delete=models.PROTECT, related_name="absence_entries"
     )
-    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
-    entry = models.OneToOneField(
-        ScoreEntry, db_constraint=False, on_delete=models.PROTECT, related_name="+"
-    )
+    entry = entry_link()
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -155,9 +138,7 @@ class LeaveRequest(models.Model):
     status = PlainCharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = author_field()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = PlainTextField(_("审批意见"), blank=True)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, Organization, RoleAssignment
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import branch_record_for, branch_rows_for, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 
 from .models import (
@@ -71,18 +71,12 @@ def meetings_of_branch(*, actor: Actor, branch: Organization) -> QuerySet[Meetin
 def meeting_access_by_code(*, actor: Actor, code: str) -> Meeting:
     """The meeting for its branch's officers, or for a member who must attend it; the same
     404 for missing and not yours."""
-    meeting = Meeting.objects.select_related("branch").filter(code=code).first()
+    meeting = branch_record_for(
+        actor=actor, records=Meeting.objects, code=code, concerned="attendances"
+    )
     if meeting is None:
         raise Http404(_("找不到会议 %(code)s。") % {"code": code})
-    scope = scope_for(actor)
-    if scope.reads(meeting.branch.path):
-        return meeting
-    if (
-        scope.member_id is not None
-        and meeting.attendances.filter(member_id=scope.member_id).exists()
-    ):
-        return meeting
-    raise Http404(_("找不到会议 %(code)s。") % {"code": code})
+    return meeting
 
 
 def meeting_attendance(*, actor: Actor, meeting: Meeting) -> list[Attendance]:
@@ -102,10 +96,7 @@ def meeting_attendance(*, actor: Actor, meeting: Meeting) -> list[Attendance]:
 
 def meeting_leave_requests(*, actor: Actor, meeting: Meeting) -> list[LeaveRequest]:
     qs = meeting.leave_requests.select_related("member", "decided_by")
-    scope = scope_for(actor)
-    if not scope.reads(meeting.branch.path):
-        qs = qs.filter(member_id=scope.member_id) if scope.member_id is not None else qs.none()
-    return list(qs)
+    return list(branch_rows_for(actor=actor, branch=meeting.branch, rows=qs))
 
 
 def leave_access_by_code(*, actor: Actor, code: str) -> LeaveRequest:

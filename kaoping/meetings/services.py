@@ -24,7 +24,8 @@ from kaoping.notifications.services import notification_send, notification_send_
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_members_checked, manage_required, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
-from kaoping.schemes.selectors import refuse_if_frozen
+from kaoping.schemes.selectors import refuse_if_frozen, scheme_required
+from kaoping.schemes.services import deduction_rule_check
 
 from .models import AbsenceEntry, Attendance, LeaveRequest, Meeting, MeetingRule
 from .selectors import branch_officers, meeting_item
@@ -52,12 +53,7 @@ def meeting_rule_set(
     *, actor: Actor, scheme: Scheme, kind: str, item_code: str, category: str = ""
 ) -> Any:
     """Choose the item an unexcused absence from ``kind`` deducts (a scheme setting)."""
-    if actor is not None and not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
-    if not scheme.items.filter(code=item_code, kind="deduction").exists():
-        raise ValidationError(
-            {"item_code": _("方案中没有扣分指标 %(code)s。") % {"code": item_code}}
-        )
+    deduction_rule_check(actor=actor, scheme=scheme, item_code=item_code)
     rule, _created = MeetingRule.objects.update_or_create(
         scheme=scheme, kind=kind, category=category, defaults={"item_code": item_code}
     )
@@ -220,10 +216,9 @@ def meeting_close_plan(*, meeting: Meeting) -> list[PlannedDeduction]:
     ]
     if not absent:
         return []
-    scheme = Scheme.objects.filter(year=day.year).first()
-    if scheme is None:
-        raise ValidationError(_("%(year)s 年度尚无考评方案。") % {"year": day.year})
-    item = meeting_item(scheme=scheme, kind=meeting.kind, category=meeting.branch.category)
+    item = meeting_item(
+        scheme=scheme_required(day.year), kind=meeting.kind, category=meeting.branch.category
+    )
     if item is None:
         raise ValidationError(
             _("%(year)s 年度方案中没有该类会议对应的扣分指标。") % {"year": day.year}
@@ -283,9 +278,7 @@ def meeting_close(*, actor: Actor, meeting: Meeting) -> list[ScoreEntry]:
         target_id=meeting.code,
         after=lambda entries: {"entries": [e.code for e in entries]},
     )
-    meeting.status = Meeting.Status.CLOSED
-    meeting.closed_at = timezone.now()
-    meeting.save(update_fields=["status", "closed_at"])
+    meeting.closing_set(closed=True)
     return created
 
 
@@ -317,9 +310,7 @@ def meeting_reopen(*, actor: Actor, meeting: Meeting, reason: str) -> list[Score
             )
         link.active = False
         link.save(update_fields=["active"])
-    meeting.status = Meeting.Status.OPEN
-    meeting.closed_at = None
-    meeting.save(update_fields=["status", "closed_at"])
+    meeting.closing_set(closed=False)
     audit_record(
         actor=actor,
         action="meeting.reopen",

@@ -105,6 +105,13 @@ def _forget_scope(user) -> None:
         user.__dict__.pop(attr, None)
 
 
+def _roles_changed(user, text: str) -> None:
+    """After a grant or a revocation: the person is told, and the scope cached on their
+    user object is dropped, so the change applies at once."""
+    notification_send(user=user, text=text, link=ROLE_LINK)
+    _forget_scope(user)
+
+
 @transaction.atomic
 def role_grant(*, actor, user, organization: Organization, role: str) -> RoleAssignment:
     """Give ``user`` the ``role`` over ``organization`` and its subtree."""
@@ -130,13 +137,11 @@ def role_grant(*, actor, user, organization: Organization, role: str) -> RoleAss
         before={"user": user.username, "roles": before},
         after={"user": user.username, "roles": _roles_of(user)},
     )
-    notification_send(
-        user=user,
-        text=_("您已被授予 %(org)s 的“%(role)s”角色。")
+    _roles_changed(
+        user,
+        _("您已被授予 %(org)s 的“%(role)s”角色。")
         % {"org": organization.name, "role": Role(role).label},
-        link=ROLE_LINK,
     )
-    _forget_scope(user)
     return assignment
 
 
@@ -180,13 +185,10 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
         },
     )
     assignment.delete()
-    notification_send(
-        user=user,
-        text=_("您在 %(org)s 的“%(role)s”角色已被撤销。")
-        % {"org": org.name, "role": Role(role).label},
-        link=ROLE_LINK,
+    _roles_changed(
+        user,
+        _("您在 %(org)s 的“%(role)s”角色已被撤销。") % {"org": org.name, "role": Role(role).label},
     )
-    _forget_scope(user)
 
 
 def role_revoke_refusal(*, actor, assignment: RoleAssignment) -> str:

@@ -10,10 +10,11 @@ app writes its own.
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, Manager, Model, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.functional import Promise
@@ -27,6 +28,7 @@ Role = RoleAssignment.Role
 READ_ROLES = frozenset(Role.values)
 # The branch committee member (支委) keeps the branch as the secretary does (rules.md §1).
 MANAGE_ROLES = frozenset({Role.COMMITTEE_ADMIN, Role.SECRETARY, Role.BRANCH_COMMITTEE})
+R = TypeVar("R", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,33 @@ def branch_members_checked(
     if not members:
         raise ValidationError({"members": none_message})
     return members
+
+
+def branch_record_for(
+    *, actor: Actor, records: QuerySet[R] | Manager[R], code: str, concerned: str
+) -> R | None:
+    """A branch workflow's record (a meeting, a task) by its code, when ``actor`` may read
+    it: whoever reads its branch, or a member it concerns (``concerned``: the name of its
+    rows per member, e.g. a meeting's "attendances"); None otherwise, so the caller answers
+    the same 404 for missing and not theirs."""
+    record = records.select_related("branch").filter(code=code).first()
+    if record is None:
+        return None
+    branch = record.branch  # type: ignore[attr-defined]
+    if scope_for(actor).reads(branch.path):
+        return record
+    mine = branch_rows_for(actor=actor, branch=branch, rows=getattr(record, concerned).all())
+    return record if mine.exists() else None
+
+
+def branch_rows_for(*, actor: Actor, branch: Organization, rows: QuerySet[R]) -> QuerySet[R]:
+    """A branch workflow's rows per member (a meeting's attendances or leave requests, a
+    task's assignments): all of them for whoever reads the branch, only the actor's own
+    for a member, none for anyone else."""
+    scope = scope_for(actor)
+    if scope.reads(branch.path):
+        return rows
+    return rows.filter(member_id=scope.member_id) if scope.member_id is not None else rows.none()
 
 
 def branch_voters(*, branch: Organization) -> QuerySet[Member]:

@@ -1,12 +1,12 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField
+from kaoping.kit.users import author_field
 from kaoping.orgs.models import Organization
-from kaoping.schemes.models import Scheme, SchemeItem, SchemeSettings, settings_constraints
+from kaoping.schemes.models import ItemSettings, Scheme, SchemeSettings, settings_constraints
 
 
 class SchemeDraft(SchemeSettings):
@@ -31,9 +31,7 @@ class SchemeDraft(SchemeSettings):
         related_name="scheme_drafts",
         verbose_name=_("支部"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = author_field()
     created_at = models.DateTimeField(default=timezone.now)
     adopted_at = models.DateTimeField(_("采用时间"), null=True, blank=True)
 
@@ -45,17 +43,11 @@ class SchemeDraft(SchemeSettings):
         return self.title
 
 
-class SchemeDraftItem(models.Model):
+class SchemeDraftItem(ItemSettings):
     """An item of a draft (草案指标), copied from the base scheme's item of the same code."""
 
     draft = models.ForeignKey(SchemeDraft, on_delete=models.CASCADE, related_name="items")
     code = PlainCharField(_("代码"), max_length=64)
-    kind = PlainCharField(_("类型"), max_length=16, choices=SchemeItem.Kind.choices)
-    group = PlainCharField(_("分组"), max_length=64, blank=True)
-    name = PlainCharField(_("名称"), max_length=200)
-    points = models.DecimalField(_("每次分值"), max_digits=9, decimal_places=4)
-    disqualifies = models.BooleanField(_("取消评优资格"), default=False)
-    categories = models.JSONField(_("适用类别"), default=list, blank=True)
 
     class Meta:
         ordering = ["draft", "kind", "code"]
@@ -65,6 +57,3 @@ class SchemeDraftItem(models.Model):
                 condition=Q(points__gte=0), name="draft_item_points_not_negative"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"

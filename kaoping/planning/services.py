@@ -22,21 +22,10 @@ from kaoping.schemes.services import (
     scheme_create,
     scheme_item_upsert,
     scheme_update,
+    settings_of,
 )
 
 from .models import SchemeDraft, SchemeDraftItem
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return decimal_text(value)
-    if isinstance(value, dict):
-        return {k: decimal_text(Decimal(str(v))) for k, v in value.items()}
-    return value
-
-
-def _settings_of(obj: Any) -> dict:
-    return {f: _plain(getattr(obj, f)) for f in SETTING_FIELDS}
 
 
 def _item_fields(item: SchemeItem | SchemeDraftItem) -> dict[str, Any]:
@@ -90,7 +79,7 @@ def draft_create(
         actor=actor,
         action="scheme_draft.create",
         target=draft,
-        after=_settings_of(draft)
+        after=settings_of(draft)
         | {"year": year, "base": base.year, "branch": branch.code if branch else None},
     )
     return draft
@@ -117,12 +106,12 @@ def draft_update(*, actor: Actor, draft: SchemeDraft, **changes: Any) -> SchemeD
         .select_related("branch")
         .get(pk=draft.pk)
     )
-    before = _settings_of(draft)
+    before = settings_of(draft)
     for field, value in changes.items():
         setattr(draft, field, value)
     draft.full_clean()
     draft.save()
-    after = _settings_of(draft)
+    after = settings_of(draft)
     if before != after:
         audit_record(
             actor=actor, action="scheme_draft.update", target=draft, before=before, after=after

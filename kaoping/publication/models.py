@@ -1,13 +1,13 @@
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField, PlainTextField
-from kaoping.ledger.models import ScoreEntry
+from kaoping.kit.users import author_field
+from kaoping.ledger.models import entry_link
 from kaoping.orgs.models import Member, Organization
 
 
@@ -20,9 +20,7 @@ class Publication(models.Model):
     published_at = models.DateTimeField(_("公示时间"), default=timezone.now)
     notice_until = models.DateTimeField(_("公示截止"))
     version = models.PositiveIntegerField(default=1)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = author_field()
 
     class Meta:
         constraints = [
@@ -56,24 +54,13 @@ class Appeal(models.Model):
     code = PlainCharField(max_length=16, unique=True, default=_appeal_code, editable=False)
     year = models.PositiveSmallIntegerField(_("年度"))
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="appeals")
-    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
-    entry = models.ForeignKey(
-        ScoreEntry,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("申诉的记录"),
-    )
+    entry = entry_link(one=False, optional=True, verbose_name=_("申诉的记录"))
     reasons = PlainTextField(_("申诉理由"))
     evidence = PlainTextField(_("佐证材料"), blank=True)
     status = PlainCharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     answer = PlainTextField(_("答复"), blank=True)
     filed_at = models.DateTimeField(default=timezone.now)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    answered_by = author_field()
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.forms import PickerField
 
-from .models import BALLOT_OPTION_NAMES, Scheme, SchemeItem
+from .models import BALLOT_OPTION_NAMES, SETTING_FIELDS, Scheme, SchemeItem
 
 # The template's item groups (kaoping/schemes/template.py GROUP_NAMES), translatable.
 GROUP_LABELS = {
@@ -46,6 +46,9 @@ def item_picker(**kwargs) -> PickerField:
 
 
 PERCENT_FIELDS = ("democratic_share", "excellent_quota", "vote_min_turnout")
+# The settings the form shows as they are kept (the shares above are shown in %, the
+# ballot options one field each).
+PLAIN_FIELDS = tuple(f for f in SETTING_FIELDS if f not in (*PERCENT_FIELDS, "ballot_options"))
 
 
 def plain_decimal(value: Decimal) -> Decimal:
@@ -86,18 +89,7 @@ class SchemeSettingsForm(forms.Form):
 
     @classmethod
     def initial_for(cls, scheme: Scheme) -> dict:
-        initial = {
-            f: getattr(scheme, f)
-            for f in (
-                "base_points",
-                "bonus_cap",
-                "excellent_threshold",
-                "qualified_threshold",
-                "basic_threshold",
-                "quota_rounding",
-                "notice_days",
-            )
-        }
+        initial = {f: getattr(scheme, f) for f in PLAIN_FIELDS}
         for f in PERCENT_FIELDS:
             initial[f] = plain_decimal(getattr(scheme, f) * 100)
         for option, value in scheme.ballot_options.items():
@@ -113,18 +105,7 @@ class SchemeSettingsForm(forms.Form):
 
     def changes(self) -> dict:
         data = self.cleaned_data
-        changes = {
-            f: data[f]
-            for f in (
-                "base_points",
-                "bonus_cap",
-                "excellent_threshold",
-                "qualified_threshold",
-                "basic_threshold",
-                "quota_rounding",
-                "notice_days",
-            )
-        }
+        changes = {f: data[f] for f in PLAIN_FIELDS}
         for f in PERCENT_FIELDS:
             changes[f] = data[f] / 100
         changes["ballot_options"] = {o: str(data[f"ballot_{o}"]) for o in BALLOT_OPTION_NAMES}

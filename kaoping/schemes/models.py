@@ -55,6 +55,16 @@ def settings_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
+def _points(label, default: Decimal) -> models.DecimalField:
+    """A setting in points (a score, a threshold): two decimals."""
+    return models.DecimalField(label, max_digits=7, decimal_places=2, default=default)
+
+
+def _share(label, default: Decimal) -> models.DecimalField:
+    """A setting that is a share (0.3 = 30 %): four decimals."""
+    return models.DecimalField(label, max_digits=6, decimal_places=4, default=default)
+
+
 class SchemeSettings(models.Model):
     """The settings of rules.md §2 (方案设置), shared by the year's scheme and a draft of
     one (planning): the same names, so one code path (``scoring.selectors.rules_from``)
@@ -62,27 +72,13 @@ class SchemeSettings(models.Model):
 
     QuotaRounding = QuotaRounding
 
-    base_points = models.DecimalField(
-        _("基础分"), max_digits=7, decimal_places=2, default=Decimal(70)
-    )
-    bonus_cap = models.DecimalField(
-        _("加分上限"), max_digits=7, decimal_places=2, default=Decimal(10)
-    )
-    democratic_share = models.DecimalField(
-        _("民主测评占比"), max_digits=6, decimal_places=4, default=Decimal("0.30")
-    )
-    excellent_threshold = models.DecimalField(
-        _("优秀分数线"), max_digits=7, decimal_places=2, default=Decimal(90)
-    )
-    qualified_threshold = models.DecimalField(
-        _("合格分数线"), max_digits=7, decimal_places=2, default=Decimal(70)
-    )
-    basic_threshold = models.DecimalField(
-        _("基本合格分数线"), max_digits=7, decimal_places=2, default=Decimal(60)
-    )
-    excellent_quota = models.DecimalField(
-        _("优秀比例"), max_digits=6, decimal_places=4, default=Decimal("0.15")
-    )
+    base_points = _points(_("基础分"), Decimal(70))
+    bonus_cap = _points(_("加分上限"), Decimal(10))
+    democratic_share = _share(_("民主测评占比"), Decimal("0.30"))
+    excellent_threshold = _points(_("优秀分数线"), Decimal(90))
+    qualified_threshold = _points(_("合格分数线"), Decimal(70))
+    basic_threshold = _points(_("基本合格分数线"), Decimal(60))
+    excellent_quota = _share(_("优秀比例"), Decimal("0.15"))
     quota_rounding = PlainCharField(
         _("名额取整方式"), max_length=16, choices=QuotaRounding.choices, default=QuotaRounding.FLOOR
     )
@@ -91,9 +87,7 @@ class SchemeSettings(models.Model):
     # The vote counts only with enough members taking part. Neither the source's practice
     # nor rules.md gives the share for the democratic vote; two thirds by default (the
     # setting's precision: 0.6667), below which the vote cannot be closed as valid.
-    vote_min_turnout = models.DecimalField(
-        _("民主测评最低投票率"), max_digits=6, decimal_places=4, default=Decimal("0.6667")
-    )
+    vote_min_turnout = _share(_("民主测评最低投票率"), Decimal("0.6667"))
 
     class Meta:
         abstract = True
@@ -137,22 +131,42 @@ class Scheme(SchemeSettings):
         return self.finalised_at is not None
 
 
-class SchemeItem(models.Model):
-    """An item of the year's scheme (考评指标): a deduction or bonus, points per occurrence."""
+class ItemKind(models.TextChoices):
+    DEDUCTION = "deduction", _("扣分")
+    BONUS = "bonus", _("加分")
 
-    class Kind(models.TextChoices):
-        DEDUCTION = "deduction", _("扣分")
-        BONUS = "bonus", _("加分")
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="items")
-    code = CodeField(_("代码"), max_length=CODE_MAX)
-    kind = PlainCharField(_("类型"), max_length=16, choices=Kind.choices)
+class ItemSettings(models.Model):
+    """What an item says (考评指标: a deduction or bonus, points per occurrence), shared by
+    an item of the year's scheme and an item of a draft (planning), which copy it both
+    ways."""
+
+    kind = PlainCharField(_("类型"), max_length=16, choices=ItemKind.choices)
     group = PlainCharField(_("分组"), max_length=GROUP_MAX, blank=True)
     name = PlainCharField(_("名称"), max_length=TITLE_MAX)
     points = models.DecimalField(_("每次分值"), max_digits=9, decimal_places=4)
     disqualifies = models.BooleanField(_("取消评优资格"), default=False)
     # Branch categories the item applies to (分类实施); empty = every category.
     categories = models.JSONField(_("适用类别"), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"  # type: ignore[attr-defined]
+
+
+# The item's settings, in the model's order (copied between a scheme and a draft).
+ITEM_FIELDS = tuple(f.name for f in ItemSettings._meta.local_fields)
+
+
+class SchemeItem(ItemSettings):
+    """An item of the year's scheme."""
+
+    Kind = ItemKind
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="items")
+    code = CodeField(_("代码"), max_length=CODE_MAX)
 
     class Meta:
         ordering = ["scheme", "kind", "code"]
@@ -163,9 +177,6 @@ class SchemeItem(models.Model):
                 condition=Q(kind__in=["deduction", "bonus"]), name="item_kind_valid"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
     def applies_to(self, category: str) -> bool:
         return not self.categories or category in self.categories

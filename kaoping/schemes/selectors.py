@@ -13,6 +13,15 @@ def scheme_for_year(year: int) -> Scheme | None:
     return Scheme.objects.filter(year=year).first()
 
 
+def scheme_required(year: int) -> Scheme:
+    """The year's scheme, for a workflow's closing that deducts by its items; refused while
+    the year has none."""
+    scheme = scheme_for_year(year)
+    if scheme is None:
+        raise ValidationError(_("%(year)s 年度尚无考评方案。") % {"year": year})
+    return scheme
+
+
 def schemes_all() -> QuerySet[Scheme]:
     return Scheme.objects.order_by("-year")
 

@@ -18,15 +18,15 @@ from kaoping.orgs.selectors import scope_for
 
 from .models import (
     BALLOT_OPTION_NAMES,
+    ITEM_FIELDS,
     SETTING_FIELDS,
     BranchYearClosing,
     ItemExemption,
     Scheme,
     SchemeItem,
+    SchemeSettings,
 )
 from .template import DEFAULT_ITEMS
-
-ITEM_FIELDS = ("kind", "group", "name", "points", "disqualifies", "categories")
 
 
 def _require_admin(actor: Actor) -> None:
@@ -34,7 +34,9 @@ def _require_admin(actor: Actor) -> None:
         raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
 
 
-def _settings_of(scheme: Scheme) -> dict:
+def settings_of(scheme: SchemeSettings) -> dict:
+    """The settings of a scheme or of a draft (both ``SchemeSettings``), as the audit rows
+    keep them: decimals as exact text."""
     return {f: _plain(getattr(scheme, f)) for f in SETTING_FIELDS}
 
 
@@ -100,7 +102,7 @@ def scheme_create(
         actor=actor,
         action="scheme.create",
         target=scheme,
-        after=_settings_of(scheme) | {"copied_from": copy_from.year if copy_from else "template"},
+        after=settings_of(scheme) | {"copied_from": copy_from.year if copy_from else "template"},
     )
     return scheme
 
@@ -119,14 +121,14 @@ def scheme_update(*, actor: Actor, scheme: Scheme, **changes: Any) -> Scheme:
         raise ValidationError(
             _("%(year)s 年度结果已定格，考评方案不能再修改。") % {"year": scheme.year}
         )
-    before = _settings_of(scheme)
+    before = settings_of(scheme)
     if "ballot_options" in changes:
         changes["ballot_options"] = _clean_ballot_options(changes["ballot_options"])
     for field, value in changes.items():
         setattr(scheme, field, value)
     scheme.full_clean()
     scheme.save()
-    after = _settings_of(scheme)
+    after = settings_of(scheme)
     if before != after:
         audit_record(actor=actor, action="scheme.update", target=scheme, before=before, after=after)
     return scheme
@@ -232,6 +234,16 @@ def exemptions_import(*, actor: Actor, member: Member, wanted: dict[str, str]) -
         actor=actor, action="exemptions.import", target=member, before=current, after=wanted
     )
     return True
+
+
+def deduction_rule_check(*, actor: Actor, scheme: Scheme, item_code: str) -> None:
+    """Before a workflow's rule (a scheme setting: which item a missed meeting or task
+    deducts) is set: only a committee admin sets it, to a deduction item of that scheme."""
+    _require_admin(actor)
+    if not scheme.items.filter(code=item_code, kind="deduction").exists():
+        raise ValidationError(
+            {"item_code": _("方案中没有扣分指标 %(code)s。") % {"code": item_code}}
+        )
 
 
 def _require_manage_member(actor: Actor, member: Member) -> None:

@@ -2,13 +2,13 @@
 (党组织交办任务) and duty tasks (岗位职责任务): who must do them, by when, what they handed
 in or how it ended, and the link from a missed task to the ledger entry it produced."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField, PlainTextField
-from kaoping.ledger.models import ScoreEntry
+from kaoping.kit.users import author_field
+from kaoping.ledger.models import ClosingRecord, entry_link
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import Scheme
 
@@ -39,12 +39,11 @@ class TaskRule(models.Model):
         return f"{self.scheme.year} {self.kind} → {self.item_code}"
 
 
-class Task(models.Model):
+class Task(ClosingRecord):
     class Status(models.TextChoices):
         OPEN = "open", _("进行中")
         CLOSED = "closed", _("已结算")
 
-    code = PlainCharField(_("编号"), max_length=32, unique=True)
     branch = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("支部")
     )
@@ -54,30 +53,17 @@ class Task(models.Model):
     due_at = models.DateTimeField(_("截止时间"))
     status = PlainCharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     due_notified = models.BooleanField(default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ClosingRecord.Meta):
         ordering = ["-due_at", "id"]
         indexes = [models.Index(fields=["branch", "due_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status="open", closed_at__isnull=True)
-                | Q(status="closed", closed_at__isnull=False),
-                name="task_closed_at_iff_closed",
-            ),
+            *ClosingRecord.Meta.constraints,
             models.CheckConstraint(condition=~Q(title=""), name="task_title"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title}"
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == self.Status.CLOSED
 
     @property
     def is_study(self) -> bool:
@@ -103,9 +89,7 @@ class Assignment(models.Model):
     file = models.FileField(_("附件"), upload_to="tasks/%Y/%m/", blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reason = PlainTextField(_("理由"), blank=True)
-    marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    marked_by = author_field()
 
     class Meta:
         ordering = ["member__code"]
@@ -132,10 +116,7 @@ class TaskEntry(models.Model):
     assignment = models.OneToOneField(
         Assignment, on_delete=models.PROTECT, related_name="task_entry"
     )
-    # A trigger, not a foreign key, checks the entry: see ScoreEntry.
-    entry = models.OneToOneField(
-        ScoreEntry, db_constraint=False, on_delete=models.PROTECT, related_name="+"
-    )
+    entry = entry_link()
 
     def __str__(self) -> str:
         return f"{self.assignment} → {self.entry.code}"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import branch_record_for, branch_rows_for, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 
 from .models import DEFAULT_ITEM_CODES, Assignment, Task, TaskKind, TaskRule
@@ -46,24 +46,16 @@ def tasks_of_branch(*, actor: Actor, branch: Organization) -> QuerySet[Task]:
 def task_access_by_code(*, actor: Actor, code: str) -> Task:
     """The task for its branch's officers or a member it is assigned to; the same 404 for
     missing and not yours."""
-    task = Task.objects.select_related("branch").filter(code=code).first()
+    task = branch_record_for(actor=actor, records=Task.objects, code=code, concerned="assignments")
     if task is None:
         raise Http404(_("找不到任务 %(code)s。") % {"code": code})
-    scope = scope_for(actor)
-    if scope.reads(task.branch.path):
-        return task
-    if scope.member_id is not None and task.assignments.filter(member_id=scope.member_id).exists():
-        return task
-    raise Http404(_("找不到任务 %(code)s。") % {"code": code})
+    return task
 
 
 def task_assignments(*, actor: Actor, task: Task) -> list[Assignment]:
     """Every assignment for staff; only the actor's own for a member."""
     qs = task.assignments.select_related("member", "task_entry__entry")
-    scope = scope_for(actor)
-    if not scope.reads(task.branch.path):
-        qs = qs.filter(member_id=scope.member_id) if scope.member_id is not None else qs.none()
-    return list(qs)
+    return list(branch_rows_for(actor=actor, branch=task.branch, rows=qs))
 
 
 def assignment_access(*, actor: Actor, task: Task, member_code: str) -> Assignment:

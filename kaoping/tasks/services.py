@@ -23,7 +23,8 @@ from kaoping.notifications.services import notification_send_many
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_members_checked, manage_required, scope_for
 from kaoping.schemes.models import Scheme
-from kaoping.schemes.selectors import refuse_if_frozen
+from kaoping.schemes.selectors import refuse_if_frozen, scheme_required
+from kaoping.schemes.services import deduction_rule_check
 
 from .models import Assignment, Task, TaskEntry, TaskKind, TaskRule
 from .selectors import task_item, tasks_due_soon
@@ -47,12 +48,7 @@ def task_link(task: Task) -> str:
 @transaction.atomic
 def task_rule_set(*, actor: Actor, scheme: Scheme, kind: str, item_code: str) -> TaskRule:
     """Choose the item a missed task of ``kind`` deducts (a scheme setting)."""
-    if actor is not None and not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied(_("只有党工委管理员可以修改考评方案。"))
-    if not scheme.items.filter(code=item_code, kind="deduction").exists():
-        raise ValidationError(
-            {"item_code": _("方案中没有扣分指标 %(code)s。") % {"code": item_code}}
-        )
+    deduction_rule_check(actor=actor, scheme=scheme, item_code=item_code)
     rule, _created = TaskRule.objects.update_or_create(
         scheme=scheme, kind=kind, defaults={"item_code": item_code}
     )
@@ -250,10 +246,7 @@ def task_close(
     planned: list[PlannedEntry] = []
     if missed:
         day = timezone.localtime(task.due_at).date()
-        scheme = Scheme.objects.filter(year=day.year).first()
-        if scheme is None:
-            raise ValidationError(_("%(year)s 年度尚无考评方案。") % {"year": day.year})
-        item = task_item(scheme=scheme, kind=task.kind)
+        item = task_item(scheme=scheme_required(day.year), kind=task.kind)
         if item is None:
             raise ValidationError(
                 _("%(year)s 年度方案中没有该类任务对应的扣分指标。") % {"year": day.year}
@@ -285,9 +278,7 @@ def task_close(
         target_id=task.code,
         after=lambda entries: {"entries": [e.code for e in entries]},
     )
-    task.status = Task.Status.CLOSED
-    task.closed_at = timezone.now()
-    task.save(update_fields=["status", "closed_at"])
+    task.closing_set(closed=True)
     return created
 
 

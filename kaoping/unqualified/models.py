@@ -2,12 +2,12 @@
 through pre-review, the general meeting's vote and approval to the determination and the
 handling that follows; settings of the procedure per scheme year; dismissed candidates."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.text import PlainCharField, PlainTextField
+from kaoping.kit.users import author_field
 from kaoping.orgs.models import Member, Organization
 from kaoping.schemes.models import Scheme
 
@@ -101,9 +101,7 @@ class UnqualifiedCase(models.Model):
     round = models.PositiveSmallIntegerField(_("提交轮次"), default=1)
     notify = models.JSONField(_("告知党员的环节"), default=list, blank=True)
     created_at = models.DateTimeField(_("提出时间"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = author_field()
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     outcome_reason = PlainTextField(_("未通过原因"), blank=True)
 
@@ -172,9 +170,7 @@ class CaseStep(models.Model):
     stage = PlainCharField(_("环节"), max_length=12, choices=Stage.choices)
     body = PlainCharField(_("机构"), max_length=16, choices=Body.choices)
     action = PlainCharField(_("操作"), max_length=12, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = author_field()
     at = models.DateTimeField(_("时间"))
     reason = PlainTextField(_("意见或理由"), blank=True)
 
@@ -204,9 +200,7 @@ class CaseEvidence(models.Model):
     round = models.PositiveSmallIntegerField(_("轮次"))
     file = models.FileField(_("文件"), upload_to="unqualified/%Y/%m/")
     name = PlainCharField(_("文件名"), max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = author_field()
     uploaded_at = models.DateTimeField()
 
     class Meta:
@@ -228,9 +222,7 @@ class CaseVote(models.Model):
     against = models.PositiveIntegerField(_("反对"))
     abstaining = models.PositiveIntegerField(_("弃权"))
     basis = PlainCharField(_("通过规则"), max_length=10, choices=VoteBasis.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = author_field()
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -276,9 +268,7 @@ class CaseHandling(models.Model):
     due_on = models.DateField(_("改正期限"), null=True, blank=True)
     completed_on = models.DateField(_("办结日期"), null=True, blank=True)
     note = PlainTextField(_("说明"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = author_field()
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -306,9 +296,7 @@ class CandidateDismissal(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     condition = PlainCharField(_("情形"), max_length=2, choices=Condition.choices)
     reason = PlainTextField(_("理由"))
-    dismissed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    dismissed_by = author_field()
     dismissed_at = models.DateTimeField()
 
     class Meta:

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from kaoping.bundles.errors import unreadable
 from kaoping.bundles.services import BundleError, BundleNotJSON, bundle_import
 
 
@@ -32,9 +33,7 @@ class Command(BaseCommand):
                 # Streamed from the file: memory does not grow with its size.
                 summary = bundle_import(actor=None, path=Path(file))
         except OSError as exc:
-            raise CommandError(
-                _("%(file)s：无法读取：%(error)s") % {"file": file, "error": exc.strerror}
-            ) from exc
+            raise unreadable(file, exc) from exc
         except BundleNotJSON as exc:
             raise CommandError(
                 _("%(file)s：不是有效的 JSON 文件：%(error)s") % {"file": file, "error": exc}

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from kaoping.bundles.backup import RestoreError, backup_restore
+from kaoping.bundles.errors import unreadable
 
 
 class Command(BaseCommand):
@@ -15,9 +16,7 @@ class Command(BaseCommand):
             with open(file, "rb") as fh:
                 counts = backup_restore(fh)
         except OSError as exc:
-            raise CommandError(
-                _("%(file)s：无法读取：%(error)s") % {"file": file, "error": exc.strerror}
-            ) from exc
+            raise unreadable(file, exc) from exc
         except RestoreError as exc:
             raise CommandError(
                 _("%(file)s：%(error)s；未恢复任何数据。") % {"file": file, "error": exc}
