@@ -80,6 +80,8 @@ def serious_violations(page) -> list[str]:
 
 
 def check_page(page, shots, name: str) -> None:
+    errors = getattr(page, "kp_errors", [])
+    assert not errors, f"{name}: script errors: {errors}"
     assert page.locator("header.site").count() == 1, f"{name}: not one site header"
     assert page.locator("h1").count() == 1, f"{name}: not one h1"
     assert_no_horizontal_scroll(page)
@@ -104,6 +106,12 @@ def menu_paths(page) -> list[str]:
 def test_each_role_walks_its_menu(browser, live_server, walked_district, shots, username, viewport):
     user = getattr(walked_district, username)
     page = signed_in_page(browser, live_server, user, viewport)
+    page.kp_errors = []  # uncaught script errors and CSP refusals, reported by check_page
+    page.on("pageerror", lambda error: page.kp_errors.append(str(error)))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and page.kp_errors.append(m.text),
+    )
     page.wait_for_load_state("networkidle")
     assert urlsplit(page.url).path == "/work/", page.url
     size = "desktop" if viewport is DESKTOP else "phone"

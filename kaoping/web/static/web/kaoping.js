@@ -185,6 +185,7 @@
       event.stopImmediatePropagation();
     }
   }, true);
+})();
 
 /* forms: searchable pickers (kit.forms.Picker, select[data-picker]) with Tom Select; without
    JavaScript, or before it loads, they stay the plain selects the server rendered. */
@@ -199,6 +200,11 @@
         return;
       }
       var blank = select.querySelector("option[value='']");
+      // Tom Select points the label at its own input; the hidden select keeps its name.
+      var label = select.id ? document.querySelector("label[for='" + select.id + "']") : null;
+      if (label && !select.hasAttribute("aria-label")) {
+        select.setAttribute("aria-label", label.textContent.replace(/[：*（必填）\s]+$/g, "").trim());
+      }
       new window.TomSelect(select, {
         allowEmptyOption: !select.required && !select.multiple && blank !== null,
         placeholder: blank ? blank.textContent : "",
