@@ -12,7 +12,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_without_network_the_installed_app_shows_the_offline_page(browser, live_server, district):
     page = signed_in_page(browser, live_server, district.member1, MOBILE)
     page.goto(f"{live_server.url}/me/", wait_until="networkidle")
-    scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    # bounded: a worker that never registers is a failure here, not a hung suite
+    scope = page.evaluate(
+        "Promise.race([navigator.serviceWorker.ready.then(r => r.scope),"
+        " new Promise(done => setTimeout(() => done(null), 15000))])"
+    )
     assert scope == f"{live_server.url}/"
     page.context.set_offline(True)
     page.goto(f"{live_server.url}/me/", wait_until="networkidle")
