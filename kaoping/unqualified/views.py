@@ -288,12 +288,14 @@ def _step_done(action: str, case) -> str:
     names = {"name": case.member.name, "code": case.code}
     if action == "handling":
         return _("已记录 %(name)s 的后续处理（案卷 %(code)s）。") % names
-    done = {
-        "review": _("已记录对 %(name)s 案卷 %(code)s 的审查意见。"),
-        "resubmit": _("已重新提交 %(name)s 的案卷 %(code)s。"),
-        "vote": _("已记录党员大会对 %(name)s 的表决。"),
-    }.get(action, _("已记录案卷 %(code)s 的办理。"))
-    return f"{done % names}{selectors.next_step_text(case)}"
+    names["next"] = selectors.next_step_text(case)
+    if action == "review":
+        return _("已记录对 %(name)s 案卷 %(code)s 的审查意见。%(next)s") % names
+    if action == "resubmit":
+        return _("已重新提交 %(name)s 的案卷 %(code)s。%(next)s") % names
+    if action == "vote":
+        return _("已记录党员大会对 %(name)s 的表决。%(next)s") % names
+    return _("已记录案卷 %(code)s 的办理。%(next)s") % names
 
 
 @login_required

@@ -123,8 +123,10 @@ def test_the_appeal_form_shows_points_with_their_sign(client, district):
     publication_publish(actor=district.sec1, branch=district.b1, year=2026)
     client.force_login(district.member1)
     html = client.get("/appeals/2026/new/").content.decode()
-    d01_points = format(d01.points.normalize(), "f")
+    assert d01.points == 2
+    assert "（−2.0）" in html  # a deduction with its sign and at least one decimal
     bonus_points = format(bonus.points.normalize(), "f")
-    assert f"（−{d01_points}）" in html
+    if "." not in bonus_points:
+        bonus_points += ".0"
     assert f"（+{bonus_points}）" in html
     assert "0000）" not in html
