@@ -22,7 +22,7 @@ ROLES = {
     "committee": ("admin", "/work/"),
     "orgdept": ("orgdept", "/work/"),
     "supervisor": ("supervisor", "/work/"),
-    "dashboard": ("admin", "/dashboards/"),
+    "dashboard": ("admin", "/dash/committee/"),
 }
 LIGHTHOUSE = "lighthouse@12.2.3"
 

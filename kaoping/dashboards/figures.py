@@ -91,22 +91,29 @@ def floor_note(floor: Decimal, unit: str = "%") -> str:
 
 def rate_bars(ident: str, *, title: str, labels: Sequence[str], values: Sequence) -> Chart:
     """Rates (%) by label on an axis that starts where the values begin to differ."""
+    return rate_chart(ident, kind="bar", title=title, labels=labels, series=[(title, values)])
+
+
+def rate_chart(
+    ident: str, *, kind: str, title: str, labels: Sequence[str], series: list[tuple[str, Sequence]]
+) -> Chart:
+    """Rates (%) as bars (one series) or lines, on an axis from 100 % down to where the
+    values begin to differ; the SVG for print and the data for ECharts agree."""
+    values = [v for _name, vs in series for v in vs]
     floor = charts.axis_floor(values)
     note = floor_note(floor)
+    scale = {"maximum": 100, "minimum": floor, "note": note, "unit": "%"}
+    if kind == "bar":
+        svg = charts.bar_chart(title=title, labels=labels, values=series[0][1], **scale)
+    else:
+        svg = charts.line_chart(title=title, labels=labels, series=series, **scale)
     return _chart(
         ident,
-        charts.bar_chart(
-            title=title,
-            labels=labels,
-            values=values,
-            maximum=100,
-            minimum=floor,
-            note=note,
-            unit="%",
-        ),
+        svg,
+        kind=kind,
         title=title,
         labels=labels,
-        series=[(title, values)],
+        series=series,
         unit="%",
         min=floor,
         max=Decimal(100),
@@ -197,29 +204,12 @@ def branch_figures(data: dict) -> dict:
     )
     rates = data["attendance_rates"]
     if any(rate is not None for rate in rates):
-        title = _("会议出席率（按月）")
-        floor = charts.axis_floor(rates)
-        note = floor_note(floor)
-        series = [(_("出席率"), rates)]
-        figures["attendance"] = _chart(
+        figures["attendance"] = rate_chart(
             "attendance",
-            charts.line_chart(
-                title=title,
-                labels=labels,
-                series=series,
-                maximum=100,
-                minimum=floor,
-                note=note,
-                unit="%",
-            ),
             kind="line",
-            title=title,
+            title=_("会议出席率（按月）"),
             labels=labels,
-            series=series,
-            unit="%",
-            min=floor,
-            max=Decimal(100),
-            note=note,
+            series=[(_("出席率"), rates)],
         )
     if any(row["tally"].due for row in data["dues"]):
         figures["dues"] = rate_bars(
