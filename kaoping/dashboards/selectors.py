@@ -37,7 +37,7 @@ from kaoping.orgs.selectors import (
 from kaoping.publication.models import Appeal, Publication
 from kaoping.publication.selectors import branch_appeals, member_published, publication_of
 from kaoping.schemes.models import BranchYearClosing, Scheme, SchemeItem
-from kaoping.scoring.engine import Grade, MemberResult
+from kaoping.scoring.engine import GRADE_REPORT_ORDER, Grade, MemberResult
 from kaoping.scoring.models import MemberResult as StoredResult
 from kaoping.scoring.selectors import live_result_of_member, live_results
 from kaoping.tasks.selectors import member_open_tasks
@@ -49,14 +49,7 @@ from kaoping.unqualified.selectors import (
 )
 
 MONTHS = range(1, 13)
-GRADES = (
-    Grade.EXCELLENT,
-    Grade.QUALIFIED,
-    Grade.BASIC,
-    Grade.WARNING,
-    Grade.PENDING,
-    Grade.DEFERRED,
-)
+GRADES = GRADE_REPORT_ORDER
 TOP_ITEMS = 6  # deduction items charted one by one; the rest go together as "other"
 _HUNDRED = Decimal(100)
 

@@ -22,6 +22,7 @@ from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branches_visible, scope_for
 from kaoping.schemes.models import SchemeItem
 from kaoping.scoring.engine import (
+    GRADE_REPORT_ORDER,
     EntryInput,
     Grade,
     MemberResult,
@@ -38,14 +39,7 @@ from kaoping.scoring.selectors import (
 
 from .models import SchemeDraft
 
-GRADE_ORDER = (
-    Grade.EXCELLENT,
-    Grade.QUALIFIED,
-    Grade.BASIC,
-    Grade.WARNING,
-    Grade.PENDING,
-    Grade.DEFERRED,
-)
+GRADE_ORDER = GRADE_REPORT_ORDER
 
 
 def may_plan(*, actor: Actor) -> bool:

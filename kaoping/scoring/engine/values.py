@@ -37,6 +37,17 @@ class Grade(StrEnum):
     PENDING = "pending"
 
 
+# The order in which reports and charts list the grades: the four final grades from the
+# best, then the two that are not (yet) a grade.
+GRADE_REPORT_ORDER = (
+    Grade.EXCELLENT,
+    Grade.QUALIFIED,
+    Grade.BASIC,
+    Grade.WARNING,
+    Grade.PENDING,
+    Grade.DEFERRED,
+)
+
 FLAG_DISQUALIFIED = "disqualified"
 FLAG_QUOTA_TIE = "quota_tie"
 FLAG_QUOTA_DECISION_INVALID = "quota_decision_invalid"
