@@ -102,11 +102,26 @@ def rate_chart(
     values = [v for _name, vs in series for v in vs]
     floor = charts.axis_floor(values)
     note = floor_note(floor)
-    scale = {"maximum": 100, "minimum": floor, "note": note, "unit": "%"}
     if kind == "bar":
-        svg = charts.bar_chart(title=title, labels=labels, values=series[0][1], **scale)
+        svg = charts.bar_chart(
+            title=title,
+            labels=labels,
+            values=series[0][1],
+            maximum=100,
+            minimum=floor,
+            note=note,
+            unit="%",
+        )
     else:
-        svg = charts.line_chart(title=title, labels=labels, series=series, **scale)
+        svg = charts.line_chart(
+            title=title,
+            labels=labels,
+            series=series,
+            maximum=100,
+            minimum=floor,
+            note=note,
+            unit="%",
+        )
     return _chart(
         ident,
         svg,
