@@ -134,13 +134,21 @@ def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=Non
     may_ask_leave = is_attendee and notice is None and not meeting.is_closed
     if may_ask_leave and my_live_leave is None and leave_form is None:
         leave_form = LeaveForm()
+    attendances = selectors.meeting_attendance(actor=actor, meeting=meeting)
+    checkins = {c.member_id: c for c in meeting.checkins.all()} if is_staff or is_attendee else {}
+    proposal = selectors.attendance_proposal(meeting, attendances) if can_manage else {}
+    for a in attendances:  # the form's proposal and the sign-in beside each name
+        a.proposed = proposal.get(a.id, a.status)  # type: ignore[attr-defined]
+        a.checkin = checkins.get(a.member_id)  # type: ignore[attr-defined]
     context = {
         "frozen_notice": notice,
         "meeting": meeting,
         "branch": meeting.branch,
         "is_staff": is_staff,
         "can_manage": can_manage,
-        "attendances": selectors.meeting_attendance(actor=actor, meeting=meeting),
+        "my_checkin": checkins.get(scope.member_id) if is_attendee else None,
+        "used_checkin": bool(checkins),
+        "attendances": attendances,
         "statuses": [
             (Attendance.Status.PRESENT, Attendance.Status.PRESENT.label),
             (Attendance.Status.LEAVE, Attendance.Status.LEAVE.label),
