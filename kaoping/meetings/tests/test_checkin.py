@@ -59,9 +59,7 @@ def test_the_token_holds_the_meeting_and_the_step():
     assert token_refusal(checkin_token("MT-1", step - 2), code="MT-1", at=at) is Refusal.EXPIRED
     assert token_refusal(checkin_token("MT-1", step + 1), code="MT-1", at=at) is Refusal.EXPIRED
     assert token_refusal(checkin_token("MT-2", step), code="MT-1", at=at) is Refusal.FOREIGN
-    assert token_refusal(checkin_token("MT-1", step) + "x", code="MT-1", at=at) is (
-        Refusal.INVALID
-    )
+    assert token_refusal(checkin_token("MT-1", step) + "x", code="MT-1", at=at) is (Refusal.INVALID)
     # a photo of the code stops working within two steps (a minute)
     later = at + datetime.timedelta(seconds=2 * STEP_SECONDS)
     assert token_refusal(token_current("MT-1", at), code="MT-1", at=later) is Refusal.EXPIRED
