@@ -15,7 +15,6 @@ import qrcode
 import qrcode.image.svg
 from django.core import signing
 from django.utils.html import escape
-from django.utils.translation import gettext as _
 
 STEP_SECONDS = 30
 SALT = "kaoping.meetings.checkin"
@@ -28,14 +27,6 @@ class Refusal(enum.Enum):
     INVALID = "invalid"  # not a token of ours (typed, cut, forged)
     FOREIGN = "foreign"  # a good token of another meeting
     EXPIRED = "expired"  # older than the previous step (or from the future)
-
-
-def refusal_message(refusal: Refusal) -> str:
-    return {
-        Refusal.INVALID: _("签到码无效，请重新扫描会场屏幕上的二维码。"),
-        Refusal.FOREIGN: _("该签到码不属于这次会议，请扫描本次会议会场屏幕上的二维码。"),
-        Refusal.EXPIRED: _("签到码已过期（每 30 秒更换一次），请扫描会场屏幕上的最新二维码。"),
-    }[refusal]
 
 
 def time_step(at: datetime.datetime) -> int:

@@ -18,15 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kaoping.orgs.selectors import scope_for
 
 from . import selectors, services
-from .checkin import (
-    LOGIN_GRACE,
-    Refusal,
-    qr_svg,
-    refusal_message,
-    seconds_left,
-    token_current,
-    token_refusal,
-)
+from .checkin import LOGIN_GRACE, qr_svg, seconds_left, token_current, token_refusal
 
 GRANT = "kaoping.checkin"  # the session key of the last good scan: {code, token, at}
 
@@ -94,21 +86,11 @@ def checkin(request, code: str):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     at = _grant_time(request, code, token) or now
-    refusal = token_refusal(token, code=code, at=at)
-    # Only a genuine code of this meeting names it (no probing of meeting codes).
-    meeting = selectors.meeting_for_checkin(code) if refusal is not Refusal.INVALID else None
-    if meeting is None:
-        refusal = Refusal.INVALID
-    error = refusal_message(refusal) if refusal is not None else None
-    status = 400 if error else 200
-    if request.method == "POST" and meeting is not None and error is None:
-        try:
-            done = services.checkin_record(actor=request.user, meeting=meeting, token=token, at=at)
-        except ValidationError as exc:
-            error, status = " ".join(exc.messages), 400
-        except PermissionDenied as exc:
-            error, status = str(exc), 403
-        else:
+    meeting, error, status = None, None, 200
+    try:
+        meeting = services.checkin_check(code=code, token=token, at=at)
+        if request.method == "POST":
+            done = services.checkin_record(actor=request.user, code=code, token=token, at=at)
             request.session.pop(GRANT, None)
             when = {"time": f"{timezone.localtime(done.at):%H:%M:%S}"}
             messages.success(
@@ -118,5 +100,9 @@ def checkin(request, code: str):
                 else _("签到成功（%(time)s）。") % when,
             )
             return redirect(reverse("meetings:detail", args=[meeting.code]))
+    except ValidationError as exc:
+        error, status = " ".join(exc.messages), 400
+    except PermissionDenied as exc:
+        error, status = str(exc), 403
     context = {"meeting": meeting, "token": token, "error": error}
     return render(request, "meetings/checkin.html", context, status=status)

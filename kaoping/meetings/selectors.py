@@ -208,12 +208,6 @@ def meeting_timing(meeting: Meeting) -> MeetingTiming:
     )
 
 
-def meeting_for_checkin(code: str) -> Meeting | None:
-    """The meeting a genuine check-in token names (the token is the proof of presence,
-    so no scope here: the service then refuses whoever is not on the attendee list)."""
-    return Meeting.objects.select_related("branch").filter(code=code).first()
-
-
 @dataclass(frozen=True)
 class CheckInStatus:
     """The projector's and the API's live count: who signed in (on time, late), who is

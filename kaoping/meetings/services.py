@@ -27,7 +27,7 @@ from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import refuse_if_frozen, scheme_required
 from kaoping.schemes.services import deduction_rule_check
 
-from .checkin import refusal_message, token_refusal
+from .checkin import Refusal, token_refusal
 from .models import AbsenceEntry, Attendance, CheckIn, LeaveRequest, Meeting, MeetingRule
 from .selectors import branch_officers, meeting_item, meeting_timing
 
@@ -456,17 +456,34 @@ def leave_decide(
     return leave
 
 
+def checkin_check(*, code: str, token: str, at: datetime.datetime) -> Meeting:
+    """The meeting whose code ``token`` is, if it signs in to meeting ``code`` at ``at``;
+    else the reason, in words a member at the door understands. Writes nothing."""
+    refusal = token_refusal(token, code=code, at=at)
+    meeting = (
+        Meeting.objects.select_related("branch").filter(code=code).first()
+        if refusal is not Refusal.INVALID
+        else None
+    )
+    if meeting is None or refusal is Refusal.INVALID:
+        raise ValidationError(_("签到码无效，请重新扫描会场屏幕上的二维码。"))
+    if refusal is Refusal.FOREIGN:
+        raise ValidationError(_("该签到码不属于这次会议，请扫描本次会议会场屏幕上的二维码。"))
+    if refusal is Refusal.EXPIRED:
+        raise ValidationError(_("签到码已过期（每 30 秒更换一次），请扫描会场屏幕上的最新二维码。"))
+    return meeting
+
+
 @transaction.atomic
 def checkin_record(
-    *, actor: Actor, meeting: Meeting, token: str, at: datetime.datetime | None = None
+    *, actor: Actor, code: str, token: str, at: datetime.datetime | None = None
 ) -> CheckIn:
-    """Sign ``actor``'s member in to ``meeting`` with the code read from its screen at
-    ``at`` (now; a view passes the moment of a scan that was followed by a login). Once,
-    inside the rule's window; after the start it is late. Every refusal changes nothing."""
+    """Sign ``actor``'s member in to meeting ``code`` with the token read from its screen
+    at ``at`` (now; a view passes the moment of a scan that was followed by a login).
+    Once, inside the rule's window; after the start it is late. Every refusal changes
+    nothing."""
     now = at or timezone.now()
-    refusal = token_refusal(token, code=meeting.code, at=now)
-    if refusal is not None:
-        raise ValidationError(refusal_message(refusal))
+    meeting = checkin_check(code=code, token=token, at=now)
     meeting = _locked(meeting)  # a closing waits for the sign-ins under way, and the reverse
     member_id = scope_for(actor).member_id
     attendance = (
