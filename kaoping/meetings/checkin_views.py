@@ -88,7 +88,9 @@ def checkin(request, code: str):
     at = _grant_time(request, code, token) or now
     meeting, error, status = None, None, 200
     try:
-        meeting = services.checkin_check(code=code, token=token, at=at)
+        meeting, _attendance = services.checkin_check(
+            actor=request.user, code=code, token=token, at=at
+        )
         if request.method == "POST":
             done = services.checkin_record(actor=request.user, code=code, token=token, at=at)
             request.session.pop(GRANT, None)
