@@ -4,9 +4,9 @@ selectors as the pages."""
 
 import datetime
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from kaoping.api.auth import AuthedRequest
 from kaoping.api.schemas import Code, ErrorOut, ValidationErrorOut
 
 from . import selectors, services
@@ -56,7 +56,7 @@ def _checkin_out(c) -> dict:
 
 
 @router.post("/meetings/{code}/check-in", response={201: CheckInOut, **ERRORS})
-def meeting_check_in(request: HttpRequest, code: Code, payload: CheckInIn):
+def meeting_check_in(request: AuthedRequest, code: Code, payload: CheckInIn):
     """Sign the user's member in to meeting ``code`` with the token read from the code on
     its screen (good for 30 to 60 seconds): once, inside the check-in window; after the
     start the sign-in is late. 422 with the reason otherwise (expired code, another
@@ -66,7 +66,7 @@ def meeting_check_in(request: HttpRequest, code: Code, payload: CheckInIn):
 
 
 @router.get("/meetings/{code}/check-in", response={200: CheckInStatusOut, **ERRORS})
-def meeting_check_in_status(request: HttpRequest, code: Code):
+def meeting_check_in_status(request: AuthedRequest, code: Code):
     """The live count of a meeting's check-in, for its branch's officers: who signed in
     (and when, late or not), who is on approved leave, who is still missing."""
     meeting = selectors.meeting_access_by_code(actor=request.auth, code=code)

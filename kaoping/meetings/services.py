@@ -499,7 +499,7 @@ def checkin_check(
         raise ValidationError(
             _("签到已结束（%(opens)s 至 %(closes)s）。如已到会，请告知支部书记。") % window
         )
-    earlier = CheckIn.objects.filter(meeting=meeting, member_id=member_id).first()
+    earlier = CheckIn.objects.filter(meeting=meeting, member=attendance.member).first()
     if earlier is not None:
         _refuse_twice(earlier)
     return meeting, attendance

@@ -146,7 +146,7 @@ def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=Non
         "branch": meeting.branch,
         "is_staff": is_staff,
         "can_manage": can_manage,
-        "my_checkin": checkins.get(scope.member_id) if is_attendee else None,
+        "my_checkin": checkins.get(scope.member_id or 0),
         "used_checkin": bool(checkins),
         "attendances": attendances,
         "statuses": [
