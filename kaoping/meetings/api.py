@@ -14,6 +14,7 @@ from . import selectors, services
 router = Router(tags=["meetings"])
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+WRITE = {400: ErrorOut, **ERRORS}  # 400: a body that is not JSON
 
 
 class CheckInIn(Schema):
@@ -55,7 +56,7 @@ def _checkin_out(c) -> dict:
     }
 
 
-@router.post("/meetings/{code}/check-in", response={201: CheckInOut, **ERRORS})
+@router.post("/meetings/{code}/check-in", response={201: CheckInOut, **WRITE})
 def meeting_check_in(request: AuthedRequest, code: Code, payload: CheckInIn):
     """Sign the user's member in to meeting ``code`` with the token read from the code on
     its screen (good for 30 to 60 seconds): once, inside the check-in window; after the
