@@ -101,7 +101,8 @@ def test_projector_and_three_phones(browser, live_server, district, shots):  # n
     log_in(absent, live_server, "member4")
     absent.goto(f"{live_server.url}/members/M4/?year={entry.year}")
     absent.wait_for_load_state("networkidle", timeout=WAIT)
-    assert entry.code in absent.content() or "无故缺席" in absent.content()
+    ledger = absent.locator("main").inner_text()
+    assert entry.code in ledger and "无故缺席" in ledger and "−2.0" in ledger
     assert_no_horizontal_scroll(absent)
     snap(absent, shots, "checkin-absent-member")
     absent.context.close()
