@@ -157,7 +157,9 @@ def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=Non
         "leaves": leaves,
         "leave_form": leave_form if may_ask_leave else None,
         "reopen_form": (reopen_form or ReasonForm()) if can_manage and meeting.is_closed else None,
-        "started": timezone.now() >= meeting.starts_at,
+        # written leave after the meeting rule's cut-off is late (default: the start)
+        "leave_cutoff": (cutoff := selectors.meeting_timing(meeting).leave_cutoff),
+        "started": timezone.now() >= cutoff,
     }
     return render(request, "meetings/meeting.html", context, status=status)
 
@@ -292,7 +294,7 @@ def leave_create(request, code: str):
         else:
             message = _("已提交请假申请，等待支部审批。")
             if leave.late:
-                message = _("会议已开始，请假申请已标记为逾期提交，等待支部审批。")
+                message = _("已过书面请假截止时间，请假申请已标记为逾期提交，等待支部审批。")
             return _done(request, reverse("meetings:detail", args=[meeting.code]), message)
     return _meeting_page(request, meeting, leave_form=form, status=400)
 

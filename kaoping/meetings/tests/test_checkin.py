@@ -247,7 +247,7 @@ def test_without_sign_ins_the_form_proposes_present_as_before(client, district):
     assert 'name="a-M1B" value="present" checked' in page
 
 
-def test_the_leave_cut_off_is_a_setting_of_the_meeting_rule(district):
+def test_the_leave_cut_off_is_a_setting_of_the_meeting_rule(client, district):
     d = district
     soon = meeting_at(d, timezone.now() + 30 * MINUTE)
     assert leave_request(actor=d.member1, meeting=soon, reason="出差").late is False
@@ -258,3 +258,10 @@ def test_the_leave_cut_off_is_a_setting_of_the_meeting_rule(district):
     leave = leave_request(actor=d.member1, meeting=later, reason="出差")
     assert leave.late is True
     assert LeaveRequest.objects.filter(late=True).count() == 1
+    third = meeting_at(d, timezone.now() + 30 * MINUTE, topic="第三次")
+    client.force_login(d.member1)
+    page = client.get(reverse("meetings:detail", args=[third.code])).content.decode()
+    assert "已过书面请假截止时间" in page
+    answer = client.post(reverse("meetings:leave", args=[third.code]), {"reason": "出差"})
+    assert answer.status_code == 302
+    assert LeaveRequest.objects.get(meeting=third).late is True
