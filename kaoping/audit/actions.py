@@ -58,6 +58,7 @@ AUDIT_ACTIONS: frozenset[str] = frozenset(
         "leave.request",
         "ledger.publish",
         "meeting.attendance",
+        "meeting.check_in",
         "meeting.close",
         "meeting.reopen",
         "meeting.schedule",

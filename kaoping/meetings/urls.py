@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, views
+from . import checkin_views, exports, views
 
 MEETING = "meetings/<code:code>/"  # one meeting and its forms
 
@@ -18,5 +18,8 @@ urlpatterns = [
     path(f"{MEETING}close/", views.meeting_close, name="close"),
     path(f"{MEETING}reopen/", views.meeting_reopen, name="reopen"),
     path(f"{MEETING}leave/", views.leave_create, name="leave"),
+    path(f"{MEETING}check-in/", checkin_views.checkin, name="checkin"),
+    path(f"{MEETING}check-in/screen/", checkin_views.checkin_screen, name="checkin_screen"),
+    path(f"{MEETING}check-in/live/", checkin_views.checkin_live, name="checkin_live"),
     path("leave/<code:code>/decide/", views.leave_decide, name="leave_decide"),
 ]

@@ -134,13 +134,21 @@ def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=Non
     may_ask_leave = is_attendee and notice is None and not meeting.is_closed
     if may_ask_leave and my_live_leave is None and leave_form is None:
         leave_form = LeaveForm()
+    attendances = selectors.meeting_attendance(actor=actor, meeting=meeting)
+    checkins = {c.member_id: c for c in meeting.checkins.all()} if is_staff or is_attendee else {}
+    proposal = selectors.attendance_proposal(meeting, attendances) if can_manage else {}
+    for a in attendances:  # the form's proposal and the sign-in beside each name
+        a.proposed = proposal.get(a.id, a.status)  # type: ignore[attr-defined]
+        a.checkin = checkins.get(a.member_id)  # type: ignore[attr-defined]
     context = {
         "frozen_notice": notice,
         "meeting": meeting,
         "branch": meeting.branch,
         "is_staff": is_staff,
         "can_manage": can_manage,
-        "attendances": selectors.meeting_attendance(actor=actor, meeting=meeting),
+        "my_checkin": checkins.get(scope.member_id or 0),
+        "used_checkin": bool(checkins),
+        "attendances": attendances,
         "statuses": [
             (Attendance.Status.PRESENT, Attendance.Status.PRESENT.label),
             (Attendance.Status.LEAVE, Attendance.Status.LEAVE.label),
@@ -149,7 +157,9 @@ def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=Non
         "leaves": leaves,
         "leave_form": leave_form if may_ask_leave else None,
         "reopen_form": (reopen_form or ReasonForm()) if can_manage and meeting.is_closed else None,
-        "started": timezone.now() >= meeting.starts_at,
+        # written leave after the meeting rule's cut-off is late (default: the start)
+        "leave_cutoff": (cutoff := selectors.meeting_timing(meeting).leave_cutoff),
+        "started": timezone.now() >= cutoff,
     }
     return render(request, "meetings/meeting.html", context, status=status)
 
@@ -284,7 +294,7 @@ def leave_create(request, code: str):
         else:
             message = _("已提交请假申请，等待支部审批。")
             if leave.late:
-                message = _("会议已开始，请假申请已标记为逾期提交，等待支部审批。")
+                message = _("已过书面请假截止时间，请假申请已标记为逾期提交，等待支部审批。")
             return _done(request, reverse("meetings:detail", args=[meeting.code]), message)
     return _meeting_page(request, meeting, leave_form=form, status=400)
 

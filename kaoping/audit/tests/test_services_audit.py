@@ -27,6 +27,7 @@ NO_AUDIT = {
     "evaluation.tally_direct_refusal": "why tallies cannot be typed in (a read)",
     "ledger.entries_sheet_check": "checks a sheet before the import",
     "meetings.meeting_close_plan": "what closing would record (a read)",
+    "meetings.checkin_check": "checks a scanned code before the sign-in (which audits)",
     "schemes.deduction_rule_check": "checks a workflow's rule before its write (which audits)",
     "schemes.settings_of": "a scheme's settings as audit rows keep them (a read)",
     "publication.pending_members": "a read",

@@ -44,6 +44,9 @@ import pytest
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from kaoping.meetings.checkin import token_current
 
 from .matrix_data import B1_MARK, B2_MARK, MatrixData, Side, build
 
@@ -186,6 +189,11 @@ BODIES: dict[str, Body] = {
     "POST meetings:reopen": _reason,
     "POST meetings:leave": _reason,
     "POST meetings:leave_decide": _approve,
+    # the code on the screen now (the matrix's meeting starts in two days: not yet open)
+    "POST meetings:checkin": lambda d, s: {"t": token_current(s.meeting, timezone.now())},
+    "POST /api/meetings/{code}/check-in": lambda d, s: {
+        "token": token_current(s.meeting, timezone.now())
+    },
     "POST tasks:mark": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -381,6 +389,10 @@ PAGES = _rows(rows=(
     ("meetings:leave",                   "POST", "302 400 404 403 404 404 403 403", "403", "code=meeting"),
     ("meetings:leave_decide",            "GET",  "302 404 404 200 404 404 200 404", "404", "code=leave"),
     ("meetings:leave_decide",            "POST", "302 403 404 302 404 404 302 403", "403", "code=leave"),
+    ("meetings:checkin",                 "GET",  "302 400 400 400 400 400 400 400", "400", "code=meeting"),
+    ("meetings:checkin",                 "POST", "302 400 403 403 403 403 403 403", "403", "code=meeting"),
+    ("meetings:checkin_screen",          "GET",  "302 404 404 200 404 404 200 404", "404", "code=meeting"),
+    ("meetings:checkin_live",            "GET",  "302 404 404 200 404 404 200 404", "404", "code=meeting"),
     ("tasks:branch",                     "GET",  "302 404 404 200 404 404 200 200", "200", "code=branch"),
     ("tasks:branch",                     "POST", "302 404 404 400 404 404 400 403", "403", "code=branch"),
     ("tasks:mine",                       "GET",  "302 200 200 404 404 404 404 404", "-",   "-"),
@@ -587,6 +599,8 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/branches/{code}/years/{year}/ballots",     "401 404 404 404 404 404 404 404", "404", "code=branch,year=2026"),
     ("GET",    "/api/unqualified-cases",                        "401 200 200 200 200 200 200 200", "-",   "-"),
     ("GET",    "/api/unqualified-cases/{code}",                 "401 404 404 200 404 404 200 200", "404", "code=unqualified_case"),
+    ("POST",   "/api/meetings/{code}/check-in",                 "401 422 403 403 403 403 403 403", "403", "code=meeting"),
+    ("GET",    "/api/meetings/{code}/check-in",                 "401 404 404 200 404 404 200 200", "200", "code=meeting"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),

@@ -1,0 +1,83 @@
+"""Twenty members scanning the code at once (issue 20): every one signed in exactly once.
+On PostgreSQL real threads post at the same moment, and the same member's phone posts
+several times in the race; SQLite serialises writers, so there the requests come one
+after another (the unique constraint on (meeting, member) holds either way)."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from kaoping.meetings.checkin import token_current
+from kaoping.meetings.models import Attendance, CheckIn
+from kaoping.meetings.services import meeting_schedule
+from kaoping.orgs.services import member_link_user
+from kaoping.testing.factories import MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CROWD = 20
+
+
+def crowd_meeting(d):
+    members = [d.m1]
+    for i in range(CROWD - 1):
+        member = MemberFactory(code=f"C{i:02d}", name=f"签到{i:02d}", branch=d.b1)
+        member_link_user(actor=None, member=member, user=UserFactory(username=f"crowd{i:02d}"))
+        members.append(member)
+    meeting = meeting_schedule(
+        actor=d.sec1,
+        branch=d.b1,
+        kind="general",
+        starts_at=timezone.now() + datetime.timedelta(minutes=5),
+        place="礼堂",
+        topic="全体党员大会",
+        members=members,
+    )
+    return meeting, [m.user for m in members]
+
+
+def post_check_in(user, meeting) -> int:
+    client = Client()
+    client.force_login(user)
+    token = token_current(meeting.code, timezone.now())
+    url = reverse("meetings:checkin", args=[meeting.code])
+    return client.post(url, {"t": token}).status_code
+
+
+def test_twenty_members_sign_in_at_once(district):
+    d = district
+    meeting, users = crowd_meeting(d)
+    # 张三 taps three times while everyone else taps once
+    calls = [*users, d.member1, d.member1]
+    if connection.vendor == "postgresql":
+        barrier = threading.Barrier(len(calls))
+        statuses: list = [None] * len(calls)
+
+        def run(i, user):
+            try:
+                barrier.wait(timeout=30)
+                statuses[i] = post_check_in(user, meeting)
+            except Exception as exc:  # noqa: BLE001 - reported to the test
+                statuses[i] = exc
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=run, args=(i, u)) for i, u in enumerate(calls)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert not any(t.is_alive() for t in threads), "a check-in hung"
+    else:
+        statuses = [post_check_in(user, meeting) for user in calls]
+    assert sorted(statuses) == [302] * CROWD + [400, 400], statuses
+    assert CheckIn.objects.filter(meeting=meeting).count() == CROWD
+    assert set(CheckIn.objects.values_list("member__user__username", flat=True)) == {
+        u.username for u in users
+    }
+    assert not Attendance.objects.filter(meeting=meeting).exclude(status="present").exists()
