@@ -740,6 +740,7 @@ def test_openapi_lists_every_path():
         "/api/accounts/{member_code}/reactivate",
         "/api/accounts",
         "/api/accounts/issue",
+        "/api/meetings/{code}/check-in",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]
