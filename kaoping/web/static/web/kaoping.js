@@ -15,6 +15,19 @@
       target.form.submit();
     }
   });
+  // A table's tools (web/_table_tools.html): a changed filter or page size submits the
+  // form at once (requestSubmit, so htmx swaps only the table); the 查询 button is hidden
+  // by kaoping.css under html.js, and the search box submits with Enter.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("form[data-table-tools] select[data-table-choice]")) {
+      if (typeof target.form.requestSubmit === "function") {
+        target.form.requestSubmit();
+      } else {
+        target.form.submit();
+      }
+    }
+  });
   // Buttons marked data-print print the page (no inline handlers: the CSP forbids them).
   document.addEventListener("click", function (event) {
     var target = event.target;
