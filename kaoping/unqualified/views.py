@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaoping.kit.confirm import confirm_page, confirmed
 from kaoping.kit.evidence import content_type_for
 from kaoping.kit.forms import apply_service_error
 from kaoping.kit.tables import Column, Filter, TableSpec, table
@@ -28,6 +29,7 @@ from kaoping.orgs.selectors import (
 from kaoping.schemes.models import Scheme
 
 from . import selectors, services
+from .consequences import step_consequences
 from .forms import (
     DismissForm,
     HandlingForm,
@@ -329,6 +331,25 @@ def _act(actor, case, action: str, form) -> None:
         services.case_handling_record(actor=actor, case=case, **d)
 
 
+def _confirmation(request, case, action: str, form):
+    """A decision step (a review opinion, the vote, the handling) posted without
+    ``confirm``: its consequences, nothing recorded (kit.confirm); None once confirmed,
+    for the resubmission (its files cannot be posted again) and for a refusal without
+    its reason (the service says so on the form)."""
+    d = form.cleaned_data
+    if confirmed(request) or action not in ("review", "vote", "handling"):
+        return None
+    if action == "review" and d["decision"] != "approve" and not d["reason"].strip():
+        return None
+    return confirm_page(
+        request,
+        title=_("确认办理案卷 %(code)s") % {"code": case.code},
+        consequences=step_consequences(case=case, action=action, data=d),
+        submit=_("确认"),
+        back=reverse("unqualified:detail", args=[case.code]),
+    )
+
+
 def _step_done(action: str, case) -> str:
     """The success message of a step: what was recorded, what happens next, who acts."""
     names = {"name": case.member.name, "code": case.code}
@@ -362,6 +383,8 @@ def case_detail(request, code: str):
                 raise PermissionDenied(_("这一步只能由党支部办理。"))
             messages.error(request, _("该环节已办理或当前不能办理。"))
             return redirect(reverse("unqualified:detail", args=[case.code]))
+        if form.is_valid() and (asked := _confirmation(request, case, action, form)):
+            return asked
         if form.is_valid():
             try:
                 _act(actor, case, action, form)
