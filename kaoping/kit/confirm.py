@@ -42,7 +42,7 @@ def confirm_page(
     intro: str = "",
     names: Sequence[str] = (),
     names_label: str = "",
-    refusal: str = "",
+    refusal: str | None = None,
 ):
     """``web/confirm.html``: what confirming will do, nothing done yet; ``names`` under
     ``names_label`` (the people it concerns); a ``refusal`` says why it cannot be done
@@ -60,6 +60,6 @@ def confirm_page(
             "back": back,
             "names": names,
             "names_label": names_label,
-            "refusal": refusal,
+            "refusal": refusal or "",
         },
     )
