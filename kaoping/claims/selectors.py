@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
+from kaoping.kit.decimals import points_text
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
@@ -66,3 +67,26 @@ def claim_access_by_code(*, actor: Actor, code: str) -> BonusClaim:
     if claim is None or not _visible(actor, claim.member):
         raise Http404(_("找不到加分申报 %(code)s。") % {"code": code})
     return claim
+
+
+def claim_decision_consequences(*, claim: BonusClaim, decision: str, reason: str) -> list[str]:
+    """What deciding ``claim`` will do, for its confirmation step (nothing is done)."""
+    member, item = claim.member, claim.item
+    if decision == "approve":
+        lines = [
+            _("为 %(name)s 记录加分：%(item)s（%(code)s）%(points)s 分，日期 %(date)s。")
+            % {
+                "name": member.name,
+                "item": item.name,
+                "code": item.code,
+                "points": points_text(item.points, item.kind),
+                "date": f"{claim.date:%Y-%m-%d}",
+            }
+        ]
+    else:
+        lines = [
+            _("%(name)s 申报的“%(item)s”将标记为未通过，理由：%(reason)s")
+            % {"name": member.name, "item": item.name, "reason": reason.strip()}
+        ]
+    lines.append(_("审核结果将通知 %(name)s；审核后不能更改。") % {"name": member.name})
+    return lines

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaoping.kit.answers import form_saved, frozen_refusal
+from kaoping.kit.confirm import confirm_page, confirmed
 from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.ops.files import upload_answer
 from kaoping.orgs.models import Member
@@ -121,6 +122,16 @@ def claim_detail(request, code: str):
             decided = _("已审核 %(name)s 的加分申报。") % {"name": claim.member.name}
             return reverse("claims:detail", args=[claim.code]), decided
 
+        if form.is_valid() and not confirmed(request):
+            d = form.cleaned_data
+            if d["decision"] == "approve" or d["reason"].strip():  # else the service refuses
+                return confirm_page(
+                    request,
+                    title=_("确认审核 %(name)s 的加分申报") % {"name": claim.member.name},
+                    consequences=selectors.claim_decision_consequences(claim=claim, **d),
+                    submit=_("确认审核"),
+                    back=reverse("claims:detail", args=[claim.code]),
+                )
         if answer := form_saved(request, form, decide):
             return answer
         status = 400

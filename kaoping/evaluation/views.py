@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.kit.answers import form_answer, form_done
+from kaoping.kit.confirm import confirm_page
 from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.selectors import branch_for_staff, member_access_by_code, scope_for
 from kaoping.schemes.models import Scheme
@@ -130,7 +131,7 @@ CONFIRMED = {
 }
 
 
-def _confirm_page(request, branch, round_, action: str):
+def _confirmation(request, branch, round_, action: str):
     consequences_of, submit = CONFIRMED[action]
     consequences = consequences_of(actor=request.user, round_=round_)
     if action == "advance":
@@ -149,19 +150,17 @@ def _confirm_page(request, branch, round_, action: str):
             "name": branch.name,
             "year": round_.year,
         }
-    return render(
+    return confirm_page(
         request,
-        "web/confirm.html",
-        {
-            "title": title,
-            "consequences": consequences.lines,
-            "names": consequences.names,
-            "names_label": consequences.names_label,
-            "refusal": consequences.refusal,
-            "action": request.path,
-            "back": round_.get_absolute_url(),
-            "submit": str(submit),
-        },
+        title=title,
+        consequences=consequences.lines,
+        names=consequences.names,
+        names_label=consequences.names_label,
+        refusal=consequences.refusal,
+        action=request.path,
+        hidden=(),
+        back=round_.get_absolute_url(),
+        submit=str(submit),
     )
 
 
@@ -176,7 +175,7 @@ def round_action(request, code: str, year: int, action: str):
     done = str(done_lazy)
     branch, round_ = _officer_round(request, code, year)
     if action in CONFIRMED and not (request.method == "POST" and request.POST.get("confirm")):
-        return _confirm_page(request, branch, round_, action)
+        return _confirmation(request, branch, round_, action)
     before = round_.get_step_display()
     try:
         after = service(actor=request.user, round_=round_)

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
+from kaoping.kit.decimals import points_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import members_visible, scope_for
 
@@ -119,3 +120,28 @@ def published_entries(*, publication: Any) -> QuerySet[ScoreEntry]:
         .select_related("member", "item", "reverses", "reversed_by")
         .order_by("date", "id")
     )
+
+
+def entry_reverse_consequences(*, entry: ScoreEntry) -> list[str]:
+    """What reversing ``entry`` will do, for its confirmation step (nothing is done)."""
+    names = {
+        "name": entry.member.name,
+        "item": entry.item.name,
+        "date": f"{entry.date:%Y-%m-%d}",
+        "points": points_text(entry.points, entry.item.kind),
+    }
+    # the member's year changes by the opposite of the entry's points
+    opposite = "deduction" if entry.item.kind == "bonus" else "bonus"
+    return [
+        _("新增一条冲销记录，抵消 %(name)s 的“%(item)s”（%(date)s，%(points)s 分）；原记录保留。")
+        % names,
+        _("%(name)s 的年度得分随之变动 %(change)s 分，并收到通知。")
+        % {"name": entry.member.name, "change": points_text(entry.points, opposite)},
+        _("冲销不能撤回；如需恢复，须重新录入。"),
+    ]
+
+
+def entry_is_reversible(*, entry: ScoreEntry) -> bool:
+    """Neither a reversal itself nor reversed already (else ``entry_reverse`` refuses it,
+    and a confirmation would promise what cannot happen)."""
+    return not entry.is_reversal and not ScoreEntry.objects.filter(reverses=entry).exists()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from kaoping.annotations import Actor, ProgressFn
 from kaoping.audit.services import audit_record
-from kaoping.kit.decimals import decimal_text
+from kaoping.kit.decimals import decimal_text, points_text
 from kaoping.kit.text import NOTE_MAX
 from kaoping.kit.users import user_or_none
 from kaoping.notifications.services import notification_send
@@ -173,10 +173,14 @@ def entry_record(
     entry.full_clean()
     entry.save()
     _audit_entry(actor, "entry.record", entry)
-    sign = "+" if item.kind == SchemeItem.Kind.BONUS else "−"
     notification_send(
         user=member.user,
-        text=f"{date:%Y-%m-%d} {item.name}：{sign}{decimal_text(entry.points)} 分",
+        text=_("%(date)s %(item)s：%(points)s 分")
+        % {
+            "date": f"{date:%Y-%m-%d}",
+            "item": item.name,
+            "points": points_text(entry.points, item.kind),
+        },
         link=f"/me/?year={date.year}",
     )
     return entry
@@ -289,7 +293,13 @@ def entry_reverse(
     _audit_entry(actor, "entry.reverse", reversal, note=reason)
     notification_send(
         user=entry.member.user,
-        text=f"{entry.date:%Y-%m-%d} {entry.item.name} 的记录已冲销：{reason}",
+        text=_("%(date)s %(item)s（%(points)s 分）的记录已冲销：%(reason)s")
+        % {
+            "date": f"{entry.date:%Y-%m-%d}",
+            "item": entry.item.name,
+            "points": points_text(entry.points, entry.item.kind),
+            "reason": reason,
+        },
         link=f"/me/?year={entry.year}",
     )
     return reversal

@@ -203,7 +203,8 @@ def _close_confirmation(request, meeting: Meeting):
 @login_required
 @require_POST
 def meeting_attendance(request, code: str):
-    """Save the attendance; "save and close" then asks to confirm the closing."""
+    """Save the attendance; "save and close" then asks to confirm the closing (its
+    consequences), and closes when posted again with ``confirm`` (the dialog's 确认)."""
     actor = request.user
     meeting = selectors.meeting_access_by_code(actor=actor, code=code)
     statuses = {
@@ -216,8 +217,11 @@ def meeting_attendance(request, code: str):
         return refused
     try:
         services.attendance_take(actor=actor, meeting=meeting, statuses=statuses)
-        if "close" in request.POST:
+        if "close" in request.POST and not request.POST.get("confirm"):
             return _close_confirmation(request, meeting)
+        if "close" in request.POST:  # confirmed in the dialog (kaoping.js): close it now
+            created = services.meeting_close(actor=actor, meeting=meeting)
+            return _done(request, url, _closed_text(len(created)))
     except ValidationError as exc:
         flash_service_error(request, exc)
         return redirect(url)
@@ -252,7 +256,11 @@ def meeting_close(request, code: str):
         return redirect(url)
     if was_closed:
         return _done(request, url, _("考勤早已关闭，未新增任何记录。"))
-    return _done(request, url, _("考勤已关闭，新增 %(n)s 条扣分记录。") % {"n": len(created)})
+    return _done(request, url, _closed_text(len(created)))
+
+
+def _closed_text(n: int) -> str:
+    return _("考勤已关闭，新增 %(n)s 条扣分记录。") % {"n": n}
 
 
 @login_required

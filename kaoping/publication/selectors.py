@@ -128,3 +128,14 @@ def publication_steps(
         steps[2] = Step(steps[2].label, "current", note=note)
         return steps
     return steps_at(labels, 3)
+
+
+def reopen_consequences(*, branch: Organization, year: int, reason: str) -> list[str]:
+    """What reopening a finalised branch-year will do, for its confirmation step."""
+    names = {"branch": branch.name, "year": year}
+    return [
+        _("重新开放 %(branch)s %(year)s 年度：台账、考勤、申报、任务和申诉重新可以办理。") % names,
+        _("已记入党员档案的等次暂不改动；再次定格时按届时的结果重新记入。"),
+        _("重新开放的原因“%(reason)s”记入审计日志。") % {"reason": reason.strip()},
+        _("办理完毕后须由支部再次定格。"),
+    ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaoping.evaluation.selectors import round_of
 from kaoping.kit.answers import form_answer, form_done
+from kaoping.kit.confirm import confirm_page, confirmed
 from kaoping.kit.forms import apply_service_error, flash_service_error
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import member_access_by_code, scope_for
@@ -66,23 +67,6 @@ def branch_page(request, code: str, year: int):
     return render(request, "publication/branch.html", context)
 
 
-def _confirm_page(request, *, title: str, consequences: list[str], submit: str, back: str):
-    """The confirmation step of an irreversible action (``web/confirm.html``): nothing has
-    changed yet; the same URL is posted again with ``confirm``."""
-    return render(
-        request,
-        "web/confirm.html",
-        {
-            "title": title,
-            "consequences": consequences,
-            "action": request.path,
-            "hidden": [],
-            "submit": submit,
-            "back": back,
-        },
-    )
-
-
 @login_required
 @require_POST
 def publish(request, code: str, year: int):
@@ -91,7 +75,7 @@ def publish(request, code: str, year: int):
     try:
         if not request.POST.get("confirm"):
             plan = services.publication_plan(actor=request.user, branch=branch, year=year)
-            return _confirm_page(
+            return confirm_page(
                 request,
                 title=_("确认公示 %(year)s 年度考评结果") % {"year": year},
                 consequences=plan.consequences(),
@@ -123,7 +107,7 @@ def finalise(request, code: str, year: int):
             plan = services.finalisation_plan(actor=request.user, branch=branch, year=year)
             if plan.blockers:
                 raise ValidationError(plan.blockers)
-            return _confirm_page(
+            return confirm_page(
                 request,
                 title=_("确认定格 %(year)s 年度考评结果") % {"year": year},
                 consequences=plan.consequences(),
@@ -148,10 +132,17 @@ def reopen(request, code: str, year: int):
     if not form.is_valid():
         messages.error(request, _("重新开放须写明理由。"))
         return redirect(_branch_url(branch, year))
-    try:
-        services.branch_reopen(
-            actor=request.user, branch=branch, year=year, reason=form.cleaned_data["reason"]
+    reason = form.cleaned_data["reason"]
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("确认重新开放 %(year)s 年度") % {"year": year},
+            consequences=selectors.reopen_consequences(branch=branch, year=year, reason=reason),
+            submit=_("确认重新开放"),
+            back=_branch_url(branch, year),
         )
+    try:
+        services.branch_reopen(actor=request.user, branch=branch, year=year, reason=reason)
     except ValidationError as exc:
         flash_service_error(request, exc)
     else:

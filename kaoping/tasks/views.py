@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_saved, frozen_refusal
 from kaoping.kit.forms import errors_on, flash_service_error
+from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.ops.files import upload_answer
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
@@ -24,8 +26,28 @@ from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
 from .forms import MarkForm, SubmitForm, TaskForm
+from .models import Task, TaskKind
 
-LIST_LIMIT = 100
+# A branch's tasks: the latest due first, searched by title, filtered by kind and status.
+TASKS_TABLE = TableSpec(
+    columns=(
+        Column("due", _lazy("截止时间"), order=("due_at",)),
+        Column("kind", _lazy("类型"), order=("kind",)),
+        Column("title", _lazy("任务"), order=("title",)),
+        Column("assigned", _lazy("承担"), order=("n_assigned",), num=True),
+        Column("submitted", _lazy("完成"), order=("n_submitted",), num=True),
+        Column("excused", _lazy("有理由"), order=("n_excused",), num=True),
+        Column("entries", _lazy("扣分"), order=("n_entries",), num=True),
+        Column("status", _lazy("状态"), order=("status",)),
+    ),
+    default_sort="-due",
+    search=("title",),
+    search_label=_lazy("任务名称"),
+    filters=(
+        Filter("kind", _lazy("类型"), TaskKind.choices, lookup="kind"),
+        Filter("status", _lazy("状态"), Task.Status.choices, lookup="status"),
+    ),
+)
 
 
 @login_required
@@ -61,9 +83,7 @@ def branch_tasks(request, code: str):
 
     if form is not None and (answer := form_saved(request, form, assign)):
         return answer
-    tasks = list(
-        selectors.tasks_of_branch(actor=actor, branch=branch).order_by("-due_at")[:LIST_LIMIT]
-    )
+    tasks = table(request, selectors.tasks_of_branch(actor=actor, branch=branch), TASKS_TABLE)
     context = {
         "frozen_notice": notice,
         "branch": branch,

@@ -1,6 +1,7 @@
 """Query counts of a page as its rows grow: the check behind every list page's test (no
 N+1, issue 7)."""
 
+import re
 from collections.abc import Callable
 
 from django.db import connection
@@ -34,3 +35,23 @@ def branch_member_added(district, made: list, label: str):
     member = MemberFactory(code=f"B1-{i:03d}", name=f"{label}{i:03d}", branch=district.b1)
     made.append(member)
     return member
+
+
+def rows_of(response) -> list[str]:
+    """The body rows of the page's server-side table, as text."""
+    html = response.content.decode()
+    region = html[html.index('class="kp-table"') :]
+    body = region[region.index("<tbody>") : region.index("</tbody>")]
+    return [re.sub(r"<[^>]+>", " ", tr) for tr in body.split("<tr")[1:]]
+
+
+def assert_same_queries(client, urls: list[str]) -> None:
+    """Every URL of a server-side table (kit/tables.py) costs the same queries: page 1 and
+    page 3, any size, sorted or searched."""
+    counts = []
+    for url in urls:
+        client.get(url)  # warm
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx))
+    assert len(set(counts)) == 1, dict(zip(urls, counts, strict=True))

@@ -19,6 +19,8 @@ HOMES = {
     "TableSpec": "kit/tables.py",
     "table": "kit/tables.py",
     "Step": "kit/steps.py",
+    "confirm_page": "kit/confirm.py",
+    "confirmed": "kit/confirm.py",
     "entry_link": "ledger/models.py",
     "branch_record_for": "orgs/selectors.py",
     "new_code": "kit/codes.py",
@@ -41,6 +43,7 @@ GONE = {
     "_branch_for_staff",
     "_errors",
     "_flash",
+    "_confirm_page",
 }
 NOT_YET: set[str] = set()
 

@@ -8,11 +8,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaoping.kit.confirm import confirm_page, confirmed
 from kaoping.kit.evidence import content_type_for
 from kaoping.kit.forms import apply_service_error
+from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.kit.urlparams import parse_code, parse_year
 from kaoping.ops.files import file_answer
 from kaoping.orgs.models import Member
@@ -25,6 +29,7 @@ from kaoping.orgs.selectors import (
 from kaoping.schemes.models import Scheme
 
 from . import selectors, services
+from .consequences import step_consequences
 from .forms import (
     DismissForm,
     HandlingForm,
@@ -34,11 +39,52 @@ from .forms import (
     SettingsForm,
     VoteForm,
 )
-from .models import CaseStep, UnqualifiedCase
+from .models import CaseStep, Condition, UnqualifiedCase
 
 Body = CaseStep.Body
 State = UnqualifiedCase.State
-LIST_LIMIT = 200
+
+
+def _condition_text(value: str) -> str:
+    return _("第%(n)s种") % {"n": value}
+
+
+_condition_label = lazy(_condition_text, str)  # in the language of the request
+
+
+def _cases_spec(*, with_branch: bool) -> TableSpec:
+    """The case lists: the newest first, filtered by state and condition. The branch's
+    own list (names in full) searches the code and the member's name; the reviewers'
+    list (names masked) only the code and the branch, so a search cannot reveal a name."""
+    columns = [
+        Column("code", _lazy("编号"), order=("code",)),
+        Column("member", _lazy("党员"), order=("member__code",)),
+        Column("condition", _lazy("情形"), order=("condition",)),
+        Column("state", _lazy("状态"), order=("state",)),
+        Column("round", _lazy("轮次"), order=("round",), num=True),
+        Column("created", _lazy("提出时间"), order=("created_at",)),
+    ]
+    if with_branch:
+        columns.insert(2, Column("branch", _lazy("支部"), order=("branch__path",)))
+    return TableSpec(
+        columns=tuple(columns),
+        default_sort="-created",
+        search=("code", "branch__name") if with_branch else ("code", "member__name"),
+        search_label=_lazy("编号、支部") if with_branch else _lazy("编号、姓名"),
+        filters=(
+            Filter("state", _lazy("状态"), State.choices, lookup="state"),
+            Filter(
+                "condition",
+                _lazy("情形"),
+                [(v, _condition_label(v)) for v in Condition.values],
+                lookup="condition",
+            ),
+        ),
+    )
+
+
+INDEX_CASES_TABLE = _cases_spec(with_branch=True)
+BRANCH_CASES_TABLE = _cases_spec(with_branch=False)
 
 
 def _year(request) -> int:
@@ -73,11 +119,12 @@ def index(request):
     if not awaiting and not visible.exists() and not selectors.acts_anywhere(actor):
         raise Http404(_("您没有需要查看或办理的不合格党员处置案件。"))
     year = _year(request)
-    cases = list(visible.order_by("-created_at")[:LIST_LIMIT])
+    cases = table(request, visible, INDEX_CASES_TABLE)
     candidates = selectors.candidates_visible(actor=actor, year=year)
     context = {
         "awaiting": _rows(actor, awaiting),
-        "cases": _rows(actor, cases),
+        "cases": cases,
+        "case_rows": _rows(actor, cases.rows),
         "candidates": _rows(actor, candidates),
         "year": year,
         "years": list(Scheme.objects.order_by("-year").values_list("year", flat=True)),
@@ -134,13 +181,14 @@ def branch_cases(request, code: str):
                 )
                 return redirect(reverse("unqualified:detail", args=[case.code]))
         status = 400
-    cases = list(
-        selectors.cases_of_branch(actor=actor, branch=branch).order_by("-created_at")[:LIST_LIMIT]
+    cases = table(
+        request, selectors.cases_of_branch(actor=actor, branch=branch), BRANCH_CASES_TABLE
     )
     context = {
         "branch": branch,
         "year": year,
-        "cases": _rows(actor, cases),
+        "cases": cases,
+        "case_rows": _rows(actor, cases.rows),
         "candidates": _rows(
             actor, selectors.candidates_of_branch(actor=actor, branch=branch, year=year)
         ),
@@ -283,6 +331,25 @@ def _act(actor, case, action: str, form) -> None:
         services.case_handling_record(actor=actor, case=case, **d)
 
 
+def _confirmation(request, case, action: str, form):
+    """A decision step (a review opinion, the vote, the handling) posted without
+    ``confirm``: its consequences, nothing recorded (kit.confirm); None once confirmed,
+    for the resubmission (its files cannot be posted again) and for a refusal without
+    its reason (the service says so on the form)."""
+    d = form.cleaned_data
+    if confirmed(request) or action not in ("review", "vote", "handling"):
+        return None
+    if action == "review" and d["decision"] != "approve" and not d["reason"].strip():
+        return None
+    return confirm_page(
+        request,
+        title=_("确认办理案卷 %(code)s") % {"code": case.code},
+        consequences=step_consequences(case=case, action=action, data=d),
+        submit=_("确认"),
+        back=reverse("unqualified:detail", args=[case.code]),
+    )
+
+
 def _step_done(action: str, case) -> str:
     """The success message of a step: what was recorded, what happens next, who acts."""
     names = {"name": case.member.name, "code": case.code}
@@ -316,6 +383,8 @@ def case_detail(request, code: str):
                 raise PermissionDenied(_("这一步只能由党支部办理。"))
             messages.error(request, _("该环节已办理或当前不能办理。"))
             return redirect(reverse("unqualified:detail", args=[case.code]))
+        if form.is_valid() and (asked := _confirmation(request, case, action, form)):
+            return asked
         if form.is_valid():
             try:
                 _act(actor, case, action, form)

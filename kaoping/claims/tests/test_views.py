@@ -44,7 +44,9 @@ def test_member_claims_with_file_secretary_approves_over_http(client, district):
     assert client.get(reverse("claims:proof", args=[claim.code])).status_code == 404
     client.force_login(d.sec1)
     assert "获区级先进工作者" in client.get(reverse("claims:branch", args=["B1"])).content.decode()
-    client.post(reverse("claims:detail", args=[claim.code]), {"decision": "approve"})
+    client.post(
+        reverse("claims:detail", args=[claim.code]), {"decision": "approve", "confirm": "1"}
+    )
     claim.refresh_from_db()
     assert claim.status == "approved" and claim.entry.source == ScoreEntry.Source.CLAIM
     again = client.post(reverse("claims:detail", args=[claim.code]), {"decision": "approve"})
@@ -97,7 +99,8 @@ def test_refusal_and_wrong_roles(client, district):
     bad = client.post(reverse("claims:detail", args=[claim.code]), {"decision": "refuse"})
     assert bad.status_code == 400 and "须说明理由" in bad.content.decode()
     client.post(
-        reverse("claims:detail", args=[claim.code]), {"decision": "refuse", "reason": "证明不足"}
+        reverse("claims:detail", args=[claim.code]),
+        {"decision": "refuse", "reason": "证明不足", "confirm": "1"},
     )
     claim.refresh_from_db()
     assert claim.status == "refused"

@@ -161,6 +161,7 @@ def test_final_year_is_frozen(district):
 
 
 def test_member_is_notified_of_entries_and_reversals(district):
+    from kaoping.kit.decimals import points_text
     from kaoping.notifications.models import Notification
 
     entry = entry_record(
@@ -168,5 +169,12 @@ def test_member_is_notified_of_entries_and_reversals(district):
     )
     entry_reverse(actor=district.sec1, entry=entry, reason="补交请假条")
     texts = list(Notification.objects.filter(user=district.member1).values_list("text", flat=True))
-    assert any("−2 分" in t for t in texts)
-    assert any("已冲销：补交请假条" in t for t in texts)
+    # the signed points format of the pages (kit.decimals.points_text), never "−2 分"
+    assert f"{DAY:%Y-%m-%d} {entry.item.name}：−2.0 分" in texts
+    assert any("（−2.0 分）的记录已冲销：补交请假条" in t for t in texts)
+    bonus = entry_record(
+        actor=district.sec1, member=district.m1, item=item(district, "B01"), date=DAY
+    )
+    texts = Notification.objects.filter(user=district.member1).values_list("text", flat=True)
+    assert f"{DAY:%Y-%m-%d} {bonus.item.name}：{points_text(bonus.points, 'bonus')} 分" in texts
+    assert points_text(bonus.points, "bonus").startswith("+")

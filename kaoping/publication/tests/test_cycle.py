@@ -237,7 +237,8 @@ def test_full_cycle_for_a_branch_of_twelve(client, district):
         as_user(client, district.sec1).post("/pub/B1/2026/reopen/", {"reason": "更正"}).status_code
         == 403
     )
-    ok(as_user(client, district.admin).post("/pub/B1/2026/reopen/", {"reason": "上级通报需更正"}))
+    reopen = {"reason": "上级通报需更正", "confirm": "1"}
+    ok(as_user(client, district.admin).post("/pub/B1/2026/reopen/", reopen))
     assert not BranchYearClosing.objects.exists()
     assert AuditEvent.objects.filter(action="branch_year.reopen", note="上级通报需更正").exists()
     for action in (

@@ -148,7 +148,7 @@ def test_a_frozen_year_offers_no_task_controls(client, district):
     branch_url = reverse("tasks:branch", args=["B1"])
     detail = reverse("tasks:detail", args=[assigned.code])
     client.force_login(d.sec1)
-    assert f'action="{branch_url}"' in client.get(branch_url).content.decode()
+    assert f'method="post" action="{branch_url}"' in client.get(branch_url).content.decode()
     assert reverse("tasks:mark", args=[assigned.code]) in client.get(detail).content.decode()
     _finalise(d, 2026)
     if due(7).year != 2026:
@@ -156,7 +156,7 @@ def test_a_frozen_year_offers_no_task_controls(client, district):
     notice = f"{due(7).year} 年度考评结果已定格"
 
     page = client.get(branch_url).content.decode()
-    assert notice in page and f'action="{branch_url}"' not in page
+    assert notice in page and f'method="post" action="{branch_url}"' not in page
     new = client.post(
         branch_url,
         {

@@ -46,6 +46,7 @@ def review(client, case, body, decision, reason=""):
             "review-body": body,
             "review-decision": decision,
             "review-reason": reason,
+            "confirm": "1",  # past the confirmation step (test_confirmations)
         },
     )
 
@@ -61,6 +62,7 @@ def vote(client, case, entitled, present, f, a, b):
             "vote-in_favour": f,
             "vote-against": a,
             "vote-abstaining": b,
+            "confirm": "1",
         },
     )
 
@@ -148,6 +150,7 @@ def test_procedure_end_to_end_with_return_resubmission_and_determination(client,
             "handling-kind": "removal",
             "handling-decided_on": "2026-06-01",
             "handling-completed_on": "2026-06-15",
+            "confirm": "1",
         },
     )
     assert case.handlings.get().kind == "removal"
@@ -199,7 +202,7 @@ def test_a_vote_without_quorum_is_recorded_as_not_held_and_the_meeting_reschedul
     client.force_login(d.orgdept)
     approved = client.post(detail(case), {
         "action": "review", "review-body": "org_department", "review-decision": "approve",
-        "review-reason": "",
+        "review-reason": "", "confirm": "1",
     }, follow=True)  # fmt: skip
     shown = " ".join(str(m) for m in approved.context["messages"])
     assert "党支部" in shown and "党员大会" in shown
@@ -214,6 +217,7 @@ def test_a_vote_without_quorum_is_recorded_as_not_held_and_the_meeting_reschedul
     no_quorum = client.post(detail(case), {
         "action": "vote", "vote-held_on": "2026-05-10", "vote-entitled": 10,
         "vote-present": 4, "vote-in_favour": 0, "vote-against": 0, "vote-abstaining": 0,
+        "confirm": "1",
     }, follow=True)  # fmt: skip
     case.refresh_from_db()
     assert case.state == State.VOTE  # not refused: the meeting will be held again

@@ -144,11 +144,11 @@ def _item_body(d: MatrixData, s: Side) -> dict:
 
 
 def _reason(d: MatrixData, s: Side) -> dict:
-    return {"reason": "矩阵"}
+    return {"reason": "矩阵", "confirm": "1"}  # past a confirmation step where there is one
 
 
 def _approve(d: MatrixData, s: Side) -> dict:
-    return {"decision": "approve"}
+    return {"decision": "approve", "confirm": "1"}
 
 
 def _monitoring_body(d: MatrixData, s: Side) -> dict:
@@ -207,7 +207,11 @@ BODIES: dict[str, Body] = {
         "dues_months": "3",
     },
     "POST unqualified:candidate": _candidate_body,
-    "POST unqualified:detail": lambda d, s: {"action": "review", "review-decision": "approve"},
+    "POST unqualified:detail": lambda d, s: {
+        "action": "review",
+        "review-decision": "approve",
+        "confirm": "1",
+    },
     "POST /api/accounts/issue": lambda d, s: {"organization": s.branch},
     "POST /api/years/{year}/entries": lambda d, s: {
         "member": s.member,

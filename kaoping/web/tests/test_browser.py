@@ -130,6 +130,11 @@ def test_secretary_records_and_reverses_a_deduction(browser, live_server, distri
     snap(page, shots, "branch-reverse-form")
     form.locator("textarea[name=reason]").fill("录入对象有误")
     form.locator("button[type=submit]").click()
+    # the dialog shows what reversing does (the server's confirmation step) before it
+    dialog = page.locator("dialog#kp-confirm")
+    dialog.locator("ul.consequences").wait_for()
+    assert "−3.0 分" in dialog.inner_text() and not ScoreEntry.objects.filter(reverses=entry)
+    dialog.locator("[data-confirm-ok]").click()
     page.locator(".messages", has_text="已冲销记录").wait_for()
     assert re.search(r"/branches/B1/", page.url)
     assert f"已冲销记录 {entry.code}" in page.locator(".messages").inner_text()

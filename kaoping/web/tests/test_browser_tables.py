@@ -96,10 +96,33 @@ def test_sorting_and_paging_swap_the_table_and_keep_the_url(browser, live_server
     page.wait_for_load_state("networkidle")
     assert page.locator("#entries-table tbody tr").count() == 5
     assert "2026-01-26" in page.locator("#entries-table tbody tr").first.inner_text()
+    # with JavaScript the 查询 button is hidden: Enter submits the search
+    assert page.locator("#entries-table .kp-table-tools [data-table-submit]").is_hidden()
     page.fill("#entries-table input[type=search]", "李四")
-    page.locator("#entries-table .kp-table-tools button[type=submit]").click()
+    page.press("#entries-table input[type=search]", "Enter")
     page.wait_for_url("**entries_q=**")
     page.wait_for_load_state("networkidle")
     assert page.locator("#entries-table tbody tr").count() == 15
     assert page.locator("h1").count() == 1  # the swap did not nest a page in the page
     snap(page, shots, "tables-ledger-desktop")
+
+
+def test_a_changed_filter_submits_itself(browser, live_server, district):
+    """The filter selects need no 查询 click: a change swaps the table (htmx) and keeps
+    the choice in the URL; the page size too."""
+    _entries(district, 30)
+    page = signed_in_page(browser, live_server, district.sec1, DESKTOP)
+    page.goto(f"{live_server.url}/branches/B1/?year=2026")
+    page.wait_for_load_state("networkidle")
+    page.select_option("#entries-table select[name=entries_kind]", "bonus")
+    page.wait_for_url("**entries_kind=bonus**", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("#entries-table tbody tr")
+    assert rows.count() == 10  # B01, every third of the 30
+    assert page.locator("h1").count() == 1
+    # the swapped-in form submits itself too
+    page.select_option("#entries-table select[name=entries_size]", "50")
+    page.wait_for_url("**entries_size=50**", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    assert "entries_kind=bonus" in page.url
+    assert page.locator("#entries-table select[name=entries_kind]").input_value() == "bonus"

@@ -3,13 +3,10 @@ parameters on every list that grows, bad parameters falling back (never a 500), 
 query count that does not grow with the rows or the page."""
 
 import datetime
-import re
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kaoping.audit.models import AuditEvent
@@ -19,6 +16,7 @@ from kaoping.kit.tables import SEARCH_MAX, Column, Filter, TableSpec, table
 from kaoping.ledger.services import entry_record
 from kaoping.meetings.models import Meeting
 from kaoping.testing.factories import MemberFactory
+from kaoping.testing.queries import assert_same_queries, rows_of
 
 BAD = [
     "sort=evil",
@@ -94,24 +92,6 @@ def test_the_helper_keeps_other_parameters_and_prefixes_its_own():
 def login(client, user):
     client.force_login(user)
     return client
-
-
-def rows_of(response) -> list[str]:
-    """The body rows of the page's server-side table, as text."""
-    html = response.content.decode()
-    region = html[html.index('class="kp-table"') :]
-    body = region[region.index("<tbody>") : region.index("</tbody>")]
-    return [re.sub(r"<[^>]+>", " ", tr) for tr in body.split("<tr")[1:]]
-
-
-def assert_same_queries(client, urls: list[str]) -> None:
-    counts = []
-    for url in urls:
-        client.get(url)  # warm
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        counts.append(len(ctx))
-    assert len(set(counts)) == 1, dict(zip(urls, counts, strict=True))
 
 
 def _entries(district, n):

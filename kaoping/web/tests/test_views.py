@@ -314,7 +314,12 @@ def test_reversal_needs_a_reason_and_is_shown_as_such(client, district):
     assert "冲销必须填写理由" in response.content.decode()
     assert ScoreEntry.objects.count() == 1
 
-    response = client.post(url, {"reason": "录错了人", "next": "/branches/B1/?year=2026"})
+    asked = client.post(url, {"reason": "录错了人", "next": "/branches/B1/?year=2026"})
+    assert asked.status_code == 200 and "确认冲销" in asked.content.decode()
+    assert ScoreEntry.objects.count() == 1  # nothing until confirmed
+    response = client.post(
+        url, {"reason": "录错了人", "next": "/branches/B1/?year=2026", "confirm": "1"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/branches/B1/?year=2026"
     reversal = ScoreEntry.objects.get(reverses=entry)
@@ -342,7 +347,9 @@ def test_htmx_gets_fragments_and_a_client_redirect(client, district):
     error = client.post(url, {"reason": ""}, headers={"HX-Request": "true"})
     assert "<html" not in error.content.decode() and "冲销必须填写理由" in error.content.decode()
     done = client.post(
-        url, {"reason": "错录", "next": "/branches/B1/"}, headers={"HX-Request": "true"}
+        url,
+        {"reason": "错录", "next": "/branches/B1/", "confirm": "1"},
+        headers={"HX-Request": "true"},
     )
     assert done["HX-Redirect"] == "/branches/B1/"
 

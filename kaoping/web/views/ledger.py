@@ -12,8 +12,14 @@ from kaoping.kit.answers import form_answer, form_saved, frozen_refusal
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
 from kaoping.kit.answers import next_url as _next_url
+from kaoping.kit.confirm import confirm_page, confirmed
 from kaoping.kit.forms import errors_on
-from kaoping.ledger.selectors import entry_access_by_code, ledger_publications
+from kaoping.ledger.selectors import (
+    entry_access_by_code,
+    entry_is_reversible,
+    entry_reverse_consequences,
+    ledger_publications,
+)
 from kaoping.ledger.services import entry_reverse, ledger_publish
 from kaoping.orgs.selectors import (
     organization_access_by_code,
@@ -44,15 +50,27 @@ def entry_reverse_view(request, code: str):
         entry_reverse(actor=actor, entry=entry, reason=d["reason"])
         return back, _("已冲销记录 %(code)s。") % {"code": entry.code}
 
+    action = reverse("web:entry_reverse", args=[entry.code])
+    asks = request.method == "POST" and not confirmed(request)
+    if asks and form.is_valid() and entry_is_reversible(entry=entry):
+        return confirm_page(
+            request,
+            title=_("确认冲销记录 %(code)s") % {"code": entry.code},
+            consequences=entry_reverse_consequences(entry=entry),
+            submit=_("确认冲销"),
+            back=back,
+            action=action,
+        )
     if answer := form_saved(request, form, cancel):
         return answer
     return _form_page(
         request,
+        ask=True,
         title=_("冲销记录 %(code)s") % {"code": entry.code},
         form=form,
-        action=reverse("web:entry_reverse", args=[entry.code]),
+        action=action,
         back=back,
-        submit=_("确认冲销"),
+        submit=_("冲销"),
         entry=entry,
         intro=_("台账只增不改：冲销会新增一条记录抵消原记录，原记录保留。"),
     )

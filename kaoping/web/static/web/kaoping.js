@@ -15,6 +15,19 @@
       target.form.submit();
     }
   });
+  // A table's tools (web/_table_tools.html): a changed filter or page size submits the
+  // form at once (requestSubmit, so htmx swaps only the table); the 查询 button is hidden
+  // by kaoping.css under html.js, and the search box submits with Enter.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("form[data-table-tools] select[data-table-choice]")) {
+      if (typeof target.form.requestSubmit === "function") {
+        target.form.requestSubmit();
+      } else {
+        target.form.submit();
+      }
+    }
+  });
   // Buttons marked data-print print the page (no inline handlers: the CSP forbids them).
   document.addEventListener("click", function (event) {
     var target = event.target;
@@ -91,7 +104,8 @@
   // data-confirm="" (only on a form whose view has a confirmation step, web/confirm.html)
   // posts the form without confirm, which changes nothing, and shows the consequences
   // that page lists (or its refusal, with no way to confirm). Without JavaScript the form
-  // goes to that confirmation page (or shows its consequences itself).
+  // goes to that confirmation page (or shows its consequences itself). A submit button
+  // marked data-confirm asks only for itself (a form that saves or closes: the close).
   function confirmInput(form) {
     if (!form.querySelector("input[name=confirm]")) {
       var input = document.createElement("input");
@@ -124,7 +138,8 @@
     if (!dialog || typeof dialog.showModal !== "function") {
       return false;
     }
-    var text = form.getAttribute("data-confirm");
+    var marked = submitter && submitter.hasAttribute("data-confirm") ? submitter : form;
+    var text = marked.getAttribute("data-confirm");
     var title = form.getAttribute("data-confirm-title");
     dialog.querySelector("#kp-confirm-title").textContent =
       title || (submitter && submitter.textContent.trim()) || dialog.dataset.title || "";
@@ -142,6 +157,9 @@
       return true;
     }
     var data = new FormData(form);
+    if (submitter && submitter.name) {
+      data.append(submitter.name, submitter.value);
+    }
     data.delete("confirm");
     fill(dialog, textNodes("…"), true);
     dialog.showModal();
@@ -173,14 +191,16 @@
   // Capture phase: before htmx or any handler on the form sees the submit.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.hasAttribute || !form.hasAttribute("data-confirm")) {
+    var submitter = event.submitter;
+    if (!form.hasAttribute || !(form.hasAttribute("data-confirm") ||
+        (submitter && submitter.hasAttribute("data-confirm")))) {
       return;
     }
     if (form.dataset.confirmed === "1") {
       delete form.dataset.confirmed;
       return;
     }
-    if (ask(form, event.submitter)) {
+    if (ask(form, submitter)) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
