@@ -89,10 +89,14 @@ def test_projector_and_three_phones(browser, live_server, district, shots):  # n
     assert screen.locator("input[name=a-M4][value=absent]").is_checked()
     assert screen.locator("input[name=a-M3][value=present]").is_checked()
     screen.get_by_role("button", name="保存并关闭考勤").click()
+    # the dialog shows the deduction the closing records, then closes on 确认
+    dialog = screen.locator("dialog#kp-confirm")
+    dialog.locator("ul.consequences").wait_for(timeout=WAIT)
+    assert "周九" in dialog.inner_text()
+    with screen.expect_navigation(timeout=WAIT):
+        dialog.locator("[data-confirm-ok]").click()
     screen.wait_for_load_state("networkidle", timeout=WAIT)
-    assert "周九" in screen.locator("#confirm").inner_text()
-    screen.get_by_role("button", name="确认关闭考勤").click()
-    screen.locator(".messages", has_text="新增 1 条扣分记录").wait_for(timeout=WAIT)
+    assert "新增 1 条扣分记录" in screen.locator(".kp-toasts").inner_text()
     screen.context.close()
     entry = ScoreEntry.objects.get()
     assert entry.member == m4
