@@ -119,7 +119,7 @@ def test_members_list(as_user, username, query, expected):
 def test_members_of_a_branch_out_of_sight_is_404(as_user, username, branch):
     response = as_user(username).get(f"/api/members?branch={branch}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "找不到这个党组织。"}
+    assert response.json() == {"code": "not_found", "detail": "找不到这个党组织。", "errors": {}}
 
 
 def test_member_detail(as_user):
@@ -152,7 +152,7 @@ def test_member_detail(as_user):
 def test_member_out_of_sight_is_404(as_user, username, code):
     response = as_user(username).get(f"/api/members/{code}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "找不到这名党员。"}
+    assert response.json() == {"code": "not_found", "detail": "找不到这名党员。", "errors": {}}
 
 
 # --------------------------------------------------------------------------- entries
@@ -225,7 +225,11 @@ def test_entry_detail(as_user, entries):
     for username, entry in [("member1", e2), ("sec2", e1), ("sec1", e2), ("outsider", e1)]:
         response = as_user(username).get(f"/api/entries/{entry.code}")
         assert response.status_code == 404, username
-        assert response.json() == {"detail": "找不到这条评分记录。"}
+        assert response.json() == {
+            "code": "not_found",
+            "detail": "找不到这条评分记录。",
+            "errors": {},
+        }
 
 
 def test_record_entry(as_user, district):
