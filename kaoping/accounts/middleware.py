@@ -10,9 +10,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kaoping.kit.shell import app_shell_paths
-
 from kaoping.api.errors import error_json
+from kaoping.kit.shell import app_shell_paths
 
 from .selectors import MUST_CHANGE_KEY
 

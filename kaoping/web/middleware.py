@@ -4,9 +4,9 @@ The API is the exception: a program asks for its messages' language by ``Accept-
 (``en``; Chinese otherwise), as docs/api.md says."""
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kaoping.api.errors import error_json, is_api
 from kaoping.api.selectors import user_for_token
