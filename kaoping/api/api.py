@@ -24,7 +24,7 @@ from kaoping.accounts.api_roles import router as accounts_roles_router
 from kaoping.evaluation.api_vote import router as evaluation_vote_router
 
 from . import archive, evaluation, ledger, people, results, unqualified
-from .auth import api_token_auth, session_auth
+from .auth import ClientRateThrottle, api_token_auth, session_auth
 from .errors import CODE_OF_STATUS, ApiError, error_body
 
 # In the order of the schema's paths (they were one module until issue 18).
@@ -90,6 +90,7 @@ api = KaopingAPI(
     "`Authorization: Bearer <token>` (programs; `kaoping create-api-token`).",
     urls_namespace="api",
     auth=[api_token_auth, session_auth],
+    throttle=[ClientRateThrottle()],
     openapi_url="/openapi.json",
     docs_url="/docs",
 )

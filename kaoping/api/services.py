@@ -30,10 +30,16 @@ def _require_owner_or_superuser(actor: Actor, user: User) -> None:
 
 @transaction.atomic
 def api_token_create(
-    *, actor: Actor, user: User, name: str, expires_at: datetime.datetime | None = None
+    *,
+    actor: Actor,
+    user: User,
+    name: str,
+    expires_at: datetime.datetime | None = None,
+    read_only: bool = False,
 ) -> tuple[ApiToken, str]:
     """Create a bearer token for ``user``; returns the token and the raw key, which is
-    stored nowhere and cannot be shown again. From ``expires_at`` on it is refused."""
+    stored nowhere and cannot be shown again. From ``expires_at`` on it is refused; a
+    ``read_only`` token is refused on every write."""
     _require_owner_or_superuser(actor, user)
     name = (name or "").strip()
     if not name:
@@ -46,7 +52,12 @@ def api_token_create(
         raise ValidationError({"expires_at": _("有效期须晚于现在。")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        user=user, name=name, key_hash=token_hash(raw), prefix=raw[:8], expires_at=expires_at
+        user=user,
+        name=name,
+        key_hash=token_hash(raw),
+        prefix=raw[:8],
+        expires_at=expires_at,
+        read_only=read_only,
     )
     token.full_clean()
     token.save()
@@ -55,7 +66,8 @@ def api_token_create(
         action="api_token.create",
         target=token,
         after={"user": user.get_username(), "name": name, "prefix": token.prefix}
-        | ({"expires_at": expires_at.isoformat()} if expires_at else {}),
+        | ({"expires_at": expires_at.isoformat()} if expires_at else {})
+        | ({"read_only": True} if read_only else {}),
     )
     return token, raw
 
