@@ -26,6 +26,7 @@ from kaoping.evaluation.api_vote import router as evaluation_vote_router
 from . import archive, evaluation, ledger, people, results, unqualified
 from .auth import ClientRateThrottle, api_token_auth, session_auth
 from .errors import CODE_OF_STATUS, ApiError, error_body
+from .idempotency import idempotent_run, idempotent_view
 
 # In the order of the schema's paths (they were one module until issue 18).
 ROUTERS = (people, archive, ledger, evaluation, results, unqualified)
@@ -94,6 +95,11 @@ api = KaopingAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+
+# Idempotency-Key on every write (idempotency.py): the key's form and the stored answer
+# around the operation, the claim or the replay once the user is known.
+api.add_decorator(idempotent_run, mode="view")
+api.add_decorator(idempotent_view, mode="operation")
 
 for module in ROUTERS:
     api.add_router("", module.router)
