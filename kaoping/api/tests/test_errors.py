@@ -38,10 +38,10 @@ def test_unauthenticated_is_401_not_authenticated(language, detail):
 
 def test_a_validation_error_keeps_its_fields_in_english_too(as_user):
     client = as_user("sec1")
-    zh = client.get("/api/members?page=0").json()
-    en = client.get("/api/members?page=0", headers={"Accept-Language": "en"}).json()
+    zh = client.get("/api/members?limit=0").json()
+    en = client.get("/api/members?limit=0", headers={"Accept-Language": "en"}).json()
     assert zh["code"] == en["code"] == "validation_error"
-    assert set(zh) == set(en) == SHAPE and "page" in zh["errors"]
+    assert set(zh) == set(en) == SHAPE and "limit" in zh["errors"]
 
 
 def test_a_service_refusal_is_translated(as_user, district):
