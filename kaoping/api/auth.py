@@ -63,7 +63,7 @@ class ApiTokenAuth(HttpBearer):
                 _("这个 API 令牌是只读的，不能用于写入。"),
             )
         request.user = record.user
-        request.api_token = record  # type: ignore[attr-defined] - the throttle's key
+        setattr(request, "api_token", record)  # noqa: B010 - the throttle's key
         return record.user
 
 

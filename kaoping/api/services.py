@@ -138,7 +138,9 @@ def idempotent_claim(
     return None, stored
 
 
-def idempotent_keep(*, claim: IdempotentAnswer, status: int, content_type: str, body: bytes):
+def idempotent_keep(
+    *, claim: IdempotentAnswer, status: int, content_type: str, body: bytes
+) -> None:
     """Store the first answer on its claim; a server error is not kept (the claim is
     released, so a retry runs the write again)."""
     if status >= 500:

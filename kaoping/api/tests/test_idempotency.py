@@ -5,6 +5,7 @@ still runs is a 409; malformed keys are a 400; answers expire after 24 hours."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from kaoping.api.models import IdempotentAnswer
 from kaoping.api.services import api_token_create
 from kaoping.audit.models import AuditEvent
 from kaoping.ledger.models import ScoreEntry
+from kaoping.web.tests.test_concurrency import race
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +159,19 @@ def test_a_session_client_has_keys_too(as_user):
     assert post(client, ENTRY, "s-1").status_code == 201
     assert post(client, ENTRY, "s-1")["Idempotent-Replayed"] == "true"
     assert ScoreEntry.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_retries_record_once(district):
+    """Four retries of one write sent at the same moment, one connection each: one runs
+    the write; each other gets its answer (replayed) or a 409 while it runs."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; concurrency is tested on PostgreSQL")
+    _token, raw = api_token_create(actor=None, user=district.sec1, name="race")
+    clients = [Client(headers={"Authorization": f"Bearer {raw}"}) for _ in range(4)]
+    answers = race(*(lambda c=c: post(c, ENTRY, "race-1") for c in clients))
+    assert ScoreEntry.objects.count() == 1
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses.count(201) >= 1 and set(statuses) <= {201, 409}
+    assert len({a.content for a in answers if a.status_code == 201}) == 1
+    assert {a.json()["code"] for a in answers if a.status_code == 409} <= {"conflict"}
