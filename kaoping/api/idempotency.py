@@ -19,6 +19,7 @@ import hashlib
 import re
 
 from django.http import HttpResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 
 from .errors import error_json
@@ -34,6 +35,24 @@ def _key(request) -> str | None:
     if request.method not in WRITE_METHODS:
         return None
     return request.headers.get(HEADER)
+
+
+def _body_hash(request) -> str:
+    """SHA-256 of the body; of a multipart body already read as a form (its raw bytes are
+    gone then), of its fields and its files' names, sizes and contents."""
+    try:
+        return hashlib.sha256(request.body).hexdigest()
+    except RawPostDataException:
+        digest = hashlib.sha256()
+        for name, values in sorted(request.POST.lists()):
+            digest.update(repr((name, values)).encode())
+        for name, files in sorted(request.FILES.lists()):
+            for f in files:
+                digest.update(repr((name, f.name, f.size)).encode())
+                for chunk in f.chunks():
+                    digest.update(chunk)
+                f.seek(0)
+        return digest.hexdigest()
 
 
 def idempotent_run(run):
@@ -71,7 +90,7 @@ def idempotent_view(view_func):
             key=key,
             method=request.method,
             path=request.get_full_path(),
-            body_hash=hashlib.sha256(request.body).hexdigest(),
+            body_hash=_body_hash(request),
         )
         if stored is not None:
             response = HttpResponse(

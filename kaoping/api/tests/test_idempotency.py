@@ -175,3 +175,20 @@ def test_parallel_retries_record_once(district):
     assert statuses.count(201) >= 1 and set(statuses) <= {201, 409}
     assert len({a.content for a in answers if a.status_code == 201}) == 1
     assert {a.json()["code"] for a in answers if a.status_code == 409} <= {"conflict"}
+
+
+def test_a_multipart_body_read_as_a_form_is_hashed_by_its_fields_and_files():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import RequestFactory
+
+    from kaoping.api.idempotency import _body_hash
+
+    def request(content: bytes):
+        made = RequestFactory().post(
+            "/api/x", {"note": "a", "file": SimpleUploadedFile("p.pdf", content)}
+        )
+        made.POST  # noqa: B018 - read as a form first, as ninja does for File parameters
+        return made
+
+    assert _body_hash(request(b"one")) == _body_hash(request(b"one"))
+    assert _body_hash(request(b"one")) != _body_hash(request(b"two"))
