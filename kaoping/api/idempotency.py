@@ -83,7 +83,8 @@ def idempotent_view(view_func):
     @functools.wraps(view_func)
     def wrapper(request, *args, **kwargs):
         key = _key(request)
-        if key is None:
+        if key is None or not getattr(getattr(request, "auth", None), "is_authenticated", False):
+            # an operation open to anonymous callers has no user to keep answers for
             return view_func(request, *args, **kwargs)
         claim, stored = idempotent_claim(
             actor=request.auth,
