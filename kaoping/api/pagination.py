@@ -107,7 +107,7 @@ class Cursor(PaginationBase):
             next_cursor = signing.dumps({"o": fields, "v": values}, salt=CURSOR_SALT)
         return {
             "items": items,
-            "next": _next_url(request, next_cursor) if next_cursor else None,
+            "next": _next_page_url(request, next_cursor) if next_cursor else None,
             "next_cursor": next_cursor,
         }
 
@@ -122,7 +122,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _next_url(request: HttpRequest, cursor: str) -> str:
+def _next_page_url(request: HttpRequest, cursor: str) -> str:
     query: QueryDict = request.GET.copy()
     query["cursor"] = cursor
     return f"{request.path}?{query.urlencode()}"
