@@ -205,6 +205,9 @@ AUTHENTICATION_BACKENDS = directory_backends(
 # Two-factor login (django-otp, TOTP): staff may enrol at /me/two-factor/; with
 # KAOPING_REQUIRE_2FA_FOR_STAFF=1 every staff login must pass a token (default: optional).
 KAOPING_REQUIRE_2FA_FOR_STAFF = env.bool("KAOPING_REQUIRE_2FA_FOR_STAFF", default=False)
+# The API's rate per token (a session: per user), django-ninja's "N/period" (s, min, hour,
+# day); empty: unlimited. Over it, a 429 "throttled" (kaoping/api/auth.py, docs/api.md).
+KAOPING_API_RATE = env.str("KAOPING_API_RATE", default="600/min") or None
 OTP_TOTP_ISSUER = "Kaoping 考评"
 
 # Content-Security-Policy: every script and style is a vendored static file, so no

@@ -29,3 +29,6 @@ KAOPING_SLIP_KEY = "test-slip-key"
 # django-axes needs the request in authenticate(), which the test client's login() does not
 # pass; the lockout is tested with AXES_ENABLED switched on (kaoping/web/tests/test_security.py).
 AXES_ENABLED = False
+# The tests send hundreds of API requests a minute as one user (the fuzzer most of all);
+# the throttle is tested with a small rate set in kaoping/api/tests/test_tokens.py.
+KAOPING_API_RATE = None

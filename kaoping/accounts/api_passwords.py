@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import StringConstraints
 
+from kaoping.api.schemas import ErrorOut
 from kaoping.kit.text import CODE_MAX
 from kaoping.orgs.selectors import member_access_by_code
 
@@ -18,10 +19,6 @@ router = Router(tags=["accounts"])
 MemberCode = Annotated[
     str, StringConstraints(min_length=1, max_length=CODE_MAX, pattern=r"^[^\x00]+$")
 ]
-
-
-class DetailOut(Schema):
-    detail: str
 
 
 class ResetCodeOut(Schema):
@@ -43,7 +40,7 @@ class DeactivateIn(Schema):
     ]
 
 
-ERRORS = {400: DetailOut, 401: DetailOut, 403: DetailOut, 404: DetailOut, 422: dict}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _state(member) -> LoginStateOut:

@@ -6,11 +6,11 @@ The flag is read once, at login, into the session (``MUST_CHANGE_KEY``): no quer
 request. A password set by someone else changes the hash, which ends the user's other
 sessions, so the next login reads the flag again."""
 
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kaoping.api.errors import error_json
 from kaoping.kit.shell import app_shell_paths
 
 from .selectors import MUST_CHANGE_KEY
@@ -23,8 +23,8 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request):
         if self._blocked(request):
             if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": _("请先修改初始密码，然后才能使用系统。")}, status=403
+                return error_json(
+                    403, "password_change_required", _("请先修改初始密码，然后才能使用系统。")
                 )
             # An htmx request gets HX-Redirect from HtmxAnswerMiddleware (kaoping/kit/answers.py).
             return redirect("accounts:password_change")

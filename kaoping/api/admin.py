@@ -16,7 +16,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "user",
         "created_at",
         "expires_at",
+        "read_only",
         "last_used_at",
+        "last_used_ip",
         "revoked_at",
     )
     list_filter = ("revoked_at",)
@@ -27,7 +29,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "prefix",
         "created_at",
         "expires_at",
+        "read_only",
         "last_used_at",
+        "last_used_ip",
         "revoked_at",
     )
     exclude = ("key_hash",)

@@ -11,14 +11,14 @@ from kaoping.schemes.selectors import scheme_items
 
 from .auth import AuthedRequest
 from .common import READ_ERRORS, WRITE_ERRORS, scheme_of_year
-from .pagination import Page
+from .pagination import Cursor
 from .schemas import Code, EntryIn, EntryOut, ReverseIn, Year
 
 router = Router()
 
 
 @router.get("/years/{year}/entries", response={200: list[EntryOut], **READ_ERRORS}, tags=["ledger"])
-@paginate(Page)
+@paginate(Cursor)
 def entries(request: AuthedRequest, year: Year, member: Code | None = None):
     """Ledger entries of the year the user may see (reversals included)."""
     scheme_of_year(year)

@@ -14,7 +14,7 @@ from kaoping.orgs.selectors import (
 
 from .auth import AuthedRequest
 from .common import READ_ERRORS
-from .pagination import Page
+from .pagination import Cursor
 from .schemas import Code, ErrorOut, MemberOut, MeOut, OrganizationOut, ValidationErrorOut
 from .selectors import member_code_of, roles_of
 
@@ -40,14 +40,14 @@ def me(request: AuthedRequest):
     response={200: list[OrganizationOut], 401: ErrorOut, 422: ValidationErrorOut},
     tags=["people"],
 )
-@paginate(Page)
+@paginate(Cursor)
 def organizations(request: AuthedRequest):
     """Organisations the user may see, in tree order."""
     return organizations_visible(actor=request.auth).select_related("parent").order_by("path")
 
 
 @router.get("/members", response={200: list[MemberOut], **READ_ERRORS}, tags=["people"])
-@paginate(Page)
+@paginate(Cursor)
 def members(request: AuthedRequest, branch: Code | None = None):
     """Members the user may see; ``branch`` narrows to an organisation's subtree."""
     qs = members_visible(actor=request.auth)

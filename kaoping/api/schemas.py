@@ -34,12 +34,16 @@ dec = decimal_text
 
 
 class ErrorOut(Schema):
-    detail: str
+    """Every error of the API (docs/api.md "Errors"): a stable machine ``code``, the
+    message in the request's language, and the messages per field."""
 
-
-class ValidationErrorOut(Schema):
+    code: str = Field(..., examples=["validation_error"])
     detail: str
     errors: dict[str, list[str]] = {}
+
+
+# The 422's schema was its own before every error had ``errors``; kept as a name.
+ValidationErrorOut = ErrorOut
 
 
 # --------------------------------------------------------------------------- people

@@ -37,9 +37,9 @@ def member_code_of(*, actor: Actor) -> str | None:
     return Member.objects.filter(user=actor).values_list("code", flat=True).first()
 
 
-def user_for_token(raw: str) -> Any:
-    """The active user a raw bearer token belongs to, or ``None`` (unknown, revoked,
-    inactive user). Marks the token as used."""
+def token_for_raw(raw: str) -> ApiToken | None:
+    """The active token (not revoked, not expired, of an active user) a raw bearer token
+    is, or ``None``."""
     if not raw:
         return None
     token = (
@@ -47,11 +47,23 @@ def user_for_token(raw: str) -> Any:
         .filter(key_hash=token_hash(raw), revoked_at__isnull=True)
         .first()
     )
-    now = timezone.now()
     if token is None or not token.user.is_active:
         return None
-    if token.expires_at is not None and token.expires_at <= now:
+    if token.expires_at is not None and token.expires_at <= timezone.now():
         return None
+    return token
+
+
+def user_for_token(raw: str) -> Any:
+    """The active user a raw bearer token belongs to, or ``None`` (unknown, revoked,
+    expired, inactive user)."""
+    token = token_for_raw(raw)
+    return token.user if token is not None else None
+
+
+def token_touch(token: ApiToken, ip: str | None) -> None:
+    """Mark the token used now from ``ip``: at most once a minute per token (not a write
+    per request); bookkeeping of the authentication, not an audited change."""
+    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip)

@@ -1,4 +1,5 @@
-"""接口令牌 on the user's own account: create (name and expiry; the token shown once) and
+"""接口令牌 on the user's own account: create (name, expiry, read-only or not; the token
+shown once) and
 revoke. Offered to staff (the API serves officers' programs)."""
 
 import contextlib
@@ -41,6 +42,11 @@ class TokenCreateForm(forms.Form):
     days = forms.TypedChoiceField(
         label=gettext_lazy("有效期"), choices=EXPIRY_DAYS, coerce=int, initial=90
     )
+    read_only = forms.BooleanField(
+        label=gettext_lazy("只读"),
+        required=False,
+        help_text=gettext_lazy("只读令牌只能读取数据，任何写入都会被拒绝。"),
+    )
 
 
 def _require_staff(user) -> None:
@@ -63,7 +69,11 @@ def tokens(request):
             expires_at = timezone.now() + timedelta(days=form.cleaned_data["days"])
             try:
                 _token, raw = api_token_create(
-                    actor=actor, user=actor, name=form.cleaned_data["name"], expires_at=expires_at
+                    actor=actor,
+                    user=actor,
+                    name=form.cleaned_data["name"],
+                    expires_at=expires_at,
+                    read_only=form.cleaned_data["read_only"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -37,6 +37,7 @@ ERRORS = {
     "PermissionDenied": 0,
     "Http404": 0,
     "HttpError": 1,  # ninja: HttpError(status, message)
+    "ApiError": 2,  # api: ApiError(status, code, message)
     "CommandError": 0,
     "RowError": 2,  # sheets: RowError(row, column, message)
     "BundleError": 0,  # bundles: BundleError(messages)
@@ -53,6 +54,7 @@ CHECKED_EXCEPTIONS = {
     "PermissionDenied",
     "Http404",
     "HttpError",
+    "ApiError",
     "SheetErrors",
     "BundleTooDeep",
     "BundleNotJSON",

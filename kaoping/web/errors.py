@@ -3,10 +3,12 @@
 a path it does not know or an error outside an operation). Never a traceback, a URL list
 or a setting: that is what DEBUG=False guarantees and ``KAOPING_DEBUG=1`` is for."""
 
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseServerError
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from kaoping.api.errors import error_json
 
 
 def _api(request) -> bool:
@@ -15,12 +17,12 @@ def _api(request) -> bool:
 
 def page_not_found(request, exception):
     if _api(request):
-        return JsonResponse({"detail": _("接口不存在")}, status=404)
+        return error_json(404, "not_found", _("接口不存在"))
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     if _api(request):
-        return JsonResponse({"detail": _("服务器内部错误")}, status=500)
+        return error_json(500, "server_error", _("服务器内部错误"))
     # Rendered without a context or the database: whatever failed may be the database.
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,11 +1,14 @@
-"""Chinese first: the browser's Accept-Language does not switch the language; only the
-user's explicit choice (the language cookie set by the switch in the header) does."""
+"""Chinese first: the browser's Accept-Language does not switch the language of a page;
+only the user's explicit choice (the language cookie set by the switch in the header) does.
+The API is the exception: a program asks for its messages' language by ``Accept-Language``
+(``en``; Chinese otherwise), as docs/api.md says."""
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from kaoping.api.errors import error_json, is_api
 from kaoping.api.selectors import user_for_token
 from kaoping.kit.shell import app_shell_paths
 
@@ -17,7 +20,8 @@ class ChineseFirstMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not is_api(request):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
 
@@ -34,7 +38,9 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request):
         if settings.KAOPING_REQUIRE_2FA_FOR_STAFF and self._blocked(request):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "two-factor verification required"}, status=403)
+                return error_json(
+                    403, "two_factor_required", _("请先完成两步验证（在网页上登录一次）。")
+                )
             return redirect("web:two_factor")
         return self.get_response(request)
 

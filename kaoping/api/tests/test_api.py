@@ -119,7 +119,7 @@ def test_members_list(as_user, username, query, expected):
 def test_members_of_a_branch_out_of_sight_is_404(as_user, username, branch):
     response = as_user(username).get(f"/api/members?branch={branch}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "找不到这个党组织。"}
+    assert response.json() == {"code": "not_found", "detail": "找不到这个党组织。", "errors": {}}
 
 
 def test_member_detail(as_user):
@@ -152,7 +152,7 @@ def test_member_detail(as_user):
 def test_member_out_of_sight_is_404(as_user, username, code):
     response = as_user(username).get(f"/api/members/{code}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "找不到这名党员。"}
+    assert response.json() == {"code": "not_found", "detail": "找不到这名党员。", "errors": {}}
 
 
 # --------------------------------------------------------------------------- entries
@@ -163,7 +163,7 @@ def test_entries_list_fields(as_user, district, entries):
     response = as_user("sec1").get("/api/years/2026/entries")
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 1
+    assert len(body["items"]) == 1 and body["next"] is None and body["next_cursor"] is None
     row = body["items"][0]
     assert row == {
         "code": e1.code,
@@ -225,7 +225,11 @@ def test_entry_detail(as_user, entries):
     for username, entry in [("member1", e2), ("sec2", e1), ("sec1", e2), ("outsider", e1)]:
         response = as_user(username).get(f"/api/entries/{entry.code}")
         assert response.status_code == 404, username
-        assert response.json() == {"detail": "找不到这条评分记录。"}
+        assert response.json() == {
+            "code": "not_found",
+            "detail": "找不到这条评分记录。",
+            "errors": {},
+        }
 
 
 def test_record_entry(as_user, district):
@@ -380,9 +384,16 @@ def test_bad_year_in_path_is_422(as_user, year):
 
 
 def test_bad_page_is_422(as_user):
-    response = as_user("sec1").get("/api/members?page=0")
+    response = as_user("sec1").get("/api/years/2026/results?page=0")
     assert response.status_code == 422
     assert "page" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=1001", "cursor=forged"])
+def test_bad_limit_or_cursor_is_422(as_user, query):
+    response = as_user("sec1").get(f"/api/members?{query}")
+    assert response.status_code == 422
+    assert query.split("=")[0] in response.json()["errors"]
 
 
 def test_nul_in_a_path_code_is_not_a_server_error(as_user):

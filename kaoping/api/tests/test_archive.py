@@ -212,7 +212,11 @@ def test_an_archive_out_of_sight_is_the_same_404_as_a_missing_one(client, archiv
     missing = get(client, user, "/api/members/NOPE/archive")
     hidden = get(client, user, f"/api/members/{code}/archive")
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.json() == missing.json() == {"detail": "找不到这名党员。"}
+    assert (
+        hidden.json()
+        == missing.json()
+        == {"code": "not_found", "detail": "找不到这名党员。", "errors": {}}
+    )
     assert ID1 not in hidden.content.decode()
     page = get(client, user, reverse("archive:member", args=[code]))
     assert page.status_code == 404  # the page refuses them too
@@ -365,7 +369,11 @@ def test_the_lost_contact_list_is_for_staff_only(client, lost, username):
     user = getattr(lost, username)
     response = get(client, user, "/api/archive/lost-contact")
     assert response.status_code == 403
-    assert response.json() == {"detail": "只有党组织工作人员可以查看失联党员名单。"}
+    assert response.json() == {
+        "code": "permission_denied",
+        "detail": "只有党组织工作人员可以查看失联党员名单。",
+        "errors": {},
+    }
     assert get(client, user, reverse("archive:lost_contacts")).status_code == 403
 
 

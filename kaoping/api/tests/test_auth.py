@@ -45,7 +45,11 @@ def token(district):
 def test_anonymous_is_401(district, method, url):
     response = getattr(Client(), method)(url, {}, content_type=JSON)
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unauthorized"}
+    assert response.json() == {
+        "code": "not_authenticated",
+        "detail": "请先登录，或提供有效的 API 令牌。",
+        "errors": {},
+    }
 
 
 # --------------------------------------------------------------------------- tokens
@@ -217,7 +221,11 @@ def test_session_write_without_csrf_is_refused(as_user, method, url, body):
     client = as_user("sec1", enforce_csrf_checks=True)
     response = getattr(client, method)(url, body, content_type=JSON)
     assert response.status_code == 403
-    assert response.json() == {"detail": "CSRF check Failed"}
+    assert response.json() == {
+        "code": "csrf_failed",
+        "detail": "CSRF 校验失败：请带上 CSRF 令牌。",
+        "errors": {},
+    }
     assert not ScoreEntry.objects.exists()
     assert not AuditEvent.objects.filter(action__in=["entry.record", "tally.set"]).exists()
 

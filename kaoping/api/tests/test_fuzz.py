@@ -87,14 +87,16 @@ def bearer(district) -> dict:
 
 
 def _reads(district) -> list[str]:
-    """Every API operation that lists (it takes ``page``; path parameters filled for B1 and
-    2026) and the branch's xlsx exports of the year."""
+    """Every API operation that lists (it takes ``page`` or ``cursor``; path parameters
+    filled for B1 and 2026) and the branch's xlsx exports of the year."""
     from kaoping.api.api import api
 
     lists = [
         "/api" + path.replace("{year}", "2026").replace("{code}", district.b1.code)
         for path, operations in api.get_openapi_schema(path_prefix="")["paths"].items()
-        if any(p["name"] == "page" for p in operations.get("get", {}).get("parameters", []))
+        if any(
+            p["name"] in {"page", "cursor"} for p in operations.get("get", {}).get("parameters", [])
+        )
     ]
     exports = [
         reverse(name, args=[district.b1.code]) + "?year=2026"

@@ -55,6 +55,9 @@ NO_AUDIT = {
     "notifications.notifications_mark_read": "the reader's own flag",
     "accounts.sign_in_record": "the sign-in log is its own record (SignIn)",
     "web.totp_device_pending": "an unconfirmed device; totp_device_confirm audits",
+    # The API's stored answers to an Idempotency-Key: the write they answer audits.
+    "api.idempotent_claim": "bookkeeping of a retried request; the write itself audits",
+    "api.idempotent_keep": "bookkeeping of a retried request; the write itself audits",
     # Machinery of the job runner: the work it runs audits.
     "jobs.job_execute": "runs a job whose work audits",
     "jobs.confirmation_consume": "part of the caller's audited transaction",

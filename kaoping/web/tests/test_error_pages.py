@@ -71,7 +71,7 @@ def test_an_api_operation_that_fails_answers_json_500(district, profiles_table_g
     )
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"detail": "服务器内部错误"}
+    assert response.json() == {"code": "server_error", "detail": "服务器内部错误", "errors": {}}
 
 
 def test_an_unknown_api_path_answers_json_404(client, district):

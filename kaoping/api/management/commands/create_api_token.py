@@ -1,7 +1,9 @@
-"""``kaoping create-api-token USERNAME --name NAME [--days N]``: create a bearer token for the
-JSON API and print it. The token is stored only as a hash: this is the one time it is shown.
+"""``kaoping create-api-token USERNAME --name NAME [--days N] [--read-only]``: create a
+bearer token for the JSON API and print it. The token is stored only as a hash: this is the
+one time it is shown.
 ``--days`` bounds its life as the "my account" page does; without it the token lasts until
-it is revoked (a long-running integration), which the output says."""
+it is revoked (a long-running integration), which the output says. ``--read-only``: the
+token may only read (any write is a 403 ``read_only_token``)."""
 
 from datetime import timedelta
 
@@ -27,6 +29,9 @@ class Command(BaseCommand):
             type=int,
             help=f"days until the token expires (1-{MAX_DAYS}); without it, until revoked",
         )
+        parser.add_argument(
+            "--read-only", action="store_true", help="the token may read but never write"
+        )
 
     def handle(self, *args, **options):
         User = get_user_model()  # noqa: N806
@@ -42,13 +47,18 @@ class Command(BaseCommand):
         expires_at = timezone.now() + timedelta(days=days) if days is not None else None
         try:
             token, raw = api_token_create(
-                actor=None, user=user, name=options["name"], expires_at=expires_at
+                actor=None,
+                user=user,
+                name=options["name"],
+                expires_at=expires_at,
+                read_only=options["read_only"],
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(raw)
         self.stderr.write(
             f"token {token.prefix}… '{token.name}' for {user.get_username()}, "
+            + ("read-only, " if token.read_only else "")
             + (
                 f"valid until {timezone.localtime(expires_at):%Y-%m-%d %H:%M}"
                 if expires_at
