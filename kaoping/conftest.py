@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.services import member_link_user
 from kaoping.schemes.models import Scheme
+from kaoping.testing.browser import browser, shots  # noqa: F401 - the Playwright fixtures
 from kaoping.testing.factories import (
     MemberFactory,
     OrganizationFactory,

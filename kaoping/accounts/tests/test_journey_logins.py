@@ -3,27 +3,21 @@ start's last step to the accounts page, the confirmation, the batch page and the
 slips, on a phone and on a desktop screen (screenshots as the other browser tests)."""
 
 import io
-import os
 
 import pytest
 from pypdf import PdfReader
 
 from kaoping.accounts.models import SlipBatch
 from kaoping.accounts.seal import passwords_unseal
-from kaoping.testing.factories import MemberFactory, OrganizationFactory
-from kaoping.web.tests.test_browser import (
+from kaoping.testing.browser import (
     assert_no_horizontal_scroll,
-    browser,
     log_in,
     new_page,
-    shots,
     snap,
 )
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from kaoping.testing.factories import MemberFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = ["browser", "shots"]
 
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 

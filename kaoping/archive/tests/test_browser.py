@@ -9,13 +9,11 @@ from openpyxl import Workbook
 
 from kaoping.archive.services import ROSTER_HEADER
 from kaoping.orgs.models import Member
-from kaoping.web.tests.test_browser import (  # the shared Playwright set-up
+from kaoping.testing.browser import (
     MOBILE,
     assert_no_horizontal_scroll,
-    browser,  # noqa: F401 - a fixture
     log_in,
     new_page,
-    shots,  # noqa: F401 - a fixture
     snap,
 )
 
@@ -33,7 +31,7 @@ def roster(rows) -> dict:
     return {"name": "roster.xlsx", "mimeType": mime, "buffer": out.getvalue()}
 
 
-def test_secretary_fixes_a_bad_row_and_imports_the_roster(browser, live_server, district, shots):  # noqa: F811
+def test_secretary_fixes_a_bad_row_and_imports_the_roster(browser, live_server, district, shots):
     page = new_page(browser, live_server, MOBILE)
     log_in(page, live_server, "sec1")
     page.locator("main h2").get_by_role("link", name="第一党支部").click()

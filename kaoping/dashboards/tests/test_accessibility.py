@@ -10,9 +10,6 @@ import pytest
 
 from kaoping.ledger.services import entry_record
 from kaoping.schemes.models import SchemeItem
-from kaoping.web.tests.test_browser import browser  # noqa: F401 - the shared Playwright fixture
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 
 PASSWORD = "pass-for-tests-1"
 MOBILE = {"width": 375, "height": 800}
@@ -44,7 +41,7 @@ def axe_violations(page) -> list[str]:
     return found
 
 
-def test_main_pages_have_no_serious_accessibility_violations(browser, live_server, district):  # noqa: F811
+def test_main_pages_have_no_serious_accessibility_violations(browser, live_server, district):
     items = {i.code: i for i in SchemeItem.objects.filter(scheme=district.scheme)}
     for code, date in (("D01", (3, 2)), ("D03", (5, 9)), ("B01", (6, 1))):
         entry_record(
@@ -80,7 +77,7 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
     assert not problems, "\n".join(f"{p}: {v}" for p, vs in problems.items() for v in vs)
 
 
-def _log_in(browser, live_server, user: str):  # noqa: F811
+def _log_in(browser, live_server, user: str):
     context = browser.new_context(viewport={"width": 1000, "height": 800}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -92,7 +89,7 @@ def _log_in(browser, live_server, user: str):  # noqa: F811
     return page
 
 
-def test_print_pages_are_a4_without_navigation(browser, live_server, district):  # noqa: F811
+def test_print_pages_are_a4_without_navigation(browser, live_server, district):
     import re
 
     page = _log_in(browser, live_server, "sec1")

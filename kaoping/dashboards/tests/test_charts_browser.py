@@ -8,7 +8,7 @@ import pytest
 
 from kaoping.ledger.services import entry_record
 from kaoping.schemes.models import SchemeItem
-from kaoping.web.tests.test_browser import (
+from kaoping.testing.browser import (
     MOBILE,
     assert_no_horizontal_scroll,
     signed_in_page,

@@ -4,28 +4,22 @@ vote on their phones, with their logins or with meeting-room codes, get a receip
 it in the ballot box; the secretary closes the vote, two scrutineers type their shares on
 the secretary's screen, the totals appear; a member recounts on their phone."""
 
-import os
 import re
 
 import pytest
 
 from kaoping.evaluation.models import EvaluationRound, SealedBallot, VoteTally
 from kaoping.evaluation.services import round_advance, round_open
-from kaoping.web.tests.test_browser import (
+from kaoping.testing.browser import (
     assert_no_horizontal_scroll,
-    browser,
     log_in,
     new_page,
-    shots,
     snap,
 )
 
 from .support import any_turnout, branch_of
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = ["browser", "shots"]
 
 PHONE = {"width": 390, "height": 844}
 SCREEN = {"width": 1280, "height": 900}

@@ -12,17 +12,15 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import CheckIn
 from kaoping.meetings.services import meeting_schedule
 from kaoping.orgs.services import member_link_user
-from kaoping.testing.factories import MemberFactory, UserFactory
-from kaoping.web.tests.test_browser import (
+from kaoping.testing.browser import (
     MOBILE,
     PASSWORD,
     assert_no_horizontal_scroll,
-    browser,  # noqa: F401  (the module's fixture)
     log_in,
     new_page,
-    shots,  # noqa: F401
     snap,
 )
+from kaoping.testing.factories import MemberFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +28,7 @@ DESKTOP = {"width": 1280, "height": 800}
 WAIT = 15_000  # ms: the screen polls every 5 s
 
 
-def test_projector_and_three_phones(browser, live_server, district, shots):  # noqa: F811
+def test_projector_and_three_phones(browser, live_server, district, shots):
     d = district
     member_link_user(actor=None, member=d.m1b, user=UserFactory(username="member1b"))
     m3 = MemberFactory(code="M3", name="孙八", branch=d.b1)

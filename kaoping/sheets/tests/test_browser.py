@@ -7,13 +7,11 @@ import pytest
 from openpyxl import Workbook
 
 from kaoping.ledger.models import ScoreEntry
-from kaoping.web.tests.test_browser import (  # the shared Playwright set-up
+from kaoping.testing.browser import (
     MOBILE,
     assert_no_horizontal_scroll,
-    browser,  # noqa: F401 - a fixture
     log_in,
     new_page,
-    shots,  # noqa: F401 - a fixture
     snap,
 )
 
@@ -32,7 +30,7 @@ def sheet(rows) -> dict:
     return {"name": "entries.xlsx", "mimeType": mime, "buffer": out.getvalue()}
 
 
-def test_secretary_fixes_a_bad_row_and_imports_entries(browser, live_server, district, shots):  # noqa: F811
+def test_secretary_fixes_a_bad_row_and_imports_entries(browser, live_server, district, shots):
     page = new_page(browser, live_server, MOBILE)
     log_in(page, live_server, "sec1")
     assert page.url.endswith("/work/")

@@ -4,21 +4,19 @@ candidates, a proposal from a candidate, the case file and its print view."""
 import pytest
 
 from kaoping.scoring.models import GradeRecord
-from kaoping.unqualified.models import UnqualifiedCase
-from kaoping.web.tests.test_browser import (
+from kaoping.testing.browser import (
     MOBILE,
     assert_no_horizontal_scroll,
-    browser,  # noqa: F401  (the module's fixture)
     log_in,
     new_page,
-    shots,  # noqa: F401
     snap,
 )
+from kaoping.unqualified.models import UnqualifiedCase
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_secretary_proposes_from_a_candidate_on_a_phone(browser, live_server, district, shots):  # noqa: F811
+def test_secretary_proposes_from_a_candidate_on_a_phone(browser, live_server, district, shots):
     d = district
     GradeRecord.objects.create(member=d.m1, year=2025, grade="warning")
     GradeRecord.objects.create(member=d.m1, year=2026, grade="warning")

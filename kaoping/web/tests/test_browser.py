@@ -1,12 +1,7 @@
-"""The pages in a real Chromium (Playwright, sync API) against pytest-django's live server.
-
-Screenshots go to ``tmp_path`` (or to ``KAOPING_SCREENSHOT_DIR`` when set, to look at them).
-"""
+"""The pages in a real Chromium (Playwright, sync API) against pytest-django's live server."""
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -14,82 +9,15 @@ from kaoping.evaluation.services import tally_set
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.schemes.models import SchemeItem
-
-# Playwright's sync API runs an event loop in this thread; Django must not refuse the ORM.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "pass-for-tests-1"
-MOBILE = {"width": 375, "height": 800}
+from kaoping.testing.browser import (
+    MOBILE,
+    assert_no_horizontal_scroll,
+    log_in,
+    new_page,
+    snap,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing: the browser tests need Debian's chromium"
-        if os.environ.get("KAOPING_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    target = os.environ.get("KAOPING_SCREENSHOT_DIR")
-    path = Path(target) if target else tmp_path
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def new_page(browser, live_server, viewport):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.base_url = live_server.url
-    return page
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-
-
-def signed_in_page(browser, live_server, user, viewport):
-    """A new page signed in as ``user``, whose password becomes the tests' own."""
-    user.set_password(PASSWORD)
-    user.save()
-    page = new_page(browser, live_server, viewport)
-    log_in(page, live_server, user.get_username())
-    return page
-
-
-def assert_no_horizontal_scroll(page) -> None:
-    widths = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
-
-
-def snap(page, shots: Path, name: str) -> None:
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
 def composite_of(page, name: str) -> str:

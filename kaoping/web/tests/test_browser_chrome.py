@@ -11,14 +11,13 @@ from kaoping.evaluation.services import round_open
 from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import Meeting
 from kaoping.meetings.services import meeting_schedule
-
-from .test_browser import browser, signed_in_page  # noqa: F401 - the fixture
+from kaoping.testing.browser import signed_in_page
 
 DESKTOP = {"width": 1280, "height": 900}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_confirm_dialog_cancels_and_confirms_then_a_toast(browser, live_server, district):  # noqa: F811
+def test_the_confirm_dialog_cancels_and_confirms_then_a_toast(browser, live_server, district):
     round_open(actor=district.sec1, branch=district.b1, year=2026)
     page = signed_in_page(browser, live_server, district.sec1, DESKTOP)
     page.goto(f"{live_server.url}/eval/B1/2026/")
@@ -46,7 +45,7 @@ def test_the_confirm_dialog_cancels_and_confirms_then_a_toast(browser, live_serv
     assert page.locator(".kp-toasts").count() == 0
 
 
-def test_save_and_close_asks_only_for_the_close(browser, live_server, district):  # noqa: F811
+def test_save_and_close_asks_only_for_the_close(browser, live_server, district):
     """A submit button marked data-confirm: 保存考勤 posts at once, 保存并关闭考勤 shows
     the deductions the closing will record, and 确认 saves and closes."""
     meeting = meeting_schedule(

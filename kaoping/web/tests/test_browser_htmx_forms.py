@@ -10,9 +10,8 @@ from django.utils import timezone
 from kaoping.evaluation.services import round_advance, round_open
 from kaoping.ledger.services import entry_record
 from kaoping.publication.models import Publication
-
-from .test_browser import browser, log_in  # noqa: F401
-from .test_browser import new_page as _new_page
+from kaoping.testing.browser import log_in
+from kaoping.testing.browser import new_page as _new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 900}
@@ -22,7 +21,7 @@ HTMX_FORM = ", ".join(HTMX_FORMS)
 FORM_LINK = "a[hx-get][hx-target]"
 
 
-def new_page(browser, live_server, viewport):  # noqa: F811
+def new_page(browser, live_server, viewport):
     page = _new_page(browser, live_server, viewport)
     page.set_default_timeout(60_000)  # a page walk on a loaded machine
     return page
@@ -92,7 +91,7 @@ def _every_form(page, url: str) -> int:
     return forms + links
 
 
-def test_appeal_and_peer_comment_go_to_the_members_page(browser, live_server, year_in_progress):  # noqa: F811
+def test_appeal_and_peer_comment_go_to_the_members_page(browser, live_server, year_in_progress):
     page = new_page(browser, live_server, DESKTOP)
     log_in(page, live_server, "member1")
     page.goto(f"{live_server.url}/appeals/2026/new/")
@@ -110,7 +109,7 @@ def test_appeal_and_peer_comment_go_to_the_members_page(browser, live_server, ye
 
 
 def test_secretary_comment_with_an_error_shows_the_form_once(
-    browser,  # noqa: F811
+    browser,
     live_server,
     year_in_progress,
 ):
@@ -163,7 +162,7 @@ def test_secretary_comment_with_an_error_shows_the_form_once(
     ],
 )
 def test_every_htmx_form_leaves_one_header(
-    browser,  # noqa: F811
+    browser,
     live_server,
     year_in_progress,
     username,

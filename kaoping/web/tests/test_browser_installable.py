@@ -1,10 +1,9 @@
-# ruff: noqa: F811 - the browser fixtures are imported by name
 """In Chromium: the service worker installs, and with the network gone a page shows the
 offline page from its cache (the app on a member's home screen says why it is empty)."""
 
 import pytest
 
-from kaoping.web.tests.test_browser import MOBILE, browser, signed_in_page  # noqa: F401
+from kaoping.testing.browser import MOBILE, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

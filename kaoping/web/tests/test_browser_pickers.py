@@ -4,15 +4,18 @@ picker shows its groups, and nothing breaks the strict CSP."""
 
 import pytest
 
+from kaoping.testing.browser import (
+    PASSWORD,
+    log_in,
+    new_page,
+)
 from kaoping.testing.factories import MemberFactory
-
-from .test_browser import PASSWORD, browser, log_in, new_page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def test_the_member_picker_filters_by_typing(browser, live_server, district):  # noqa: F811
+def test_the_member_picker_filters_by_typing(browser, live_server, district):
     d = district
     for n, name in enumerate(("李明", "王芳", "陈静", "刘洋", "赵磊")):
         MemberFactory(code=f"M9{n}", name=name, branch=d.b1)

@@ -7,8 +7,7 @@ import datetime
 import pytest
 
 from kaoping.ledger.services import entry_record
-
-from .test_browser import (
+from kaoping.testing.browser import (
     MOBILE,
     PASSWORD,
     assert_no_horizontal_scroll,
@@ -16,8 +15,8 @@ from .test_browser import (
     new_page,
     snap,
 )
-from .test_browser import browser as browser  # noqa: F401
-from .test_browser import shots as shots  # noqa: F401
+from kaoping.testing.browser import browser as browser
+from kaoping.testing.browser import shots as shots
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 800}

@@ -3,7 +3,6 @@ screenshots (``tmp_path``, or ``KAOPING_SCREENSHOT_DIR`` to keep them) and asser
 the pages show. Set-up and skip rules as in ``test_browser.py``."""
 
 import datetime
-import os
 from decimal import Decimal
 
 import pytest
@@ -15,16 +14,17 @@ from kaoping.meetings.models import LeaveRequest
 from kaoping.meetings.services import meeting_schedule
 from kaoping.publication.models import Publication
 from kaoping.schemes.models import Scheme
-
-from .test_browser import assert_no_horizontal_scroll, browser, log_in, new_page, shots, snap
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from kaoping.testing.browser import (
+    assert_no_horizontal_scroll,
+    log_in,
+    new_page,
+    snap,
+)
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = ["browser", "shots"]  # fixtures shared with test_browser.py
 
 
 def _at(days: int, hour: int = 9) -> datetime.datetime:
@@ -90,13 +90,15 @@ def test_secretary_closes_attendance_and_the_deduction_shows_on_the_member_page(
     page.check("input[name='a-M1B'][value='present']")
     snap(page, shots, "journey-b-attendance")
     page.click("button[name=close]")
-    page.wait_for_load_state()
-    consequences = page.locator("#confirm").inner_text()  # which entries, before any
+    dialog = page.locator("dialog#kp-confirm")  # which entries, before any is recorded
+    dialog.locator("ul.consequences").wait_for()
+    consequences = dialog.inner_text()
     assert "张三" in consequences and "−2.0 分" in consequences and not ScoreEntry.objects.exists()
     snap(page, shots, "journey-b-close-confirm")
-    page.click("#confirm button[type=submit]")
+    with page.expect_navigation():
+        dialog.locator("[data-confirm-ok]").click()
     page.wait_for_load_state()
-    assert "考勤已关闭，新增 1 条扣分记录。" in page.locator(".messages").inner_text()
+    assert "考勤已关闭，新增 1 条扣分记录。" in page.locator(".kp-toasts").inner_text()
     entry = ScoreEntry.objects.get()
     assert entry.member == district.m1 and entry.source == ScoreEntry.Source.MEETING
     # the closed attendance links the entry; the member page shows it and the lower score

@@ -10,7 +10,6 @@ the page's CSP stays as it is)."""
 from __future__ import annotations
 
 import datetime
-import os
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -19,10 +18,11 @@ import pytest
 from kaoping.ledger.services import entry_record
 from kaoping.schemes.models import SchemeItem
 from kaoping.scoring.services import results_compute
-
-from .test_browser import assert_no_horizontal_scroll, browser, shots, signed_in_page, snap
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from kaoping.testing.browser import (
+    assert_no_horizontal_scroll,
+    signed_in_page,
+    snap,
+)
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
@@ -33,7 +33,6 @@ ROLES = ("member1", "sec1", "admin", "orgdept", "supervisor")
 NOT_WALKED = ("/admin/", "/logout/", ".xlsx", ".pdf", ".docx", ".csv", "/dash/screen/")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = ["browser", "shots"]  # fixtures shared with test_browser.py
 
 # Text boxes of every rendered SVG that stick out of it by more than a pixel.
 CLIPPED_LABELS = """() => {

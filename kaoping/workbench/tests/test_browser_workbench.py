@@ -1,16 +1,13 @@
-# ruff: noqa: F811 - the browser fixtures are imported by name
 """The side menu and the workbench in a real Chromium, at 1280 and 375 px: the menu is
 beside the page on a desktop and a drawer on a phone (opened without JavaScript too),
 nothing scrolls sideways, and each page has one header."""
 
 import pytest
 
-from kaoping.web.tests.test_browser import (  # noqa: F401 - fixtures
+from kaoping.testing.browser import (
     MOBILE,
     assert_no_horizontal_scroll,
-    browser,
     log_in,
-    shots,
     signed_in_page,
 )
 from kaoping.workbench.tests.test_workbench import _work_for_b1
