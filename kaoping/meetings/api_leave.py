@@ -6,9 +6,12 @@ import datetime
 from typing import Literal
 
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from kaoping.api.auth import AuthedRequest
+from kaoping.api.pagination import Page
 from kaoping.api.schemas import Code, ErrorOut, Text, ValidationErrorOut
+from kaoping.orgs.selectors import branch_for_staff
 
 from . import selectors, services
 from .models import LeaveRequest, Meeting
@@ -83,3 +86,14 @@ def leave_request_decide(request: AuthedRequest, code: Code, payload: DecisionIn
         actor=actor, leave=leave, approve=payload.decision == "approve", reason=payload.reason
     )
     return leave_out(decided)
+
+
+@router.get("/branches/{code}/leave-requests", response={200: list[LeaveOut], **READ})
+@paginate(Page)
+def branch_pending_leave_requests(request: AuthedRequest, code: Code):
+    """The branch's leave requests awaiting a decision, as on its meetings page: for who
+    keeps the branch (its other readers get an empty list), by the meeting's start."""
+    branch = branch_for_staff(actor=request.auth, code=code)
+    leaves = selectors.branch_pending_leaves(actor=request.auth, branch=branch)
+    leaves.sort(key=lambda lv: (lv.meeting.starts_at, lv.code))
+    return [leave_out(lv) for lv in leaves]

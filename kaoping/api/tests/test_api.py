@@ -749,6 +749,7 @@ def test_openapi_lists_every_path():
         "/api/meetings/{code}/leave-requests",
         "/api/leave-requests/{code}",
         "/api/leave-requests/{code}/decision",
+        "/api/branches/{code}/leave-requests",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

@@ -68,6 +68,7 @@ def test_branch_meetings_list_filters_and_scope(district):
     assert sec.get("/api/branches/B1/meetings?kind=committee").json()["count"] == 0
     assert sec.get("/api/branches/B1/meetings?status=closed").json()["count"] == 0
     assert sec.get("/api/branches/B1/meetings?year=0").status_code == 422
+    assert sec.get("/api/branches/B1/meetings?year=9999").json()["count"] == 0
     # a member reads meetings one by one, not the branch's list; other branches: 404
     assert bearer(d.member1).get("/api/branches/B1/meetings").status_code == 404
     assert bearer(d.sec2).get("/api/branches/B1/meetings").status_code == 404
@@ -268,3 +269,17 @@ def test_leave_request_refusals(district):
     closed = send(bearer(d.member1), "POST", url, {"reason": "出差"})
     assert closed.status_code == 422 and "考勤已关闭" in closed.json()["detail"]
     assert not LeaveRequest.objects.exists()
+
+
+def test_branch_pending_leave_requests(district):
+    d = district
+    first = meeting_of(d, timezone.now() + datetime.timedelta(days=3))
+    second = meeting_of(d, timezone.now() + datetime.timedelta(days=1))
+    late = leave_request(actor=d.member1, meeting=first, reason="出差")
+    soon = leave_request(actor=d.member1, meeting=second, reason="生病")
+    url = "/api/branches/B1/leave-requests"
+    body = bearer(d.sec1).get(url).json()
+    assert [lv["code"] for lv in body["items"]] == [soon.code, late.code]
+    assert bearer(d.orgdept).get(url).json()["items"] == []  # reads, does not decide
+    assert bearer(d.member1).get(url).status_code == 404
+    assert bearer(d.sec2).get(url).status_code == 404

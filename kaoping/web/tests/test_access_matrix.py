@@ -626,6 +626,8 @@ API = _rows(api=True, rows=(
     ("POST",   "/api/meetings/{code}/close",                    "401 403 404 200 404 404 200 403", "403", "code=meeting"),
     ("POST",   "/api/meetings/{code}/reopen",                   "401 403 404 422 404 404 422 403", "403", "code=meeting"),
     ("POST",   "/api/meetings/{code}/leave-requests",           "401 422 404 403 404 404 403 403", "403", "code=meeting"),
+    # pending leave, as on the branch's meetings page: orgdept reads it, empty (no decisions)
+    ("GET",    "/api/branches/{code}/leave-requests",           "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("GET",    "/api/leave-requests/{code}",                    "401 200 404 200 404 404 200 200", "200", "code=leave"),
     ("POST",   "/api/leave-requests/{code}/decision",           "401 403 404 200 404 404 200 403", "403", "code=leave"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
