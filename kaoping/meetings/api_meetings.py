@@ -25,7 +25,6 @@ router = Router(tags=["meetings"])
 
 READ = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-READ_MANAGED = {403: ErrorOut, **READ}
 
 
 class MeetingOut(Schema):
