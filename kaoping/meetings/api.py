@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 from kaoping.api.auth import AuthedRequest
 from kaoping.api.schemas import Code, ErrorOut, ValidationErrorOut
 
-from . import selectors, services
+from . import api_leave, api_meetings, selectors, services
 
 router = Router(tags=["meetings"])
 
@@ -84,3 +84,8 @@ def meeting_check_in_status(request: AuthedRequest, code: Code):
         "on_leave": [{"member": m.code, "name": m.name} for m in status.on_leave],
         "missing": [{"member": m.code, "name": m.name} for m in status.missing],
     }
+
+
+# Every other action of the meeting pages (issue 20): meetings, then written leave.
+router.add_router("", api_meetings.router)
+router.add_router("", api_leave.router)

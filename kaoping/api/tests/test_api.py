@@ -752,6 +752,15 @@ def test_openapi_lists_every_path():
         "/api/accounts",
         "/api/accounts/issue",
         "/api/meetings/{code}/check-in",
+        "/api/branches/{code}/meetings",
+        "/api/meetings/{code}",
+        "/api/meetings/{code}/attendance",
+        "/api/meetings/{code}/close",
+        "/api/meetings/{code}/reopen",
+        "/api/meetings/{code}/leave-requests",
+        "/api/leave-requests/{code}",
+        "/api/leave-requests/{code}/decision",
+        "/api/branches/{code}/leave-requests",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

@@ -194,6 +194,20 @@ BODIES: dict[str, Body] = {
     "POST /api/meetings/{code}/check-in": lambda d, s: {
         "token": token_current(s.meeting, timezone.now())
     },
+    "POST /api/branches/{code}/meetings": lambda d, s: {
+        "kind": "general",
+        "starts_at": "2026-12-20T09:00:00+08:00",
+        "place": "矩阵",
+        "topic": "矩阵",
+    },
+    "PUT /api/meetings/{code}/attendance": lambda d, s: {"statuses": {s.member: "present"}},
+    "POST /api/meetings/{code}/close": lambda d, s: {
+        "statuses": {s.member: "present", s.other_member: "present"},
+        "confirm": True,
+    },
+    "POST /api/meetings/{code}/reopen": _reason,
+    "POST /api/meetings/{code}/leave-requests": _reason,
+    "POST /api/leave-requests/{code}/decision": _approve,
     "POST tasks:mark": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -605,6 +619,21 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/unqualified-cases/{code}",                 "401 404 404 200 404 404 200 200", "404", "code=unqualified_case"),
     ("POST",   "/api/meetings/{code}/check-in",                 "401 422 403 403 403 403 403 403", "403", "code=meeting"),
     ("GET",    "/api/meetings/{code}/check-in",                 "401 404 404 200 404 404 200 200", "200", "code=meeting"),
+    # meetings and written leave (issue 20): as their pages (meetings:branch, :detail,
+    # :attendance, :close, :reopen, :leave, :leave_decide). The matrix's meeting is open,
+    # its attendance unmarked and M1's leave pending: reopening is refused (422) and M1
+    # asking again too (422); the body of close names every attendee, so it closes.
+    ("GET",    "/api/branches/{code}/meetings",                 "401 404 404 200 404 404 200 200", "200", "code=branch"),
+    ("POST",   "/api/branches/{code}/meetings",                 "401 404 404 201 404 404 201 403", "403", "code=branch"),
+    ("GET",    "/api/meetings/{code}",                          "401 200 404 200 404 404 200 200", "200", "code=meeting"),
+    ("PUT",    "/api/meetings/{code}/attendance",               "401 403 404 200 404 404 200 403", "403", "code=meeting"),
+    ("POST",   "/api/meetings/{code}/close",                    "401 403 404 200 404 404 200 403", "403", "code=meeting"),
+    ("POST",   "/api/meetings/{code}/reopen",                   "401 403 404 422 404 404 422 403", "403", "code=meeting"),
+    ("POST",   "/api/meetings/{code}/leave-requests",           "401 422 404 403 404 404 403 403", "403", "code=meeting"),
+    # pending leave, as on the branch's meetings page: orgdept reads it, empty (no decisions)
+    ("GET",    "/api/branches/{code}/leave-requests",           "401 404 404 200 404 404 200 200", "200", "code=branch"),
+    ("GET",    "/api/leave-requests/{code}",                    "401 200 404 200 404 404 200 200", "200", "code=leave"),
+    ("POST",   "/api/leave-requests/{code}/decision",           "401 403 404 200 404 404 200 403", "403", "code=leave"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
