@@ -19,7 +19,7 @@ from kaoping.orgs.selectors import branch_for_staff, members_visible, scope_for
 
 from . import selectors, services
 from .api_leave import LeaveOut, leave_out
-from .models import Meeting
+from .models import Meeting, MeetingKind
 
 router = Router(tags=["meetings"])
 
@@ -151,8 +151,8 @@ def branch_meeting_list(
     request: AuthedRequest,
     code: Code,
     year: Year | None = None,
-    kind: Code | None = None,
-    status: Code | None = None,
+    kind: MeetingKind | None = None,
+    status: Meeting.Status | None = None,
 ):
     """The branch's meetings for its officers, newest first, with their attendance counts;
     filtered by the year of the start, the kind and the attendance status (open/closed)."""
