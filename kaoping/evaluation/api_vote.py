@@ -8,15 +8,16 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from pydantic import StringConstraints
 
-from kaoping.api.schemas import Code, ErrorOut, ValidationErrorOut, Year
+from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
+from kaoping.api.schemas import Code, Year
 
 from . import box, counting
 from .selectors import turnout
 
 router = Router(tags=["evaluation"])
 
-READ = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+READ = READ_ERRORS
+WRITE = WRITE_ERRORS
 ShareText = Annotated[str, StringConstraints(max_length=80, pattern=r"^[^\x00]*$")]
 
 

@@ -7,14 +7,15 @@ import datetime
 from ninja import Field, Router, Schema
 
 from kaoping.api.auth import AuthedRequest
-from kaoping.api.schemas import Code, ErrorOut, ValidationErrorOut
+from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
+from kaoping.api.schemas import Code, ErrorOut
 
 from . import api_leave, api_meetings, selectors, services
 
 router = Router(tags=["meetings"])
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE = {400: ErrorOut, **ERRORS}  # 400: a body that is not JSON
+ERRORS = {**READ_ERRORS, 403: ErrorOut}
+WRITE = WRITE_ERRORS
 
 
 class CheckInIn(Schema):

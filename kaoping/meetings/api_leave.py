@@ -9,8 +9,9 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from kaoping.api.auth import AuthedRequest
+from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Page
-from kaoping.api.schemas import Code, ErrorOut, Text, ValidationErrorOut
+from kaoping.api.schemas import Code, Text
 from kaoping.orgs.selectors import branch_for_staff
 
 from . import selectors, services
@@ -18,8 +19,8 @@ from .models import LeaveRequest, Meeting
 
 router = Router(tags=["meetings"])
 
-READ = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+READ = READ_ERRORS
+WRITE = WRITE_ERRORS
 
 
 class LeaveOut(Schema):

@@ -11,8 +11,9 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from kaoping.api.auth import AuthedRequest
+from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Page
-from kaoping.api.schemas import Code, ErrorOut, Text, ValidationErrorOut, Year
+from kaoping.api.schemas import Code, Text, Year
 from kaoping.kit.decimals import decimal_text
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import branch_for_staff, members_visible, scope_for
@@ -23,8 +24,8 @@ from .models import Meeting, MeetingKind
 
 router = Router(tags=["meetings"])
 
-READ = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+READ = READ_ERRORS
+WRITE = WRITE_ERRORS
 
 
 class MeetingOut(Schema):
