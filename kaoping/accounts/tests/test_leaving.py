@@ -114,6 +114,7 @@ def test_final_removal_closes_the_login(client, district):
             "handling-kind": "removal",
             "handling-decided_on": "2026-06-01",
             "handling-completed_on": "2026-06-15",
+            "confirm": "1",  # the step asks first (its consequences), then records
         },
     )
     assert case.handlings.get().kind == "removal"
