@@ -194,15 +194,17 @@ def test_mark_an_assigned_task_then_close(district):
     assert answer.json()["assignments"][0]["status"] == "not_done"
     unmarked = sec.post(close)
     assert unmarked.status_code == 422 and "未登记完成情况" in unmarked.json()["detail"]
-    assert send(session(d.sec1), "POST", url, {"member": "M1B", "status": "done"}).status_code == 200
+    done = {"member": "M1B", "status": "done"}
+    assert send(session(d.sec1), "POST", url, done).status_code == 200
     # refusals: a status the kind does not take, unknown status, unknown member, roles
     excused = send(sec, "POST", url, {"member": "M1", "status": "excused", "reason": "病"})
     assert excused.status_code == 422 and "status" in excused.json()["errors"]
     assert send(sec, "POST", url, {"member": "M1", "status": "late"}).status_code == 422
     assert send(sec, "POST", url, {"member": "M2", "status": "done"}).status_code == 404
-    assert send(bearer(d.member1), "POST", url, {"member": "M1", "status": "done"}).status_code == 403
-    assert send(bearer(d.orgdept), "POST", url, {"member": "M1", "status": "done"}).status_code == 403
-    assert send(bearer(d.sec2), "POST", url, {"member": "M1", "status": "done"}).status_code == 404
+    m1_done = {"member": "M1", "status": "done"}
+    assert send(bearer(d.member1), "POST", url, m1_done).status_code == 403
+    assert send(bearer(d.orgdept), "POST", url, m1_done).status_code == 403
+    assert send(bearer(d.sec2), "POST", url, m1_done).status_code == 404
     closed = sec.post(close)
     assert closed.status_code == 200 and len(closed.json()["entries"]) == 1
     assert ScoreEntry.objects.get().source == "task"
