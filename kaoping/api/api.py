@@ -110,6 +110,7 @@ api.add_router("", accounts_roles_router)
 # The sealed vote's ballot box, counting and anonymous ballots (issue 17).
 api.add_router("", evaluation_vote_router)
 api.add_router("", "kaoping.meetings.api.router")  # 扫码签到 (issue 20), with its app
+api.add_router("", "kaoping.tasks.api.router")  # tasks (issue 20), with their app
 
 
 # --------------------------------------------------------------------------- errors

@@ -761,6 +761,11 @@ def test_openapi_lists_every_path():
         "/api/leave-requests/{code}",
         "/api/leave-requests/{code}/decision",
         "/api/branches/{code}/leave-requests",
+        "/api/branches/{code}/tasks",
+        "/api/tasks/{code}",
+        "/api/tasks/{code}/submission",
+        "/api/tasks/{code}/marks",
+        "/api/tasks/{code}/close",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

@@ -208,6 +208,16 @@ BODIES: dict[str, Body] = {
     "POST /api/meetings/{code}/reopen": _reason,
     "POST /api/meetings/{code}/leave-requests": _reason,
     "POST /api/leave-requests/{code}/decision": _approve,
+    "POST /api/branches/{code}/tasks": lambda d, s: {
+        "kind": "assigned",
+        "title": "矩阵",
+        "due_at": "2026-12-20T18:00:00+08:00",
+    },
+    "POST /api/tasks/{code}/marks": lambda d, s: {
+        "member": s.other_member,
+        "status": "excused",
+        "reason": "矩阵",
+    },
     "POST tasks:mark": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -634,6 +644,16 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/branches/{code}/leave-requests",           "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("GET",    "/api/leave-requests/{code}",                    "401 200 404 200 404 404 200 200", "200", "code=leave"),
     ("POST",   "/api/leave-requests/{code}/decision",           "401 403 404 200 404 404 200 403", "403", "code=leave"),
+    # tasks (issue 20): as their pages (tasks:branch, :detail, :submit, :mark, :close).
+    # The matrix's task is a study task due in two days, M1's work handed in: an empty
+    # submission is refused (422) for M1, others are not assigned (403); excusing M1B
+    # succeeds; closing before the deadline is refused (422) for those who may.
+    ("GET",    "/api/branches/{code}/tasks",                    "401 404 404 200 404 404 200 200", "200", "code=branch"),
+    ("POST",   "/api/branches/{code}/tasks",                    "401 404 404 201 404 404 201 403", "403", "code=branch"),
+    ("GET",    "/api/tasks/{code}",                             "401 200 404 200 404 404 200 200", "200", "code=task"),
+    ("POST",   "/api/tasks/{code}/submission",                  "401 422 404 403 404 404 403 403", "403", "code=task"),
+    ("POST",   "/api/tasks/{code}/marks",                       "401 403 404 200 404 404 200 403", "403", "code=task"),
+    ("POST",   "/api/tasks/{code}/close",                       "401 403 404 422 404 404 422 403", "403", "code=task"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
