@@ -761,6 +761,10 @@ def test_openapi_lists_every_path():
         "/api/leave-requests/{code}",
         "/api/leave-requests/{code}/decision",
         "/api/branches/{code}/leave-requests",
+        "/api/me/claims",
+        "/api/branches/{code}/claims",
+        "/api/claims/{code}",
+        "/api/claims/{code}/decision",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]
