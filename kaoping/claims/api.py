@@ -75,7 +75,7 @@ def claim_out(claim: BonusClaim) -> dict:
         "created_at": claim.created_at,
         "decided_at": claim.decided_at,
         "decision_reason": claim.decision_reason,
-        "entry": claim.entry.code if claim.entry_id else None,
+        "entry": claim.entry.code if claim.entry is not None else None,
     }
 
 
@@ -90,8 +90,11 @@ def _own_member(request: AuthedRequest) -> Member:
 @router.get("/me/claims", response={200: list[ClaimOut], **READ})
 @paginate(Page)
 def my_claims(request: AuthedRequest):
-    """The user's own bonus claims, the newest first (404 for a user without a member)."""
-    member = _own_member(request)
+    """The user's own bonus claims, the newest first (none for a user without a member)."""
+    member_id = scope_for(request.auth).member_id
+    if member_id is None:
+        return []
+    member = Member.objects.select_related("branch").get(pk=member_id)
     claims = selectors.claims_of_member(actor=request.auth, member=member)
     return [claim_out(c) for c in claims]
 

@@ -642,9 +642,10 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/branches/{code}/leave-requests",           "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("GET",    "/api/leave-requests/{code}",                    "401 200 404 200 404 404 200 200", "200", "code=leave"),
     ("POST",   "/api/leave-requests/{code}/decision",           "401 403 404 200 404 404 200 403", "403", "code=leave"),
-    # bonus claims: as their pages (claims:mine, :branch, :detail); the matrix's claim is
-    # pending, so those who may decide approve it
-    ("GET",    "/api/me/claims",                                "401 200 200 404 404 404 404 404", "-",   "-"),
+    # bonus claims: as their pages (claims:mine, :branch, :detail), but one's own claims
+    # are an empty list (not 404) without a member; the matrix's claim is pending, so
+    # those who may decide approve it
+    ("GET",    "/api/me/claims",                                "401 200 200 200 200 200 200 200", "-",   "-"),
     ("POST",   "/api/me/claims",                                "401 201 201 404 404 404 404 404", "-",   "-"),
     ("GET",    "/api/branches/{code}/claims",                   "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("GET",    "/api/claims/{code}",                            "401 200 404 200 404 404 200 200", "200", "code=claim"),
