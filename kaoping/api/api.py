@@ -21,6 +21,7 @@ from ninja.operation import Operation
 from kaoping.accounts.api_logins import router as accounts_logins_router
 from kaoping.accounts.api_passwords import router as accounts_passwords_router
 from kaoping.accounts.api_roles import router as accounts_roles_router
+from kaoping.claims.api import router as claims_router
 from kaoping.evaluation.api_vote import router as evaluation_vote_router
 
 from . import archive, evaluation, ledger, people, results, unqualified
@@ -109,6 +110,7 @@ api.add_router("", accounts_passwords_router)
 api.add_router("", accounts_roles_router)
 # The sealed vote's ballot box, counting and anonymous ballots (issue 17).
 api.add_router("", evaluation_vote_router)
+api.add_router("", claims_router)
 api.add_router("", "kaoping.meetings.api.router")  # 扫码签到 (issue 20), with its app
 api.add_router("", "kaoping.tasks.api.router")  # tasks (issue 20), with their app
 

@@ -766,6 +766,10 @@ def test_openapi_lists_every_path():
         "/api/tasks/{code}/submission",
         "/api/tasks/{code}/marks",
         "/api/tasks/{code}/close",
+        "/api/me/claims",
+        "/api/branches/{code}/claims",
+        "/api/claims/{code}",
+        "/api/claims/{code}/decision",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

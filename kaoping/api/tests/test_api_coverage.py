@@ -64,8 +64,6 @@ NOT_YET = {
     "inspections:member_add",
     "inspections:member_remove",
     "inspections:detail",
-    "claims:mine",
-    "claims:detail",
     "evaluation:round_open",
     "evaluation:round_action",
     "evaluation:comment",

@@ -151,6 +151,10 @@ def _approve(d: MatrixData, s: Side) -> dict:
     return {"decision": "approve", "confirm": "1"}
 
 
+class Multipart(dict):
+    """An API body sent as a multipart form (an operation taking a file), not as JSON."""
+
+
 def _monitoring_body(d: MatrixData, s: Side) -> dict:
     return {
         "general_every": "3",
@@ -218,6 +222,10 @@ BODIES: dict[str, Body] = {
         "status": "excused",
         "reason": "矩阵",
     },
+    "POST /api/me/claims": lambda d, s: Multipart(
+        item="B01", date="2026-03-05", description="矩阵", proof_text="矩阵"
+    ),
+    "POST /api/claims/{code}/decision": _approve,
     "POST tasks:mark": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -654,6 +662,14 @@ API = _rows(api=True, rows=(
     ("POST",   "/api/tasks/{code}/submission",                  "401 422 404 403 404 404 403 403", "403", "code=task"),
     ("POST",   "/api/tasks/{code}/marks",                       "401 403 404 200 404 404 200 403", "403", "code=task"),
     ("POST",   "/api/tasks/{code}/close",                       "401 403 404 422 404 404 422 403", "403", "code=task"),
+    # bonus claims: as their pages (claims:mine, :branch, :detail), but one's own claims
+    # are an empty list (not 404) without a member; the matrix's claim is pending, so
+    # those who may decide approve it
+    ("GET",    "/api/me/claims",                                "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("POST",   "/api/me/claims",                                "401 201 201 404 404 404 404 404", "-",   "-"),
+    ("GET",    "/api/branches/{code}/claims",                   "401 404 404 200 404 404 200 200", "200", "code=branch"),
+    ("GET",    "/api/claims/{code}",                            "401 200 404 200 404 404 200 200", "200", "code=claim"),
+    ("POST",   "/api/claims/{code}/decision",                   "401 403 404 200 404 404 200 403", "403", "code=claim"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
@@ -737,6 +753,8 @@ def _call(data, role, method, url, body=None, api=False):
         with transaction.atomic():
             if method == "GET":
                 response = client.get(url)
+            elif api and isinstance(body, Multipart):
+                response = client.post(url, dict(body))
             elif api:
                 response = client.generic(
                     method, url, json.dumps(body or {}), content_type="application/json"
