@@ -163,3 +163,10 @@ def year_2026_over(monkeypatch):
     from django.utils import timezone
 
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2027, 1, 15))
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to the test's own folder, not the media root of the machine."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

@@ -30,6 +30,19 @@ Text = Annotated[str, StringConstraints(max_length=NOTE_MAX), AfterValidator(_pl
 Year = Annotated[int, Field(ge=1900, le=9999)]
 
 
+def _in_range(value: datetime.datetime) -> datetime.datetime:
+    """A moment the database and the time zones can hold (years 1901 to 9998, so that a
+    shift to UTC never leaves the calendar)."""
+    if not 1900 < value.year < 9999:
+        message = gettext("时间超出范围（1901 至 9998 年）。")
+        raise PydanticCustomError("moment_out_of_range", "{message}", {"message": message})
+    return value
+
+
+# A meeting's start, a task's deadline: any moment a person could mean.
+Moment = Annotated[datetime.datetime, AfterValidator(_in_range)]
+
+
 dec = decimal_text
 
 

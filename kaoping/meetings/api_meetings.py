@@ -4,7 +4,7 @@ through the same selectors, services and permission checks as ``views.py``."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -13,10 +13,13 @@ from ninja.pagination import paginate
 from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Page
-from kaoping.api.schemas import Code, Text, Year
+from kaoping.api.schemas import Code, Moment, Text, Year
 from kaoping.kit.decimals import decimal_text
-from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import branch_for_staff, members_visible, scope_for
+from kaoping.orgs.selectors import (
+    branch_for_staff,
+    members_of_branch_by_codes,
+    scope_for,
+)
 
 from . import selectors, services
 from .api_leave import LeaveOut, leave_out
@@ -69,7 +72,7 @@ class MeetingDetailOut(MeetingOut):
 
 class ScheduleIn(Schema):
     kind: str = Field(..., min_length=1, max_length=16)
-    starts_at: datetime.datetime
+    starts_at: Moment
     place: Text
     topic: Text
     # member codes; default: every assessed member of the branch
@@ -174,21 +177,7 @@ def branch_meeting_schedule(request: AuthedRequest, code: Code, payload: Schedul
     every assessed member). The attendees are told in the app."""
     actor = request.auth
     branch = branch_for_staff(actor=actor, code=code, manage=True)
-    members = None
-    if payload.members is not None:
-        wanted = set(payload.members)
-        members = list(
-            members_visible(actor=actor).filter(
-                code__in=wanted, status__in=Member.assessed_statuses()
-            )
-        )
-        unknown = wanted - {m.code for m in members}
-        if unknown:
-            raise ValidationError(
-                {"members": _("找不到党员：%(codes)s") % {"codes": "、".join(sorted(unknown))}}
-            )
-    if not 1900 < payload.starts_at.year < 9999:
-        raise ValidationError({"starts_at": _("会议开始时间超出范围。")})
+    members = members_of_branch_by_codes(actor=actor, branch=branch, codes=payload.members)
     meeting = services.meeting_schedule(
         actor=actor,
         branch=branch,

@@ -230,6 +230,30 @@ def branch_members_checked(
     return members
 
 
+def members_of_branch_by_codes(
+    *, actor: Actor, branch: Organization, codes: list[str] | None
+) -> list[Member] | None:
+    """The branch's assessed members named by ``codes`` (a workflow's attendees, a task's
+    assignees), as the actor sees them; None for None (the workflow's default). Codes that
+    name no such member are refused together, as one field error."""
+    from django.core.exceptions import ValidationError
+
+    if codes is None:
+        return None
+    wanted = set(codes)
+    members = list(
+        members_visible(actor=actor).filter(
+            branch=branch, code__in=wanted, status__in=Member.assessed_statuses()
+        )
+    )
+    unknown = wanted - {m.code for m in members}
+    if unknown:
+        raise ValidationError(
+            {"members": _("找不到党员：%(codes)s") % {"codes": "、".join(sorted(unknown))}}
+        )
+    return members
+
+
 def branch_record_for(
     *, actor: Actor, records: QuerySet[R] | Manager[R], code: str, concerned: str
 ) -> R | None:

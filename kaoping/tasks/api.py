@@ -6,7 +6,6 @@ permission checks as ``views.py``."""
 import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, UploadedFile
@@ -15,9 +14,9 @@ from ninja.pagination import paginate
 from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Page
-from kaoping.api.schemas import Code, Text
+from kaoping.api.schemas import Code, Moment, Text
 from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import branch_for_staff, members_visible
+from kaoping.orgs.selectors import branch_for_staff, members_of_branch_by_codes
 
 from . import selectors, services
 from .models import Assignment, Task, TaskKind
@@ -72,7 +71,7 @@ class AssignIn(Schema):
     kind: TaskKind
     title: Text = Field(..., min_length=1, max_length=300)
     description: Text = ""
-    due_at: datetime.datetime
+    due_at: Moment
     # member codes; default: every assessed member of the branch
     members: list[Code] | None = None
 
@@ -150,21 +149,7 @@ def branch_task_assign(request: AuthedRequest, code: Code, payload: AssignIn):
     deadline is final."""
     actor = request.auth
     branch = branch_for_staff(actor=actor, code=code, manage=True)
-    members = None
-    if payload.members is not None:
-        wanted = set(payload.members)
-        members = list(
-            members_visible(actor=actor).filter(
-                branch=branch, code__in=wanted, status__in=Member.assessed_statuses()
-            )
-        )
-        unknown = wanted - {m.code for m in members}
-        if unknown:
-            raise ValidationError(
-                {"members": _("找不到党员：%(codes)s") % {"codes": "、".join(sorted(unknown))}}
-            )
-    if not 1900 < payload.due_at.year < 9999:
-        raise ValidationError({"due_at": _("截止时间超出范围。")})
+    members = members_of_branch_by_codes(actor=actor, branch=branch, codes=payload.members)
     task = services.task_assign(
         actor=actor,
         branch=branch,

@@ -5,44 +5,20 @@ officers list its claims and approve or refuse one. Each with its refusals: out 
 HTTP with a bearer token or a session."""
 
 import datetime
-import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
-from kaoping.api.services import api_token_create
 from kaoping.claims.models import BonusClaim
 from kaoping.claims.services import claim_submit
 from kaoping.ledger.models import ScoreEntry
 from kaoping.schemes.models import SchemeItem
+from kaoping.testing.api import bearer, send, session
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
-JSON = "application/json"
 PNG = b"\x89PNG\r\n\x1a\n...."
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def bearer(user) -> Client:
-    _token, raw = api_token_create(actor=user, user=user, name="claims api test")
-    return Client(headers={"authorization": f"Bearer {raw}"})
-
-
-def session(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def send(client, method, url, body=None):
-    data = "" if body is None else json.dumps(body)
-    return client.generic(method, url, data, content_type=JSON)
 
 
 def a_claim(d, member=None, **kwargs):

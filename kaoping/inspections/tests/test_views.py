@@ -8,12 +8,7 @@ from kaoping.schemes.models import SchemeItem
 
 from .support import b2_group, d07, find, inspect
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def test_admin_creates_group_supervisor_records_over_http(client, district):

@@ -4,37 +4,19 @@ decision). Each with its refusals: out of scope (404/403), invalid input and wro
 (422, with field errors), through HTTP with a bearer token or a session."""
 
 import datetime
-import json
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kaoping.api.services import api_token_create
 from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import Attendance, LeaveRequest, Meeting
 from kaoping.meetings.services import leave_request, meeting_schedule
+from kaoping.testing.api import bearer, send, session
 
 pytestmark = pytest.mark.django_db
 
-JSON = "application/json"
 STARTS = "2026-11-20T10:00:00+08:00"  # past, in the district's scheme year
-
-
-def bearer(user) -> Client:
-    _token, raw = api_token_create(actor=user, user=user, name="meetings api test")
-    return Client(headers={"authorization": f"Bearer {raw}"})
-
-
-def session(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def send(client, method, url, body=None):
-    data = "" if body is None else json.dumps(body)
-    return client.generic(method, url, data, content_type=JSON)
 
 
 def meeting_of(d, starts=None, branch=None, actor=None):
@@ -140,6 +122,8 @@ def test_schedule_refusals(district):
     assert stranger.status_code == 422 and "members" in stranger.json()["errors"]
     none = send(sec, "POST", url, good | {"members": []})
     assert none.status_code == 422 and "members" in none.json()["errors"]
+    far = send(sec, "POST", url, good | {"starts_at": "9999-12-31T23:00:00-08:00"})
+    assert far.status_code == 422 and "超出范围" in far.json()["errors"]["starts_at"][0]
     assert not Meeting.objects.exists()
 
 

@@ -4,42 +4,17 @@ its refusals: out of scope (404), wrong role (403), invalid input and wrong stat
 through HTTP with a bearer token or a session."""
 
 import datetime
-import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
-from kaoping.api.services import api_token_create
 from kaoping.ledger.models import ScoreEntry
 from kaoping.tasks.models import Assignment, Task
 from kaoping.tasks.services import task_assign
+from kaoping.testing.api import bearer, send, session
 
-pytestmark = pytest.mark.django_db
-
-JSON = "application/json"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def bearer(user) -> Client:
-    _token, raw = api_token_create(actor=user, user=user, name="tasks api test")
-    return Client(headers={"authorization": f"Bearer {raw}"})
-
-
-def session(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def send(client, method, url, body=None):
-    data = "" if body is None else json.dumps(body)
-    return client.generic(method, url, data, content_type=JSON)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def due(days):
@@ -127,6 +102,8 @@ def test_assign_a_task(district):
     assert stranger.status_code == 422 and "members" in stranger.json()["errors"]
     none = send(bearer(d.sec1), "POST", url, {**good, "members": []})
     assert none.status_code == 422 and "members" in none.json()["errors"]
+    far = send(bearer(d.sec1), "POST", url, {**good, "due_at": "1900-01-01T00:00:00+08:00"})
+    assert far.status_code == 422 and "超出范围" in far.json()["errors"]["due_at"][0]
     assert Task.objects.count() == 2
 
 

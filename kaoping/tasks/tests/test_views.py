@@ -9,12 +9,7 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.tasks.models import Assignment, Task
 from kaoping.tasks.services import task_assign
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def due(days):
