@@ -182,6 +182,12 @@ def staff_required(*, actor: Actor) -> None:
         raise Http404(_("找不到这个页面。"))
 
 
+def tree_admin_required(*, actor: Actor) -> None:
+    """Only the working committee's admin changes the organisation tree (组织架构)."""
+    if not scope_for(actor).is_scheme_admin:
+        raise PermissionDenied(_("只有党工委管理员可以调整组织架构。"))
+
+
 def branch_for_staff(*, actor: Actor, code: str, manage: bool = False) -> Organization:
     """A branch the actor reads through a role: a plain member reading their own branch
     through ``organization_access_by_code`` is not enough to see everybody's records; 404

@@ -6,7 +6,7 @@ from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +17,7 @@ from kaoping.kit.bulk import insert_rows
 from kaoping.kit.iterables import batched
 
 from .models import DEPARTED_STATUSES, Member, Organization, RoleAssignment
-from .selectors import manage_required, scope_for
+from .selectors import manage_required, tree_admin_required
 
 # A member in one of these has left the deployment: their login is closed (docs/accounts.md).
 
@@ -58,8 +58,7 @@ def member_login_close(*, actor: Actor, member: Member, reason: str) -> bool:
 
 
 def _require_admin(actor: Actor) -> None:
-    if not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied(_("只有党工委管理员可以调整组织架构。"))
+    tree_admin_required(actor=actor)
 
 
 _require_manage = partial(manage_required, refusal=gettext_lazy("您无权管理 %(org)s。"))
@@ -128,6 +127,57 @@ def organization_upsert(
             actor=actor, action="organization.upsert", target=org, before=before, after=after
         )
     return org
+
+
+@transaction.atomic
+def organization_add(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Organization | None,
+    category: str = Organization.Category.IN_SERVICE,
+) -> Organization:
+    """Add an organisation (新增组织) under ``parent``; its code must be new."""
+    _require_admin(actor)
+    if Organization.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("代码 %(code)s 已被使用。") % {"code": code}})
+    return organization_upsert(
+        actor=actor, code=code, name=name, kind=kind, parent=parent, category=category
+    )
+
+
+@transaction.atomic
+def member_add(
+    *,
+    actor: Actor,
+    branch: Organization,
+    code: str,
+    name: str,
+    status: str = Member.Status.ACTIVE,
+    membership: str = Member.Membership.FULL,
+) -> Member:
+    """Add a member (新增党员) to a branch's roster; the code must be new in the district."""
+    if Member.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("编号 %(code)s 已被使用。") % {"code": code}})
+    return member_upsert(
+        actor=actor, code=code, name=name, branch=branch, status=status, membership=membership
+    )
+
+
+@transaction.atomic
+def member_edit(*, actor: Actor, member: Member, name: str, membership: str) -> Member:
+    """Change a member's name and category (编辑党员). The status changes only with its
+    record (an investigation, a lost contact, a transfer), on the archive page."""
+    return member_upsert(
+        actor=actor,
+        code=member.code,
+        name=name,
+        branch=member.branch,
+        status=member.status,
+        membership=membership,
+    )
 
 
 def _require_branch(branch: Organization) -> None:

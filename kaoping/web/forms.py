@@ -21,7 +21,7 @@ from kaoping.schemes.forms import (  # noqa: F401 (the pages' forms, shared with
 )
 from kaoping.schemes.models import BALLOT_OPTION_NAMES, Scheme, SchemeItem
 
-from .selectors import member_code_taken, organization_code_taken, two_factor_device
+from .selectors import two_factor_device
 
 
 class EntryForm(forms.Form):
@@ -123,10 +123,7 @@ class MemberForm(forms.Form):
             self.fields["status"].help_text = _("状态在党员台账页通过调查、失联或转接记录变更。")
 
     def clean_code(self):
-        code = self.cleaned_data["code"].strip()
-        if not self.editing and member_code_taken(code):
-            raise ValidationError(_("编号 %(code)s 已被使用。"), params={"code": code})
-        return code
+        return self.cleaned_data["code"].strip()  # a taken code: the service refuses it
 
 
 class OrganizationForm(forms.Form):
@@ -151,10 +148,7 @@ class OrganizationForm(forms.Form):
             self.fields["code"].disabled = True
 
     def clean_code(self):
-        code = self.cleaned_data["code"].strip()
-        if not self.editing and organization_code_taken(code):
-            raise ValidationError(_("代码 %(code)s 已被使用。"), params={"code": code})
-        return code
+        return self.cleaned_data["code"].strip()  # a taken code: the service refuses it
 
     def clean(self):
         data = super().clean()

@@ -68,15 +68,6 @@ def member_decision(*, actor: Actor, member: Member, year: int) -> QuotaDecision
     ).first()
 
 
-def member_code_taken(code: str) -> bool:
-    """Whether a member code is in use anywhere (codes are unique in the whole district)."""
-    return Member.objects.filter(code=code).exists()
-
-
-def organization_code_taken(code: str) -> bool:
-    return Organization.objects.filter(code=code).exists()
-
-
 def overview_rows(*, actor: Actor, scheme: Scheme | None) -> list[dict]:
     """Every visible branch with its member count and the grade distribution of the live
     results: one engine run for all of them."""

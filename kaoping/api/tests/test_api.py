@@ -729,6 +729,8 @@ def test_openapi_lists_every_path():
         "/api/members",
         "/api/members/{code}",
         "/api/members/{code}/archive",
+        "/api/branches/{code}/members",
+        "/api/organizations/{code}",
         "/api/branches/{code}/roster",
         "/api/archive/lost-contact",
         "/api/years/{year}/entries",

@@ -36,15 +36,11 @@ PAGE_ONLY = {
 # Page actions the API does not offer yet (issue 20's per-workflow endpoints): remove a
 # name when its operation is added to docs/api.md's table.
 NOT_YET = {
-    "web:member_edit",
     "web:ledger_publications",
     "web:entries_import",
     "web:entries_import_confirm",
-    "web:member_create",
     "web:results_compute",
     "web:entries_export",
-    "web:organization_create",
-    "web:organization_edit",
     "web:schemes",
     "web:scheme_settings",
     "web:scheme_item_create",

@@ -184,6 +184,19 @@ def _role_body(d: MatrixData, s: Side) -> dict:
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
+    "POST /api/branches/{code}/members": lambda d, s: {"code": "API-NEW", "name": "新党员"},
+    "PUT /api/members/{code}": lambda d, s: {"name": "改名", "membership": "probationary"},
+    "POST /api/organizations": lambda d, s: {
+        "code": "API-ORG",
+        "name": "新支部",
+        "kind": "branch",
+        "parent": "P1",
+    },
+    "PUT /api/organizations/{code}": lambda d, s: {
+        "name": "改名支部",
+        "kind": "branch",
+        "parent": "P1",
+    },
     "POST web:entry_reverse": _reason,
     "POST web:schemes": lambda d, s: {"year": "2031", "source": "empty"},
     "POST web:scheme_settings": _settings_body,
@@ -604,6 +617,11 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/organizations",                            "401 200 200 200 200 200 200 200", "-",   "-"),
     ("GET",    "/api/members",                                  "401 200 200 200 200 200 200 200", "-",   "-"),
     ("GET",    "/api/members/{code}",                           "401 200 404 200 404 404 200 200", "200", "code=member"),
+    # the roster and the tree: as web:member_create, :member_edit, :organization_create/edit
+    ("POST",   "/api/branches/{code}/members",                  "401 404 404 201 404 404 201 403", "403", "code=branch"),
+    ("PUT",    "/api/members/{code}",                           "401 403 404 200 404 404 200 403", "403", "code=member"),
+    ("POST",   "/api/organizations",                            "401 404 404 403 403 403 201 403", "-",   "-"),
+    ("PUT",    "/api/organizations/{code}",                     "401 404 404 403 404 404 200 403", "403", "code=branch"),
     # the archive: as its pages (archive:member, archive:roster, archive:lost_contacts)
     ("GET",    "/api/members/{code}/archive",                   "401 200 404 200 404 404 200 200", "200", "code=member"),
     ("GET",    "/api/branches/{code}/roster",                   "401 404 404 200 404 404 200 200", "200", "code=branch"),

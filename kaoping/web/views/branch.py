@@ -26,7 +26,7 @@ from kaoping.orgs.selectors import (
     branch_for_staff,
     scope_for,
 )
-from kaoping.orgs.services import member_upsert
+from kaoping.orgs.services import member_add
 from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import frozen_notice, scheme_chosen, scheme_years
 from kaoping.scoring.models import Grade
@@ -236,7 +236,7 @@ def member_create(request, code: str):
     form = MemberForm(request.POST)
 
     def add(d):
-        member = member_upsert(actor=actor, branch=branch, **d)
+        member = member_add(actor=actor, branch=branch, **d)
         url = with_year(reverse("web:branch", args=[branch.code]), scheme)
         return url, _("已添加党员 %(name)s。") % {"name": member.name}
 

@@ -25,7 +25,7 @@ from kaoping.orgs.selectors import (
     member_access_by_code,
     scope_for,
 )
-from kaoping.orgs.services import member_upsert
+from kaoping.orgs.services import member_edit as member_edit_service
 from kaoping.schemes.selectors import frozen_notice, scheme_chosen, scheme_years
 from kaoping.scoring.selectors import live_results_of_branch, results_stamps
 
@@ -117,7 +117,7 @@ def member_edit(request, code: str):
     form = MemberForm(request.POST or None, initial=initial, editing=True)
 
     def save(d):
-        member_upsert(actor=actor, branch=member.branch, **(d | {"code": member.code}))
+        member_edit_service(actor=actor, member=member, name=d["name"], membership=d["membership"])
         return back, _("已保存党员 %(code)s 的信息。") % {"code": member.code}
 
     if answer := form_saved(request, form, save):

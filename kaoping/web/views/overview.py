@@ -2,7 +2,6 @@
 the organisations the committee keeps, and the audit log."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +19,9 @@ from kaoping.orgs.selectors import (
     organization_access_by_code,
     scope_for,
     staff_required,
+    tree_admin_required,
 )
-from kaoping.orgs.services import organization_upsert
+from kaoping.orgs.services import organization_add, organization_upsert
 from kaoping.schemes.selectors import scheme_chosen, scheme_years
 
 from .. import selectors
@@ -66,9 +66,9 @@ def overview(request):
     return _overview_page(request)
 
 
-def _org_save(request, form, *, code: str):
+def _org_save(request, form, *, code: str, service=organization_upsert):
     data = form.cleaned_data
-    return organization_upsert(
+    return service(
         actor=request.user,
         code=code,
         name=data["name"],
@@ -83,12 +83,11 @@ def _org_save(request, form, *, code: str):
 def organization_create(request):
     actor = request.user
     staff_required(actor=actor)
-    if not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied(_("只有党工委管理员可以调整组织架构。"))
+    tree_admin_required(actor=actor)
     form = OrganizationForm(request.POST, parents=selectors.parent_choices(actor=actor))
     if form.is_valid():
         with errors_on(form):
-            org = _org_save(request, form, code=form.cleaned_data["code"])
+            org = _org_save(request, form, code=form.cleaned_data["code"], service=organization_add)
             return _done(
                 request, reverse("web:overview"), _("已添加组织 %(name)s。") % {"name": org.name}
             )
@@ -100,8 +99,7 @@ def organization_create(request):
 def organization_edit(request, code: str):
     actor = request.user
     org = organization_access_by_code(actor=actor, code=code, manage=True)
-    if not scope_for(actor).is_scheme_admin:
-        raise PermissionDenied(_("只有党工委管理员可以调整组织架构。"))
+    tree_admin_required(actor=actor)
     initial = {
         "code": org.code,
         "name": org.name,
