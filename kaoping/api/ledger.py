@@ -1,18 +1,27 @@
 """The ledger through the API: a year's entries, recording an entry and reversing one."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import Router
+from ninja import File, Router
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from kaoping.jobs.api import (
+    ImportCheckOut,
+    ImportConfirmIn,
+    JobOut,
+    import_check_answer,
+    import_start_answer,
+)
 from kaoping.ledger.selectors import entries_visible, entry_access_by_code
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.orgs.selectors import member_access_by_code
 from kaoping.schemes.selectors import scheme_items
+from kaoping.web.background import ENTRIES_IMPORT, entries_export_start
 
 from .auth import AuthedRequest
 from .common import READ_ERRORS, WRITE_ERRORS, scheme_of_year
 from .pagination import Cursor
-from .schemas import Code, EntryIn, EntryOut, ReverseIn, Year
+from .schemas import Code, EntryIn, EntryOut, ErrorOut, ReverseIn, Year
 
 router = Router()
 
@@ -58,3 +67,48 @@ def entry_reverse_view(request: AuthedRequest, code: Code, payload: ReverseIn):
         actor=request.auth, entry=original, reason=payload.reason, date=payload.date
     )
     return 201, reversal
+
+
+# --------------------------------------------------------------------------- in the background
+
+
+@router.post(
+    "/years/{year}/entries/export", response={202: JobOut, **WRITE_ERRORS}, tags=["ledger"]
+)
+def entries_export(request: AuthedRequest, year: Year):
+    """Export the year's ledger of every branch the officer reads, as a job: poll
+    ``/api/jobs/{id}``, then fetch its ``file``."""
+    scheme_of_year(year)
+    return 202, entries_export_start(actor=request.auth, year=year)
+
+
+@router.post(
+    "/branches/{code}/entries/import",
+    response={200: ImportCheckOut, 202: ImportCheckOut, **WRITE_ERRORS},
+    tags=["ledger"],
+)
+def entries_import_check(request: AuthedRequest, code: Code, file: File[UploadedFile]):
+    """Check a spreadsheet of the branch's entries (the page's template and limits):
+    every row's errors, or the ``token`` that confirms it. Nothing is written."""
+    branch = ENTRIES_IMPORT.target_of(request.auth, code)
+    return import_check_answer(
+        actor=request.auth,
+        spec=ENTRIES_IMPORT,
+        target=branch,
+        key=branch.code,
+        upload=file,
+        confirm_url=f"/api/branches/{branch.code}/entries/import/confirm",
+    )
+
+
+@router.post(
+    "/branches/{code}/entries/import/confirm",
+    response={202: JobOut, 409: ErrorOut, **WRITE_ERRORS},
+    tags=["ledger"],
+)
+def entries_import_confirm(request: AuthedRequest, code: Code, payload: ImportConfirmIn):
+    """Import a checked spreadsheet, once: a job writes every row or none."""
+    branch = ENTRIES_IMPORT.target_of(request.auth, code)
+    return import_start_answer(
+        actor=request.auth, spec=ENTRIES_IMPORT, key=branch.code, token=payload.token
+    )

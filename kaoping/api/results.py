@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Router
 from ninja.pagination import paginate
 
+from kaoping.jobs.api import JobOut
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import (
     branches_visible,
@@ -15,10 +16,11 @@ from kaoping.orgs.selectors import (
 )
 from kaoping.schemes.models import SETTING_FIELDS
 from kaoping.schemes.selectors import scheme_items
+from kaoping.scoring.background import results_compute_start
 from kaoping.scoring.selectors import live_results, stored_results
 
 from .auth import AuthedRequest
-from .common import READ_ERRORS, scheme_of_year
+from .common import READ_ERRORS, WRITE_ERRORS, scheme_of_year
 from .pagination import Page
 from .schemas import Code, ResultOut, SchemeOut, StoredResultOut, Year, dec
 
@@ -111,3 +113,13 @@ def scheme(request: AuthedRequest, year: Year):
             for i in scheme_items(s)
         ],
     }
+
+
+@router.post(
+    "/years/{year}/results/compute", response={202: JobOut, **WRITE_ERRORS}, tags=["results"]
+)
+def results_compute(request: AuthedRequest, year: Year):
+    """Recompute and store the whole year's results (the committee's admin), as a job:
+    poll ``/api/jobs/{id}``."""
+    scheme_of_year(year)
+    return 202, results_compute_start(actor=request.auth, year=year)

@@ -123,35 +123,62 @@ def import_uploads_prune(*, max_age: int = MAX_AGE) -> int:
     return deleted
 
 
+@dataclass
+class ImportCheck:
+    """An upload checked (导入预览): every row with its errors, and the token that confirms
+    it when there is none; or, for a large file, the job that checks it."""
+
+    rows: list[SheetRow]
+    errors: list[RowError]
+    outlook: str = ""
+    token: str = ""
+    job: JobRun | None = None
+
+
+def import_upload_check(
+    *, actor, spec: SheetImport, target, key: str, upload, confirm_url: str
+) -> ImportCheck:
+    """Store an upload and check every row without writing (pages and API alike). A file
+    over the inline limit is read by a job instead, never by the web worker; its result
+    holds the confirmation when the check passes. Raises ``ValidationError`` on the file
+    itself (size, name, layout)."""
+    import_uploads_prune()
+    upload_clean(upload)
+    name = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.xlsx", upload)
+    if upload.size > settings.KAOPING_IMPORT_INLINE_PREVIEW_BYTES:
+        job = job_start(
+            actor=actor,
+            kind=f"{spec.kind}_preview",
+            title=_("检查：%(t)s") % {"t": spec.title},
+            task=_task(spec),
+            organization=spec.organization_of(target),
+            params={"file": name, "target": key, "preview": True, "confirm": confirm_url},
+        )
+        return ImportCheck(rows=[], errors=[], job=job)
+    with default_storage.open(name, "rb") as stored:
+        rows, errors, outlook = _checked(spec, actor, target, stored, None)
+    if rows and not errors:
+        return ImportCheck(rows=rows, errors=[], outlook=outlook, token=_token(spec, name, key))
+    default_storage.delete(name)
+    return ImportCheck(rows=rows, errors=errors)
+
+
 def import_preview(request, *, spec: SheetImport, target, key: str, back: str, confirm_url: str):
     """Handle the upload: store the file, check every row, render the preview."""
-    import_uploads_prune()
     form = UploadForm(request.POST, request.FILES)
-    rows: list[SheetRow] = []
-    errors: list = []
-    token, outlook = "", ""
+    check = ImportCheck(rows=[], errors=[])
     if form.is_valid():
-        upload = form.cleaned_data["file"]
-        name = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.xlsx", upload)
-        if upload.size > settings.KAOPING_IMPORT_INLINE_PREVIEW_BYTES:
-            # A large file is read and checked by a job, never by the web worker; its page
-            # offers the confirmation when the check passes.
-            job = job_start(
-                actor=request.user,
-                kind=f"{spec.kind}_preview",
-                title=_("检查：%(t)s") % {"t": spec.title},
-                task=_task(spec),
-                organization=spec.organization_of(target),
-                params={"file": name, "target": key, "preview": True, "confirm": confirm_url},
-            )
-            return redirect(reverse("jobs:detail", args=[job.pk]))
-        with default_storage.open(name, "rb") as stored:
-            rows, errors, outlook = _checked(spec, request.user, target, stored, None)
-        if rows and not errors:
-            token = _token(spec, name, key)
-        else:
-            default_storage.delete(name)
-    marks = errors_by_row(errors)
+        check = import_upload_check(
+            actor=request.user,
+            spec=spec,
+            target=target,
+            key=key,
+            upload=form.cleaned_data["file"],
+            confirm_url=confirm_url,
+        )
+        if check.job is not None:
+            return redirect(reverse("jobs:detail", args=[check.job.pk]))
+    marks = errors_by_row(check.errors)
     table = [
         {
             "line": r.line,
@@ -161,21 +188,21 @@ def import_preview(request, *, spec: SheetImport, target, key: str, back: str, c
             ],
             "errors": [m for ms in marks.get(r.line, {}).values() for m in ms],
         }
-        for r in rows
+        for r in check.rows
     ]
     context = {
         "spec": spec,
         "form": form,
         "headers": [c.header for c in spec.columns],
         "table": table,
-        "errors": errors,
-        "token": token,
-        "outlook": outlook,
+        "errors": check.errors,
+        "token": check.token,
+        "outlook": check.outlook,
         "confirm_url": confirm_url,
         "back": back,
-        "count": len(rows),
+        "count": len(check.rows),
     }
-    return render(request, "jobs/import_preview.html", context, status=200 if token else 400)
+    return render(request, "jobs/import_preview.html", context, status=200 if check.token else 400)
 
 
 def _branch_to_manage(actor, code: str):
@@ -235,33 +262,41 @@ def _token(spec: SheetImport, name: str, key: str) -> str:
     return signing.dumps({"f": name, "k": spec.kind, "t": key}, salt=SALT)
 
 
-def import_confirm(request, *, spec: SheetImport, key: str):
-    """Confirm a preview: start the job on the stored file and show its progress page.
-    A preview is confirmed once (``ImportConfirmation``, consumed with the job's row):
-    a second confirmation, even a concurrent one, starts nothing and is sent to the job
-    the first one started."""
+def import_start(*, actor, spec: SheetImport, key: str, token: str) -> JobRun:
+    """Confirm a preview by its token: start the job on the stored file. A preview is
+    confirmed once (``ImportConfirmation``, consumed with the job's row): a second
+    confirmation, even a concurrent one, starts nothing and raises ``AlreadyConfirmed``
+    (with the first one's job). A token that is bad, expired or for another import: 404."""
     try:
-        data = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=MAX_AGE)
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature:
         data = None
     if not data or data.get("k") != spec.kind or data.get("t") != key:
         raise Http404(_("找不到这次导入预览，可能已过期，请重新上传。"))
-    target = spec.target_of(request.user, key)
+    target = spec.target_of(actor, key)
+    return job_start(
+        actor=actor,
+        kind=spec.kind,
+        title=spec.title,
+        task=_task(spec),
+        organization=spec.organization_of(target),
+        params={"file": data["f"], "target": key},
+        confirmation=f"upload:{data['f']}",
+    )
+
+
+def import_confirm(request, *, spec: SheetImport, key: str):
+    """Confirm a preview and show the job's progress page; a second confirmation is sent
+    to the job the first one started."""
     try:
-        job = job_start(
-            actor=request.user,
-            kind=spec.kind,
-            title=spec.title,
-            task=_task(spec),
-            organization=spec.organization_of(target),
-            params={"file": data["f"], "target": key},
-            confirmation=f"upload:{data['f']}",
+        job = import_start(
+            actor=request.user, spec=spec, key=key, token=request.POST.get("token", "")
         )
     except AlreadyConfirmed as exc:
         messages.error(request, _("该导入已经确认过，不会重复导入；请查看它的后台任务。"))
-        job = exc.job
-        if job is None:
+        if exc.job is None:
             return redirect(reverse("jobs:list"))
+        job = exc.job
     return redirect(reverse("jobs:detail", args=[job.pk]))
 
 

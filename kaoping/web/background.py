@@ -7,11 +7,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from kaoping.annotations import Actor
 from kaoping.jobs.imports import SheetImport, import_run
-from kaoping.jobs.services import JobOutcome, job_execute
+from kaoping.jobs.models import JobRun
+from kaoping.jobs.services import JobOutcome, job_execute, job_start
 from kaoping.ledger.selectors import entries_visible
 from kaoping.ledger.services import ENTRY_COLUMNS, entries_sheet_check, entries_sheet_import
-from kaoping.orgs.selectors import branch_for_staff
+from kaoping.orgs.selectors import branch_for_staff, staff_required
 from kaoping.sheets.layout import POINTS, export_heading
 from kaoping.sheets.xlsx import xlsx_write
 
@@ -49,6 +51,19 @@ def _export(job, progress) -> JobOutcome:
 @task()
 def entries_export_task(job_id: int) -> str:
     return job_execute(job_id=job_id, work=_export)
+
+
+def entries_export_start(*, actor: Actor, year: int) -> JobRun:
+    """An officer exports the ledger of every branch they read (导出评分台账), in the
+    background; the job's file is the spreadsheet."""
+    staff_required(actor=actor)
+    return job_start(
+        actor=actor,
+        kind="entries.export",
+        title=_("导出 %(year)s 年度评分台账（全部可见支部）") % {"year": year},
+        task=entries_export_task,
+        params={"year": year},
+    )
 
 
 def _entries_apply(actor, branch, rows) -> str:

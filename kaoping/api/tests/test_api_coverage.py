@@ -37,10 +37,6 @@ PAGE_ONLY = {
 # name when its operation is added to docs/api.md's table.
 NOT_YET = {
     "web:ledger_publications",
-    "web:entries_import",
-    "web:entries_import_confirm",
-    "web:results_compute",
-    "web:entries_export",
     "web:schemes",
     "web:scheme_settings",
     "web:scheme_item_create",

@@ -13,6 +13,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def uploads():
+    # The storage outlives a test (in memory): start from an empty folder, whatever
+    # previews earlier tests left unconfirmed.
+    if default_storage.exists(UPLOADS):
+        for filename in default_storage.listdir(UPLOADS)[1]:
+            default_storage.delete(f"{UPLOADS}/{filename}")
     names = []
 
     def save(label: str) -> str:

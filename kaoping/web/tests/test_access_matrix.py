@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -184,6 +185,11 @@ def _role_body(d: MatrixData, s: Side) -> dict:
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
+    # not a spreadsheet: refused on the file, after the branch's permission
+    "POST /api/branches/{code}/entries/import": lambda d, s: Multipart(
+        file=SimpleUploadedFile("entries.txt", b"x", "text/plain")
+    ),
+    "POST /api/branches/{code}/entries/import/confirm": lambda d, s: {"token": "expired"},
     "POST /api/branches/{code}/members": lambda d, s: {"code": "API-NEW", "name": "新党员"},
     "PUT /api/members/{code}": lambda d, s: {"name": "改名", "membership": "probationary"},
     "POST /api/organizations": lambda d, s: {
@@ -637,6 +643,15 @@ API = _rows(api=True, rows=(
     # write tallies are refused (422) rather than let in (evaluation.tally_direct_refusal).
     ("PUT",    "/api/years/{year}/tallies/{member}",            "401 403 404 422 404 404 422 403", "403", "member=member,year=2026"),
     ("POST",   "/api/years/{year}/quota-decisions",             "401 403 404 201 404 404 201 403", "403", "year=2026"),
+    # in the background: as web:entries_export, :results_compute, :entries_import(_confirm),
+    # jobs:list, :detail, :file (a job is its starter's, and its organisation admin's)
+    ("POST",   "/api/years/{year}/entries/export",              "401 404 404 202 202 202 202 202", "-",   "year=2026"),
+    ("POST",   "/api/years/{year}/results/compute",             "401 404 404 403 403 403 202 403", "-",   "year=2026"),
+    ("POST",   "/api/branches/{code}/entries/import",           "401 404 404 422 404 404 422 403", "403", "code=branch"),
+    ("POST",   "/api/branches/{code}/entries/import/confirm",   "401 404 404 404 404 404 404 403", "403", "code=branch"),
+    ("GET",    "/api/jobs",                                     "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("GET",    "/api/jobs/{id}",                                "401 404 404 200 404 404 200 404", "404", "id=job"),
+    ("GET",    "/api/jobs/{id}/file",                           "401 404 404 200 404 404 200 404", "404", "id=job"),
     ("GET",    "/api/years/{year}/results",                     "401 200 200 200 200 200 200 200", "-",   "year=2026"),
     ("GET",    "/api/years/{year}/results/stored",              "401 200 200 200 200 200 200 200", "-",   "year=2026"),
     ("GET",    "/api/years/{year}/scheme",                      "401 200 200 200 200 200 200 200", "-",   "year=2026"),

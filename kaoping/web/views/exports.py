@@ -1,22 +1,20 @@
 """Spreadsheet exports of a branch's ledger and results (kaoping.sheets does the writing)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaoping.jobs.services import job_start
 from kaoping.ledger.selectors import entries_visible
-from kaoping.orgs.selectors import branch_for_staff, scope_for, staff_required
+from kaoping.orgs.selectors import branch_for_staff
 from kaoping.schemes.selectors import scheme_chosen
 from kaoping.sheets.layout import POINTS, export_heading
 from kaoping.sheets.xlsx import xlsx_response
 
 from .. import selectors
-from ..background import entries_export_task
+from ..background import entries_export_start as start_export
 from ..rows import ENTRY_HEADERS, RESULT_HEADERS, entry_row
 from ..templatetags.kaoping_web import flag_label, grade_label
 
@@ -90,31 +88,19 @@ def _year_of(request) -> int:
     return scheme.year
 
 
-def _year_job(request, kind: str, title: str, task, year: int):
-    """Start a background job over a year; its page shows how it goes."""
-    job = job_start(actor=request.user, kind=kind, title=title, task=task, params={"year": year})
-    return redirect(reverse("jobs:detail", args=[job.pk]))
-
-
 @login_required
 @require_POST
 def results_compute_start(request):
     """A committee admin recomputes and stores a whole year's results in the background."""
-    from kaoping.scoring.background import results_compute_task
+    from kaoping.scoring.background import results_compute_start as start
 
-    staff_required(actor=request.user)
-    if not scope_for(request.user).is_scheme_admin:
-        raise PermissionDenied(_("只有党工委管理员可以计算全年的结果。"))
-    year = _year_of(request)
-    title = _("重新计算 %(year)s 年度结果") % {"year": year}
-    return _year_job(request, "results.compute", title, results_compute_task, year)
+    job = start(actor=request.user, year=_year_of(request))
+    return redirect(reverse("jobs:detail", args=[job.pk]))
 
 
 @login_required
 @require_POST
 def entries_export_start(request):
     """An officer exports the ledger of every branch they read, in the background."""
-    staff_required(actor=request.user)
-    year = _year_of(request)
-    title = _("导出 %(year)s 年度评分台账（全部可见支部）") % {"year": year}
-    return _year_job(request, "entries.export", title, entries_export_task, year)
+    job = start_export(actor=request.user, year=_year_of(request))
+    return redirect(reverse("jobs:detail", args=[job.pk]))
