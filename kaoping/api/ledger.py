@@ -1,7 +1,13 @@
-"""The ledger through the API: a year's entries, recording an entry and reversing one."""
+"""The ledger through the API: a year's entries, recording an entry and reversing one;
+the ledger's export and the entries import (as jobs); the periods published to the
+members (台账公示)."""
+
+import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import File, Router
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -12,15 +18,21 @@ from kaoping.jobs.api import (
     import_check_answer,
     import_start_answer,
 )
-from kaoping.ledger.selectors import entries_visible, entry_access_by_code
-from kaoping.ledger.services import entry_record, entry_reverse
-from kaoping.orgs.selectors import member_access_by_code
+from kaoping.ledger.selectors import (
+    entries_visible,
+    entry_access_by_code,
+    ledger_publication_access_by_id,
+    ledger_publications,
+    published_entries,
+)
+from kaoping.ledger.services import entry_record, entry_reverse, ledger_publish
+from kaoping.orgs.selectors import member_access_by_code, organization_access_by_code
 from kaoping.schemes.selectors import scheme_items
 from kaoping.web.background import ENTRIES_IMPORT, entries_export_start
 
 from .auth import AuthedRequest
 from .common import READ_ERRORS, WRITE_ERRORS, scheme_of_year
-from .pagination import Cursor
+from .pagination import Cursor, Page
 from .schemas import Code, EntryIn, EntryOut, ErrorOut, ReverseIn, Year
 
 router = Router()
@@ -41,10 +53,20 @@ def entry_create(request: AuthedRequest, year: Year, payload: EntryIn):
     scheme = scheme_of_year(year)
     subject = member_access_by_code(actor=request.auth, code=payload.member, manage=True)
     if payload.date.year != year:
-        raise DjangoValidationError({"date": f"{payload.date} is not in {year}"})
+        raise DjangoValidationError(
+            {
+                "date": _("日期 %(date)s 不在 %(year)s 年度内。")
+                % {"date": payload.date, "year": year}
+            }
+        )
     item = scheme_items(scheme).filter(code=payload.item).first()
     if item is None:
-        raise DjangoValidationError({"item": f"unknown item {payload.item} in the {year} scheme"})
+        raise DjangoValidationError(
+            {
+                "item": _("%(year)s 年度方案中没有指标 %(item)s。")
+                % {"year": year, "item": payload.item}
+            }
+        )
     entry = entry_record(
         actor=request.auth,
         member=subject,
@@ -112,3 +134,77 @@ def entries_import_confirm(request: AuthedRequest, code: Code, payload: ImportCo
     return import_start_answer(
         actor=request.auth, spec=ENTRIES_IMPORT, key=branch.code, token=payload.token
     )
+
+
+# --------------------------------------------------------------------------- 台账公示
+
+
+class PublicationIn(Schema):
+    start: datetime.date
+    end: datetime.date
+
+
+class PublicationOut(Schema):
+    id: int
+    branch: str
+    start: datetime.date
+    end: datetime.date
+    published_at: datetime.datetime
+
+    @staticmethod
+    def resolve_id(obj) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_branch(obj) -> str:
+        return obj.branch.code
+
+
+class PublicationDetailOut(PublicationOut):
+    entries: list[EntryOut]
+
+    @staticmethod
+    def resolve_entries(obj) -> list:
+        return list(published_entries(publication=obj))
+
+
+def _branch(actor, code: str):
+    branch = organization_access_by_code(actor=actor, code=code)
+    if not branch.is_branch:
+        raise Http404(_("找不到这个党支部。"))
+    return branch
+
+
+@router.get(
+    "/branches/{code}/ledger-publications",
+    response={200: list[PublicationOut], **READ_ERRORS},
+    tags=["ledger"],
+)
+@paginate(Page)
+def ledger_publication_list(request: AuthedRequest, code: Code):
+    """The periods of the branch's ledger published to its members, newest first (its
+    members and officers)."""
+    branch = _branch(request.auth, code)
+    return ledger_publications(actor=request.auth, branch=branch).select_related("branch")
+
+
+@router.post(
+    "/branches/{code}/ledger-publications",
+    response={201: PublicationOut, **WRITE_ERRORS},
+    tags=["ledger"],
+)
+def ledger_publication_create(request: AuthedRequest, code: Code, payload: PublicationIn):
+    """Publish a period of the branch's ledger (its officers); the members are told."""
+    branch = _branch(request.auth, code)
+    return 201, ledger_publish(actor=request.auth, branch=branch, **payload.dict())
+
+
+@router.get(
+    "/branches/{code}/ledger-publications/{id}",
+    response={200: PublicationDetailOut, **READ_ERRORS},
+    tags=["ledger"],
+)
+def ledger_publication(request: AuthedRequest, code: Code, id: int):  # noqa: A002
+    """One published period with its entries (those of the branch's current members)."""
+    branch = _branch(request.auth, code)
+    return ledger_publication_access_by_id(actor=request.auth, branch=branch, pk=id)

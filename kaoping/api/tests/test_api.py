@@ -741,6 +741,8 @@ def test_openapi_lists_every_path():
         "/api/branches/{code}/entries/import",
         "/api/branches/{code}/entries/import/confirm",
         "/api/jobs",
+        "/api/branches/{code}/ledger-publications",
+        "/api/branches/{code}/ledger-publications/{id}",
         "/api/jobs/{id}",
         "/api/jobs/{id}/file",
         "/api/years/{year}/results",

@@ -185,6 +185,9 @@ def _role_body(d: MatrixData, s: Side) -> dict:
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
+    "POST /api/branches/{code}/ledger-publications": lambda d, s: {
+        "start": "2026-03-01", "end": "2026-03-31"
+    },
     # not a spreadsheet: refused on the file, after the branch's permission
     "POST /api/branches/{code}/entries/import": lambda d, s: Multipart(
         file=SimpleUploadedFile("entries.txt", b"x", "text/plain")
@@ -649,6 +652,10 @@ API = _rows(api=True, rows=(
     ("POST",   "/api/years/{year}/results/compute",             "401 404 404 403 403 403 202 403", "-",   "year=2026"),
     ("POST",   "/api/branches/{code}/entries/import",           "401 404 404 422 404 404 422 403", "403", "code=branch"),
     ("POST",   "/api/branches/{code}/entries/import/confirm",   "401 404 404 404 404 404 404 403", "403", "code=branch"),
+    # the ledger's published periods: as web:ledger_publications, :ledger_publication
+    ("GET",    "/api/branches/{code}/ledger-publications",      "401 200 404 200 404 404 200 200", "200", "code=branch"),
+    ("POST",   "/api/branches/{code}/ledger-publications",      "401 403 404 201 404 404 201 403", "403", "code=branch"),
+    ("GET",    "/api/branches/{code}/ledger-publications/{id}", "401 200 404 200 404 404 200 200", "200", "code=branch,id=ledger_publication"),
     ("GET",    "/api/jobs",                                     "401 200 200 200 200 200 200 200", "-",   "-"),
     ("GET",    "/api/jobs/{id}",                                "401 404 404 200 404 404 200 404", "404", "id=job"),
     ("GET",    "/api/jobs/{id}/file",                           "401 404 404 200 404 404 200 404", "404", "id=job"),
