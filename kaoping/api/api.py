@@ -24,13 +24,13 @@ from kaoping.accounts.api_roles import router as accounts_roles_router
 from kaoping.claims.api import router as claims_router
 from kaoping.evaluation.api_vote import router as evaluation_vote_router
 
-from . import archive, evaluation, ledger, people, results, unqualified
+from . import archive, evaluation, ledger, people, results, schemes, unqualified
 from .auth import ClientRateThrottle, api_token_auth, session_auth
 from .errors import CODE_OF_STATUS, ApiError, error_body
 from .idempotency import idempotent_run, idempotent_view
 
 # In the order of the schema's paths (they were one module until issue 18).
-ROUTERS = (people, archive, ledger, evaluation, results, unqualified)
+ROUTERS = (people, archive, ledger, evaluation, results, schemes, unqualified)
 
 
 ERROR_DESCRIPTIONS = {

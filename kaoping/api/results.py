@@ -1,8 +1,6 @@
 """Results and the scheme through the API: live results, stored results and the year's
 scheme with its items."""
 
-from decimal import Decimal
-
 from ninja import Router
 from ninja.pagination import paginate
 
@@ -14,15 +12,13 @@ from kaoping.orgs.selectors import (
     organization_access_by_code,
     scope_for,
 )
-from kaoping.schemes.models import SETTING_FIELDS
-from kaoping.schemes.selectors import scheme_items
 from kaoping.scoring.background import results_compute_start
 from kaoping.scoring.selectors import live_results, stored_results
 
 from .auth import AuthedRequest
 from .common import READ_ERRORS, WRITE_ERRORS, scheme_of_year
 from .pagination import Page
-from .schemas import Code, ResultOut, SchemeOut, StoredResultOut, Year, dec
+from .schemas import Code, ResultOut, StoredResultOut, Year, dec
 
 router = Router()
 
@@ -82,37 +78,6 @@ def results_stored(request: AuthedRequest, year: Year, branch: Code | None = Non
         org = organization_access_by_code(actor=request.auth, code=branch)
         qs = qs.filter(branch__path__startswith=org.path)
     return qs
-
-
-def _setting(value):
-    if isinstance(value, Decimal):
-        return dec(value)
-    if isinstance(value, dict):  # ballot options, as stored
-        return {k: str(v) for k, v in value.items()}
-    return value
-
-
-@router.get("/years/{year}/scheme", response={200: SchemeOut, **READ_ERRORS}, tags=["scheme"])
-def scheme(request: AuthedRequest, year: Year):
-    """The year's scheme: its settings and its items."""
-    s = scheme_of_year(year)
-    return {
-        "year": s.year,
-        **{f: _setting(getattr(s, f)) for f in SETTING_FIELDS},
-        "final": s.is_final,
-        "items": [
-            {
-                "code": i.code,
-                "kind": i.kind,
-                "group": i.group,
-                "name": i.name,
-                "points": dec(i.points),
-                "disqualifies": i.disqualifies,
-                "categories": list(i.categories or []),
-            }
-            for i in scheme_items(s)
-        ],
-    }
 
 
 @router.post(

@@ -179,6 +179,15 @@ def scheme_item_upsert(
 
 
 @transaction.atomic
+def scheme_item_add(*, actor: Actor, scheme: Scheme, code: str, **fields: Any) -> SchemeItem:
+    """Add an item (新增指标) to the year's scheme; its code must be new in that scheme."""
+    _require_admin(actor)
+    if SchemeItem.objects.filter(scheme=scheme, code=code).exists():
+        raise ValidationError({"code": _("指标代码 %(code)s 已存在。") % {"code": code}})
+    return scheme_item_upsert(actor=actor, scheme=scheme, code=code, **fields)
+
+
+@transaction.atomic
 def exemption_set(
     *,
     actor: Actor,

@@ -185,8 +185,17 @@ def _role_body(d: MatrixData, s: Side) -> dict:
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
+    "POST /api/schemes": lambda d, s: {"year": 2031, "source": "empty"},
+    "PATCH /api/years/{year}/scheme": lambda d, s: {"notice_days": 7},
+    "POST /api/years/{year}/scheme/items": lambda d, s: {
+        "code": "D99", "kind": "deduction", "name": "矩阵", "points": "1"
+    },
+    "PUT /api/years/{year}/scheme/items/{code}": lambda d, s: {
+        "kind": "deduction", "name": "矩阵", "points": "1"
+    },
     "POST /api/branches/{code}/ledger-publications": lambda d, s: {
-        "start": "2026-03-01", "end": "2026-03-31"
+        "start": "2026-03-01",
+        "end": "2026-03-31",
     },
     # not a spreadsheet: refused on the file, after the branch's permission
     "POST /api/branches/{code}/entries/import": lambda d, s: Multipart(
@@ -656,6 +665,11 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/branches/{code}/ledger-publications",      "401 200 404 200 404 404 200 200", "200", "code=branch"),
     ("POST",   "/api/branches/{code}/ledger-publications",      "401 403 404 201 404 404 201 403", "403", "code=branch"),
     ("GET",    "/api/branches/{code}/ledger-publications/{id}", "401 200 404 200 404 404 200 200", "200", "code=branch,id=ledger_publication"),
+    # the scheme: as web:schemes, :scheme_settings, :scheme_item_create, :scheme_item
+    ("POST",   "/api/schemes",                                  "401 404 404 403 403 403 201 403", "-",   "-"),
+    ("PATCH",  "/api/years/{year}/scheme",                      "401 404 404 403 403 403 200 403", "-",   "year=2026"),
+    ("POST",   "/api/years/{year}/scheme/items",                "401 404 404 403 403 403 201 403", "-",   "year=2026"),
+    ("PUT",    "/api/years/{year}/scheme/items/{code}",         "401 404 404 403 403 403 200 403", "-",   "code=item,year=2026"),
     ("GET",    "/api/jobs",                                     "401 200 200 200 200 200 200 200", "-",   "-"),
     ("GET",    "/api/jobs/{id}",                                "401 404 404 200 404 404 200 404", "404", "id=job"),
     ("GET",    "/api/jobs/{id}/file",                           "401 404 404 200 404 404 200 404", "404", "id=job"),

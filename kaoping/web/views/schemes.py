@@ -1,7 +1,7 @@
 """The assessment schemes' pages: the list, one scheme's settings and items."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +16,12 @@ from kaoping.orgs.selectors import (
 )
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import scheme_chosen, scheme_items, scheme_years
-from kaoping.schemes.services import scheme_create, scheme_item_upsert, scheme_update
+from kaoping.schemes.services import (
+    scheme_create,
+    scheme_item_add,
+    scheme_item_upsert,
+    scheme_update,
+)
 
 from .. import selectors
 from ..forms import (
@@ -128,10 +133,8 @@ def scheme_item_create(request, year: int):
     form = SchemeItemForm(request.POST)
 
     def add(d):
-        code = d["code"].strip()
-        if any(i.code == code for i in scheme_items(scheme)):
-            raise ValidationError({"code": _("指标代码 %(code)s 已存在。") % {"code": code}})
-        item = _item_save(request, scheme, d, code)
+        fields = {name: value for name, value in d.items() if name != "code"}
+        item = scheme_item_add(actor=request.user, scheme=scheme, code=d["code"].strip(), **fields)
         return _scheme_url(scheme), _("已添加指标 %(code)s。") % {"code": item.code}
 
     return form_saved(request, form, add) or _scheme_page(request, scheme, item_form=form)
