@@ -770,6 +770,10 @@ def test_openapi_lists_every_path():
         "/api/branches/{code}/claims",
         "/api/claims/{code}",
         "/api/claims/{code}/decision",
+        "/api/me/evaluation/{year}",
+        "/api/me/evaluation/{year}/self-evaluation",
+        "/api/me/evaluation/{year}/peer-comments/{member}",
+        "/api/branches/{code}/years/{year}/secretary-comments/{member}",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

@@ -265,6 +265,11 @@ BODIES: dict[str, Body] = {
     "POST /api/roles": _role_body,
     "POST /api/branches/{code}/years/{year}/count": lambda d, s: {"shares": []},
     "POST /api/accounts/{member_code}/deactivate": lambda d, s: {"reason": "matrix"},
+    "PUT /api/me/evaluation/{year}/self-evaluation": lambda d, s: {"problems": "矩阵"},
+    "PUT /api/me/evaluation/{year}/peer-comments/{member}": lambda d, s: {"strengths": "矩阵"},
+    "PUT /api/branches/{code}/years/{year}/secretary-comments/{member}": lambda d, s: {
+        "comment": "矩阵"
+    },
 }
 
 
@@ -675,6 +680,14 @@ API = _rows(api=True, rows=(
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
     # the login is active: nothing to reactivate (422) for those who may
     ("POST",   "/api/accounts/{member_code}/reactivate",        "401 403 404 422 404 404 422 403", "403", "member_code=member"),
+    # 民主评议 (issue 20): as its pages (evaluation:mine, :self, :peer, :comment). Both
+    # branches' rounds are at the self-evaluation: a draft is saved, a peer comment and
+    # the secretary's comment are refused (422) for those who may write them.
+    ("GET",    "/api/me/evaluation/{year}",                     "401 200 200 404 404 404 404 404", "-",   "year=2026"),
+    ("PUT",    "/api/me/evaluation/{year}/self-evaluation",     "401 200 200 404 404 404 404 404", "-",   "year=2026"),
+    ("PUT",    "/api/me/evaluation/{year}/peer-comments/{member}", "401 422 404 404 404 404 404 404", "404", "year=2026,member=other_member"),
+    ("GET",    "/api/branches/{code}/years/{year}/secretary-comments/{member}", "401 404 404 200 404 404 200 403", "403", "code=branch,year=2026,member=member"),
+    ("PUT",    "/api/branches/{code}/years/{year}/secretary-comments/{member}", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026,member=member"),
 ))
 # fmt: on
 
