@@ -508,3 +508,27 @@ def publish_consequences(*, actor: Actor, round_: EvaluationRound) -> Consequenc
             _("公布后不能再投票、计票或改为纸质选票。"),
         ]
     )
+
+
+# What each of the round's irreversible steps (``services.ROUND_ACTIONS``) will do, shown
+# before it is confirmed, by the same names.
+ROUND_ACTION_CONSEQUENCES = {
+    "advance": advance_consequences,
+    "close": close_consequences,
+    "publish": publish_consequences,
+}
+
+
+def round_members_by_codes(
+    round_: EvaluationRound, codes: list[str], *, field: str
+) -> list[Member]:
+    """Members of the round's branch named by ``codes`` (the scrutineers, the members given
+    paper codes); codes naming none are refused together as an error on ``field``. The
+    service decides whether each may take the part."""
+    members = list(round_.branch.members.filter(code__in=set(codes)).order_by("code"))
+    unknown = set(codes) - {m.code for m in members}
+    if unknown:
+        raise ValidationError(
+            {field: _("找不到党员：%(codes)s") % {"codes": "、".join(sorted(unknown))}}
+        )
+    return members

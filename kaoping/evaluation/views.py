@@ -115,19 +115,24 @@ def round_open(request, code: str, year: int):
     return _round_page(request, branch, year, open_form=form)
 
 
-ACTIONS = {
-    "advance": (services.round_advance, gettext_lazy("已进入下一环节。")),
-    "close": (services.vote_close, gettext_lazy("投票已截止。")),
-    "publish": (services.vote_publish, gettext_lazy("测评票数已公布，进入组织认定。")),
+DONE = {
+    "advance": gettext_lazy("已进入下一环节。"),
+    "close": gettext_lazy("投票已截止。"),
+    "publish": gettext_lazy("测评票数已公布，进入组织认定。"),
 }
+ACTIONS = {name: (service, DONE[name]) for name, service in services.ROUND_ACTIONS.items()}
 
 
 # Irreversible steps shown with their consequences first: a GET, or a POST without
 # ``confirm``, shows them (web/confirm.html) and changes nothing.
+SUBMITS = {
+    "advance": gettext_lazy("确认进入下一环节"),
+    "close": gettext_lazy("确认截止投票"),
+    "publish": gettext_lazy("确认公布测评票数"),
+}
 CONFIRMED = {
-    "advance": (selectors.advance_consequences, gettext_lazy("确认进入下一环节")),
-    "close": (selectors.close_consequences, gettext_lazy("确认截止投票")),
-    "publish": (selectors.publish_consequences, gettext_lazy("确认公布测评票数")),
+    name: (consequences, SUBMITS[name])
+    for name, consequences in selectors.ROUND_ACTION_CONSEQUENCES.items()
 }
 
 

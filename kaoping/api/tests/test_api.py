@@ -774,6 +774,12 @@ def test_openapi_lists_every_path():
         "/api/me/evaluation/{year}/self-evaluation",
         "/api/me/evaluation/{year}/peer-comments/{member}",
         "/api/branches/{code}/years/{year}/secretary-comments/{member}",
+        "/api/branches/{code}/years/{year}/evaluation",
+        "/api/branches/{code}/years/{year}/evaluation/actions",
+        "/api/branches/{code}/years/{year}/evaluation/vote-open",
+        "/api/branches/{code}/years/{year}/evaluation/rerun",
+        "/api/branches/{code}/years/{year}/evaluation/to-paper",
+        "/api/branches/{code}/years/{year}/recount",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

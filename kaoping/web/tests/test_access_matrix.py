@@ -270,6 +270,15 @@ BODIES: dict[str, Body] = {
     "PUT /api/branches/{code}/years/{year}/secretary-comments/{member}": lambda d, s: {
         "comment": "矩阵"
     },
+    "POST /api/branches/{code}/years/{year}/evaluation/actions": lambda d, s: {"action": "advance"},
+    "POST /api/branches/{code}/years/{year}/evaluation/vote-open": lambda d, s: {
+        "scrutineers": [s.member, s.other_member]
+    },
+    "POST /api/branches/{code}/years/{year}/evaluation/rerun": lambda d, s: {
+        "scrutineers": [s.member, s.other_member],
+        "reason": "矩阵",
+    },
+    "POST /api/branches/{code}/years/{year}/evaluation/to-paper": _reason,
 }
 
 
@@ -688,6 +697,17 @@ API = _rows(api=True, rows=(
     ("PUT",    "/api/me/evaluation/{year}/peer-comments/{member}", "401 422 404 404 404 404 404 404", "404", "year=2026,member=other_member"),
     ("GET",    "/api/branches/{code}/years/{year}/secretary-comments/{member}", "401 404 404 200 404 404 200 403", "403", "code=branch,year=2026,member=member"),
     ("PUT",    "/api/branches/{code}/years/{year}/secretary-comments/{member}", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026,member=member"),
+    # the round (evaluation:round, :round_open, :round_action, :vote_open, :rerun, :to_paper,
+    # :recount): open already (422); the advance's consequences are shown (200, nothing
+    # done); the vote is not open, so starting, re-running or leaving it is refused (422),
+    # and nothing is counted yet to recount (422, for every member of the branch)
+    ("GET",    "/api/branches/{code}/years/{year}/evaluation",  "401 404 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/evaluation",  "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/evaluation/actions", "401 404 404 200 404 404 200 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/evaluation/vote-open", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/evaluation/rerun", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/evaluation/to-paper", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/recount",     "401 422 404 422 404 404 422 422", "422", "code=branch,year=2026"),
 ))
 # fmt: on
 
