@@ -780,6 +780,10 @@ def test_openapi_lists_every_path():
         "/api/branches/{code}/years/{year}/evaluation/rerun",
         "/api/branches/{code}/years/{year}/evaluation/to-paper",
         "/api/branches/{code}/years/{year}/recount",
+        "/api/branches/{code}/years/{year}/paper-codes",
+        "/api/branches/{code}/years/{year}/paper-tally",
+        "/api/branches/{code}/years/{year}/paper-tally/import",
+        "/api/branches/{code}/years/{year}/paper-tally/import/confirm",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

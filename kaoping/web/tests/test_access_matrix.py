@@ -182,6 +182,13 @@ def _role_body(d: MatrixData, s: Side) -> dict:
     return {"member": s.member, "organization": s.branch, "role": "branch_committee"}
 
 
+def _not_a_workbook(d: MatrixData, s: Side) -> "Multipart":
+    """An upload named .xlsx that is no workbook: refused on ``file`` for who may import."""
+    upload = io.BytesIO(b"matrix")
+    upload.name = "paper.xlsx"
+    return Multipart(file=upload)
+
+
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
     "POST web:entry_reverse": _reason,
@@ -279,6 +286,12 @@ BODIES: dict[str, Body] = {
         "reason": "矩阵",
     },
     "POST /api/branches/{code}/years/{year}/evaluation/to-paper": _reason,
+    "POST /api/branches/{code}/years/{year}/paper-codes": lambda d, s: {"members": [s.member]},
+    "PUT /api/branches/{code}/years/{year}/paper-tally": lambda d, s: {"counts": {}},
+    "POST /api/branches/{code}/years/{year}/paper-tally/import": _not_a_workbook,
+    "POST /api/branches/{code}/years/{year}/paper-tally/import/confirm": lambda d, s: {
+        "token": "matrix"
+    },
 }
 
 
@@ -708,6 +721,14 @@ API = _rows(api=True, rows=(
     ("POST",   "/api/branches/{code}/years/{year}/evaluation/rerun", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
     ("POST",   "/api/branches/{code}/years/{year}/evaluation/to-paper", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
     ("POST",   "/api/branches/{code}/years/{year}/recount",     "401 422 404 422 404 404 422 422", "422", "code=branch,year=2026"),
+    # paper ballots (evaluation:paper_codes, :paper_tally, :paper_import, :_confirm): the
+    # vote is online and not open, so codes and counts are refused (422); the upload is no
+    # workbook (422) and the token is forged (404) for those who may import
+    ("POST",   "/api/branches/{code}/years/{year}/paper-codes", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("GET",    "/api/branches/{code}/years/{year}/paper-tally", "401 404 404 200 404 404 200 403", "403", "code=branch,year=2026"),
+    ("PUT",    "/api/branches/{code}/years/{year}/paper-tally", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/paper-tally/import", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/paper-tally/import/confirm", "401 404 404 404 404 404 404 403", "403", "code=branch,year=2026"),
 ))
 # fmt: on
 
