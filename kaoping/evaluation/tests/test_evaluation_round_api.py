@@ -209,3 +209,18 @@ def test_recount(district):
     assert body["totals"]["M1"]["excellent"] == 3
     assert send(bearer(d.member2), "POST", url).status_code == 404
     assert send(bearer(d.sec2), "POST", url).status_code == 404
+
+
+def test_during_the_vote_the_state_says_turnout_never_a_ballot(district):
+    d = district
+    members = branch_of(d, 3)
+    round_ = round_at_vote(d)
+    voter = members[0]
+    assert bearer(voter.user).get("/api/me/evaluation/2026").json()["can_vote"] is True
+    receipt = ballot_cast(actor=voter.user, round_=round_, marks={"M1": "unqualified"})
+    mine = bearer(voter.user).get("/api/me/evaluation/2026").json()
+    assert (mine["can_vote"], mine["voted"]) == (False, True)
+    state = bearer(d.sec1).get(STATE)
+    text = state.content.decode()
+    assert state.json()["totals"] is None and state.json()["turnout"]["used"] == 1
+    assert receipt not in text and "unqualified" not in text
