@@ -16,7 +16,7 @@ from kaoping.kit.decimals import percent_text
 from kaoping.kit.steps import Step as ShownStep
 from kaoping.kit.steps import steps_at
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import branch_for_staff, scope_for
+from kaoping.orgs.selectors import branch_for_staff, member_access_by_code, scope_for
 from kaoping.schemes.models import Scheme
 
 from .models import (
@@ -79,6 +79,32 @@ def own_round(*, actor: Actor, year: int) -> tuple[Member, EvaluationRound]:
     if round_ is None:
         raise Http404(_("%(year)s 年度还没有开展民主评议。") % {"year": year})
     return member, round_
+
+
+def round_member_by_code(round_: EvaluationRound, code: str) -> Member:
+    """A member of the round's branch by code (the subject of a peer comment); 404 else."""
+    member = round_.branch.members.filter(code=code).first()
+    if member is None:
+        raise Http404(_("本支部没有编号为“%(c)s”的党员。") % {"c": code})
+    return member
+
+
+def comment_subject(*, actor: Actor, round_: EvaluationRound, code: str) -> Member:
+    """The member the secretary comments on: one the actor manages, in the round's branch
+    (404 otherwise, the same answer for missing and elsewhere)."""
+    member = member_access_by_code(actor=actor, code=code, manage=True)
+    if member.branch_id != round_.branch_id:
+        raise Http404(
+            _("党员 %(member)s 不在 %(branch)s。")
+            % {"member": member.code, "branch": round_.branch.name}
+        )
+    return member
+
+
+def peer_comments_by(*, round_: EvaluationRound, author: Member) -> dict[int, PeerComment]:
+    """The comments ``author`` wrote in the round, by their subject's id."""
+    rows = PeerComment.objects.filter(round=round_, author=author)
+    return {c.subject_id: c for c in rows}
 
 
 def has_voted(*, member: Member, round_: EvaluationRound) -> bool:
@@ -482,3 +508,27 @@ def publish_consequences(*, actor: Actor, round_: EvaluationRound) -> Consequenc
             _("公布后不能再投票、计票或改为纸质选票。"),
         ]
     )
+
+
+# What each of the round's irreversible steps (``services.ROUND_ACTIONS``) will do, shown
+# before it is confirmed, by the same names.
+ROUND_ACTION_CONSEQUENCES = {
+    "advance": advance_consequences,
+    "close": close_consequences,
+    "publish": publish_consequences,
+}
+
+
+def round_members_by_codes(
+    round_: EvaluationRound, codes: list[str], *, field: str
+) -> list[Member]:
+    """Members of the round's branch named by ``codes`` (the scrutineers, the members given
+    paper codes); codes naming none are refused together as an error on ``field``. The
+    service decides whether each may take the part."""
+    members = list(round_.branch.members.filter(code__in=set(codes)).order_by("code"))
+    unknown = set(codes) - {m.code for m in members}
+    if unknown:
+        raise ValidationError(
+            {field: _("找不到党员：%(codes)s") % {"codes": "、".join(sorted(unknown))}}
+        )
+    return members

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaoping.kit.answers import form_answer, form_done
 from kaoping.kit.confirm import confirm_page
 from kaoping.kit.forms import errors_on, flash_service_error
-from kaoping.orgs.selectors import branch_for_staff, member_access_by_code, scope_for
+from kaoping.orgs.selectors import branch_for_staff, scope_for
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import year_is_frozen
 
@@ -115,19 +115,24 @@ def round_open(request, code: str, year: int):
     return _round_page(request, branch, year, open_form=form)
 
 
-ACTIONS = {
-    "advance": (services.round_advance, gettext_lazy("已进入下一环节。")),
-    "close": (services.vote_close, gettext_lazy("投票已截止。")),
-    "publish": (services.vote_publish, gettext_lazy("测评票数已公布，进入组织认定。")),
+DONE = {
+    "advance": gettext_lazy("已进入下一环节。"),
+    "close": gettext_lazy("投票已截止。"),
+    "publish": gettext_lazy("测评票数已公布，进入组织认定。"),
 }
+ACTIONS = {name: (service, DONE[name]) for name, service in services.ROUND_ACTIONS.items()}
 
 
 # Irreversible steps shown with their consequences first: a GET, or a POST without
 # ``confirm``, shows them (web/confirm.html) and changes nothing.
+SUBMITS = {
+    "advance": gettext_lazy("确认进入下一环节"),
+    "close": gettext_lazy("确认截止投票"),
+    "publish": gettext_lazy("确认公布测评票数"),
+}
 CONFIRMED = {
-    "advance": (selectors.advance_consequences, gettext_lazy("确认进入下一环节")),
-    "close": (selectors.close_consequences, gettext_lazy("确认截止投票")),
-    "publish": (selectors.publish_consequences, gettext_lazy("确认公布测评票数")),
+    name: (consequences, SUBMITS[name])
+    for name, consequences in selectors.ROUND_ACTION_CONSEQUENCES.items()
 }
 
 
@@ -195,11 +200,7 @@ def round_action(request, code: str, year: int, action: str):
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, code: str, year: int, member_code: str):
     branch, round_ = _officer_round(request, code, year)
-    member = member_access_by_code(actor=request.user, code=member_code, manage=True)
-    if member.branch_id != branch.pk:
-        raise Http404(
-            _("党员 %(member)s 不在 %(branch)s。") % {"member": member.code, "branch": branch.name}
-        )
+    member = selectors.comment_subject(actor=request.user, round_=round_, code=member_code)
     current = SecretaryComment.objects.filter(round=round_, member=member).first()
     initial = {"comment": current.comment, "requirements": current.requirements} if current else {}
     form = SecretaryCommentForm(request.POST or None, initial=initial)
@@ -329,10 +330,7 @@ def self_save(request, year: int):
 @require_http_methods(["GET", "POST"])
 def peer_edit(request, year: int, member_code: str):
     author, round_ = selectors.own_round(actor=request.user, year=year)
-    subject = round_.branch.members.filter(code=member_code).first()
-    if subject is None:
-        raise Http404(_("本支部没有编号为“%(c)s”的党员。") % {"c": member_code})
-
+    subject = selectors.round_member_by_code(round_, member_code)
     current = PeerComment.objects.filter(round=round_, author=author, subject=subject).first()
     initial = (
         {

@@ -784,6 +784,20 @@ def test_openapi_lists_every_path():
         "/api/branches/{code}/claims",
         "/api/claims/{code}",
         "/api/claims/{code}/decision",
+        "/api/me/evaluation/{year}",
+        "/api/me/evaluation/{year}/self-evaluation",
+        "/api/me/evaluation/{year}/peer-comments/{member}",
+        "/api/branches/{code}/years/{year}/secretary-comments/{member}",
+        "/api/branches/{code}/years/{year}/evaluation",
+        "/api/branches/{code}/years/{year}/evaluation/actions",
+        "/api/branches/{code}/years/{year}/evaluation/vote-open",
+        "/api/branches/{code}/years/{year}/evaluation/rerun",
+        "/api/branches/{code}/years/{year}/evaluation/to-paper",
+        "/api/branches/{code}/years/{year}/recount",
+        "/api/branches/{code}/years/{year}/paper-codes",
+        "/api/branches/{code}/years/{year}/paper-tally",
+        "/api/branches/{code}/years/{year}/paper-tally/import",
+        "/api/branches/{code}/years/{year}/paper-tally/import/confirm",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

@@ -22,8 +22,13 @@ from .rounds import (
 )
 from .tallies import tallies_import, tally_direct_refusal, tally_set
 
+# The round's irreversible steps by name (the page's "do/<action>/", the API's actions):
+# the next step, closing the vote, publishing its totals.
+ROUND_ACTIONS = {"advance": round_advance, "close": vote_close, "publish": vote_publish}
+
 __all__ = [
     "OPTION_HEADERS",
+    "ROUND_ACTIONS",
     "ballot_cast",
     "ballot_cast_with_code",
     "paper_codes_issue",

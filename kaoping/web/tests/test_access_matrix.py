@@ -183,6 +183,13 @@ def _role_body(d: MatrixData, s: Side) -> dict:
     return {"member": s.member, "organization": s.branch, "role": "branch_committee"}
 
 
+def _not_a_workbook(d: MatrixData, s: Side) -> "Multipart":
+    """An upload named .xlsx that is no workbook: refused on ``file`` for who may import."""
+    upload = io.BytesIO(b"matrix")
+    upload.name = "paper.xlsx"
+    return Multipart(file=upload)
+
+
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
     "POST /api/schemes": lambda d, s: {"year": 2031, "source": "empty"},
@@ -296,6 +303,26 @@ BODIES: dict[str, Body] = {
     "POST /api/roles": _role_body,
     "POST /api/branches/{code}/years/{year}/count": lambda d, s: {"shares": []},
     "POST /api/accounts/{member_code}/deactivate": lambda d, s: {"reason": "matrix"},
+    "PUT /api/me/evaluation/{year}/self-evaluation": lambda d, s: {"problems": "矩阵"},
+    "PUT /api/me/evaluation/{year}/peer-comments/{member}": lambda d, s: {"strengths": "矩阵"},
+    "PUT /api/branches/{code}/years/{year}/secretary-comments/{member}": lambda d, s: {
+        "comment": "矩阵"
+    },
+    "POST /api/branches/{code}/years/{year}/evaluation/actions": lambda d, s: {"action": "advance"},
+    "POST /api/branches/{code}/years/{year}/evaluation/vote-open": lambda d, s: {
+        "scrutineers": [s.member, s.other_member]
+    },
+    "POST /api/branches/{code}/years/{year}/evaluation/rerun": lambda d, s: {
+        "scrutineers": [s.member, s.other_member],
+        "reason": "矩阵",
+    },
+    "POST /api/branches/{code}/years/{year}/evaluation/to-paper": _reason,
+    "POST /api/branches/{code}/years/{year}/paper-codes": lambda d, s: {"members": [s.member]},
+    "PUT /api/branches/{code}/years/{year}/paper-tally": lambda d, s: {"counts": {}},
+    "POST /api/branches/{code}/years/{year}/paper-tally/import": _not_a_workbook,
+    "POST /api/branches/{code}/years/{year}/paper-tally/import/confirm": lambda d, s: {
+        "token": "matrix"
+    },
 }
 
 
@@ -729,6 +756,33 @@ API = _rows(api=True, rows=(
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
     # the login is active: nothing to reactivate (422) for those who may
     ("POST",   "/api/accounts/{member_code}/reactivate",        "401 403 404 422 404 404 422 403", "403", "member_code=member"),
+    # 民主评议 (issue 20): as its pages (evaluation:mine, :self, :peer, :comment). Both
+    # branches' rounds are at the self-evaluation: a draft is saved, a peer comment and
+    # the secretary's comment are refused (422) for those who may write them.
+    ("GET",    "/api/me/evaluation/{year}",                     "401 200 200 404 404 404 404 404", "-",   "year=2026"),
+    ("PUT",    "/api/me/evaluation/{year}/self-evaluation",     "401 200 200 404 404 404 404 404", "-",   "year=2026"),
+    ("PUT",    "/api/me/evaluation/{year}/peer-comments/{member}", "401 422 404 404 404 404 404 404", "404", "year=2026,member=other_member"),
+    ("GET",    "/api/branches/{code}/years/{year}/secretary-comments/{member}", "401 404 404 200 404 404 200 403", "403", "code=branch,year=2026,member=member"),
+    ("PUT",    "/api/branches/{code}/years/{year}/secretary-comments/{member}", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026,member=member"),
+    # the round (evaluation:round, :round_open, :round_action, :vote_open, :rerun, :to_paper,
+    # :recount): open already (422); the advance's consequences are shown (200, nothing
+    # done); the vote is not open, so starting, re-running or leaving it is refused (422),
+    # and nothing is counted yet to recount (422, for every member of the branch)
+    ("GET",    "/api/branches/{code}/years/{year}/evaluation",  "401 404 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/evaluation",  "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/evaluation/actions", "401 404 404 200 404 404 200 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/evaluation/vote-open", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/evaluation/rerun", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/evaluation/to-paper", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/recount",     "401 422 404 422 404 404 422 422", "422", "code=branch,year=2026"),
+    # paper ballots (evaluation:paper_codes, :paper_tally, :paper_import, :_confirm): the
+    # vote is online and not open, so codes and counts are refused (422); the upload is no
+    # workbook (422) and the token is forged (404) for those who may import
+    ("POST",   "/api/branches/{code}/years/{year}/paper-codes", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("GET",    "/api/branches/{code}/years/{year}/paper-tally", "401 404 404 200 404 404 200 403", "403", "code=branch,year=2026"),
+    ("PUT",    "/api/branches/{code}/years/{year}/paper-tally", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/paper-tally/import", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/paper-tally/import/confirm", "401 404 404 404 404 404 404 403", "403", "code=branch,year=2026"),
 ))
 # fmt: on
 

@@ -1,0 +1,14 @@
+"""The democratic evaluation (民主评议) in the API (issue 20): every action of the round's
+pages but the secret ballot itself (cast in person, decision 30), one module a concern -
+the member's and the secretary's steps (``api_steps``), the branch's round and its vote
+(``api_round``), paper codes and paper counts (``api_paper``). The sealed vote's box and
+count are in ``api_vote`` (issue 17)."""
+
+from ninja import Router
+
+from . import api_paper, api_round, api_steps
+
+router = Router(tags=["evaluation"])
+router.add_router("", api_steps.router)
+router.add_router("", api_round.router)
+router.add_router("", api_paper.router)
