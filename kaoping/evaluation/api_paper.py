@@ -4,25 +4,22 @@
 (``evaluation:paper_import``, ``evaluation:paper_import_confirm``). The same selectors,
 services, sheet checks and background job as the pages (``views.py``, ``imports.py``)."""
 
-import uuid
 from typing import Annotated
 
-from django.conf import settings
-from django.core import signing
-from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS, scheme_of_year
-from kaoping.api.schemas import Code, Year
-from kaoping.jobs import imports as sheet_imports
-from kaoping.jobs.models import JobRun
-from kaoping.jobs.services import AlreadyConfirmed, job_start
+from kaoping.api.schemas import Code, ErrorOut, Year
+from kaoping.jobs.api import (
+    ImportCheckOut,
+    ImportConfirmIn,
+    JobOut,
+    import_check_answer,
+    import_start_answer,
+)
 
 from . import selectors, services
 from .api_round import PaperStatusOut, shown_once
@@ -68,41 +65,6 @@ class PaperTallyOut(Schema):
 class PaperTallyIn(Schema):
     # member code -> option -> count; a member or option left out counts 0
     counts: dict[Code, dict[Code, Count]]
-
-
-class RowErrorOut(Schema):
-    row: int  # the spreadsheet's row (1 is the header)
-    column: str
-    message: str
-
-
-class PaperPreviewOut(Schema):
-    """The checked sheet: every row read, the errors by row and column; ``token`` (good
-    for an hour) confirms it when nothing is wrong. A sheet larger than the inline preview
-    is checked by a background job instead (``job``; its page offers the confirmation)."""
-
-    rows: int
-    errors: list[RowErrorOut]
-    token: str | None
-    job: int | None = None
-
-
-class ConfirmIn(Schema):
-    token: str = Field(..., min_length=1, max_length=1000)
-
-
-class JobOut(Schema):
-    """The import's background job: ``done`` (every count entered) or ``failed`` (none,
-    with the row errors); queued or running until a worker has run it (its page
-    ``url`` shows the progress). ``already_confirmed``: this preview was confirmed before,
-    this is the job it started."""
-
-    job: int
-    state: str
-    message: str
-    errors: list[RowErrorOut]
-    url: str
-    already_confirmed: bool
 
 
 def _officer_round(request: AuthedRequest, code: str, year: int) -> EvaluationRound:
@@ -157,93 +119,41 @@ def paper_tally_enter(request: AuthedRequest, code: Code, year: Year, payload: P
     return _tally(request.auth, round_)
 
 
-def _row_errors(errors) -> list[dict]:
-    return [{"row": e.row, "column": e.column, "message": str(e.message)} for e in errors]
-
-
 @router.post(
     "/branches/{code}/years/{year}/paper-tally/import",
-    response={200: PaperPreviewOut, 202: PaperPreviewOut, **WRITE},
+    response={200: ImportCheckOut, 202: ImportCheckOut, **WRITE},
 )
 def paper_import_preview(request: AuthedRequest, code: Code, year: Year, file: File[UploadedFile]):
     """Check a spreadsheet of paper counts (multipart ``file``: .xlsx from the page's
     template, at most the upload limit) without entering anything: 200 with the row
     errors, and a ``token`` when there are none. 422 on ``file`` for a file too large, not
     .xlsx, or not a readable workbook; 202 with ``job`` for a sheet checked in the
-    background."""
-    actor = request.auth
+    background (its result holds the token)."""
     round_ = _officer_round(request, code, year)
-    spec = paper_import(round_)
-    key = f"{round_.branch.code}/{round_.year}"
-    try:
-        sheet_imports.upload_clean(file)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from None
-    sheet_imports.import_uploads_prune()
-    name = default_storage.save(f"{sheet_imports.UPLOADS}/{uuid.uuid4().hex}.xlsx", file)
-    if file.size > settings.KAOPING_IMPORT_INLINE_PREVIEW_BYTES:
-        confirm = reverse("evaluation:paper_import_confirm", args=[round_.branch.code, year])
-        job = job_start(
-            actor=actor,
-            kind=f"{spec.kind}_preview",
-            title=_("检查：%(t)s") % {"t": spec.title},
-            task=sheet_imports._task(spec),
-            organization=spec.organization_of(round_),
-            params={"file": name, "target": key, "preview": True, "confirm": confirm},
-        )
-        return 202, {"rows": 0, "errors": [], "token": None, "job": job.pk}
-    with default_storage.open(name, "rb") as stored:
-        rows, errors, _outlook = sheet_imports._checked(spec, actor, round_, stored, None)
-    token = None
-    if rows and not errors:
-        token = sheet_imports._token(spec, name, key)
-    else:
-        default_storage.delete(name)
-    if not rows and not errors:
-        errors = [sheet_imports.RowError(1, "", _("表格中没有数据行。"))]
-    return 200, {"rows": len(rows), "errors": _row_errors(errors), "token": token}
+    return import_check_answer(
+        actor=request.auth,
+        spec=paper_import(round_),
+        target=round_,
+        key=_key(round_),
+        upload=file,
+        confirm_url=f"/api/branches/{round_.branch.code}/years/{year}/paper-tally/import/confirm",
+    )
 
 
 @router.post(
     "/branches/{code}/years/{year}/paper-tally/import/confirm",
-    response={202: JobOut, **WRITE},
+    response={202: JobOut, 409: ErrorOut, **WRITE},
 )
-def paper_import_confirm(request: AuthedRequest, code: Code, year: Year, payload: ConfirmIn):
+def paper_import_confirm(request: AuthedRequest, code: Code, year: Year, payload: ImportConfirmIn):
     """Confirm a preview (its ``token``): a background job checks the stored sheet again
-    and enters every count or none, as the user's own entry. Confirmed once: again, the
-    job the first confirmation started (``already_confirmed``). 404 for a token that is
-    unknown, expired or of another round."""
-    actor = request.auth
+    and enters every count or none, as the user's own entry. Confirmed once: again, 409
+    naming the job the first confirmation started. 404 for a token that is unknown,
+    expired or of another round."""
     round_ = _officer_round(request, code, year)
-    spec = paper_import(round_)
-    key = f"{round_.branch.code}/{round_.year}"
-    try:
-        data = signing.loads(payload.token, salt=sheet_imports.SALT, max_age=sheet_imports.MAX_AGE)
-    except signing.BadSignature:
-        data = None
-    if not data or data.get("k") != spec.kind or data.get("t") != key:
-        raise Http404(_("找不到这次导入预览，可能已过期，请重新上传。"))
-    already = False
-    try:
-        job = job_start(
-            actor=actor,
-            kind=spec.kind,
-            title=spec.title,
-            task=sheet_imports._task(spec),
-            organization=spec.organization_of(round_),
-            params={"file": data["f"], "target": key},
-            confirmation=f"upload:{data['f']}",
-        )
-    except AlreadyConfirmed as exc:
-        if exc.job is None:
-            raise Http404(_("找不到这次导入预览，可能已过期，请重新上传。")) from None
-        job, already = exc.job, True
-    job = JobRun.objects.get(pk=job.pk)
-    return 202, {
-        "job": job.pk,
-        "state": job.state,
-        "message": job.message,
-        "errors": job.result.get("errors", []) if isinstance(job.result, dict) else [],
-        "url": reverse("jobs:detail", args=[job.pk]),
-        "already_confirmed": already,
-    }
+    return import_start_answer(
+        actor=request.auth, spec=paper_import(round_), key=_key(round_), token=payload.token
+    )
+
+
+def _key(round_: EvaluationRound) -> str:
+    return f"{round_.branch.code}/{round_.year}"

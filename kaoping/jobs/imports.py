@@ -160,7 +160,7 @@ def import_upload_check(
     if rows and not errors:
         return ImportCheck(rows=rows, errors=[], outlook=outlook, token=_token(spec, name, key))
     default_storage.delete(name)
-    return ImportCheck(rows=rows, errors=errors)
+    return ImportCheck(rows=rows, errors=errors or [RowError(1, "", _("表格中没有数据行。"))])
 
 
 def import_preview(request, *, spec: SheetImport, target, key: str, back: str, confirm_url: str):

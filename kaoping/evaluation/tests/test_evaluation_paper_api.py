@@ -171,13 +171,13 @@ def test_paper_import_preview_then_confirm(district):
     done = send(secretary, "POST", confirm, {"token": token})
     assert done.status_code == 202, done.content
     body = done.json()
-    assert body["state"] == "done" and body["already_confirmed"] is False
-    assert "已保存您录入的票数" in body["message"] and body["url"] == f"/jobs/{body['job']}/"
+    assert body["state"] == "done" and body["kind"] == "paper_tally.import"
+    assert "已保存您录入的票数" in body["message"]
     mine = PaperTallyEntry.objects.get(entered_by=d.sec1)
     assert mine.counts["M1"] == {"excellent": 2, "qualified": 1, "basic": 0, "unqualified": 0}
     again = send(secretary, "POST", confirm, {"token": token})
-    assert again.status_code == 202 and again.json()["already_confirmed"] is True
-    assert again.json()["job"] == body["job"]
+    assert again.status_code == 409 and again.json()["code"] == "already_confirmed"
+    assert again.json()["errors"]["job"] == [str(body["id"])]
     assert JobRun.objects.filter(kind="paper_tally.import").count() == 1
 
 
@@ -202,9 +202,14 @@ def test_a_large_sheet_is_checked_in_the_background(district):
     sheet = _sheet(session(d.sec1), {"M1": [1, 0, 0, 0], "M1B": [0, 1, 0, 0]})
     answer = bearer(d.sec1).post(BASE + "/paper-tally/import", {"file": sheet})
     assert answer.status_code == 202, answer.content
-    job = JobRun.objects.get(pk=answer.json()["job"])
+    job = JobRun.objects.get(pk=answer.json()["job"]["id"])
     assert job.kind == "paper_tally.import_preview" and job.state == "done"
     assert not PaperTallyEntry.objects.exists()
+    # the job's result holds the confirmation, for the API's own confirming operation
+    confirm = answer.json()["job"]["result"]["confirm"]
+    assert confirm["url"] == BASE + "/paper-tally/import/confirm"
+    done = send(bearer(d.sec1), "POST", confirm["url"], {"token": confirm["token"]})
+    assert done.status_code == 202 and PaperTallyEntry.objects.filter(entered_by=d.sec1).exists()
 
 
 def test_a_round_not_opened_has_no_paper(district):
