@@ -1,9 +1,10 @@
 """The accounts of an organisation in the API: who has a login, and issuing logins (the
 initial passwords are in the answer, once; the batch then keeps no seal)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
@@ -12,7 +13,7 @@ from kaoping.api.schemas import Code, ErrorOut, ValidationErrorOut
 from kaoping.orgs.selectors import organization_access_by_code
 
 from . import selectors
-from .services.logins import ISSUE_MAX, logins_issue
+from .services.logins import ISSUE_MAX, account_policy_set, logins_issue
 
 router = Router(tags=["accounts"])
 
@@ -105,3 +106,25 @@ def accounts_issue(request: HttpRequest, payload: IssueIn):
             for i in batch.issued
         ],
     }
+
+
+class UsernameRuleIn(Schema):
+    username_rule: Literal["member_code", "mobile"]  # 党员编号 or 手机号码
+
+
+class UsernameRuleOut(Schema):
+    username_rule: str
+
+
+@router.put("/accounts/username-rule", response={200: UsernameRuleOut, **ERRORS})
+def accounts_username_rule(request: HttpRequest, payload: UsernameRuleIn):
+    """How new logins' usernames are made, for the whole district (the committee's admin;
+    logins already issued keep theirs)."""
+    selectors.accounts_access(actor=request.auth)
+    committee = selectors.district_committee()
+    if committee is None:
+        raise Http404(_("还没有机关工委。"))
+    policy = account_policy_set(
+        actor=request.auth, committee=committee, username_rule=payload.username_rule
+    )
+    return {"username_rule": policy.username_rule}

@@ -120,3 +120,8 @@ def slip_batches_of(*, organization: Organization, limit: int = 20) -> list[Slip
         .annotate(count=Count("lines"))
         .order_by("-issued_at")[:limit]
     )
+
+
+def district_committee() -> Organization | None:
+    """The working committee (机关工委) at the top of the tree: whose account policy holds."""
+    return Organization.objects.filter(kind=Organization.Kind.COMMITTEE).order_by("pk").first()

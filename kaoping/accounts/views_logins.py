@@ -33,17 +33,13 @@ def site_address(request) -> str:
     return settings.KAOPING_SITE_URL or request.build_absolute_uri("/")
 
 
-def _committee():
-    return Organization.objects.filter(kind=Organization.Kind.COMMITTEE).order_by("pk").first()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def accounts_index(request):
     actor = request.user
     selectors.accounts_access(actor=actor)
     is_admin = scope_for(actor).is_scheme_admin
-    committee = _committee() if is_admin else None
+    committee = selectors.district_committee() if is_admin else None
     form = None
     status = 200
     if committee is not None:

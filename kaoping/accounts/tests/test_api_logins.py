@@ -65,3 +65,21 @@ def test_refused_outside_scope(district, bearer):
     assert _post(orgdept, {"organization": "B1"}).status_code == 403
     assert _post(bearer(district.member1), {"organization": "B1"}).status_code == 404
     assert User.objects.count() == users and not SlipBatch.objects.exists()
+
+
+def test_the_admin_sets_the_username_rule_through_the_api(district, bearer):
+    from kaoping.accounts.models import AccountPolicy
+    from kaoping.testing.api import send
+
+    url = "/api/accounts/username-rule"
+    answer = send(bearer(district.admin), "PUT", url, {"username_rule": "mobile"})
+    assert answer.status_code == 200 and answer.json() == {"username_rule": "mobile"}
+    assert AccountPolicy.objects.get(committee=district.root).username_rule == "mobile"
+    refused = send(bearer(district.sec1), "PUT", url, {"username_rule": "member_code"})
+    assert refused.status_code == 403 and "党工委管理员" in refused.json()["detail"]
+    assert (
+        send(bearer(district.member1), "PUT", url, {"username_rule": "mobile"}).status_code == 404
+    )
+    bad = send(bearer(district.admin), "PUT", url, {"username_rule": "email"})
+    assert bad.status_code == 422 and "username_rule" in bad.json()["errors"]
+    assert AccountPolicy.objects.get(committee=district.root).username_rule == "mobile"

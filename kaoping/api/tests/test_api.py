@@ -741,6 +741,7 @@ def test_openapi_lists_every_path():
         "/api/branches/{code}/entries/import",
         "/api/branches/{code}/entries/import/confirm",
         "/api/jobs",
+        "/api/accounts/username-rule",
         "/api/schemes",
         "/api/years/{year}/scheme/items",
         "/api/years/{year}/scheme/items/{code}",

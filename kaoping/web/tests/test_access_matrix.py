@@ -192,6 +192,7 @@ def _not_a_workbook(d: MatrixData, s: Side) -> "Multipart":
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
+    "PUT /api/accounts/username-rule": lambda d, s: {"username_rule": "mobile"},
     "POST /api/schemes": lambda d, s: {"year": 2031, "source": "empty"},
     "PATCH /api/years/{year}/scheme": lambda d, s: {"notice_days": 7},
     "POST /api/years/{year}/scheme/items": lambda d, s: {
@@ -674,6 +675,7 @@ API = _rows(api=True, rows=(
     # accounts: as the accounts pages (accounts:index, accounts:issue)
     ("GET",    "/api/accounts",                                 "401 404 404 200 200 403 200 403", "-",   "-"),
     ("POST",   "/api/accounts/issue",                           "401 404 404 201 404 403 201 403", "403", "-"),
+    ("PUT",    "/api/accounts/username-rule",                   "401 404 404 403 403 403 200 403", "-",   "-"),
     ("GET",    "/api/years/{year}/entries",                     "401 200 200 200 200 200 200 200", "-",   "year=2026"),
     ("POST",   "/api/years/{year}/entries",                     "401 403 404 201 404 404 201 403", "403", "year=2026"),
     ("GET",    "/api/entries/{code}",                           "401 200 404 200 404 404 200 200", "200", "code=entry"),
