@@ -14,7 +14,6 @@ from kaoping.evaluation.selectors import round_of
 from kaoping.kit.answers import form_answer, form_done
 from kaoping.kit.confirm import confirm_page, confirmed
 from kaoping.kit.forms import apply_service_error, flash_service_error
-from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import member_access_by_code, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
@@ -177,10 +176,7 @@ def printable(request, code: str, year: int):
 @require_http_methods(["GET", "POST"])
 def appeal_new(request, year: int):
     actor = request.user
-    member_id = scope_for(actor).member_id
-    member = Member.objects.select_related("branch").filter(id=member_id).first()
-    if member_id is None or member is None:
-        raise Http404(_("您没有党员档案。"))
+    member = selectors.own_member(actor=actor)
 
     entries = selectors.appealable_entries(member=member, year=year)
     form = AppealForm(request.POST or None, entries=entries)

@@ -770,6 +770,13 @@ def test_openapi_lists_every_path():
         "/api/branches/{code}/claims",
         "/api/claims/{code}",
         "/api/claims/{code}/decision",
+        "/api/branches/{code}/years/{year}/publication",
+        "/api/branches/{code}/years/{year}/finalise",
+        "/api/branches/{code}/years/{year}/reopen",
+        "/api/branches/{code}/years/{year}/appeals",
+        "/api/me/appeals",
+        "/api/appeals/{code}",
+        "/api/appeals/{code}/answer",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

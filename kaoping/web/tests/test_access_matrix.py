@@ -226,6 +226,10 @@ BODIES: dict[str, Body] = {
         item="B01", date="2026-03-05", description="矩阵", proof_text="矩阵"
     ),
     "POST /api/claims/{code}/decision": _approve,
+    "POST /api/branches/{code}/years/{year}/reopen": _reason,
+    # B1's member's entry (their grade is appealed already): another's entry is a 422
+    "POST /api/me/appeals": lambda d, s: {"year": 2026, "entry": s.entry, "reasons": "矩阵"},
+    "POST /api/appeals/{code}/answer": lambda d, s: {"upheld": False, "answer": "矩阵"},
     "POST tasks:mark": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -670,6 +674,18 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/branches/{code}/claims",                   "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("GET",    "/api/claims/{code}",                            "401 200 404 200 404 404 200 200", "200", "code=claim"),
     ("POST",   "/api/claims/{code}/decision",                   "401 403 404 200 404 404 200 403", "403", "code=claim"),
+    # publication and appeals: as their pages (publication:branch, :print, :publish ...);
+    # publishing and finalising answer their plan (an empty body): 422 while the vote is
+    # not done / the notice period runs; reopening a year not finalised is a 422
+    ("GET",    "/api/branches/{code}/years/{year}/publication", "401 200 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/publication", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/finalise",    "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/reopen",      "401 403 404 403 404 404 422 403", "403", "code=branch,year=2026"),
+    ("GET",    "/api/branches/{code}/years/{year}/appeals",     "401 404 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("GET",    "/api/me/appeals",                               "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("POST",   "/api/me/appeals",                               "401 201 422 404 404 404 404 404", "-",   "-"),
+    ("GET",    "/api/appeals/{code}",                           "401 200 404 200 404 404 200 200", "200", "code=appeal"),
+    ("POST",   "/api/appeals/{code}/answer",                    "401 404 404 200 404 404 200 404", "404", "code=appeal"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
