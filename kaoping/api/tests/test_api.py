@@ -777,6 +777,13 @@ def test_openapi_lists_every_path():
         "/api/me/appeals",
         "/api/appeals/{code}",
         "/api/appeals/{code}/answer",
+        "/api/years/{year}/unqualified-settings",
+        "/api/branches/{code}/unqualified-cases",
+        "/api/branches/{code}/unqualified-candidates",
+        "/api/unqualified-cases/{code}/review",
+        "/api/unqualified-cases/{code}/resubmit",
+        "/api/unqualified-cases/{code}/vote",
+        "/api/unqualified-cases/{code}/handling",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

@@ -230,6 +230,30 @@ BODIES: dict[str, Body] = {
     # B1's member's entry (their grade is appealed already): another's entry is a 422
     "POST /api/me/appeals": lambda d, s: {"year": 2026, "entry": s.entry, "reasons": "矩阵"},
     "POST /api/appeals/{code}/answer": lambda d, s: {"upheld": False, "answer": "矩阵"},
+    "PUT /api/years/{year}/unqualified-settings": lambda d, s: {
+        "vote_basis": "entitled",
+        "absence_months": 6,
+        "dues_months": 3,
+    },
+    # the member without a case (the other member's case is open)
+    "POST /api/branches/{code}/unqualified-cases": lambda d, s: Multipart(
+        member=s.member, condition="7", facts="矩阵"
+    ),
+    "POST /api/branches/{code}/unqualified-candidates": _candidate_body,
+    "POST /api/unqualified-cases/{code}/review": _approve,
+    "POST /api/unqualified-cases/{code}/resubmit": lambda d, s: Multipart(facts="矩阵"),
+    "POST /api/unqualified-cases/{code}/vote": lambda d, s: {
+        "held_on": "2026-05-01",
+        "entitled": 1,
+        "present": 1,
+        "in_favour": 1,
+        "against": 0,
+        "abstaining": 0,
+    },
+    "POST /api/unqualified-cases/{code}/handling": lambda d, s: {
+        "kind": "persuade",
+        "decided_on": "2026-05-01",
+    },
     "POST tasks:mark": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -686,6 +710,19 @@ API = _rows(api=True, rows=(
     ("POST",   "/api/me/appeals",                               "401 201 422 404 404 404 404 404", "-",   "-"),
     ("GET",    "/api/appeals/{code}",                           "401 200 404 200 404 404 200 200", "200", "code=appeal"),
     ("POST",   "/api/appeals/{code}/answer",                    "401 404 404 200 404 404 200 404", "404", "code=appeal"),
+    # the unqualified procedure: as its pages (unqualified:settings, :branch, :candidate,
+    # :detail); the matrix's case is at pre-review: the committee and the department give
+    # their opinion, the branch's steps are not due (422), a reviewing body's are refused
+    ("GET",    "/api/years/{year}/unqualified-settings",        "401 404 404 404 404 404 200 404", "-",   "year=2026"),
+    ("PUT",    "/api/years/{year}/unqualified-settings",        "401 404 404 404 404 404 200 404", "-",   "year=2026"),
+    ("GET",    "/api/branches/{code}/unqualified-cases",        "401 404 404 200 404 404 200 200", "404", "code=branch"),
+    ("POST",   "/api/branches/{code}/unqualified-cases",        "401 404 404 201 404 404 403 403", "404", "code=branch"),
+    ("GET",    "/api/branches/{code}/unqualified-candidates",   "401 404 404 200 404 404 200 200", "404", "code=branch"),
+    ("POST",   "/api/branches/{code}/unqualified-candidates",   "401 404 404 200 404 404 403 403", "404", "code=branch"),
+    ("POST",   "/api/unqualified-cases/{code}/review",          "401 404 404 403 404 404 200 200", "404", "code=unqualified_case"),
+    ("POST",   "/api/unqualified-cases/{code}/resubmit",        "401 404 404 422 404 404 403 403", "404", "code=unqualified_case"),
+    ("POST",   "/api/unqualified-cases/{code}/vote",            "401 404 404 422 404 404 403 403", "404", "code=unqualified_case"),
+    ("POST",   "/api/unqualified-cases/{code}/handling",        "401 404 404 422 404 404 403 403", "404", "code=unqualified_case"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
