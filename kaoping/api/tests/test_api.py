@@ -784,6 +784,16 @@ def test_openapi_lists_every_path():
         "/api/unqualified-cases/{code}/resubmit",
         "/api/unqualified-cases/{code}/vote",
         "/api/unqualified-cases/{code}/handling",
+        "/api/members/{code}/archive/profile",
+        "/api/members/{code}/archive/transfers",
+        "/api/members/{code}/archive/lost-contact",
+        "/api/members/{code}/archive/found",
+        "/api/members/{code}/archive/investigation",
+        "/api/members/{code}/archive/investigation/decision",
+        "/api/members/{code}/archive/exemptions",
+        "/api/members/{code}/archive/exemptions/{item}",
+        "/api/branches/{code}/roster/import",
+        "/api/branches/{code}/roster/import/confirm",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

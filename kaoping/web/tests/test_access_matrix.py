@@ -182,6 +182,21 @@ def _role_body(d: MatrixData, s: Side) -> dict:
     return {"member": s.member, "organization": s.branch, "role": "branch_committee"}
 
 
+def _roster_template():
+    """The roster's template (its sample row) as an upload, sent whole to every role
+    (the body is made once per side: each read starts from the beginning)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kaoping.archive.exports import XLSX, roster_template
+
+    class Rewound(SimpleUploadedFile):
+        def read(self, *args, **kwargs):
+            self.seek(0)
+            return super().read(*args, **kwargs)
+
+    return Rewound("roster.xlsx", roster_template(), XLSX)
+
+
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
     "POST web:entry_reverse": _reason,
@@ -254,6 +269,32 @@ BODIES: dict[str, Body] = {
         "kind": "persuade",
         "decided_on": "2026-05-01",
     },
+    "PATCH /api/members/{code}/archive/profile": lambda d, s: {"ethnicity": "汉族"},
+    "POST /api/members/{code}/archive/transfers": lambda d, s: {
+        "destination": "矩阵",
+        "date": "2026-03-01",
+        "reason": "矩阵",
+    },
+    "POST /api/members/{code}/archive/lost-contact": lambda d, s: {
+        "since": "2026-03-01",
+        "efforts": "矩阵",
+    },
+    "POST /api/members/{code}/archive/found": lambda d, s: {"found_on": "2026-03-01"},
+    "POST /api/members/{code}/archive/investigation": lambda d, s: {
+        "body": "矩阵",
+        "started_on": "2026-03-01",
+    },
+    "POST /api/members/{code}/archive/investigation/decision": lambda d, s: {
+        "decided_on": "2026-05-01",
+        "decision": "矩阵",
+    },
+    "POST /api/members/{code}/archive/exemptions": lambda d, s: {
+        "item": "D01",
+        "reason": "矩阵",
+        "starts_on": "2026-01-01",
+    },
+    "POST /api/branches/{code}/roster/import": lambda d, s: Multipart(file=_roster_template()),
+    "POST /api/branches/{code}/roster/import/confirm": lambda d, s: {"token": "forged"},
     "POST tasks:mark": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -723,6 +764,20 @@ API = _rows(api=True, rows=(
     ("POST",   "/api/unqualified-cases/{code}/resubmit",        "401 404 404 422 404 404 403 403", "404", "code=unqualified_case"),
     ("POST",   "/api/unqualified-cases/{code}/vote",            "401 404 404 422 404 404 403 403", "404", "code=unqualified_case"),
     ("POST",   "/api/unqualified-cases/{code}/handling",        "401 404 404 422 404 404 403 403", "404", "code=unqualified_case"),
+    # the archive's changes: as their pages (archive:profile, :transfer, :lost, ...), the
+    # managers of the member's branch; the lost member is found; no investigation is open
+    ("PATCH",  "/api/members/{code}/archive/profile",           "401 403 404 200 404 404 200 403", "403", "code=member"),
+    ("POST",   "/api/members/{code}/archive/transfers",         "401 403 404 201 404 404 201 403", "403", "code=member"),
+    ("POST",   "/api/members/{code}/archive/lost-contact",      "401 403 404 201 404 404 201 403", "403", "code=member"),
+    ("POST",   "/api/members/{code}/archive/found",             "401 404 404 200 404 404 200 403", "403", "code=lost_member"),
+    ("POST",   "/api/members/{code}/archive/investigation",     "401 403 404 201 404 404 201 403", "403", "code=member"),
+    ("POST",   "/api/members/{code}/archive/investigation/decision", "401 403 404 422 404 404 422 403", "403", "code=member"),
+    ("POST",   "/api/members/{code}/archive/exemptions",        "401 403 404 201 404 404 201 403", "403", "code=member"),
+    ("DELETE", "/api/members/{code}/archive/exemptions/{item}", "401 403 404 204 404 404 204 403", "403", "code=member,item='D05'"),
+    # the roster import as its pages: the template's sheet is checked (200, nothing
+    # written); a forged token is no preview (404)
+    ("POST",   "/api/branches/{code}/roster/import",            "401 404 404 200 404 404 200 403", "403", "code=branch"),
+    ("POST",   "/api/branches/{code}/roster/import/confirm",    "401 404 404 404 404 404 404 403", "403", "code=branch"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
