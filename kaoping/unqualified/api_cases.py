@@ -97,7 +97,7 @@ def case_review(request: AuthedRequest, code: Code, payload: ReviewIn):
     actor = request.auth
     case = _case(request, code, "review")
     choices = selectors.review_choices(actor=actor, case=case)
-    body = payload.body
+    body: str | None = payload.body
     if body is None:
         if len(choices) != 1:
             raise ValidationError({"body": _("请选择以何机构名义办理。")})
