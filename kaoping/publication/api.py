@@ -9,7 +9,6 @@ import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -214,9 +213,7 @@ def branch_appeal_list(request: AuthedRequest, code: Code, year: Year):
     """The appeals of a branch's year, the oldest first, for its officers (404 otherwise,
     as the page)."""
     actor = request.auth
-    branch = selectors.branch_for_reader(actor=actor, code=code)
-    if not selectors.is_officer(actor=actor, branch=branch):
-        raise Http404(_("只有支部委员和上级组织可以查看公示管理页。"))
+    branch = selectors.branch_for_officer(actor=actor, code=code)
     return [appeal_out(a) for a in selectors.branch_appeals(branch=branch, year=year)]
 
 

@@ -28,6 +28,15 @@ def branch_for_reader(*, actor: Actor, code: str, manage: bool = False) -> Organ
     return org
 
 
+def branch_for_officer(*, actor: Actor, code: str) -> Organization:
+    """The branch for its officers and those above it (the publication management page
+    and the branch's appeals); 404 for its members and everyone else."""
+    branch = branch_for_reader(actor=actor, code=code)
+    if not is_officer(actor=actor, branch=branch):
+        raise Http404(_("只有支部委员和上级组织可以查看公示管理页。"))
+    return branch
+
+
 def is_officer(*, actor: Actor, branch: Organization) -> bool:
     return scope_for(actor).reads(branch.path)
 

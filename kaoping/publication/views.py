@@ -38,9 +38,7 @@ def _branch_url(branch, year: int) -> str:
 def branch_page(request, code: str, year: int):
     """The officers' page: determination of ties, publication, appeals, finalisation."""
     actor = request.user
-    branch = selectors.branch_for_reader(actor=actor, code=code)
-    if not selectors.is_officer(actor=actor, branch=branch):
-        raise Http404(_("只有支部委员和上级组织可以查看公示管理页。"))
+    branch = selectors.branch_for_officer(actor=actor, code=code)
     scheme = _scheme(year)
     scope = scope_for(actor)
     frozen = year_is_frozen(year=year, branch=branch)
