@@ -46,8 +46,13 @@ def _member_row(member) -> dict:
 )
 def member_archive_view(request: AuthedRequest, code: Code):
     """A member's archive (党员台账), for whoever may open its page and masked as there."""
-    subject = member_for_archive(actor=request.auth, code=code)
-    archive = member_archive(actor=request.auth, member=subject)
+    return archive_out(request.auth, member_for_archive(actor=request.auth, code=code))
+
+
+def archive_out(actor, subject) -> dict:
+    """A member's archive as ``MemberArchiveOut``, as ``actor`` may see it (also the
+    answer of the archive's writes in ``kaoping/archive/api.py``)."""
+    archive = member_archive(actor=actor, member=subject)
     return _member_row(subject) | {
         "personal_data_full": archive.full,
         "profile": _profile_row(archive.values, archive.profile),

@@ -20,7 +20,7 @@ from .schemas import CaseDetailOut, CaseOut, Code, Year
 router = Router()
 
 
-def _case_row(actor, case, full_names: dict[int, bool]) -> dict:
+def case_row_out(actor, case, full_names: dict[int, bool]) -> dict:
     if case.branch_id not in full_names:
         full_names[case.branch_id] = names_visible(actor, case.branch)
     name = case.member.name
@@ -54,7 +54,7 @@ def unqualified_cases(
     if state is not None:
         qs = qs.filter(state=state)
     full_names: dict[int, bool] = {}
-    return [_case_row(request.auth, case, full_names) for case in qs]
+    return [case_row_out(request.auth, case, full_names) for case in qs]
 
 
 @router.get(
@@ -66,10 +66,15 @@ def unqualified_case(request: AuthedRequest, code: Code):
     """One case's file: every step (who, when, why), the general meeting's vote, the
     handling decided, and how many evidence files it holds (the files themselves are on
     the case's page)."""
-    case = case_access_by_code(actor=request.auth, code=code)
+    return case_detail_out(request.auth, case_access_by_code(actor=request.auth, code=code))
+
+
+def case_detail_out(actor, case: UnqualifiedCase) -> dict:
+    """One case's file as ``CaseDetailOut`` (also the answer of the case's steps in
+    ``kaoping/unqualified/api.py``)."""
     file = case_file(case=case)
     vote = file["vote"]
-    return _case_row(request.auth, case, {}) | {
+    return case_row_out(actor, case, {}) | {
         "member_name": case.member.name,  # the file names the member, as its page does
         "steps": [
             {

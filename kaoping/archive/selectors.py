@@ -232,3 +232,29 @@ def lost_since(*, actor: Actor, org: Organization) -> dict:
             "member_id", "since"
         )
     )
+
+
+def transfer_branches() -> QuerySet[Organization]:
+    """The branches a member may be transferred to (the transfer form's and the API's)."""
+    return Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("path")
+
+
+def exemption_items() -> QuerySet[SchemeItem]:
+    """The items a member may be exempted from: the deductions of the latest scheme."""
+    scheme = Scheme.objects.order_by("-year").first()
+    if scheme is None:
+        return SchemeItem.objects.none()
+    return SchemeItem.objects.filter(scheme=scheme, kind=SchemeItem.Kind.DEDUCTION)
+
+
+def exemption_of(*, member: Member, item_code: str) -> ItemExemption:
+    """The member's exemption from an item (one per item), for a manager who has the
+    member already (``member_for_archive(manage=True)``); 404 when there is none."""
+    exemption = (
+        ItemExemption.objects.select_related("member__branch")
+        .filter(member=member, item_code=item_code)
+        .first()
+    )
+    if exemption is None:
+        raise Http404(_("找不到这条免予考评记录。"))
+    return exemption

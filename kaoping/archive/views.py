@@ -14,9 +14,8 @@ from kaoping.jobs.imports import branch_import_views
 from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_page as _form_page
 from kaoping.kit.forms import errors_on
-from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import branch_for_staff, organization_access_by_code, scope_for
-from kaoping.schemes.models import Scheme, SchemeItem
 
 from . import exports, selectors, services
 from .background import ROSTER_IMPORT
@@ -146,8 +145,7 @@ def _member_action(service, form_class, form_kwargs=None):
 
 
 def _transfer_form_kwargs() -> dict:
-    branches = Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("path")
-    return {"branches": branches, "initial": {"date": timezone.localdate()}}
+    return {"branches": selectors.transfer_branches(), "initial": {"date": timezone.localdate()}}
 
 
 def _found_form_kwargs() -> dict:
@@ -166,10 +164,7 @@ investigation_decide = _member_action(services.member_investigation_decide, Inve
 def exemption_add(request, code: str):
     actor = request.user
     member = selectors.member_for_archive(actor=actor, code=code, manage=True)
-    scheme = Scheme.objects.order_by("-year").first()
-    items = SchemeItem.objects.none()
-    if scheme is not None:
-        items = SchemeItem.objects.filter(scheme=scheme, kind=SchemeItem.Kind.DEDUCTION)
+    items = selectors.exemption_items()
 
     def save(m, data):
         services.exemption_add(

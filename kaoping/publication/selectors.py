@@ -28,6 +28,15 @@ def branch_for_reader(*, actor: Actor, code: str, manage: bool = False) -> Organ
     return org
 
 
+def branch_for_officer(*, actor: Actor, code: str) -> Organization:
+    """The branch for its officers and those above it (the publication management page
+    and the branch's appeals); 404 for its members and everyone else."""
+    branch = branch_for_reader(actor=actor, code=code)
+    if not is_officer(actor=actor, branch=branch):
+        raise Http404(_("只有支部委员和上级组织可以查看公示管理页。"))
+    return branch
+
+
 def is_officer(*, actor: Actor, branch: Organization) -> bool:
     return scope_for(actor).reads(branch.path)
 
@@ -76,8 +85,23 @@ def branch_appeals(*, branch: Organization, year: int) -> QuerySet[Appeal]:
     )
 
 
-def member_appeals(*, member: Member, year: int) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(year=year, member=member).select_related("entry__item")
+def own_member(*, actor: Actor) -> Member:
+    """The actor's own member record, who files appeals (404 without one)."""
+    member_id = scope_for(actor).member_id
+    member = (
+        Member.objects.select_related("branch").filter(id=member_id).first()
+        if member_id is not None
+        else None
+    )
+    if member is None:
+        raise Http404(_("您没有党员档案。"))
+    return member
+
+
+def member_appeals(*, member: Member, year: int | None) -> QuerySet[Appeal]:
+    """The member's appeals of ``year`` (None: of every year)."""
+    appeals = Appeal.objects.filter(member=member).select_related("member", "entry__item")
+    return appeals if year is None else appeals.filter(year=year)
 
 
 def appeal_access_by_code(*, actor: Actor, code: str, manage: bool = False) -> Appeal:

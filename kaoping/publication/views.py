@@ -14,7 +14,6 @@ from kaoping.evaluation.selectors import round_of
 from kaoping.kit.answers import form_answer, form_done
 from kaoping.kit.confirm import confirm_page, confirmed
 from kaoping.kit.forms import apply_service_error, flash_service_error
-from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import member_access_by_code, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
@@ -39,9 +38,7 @@ def _branch_url(branch, year: int) -> str:
 def branch_page(request, code: str, year: int):
     """The officers' page: determination of ties, publication, appeals, finalisation."""
     actor = request.user
-    branch = selectors.branch_for_reader(actor=actor, code=code)
-    if not selectors.is_officer(actor=actor, branch=branch):
-        raise Http404(_("只有支部委员和上级组织可以查看公示管理页。"))
+    branch = selectors.branch_for_officer(actor=actor, code=code)
     scheme = _scheme(year)
     scope = scope_for(actor)
     frozen = year_is_frozen(year=year, branch=branch)
@@ -177,10 +174,7 @@ def printable(request, code: str, year: int):
 @require_http_methods(["GET", "POST"])
 def appeal_new(request, year: int):
     actor = request.user
-    member_id = scope_for(actor).member_id
-    member = Member.objects.select_related("branch").filter(id=member_id).first()
-    if member_id is None or member is None:
-        raise Http404(_("您没有党员档案。"))
+    member = selectors.own_member(actor=actor)
 
     entries = selectors.appealable_entries(member=member, year=year)
     form = AppealForm(request.POST or None, entries=entries)

@@ -417,3 +417,77 @@ def case_steps(*, case: UnqualifiedCase, file: dict) -> list[Step]:
     if case.state == State.RETURNED:
         steps[0] = Step(steps[0].label, "current", note=str(State.RETURNED.label))
     return steps
+
+
+# --- Access to the pages' and the API's actions -----------------------------------------
+
+
+def branch_for_bodies(*, actor: Actor, code: str, body: str | None = None) -> Organization:
+    """The branch if the actor acts for a body on it (for ``body`` when given); else 404,
+    or 403 when visible but the body is not the actor's (the branch pages and the API)."""
+    from django.core.exceptions import PermissionDenied
+
+    from kaoping.orgs.selectors import organization_access_by_code
+
+    branch = organization_access_by_code(actor=actor, code=code)
+    bodies = bodies_for(actor, branch)
+    if not branch.is_branch or not bodies:
+        raise Http404(_("找不到这个党支部。"))
+    if body is not None and body not in bodies:
+        raise PermissionDenied(
+            _("您不能以“%(body)s”的身份办理 %(branch)s 的案件。")
+            % {"body": CaseStep.Body(body).label, "branch": branch.name}
+        )
+    return branch
+
+
+def proposable_members(*, branch: Organization) -> QuerySet[Member]:
+    """The members a proposal may name: the branch's assessed members."""
+    return branch.members.filter(status__in=Member.assessed_statuses()).order_by("code")
+
+
+def settings_year(*, actor: Actor, year: int) -> int:
+    """The year whose settings the actor may see and set: the working committee's admins
+    only, and a year with a scheme (404 otherwise, as the settings page)."""
+    if not scope_for(actor).is_scheme_admin:
+        raise Http404(_("找不到这个页面。"))
+    if not Scheme.objects.filter(year=year).exists():
+        raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
+    return year
+
+
+def review_choices(*, actor: Actor, case: UnqualifiedCase) -> list[str]:
+    """The reviewing bodies the actor may give their opinion for now: at pre-review or
+    approval, those of the actor's bodies that have not acted in this round."""
+    if case.state not in (UnqualifiedCase.State.PRE_REVIEW, UnqualifiedCase.State.APPROVAL):
+        return []
+    bodies = bodies_for(actor, case.branch)
+    pending = pending_bodies(case)
+    return [b for b in CaseStep.REVIEW_BODIES if b in pending and b in bodies]
+
+
+# The state in which the branch takes each of its steps on a case.
+BRANCH_STEP_STATES = {
+    "resubmit": UnqualifiedCase.State.RETURNED,
+    "vote": UnqualifiedCase.State.VOTE,
+    "handling": UnqualifiedCase.State.DETERMINED,
+}
+
+
+def step_open_check(*, actor: Actor, case: UnqualifiedCase, action: str) -> None:
+    """Whether the actor may take ``action`` (review, resubmit, vote, handling) on the case
+    now: 403 for a step that is not the actor's body's, 422 when it is done or not due."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    bodies = bodies_for(actor, case.branch)
+    if action == "review":
+        if not bodies & set(CaseStep.REVIEW_BODIES):
+            raise PermissionDenied(_("您不参与审查不合格党员处置案件。"))
+        if review_choices(actor=actor, case=case):
+            return
+    elif action in BRANCH_STEP_STATES:
+        if Body.BRANCH not in bodies:
+            raise PermissionDenied(_("这一步只能由党支部办理。"))
+        if case.state == BRANCH_STEP_STATES[action]:
+            return
+    raise ValidationError(_("该环节已办理或当前不能办理。"))

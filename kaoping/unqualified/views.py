@@ -19,11 +19,9 @@ from kaoping.kit.forms import apply_service_error
 from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.kit.urlparams import parse_code, parse_year
 from kaoping.ops.files import file_answer
-from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_voters,
     member_access_by_code,
-    organization_access_by_code,
     scope_for,
 )
 from kaoping.schemes.models import Scheme
@@ -95,18 +93,8 @@ def _year(request) -> int:
 
 
 def _branch(request, code: str, *, body: str | None = None):
-    """The branch if the viewer acts for a body on it (for ``body`` when given); else 404,
-    or 403 when visible but the body is not the viewer's."""
-    branch = organization_access_by_code(actor=request.user, code=code)
-    bodies = selectors.bodies_for(request.user, branch)
-    if not branch.is_branch or not bodies:
-        raise Http404(_("找不到这个党支部。"))
-    if body is not None and body not in bodies:
-        raise PermissionDenied(
-            _("您不能以“%(body)s”的身份办理 %(branch)s 的案件。")
-            % {"body": CaseStep.Body(body).label, "branch": branch.name}
-        )
-    return branch
+    """The branch if the viewer acts for a body on it (``selectors.branch_for_bodies``)."""
+    return selectors.branch_for_bodies(actor=request.user, code=code, body=body)
 
 
 @login_required
@@ -154,7 +142,7 @@ def branch_cases(request, code: str):
     branch = _branch(request, code)
     may_propose = Body.BRANCH in selectors.bodies_for(actor, branch)
     year = _year(request)
-    members = branch.members.filter(status__in=Member.assessed_statuses()).order_by("code")
+    members = selectors.proposable_members(branch=branch)
     form = ProposeForm(request.POST or None, request.FILES or None, members=members)
     status = 200
     if request.method == "POST":
@@ -267,20 +255,17 @@ def candidate_action(request, code: str):
     return redirect(back)
 
 
-def _review_form(case, bodies, data=None):
+def _review_form(actor, case, data=None):
     """The pre-review or approval form for the bodies the viewer acts for and that have not
     acted yet, or None."""
-    if case.state not in (State.PRE_REVIEW, State.APPROVAL):
-        return None
-    open_bodies = [b for b in CaseStep.REVIEW_BODIES if b in selectors.pending_bodies(case)]
-    choices = [(b, Body(b).label) for b in open_bodies if b in bodies]
+    choices = [(b, Body(b).label) for b in selectors.review_choices(actor=actor, case=case)]
     if not choices:
         return None
     no_label = _("退回支部") if case.state == State.PRE_REVIEW else _("不予批准")
     return ReviewForm(data, bodies=choices, no_label=no_label, prefix="review")
 
 
-def _forms(case, bodies, request=None, action=None) -> dict:
+def _forms(actor, case, bodies, request=None, action=None) -> dict:
     data = request.POST if request is not None else None
     files = request.FILES if request is not None else None
     branch = Body.BRANCH in bodies
@@ -288,7 +273,7 @@ def _forms(case, bodies, request=None, action=None) -> dict:
     def bound(name):
         return (data, files) if action == name else (None, None)
 
-    forms = {"review_form": _review_form(case, bodies, bound("review")[0])}
+    forms = {"review_form": _review_form(actor, case, bound("review")[0])}
     forms["resubmit_form"] = (
         ResubmitForm(*bound("resubmit"), initial={"facts": case.facts}, prefix="resubmit")
         if branch and case.state == State.RETURNED
@@ -374,14 +359,15 @@ def case_detail(request, code: str):
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
-        forms = _forms(case, bodies, request, action)
+        forms = _forms(actor, case, bodies, request, action)
         form = forms.get(f"{action}_form")
         if form is None:
-            if action == "review" and not bodies & set(CaseStep.REVIEW_BODIES):
-                raise PermissionDenied(_("您不参与审查不合格党员处置案件。"))
-            if action in ("resubmit", "vote", "handling") and Body.BRANCH not in bodies:
-                raise PermissionDenied(_("这一步只能由党支部办理。"))
-            messages.error(request, _("该环节已办理或当前不能办理。"))
+            try:
+                selectors.step_open_check(actor=actor, case=case, action=action)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:  # open, but the form's field is not there (an unknown action)
+                messages.error(request, _("该环节已办理或当前不能办理。"))
             return redirect(reverse("unqualified:detail", args=[case.code]))
         if form.is_valid() and (asked := _confirmation(request, case, action, form)):
             return asked
@@ -396,7 +382,7 @@ def case_detail(request, code: str):
                 return redirect(reverse("unqualified:detail", args=[case.code]))
         status = 400
     else:
-        forms = _forms(case, bodies)
+        forms = _forms(actor, case, bodies)
     file = selectors.case_file(case=case)
     context = {
         "case": case,
@@ -433,10 +419,7 @@ def case_evidence(request, code: str, pk: int):
 def settings_edit(request, year: int):
     """The working committee sets the year's vote rule and candidate thresholds."""
     actor = request.user
-    if not scope_for(actor).is_scheme_admin:
-        raise Http404(_("找不到这个页面。"))
-    if not Scheme.objects.filter(year=year).exists():
-        raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
+    selectors.settings_year(actor=actor, year=year)
     current = selectors.settings_for(year)
     form = SettingsForm(
         request.POST or None,

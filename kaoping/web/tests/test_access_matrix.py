@@ -188,6 +188,19 @@ def _not_a_workbook(d: MatrixData, s: Side) -> "Multipart":
     upload = io.BytesIO(b"matrix")
     upload.name = "paper.xlsx"
     return Multipart(file=upload)
+def _roster_template():
+    """The roster's template (its sample row) as an upload, sent whole to every role
+    (the body is made once per side: each read starts from the beginning)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kaoping.archive.exports import XLSX, roster_template
+
+    class Rewound(SimpleUploadedFile):
+        def read(self, *args, **kwargs):
+            self.seek(0)
+            return super().read(*args, **kwargs)
+
+    return Rewound("roster.xlsx", roster_template(), XLSX)
 
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
@@ -265,6 +278,60 @@ BODIES: dict[str, Body] = {
         item="B01", date="2026-03-05", description="矩阵", proof_text="矩阵"
     ),
     "POST /api/claims/{code}/decision": _approve,
+    "POST /api/branches/{code}/years/{year}/reopen": _reason,
+    # B1's member's entry (their grade is appealed already): another's entry is a 422
+    "POST /api/me/appeals": lambda d, s: {"year": 2026, "entry": s.entry, "reasons": "矩阵"},
+    "POST /api/appeals/{code}/answer": lambda d, s: {"upheld": False, "answer": "矩阵"},
+    "PUT /api/years/{year}/unqualified-settings": lambda d, s: {
+        "vote_basis": "entitled",
+        "absence_months": 6,
+        "dues_months": 3,
+    },
+    # the member without a case (the other member's case is open)
+    "POST /api/branches/{code}/unqualified-cases": lambda d, s: Multipart(
+        member=s.member, condition="7", facts="矩阵"
+    ),
+    "POST /api/branches/{code}/unqualified-candidates": _candidate_body,
+    "POST /api/unqualified-cases/{code}/review": _approve,
+    "POST /api/unqualified-cases/{code}/resubmit": lambda d, s: Multipart(facts="矩阵"),
+    "POST /api/unqualified-cases/{code}/vote": lambda d, s: {
+        "held_on": "2026-05-01",
+        "entitled": 1,
+        "present": 1,
+        "in_favour": 1,
+        "against": 0,
+        "abstaining": 0,
+    },
+    "POST /api/unqualified-cases/{code}/handling": lambda d, s: {
+        "kind": "persuade",
+        "decided_on": "2026-05-01",
+    },
+    "PATCH /api/members/{code}/archive/profile": lambda d, s: {"ethnicity": "汉族"},
+    "POST /api/members/{code}/archive/transfers": lambda d, s: {
+        "destination": "矩阵",
+        "date": "2026-03-01",
+        "reason": "矩阵",
+    },
+    "POST /api/members/{code}/archive/lost-contact": lambda d, s: {
+        "since": "2026-03-01",
+        "efforts": "矩阵",
+    },
+    "POST /api/members/{code}/archive/found": lambda d, s: {"found_on": "2026-03-01"},
+    "POST /api/members/{code}/archive/investigation": lambda d, s: {
+        "body": "矩阵",
+        "started_on": "2026-03-01",
+    },
+    "POST /api/members/{code}/archive/investigation/decision": lambda d, s: {
+        "decided_on": "2026-05-01",
+        "decision": "矩阵",
+    },
+    "POST /api/members/{code}/archive/exemptions": lambda d, s: {
+        "item": "D01",
+        "reason": "矩阵",
+        "starts_on": "2026-01-01",
+    },
+    "POST /api/branches/{code}/roster/import": lambda d, s: Multipart(file=_roster_template()),
+    "POST /api/branches/{code}/roster/import/confirm": lambda d, s: {"token": "forged"},
     "POST tasks:mark": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -753,6 +820,45 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/branches/{code}/claims",                   "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("GET",    "/api/claims/{code}",                            "401 200 404 200 404 404 200 200", "200", "code=claim"),
     ("POST",   "/api/claims/{code}/decision",                   "401 403 404 200 404 404 200 403", "403", "code=claim"),
+    # publication and appeals: as their pages (publication:branch, :print, :publish ...);
+    # publishing and finalising answer their plan (an empty body): 422 while the vote is
+    # not done / the notice period runs; reopening a year not finalised is a 422
+    ("GET",    "/api/branches/{code}/years/{year}/publication", "401 200 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/publication", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/finalise",    "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
+    ("POST",   "/api/branches/{code}/years/{year}/reopen",      "401 403 404 403 404 404 422 403", "403", "code=branch,year=2026"),
+    ("GET",    "/api/branches/{code}/years/{year}/appeals",     "401 404 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("GET",    "/api/me/appeals",                               "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("POST",   "/api/me/appeals",                               "401 201 422 404 404 404 404 404", "-",   "-"),
+    ("GET",    "/api/appeals/{code}",                           "401 200 404 200 404 404 200 200", "200", "code=appeal"),
+    ("POST",   "/api/appeals/{code}/answer",                    "401 404 404 200 404 404 200 404", "404", "code=appeal"),
+    # the unqualified procedure: as its pages (unqualified:settings, :branch, :candidate,
+    # :detail); the matrix's case is at pre-review: the committee and the department give
+    # their opinion, the branch's steps are not due (422), a reviewing body's are refused
+    ("GET",    "/api/years/{year}/unqualified-settings",        "401 404 404 404 404 404 200 404", "-",   "year=2026"),
+    ("PUT",    "/api/years/{year}/unqualified-settings",        "401 404 404 404 404 404 200 404", "-",   "year=2026"),
+    ("GET",    "/api/branches/{code}/unqualified-cases",        "401 404 404 200 404 404 200 200", "404", "code=branch"),
+    ("POST",   "/api/branches/{code}/unqualified-cases",        "401 404 404 201 404 404 403 403", "404", "code=branch"),
+    ("GET",    "/api/branches/{code}/unqualified-candidates",   "401 404 404 200 404 404 200 200", "404", "code=branch"),
+    ("POST",   "/api/branches/{code}/unqualified-candidates",   "401 404 404 200 404 404 403 403", "404", "code=branch"),
+    ("POST",   "/api/unqualified-cases/{code}/review",          "401 404 404 403 404 404 200 200", "404", "code=unqualified_case"),
+    ("POST",   "/api/unqualified-cases/{code}/resubmit",        "401 404 404 422 404 404 403 403", "404", "code=unqualified_case"),
+    ("POST",   "/api/unqualified-cases/{code}/vote",            "401 404 404 422 404 404 403 403", "404", "code=unqualified_case"),
+    ("POST",   "/api/unqualified-cases/{code}/handling",        "401 404 404 422 404 404 403 403", "404", "code=unqualified_case"),
+    # the archive's changes: as their pages (archive:profile, :transfer, :lost, ...), the
+    # managers of the member's branch; the lost member is found; no investigation is open
+    ("PATCH",  "/api/members/{code}/archive/profile",           "401 403 404 200 404 404 200 403", "403", "code=member"),
+    ("POST",   "/api/members/{code}/archive/transfers",         "401 403 404 201 404 404 201 403", "403", "code=member"),
+    ("POST",   "/api/members/{code}/archive/lost-contact",      "401 403 404 201 404 404 201 403", "403", "code=member"),
+    ("POST",   "/api/members/{code}/archive/found",             "401 404 404 200 404 404 200 403", "403", "code=lost_member"),
+    ("POST",   "/api/members/{code}/archive/investigation",     "401 403 404 201 404 404 201 403", "403", "code=member"),
+    ("POST",   "/api/members/{code}/archive/investigation/decision", "401 403 404 422 404 404 422 403", "403", "code=member"),
+    ("POST",   "/api/members/{code}/archive/exemptions",        "401 403 404 201 404 404 201 403", "403", "code=member"),
+    ("DELETE", "/api/members/{code}/archive/exemptions/{item}", "401 403 404 204 404 404 204 403", "403", "code=member,item='D05'"),
+    # the roster import as its pages: the template's sheet is checked (200, nothing
+    # written); a forged token is no preview (404)
+    ("POST",   "/api/branches/{code}/roster/import",            "401 404 404 200 404 404 200 403", "403", "code=branch"),
+    ("POST",   "/api/branches/{code}/roster/import/confirm",    "401 404 404 404 404 404 404 403", "403", "code=branch"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
