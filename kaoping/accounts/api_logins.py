@@ -3,11 +3,12 @@ initial passwords are in the answer, once; the batch then keeps no seal)."""
 
 from typing import Annotated, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from kaoping.api.auth import AuthedRequest
 from kaoping.api.pagination import Page
 from kaoping.api.schemas import Code, ErrorOut, ValidationErrorOut
 from kaoping.orgs.selectors import organization_access_by_code
@@ -72,7 +73,7 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 @router.get("/accounts", response={200: list[AccountOut], **ERRORS})
 @paginate(Page)
-def accounts(request: HttpRequest, organization: Code | None = None):
+def accounts(request: AuthedRequest, organization: Code | None = None):
     """Members whose logins the user manages (committee admins, secretaries), with their
     login's state; ``organization`` narrows to its subtree."""
     selectors.accounts_access(actor=request.auth)
@@ -85,7 +86,7 @@ def accounts(request: HttpRequest, organization: Code | None = None):
 
 
 @router.post("/accounts/issue", response={201: BatchOut, 400: ErrorOut, **ERRORS})
-def accounts_issue(request: HttpRequest, payload: IssueIn):
+def accounts_issue(request: AuthedRequest, payload: IssueIn):
     """Create logins for the organisation's members without one (or ``members``), all or
     none. The initial passwords are in this answer only: store or hand them out now."""
     selectors.accounts_access(actor=request.auth)
@@ -117,7 +118,7 @@ class UsernameRuleOut(Schema):
 
 
 @router.put("/accounts/username-rule", response={200: UsernameRuleOut, **ERRORS})
-def accounts_username_rule(request: HttpRequest, payload: UsernameRuleIn):
+def accounts_username_rule(request: AuthedRequest, payload: UsernameRuleIn):
     """How new logins' usernames are made, for the whole district (the committee's admin;
     logins already issued keep theirs)."""
     selectors.accounts_access(actor=request.auth)

@@ -163,12 +163,12 @@ def test_roster_import_preview_then_confirm(district):
     )
     done = send(sec, "POST", f"{url}/confirm", {"token": body["token"]})
     assert done.status_code == 202, done.content
-    assert done.json()["state"] == "done" and not done.json()["already_confirmed"]
+    assert done.json()["state"] == "done" and done.json()["kind"] == "roster.import"
     new = Member.objects.get(code="M9")
     assert new.branch == d.b1 and new.membership == "probationary"
     again = send(sec, "POST", f"{url}/confirm", {"token": body["token"]})
-    assert again.status_code == 202 and again.json()["already_confirmed"]
-    assert again.json()["job"] == done.json()["job"]
+    assert again.status_code == 409 and again.json()["code"] == "already_confirmed"
+    assert again.json()["errors"]["job"] == [str(done.json()["id"])]
     assert send(sec, "POST", f"{url}/confirm", {"token": "forged"}).status_code == 404
 
 

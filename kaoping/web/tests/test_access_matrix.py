@@ -188,6 +188,8 @@ def _not_a_workbook(d: MatrixData, s: Side) -> "Multipart":
     upload = io.BytesIO(b"matrix")
     upload.name = "paper.xlsx"
     return Multipart(file=upload)
+
+
 def _roster_template():
     """The roster's template (its sample row) as an upload, sent whole to every role
     (the body is made once per side: each read starts from the beginning)."""
@@ -209,10 +211,15 @@ BODIES: dict[str, Body] = {
     "POST /api/schemes": lambda d, s: {"year": 2031, "source": "empty"},
     "PATCH /api/years/{year}/scheme": lambda d, s: {"notice_days": 7},
     "POST /api/years/{year}/scheme/items": lambda d, s: {
-        "code": "D99", "kind": "deduction", "name": "矩阵", "points": "1"
+        "code": "D99",
+        "kind": "deduction",
+        "name": "矩阵",
+        "points": "1",
     },
     "PUT /api/years/{year}/scheme/items/{code}": lambda d, s: {
-        "kind": "deduction", "name": "矩阵", "points": "1"
+        "kind": "deduction",
+        "name": "矩阵",
+        "points": "1",
     },
     "POST /api/branches/{code}/ledger-publications": lambda d, s: {
         "start": "2026-03-01",
