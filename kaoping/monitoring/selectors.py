@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -342,6 +343,18 @@ def monitored_branches(*, actor: Actor) -> list[Organization]:
     if not scope.is_staff_role:
         return []
     return [b for b in branches_visible(actor=actor).order_by("path") if scope.reads(b.path)]
+
+
+def monitored_branch_by_code(
+    *, actor: Actor, code: str, among: list[Organization] | None = None
+) -> Organization:
+    """One of the branches ``actor`` watches (``among``: those, when already read); the
+    same 404 for missing and not theirs."""
+    watched = monitored_branches(actor=actor) if among is None else among
+    found = next((b for b in watched if b.code == code), None)
+    if found is None:
+        raise Http404(_("找不到这个党支部。"))
+    return found
 
 
 def warnings_for(

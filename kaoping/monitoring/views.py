@@ -29,11 +29,9 @@ def index(request):
         raise BadRequest(_("没有这种预警类型。"))
     branches = selectors.monitored_branches(actor=actor)
     code = parse_code(request.GET.get("branch"), name="branch")
-    chosen = None
-    if code is not None:
-        chosen = next((b for b in branches if b.code == code), None)
-        if chosen is None:
-            raise Http404(_("找不到这个党支部。"))
+    chosen = (
+        selectors.monitored_branch_by_code(actor=actor, code=code, among=branches) if code else None
+    )
     warnings = selectors.warnings_of_branches(
         branches=[chosen] if chosen else branches, year=year, kind=kind
     )

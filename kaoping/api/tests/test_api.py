@@ -741,6 +741,8 @@ def test_openapi_lists_every_path():
         "/api/branches/{code}/entries/import",
         "/api/branches/{code}/entries/import/confirm",
         "/api/jobs",
+        "/api/years/{year}/warnings",
+        "/api/years/{year}/monitoring-settings",
         "/api/accounts/username-rule",
         "/api/schemes",
         "/api/years/{year}/scheme/items",

@@ -55,7 +55,6 @@ NOT_YET = {
     "inspections:member_add",
     "inspections:member_remove",
     "inspections:detail",
-    "monitoring:settings",
     "planning:drafts",
     "planning:draft_settings",
     "planning:draft_items",

@@ -207,6 +207,9 @@ def _roster_template():
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
+    "PUT /api/years/{year}/monitoring-settings": lambda d, s: {
+        k: (v if k == "evaluation_deadline" else int(v)) for k, v in _monitoring_body(d, s).items()
+    },
     "PUT /api/accounts/username-rule": lambda d, s: {"username_rule": "mobile"},
     "POST /api/schemes": lambda d, s: {"year": 2031, "source": "empty"},
     "PATCH /api/years/{year}/scheme": lambda d, s: {"notice_days": 7},
@@ -773,6 +776,10 @@ API = _rows(api=True, rows=(
     ("PATCH",  "/api/years/{year}/scheme",                      "401 404 404 403 403 403 200 403", "-",   "year=2026"),
     ("POST",   "/api/years/{year}/scheme/items",                "401 404 404 403 403 403 201 403", "-",   "year=2026"),
     ("PUT",    "/api/years/{year}/scheme/items/{code}",         "401 404 404 403 403 403 200 403", "-",   "code=item,year=2026"),
+    # early warnings: as monitoring:index, :settings (the thresholds: the admin's only)
+    ("GET",    "/api/years/{year}/warnings",                    "401 404 404 200 200 200 200 200", "-",   "year=2026"),
+    ("GET",    "/api/years/{year}/monitoring-settings",         "401 404 404 404 404 404 200 404", "-",   "year=2026"),
+    ("PUT",    "/api/years/{year}/monitoring-settings",         "401 404 404 404 404 404 200 404", "-",   "year=2026"),
     ("GET",    "/api/jobs",                                     "401 200 200 200 200 200 200 200", "-",   "-"),
     ("GET",    "/api/jobs/{id}",                                "401 404 404 200 404 404 200 404", "404", "id=job"),
     ("GET",    "/api/jobs/{id}/file",                           "401 404 404 200 404 404 200 404", "404", "id=job"),
