@@ -115,6 +115,7 @@ api.add_router("", "kaoping.meetings.api.router")  # 扫码签到 (issue 20), wi
 api.add_router("", "kaoping.tasks.api.router")  # tasks (issue 20), with their app
 api.add_router("", "kaoping.jobs.api.router")  # background jobs (issue 20)
 api.add_router("", "kaoping.monitoring.api.router")  # 监测预警 (issue 20)
+api.add_router("", "kaoping.planning.api.router")  # 方案草案 (issue 20)
 api.add_router("", "kaoping.evaluation.api.router")  # 民主评议 (issue 20), with its app
 api.add_router("", "kaoping.publication.api.router")  # 公示 and appeals (issue 20)
 api.add_router("", "kaoping.unqualified.api.router")  # 不合格党员处置 (issue 20)

@@ -55,10 +55,6 @@ NOT_YET = {
     "inspections:member_add",
     "inspections:member_remove",
     "inspections:detail",
-    "planning:drafts",
-    "planning:draft_settings",
-    "planning:draft_items",
-    "planning:draft_adopt",
 }
 
 

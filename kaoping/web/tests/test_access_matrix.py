@@ -207,6 +207,9 @@ def _roster_template():
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
+    "POST /api/scheme-drafts": lambda d, s: {"base": 2026, "year": 2027, "branch": "B1"},
+    "PATCH /api/scheme-drafts/{id}/settings": lambda d, s: {"notice_days": 6},
+    "PUT /api/scheme-drafts/{id}/items": lambda d, s: {"points": {"D01": "1"}},
     "PUT /api/years/{year}/monitoring-settings": lambda d, s: {
         k: (v if k == "evaluation_deadline" else int(v)) for k, v in _monitoring_body(d, s).items()
     },
@@ -780,6 +783,13 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/years/{year}/warnings",                    "401 404 404 200 200 200 200 200", "-",   "year=2026"),
     ("GET",    "/api/years/{year}/monitoring-settings",         "401 404 404 404 404 404 200 404", "-",   "year=2026"),
     ("PUT",    "/api/years/{year}/monitoring-settings",         "401 404 404 404 404 404 200 404", "-",   "year=2026"),
+    # scheme drafts: as planning:drafts, :draft, :draft_settings, :draft_items, :draft_adopt
+    ("GET",    "/api/scheme-drafts",                            "401 404 404 200 200 404 200 404", "-",   "-"),
+    ("POST",   "/api/scheme-drafts",                            "401 404 404 201 404 404 201 404", "-",   "-"),
+    ("GET",    "/api/scheme-drafts/{id}",                       "401 404 404 200 404 404 200 404", "404", "id=draft"),
+    ("PATCH",  "/api/scheme-drafts/{id}/settings",              "401 404 404 200 404 404 200 404", "404", "id=draft"),
+    ("PUT",    "/api/scheme-drafts/{id}/items",                 "401 404 404 200 404 404 200 404", "404", "id=draft"),
+    ("POST",   "/api/scheme-drafts/{id}/adopt",                 "401 404 404 403 404 404 200 404", "404", "id=draft"),
     ("GET",    "/api/jobs",                                     "401 200 200 200 200 200 200 200", "-",   "-"),
     ("GET",    "/api/jobs/{id}",                                "401 404 404 200 404 404 200 404", "404", "id=job"),
     ("GET",    "/api/jobs/{id}/file",                           "401 404 404 200 404 404 200 404", "404", "id=job"),
