@@ -770,6 +770,10 @@ def test_openapi_lists_every_path():
         "/api/branches/{code}/claims",
         "/api/claims/{code}",
         "/api/claims/{code}/decision",
+        "/api/me/notifications",
+        "/api/me/notifications/unread-count",
+        "/api/me/notifications/read",
+        "/api/me/notifications/{id}/read",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

@@ -52,7 +52,6 @@ NOT_YET = {
     "accounts:index",
     "accounts:slips_pdf",
     "accounts:slips_xlsx",
-    "notifications:mark_read",
     "dues:payment",
     "dues:rate",
     "dues:settings",

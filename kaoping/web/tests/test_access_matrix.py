@@ -670,6 +670,12 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/branches/{code}/claims",                   "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("GET",    "/api/claims/{code}",                            "401 200 404 200 404 404 200 200", "200", "code=claim"),
     ("POST",   "/api/claims/{code}/decision",                   "401 403 404 200 404 404 200 403", "403", "code=claim"),
+    # notifications: one's own inbox (notifications:inbox, :mark_read); M1's own notification
+    # is nobody else's (404)
+    ("GET",    "/api/me/notifications",                         "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("GET",    "/api/me/notifications/unread-count",            "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("POST",   "/api/me/notifications/read",                    "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("POST",   "/api/me/notifications/{id}/read",               "401 200 404 404 404 404 404 404", "404", "id=notification"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
