@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from kaoping.annotations import Actor
 from kaoping.orgs.models import ON_ROLL_STATUSES, Member, Organization
-from kaoping.orgs.selectors import branch_for_staff, manage_required, scope_for
+from kaoping.orgs.selectors import branch_for_staff, manage_required, members_visible, scope_for
 
 from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
 
@@ -115,6 +115,12 @@ def branch_for_dues(*, actor: Actor, code: str, manage: bool = False) -> Organiz
     if manage:
         manage_required(actor, branch, MANAGE_REFUSAL, system=False)
     return branch
+
+
+def dues_members(*, actor: Actor, branch: Organization):
+    """The branch's members a payment or an amount may be recorded for (the forms'
+    choices, the API's ``member`` codes)."""
+    return members_visible(actor=actor).filter(branch=branch).order_by("code")
 
 
 def member_dues(*, actor: Actor, member: Member, year: int) -> list[DuesPayment]:

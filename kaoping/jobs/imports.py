@@ -123,34 +123,68 @@ def import_uploads_prune(*, max_age: int = MAX_AGE) -> int:
     return deleted
 
 
+@dataclass
+class SheetPreview:
+    """An upload checked (``sheet_preview``): its rows and their errors, and ``token`` to
+    confirm it when there are rows and no error ("" otherwise: the file is gone); or, for a
+    large file, ``job``: the background job that reads and checks it, whose result holds
+    the token."""
+
+    rows: list[SheetRow]
+    errors: list[RowError]
+    token: str = ""
+    outlook: str = ""
+    job: JobRun | None = None
+
+
+def sheet_preview(
+    *, actor, spec: SheetImport, target, key: str, upload, confirm_url: str
+) -> SheetPreview:
+    """Store an upload (passed through ``upload_clean``) and check every row without
+    writing: in the request, or by a job when the file is large. The page and the API
+    both preview so; ``confirm_url`` is the page that confirms (a job's page offers it)."""
+    import_uploads_prune()
+    name = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.xlsx", upload)
+    if upload.size > settings.KAOPING_IMPORT_INLINE_PREVIEW_BYTES:
+        # A large file is read and checked by a job, never by the web worker; its page
+        # offers the confirmation when the check passes.
+        job = job_start(
+            actor=actor,
+            kind=f"{spec.kind}_preview",
+            title=_("检查：%(t)s") % {"t": spec.title},
+            task=_task(spec),
+            organization=spec.organization_of(target),
+            params={"file": name, "target": key, "preview": True, "confirm": confirm_url},
+        )
+        return SheetPreview([], [], job=job)
+    with default_storage.open(name, "rb") as stored:
+        rows, errors, outlook = _checked(spec, actor, target, stored, None)
+    if rows and not errors:
+        return SheetPreview(rows, errors, _token(spec, name, key), outlook)
+    default_storage.delete(name)
+    return SheetPreview(rows, errors)
+
+
 def import_preview(request, *, spec: SheetImport, target, key: str, back: str, confirm_url: str):
     """Handle the upload: store the file, check every row, render the preview."""
-    import_uploads_prune()
     form = UploadForm(request.POST, request.FILES)
     rows: list[SheetRow] = []
     errors: list = []
     token, outlook = "", ""
     if form.is_valid():
-        upload = form.cleaned_data["file"]
-        name = default_storage.save(f"{UPLOADS}/{uuid.uuid4().hex}.xlsx", upload)
-        if upload.size > settings.KAOPING_IMPORT_INLINE_PREVIEW_BYTES:
-            # A large file is read and checked by a job, never by the web worker; its page
-            # offers the confirmation when the check passes.
-            job = job_start(
-                actor=request.user,
-                kind=f"{spec.kind}_preview",
-                title=_("检查：%(t)s") % {"t": spec.title},
-                task=_task(spec),
-                organization=spec.organization_of(target),
-                params={"file": name, "target": key, "preview": True, "confirm": confirm_url},
-            )
-            return redirect(reverse("jobs:detail", args=[job.pk]))
-        with default_storage.open(name, "rb") as stored:
-            rows, errors, outlook = _checked(spec, request.user, target, stored, None)
-        if rows and not errors:
-            token = _token(spec, name, key)
-        else:
-            default_storage.delete(name)
+        checked = sheet_preview(
+            actor=request.user,
+            spec=spec,
+            target=target,
+            key=key,
+            upload=form.cleaned_data["file"],
+            confirm_url=confirm_url,
+        )
+        if checked.job is not None:
+            return redirect(reverse("jobs:detail", args=[checked.job.pk]))
+        rows, errors, token, outlook = checked.rows, checked.errors, checked.token, checked.outlook
+    else:
+        import_uploads_prune()
     marks = errors_by_row(errors)
     table = [
         {
@@ -235,33 +269,41 @@ def _token(spec: SheetImport, name: str, key: str) -> str:
     return signing.dumps({"f": name, "k": spec.kind, "t": key}, salt=SALT)
 
 
-def import_confirm(request, *, spec: SheetImport, key: str):
-    """Confirm a preview: start the job on the stored file and show its progress page.
-    A preview is confirmed once (``ImportConfirmation``, consumed with the job's row):
-    a second confirmation, even a concurrent one, starts nothing and is sent to the job
-    the first one started."""
+def sheet_confirm(*, actor, spec: SheetImport, key: str, token: str) -> JobRun:
+    """Start the import job of a checked upload (its ``token``, signed for ``spec`` and
+    ``key``; 404 when it is not, or expired). A preview is confirmed once
+    (``ImportConfirmation``, consumed with the job's row): a second confirmation, even a
+    concurrent one, starts nothing and raises ``AlreadyConfirmed`` with the first job."""
     try:
-        data = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=MAX_AGE)
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature:
         data = None
     if not data or data.get("k") != spec.kind or data.get("t") != key:
         raise Http404(_("找不到这次导入预览，可能已过期，请重新上传。"))
-    target = spec.target_of(request.user, key)
+    target = spec.target_of(actor, key)
+    return job_start(
+        actor=actor,
+        kind=spec.kind,
+        title=spec.title,
+        task=_task(spec),
+        organization=spec.organization_of(target),
+        params={"file": data["f"], "target": key},
+        confirmation=f"upload:{data['f']}",
+    )
+
+
+def import_confirm(request, *, spec: SheetImport, key: str):
+    """Confirm a preview (``sheet_confirm``) and show the job's progress page; a second
+    confirmation is sent to the job the first one started."""
     try:
-        job = job_start(
-            actor=request.user,
-            kind=spec.kind,
-            title=spec.title,
-            task=_task(spec),
-            organization=spec.organization_of(target),
-            params={"file": data["f"], "target": key},
-            confirmation=f"upload:{data['f']}",
+        job = sheet_confirm(
+            actor=request.user, spec=spec, key=key, token=request.POST.get("token", "")
         )
     except AlreadyConfirmed as exc:
         messages.error(request, _("该导入已经确认过，不会重复导入；请查看它的后台任务。"))
-        job = exc.job
-        if job is None:
+        if exc.job is None:
             return redirect(reverse("jobs:list"))
+        job = exc.job
     return redirect(reverse("jobs:detail", args=[job.pk]))
 
 

@@ -774,6 +774,13 @@ def test_openapi_lists_every_path():
         "/api/me/notifications/unread-count",
         "/api/me/notifications/read",
         "/api/me/notifications/{id}/read",
+        "/api/branches/{code}/dues",
+        "/api/branches/{code}/dues/settings",
+        "/api/branches/{code}/dues/rates",
+        "/api/branches/{code}/dues/payments",
+        "/api/branches/{code}/dues/close",
+        "/api/branches/{code}/dues/import",
+        "/api/branches/{code}/dues/import/confirm",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

@@ -182,6 +182,19 @@ def _role_body(d: MatrixData, s: Side) -> dict:
     return {"member": s.member, "organization": s.branch, "role": "branch_committee"}
 
 
+def _dues_sheet(s: Side):
+    """A dues spreadsheet of one good row for the side's member."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(("党员编号", "月份", "金额", "缴纳日期"))
+    book.active.append((s.member, "2026-03", "40", "2026-03-02"))
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("dues.xlsx", out.getvalue())
+
+
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
     "POST web:entry_reverse": _reason,
@@ -226,6 +239,21 @@ BODIES: dict[str, Body] = {
         item="B01", date="2026-03-05", description="矩阵", proof_text="矩阵"
     ),
     "POST /api/claims/{code}/decision": _approve,
+    "PUT /api/branches/{code}/dues/settings": lambda d, s: {"deadline_day": 20, "item_code": "D04"},
+    "POST /api/branches/{code}/dues/rates": lambda d, s: {
+        "member": s.member,
+        "year": 2026,
+        "amount": "40",
+    },
+    "POST /api/branches/{code}/dues/payments": lambda d, s: {
+        "member": s.member,
+        "month": "2026-03",
+        "amount": "40",
+        "paid_on": "2026-03-02",
+    },
+    "POST /api/branches/{code}/dues/close": lambda d, s: {"month": "2026-03"},
+    "POST /api/branches/{code}/dues/import": lambda d, s: Multipart(file=_dues_sheet(s)),
+    "POST /api/branches/{code}/dues/import/confirm": lambda d, s: {"token": "matrix"},
     "POST tasks:mark": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -676,6 +704,18 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/me/notifications/unread-count",            "401 200 200 200 200 200 200 200", "-",   "-"),
     ("POST",   "/api/me/notifications/read",                    "401 200 200 200 200 200 200 200", "-",   "-"),
     ("POST",   "/api/me/notifications/{id}/read",               "401 200 404 404 404 404 404 404", "404", "id=notification"),
+    # dues: as their pages (dues:branch, :payment, :rate, :settings, :close, :import,
+    # :import_confirm): the branch's officers and readers read, its keepers write (the
+    # supervisor reads B2's: 403). Closing without confirm changes nothing; the upload is
+    # a valid sheet (its preview); a made-up token is no preview (404).
+    ("GET",    "/api/branches/{code}/dues",                     "401 404 404 200 404 404 200 200", "200", "code=branch"),
+    ("GET",    "/api/branches/{code}/dues/settings",            "401 404 404 200 404 404 200 200", "200", "code=branch"),
+    ("PUT",    "/api/branches/{code}/dues/settings",            "401 404 404 200 404 404 200 403", "403", "code=branch"),
+    ("POST",   "/api/branches/{code}/dues/rates",               "401 404 404 200 404 404 200 403", "403", "code=branch"),
+    ("POST",   "/api/branches/{code}/dues/payments",            "401 404 404 201 404 404 201 403", "403", "code=branch"),
+    ("POST",   "/api/branches/{code}/dues/close",               "401 404 404 200 404 404 200 403", "403", "code=branch"),
+    ("POST",   "/api/branches/{code}/dues/import",              "401 404 404 200 404 404 200 403", "403", "code=branch"),
+    ("POST",   "/api/branches/{code}/dues/import/confirm",      "401 404 404 404 404 404 404 403", "403", "code=branch"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
@@ -760,6 +800,9 @@ def _call(data, role, method, url, body=None, api=False):
             if method == "GET":
                 response = client.get(url)
             elif api and isinstance(body, Multipart):
+                for value in body.values():  # a file is sent again to each role
+                    if hasattr(value, "seek"):
+                        value.seek(0)
                 response = client.post(url, dict(body))
             elif api:
                 response = client.generic(
