@@ -115,6 +115,7 @@ api.add_router("", "kaoping.meetings.api.router")  # 扫码签到 (issue 20), wi
 api.add_router("", "kaoping.tasks.api.router")  # tasks (issue 20), with their app
 api.add_router("", "kaoping.notifications.api.router")  # the inbox (issue 20)
 api.add_router("", "kaoping.dues.api.router")  # 党费 (issue 20), with its app
+api.add_router("", "kaoping.inspections.api.router")  # 专项督查 (issue 20)
 
 
 # --------------------------------------------------------------------------- errors

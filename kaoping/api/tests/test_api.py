@@ -781,6 +781,13 @@ def test_openapi_lists_every_path():
         "/api/branches/{code}/dues/close",
         "/api/branches/{code}/dues/import",
         "/api/branches/{code}/dues/import/confirm",
+        "/api/supervision/groups",
+        "/api/supervision/groups/{code}",
+        "/api/supervision/groups/{code}/inspections",
+        "/api/supervision/groups/{code}/members",
+        "/api/supervision/groups/{code}/members/{id}",
+        "/api/supervision/inspections/{code}",
+        "/api/supervision/inspections/{code}/findings",
     }
     assert set(document["paths"]["/api/years/{year}/entries"]) == {"get", "post"}
     schemes = document["components"]["securitySchemes"]

@@ -254,6 +254,21 @@ BODIES: dict[str, Body] = {
     "POST /api/branches/{code}/dues/close": lambda d, s: {"month": "2026-03"},
     "POST /api/branches/{code}/dues/import": lambda d, s: Multipart(file=_dues_sheet(s)),
     "POST /api/branches/{code}/dues/import/confirm": lambda d, s: {"token": "matrix"},
+    "POST /api/supervision/groups": lambda d, s: {
+        "name": "矩阵",
+        "users": ["supervisor"],
+        "organizations": [s.branch],
+    },
+    "POST /api/supervision/groups/{code}/inspections": lambda d, s: {
+        "organization": s.branch,
+        "date": "2026-05-07",
+        "method": "camera",
+        "findings": "矩阵",
+    },
+    "POST /api/supervision/groups/{code}/members": lambda d, s: {"person": "orgdept"},
+    "POST /api/supervision/inspections/{code}/findings": lambda d, s: Multipart(
+        member=s.member, item="D07", evidence_text="矩阵"
+    ),
     "POST tasks:mark": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -716,6 +731,19 @@ API = _rows(api=True, rows=(
     ("POST",   "/api/branches/{code}/dues/close",               "401 404 404 200 404 404 200 403", "403", "code=branch"),
     ("POST",   "/api/branches/{code}/dues/import",              "401 404 404 200 404 404 200 403", "403", "code=branch"),
     ("POST",   "/api/branches/{code}/dues/import/confirm",      "401 404 404 404 404 404 404 403", "403", "code=branch"),
+    # supervision: as their pages (inspections:groups, :group, :member_add, :member_remove,
+    # :detail): the staff list groups (404 for members), committee admins found them and
+    # keep their members; a group, its inspections and their findings are its members'
+    # (the supervisor is in B2's group) and the admins'. The finding names the side's
+    # member under D07 (the matrix's finding is the other member's).
+    ("GET",    "/api/supervision/groups",                       "401 404 404 200 200 200 200 200", "-",   "-"),
+    ("POST",   "/api/supervision/groups",                       "401 404 404 403 403 403 201 403", "-",   "-"),
+    ("GET",    "/api/supervision/groups/{code}",                "401 404 404 404 404 404 200 404", "200", "code=group"),
+    ("POST",   "/api/supervision/groups/{code}/inspections",    "401 404 404 404 404 404 201 404", "201", "code=group"),
+    ("POST",   "/api/supervision/groups/{code}/members",        "401 404 404 404 404 404 201 404", "403", "code=group"),
+    ("DELETE", "/api/supervision/groups/{code}/members/{id}",   "401 404 404 404 404 404 204 404", "403", "code=group,id=group_member"),
+    ("GET",    "/api/supervision/inspections/{code}",           "401 404 404 404 404 404 200 404", "200", "code=inspection"),
+    ("POST",   "/api/supervision/inspections/{code}/findings",  "401 404 404 404 404 404 201 404", "201", "code=inspection"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
