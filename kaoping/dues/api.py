@@ -9,14 +9,15 @@ The import is the page's: the upload (multipart ``file``, the page's limits) is 
 every row checked without writing (``jobs.imports.sheet_preview``); with no error the
 answer carries the ``token`` that ``import/confirm`` takes to start the background job that
 checks every row again and imports them all or none (``jobs.imports.sheet_confirm``). A
-large file is checked by a job instead: the answer names it (``job``), and its result holds
-the token (``result.confirm.token``) when the check passed."""
+large file is checked by a job instead: the answer (202) names it (``job``), and the job
+holds the token when the check passed."""
 
 import datetime
 from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,6 @@ from pydantic import StringConstraints
 
 from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
-from kaoping.api.errors import ApiError
 from kaoping.api.schemas import Code
 from kaoping.jobs.imports import sheet_confirm, sheet_preview, upload_clean
 from kaoping.jobs.models import JobRun
@@ -34,6 +34,7 @@ from kaoping.jobs.services import AlreadyConfirmed
 from kaoping.kit.decimals import decimal_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
+from kaoping.sheets.xlsx import RowError
 
 from . import selectors, services
 from .background import DUES_IMPORT
@@ -152,14 +153,20 @@ class RowErrorOut(Schema):
 
 
 class JobOut(Schema):
-    id: int  # its page: /jobs/{id}/
+    """A background job of the import: ``done`` (the summary in ``message``) or ``failed``
+    (nothing imported; ``errors``: the rows wrong by then); queued or running until a
+    worker has run it (its page ``url`` shows the progress). ``already_confirmed``: the
+    preview was confirmed before and this is the job that started. A large file's checking
+    job, once done without errors, holds the ``token`` to confirm it with."""
+
+    job: int
     kind: str
-    title: str
     state: str  # queued / running / done / failed
-    done: int
-    total: int
     message: str
-    result: dict
+    errors: list[RowErrorOut]
+    url: str
+    token: str | None
+    already_confirmed: bool
 
 
 class ImportPreviewOut(Schema):
@@ -167,7 +174,7 @@ class ImportPreviewOut(Schema):
     errors: list[RowErrorOut]  # every row error: nothing can be imported while any remains
     token: str | None  # confirm with it (import/confirm); null when refused or checked by a job
     outlook: str
-    job: JobOut | None  # a large file: the job checking it (its result holds the token)
+    job: JobOut | None  # a large file (202): the job checking it
 
 
 class ConfirmIn(Schema):
@@ -178,16 +185,18 @@ def settings_out(settings) -> dict:
     return {"deadline_day": settings.deadline_day, "item_code": settings.item_code}
 
 
-def job_out(job: JobRun) -> dict:
+def job_out(job: JobRun, *, already_confirmed: bool = False) -> dict:
+    result = job.result if isinstance(job.result, dict) else {}
+    confirm = result.get("confirm")
     return {
-        "id": job.pk,
+        "job": job.pk,
         "kind": job.kind,
-        "title": job.title,
         "state": job.state,
-        "done": job.done,
-        "total": job.total,
         "message": job.message,
-        "result": job.result,
+        "errors": result.get("errors", []),
+        "url": reverse("jobs:detail", args=[job.pk]),
+        "token": confirm.get("token") if isinstance(confirm, dict) else None,
+        "already_confirmed": already_confirmed,
     }
 
 
@@ -345,13 +354,16 @@ def _import_branch(request: AuthedRequest, code: str) -> Organization:
     return DUES_IMPORT.target_of(request.auth, code)
 
 
-@router.post("/branches/{code}/dues/import", response={200: ImportPreviewOut, **WRITE_ERRORS})
+@router.post(
+    "/branches/{code}/dues/import",
+    response={200: ImportPreviewOut, 202: ImportPreviewOut, **WRITE_ERRORS},
+)
 def dues_import(request: AuthedRequest, code: Code, file: File[UploadedFile]):
     """Upload payments as an xlsx file (multipart ``file``; the template is the page's
     /dues/template.xlsx): the page's limits (size, .xlsx, the workbook's declared sizes),
     then every row checked, nothing written. ``token`` (no ``errors``): confirm it with
-    ``import/confirm``; ``errors``: every row and column wrong, nothing can be imported;
-    ``job``: a large file is being checked by that job."""
+    ``import/confirm``; ``errors``: every row and column wrong, nothing can be imported.
+    A large file is checked by a background job instead (202, ``job``)."""
     branch = _import_branch(request, code)
     try:
         upload_clean(file)
@@ -365,32 +377,33 @@ def dues_import(request: AuthedRequest, code: Code, file: File[UploadedFile]):
         upload=file,
         confirm_url=reverse("dues:import_confirm", args=[branch.code]),
     )
-    return {
+    errors = checked.errors
+    if checked.job is None and not checked.rows and not errors:
+        errors = [RowError(1, "", _("表格中没有数据行。"))]
+    answer = {
         "rows": len(checked.rows),
-        "errors": [
-            {"row": e.row, "column": e.column, "message": e.message} for e in checked.errors
-        ],
+        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in errors],
         "token": checked.token or None,
         "outlook": checked.outlook,
         "job": job_out(checked.job) if checked.job is not None else None,
     }
+    return (202 if checked.job is not None else 200), answer
 
 
 @router.post("/branches/{code}/dues/import/confirm", response={202: JobOut, **WRITE_ERRORS})
 def dues_import_confirm(request: AuthedRequest, code: Code, payload: ConfirmIn):
-    """Confirm a checked upload: the background job that imports every row or none starts
-    (202; its page is /jobs/{id}/: its ``state`` and ``message`` say how it ended, its
-    ``result.errors`` the rows wrong by then). A token confirmed before starts nothing:
-    409 ``already_confirmed``, naming the job it started. 404 for a token not of this
-    branch, or expired (an hour)."""
+    """Confirm a checked upload: the background job that checks every row again and
+    imports them all or none starts (202). Confirmed once: again, the job the first
+    confirmation started (``already_confirmed``). 404 for a token not of this branch, or
+    expired (an hour)."""
     actor = request.auth
     branch = _import_branch(request, code)
+    already = False
     try:
         job = sheet_confirm(actor=actor, spec=DUES_IMPORT, key=branch.code, token=payload.token)
     except AlreadyConfirmed as exc:
-        message = _("该导入已经确认过，不会重复导入；请查看它的后台任务（%(job)s）。") % {
-            "job": exc.job.pk if exc.job is not None else "-"
-        }
-        raise ApiError(409, "already_confirmed", message) from exc
+        if exc.job is None:
+            raise Http404(_("找不到这次导入预览，可能已过期，请重新上传。")) from None
+        job, already = exc.job, True
     job.refresh_from_db()
-    return 202, job_out(job)
+    return 202, job_out(job, already_confirmed=already)

@@ -252,13 +252,14 @@ def test_import_preview_confirm_job(district):
     assert confirmed.status_code == 202, confirmed.content
     job = confirmed.json()
     assert job["kind"] == "dues.import" and job["state"] == "done"  # the tests' backend runs it
-    assert "已导入 1 条党费记录" in job["message"]
-    assert JobRun.objects.get(pk=job["id"]).actor == d.sec1
+    assert "已导入 1 条党费记录" in job["message"] and job["already_confirmed"] is False
+    assert job["url"] == f"/jobs/{job['job']}/" and job["errors"] == []
+    assert JobRun.objects.get(pk=job["job"]).actor == d.sec1
     assert payments() == [("M1B", "2026-03", "10.00", "2026-03-03", "import")]
     # a token is confirmed once
     twice = send(sec, "POST", f"{url}/confirm", {"token": body["token"]})
-    assert twice.status_code == 409 and twice.json()["code"] == "already_confirmed"
-    assert str(job["id"]) in twice.json()["detail"]
+    assert twice.status_code == 202 and twice.json()["already_confirmed"] is True
+    assert twice.json()["job"] == job["job"]
     assert DuesPayment.objects.count() == 1
 
 
@@ -270,6 +271,22 @@ def test_import_row_errors_write_nothing(district):
     body = answer.json()
     assert body["token"] is None
     assert [(e["row"], e["column"]) for e in body["errors"]] == [(2, "金额"), (3, "党员编号")]
+    assert not DuesPayment.objects.exists()
+
+
+def test_import_of_an_empty_sheet_and_a_month_closed_before_confirming(district):
+    d = district
+    sec = bearer(d.sec1)
+    empty = sec.post("/api/branches/B1/dues/import", {"file": sheet([])}).json()
+    assert empty["token"] is None and empty["errors"][0]["row"] == 1
+    rows = [["M1", "2026-03", "7", "2026-03-01"]]
+    token = sec.post("/api/branches/B1/dues/import", {"file": sheet(rows)}).json()["token"]
+    # the month is closed after the preview: the job checks again and imports nothing
+    DuesClosing.objects.create(
+        branch=d.b1, period=datetime.date(2026, 3, 1), closed_at="2026-04-01T00:00Z"
+    )
+    job = send(sec, "POST", "/api/branches/B1/dues/import/confirm", {"token": token}).json()
+    assert job["state"] == "failed" and job["errors"][0]["column"] == "月份"
     assert not DuesPayment.objects.exists()
 
 
@@ -304,11 +321,11 @@ def test_a_large_import_is_checked_by_a_job(district, settings):
     answer = sec.post(
         "/api/branches/B1/dues/import", {"file": sheet([["M1", "2026-03", "7", "2026-03-01"]])}
     )
-    assert answer.status_code == 200, answer.content
+    assert answer.status_code == 202, answer.content
     job = answer.json()["job"]
     assert answer.json()["token"] is None and job["kind"] == "dues.import_preview"
     assert job["state"] == "done", job
-    token = job["result"]["confirm"]["token"]
+    token = job["token"]
     done = send(sec, "POST", "/api/branches/B1/dues/import/confirm", {"token": token})
     assert done.status_code == 202 and done.json()["state"] == "done"
     assert payments() == [("M1", "2026-03", "7.00", "2026-03-01", "import")]
