@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy
 
 from kaoping.annotations import Actor
@@ -117,7 +117,7 @@ def branch_for_dues(*, actor: Actor, code: str, manage: bool = False) -> Organiz
     return branch
 
 
-def dues_members(*, actor: Actor, branch: Organization):
+def dues_members(*, actor: Actor, branch: Organization) -> QuerySet[Member]:
     """The branch's members a payment or an amount may be recorded for (the forms'
     choices, the API's ``member`` codes)."""
     return members_visible(actor=actor).filter(branch=branch).order_by("code")

@@ -258,6 +258,10 @@ def group_member_add(request: AuthedRequest, code: Code, payload: MemberIn):
     actor = request.auth
     group = _admin_group(actor, code)
     user = person_for_grant(actor=actor, person=payload.person)
+    if user is None:  # it names the person it cannot find; kept for the type
+        raise ValidationError(
+            {"person": _("找不到账号或党员“%(person)s”。") % {"person": payload.person}}
+        )
     services.group_member_add(actor=actor, group=group, user=user)
     return 201, group_detail_out(actor, group)
 
