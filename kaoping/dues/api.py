@@ -23,11 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
-from kaoping.api.schemas import Code
+from kaoping.api.pagination import Cursor
+from kaoping.api.schemas import Code, Year
 from kaoping.jobs.imports import sheet_confirm, sheet_preview, upload_clean
 from kaoping.jobs.models import JobRun
 from kaoping.jobs.services import AlreadyConfirmed
@@ -119,6 +121,22 @@ class PaymentOut(Schema):
     recorded_by: str | None
     recorded_at: datetime.datetime
 
+    @staticmethod
+    def resolve_member(obj: DuesPayment) -> str:
+        return obj.member.code
+
+    @staticmethod
+    def resolve_month(obj: DuesPayment) -> str:
+        return f"{obj.period:%Y-%m}"
+
+    @staticmethod
+    def resolve_amount(obj: DuesPayment) -> str:
+        return decimal_text(obj.amount)
+
+    @staticmethod
+    def resolve_recorded_by(obj: DuesPayment) -> str | None:
+        return obj.recorded_by.get_username() if obj.recorded_by else None
+
 
 class RateIn(Schema):
     member: Code
@@ -130,6 +148,14 @@ class RateOut(Schema):
     member: str
     year: int
     amount: str
+
+    @staticmethod
+    def resolve_member(obj: DuesRate) -> str:
+        return obj.member.code
+
+    @staticmethod
+    def resolve_amount(obj: DuesRate) -> str:
+        return decimal_text(obj.amount)
 
 
 class CloseIn(Schema):
@@ -198,23 +224,6 @@ def job_out(job: JobRun, *, already_confirmed: bool = False) -> dict:
         "token": confirm.get("token") if isinstance(confirm, dict) else None,
         "already_confirmed": already_confirmed,
     }
-
-
-def payment_out(p: DuesPayment) -> dict:
-    return {
-        "id": p.pk,
-        "member": p.member.code,
-        "month": f"{p.period:%Y-%m}",
-        "amount": decimal_text(p.amount),
-        "paid_on": p.paid_on,
-        "source": p.source,
-        "recorded_by": p.recorded_by.get_username() if p.recorded_by else None,
-        "recorded_at": p.recorded_at,
-    }
-
-
-def rate_out(r: DuesRate) -> dict:
-    return {"member": r.member.code, "year": r.year, "amount": decimal_text(r.amount)}
 
 
 # --------------------------------------------------------------------------- the month
@@ -287,6 +296,16 @@ def dues_settings_set(request: AuthedRequest, code: Code, payload: SettingsIn):
 # --------------------------------------------------------------------------- amounts, payments
 
 
+@router.get("/branches/{code}/dues/rates", response={200: list[RateOut], **READ_ERRORS})
+@paginate(Cursor)
+def dues_rates(request: AuthedRequest, code: Code, year: Year | None = None):
+    """The monthly amounts set for the branch's members (``year``: of one year), by
+    member and year."""
+    branch = selectors.branch_for_dues(actor=request.auth, code=code)
+    rates = selectors.dues_rates(branch=branch, year=year)
+    return rates
+
+
 @router.post("/branches/{code}/dues/rates", response={200: RateOut, **WRITE_ERRORS})
 def dues_rate_set(request: AuthedRequest, code: Code, payload: RateIn):
     """Set a member's monthly amount for a year (replacing the one set before)."""
@@ -296,7 +315,16 @@ def dues_rate_set(request: AuthedRequest, code: Code, payload: RateIn):
     rate = services.dues_rate_set(
         actor=actor, member=member, year=payload.year, amount=payload.amount
     )
-    return rate_out(rate)
+    return rate
+
+
+@router.get("/branches/{code}/dues/payments", response={200: list[PaymentOut], **READ_ERRORS})
+@paginate(Cursor)
+def dues_payments(request: AuthedRequest, code: Code, month: Month | None = None):
+    """The payments recorded for the branch's members (``month``: YYYY-MM, of one month),
+    by month and date of payment."""
+    branch = selectors.branch_for_dues(actor=request.auth, code=code)
+    return selectors.dues_payments(branch=branch, period=_period(month) if month else None)
 
 
 @router.post("/branches/{code}/dues/payments", response={201: PaymentOut, **WRITE_ERRORS})
@@ -313,7 +341,7 @@ def dues_payment_record(request: AuthedRequest, code: Code, payload: PaymentIn):
         amount=payload.amount,
         paid_on=payload.paid_on,
     )
-    return 201, payment_out(payment)
+    return 201, payment
 
 
 # --------------------------------------------------------------------------- closing

@@ -123,6 +123,26 @@ def dues_members(*, actor: Actor, branch: Organization) -> QuerySet[Member]:
     return members_visible(actor=actor).filter(branch=branch).order_by("code")
 
 
+def dues_rates(*, branch: Organization, year: int | None = None) -> QuerySet[DuesRate]:
+    """The monthly amounts set for the branch's members, by member and year."""
+    rates = DuesRate.objects.filter(member__branch=branch).select_related("member")
+    if year is not None:
+        rates = rates.filter(year=year)
+    return rates.order_by("member__code", "year")
+
+
+def dues_payments(
+    *, branch: Organization, period: datetime.date | None = None
+) -> QuerySet[DuesPayment]:
+    """The payments of the branch's members (of one month), by month and date paid."""
+    payments = DuesPayment.objects.filter(member__branch=branch).select_related(
+        "member", "recorded_by"
+    )
+    if period is not None:
+        payments = payments.filter(period=period)
+    return payments.order_by("period", "paid_on", "id")
+
+
 def member_dues(*, actor: Actor, member: Member, year: int) -> list[DuesPayment]:
     scope = scope_for(actor)
     if not (scope.reads(member.branch.path) or scope.member_id == member.id):

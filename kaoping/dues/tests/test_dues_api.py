@@ -172,6 +172,30 @@ def test_payment_in_a_closed_month_and_by_others(district):
     assert not DuesPayment.objects.exists()
 
 
+def test_rates_and_payments_lists(district):
+    d = district
+    sec = bearer(d.sec1)
+    for member, year in (("M1B", 2026), ("M1", 2026), ("M1", 2025)):
+        body = {"member": member, "year": year, "amount": "50"}
+        send(sec, "POST", "/api/branches/B1/dues/rates", body)
+    for month, day in (("2026-03", "2026-03-02"), ("2026-02", "2026-02-02")):
+        body = {"member": "M1", "month": month, "amount": "50", "paid_on": day}
+        send(sec, "POST", "/api/branches/B1/dues/payments", body)
+    rates = sec.get("/api/branches/B1/dues/rates").json()["items"]
+    assert [(r["member"], r["year"]) for r in rates] == [("M1", 2025), ("M1", 2026), ("M1B", 2026)]
+    only = sec.get("/api/branches/B1/dues/rates?year=2025").json()["items"]
+    assert only == [{"member": "M1", "year": 2025, "amount": "50"}]
+    paid = sec.get("/api/branches/B1/dues/payments").json()["items"]
+    assert [p["month"] for p in paid] == ["2026-02", "2026-03"]
+    march = sec.get("/api/branches/B1/dues/payments?month=2026-03&limit=1").json()
+    assert [p["paid_on"] for p in march["items"]] == ["2026-03-02"] and march["next"] is None
+    assert bearer(d.orgdept).get("/api/branches/B1/dues/payments").status_code == 200
+    for outsider in (d.sec2, d.member1):
+        assert bearer(outsider).get("/api/branches/B1/dues/rates").status_code == 404
+        assert bearer(outsider).get("/api/branches/B1/dues/payments").status_code == 404
+    assert sec.get("/api/branches/B1/dues/rates?year=99999").status_code == 422
+
+
 # --------------------------------------------------------------------------- closing
 
 
