@@ -183,13 +183,16 @@ def _role_body(d: MatrixData, s: Side) -> dict:
 
 
 def _dues_sheet(s: Side):
-    """A dues spreadsheet of one good row for the side's member."""
+    """A dues spreadsheet of one row for the side's member, its amount refused (0): the
+    preview answers its row error and keeps no stored upload behind (a good preview's
+    file waits for its confirmation, which kaoping/jobs/tests/test_uploads.py would find
+    in the storage after this module)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from openpyxl import Workbook
 
     book = Workbook()
     book.active.append(("党员编号", "月份", "金额", "缴纳日期"))
-    book.active.append((s.member, "2026-03", "40", "2026-03-02"))
+    book.active.append((s.member, "2026-03", "0", "2026-03-02"))
     out = io.BytesIO()
     book.save(out)
     return SimpleUploadedFile("dues.xlsx", out.getvalue())
@@ -722,7 +725,7 @@ API = _rows(api=True, rows=(
     # dues: as their pages (dues:branch, :payment, :rate, :settings, :close, :import,
     # :import_confirm): the branch's officers and readers read, its keepers write (the
     # supervisor reads B2's: 403). Closing without confirm changes nothing; the upload is
-    # a valid sheet (its preview); a made-up token is no preview (404).
+    # read and checked (its preview: a row error); a made-up token is no preview (404).
     ("GET",    "/api/branches/{code}/dues",                     "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("GET",    "/api/branches/{code}/dues/settings",            "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("PUT",    "/api/branches/{code}/dues/settings",            "401 404 404 200 404 404 200 403", "403", "code=branch"),
