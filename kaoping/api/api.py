@@ -120,6 +120,9 @@ api.add_router("", "kaoping.evaluation.api.router")  # 民主评议 (issue 20), 
 api.add_router("", "kaoping.publication.api.router")  # 公示 and appeals (issue 20)
 api.add_router("", "kaoping.unqualified.api.router")  # 不合格党员处置 (issue 20)
 api.add_router("", "kaoping.archive.api.router")  # the archive's changes (issue 20)
+api.add_router("", "kaoping.notifications.api.router")  # the inbox (issue 20)
+api.add_router("", "kaoping.dues.api.router")  # 党费 (issue 20), with its app
+api.add_router("", "kaoping.inspections.api.router")  # 专项督查 (issue 20)
 
 
 # --------------------------------------------------------------------------- errors

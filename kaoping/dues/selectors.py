@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy
 
 from kaoping.annotations import Actor
 from kaoping.orgs.models import ON_ROLL_STATUSES, Member, Organization
-from kaoping.orgs.selectors import branch_for_staff, manage_required, scope_for
+from kaoping.orgs.selectors import branch_for_staff, manage_required, members_visible, scope_for
 
 from .models import DuesClosing, DuesDeduction, DuesPayment, DuesRate, DuesSettings, DuesStatus
 
@@ -115,6 +115,32 @@ def branch_for_dues(*, actor: Actor, code: str, manage: bool = False) -> Organiz
     if manage:
         manage_required(actor, branch, MANAGE_REFUSAL, system=False)
     return branch
+
+
+def dues_members(*, actor: Actor, branch: Organization) -> QuerySet[Member]:
+    """The branch's members a payment or an amount may be recorded for (the forms'
+    choices, the API's ``member`` codes)."""
+    return members_visible(actor=actor).filter(branch=branch).order_by("code")
+
+
+def dues_rates(*, branch: Organization, year: int | None = None) -> QuerySet[DuesRate]:
+    """The monthly amounts set for the branch's members, by member and year."""
+    rates = DuesRate.objects.filter(member__branch=branch).select_related("member")
+    if year is not None:
+        rates = rates.filter(year=year)
+    return rates.order_by("member__code", "year")
+
+
+def dues_payments(
+    *, branch: Organization, period: datetime.date | None = None
+) -> QuerySet[DuesPayment]:
+    """The payments of the branch's members (of one month), by month and date paid."""
+    payments = DuesPayment.objects.filter(member__branch=branch).select_related(
+        "member", "recorded_by"
+    )
+    if period is not None:
+        payments = payments.filter(period=period)
+    return payments.order_by("period", "paid_on", "id")
 
 
 def member_dues(*, actor: Actor, member: Member, year: int) -> list[DuesPayment]:

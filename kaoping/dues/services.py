@@ -69,13 +69,14 @@ def dues_rate_set(*, actor: Actor, member: Member, year: int, amount: Decimal) -
 
 def _check_payment(
     member: Member, period: Any, amount: Any, paid_on: Any, closed: set
-) -> str | None:
+) -> dict[str, str] | None:
+    """What is wrong with a payment, by the field of the payment form (and of the API)."""
     if amount is None or amount <= 0:
-        return _("金额必须大于 0。")
+        return {"amount": _("金额必须大于 0。")}
     if paid_on > timezone.localdate():
-        return _("缴纳日期不能晚于今天。")
+        return {"paid_on": _("缴纳日期不能晚于今天。")}
     if (member.branch_id, period) in closed:
-        return _("%(month)s 已结算，不能再补录。") % {"month": f"{period:%Y-%m}"}
+        return {"month": _("%(month)s 已结算，不能再补录。") % {"month": f"{period:%Y-%m}"}}
     return None
 
 

@@ -17,7 +17,7 @@ from kaoping.kit.answers import form_done as _done
 from kaoping.kit.answers import form_saved
 from kaoping.kit.forms import flash_service_error
 from kaoping.kit.tables import Column, Filter, TableSpec, table
-from kaoping.orgs.selectors import members_visible, scope_for
+from kaoping.orgs.selectors import scope_for
 
 from . import selectors, services
 from .background import DUES_IMPORT
@@ -56,7 +56,7 @@ def _page_url(branch, period) -> str:
 
 
 def _members(actor, branch):
-    return members_visible(actor=actor).filter(branch=branch).order_by("code")
+    return selectors.dues_members(actor=actor, branch=branch)
 
 
 def _page(

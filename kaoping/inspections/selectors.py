@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, RoleAssignment
 from kaoping.orgs.selectors import scope_for
+from kaoping.schemes.models import SchemeItem
+from kaoping.schemes.selectors import items_applying
 
 from .models import Finding, Inspection, SupervisionGroup
 
@@ -32,6 +34,14 @@ def supervisor_candidates() -> QuerySet:
         .distinct()
         .order_by("username")
     )
+
+
+def groups_for_staff(*, actor: Actor) -> QuerySet[SupervisionGroup]:
+    """The groups page's list: the groups the actor sees, for the staff roles only (404
+    for everybody else, as the page)."""
+    if not scope_for(actor).is_staff_role:
+        raise Http404(_("只有党组织工作人员可以查看督查组。"))
+    return groups_visible(actor=actor)
 
 
 def groups_visible(*, actor: Actor) -> QuerySet[SupervisionGroup]:
@@ -103,3 +113,19 @@ def finding_access(*, actor: Actor, finding_id: int) -> Finding:
         raise Http404(_("找不到这条督查发现。"))
     inspection_access_by_code(actor=actor, code=finding.inspection.code)
     return finding
+
+
+def finding_choices(*, inspection: Inspection) -> tuple[QuerySet[Member], QuerySet[SchemeItem]]:
+    """What a finding of the inspection may name: the members under the inspected
+    organisation, and the deduction items of the inspection's year that apply to their
+    branches' categories (分类实施: an in-service branch is never offered a retired
+    branch's items)."""
+    members = members_inspectable(inspection=inspection)
+    categories = set(members.values_list("branch__category", flat=True))
+    items = items_applying(
+        SchemeItem.objects.filter(
+            scheme__year=inspection.date.year, kind=SchemeItem.Kind.DEDUCTION
+        ).order_by("code"),
+        categories,
+    )
+    return members, items

@@ -13,8 +13,7 @@ from kaoping.kit.answers import form_saved, frozen_refusal
 from kaoping.ops.files import upload_answer
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import person_for_grant, scope_for
-from kaoping.schemes.models import SchemeItem
-from kaoping.schemes.selectors import frozen_notice, items_applying
+from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
 from .forms import FindingForm, GroupForm, GroupMemberForm, InspectionForm
@@ -25,8 +24,7 @@ from .forms import FindingForm, GroupForm, GroupMemberForm, InspectionForm
 def groups(request):
     actor = request.user
     is_admin = scope_for(actor).is_scheme_admin
-    if not scope_for(actor).is_staff_role:
-        raise Http404(_("只有党组织工作人员可以查看督查组。"))
+    visible = selectors.groups_for_staff(actor=actor)
     if request.method == "POST" and not is_admin:
         raise PermissionDenied(_("只有党工委管理员可以建立督查组。"))
     form = None
@@ -44,7 +42,7 @@ def groups(request):
     if form is not None and (answer := form_saved(request, form, create)):
         return answer
     context = {
-        "groups": list(selectors.groups_visible(actor=actor).prefetch_related("organizations")),
+        "groups": list(visible.prefetch_related("organizations")),
         "form": form,
     }
     status = 400 if request.method == "POST" else 200
@@ -155,16 +153,7 @@ def group_member_remove(request, code: str, pk: int):
 
 
 def _finding_form(inspection, data=None, files=None):
-    members = selectors.members_inspectable(inspection=inspection)
-    # Only the items that apply to the inspected branches' categories (分类实施): an
-    # in-service branch is never offered a retired branch's items.
-    categories = set(members.values_list("branch__category", flat=True))
-    items = items_applying(
-        SchemeItem.objects.filter(
-            scheme__year=inspection.date.year, kind=SchemeItem.Kind.DEDUCTION
-        ).order_by("code"),
-        categories,
-    )
+    members, items = selectors.finding_choices(inspection=inspection)
     return FindingForm(data, files, members=members, items=items)
 
 

@@ -20,6 +20,7 @@ from kaoping.jobs.models import JobRun
 from kaoping.ledger.models import LedgerPublication
 from kaoping.ledger.services import entry_record
 from kaoping.meetings.services import leave_request, meeting_schedule
+from kaoping.notifications.services import notification_send
 from kaoping.orgs.models import RoleAssignment
 from kaoping.planning.services import draft_create
 from kaoping.publication.models import Appeal, Publication
@@ -61,6 +62,7 @@ class Side:
     role_assignment: int = 0  # a 支委's role on the branch (accounts roles)
     group_member: int = 0  # the user id of the recorder, a member of the branch's group
     slip_batch: int = 0  # a batch of account slips of the branch (no lines)
+    notification: int = 0  # one to the member's login
 
 
 @dataclass
@@ -171,6 +173,7 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
     side.slip_batch = SlipBatch.objects.create(
         organization=branch, expires_at=timezone.now() + datetime.timedelta(hours=1)
     ).pk
+    side.notification = notification_send(user=member.user, text=mark).pk
     return side
 
 

@@ -205,6 +205,22 @@ def _roster_template():
     return Rewound("roster.xlsx", roster_template(), XLSX)
 
 
+def _dues_sheet(s: Side):
+    """A dues spreadsheet of one row for the side's member, its amount refused (0): the
+    preview answers its row error and keeps no stored upload behind (a good preview's
+    file waits for its confirmation, which kaoping/jobs/tests/test_uploads.py would find
+    in the storage after this module)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(("党员编号", "月份", "金额", "缴纳日期"))
+    book.active.append((s.member, "2026-03", "0", "2026-03-02"))
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("dues.xlsx", out.getvalue())
+
+
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
     "POST /api/scheme-drafts": lambda d, s: {"base": 2026, "year": 2027, "branch": "B1"},
@@ -345,6 +361,36 @@ BODIES: dict[str, Body] = {
     },
     "POST /api/branches/{code}/roster/import": lambda d, s: Multipart(file=_roster_template()),
     "POST /api/branches/{code}/roster/import/confirm": lambda d, s: {"token": "forged"},
+    "PUT /api/branches/{code}/dues/settings": lambda d, s: {"deadline_day": 20, "item_code": "D04"},
+    "POST /api/branches/{code}/dues/rates": lambda d, s: {
+        "member": s.member,
+        "year": 2026,
+        "amount": "40",
+    },
+    "POST /api/branches/{code}/dues/payments": lambda d, s: {
+        "member": s.member,
+        "month": "2026-03",
+        "amount": "40",
+        "paid_on": "2026-03-02",
+    },
+    "POST /api/branches/{code}/dues/close": lambda d, s: {"month": "2026-03"},
+    "POST /api/branches/{code}/dues/import": lambda d, s: Multipart(file=_dues_sheet(s)),
+    "POST /api/branches/{code}/dues/import/confirm": lambda d, s: {"token": "matrix"},
+    "POST /api/supervision/groups": lambda d, s: {
+        "name": "矩阵",
+        "users": ["supervisor"],
+        "organizations": [s.branch],
+    },
+    "POST /api/supervision/groups/{code}/inspections": lambda d, s: {
+        "organization": s.branch,
+        "date": "2026-05-07",
+        "method": "camera",
+        "findings": "矩阵",
+    },
+    "POST /api/supervision/groups/{code}/members": lambda d, s: {"person": "orgdept"},
+    "POST /api/supervision/inspections/{code}/findings": lambda d, s: Multipart(
+        member=s.member, item="D07", evidence_text="矩阵"
+    ),
     "POST tasks:mark": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -883,6 +929,39 @@ API = _rows(api=True, rows=(
     # written); a forged token is no preview (404)
     ("POST",   "/api/branches/{code}/roster/import",            "401 404 404 200 404 404 200 403", "403", "code=branch"),
     ("POST",   "/api/branches/{code}/roster/import/confirm",    "401 404 404 404 404 404 404 403", "403", "code=branch"),
+    # notifications: one's own inbox (notifications:inbox, :mark_read); M1's own notification
+    # is nobody else's (404)
+    ("GET",    "/api/me/notifications",                         "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("GET",    "/api/me/notifications/unread-count",            "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("POST",   "/api/me/notifications/read",                    "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("POST",   "/api/me/notifications/{id}/read",               "401 200 404 404 404 404 404 404", "404", "id=notification"),
+    # dues: as their pages (dues:branch, :payment, :rate, :settings, :close, :import,
+    # :import_confirm): the branch's officers and readers read, its keepers write (the
+    # supervisor reads B2's: 403). Closing without confirm changes nothing; the upload is
+    # read and checked (its preview: a row error); a made-up token is no preview (404).
+    ("GET",    "/api/branches/{code}/dues",                     "401 404 404 200 404 404 200 200", "200", "code=branch"),
+    ("GET",    "/api/branches/{code}/dues/settings",            "401 404 404 200 404 404 200 200", "200", "code=branch"),
+    ("PUT",    "/api/branches/{code}/dues/settings",            "401 404 404 200 404 404 200 403", "403", "code=branch"),
+    ("GET",    "/api/branches/{code}/dues/rates",               "401 404 404 200 404 404 200 200", "200", "code=branch"),
+    ("POST",   "/api/branches/{code}/dues/rates",               "401 404 404 200 404 404 200 403", "403", "code=branch"),
+    ("GET",    "/api/branches/{code}/dues/payments",            "401 404 404 200 404 404 200 200", "200", "code=branch"),
+    ("POST",   "/api/branches/{code}/dues/payments",            "401 404 404 201 404 404 201 403", "403", "code=branch"),
+    ("POST",   "/api/branches/{code}/dues/close",               "401 404 404 200 404 404 200 403", "403", "code=branch"),
+    ("POST",   "/api/branches/{code}/dues/import",              "401 404 404 200 404 404 200 403", "403", "code=branch"),
+    ("POST",   "/api/branches/{code}/dues/import/confirm",      "401 404 404 404 404 404 404 403", "403", "code=branch"),
+    # supervision: as their pages (inspections:groups, :group, :member_add, :member_remove,
+    # :detail): the staff list groups (404 for members), committee admins found them and
+    # keep their members; a group, its inspections and their findings are its members'
+    # (the supervisor is in B2's group) and the admins'. The finding names the side's
+    # member under D07 (the matrix's finding is the other member's).
+    ("GET",    "/api/supervision/groups",                       "401 404 404 200 200 200 200 200", "-",   "-"),
+    ("POST",   "/api/supervision/groups",                       "401 404 404 403 403 403 201 403", "-",   "-"),
+    ("GET",    "/api/supervision/groups/{code}",                "401 404 404 404 404 404 200 404", "200", "code=group"),
+    ("POST",   "/api/supervision/groups/{code}/inspections",    "401 404 404 404 404 404 201 404", "201", "code=group"),
+    ("POST",   "/api/supervision/groups/{code}/members",        "401 404 404 404 404 404 201 404", "403", "code=group"),
+    ("DELETE", "/api/supervision/groups/{code}/members/{id}",   "401 404 404 404 404 404 204 404", "403", "code=group,id=group_member"),
+    ("GET",    "/api/supervision/inspections/{code}",           "401 404 404 404 404 404 200 404", "200", "code=inspection"),
+    ("POST",   "/api/supervision/inspections/{code}/findings",  "401 404 404 404 404 404 201 404", "201", "code=inspection"),
     # accounts (issue 16): reset codes and closing logins, by the member's managers
     ("POST",   "/api/accounts/{member_code}/reset-code",        "401 403 404 201 404 404 201 403", "403", "member_code=member"),
     ("POST",   "/api/accounts/{member_code}/deactivate",        "401 403 404 200 404 404 200 403", "403", "member_code=member"),
@@ -994,6 +1073,9 @@ def _call(data, role, method, url, body=None, api=False):
             if method == "GET":
                 response = client.get(url)
             elif api and isinstance(body, Multipart):
+                for value in body.values():  # a file is sent again to each role
+                    if hasattr(value, "seek"):
+                        value.seek(0)
                 response = client.post(url, dict(body))
             elif api:
                 response = client.generic(
