@@ -89,6 +89,15 @@ def leave_request_decide(request: AuthedRequest, code: Code, payload: DecisionIn
     return leave_out(decided)
 
 
+@router.post("/leave-requests/{code}/withdraw", response={200: LeaveOut, **WRITE})
+def leave_request_withdraw(request: AuthedRequest, code: Code):
+    """The member withdraws their own request, pending or approved, while the meeting's
+    attendance is open (they will attend after all); 403 for anyone else who sees it."""
+    leave = selectors.leave_access_by_code(actor=request.auth, code=code)
+    leave = services.leave_withdraw(actor=request.auth, leave=leave)
+    return leave_out(leave)
+
+
 @router.get("/branches/{code}/leave-requests", response={200: list[LeaveOut], **READ})
 @paginate(Page)
 def branch_pending_leave_requests(request: AuthedRequest, code: Code):

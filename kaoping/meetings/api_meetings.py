@@ -70,6 +70,14 @@ class MeetingDetailOut(MeetingOut):
     leave_requests: list[LeaveOut]
 
 
+class ChangeIn(Schema):
+    """A meeting's time, place and topic, all three (its kind and attendees stay)."""
+
+    starts_at: Moment
+    place: Text
+    topic: Text
+
+
 class ScheduleIn(Schema):
     kind: str = Field(..., min_length=1, max_length=16)
     starts_at: Moment
@@ -195,6 +203,16 @@ def meeting_detail(request: AuthedRequest, code: Code):
     """One meeting, for its branch's officers and its attendees (the same 404 otherwise)."""
     meeting = selectors.meeting_access_by_code(actor=request.auth, code=code)
     return _detail(request.auth, meeting)
+
+
+@router.patch("/meetings/{code}", response={200: MeetingDetailOut, **WRITE})
+def meeting_change(request: AuthedRequest, code: Code, payload: ChangeIn):
+    """Change the meeting's time, place or topic (its branch's officers) until its
+    attendance is closed; the attendees are told."""
+    actor = request.auth
+    meeting = selectors.meeting_access_by_code(actor=actor, code=code)
+    meeting = services.meeting_change(actor=actor, meeting=meeting, **payload.dict())
+    return _detail(actor, meeting)
 
 
 @router.put("/meetings/{code}/attendance", response={200: MeetingDetailOut, **WRITE})

@@ -40,6 +40,16 @@ class MeetingForm(forms.Form):
         self.fields["members"].label_from_instance = lambda m: m.name
 
 
+class MeetingChangeForm(forms.Form):
+    """A meeting's time, place and topic changed (会议变更); its kind and attendees stay."""
+
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    place = forms.CharField(label=_("地点"), max_length=200)
+    topic = forms.CharField(label=_("议题"), max_length=300)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -156,6 +156,7 @@ class LeaveRequest(models.Model):
         PENDING = "pending", _("待审批")
         APPROVED = "approved", _("已批准")
         REFUSED = "refused", _("未批准")
+        WITHDRAWN = "withdrawn", _("已撤回")  # by the member, who will attend after all
 
     code = PlainCharField(_("编号"), max_length=32, unique=True)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="leave_requests")
@@ -170,12 +171,15 @@ class LeaveRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = PlainTextField(_("审批意见"), blank=True)
 
+    # A request in one of these no longer counts: the member may ask again.
+    CLOSED_STATUSES = (Status.REFUSED, Status.WITHDRAWN)
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "member"],
-                condition=~Q(status="refused"),
+                condition=~Q(status__in=["refused", "withdrawn"]),
                 name="leave_one_live_per_meeting",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="leave_reason_given"),

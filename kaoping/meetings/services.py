@@ -371,7 +371,11 @@ def leave_request(
         raise ValidationError(_("该会议考勤已关闭，不能再请假；如有特殊情况请联系支部书记。"))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写请假事由。")})
-    if meeting.leave_requests.filter(member_id=member_id).exclude(status="refused").exists():
+    if (
+        meeting.leave_requests.filter(member_id=member_id)
+        .exclude(status__in=LeaveRequest.CLOSED_STATUSES)
+        .exists()
+    ):
         raise ValidationError(_("您已提交过该会议的请假申请。"))
     now = at if actor is None and at is not None else timezone.now()
     leave = LeaveRequest(
@@ -402,6 +406,104 @@ def leave_request(
         link=meeting_link(meeting),
     )
     return leave
+
+
+@transaction.atomic
+def leave_withdraw(*, actor: Actor, leave: LeaveRequest) -> LeaveRequest:
+    """The member withdraws their own written leave request (撤回请假), pending or approved,
+    while the meeting's attendance is open: an approved leave no longer excuses them. The
+    branch's officers are told."""
+    leave = (
+        LeaveRequest.objects.select_for_update(of=("self",))
+        .select_related("meeting__branch", "member")
+        .get(pk=leave.pk)
+    )
+    if scope_for(actor).member_id != leave.member_id:
+        raise PermissionDenied(_("只有请假的党员本人可以撤回请假。"))
+    _refuse_frozen(leave.meeting)
+    if leave.status in LeaveRequest.CLOSED_STATUSES:
+        raise ValidationError(_("该请假申请已撤回或未获批准，无需撤回。"))
+    if leave.meeting.is_closed:
+        raise ValidationError(_("该会议考勤已关闭，不能再撤回请假。"))
+    was = leave.status
+    leave.status = LeaveRequest.Status.WITHDRAWN
+    leave.decided_at = timezone.now()
+    leave.full_clean()
+    leave.save()
+    Attendance.objects.filter(
+        meeting=leave.meeting, member=leave.member, status=Attendance.Status.LEAVE
+    ).update(status=Attendance.Status.UNMARKED)
+    audit_record(
+        actor=actor,
+        action="leave.withdraw",
+        target=leave,
+        target_id=leave.code,
+        before={"status": was},
+        after={"status": leave.status},
+    )
+    notification_send_many(
+        users=branch_officers(leave.meeting.branch),
+        text=_("%(name)s 撤回了请假：%(topic)s")
+        % {"name": leave.member.name, "topic": leave.meeting.topic},
+        link=meeting_link(leave.meeting),
+    )
+    return leave
+
+
+@transaction.atomic
+def meeting_change(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    starts_at: datetime.datetime,
+    place: str,
+    topic: str,
+) -> Meeting:
+    """Change a meeting's time, place or topic (会议变更) before its attendance is closed;
+    the attendees are told what changed."""
+    meeting = _locked(meeting)
+    _require_manage(actor, meeting.branch)
+    if timezone.is_naive(starts_at):
+        raise ValidationError({"starts_at": _("会议开始时间必须带时区。")})
+    _refuse_frozen(meeting)
+    refuse_if_frozen(
+        year=timezone.localtime(starts_at).year, branch=meeting.branch, field="starts_at"
+    )
+    if meeting.is_closed:
+        raise ValidationError(_("该会议考勤已关闭，不能再变更；请先重新打开考勤。"))
+    before = {
+        "starts_at": meeting.starts_at.isoformat(),
+        "place": meeting.place,
+        "topic": meeting.topic,
+    }
+    meeting.starts_at, meeting.place, meeting.topic = starts_at, place.strip(), topic.strip()
+    meeting.full_clean()
+    meeting.save(update_fields=["starts_at", "place", "topic"])
+    after = {"starts_at": starts_at.isoformat(), "place": meeting.place, "topic": meeting.topic}
+    if after == before:
+        return meeting
+    audit_record(
+        actor=actor,
+        action="meeting.change",
+        target=meeting,
+        target_id=meeting.code,
+        before=before,
+        after=after,
+    )
+    when = timezone.localtime(starts_at)
+    users = [a.member.user for a in meeting.attendances.select_related("member__user")]
+    notification_send_many(
+        users=[u for u in users if u is not None],
+        text=_("会议变更：%(when)s %(kind)s「%(topic)s」，地点 %(place)s")
+        % {
+            "when": f"{when:%Y-%m-%d %H:%M}",
+            "kind": meeting.get_kind_display(),
+            "topic": meeting.topic,
+            "place": meeting.place,
+        },
+        link=meeting_link(meeting),
+    )
+    return meeting
 
 
 @transaction.atomic

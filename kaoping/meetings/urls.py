@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("members/<code:code>/daily/", views.member_daily, name="member_daily"),
     path(MEETING, views.meeting_detail, name="detail"),
+    path(f"{MEETING}change/", views.meeting_change, name="change"),
     path(f"{MEETING}attendance/", views.meeting_attendance, name="attendance"),
     path(f"{MEETING}close/", views.meeting_close, name="close"),
     path(f"{MEETING}reopen/", views.meeting_reopen, name="reopen"),
@@ -22,4 +23,5 @@ urlpatterns = [
     path(f"{MEETING}check-in/screen/", checkin_views.checkin_screen, name="checkin_screen"),
     path(f"{MEETING}check-in/live/", checkin_views.checkin_live, name="checkin_live"),
     path("leave/<code:code>/decide/", views.leave_decide, name="leave_decide"),
+    path("leave/<code:code>/withdraw/", views.leave_withdraw, name="leave_withdraw"),
 ]

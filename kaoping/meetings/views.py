@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.answers import form_saved, frozen_refusal
+from kaoping.kit.answers import form_page, form_saved, frozen_refusal
 from kaoping.kit.decimals import points_text
 from kaoping.kit.forms import apply_service_error, errors_on, flash_service_error
 from kaoping.kit.tables import Column, Filter, TableSpec, table
@@ -25,8 +25,15 @@ from kaoping.orgs.selectors import (
 from kaoping.schemes.selectors import frozen_notice
 
 from . import selectors, services
-from .forms import DecisionForm, LeaveForm, MeetingForm, ReasonForm, default_start
-from .models import Attendance, Meeting, MeetingKind
+from .forms import (
+    DecisionForm,
+    LeaveForm,
+    MeetingChangeForm,
+    MeetingForm,
+    ReasonForm,
+    default_start,
+)
+from .models import Attendance, LeaveRequest, Meeting, MeetingKind
 
 # A branch's meetings: the newest first, searched by topic or place, filtered by kind
 # and by open or closed attendance.
@@ -129,7 +136,12 @@ def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=Non
     can_manage = can_manage and notice is None  # a frozen year offers no write controls
     leaves = selectors.meeting_leave_requests(actor=actor, meeting=meeting)
     my_live_leave = next(
-        (lv for lv in leaves if lv.member_id == scope.member_id and lv.status != "refused"), None
+        (
+            lv
+            for lv in leaves
+            if lv.member_id == scope.member_id and lv.status not in LeaveRequest.CLOSED_STATUSES
+        ),
+        None,
     )
     may_ask_leave = is_attendee and notice is None and not meeting.is_closed
     if may_ask_leave and my_live_leave is None and leave_form is None:
@@ -156,6 +168,7 @@ def _meeting_page(request, meeting: Meeting, *, leave_form=None, reopen_form=Non
         ],
         "leaves": leaves,
         "leave_form": leave_form if may_ask_leave else None,
+        "my_leave": my_live_leave if may_ask_leave else None,  # the member may withdraw it
         "reopen_form": (reopen_form or ReasonForm()) if can_manage and meeting.is_closed else None,
         # written leave after the meeting rule's cut-off is late (default: the start)
         "leave_cutoff": (cutoff := selectors.meeting_timing(meeting).leave_cutoff),
@@ -348,3 +361,52 @@ def member_daily(request, code: str):
         "base_template": "meetings/_bare.html" if request.htmx else "web/base.html",
     }
     return render(request, "meetings/member_daily.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_change(request, code: str):
+    """Change a meeting's time, place or topic (its branch's officers, until closed)."""
+    actor = request.user
+    meeting = selectors.meeting_access_by_code(actor=actor, code=code)
+    if not scope_for(actor).manages(meeting.branch.path):
+        raise PermissionDenied(
+            _("您无权管理 %(branch)s 的会议。") % {"branch": meeting.branch.name}
+        )
+    back = reverse("meetings:detail", args=[meeting.code])
+    initial = {
+        "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": meeting.place,
+        "topic": meeting.topic,
+    }
+    form = MeetingChangeForm(request.POST or None, initial=initial)
+
+    def save(d):
+        services.meeting_change(actor=actor, meeting=meeting, **d)
+        return back, _("已变更会议，并通知了应到党员。")
+
+    if answer := form_saved(request, form, save):
+        return answer
+    return form_page(
+        request,
+        title=_("变更会议：%(topic)s") % {"topic": meeting.topic},
+        form=form,
+        action=reverse("meetings:change", args=[meeting.code]),
+        back=back,
+        submit=_("保存并通知"),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def leave_withdraw(request, code: str):
+    """The member withdraws their own leave request (they will attend after all)."""
+    leave = selectors.leave_access_by_code(actor=request.user, code=code)
+    back = reverse("meetings:detail", args=[leave.meeting.code])
+    try:
+        services.leave_withdraw(actor=request.user, leave=leave)
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+        return redirect(back)
+    return _done(request, back, _("已撤回请假。"))

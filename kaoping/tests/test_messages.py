@@ -89,6 +89,9 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     "finalisation_blockers, each a gettext on a Chinese literal",
     ("publication/views.py", "finalise", "ValidationError(…)"): "the list of "
     "publication.services.finalisation_blockers, each a gettext on a Chinese literal",
+    ("publication/api.py", "publication_finalise", "ValidationError(…)"): "the list of "
+    "publication.services.finalisation_blockers, each a gettext on a Chinese literal",
+    ("inspections/api.py", "inspection_finding_record", "ValidationError(…)"): FROZEN_NOTICE,
 }
 
 

@@ -34,6 +34,7 @@ Write ``?`` for a status while building a row: the failure message prints what e
 got. ``EXCLUDED`` lists what is deliberately not in the matrix, with the reason.
 """
 
+import datetime
 import io
 import json
 import re
@@ -223,6 +224,11 @@ def _dues_sheet(s: Side):
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
+    "PATCH /api/meetings/{code}": lambda d, s: {
+        "starts_at": (timezone.now() + datetime.timedelta(days=3)).isoformat(),
+        "place": "二楼",
+        "topic": "变更后的议题",
+    },
     "POST /api/scheme-drafts": lambda d, s: {"base": 2026, "year": 2027, "branch": "B1"},
     "PATCH /api/scheme-drafts/{id}/settings": lambda d, s: {"notice_days": 6},
     "PUT /api/scheme-drafts/{id}/items": lambda d, s: {"points": {"D01": "1"}},
@@ -608,6 +614,10 @@ PAGES = _rows(rows=(
     ("meetings:reopen",                  "POST", "302 403 404 400 404 404 400 403", "403", "code=meeting"),
     ("meetings:leave",                   "GET",  "302 405 405 405 405 405 405 405", "405", "code=meeting"),
     ("meetings:leave",                   "POST", "302 400 404 403 404 404 403 403", "403", "code=meeting"),
+    ("meetings:change",                  "GET",  "302 403 404 200 404 404 200 403", "403", "code=meeting"),
+    ("meetings:change",                  "POST", "302 403 404 400 404 404 400 403", "403", "code=meeting"),
+    ("meetings:leave_withdraw",          "GET",  "302 405 405 405 405 405 405 405", "405", "code=leave"),
+    ("meetings:leave_withdraw",          "POST", "302 302 404 403 404 404 403 403", "403", "code=leave"),
     ("meetings:leave_decide",            "GET",  "302 404 404 200 404 404 200 404", "404", "code=leave"),
     ("meetings:leave_decide",            "POST", "302 403 404 302 404 404 302 403", "403", "code=leave"),
     ("meetings:checkin",                 "GET",  "302 400 400 400 400 400 400 400", "400", "code=meeting"),
@@ -864,6 +874,7 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/branches/{code}/meetings",                 "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("POST",   "/api/branches/{code}/meetings",                 "401 404 404 201 404 404 201 403", "403", "code=branch"),
     ("GET",    "/api/meetings/{code}",                          "401 200 404 200 404 404 200 200", "200", "code=meeting"),
+    ("PATCH",  "/api/meetings/{code}",                          "401 403 404 200 404 404 200 403", "403", "code=meeting"),
     ("PUT",    "/api/meetings/{code}/attendance",               "401 403 404 200 404 404 200 403", "403", "code=meeting"),
     ("POST",   "/api/meetings/{code}/close",                    "401 403 404 200 404 404 200 403", "403", "code=meeting"),
     ("POST",   "/api/meetings/{code}/reopen",                   "401 403 404 422 404 404 422 403", "403", "code=meeting"),
@@ -872,6 +883,7 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/branches/{code}/leave-requests",           "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("GET",    "/api/leave-requests/{code}",                    "401 200 404 200 404 404 200 200", "200", "code=leave"),
     ("POST",   "/api/leave-requests/{code}/decision",           "401 403 404 200 404 404 200 403", "403", "code=leave"),
+    ("POST",   "/api/leave-requests/{code}/withdraw",           "401 200 404 403 404 404 403 403", "403", "code=leave"),
     # tasks (issue 20): as their pages (tasks:branch, :detail, :submit, :mark, :close).
     # The matrix's task is a study task due in two days, M1's work handed in: an empty
     # submission is refused (422) for M1, others are not assigned (403); excusing M1B
