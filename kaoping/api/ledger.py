@@ -7,17 +7,10 @@ import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
-from ninja.files import UploadedFile
+from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from kaoping.jobs.api import (
-    ImportCheckOut,
-    ImportConfirmIn,
-    JobOut,
-    import_check_answer,
-    import_start_answer,
-)
+from kaoping.jobs.api import JobOut, branch_import_operations
 from kaoping.ledger.selectors import (
     entries_visible,
     entry_access_by_code,
@@ -33,7 +26,7 @@ from kaoping.web.background import ENTRIES_IMPORT, entries_export_start
 from .auth import AuthedRequest
 from .common import READ_ERRORS, WRITE_ERRORS, scheme_of_year
 from .pagination import Cursor, Page
-from .schemas import Code, EntryIn, EntryOut, ErrorOut, ReverseIn, Year
+from .schemas import Code, EntryIn, EntryOut, ReverseIn, Year
 
 router = Router()
 
@@ -104,36 +97,18 @@ def entries_export(request: AuthedRequest, year: Year):
     return 202, entries_export_start(actor=request.auth, year=year)
 
 
-@router.post(
-    "/branches/{code}/entries/import",
-    response={200: ImportCheckOut, 202: ImportCheckOut, **WRITE_ERRORS},
+branch_import_operations(
+    router,
+    path="/branches/{code}/entries/import",
+    spec=ENTRIES_IMPORT,
+    operation_ids=(
+        "kaoping_api_api_entries_import_check",
+        "kaoping_api_api_entries_import_confirm",
+    ),
     tags=["ledger"],
+    check_doc="Check a spreadsheet of the branch's entries (the page's template and limits): "
+    "every row's errors, or the ``token`` that confirms it. Nothing is written.",
 )
-def entries_import_check(request: AuthedRequest, code: Code, file: File[UploadedFile]):
-    """Check a spreadsheet of the branch's entries (the page's template and limits):
-    every row's errors, or the ``token`` that confirms it. Nothing is written."""
-    branch = ENTRIES_IMPORT.target_of(request.auth, code)
-    return import_check_answer(
-        actor=request.auth,
-        spec=ENTRIES_IMPORT,
-        target=branch,
-        key=branch.code,
-        upload=file,
-        confirm_url=f"/api/branches/{branch.code}/entries/import/confirm",
-    )
-
-
-@router.post(
-    "/branches/{code}/entries/import/confirm",
-    response={202: JobOut, 409: ErrorOut, **WRITE_ERRORS},
-    tags=["ledger"],
-)
-def entries_import_confirm(request: AuthedRequest, code: Code, payload: ImportConfirmIn):
-    """Import a checked spreadsheet, once: a job writes every row or none."""
-    branch = ENTRIES_IMPORT.target_of(request.auth, code)
-    return import_start_answer(
-        actor=request.auth, spec=ENTRIES_IMPORT, key=branch.code, token=payload.token
-    )
 
 
 # --------------------------------------------------------------------------- 台账公示

@@ -19,22 +19,15 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Schema
-from ninja.files import UploadedFile
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Cursor
-from kaoping.api.schemas import Code, ErrorOut, Year
-from kaoping.jobs.api import (
-    ImportCheckOut,
-    ImportConfirmIn,
-    JobOut,
-    import_check_answer,
-    import_start_answer,
-)
+from kaoping.api.schemas import Code, Year
+from kaoping.jobs.api import branch_import_operations
 from kaoping.kit.decimals import decimal_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import scope_for
@@ -329,40 +322,15 @@ def dues_month_close(request: AuthedRequest, code: Code, payload: CloseIn):
 # --------------------------------------------------------------------------- import
 
 
-def _import_branch(request: AuthedRequest, code: str) -> Organization:
-    return DUES_IMPORT.target_of(request.auth, code)
-
-
-@router.post(
-    "/branches/{code}/dues/import",
-    response={200: ImportCheckOut, 202: ImportCheckOut, **WRITE_ERRORS},
+branch_import_operations(
+    router,
+    path="/branches/{code}/dues/import",
+    spec=DUES_IMPORT,
+    operation_ids=("kaoping_dues_api_dues_import", "kaoping_dues_api_dues_import_confirm"),
+    tags=["dues"],
+    check_doc="Upload payments as an xlsx file (multipart ``file``; the template is the page's "
+    "/dues/template.xlsx): the page's limits (size, .xlsx, the workbook's declared sizes), "
+    "then every row checked, nothing written. ``token`` (no ``errors``): confirm it with "
+    "``import/confirm``; ``errors``: every row and column wrong, nothing can be imported. A "
+    "large file is checked by a background job instead (202, ``job``).",
 )
-def dues_import(request: AuthedRequest, code: Code, file: File[UploadedFile]):
-    """Upload payments as an xlsx file (multipart ``file``; the template is the page's
-    /dues/template.xlsx): the page's limits (size, .xlsx, the workbook's declared sizes),
-    then every row checked, nothing written. ``token`` (no ``errors``): confirm it with
-    ``import/confirm``; ``errors``: every row and column wrong, nothing can be imported.
-    A large file is checked by a background job instead (202, ``job``)."""
-    branch = _import_branch(request, code)
-    return import_check_answer(
-        actor=request.auth,
-        spec=DUES_IMPORT,
-        target=branch,
-        key=branch.code,
-        upload=file,
-        confirm_url=f"/api/branches/{branch.code}/dues/import/confirm",
-    )
-
-
-@router.post(
-    "/branches/{code}/dues/import/confirm",
-    response={202: JobOut, 409: ErrorOut, **WRITE_ERRORS},
-)
-def dues_import_confirm(request: AuthedRequest, code: Code, payload: ImportConfirmIn):
-    """Confirm a checked upload: the background job that checks every row again and
-    imports them all or none starts (202). Confirmed once: again, 409 naming the job the
-    first confirmation started. 404 for a token not of this branch, or expired (an hour)."""
-    branch = _import_branch(request, code)
-    return import_start_answer(
-        actor=request.auth, spec=DUES_IMPORT, key=branch.code, token=payload.token
-    )

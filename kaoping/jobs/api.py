@@ -9,13 +9,15 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from kaoping.api.auth import AuthedRequest
-from kaoping.api.common import READ_ERRORS
+from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.errors import ApiError
 from kaoping.api.pagination import Cursor
+from kaoping.api.schemas import Code, ErrorOut
 from kaoping.ops.files import file_answer
 
 from . import selectors
@@ -143,3 +145,54 @@ def import_start_answer(*, actor, spec: SheetImport, key: str, token: str) -> tu
             first,
         ) from None
     return 202, started
+
+
+def branch_import_operations(
+    router: Router,
+    *,
+    path: str,
+    spec: SheetImport,
+    operation_ids: tuple[str, str],
+    tags: list[str],
+    check_doc: str,
+) -> None:
+    """Register a branch's sheet import on ``router``, as the page's two steps (the
+    branch's managers, found by ``spec.target_of``): ``POST {path}`` with a multipart
+    ``file`` checks it, ``POST {path}/confirm`` with the token starts the job. The
+    operation ids are given, so each import keeps its own."""
+
+    def check(request: AuthedRequest, code: Code, file: File[UploadedFile]):
+        branch = spec.target_of(request.auth, code)
+        return import_check_answer(
+            actor=request.auth,
+            spec=spec,
+            target=branch,
+            key=branch.code,
+            upload=file,
+            confirm_url="/api" + path.replace("{code}", branch.code) + "/confirm",
+        )
+
+    def confirm(request: AuthedRequest, code: Code, payload: ImportConfirmIn):
+        branch = spec.target_of(request.auth, code)
+        return import_start_answer(
+            actor=request.auth, spec=spec, key=branch.code, token=payload.token
+        )
+
+    check.__doc__ = check_doc
+    confirm.__doc__ = (
+        "Import a checked spreadsheet, once: a job writes every row or none (202). A token "
+        "confirmed before starts nothing (409, naming its job); one that is unknown, "
+        "expired or of another branch: 404."
+    )
+    router.post(
+        path,
+        response={200: ImportCheckOut, 202: ImportCheckOut, **WRITE_ERRORS},
+        operation_id=operation_ids[0],
+        tags=tags,
+    )(check)
+    router.post(
+        f"{path}/confirm",
+        response={202: JobOut, 409: ErrorOut, **WRITE_ERRORS},
+        operation_id=operation_ids[1],
+        tags=tags,
+    )(confirm)
