@@ -74,7 +74,8 @@ class ItemNewIn(ItemIn):
     code: Code
 
 
-def _setting(value):
+def setting_out(value):
+    """A setting as the API gives it: decimals as exact strings, ballot options as strings."""
     if isinstance(value, Decimal):
         return dec(value)
     if isinstance(value, dict):  # ballot options, as stored
@@ -88,24 +89,13 @@ def scheme(request: AuthedRequest, year: Year):
     s = scheme_of_year(year)
     return {
         "year": s.year,
-        **{f: _setting(getattr(s, f)) for f in SETTING_FIELDS},
+        **{f: setting_out(getattr(s, f)) for f in SETTING_FIELDS},
         "final": s.is_final,
-        "items": [
-            {
-                "code": i.code,
-                "kind": i.kind,
-                "group": i.group,
-                "name": i.name,
-                "points": dec(i.points),
-                "disqualifies": i.disqualifies,
-                "categories": list(i.categories or []),
-            }
-            for i in scheme_items(s)
-        ],
+        "items": [item_out(i) for i in scheme_items(s)],
     }
 
 
-def _item_out(item) -> dict:
+def item_out(item) -> dict:
     return {
         "code": item.code,
         "kind": item.kind,
@@ -157,7 +147,7 @@ def scheme_item_create(request: AuthedRequest, year: Year, payload: ItemNewIn):
     """Add an item to the year's scheme; its code must be new there."""
     staff_required(actor=request.auth)
     item = scheme_item_add(actor=request.auth, scheme=scheme_of_year(year), **payload.dict())
-    return 201, _item_out(item)
+    return 201, item_out(item)
 
 
 @router.put("/years/{year}/scheme/items/{code}", response={200: SchemeItemOut, **WRITE_ERRORS})
@@ -170,4 +160,4 @@ def scheme_item_update(request: AuthedRequest, year: Year, code: Code, payload: 
     if item is None:
         raise Http404(_("%(year)s 年度方案中没有指标 %(item)s。") % {"year": year, "item": code})
     item = scheme_item_upsert(actor=request.auth, scheme=current, code=item.code, **payload.dict())
-    return _item_out(item)
+    return item_out(item)

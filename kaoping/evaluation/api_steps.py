@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.schemas import Code, Text, Year
+from kaoping.orgs.selectors import own_member
 
 from . import selectors, services
 from .models import EvaluationRound, PeerComment, SecretaryComment, SelfEvaluation
@@ -191,7 +192,7 @@ def my_evaluation(request: AuthedRequest, year: Year):
     """The user's own tasks in the year's democratic evaluation and what they received
     (404 for a user without a member)."""
     actor = request.auth
-    member = selectors.own_member(actor=actor)
+    member = own_member(actor=actor)
     tasks = selectors.member_tasks(actor=actor, member=member, year=year)
     round_ = tasks.round
     out = {

@@ -16,7 +16,7 @@ from kaoping.kit.decimals import percent_text
 from kaoping.kit.steps import Step as ShownStep
 from kaoping.kit.steps import steps_at
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import branch_for_staff, member_access_by_code, scope_for
+from kaoping.orgs.selectors import branch_for_staff, member_access_by_code, own_member, scope_for
 from kaoping.schemes.models import Scheme
 
 from .models import (
@@ -59,18 +59,6 @@ def round_years(*, branch: Organization) -> tuple[int, ...]:
 def round_candidates(round_: EvaluationRound) -> QuerySet[Member]:
     """The members on the ballot and in the round's steps: assessed members of the branch."""
     return Member.objects.filter(branch=round_.branch, status__in=ASSESSED).order_by("code")
-
-
-def own_member(*, actor: Actor) -> Member:
-    member_id = scope_for(actor).member_id
-    member = (
-        Member.objects.select_related("branch").filter(id=member_id).first()
-        if member_id is not None
-        else None
-    )
-    if member is None:
-        raise Http404(_("您没有党员档案。"))
-    return member
 
 
 def own_round(*, actor: Actor, year: int) -> tuple[Member, EvaluationRound]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaoping.kit.answers import form_answer, form_done
 from kaoping.kit.confirm import confirm_page
 from kaoping.kit.forms import errors_on, flash_service_error
-from kaoping.orgs.selectors import branch_for_staff, scope_for
+from kaoping.orgs.selectors import branch_for_staff, own_member, scope_for
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import year_is_frozen
 
@@ -287,7 +287,7 @@ def paper_tally(request, code: str, year: int):
 @login_required
 @require_GET
 def mine(request, year: int):
-    member = selectors.own_member(actor=request.user)
+    member = own_member(actor=request.user)
     tasks = selectors.member_tasks(actor=request.user, member=member, year=year)
     form = None
     if tasks.round is not None:

@@ -49,6 +49,19 @@ def meeting_link(meeting: Meeting) -> str:
     return f"/meetings/{meeting.code}/"
 
 
+def _attendees_tell(meeting: Meeting, users: list, notice: str) -> None:
+    """Tell the attendees when, what and where (``notice``: a gettext with ``when``,
+    ``kind``, ``topic`` and ``place``), linking to the meeting."""
+    when = timezone.localtime(meeting.starts_at)
+    facts = {
+        "when": f"{when:%Y-%m-%d %H:%M}",
+        "kind": meeting.get_kind_display(),
+        "topic": meeting.topic,
+        "place": meeting.place,
+    }
+    notification_send_many(users=users, text=notice % facts, link=meeting_link(meeting))
+
+
 TIMING_FIELDS = ("checkin_opens_before", "checkin_closes_after", "leave_cutoff_before")
 
 
@@ -135,18 +148,8 @@ def meeting_schedule(
             "members": sorted(m.code for m in members),
         },
     )
-    when = timezone.localtime(starts_at)
-    notification_send_many(
-        users=[m.user for m in members if m.user_id],
-        text=_("会议通知：%(when)s %(kind)s「%(topic)s」，地点 %(place)s")
-        % {
-            "when": f"{when:%Y-%m-%d %H:%M}",
-            "kind": meeting.get_kind_display(),
-            "topic": meeting.topic,
-            "place": meeting.place,
-        },
-        link=meeting_link(meeting),
-    )
+    notice = _("会议通知：%(when)s %(kind)s「%(topic)s」，地点 %(place)s")
+    _attendees_tell(meeting, [m.user for m in members if m.user_id], notice)
     return meeting
 
 
@@ -490,19 +493,9 @@ def meeting_change(
         before=before,
         after=after,
     )
-    when = timezone.localtime(starts_at)
     users = [a.member.user for a in meeting.attendances.select_related("member__user")]
-    notification_send_many(
-        users=[u for u in users if u is not None],
-        text=_("会议变更：%(when)s %(kind)s「%(topic)s」，地点 %(place)s")
-        % {
-            "when": f"{when:%Y-%m-%d %H:%M}",
-            "kind": meeting.get_kind_display(),
-            "topic": meeting.topic,
-            "place": meeting.place,
-        },
-        link=meeting_link(meeting),
-    )
+    notice = _("会议变更：%(when)s %(kind)s「%(topic)s」，地点 %(place)s")
+    _attendees_tell(meeting, [u for u in users if u is not None], notice)
     return meeting
 
 

@@ -182,6 +182,20 @@ def staff_required(*, actor: Actor) -> None:
         raise Http404(_("找不到这个页面。"))
 
 
+def own_member(*, actor: Actor) -> Member:
+    """The actor's own member record (their self-evaluation, their appeals): the same 404
+    for a person without one."""
+    member_id = scope_for(actor).member_id
+    member = (
+        Member.objects.select_related("branch").filter(id=member_id).first()
+        if member_id is not None
+        else None
+    )
+    if member is None:
+        raise Http404(_("您没有党员档案。"))
+    return member
+
+
 def tree_admin_required(*, actor: Actor) -> None:
     """Only the working committee's admin changes the organisation tree (组织架构)."""
     if not scope_for(actor).is_scheme_admin:

@@ -15,8 +15,8 @@ from ninja.pagination import paginate
 from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS, scheme_of_year
 from kaoping.api.pagination import Page
-from kaoping.api.schemas import Code, SchemeItemOut, Text, Year, dec
-from kaoping.api.schemes import SettingsIn
+from kaoping.api.schemas import Code, SchemeItemOut, Text, Year
+from kaoping.api.schemes import SettingsIn, item_out, setting_out
 from kaoping.orgs.selectors import organization_access_by_code
 from kaoping.schemes.models import SETTING_FIELDS
 
@@ -97,14 +97,6 @@ class AdoptedOut(Schema):
     year: int  # the year whose scheme is now the draft's
 
 
-def _setting(value):
-    if isinstance(value, Decimal):
-        return dec(value)
-    if isinstance(value, dict):
-        return {k: str(v) for k, v in value.items()}
-    return value
-
-
 def _detail(actor, draft: SchemeDraft) -> dict:
     sim = selectors.draft_simulation(actor=actor, draft=draft)
     return {
@@ -115,19 +107,8 @@ def _detail(actor, draft: SchemeDraft) -> dict:
         "branch": draft.branch.code if draft.branch is not None else None,
         "created_at": draft.created_at,
         "adopted_at": draft.adopted_at,
-        "settings": {f: _setting(getattr(draft, f)) for f in SETTING_FIELDS},
-        "items": [
-            {
-                "code": i.code,
-                "kind": i.kind,
-                "group": i.group,
-                "name": i.name,
-                "points": dec(i.points),
-                "disqualifies": i.disqualifies,
-                "categories": list(i.categories or []),
-            }
-            for i in draft.items.order_by("code")
-        ],
+        "settings": {f: setting_out(getattr(draft, f)) for f in SETTING_FIELDS},
+        "items": [item_out(i) for i in draft.items.order_by("code")],
         "simulation": {
             "members": sim.members,
             "score_changes": sim.score_changes,

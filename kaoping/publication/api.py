@@ -17,7 +17,7 @@ from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS, scheme_of_year
 from kaoping.api.pagination import Page
 from kaoping.api.schemas import Code, Text, Year
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import own_member, scope_for
 from kaoping.schemes.models import SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 
@@ -224,7 +224,7 @@ def my_appeal_list(request: AuthedRequest, year: Year | None = None):
     a user without a member)."""
     if scope_for(request.auth).member_id is None:
         return []
-    member = selectors.own_member(actor=request.auth)
+    member = own_member(actor=request.auth)
     appeals = selectors.member_appeals(member=member, year=year)
     return [appeal_out(a) for a in appeals.order_by("filed_at", "id")]
 
@@ -236,7 +236,7 @@ def my_appeal_file(request: AuthedRequest, payload: AppealIn):
     publication, after the notice period, with an appeal on the same subject still open,
     or for an entry that is not one of the member's live entries of the year."""
     actor = request.auth
-    member = selectors.own_member(actor=actor)
+    member = own_member(actor=actor)
     entry = None
     if payload.entry is not None:
         entries = selectors.appealable_entries(member=member, year=payload.year)

@@ -85,19 +85,6 @@ def branch_appeals(*, branch: Organization, year: int) -> QuerySet[Appeal]:
     )
 
 
-def own_member(*, actor: Actor) -> Member:
-    """The actor's own member record, who files appeals (404 without one)."""
-    member_id = scope_for(actor).member_id
-    member = (
-        Member.objects.select_related("branch").filter(id=member_id).first()
-        if member_id is not None
-        else None
-    )
-    if member is None:
-        raise Http404(_("您没有党员档案。"))
-    return member
-
-
 def member_appeals(*, member: Member, year: int | None) -> QuerySet[Appeal]:
     """The member's appeals of ``year`` (None: of every year)."""
     appeals = Appeal.objects.filter(member=member).select_related("member", "entry__item")

@@ -14,7 +14,7 @@ from kaoping.evaluation.selectors import round_of
 from kaoping.kit.answers import form_answer, form_done
 from kaoping.kit.confirm import confirm_page, confirmed
 from kaoping.kit.forms import apply_service_error, flash_service_error
-from kaoping.orgs.selectors import member_access_by_code, scope_for
+from kaoping.orgs.selectors import member_access_by_code, own_member, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import year_is_frozen
 
@@ -174,7 +174,7 @@ def printable(request, code: str, year: int):
 @require_http_methods(["GET", "POST"])
 def appeal_new(request, year: int):
     actor = request.user
-    member = selectors.own_member(actor=actor)
+    member = own_member(actor=actor)
 
     entries = selectors.appealable_entries(member=member, year=year)
     form = AppealForm(request.POST or None, entries=entries)
