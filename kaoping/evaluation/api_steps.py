@@ -81,7 +81,8 @@ class MyEvaluationOut(Schema):
     """The user's part of the year's evaluation, as on "我的民主评议": ``round`` is None
     before the branch opens one. To do: ``self_evaluation_open`` (the self-evaluation may
     be saved or submitted now), ``peers`` (during the peer comments: every other member,
-    ``done`` once commented), ``can_vote`` (the ballot is cast on the page, in person).
+    ``done`` once commented), ``can_vote`` (cast at ``/api/me/evaluation/{year}/ballot``
+    or on the page).
     Received: the peer comments and the secretary's comment on the user."""
 
     year: int

@@ -741,6 +741,7 @@ def test_openapi_lists_every_path():
         "/api/branches/{code}/entries/import",
         "/api/branches/{code}/entries/import/confirm",
         "/api/jobs",
+        "/api/me/evaluation/{year}/ballot",
         "/api/leave-requests/{code}/withdraw",
         "/api/scheme-drafts",
         "/api/scheme-drafts/{id}",

@@ -28,8 +28,8 @@ PAGE_ONLY = {
     "accounts:reset_code_redeem": "a person without a login redeems their code",
     "accounts:password_reset": "a person asks for a reset e-mail, signed out",
     "accounts:password_reset_confirm": "a person follows their reset e-mail's link",
-    "evaluation:vote": "the secret ballot is cast by the voter in person (decision 30)",
-    "evaluation:vote_code": "the secret ballot, by paper code, in person",
+    "evaluation:vote_code": "the meeting room's paper code is typed on its page, which "
+    "needs no login (a program has a login: it casts with my_ballot_cast)",
     "evaluation:receipt": "the voter checks their own receipt",
     "accounts:slips_pdf": "the printed slips are the page's way to hand out what "
     "accounts_issue answers a program directly: the initial passwords, once",

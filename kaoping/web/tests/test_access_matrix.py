@@ -224,6 +224,7 @@ def _dues_sheet(s: Side):
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
 BODIES: dict[str, Body] = {
+    "POST /api/me/evaluation/{year}/ballot": lambda d, s: {"marks": {s.member: "excellent"}},
     "PATCH /api/meetings/{code}": lambda d, s: {
         "starts_at": (timezone.now() + datetime.timedelta(days=3)).isoformat(),
         "place": "二楼",
@@ -846,6 +847,9 @@ API = _rows(api=True, rows=(
     ("PATCH",  "/api/scheme-drafts/{id}/settings",              "401 404 404 200 404 404 200 404", "404", "id=draft"),
     ("PUT",    "/api/scheme-drafts/{id}/items",                 "401 404 404 200 404 404 200 404", "404", "id=draft"),
     ("POST",   "/api/scheme-drafts/{id}/adopt",                 "401 404 404 403 404 404 200 404", "404", "id=draft"),
+    # one's own secret ballot: as evaluation:vote (B1's round is at the self-evaluation)
+    ("GET",    "/api/me/evaluation/{year}/ballot",              "401 200 200 404 404 404 404 404", "-",   "year=2026"),
+    ("POST",   "/api/me/evaluation/{year}/ballot",              "401 422 422 404 404 404 404 404", "-",   "year=2026"),
     ("GET",    "/api/jobs",                                     "401 200 200 200 200 200 200 200", "-",   "-"),
     ("GET",    "/api/jobs/{id}",                                "401 404 404 200 404 404 200 404", "404", "id=job"),
     ("GET",    "/api/jobs/{id}/file",                           "401 404 404 200 404 404 200 404", "404", "id=job"),
