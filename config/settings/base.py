@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kaoping.publication",
     "kaoping.unqualified",
     "kaoping.monitoring",
+    "kaoping.reminders",
     "kaoping.planning",
     "kaoping.onboarding",
     "kaoping.dashboards",
@@ -265,6 +266,17 @@ if TASKS_QUEUE == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Reminders (kaoping/reminders, docs/notifications.md): how long before a meeting and
+# before a task's deadline they go out, and how long after a missed deadline the
+# secretary hears of it (durations: 30m, 24h, 3d); the scheduler checks every few
+# seconds and enqueues the reminders every KAOPING_REMINDERS_EVERY minutes.
+REMINDERS = {
+    "meeting_before": env.str("KAOPING_REMIND_MEETING_BEFORE", default="24h,1h"),
+    "task_before": env.str("KAOPING_REMIND_TASK_BEFORE", default="3d,1d"),
+    "task_missed_after": env.str("KAOPING_REMIND_TASK_MISSED_AFTER", default="1d"),
+}
+REMINDERS_EVERY_MINUTES = env.int("KAOPING_REMINDERS_EVERY", default=5)
 
 # The cache of live results and rendered page parts (docs/scaling.md "Caching pages and
 # results"). Its keys carry the results stamps read from the database on every request,

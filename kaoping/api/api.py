@@ -27,6 +27,7 @@ from kaoping.evaluation.api_vote import router as evaluation_vote_router
 from . import archive, evaluation, ledger, people, results, schemes, unqualified
 from .auth import ClientRateThrottle, api_token_auth, session_auth
 from .errors import CODE_OF_STATUS, ApiError, error_body
+from .examples import openapi_examples_add
 from .idempotency import idempotent_run, idempotent_view
 
 # In the order of the schema's paths (they were one module until issue 18).
@@ -49,6 +50,7 @@ IDEMPOTENCY_PARAMETER = {
     "description": "Retry this write safely: the first answer is stored for 24 hours and "
     "given again to a retry with the same key and the same request (docs/api.md).",
     "schema": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[!-~]+$"},
+    "example": "3f1c2b9e-8d4a-4c7e-9b21-5a6d0e7f8c90",
 }
 
 
@@ -64,7 +66,8 @@ class KaopingAPI(NinjaAPI):
         """Every operation documents ``ErrorOut`` as the answer of each error status it can
         give: those it declares, and those any operation can give (401 unauthenticated,
         429 throttled, 500), and on writes the refusals of a read-only token (403) and of
-        an ``Idempotency-Key`` (400 malformed, 409 in progress, 422 reused)."""
+        an ``Idempotency-Key`` (400 malformed, 409 in progress, 422 reused); and gives
+        every schema, body and answer an example (``examples.py``)."""
         schema = super().get_openapi_schema(*args, **kwargs)
         ref = {"$ref": "#/components/schemas/ErrorOut"}
         for operations in schema["paths"].values():
@@ -81,6 +84,7 @@ class KaopingAPI(NinjaAPI):
                         "description": ERROR_DESCRIPTIONS[status],
                         "content": {"application/json": {"schema": ref}},
                     }
+        openapi_examples_add(schema)
         return schema
 
 

@@ -77,6 +77,7 @@ AUDIT_ACTIONS: frozenset[str] = frozenset(
         "publication.publish",
         "publication.republish",
         "quota_decision.record",
+        "reminder.send",
         "results.compute",
         "results.store_branch",
         "role.assign",

@@ -5,5 +5,6 @@ library), so any app may use it without tying itself to another: how a page answ
 form and where it goes next (``answers``), service errors on forms and date inputs
 (``forms``), public codes (``codes``), evidence-file checks (``evidence``), text limits
 (``text``), exact decimals (``decimals``), batching and bulk writes (``iterables``,
-``bulk``), URL parameters (``urlparams``) and the user of a write (``users``).
+``bulk``), URL parameters (``urlparams``), the user of a write (``users``) and the
+bounds of a calendar year (``years``).
 """

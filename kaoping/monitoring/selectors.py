@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from kaoping.annotations import Actor
 from kaoping.archive.models import LostContact
 from kaoping.evaluation.models import EvaluationRound
+from kaoping.kit.years import local_year_end, local_year_start
 from kaoping.meetings.models import Meeting, MeetingKind
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branches_visible, scope_for
@@ -85,21 +86,14 @@ def settings_for(year: int) -> MonitoringSettings:
     return MonitoringSettings(year=year, evaluation_deadline=default_evaluation_deadline(year))
 
 
-def _first_of_next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
 def completed_periods(year: int, every: int, today: datetime.date) -> list[int]:
     """The numbers (1, 2, …) of the periods of ``every`` months of ``year`` that ended
     before ``today``."""
     if every <= 0:
         return []
-    done = []
-    for n in range(1, 12 // every + 1):
-        last_month = datetime.date(year, n * every, 1)
-        if _first_of_next_month(last_month) <= today:
-            done.append(n)
-    return done
+    # A period has ended once today's month is past its last month; compared as (year,
+    # month) pairs, since the first of the next month does not exist after 9999-12.
+    return [n for n in range(1, 12 // every + 1) if (today.year, today.month) > (year, n * every)]
 
 
 def period_label(year: int, every: int, n: int) -> str:
@@ -132,8 +126,7 @@ def _meeting_warnings(
         return []
     held: set[tuple[int, str, int]] = set()  # (branch, kind, month)
     tz = timezone.get_current_timezone()
-    start = datetime.datetime(year, 1, 1, tzinfo=tz)
-    end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
+    start, end = local_year_start(year), local_year_end(year)
     rows = (
         Meeting.objects.filter(
             branch__in=branches,

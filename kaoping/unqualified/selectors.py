@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from kaoping.annotations import Actor
 from kaoping.dues.models import DuesClosing, DuesPayment, DuesRate
 from kaoping.kit.steps import Step, steps_at
+from kaoping.kit.years import local_year_end, local_year_start
 from kaoping.meetings.models import Attendance, LeaveRequest
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.selectors import scope_for
@@ -209,11 +210,7 @@ class Candidate:
 
 
 def _local_month_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.datetime(year - 1, 1, 1, tzinfo=tz),
-        datetime.datetime(year + 1, 1, 1, tzinfo=tz),
-    )
+    return local_year_start(year - 1), local_year_end(year)
 
 
 def attendance_facts(year: int, member_ids: list[int]) -> list[rules.AttendanceFact]:

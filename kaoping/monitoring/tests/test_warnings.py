@@ -52,6 +52,15 @@ def test_completed_periods_end_before_today():
     assert completed_periods(2026, 1, datetime.date(2026, 12, 3)) == list(range(1, 12))
     assert completed_periods(2025, 6, datetime.date(2026, 1, 1)) == [1, 2]
     assert completed_periods(2026, 0, datetime.date(2027, 1, 1)) == []
+    # The last year a date can hold: its December has no "first of the next month".
+    assert completed_periods(9999, 3, datetime.date(9999, 12, 31)) == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_warnings_of_the_last_year_a_date_can_hold(district):
+    """The API accepts years up to 9999; its warnings have no "next year" to end at."""
+    found = warnings_for(actor=district.admin, year=9999, today=datetime.date(2026, 12, 4))
+    assert isinstance(found, list)  # and no overflow on the way
 
 
 def test_a_quarter_without_a_general_meeting_is_warned_once_it_has_ended(district):

@@ -1,0 +1,138 @@
+"""Which reminders are due (应发提醒): one function per kind, each returning the
+reminders due at ``now`` with their recipients and text.
+
+Texts say only what the recipient should do and by when: never a score, a grade, a vote
+or anything about another member (the secretary's reminder of a missed task gives a
+count, not names)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.meetings.models import Attendance, Meeting
+from kaoping.meetings.selectors import meeting_timing
+from kaoping.meetings.services import meeting_link
+from kaoping.orgs.models import RoleAssignment
+from kaoping.tasks.models import Assignment, Task
+from kaoping.tasks.services import task_link
+
+from .timing import ReminderTiming, label, stage_for
+
+# A missed task is reported this long after its miss at the latest: starting the
+# scheduler on an old database does not flood the secretaries with last year's tasks.
+MISSED_LOOKBACK = datetime.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder about one object, to its recipients (提醒)."""
+
+    kind: str
+    stage: str
+    object_key: str
+    users: list[User]
+    text: str
+    link: str
+
+
+def _when(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+def meeting_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
+    """Before a meeting, to those who must attend and have no approved leave, with the
+    written-leave cut-off while it is still ahead."""
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.OPEN,
+        starts_at__gt=now,
+        starts_at__lte=now + max(timing.meeting_before),
+    ).select_related("branch")
+    for meeting in meetings:
+        stage = stage_for(meeting.starts_at - now, timing.meeting_before)
+        if stage is None:
+            continue
+        attendances = (
+            meeting.attendances.exclude(status=Attendance.Status.LEAVE)
+            .filter(member__user__is_active=True)
+            .select_related("member__user")
+        )
+        cutoff = meeting_timing(meeting).leave_cutoff
+        text = _("会议提醒：%(kind)s「%(topic)s」将于 %(start)s 在 %(place)s 召开。") % {
+            "kind": meeting.get_kind_display(),
+            "topic": meeting.topic,
+            "start": _when(meeting.starts_at),
+            "place": meeting.place,
+        }
+        if cutoff > now:
+            text += _("如需请假，请在 %(cutoff)s 前提交书面请假。") % {"cutoff": _when(cutoff)}
+        yield Reminder(
+            kind="meeting",
+            stage=label(stage),
+            object_key=meeting.code,
+            users=[a.member.user for a in attendances if a.member.user is not None],
+            text=text,
+            link=meeting_link(meeting),
+        )
+
+
+def task_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
+    """Before a task's deadline, to the members who have not handed it in."""
+    tasks = Task.objects.filter(
+        status=Task.Status.OPEN, due_at__gt=now, due_at__lte=now + max(timing.task_before)
+    )
+    for task in tasks:
+        stage = stage_for(task.due_at - now, timing.task_before)
+        if stage is None:
+            continue
+        pending = task.assignments.filter(
+            status=Assignment.Status.PENDING, member__user__is_active=True
+        ).select_related("member__user")
+        yield Reminder(
+            kind="task",
+            stage=label(stage),
+            object_key=task.code,
+            users=[a.member.user for a in pending if a.member.user is not None],
+            text=_("任务提醒：「%(title)s」将于 %(due)s 截止，请按时完成并提交。")
+            % {"title": task.title, "due": _when(task.due_at)},
+            link=task_link(task),
+        )
+
+
+def task_missed_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
+    """After a missed deadline, to the branch's secretaries: how many have not done it."""
+    since = now - timing.task_missed_after
+    tasks = Task.objects.filter(
+        status=Task.Status.OPEN, due_at__lte=since, due_at__gt=since - MISSED_LOOKBACK
+    ).select_related("branch")
+    for task in tasks:
+        missing = task.assignments.filter(status=Assignment.Status.PENDING).count()
+        if not missing:
+            continue
+        secretaries = RoleAssignment.objects.filter(
+            organization=task.branch, role=RoleAssignment.Role.SECRETARY, user__is_active=True
+        ).select_related("user")
+        yield Reminder(
+            kind="task_missed",
+            stage="after",
+            object_key=task.code,
+            users=[r.user for r in secretaries],
+            text=_(
+                "任务「%(title)s」已于 %(due)s 截止，仍有 %(count)s 人未完成，请跟进后关闭任务。"
+            )
+            % {"title": task.title, "due": _when(task.due_at), "count": missing},
+            link=task_link(task),
+        )
+
+
+RULES = (meeting_reminders, task_reminders, task_missed_reminders)
+
+
+def reminders_due(*, now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
+    for rule in RULES:
+        yield from rule(now, timing)

@@ -1,0 +1,57 @@
+"""Sending the reminders that are due (发送提醒), each once per recipient."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kaoping.annotations import Actor
+from kaoping.audit.services import audit_record
+from kaoping.notifications.services import notification_send
+
+from .models import ReminderSent
+from .rules import Reminder, reminders_due
+from .timing import reminder_timing
+
+
+def reminders_send(*, actor: Actor = None, now: datetime.datetime | None = None) -> int:
+    """Send every reminder due at ``now``; returns how many messages went out. A reminder
+    already given (``ReminderSent``) is skipped, so running this again, after a restart or
+    on two workers at once, sends nothing twice."""
+    now = now or timezone.now()
+    return sum(
+        reminder_send(actor=actor, reminder=r)
+        for r in reminders_due(now=now, timing=reminder_timing())
+    )
+
+
+@transaction.atomic
+def reminder_send(*, actor: Actor, reminder: Reminder) -> int:
+    """One reminder to those of its recipients who have not had it: the record and the
+    message of each in one savepoint (a second worker's insert waits on the unique key and
+    then fails, sending nothing), the audit row for the lot."""
+    sent = 0
+    for user in reminder.users:
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(
+                    kind=reminder.kind,
+                    stage=reminder.stage,
+                    object_key=reminder.object_key,
+                    user=user,
+                )
+        except IntegrityError:
+            continue
+        notification_send(user=user, text=reminder.text, link=reminder.link)
+        sent += 1
+    if sent:
+        audit_record(
+            actor=actor,
+            action="reminder.send",
+            target_type=reminder.kind,
+            target_id=reminder.object_key,
+            after={"stage": reminder.stage, "recipients": sent},
+        )
+    return sent
