@@ -5,29 +5,22 @@ the branch (403), invalid input and wrong state (422 naming the field), through 
 a bearer token or a session; the page and the API end in the same database state."""
 
 import datetime
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from kaoping.dues.models import DuesClosing, DuesPayment, DuesRate, DuesSettings
 from kaoping.jobs.models import JobRun
 from kaoping.ledger.models import ScoreEntry
 from kaoping.testing.api import bearer, send, session
+from kaoping.testing.sheets import DUES_HEADER, xlsx_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def sheet(rows, name="dues.xlsx"):
-    book = Workbook()
-    book.active.append(("党员编号", "月份", "金额", "缴纳日期"))
-    for r in rows:
-        book.active.append(r)
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile(name, out.getvalue())
+    return xlsx_upload(DUES_HEADER, rows, name)
 
 
 def payments():

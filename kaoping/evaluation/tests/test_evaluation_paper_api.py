@@ -3,17 +3,15 @@ tied to nobody), the two independent entries of the paper counts, and the spread
 import, previewed then confirmed, all or nothing. Refusals (404 out of scope, 403 wrong
 role, 422 bad input or wrong state) and the page ending in the same state."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from openpyxl import load_workbook
 
 from kaoping.evaluation.models import EvaluationRound, PaperCode, PaperTallyEntry, VoteRight
 from kaoping.evaluation.services import ballot_cast_with_code
 from kaoping.jobs.models import JobRun
 from kaoping.testing.api import bearer, send, session
+from kaoping.testing.sheets import paper_filled
 
 from .support import branch_of, open_round, round_at_vote
 
@@ -134,13 +132,7 @@ def test_paper_tally_refused_for_an_online_vote_and_the_page_agrees(district):
 
 def _sheet(client, counts: dict[str, list]) -> SimpleUploadedFile:
     template = client.get("/eval/B1/2026/paper/template.xlsx").content
-    book = load_workbook(io.BytesIO(template))
-    for row in book.active.iter_rows(min_row=2):
-        for cell, value in zip(row[2:], counts.get(row[0].value, []), strict=False):
-            cell.value = value
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("paper.xlsx", out.getvalue())
+    return SimpleUploadedFile("paper.xlsx", paper_filled(template, counts))
 
 
 def test_paper_import_preview_then_confirm(district):
