@@ -6,6 +6,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from kaoping.dues.services import dues_payment_record, dues_rate_set
 from kaoping.ledger.services import entry_record
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.services import member_link_user, member_upsert, organization_upsert
@@ -92,3 +93,16 @@ def b1_ledger(district, n: int, note=lambda i: "") -> None:
             datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
             note=note(i),
         )
+
+
+def dues_paid(district, member, amount, paid_on: datetime.date) -> None:
+    """``member``'s monthly dues set at ``amount`` for ``paid_on``'s year by B1's secretary,
+    and that month paid in full on ``paid_on``."""
+    dues_rate_set(actor=district.sec1, member=member, year=paid_on.year, amount=amount)
+    dues_payment_record(
+        actor=district.sec1,
+        member=member,
+        period=paid_on.replace(day=1),
+        amount=amount,
+        paid_on=paid_on,
+    )
