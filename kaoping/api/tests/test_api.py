@@ -185,22 +185,32 @@ def test_entries_list_fields(as_user, district, entries):
 
 
 @pytest.mark.parametrize(
-    ("username", "query", "expected"),
+    ("listing", "username", "query", "expected"),
     [
-        ("admin", "", ["M1", "M2"]),
-        ("admin", "?member=M2", ["M2"]),
-        ("orgdept", "", ["M1", "M2"]),
-        ("sec1", "", ["M1"]),
-        ("sec2", "", ["M2"]),
-        ("supervisor", "", ["M2"]),
-        ("member1", "", ["M1"]),
-        ("member1", "?member=M1", ["M1"]),
-        ("member2", "", ["M2"]),
-        ("outsider", "", []),
+        ("entries", "admin", "", ["M1", "M2"]),
+        ("entries", "admin", "?member=M2", ["M2"]),
+        ("entries", "orgdept", "", ["M1", "M2"]),
+        ("entries", "sec1", "", ["M1"]),
+        ("entries", "sec2", "", ["M2"]),
+        ("entries", "supervisor", "", ["M2"]),
+        ("entries", "member1", "", ["M1"]),
+        ("entries", "member1", "?member=M1", ["M1"]),
+        ("entries", "member2", "", ["M2"]),
+        ("entries", "outsider", "", []),
+        ("results", "admin", "", ["M1", "M1B", "M2", "R01"]),
+        ("results", "admin", "?branch=P1", ["M1", "M1B", "M2"]),
+        ("results", "orgdept", "?branch=R1", ["R01"]),
+        ("results", "sec1", "", ["M1", "M1B"]),
+        ("results", "sec2", "", ["M2"]),
+        ("results", "supervisor", "", ["M2"]),
+        ("results", "member1", "", ["M1"]),  # their own row only, ranked within the whole branch
+        ("results", "member2", "?branch=B2", ["M2"]),
+        ("results", "outsider", "", []),
     ],
 )
-def test_entries_list_scope(as_user, entries, username, query, expected):
-    response = as_user(username).get(f"/api/years/2026/entries{query}")
+def test_entries_and_live_results_scope(as_user, entries, listing, username, query, expected):
+    """Each reader lists the entries and the live results of the members they see."""
+    response = as_user(username).get(f"/api/years/2026/{listing}{query}")
     assert codes(response, key="member") == expected
 
 
@@ -625,25 +635,6 @@ def test_live_results(year_2026_over, as_user, entries):
     }
     assert rows[1]["democratic_pct"] is None
     assert rows[1]["composite"] == "70"
-
-
-@pytest.mark.parametrize(
-    ("username", "query", "expected"),
-    [
-        ("admin", "", ["M1", "M1B", "M2", "R01"]),
-        ("admin", "?branch=P1", ["M1", "M1B", "M2"]),
-        ("orgdept", "?branch=R1", ["R01"]),
-        ("sec1", "", ["M1", "M1B"]),
-        ("sec2", "", ["M2"]),
-        ("supervisor", "", ["M2"]),
-        ("member1", "", ["M1"]),  # their own row only, ranked within the whole branch
-        ("member2", "?branch=B2", ["M2"]),
-        ("outsider", "", []),
-    ],
-)
-def test_live_results_scope(as_user, entries, username, query, expected):
-    response = as_user(username).get(f"/api/years/2026/results{query}")
-    assert codes(response, key="member") == expected
 
 
 def test_member_sees_own_rank_in_whole_branch(as_user, entries):

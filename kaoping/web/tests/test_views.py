@@ -34,7 +34,7 @@ def login(client, user):
 
 
 def entry_post(district, **overrides):
-    data = {
+    return {
         "year": "2026",
         "member": district.m1.pk,
         "item": item(district).pk,
@@ -42,9 +42,7 @@ def entry_post(district, **overrides):
         "occurrences": "1",
         "note": "四月支部大会无故缺席",
         "evidence": "签到表",
-    }
-    data.update(overrides)
-    return data
+    } | overrides
 
 
 # --------------------------------------------------------------------------- login, home
