@@ -8,7 +8,11 @@ from django.contrib.auth.models import User
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.services import member_link_user
 from kaoping.schemes.models import Scheme
-from kaoping.testing.browser import browser, shots  # noqa: F401 - the Playwright fixtures
+from kaoping.testing.browser import (  # noqa: F401 - the Playwright fixtures
+    browser,
+    open_page,
+    shots,
+)
 from kaoping.testing.factories import (
     MemberFactory,
     OrganizationFactory,

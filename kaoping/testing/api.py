@@ -31,3 +31,25 @@ def send(client: Client, method: str, url: str, body: Any = None, **headers):
     """``method`` ``url`` with ``body`` as JSON (no body when None)."""
     data = "" if body is None else json.dumps(body)
     return client.generic(method, url, data, content_type=JSON, headers=headers or None)
+
+
+def invalid(client: Client, method: str, url: str, body: Any = None) -> dict:
+    """The errors, by field, of a request the API must refuse as invalid (422)."""
+    answer = send(client, method, url, body)
+    assert answer.status_code == 422, answer.content
+    return answer.json()["errors"]
+
+
+def assert_statuses(method: str, url: str, expected: dict, body: Any = None) -> None:
+    """``method`` ``url`` (a plain GET, or ``send``'s with ``body``) answers each user of
+    ``expected`` (with their own token) with the status given:
+    ``assert_statuses("GET", url, {d.sec2: 404, d.member1: 403})``."""
+
+    def status(user) -> int:
+        if method == "GET":
+            return bearer(user).get(url).status_code
+        return send(bearer(user), method, url, body).status_code
+
+    got = {user.get_username(): status(user) for user in expected}
+    want = {user.get_username(): code for user, code in expected.items()}
+    assert got == want, f"{method} {url}: {got}, not {want}"

@@ -1,6 +1,7 @@
 """What the browser tests share (Playwright's sync API with Debian's chromium): the
-``browser`` and ``shots`` fixtures (offered to every test by ``kaoping/conftest.py``),
-signing in, and the checks every page gets (no sideways scrolling, screenshots).
+``browser``, ``shots`` and ``open_page`` fixtures (offered to every test by
+``kaoping/conftest.py``), signing in, and the checks every page gets (no sideways scrolling,
+screenshots).
 
 Screenshots go to ``tmp_path`` (or to ``KAOPING_SCREENSHOT_DIR`` when set, to look at them).
 """
@@ -24,6 +25,7 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "pass-for-tests-1"  # noqa: S105 - the test accounts only
 MOBILE = {"width": 375, "height": 800}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +51,29 @@ def shots(tmp_path) -> Path:
     return path
 
 
-def new_page(browser, live_server, viewport):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
+def new_page(browser, live_server, viewport, *, timeout=10_000, **options):
+    """A page in a new context (its own cookies) at ``viewport``; ``options`` go to the
+    context (``java_script_enabled=False``), ``timeout`` (ms) is Playwright's default wait."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(timeout)
     page.base_url = live_server.url
     return page
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Opens a new page on the live server: ``open_page("sec1")`` a phone's signed in as
+    sec1, ``open_page("sec1", DESKTOP)`` a desktop's, ``open_page(None)`` nobody's; the
+    options are ``new_page``'s. The factories' users have the tests' password already."""
+
+    def open_(username, viewport=MOBILE, **options):
+        page = new_page(browser, live_server, viewport, **options)
+        if username is not None:
+            log_in(page, live_server, username)
+        return page
+
+    return open_
 
 
 def log_in(page, live_server, username: str) -> None:
@@ -83,3 +102,19 @@ def assert_no_horizontal_scroll(page) -> None:
 
 def snap(page, shots: Path, name: str) -> None:
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+
+
+def upload(page, form: str, file) -> None:
+    """Chooses ``file`` (``set_input_files``'s) in the file input of the form ``form`` (a
+    selector) and submits it; returns once the answer has loaded."""
+    located = page.locator(form)
+    located.locator("input[type=file]").set_input_files(file)
+    located.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def refused_import_row(page) -> str:
+    """The text of the first row error of an import preview that imported nothing (which
+    it checks)."""
+    assert "未导入任何数据" in page.locator(".error-box").inner_text()
+    return page.locator("table.row-errors tbody tr").first.inner_text()

@@ -69,7 +69,7 @@ def test_refused_outside_scope(district, bearer):
 
 def test_the_admin_sets_the_username_rule_through_the_api(district, bearer):
     from kaoping.accounts.models import AccountPolicy
-    from kaoping.testing.api import send
+    from kaoping.testing.api import invalid, send
 
     url = "/api/accounts/username-rule"
     answer = send(bearer(district.admin), "PUT", url, {"username_rule": "mobile"})
@@ -80,6 +80,7 @@ def test_the_admin_sets_the_username_rule_through_the_api(district, bearer):
     assert (
         send(bearer(district.member1), "PUT", url, {"username_rule": "mobile"}).status_code == 404
     )
-    bad = send(bearer(district.admin), "PUT", url, {"username_rule": "email"})
-    assert bad.status_code == 422 and "username_rule" in bad.json()["errors"]
+    assert "username_rule" in invalid(
+        bearer(district.admin), "PUT", url, {"username_rule": "email"}
+    )
     assert AccountPolicy.objects.get(committee=district.root).username_rule == "mobile"

@@ -9,12 +9,7 @@ from pypdf import PdfReader
 
 from kaoping.accounts.models import SlipBatch
 from kaoping.accounts.seal import passwords_unseal
-from kaoping.testing.browser import (
-    assert_no_horizontal_scroll,
-    log_in,
-    new_page,
-    snap,
-)
+from kaoping.testing.browser import assert_no_horizontal_scroll, snap
 from kaoping.testing.factories import MemberFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,12 +18,11 @@ SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "h
 
 
 @pytest.mark.parametrize("screen", sorted(SCREENS))
-def test_admin_gives_a_branch_its_logins(browser, live_server, district, shots, screen):
+def test_admin_gives_a_branch_its_logins(open_page, live_server, district, shots, screen):
     branch = OrganizationFactory(code="B3", name="第三党支部", parent=district.p1)
     for n in range(6):
         MemberFactory(code=f"C{n:02d}", name=f"党员{n:02d}", branch=branch)
-    page = new_page(browser, live_server, SCREENS[screen])
-    log_in(page, live_server, "admin")
+    page = open_page("admin", SCREENS[screen])
     page.goto(f"{live_server.url}/setup/")
     step = page.locator("#step-logins")
     assert "第六步：给党员开通账号" in step.inner_text()
@@ -79,7 +73,7 @@ def test_admin_gives_a_branch_its_logins(browser, live_server, district, shots, 
     snap(page, shots, f"logins-{screen}-7-secretary-granted")
 
     # 党员00 signs in with the slip, must choose a password first, then sees their page.
-    member = new_page(browser, live_server, SCREENS[screen])
+    member = open_page(None, SCREENS[screen])
     _first_login(member, live_server, "C00", passwords["C00"])
     snap(member, shots, f"logins-{screen}-8-changed")
     assert member.url.endswith("/work/")  # the workbench, the standing first
@@ -91,7 +85,7 @@ def test_admin_gives_a_branch_its_logins(browser, live_server, district, shots, 
 
     # 党员01, now secretary, signs in the same way and makes 党员02 a 支委: the form offers
     # nothing beyond 支委, and another branch's roles page is not there for them.
-    secretary = new_page(browser, live_server, SCREENS[screen])
+    secretary = open_page(None, SCREENS[screen])
     _first_login(secretary, live_server, "C01", passwords["C01"])
     secretary.goto(f"{live_server.url}/accounts/B3/roles/")
     offered = secretary.locator("#id_role option").all_inner_texts()

@@ -185,22 +185,32 @@ def test_entries_list_fields(as_user, district, entries):
 
 
 @pytest.mark.parametrize(
-    ("username", "query", "expected"),
+    ("listing", "username", "query", "expected"),
     [
-        ("admin", "", ["M1", "M2"]),
-        ("admin", "?member=M2", ["M2"]),
-        ("orgdept", "", ["M1", "M2"]),
-        ("sec1", "", ["M1"]),
-        ("sec2", "", ["M2"]),
-        ("supervisor", "", ["M2"]),
-        ("member1", "", ["M1"]),
-        ("member1", "?member=M1", ["M1"]),
-        ("member2", "", ["M2"]),
-        ("outsider", "", []),
+        ("entries", "admin", "", ["M1", "M2"]),
+        ("entries", "admin", "?member=M2", ["M2"]),
+        ("entries", "orgdept", "", ["M1", "M2"]),
+        ("entries", "sec1", "", ["M1"]),
+        ("entries", "sec2", "", ["M2"]),
+        ("entries", "supervisor", "", ["M2"]),
+        ("entries", "member1", "", ["M1"]),
+        ("entries", "member1", "?member=M1", ["M1"]),
+        ("entries", "member2", "", ["M2"]),
+        ("entries", "outsider", "", []),
+        ("results", "admin", "", ["M1", "M1B", "M2", "R01"]),
+        ("results", "admin", "?branch=P1", ["M1", "M1B", "M2"]),
+        ("results", "orgdept", "?branch=R1", ["R01"]),
+        ("results", "sec1", "", ["M1", "M1B"]),
+        ("results", "sec2", "", ["M2"]),
+        ("results", "supervisor", "", ["M2"]),
+        ("results", "member1", "", ["M1"]),  # their own row only, ranked within the whole branch
+        ("results", "member2", "?branch=B2", ["M2"]),
+        ("results", "outsider", "", []),
     ],
 )
-def test_entries_list_scope(as_user, entries, username, query, expected):
-    response = as_user(username).get(f"/api/years/2026/entries{query}")
+def test_entries_and_live_results_scope(as_user, entries, listing, username, query, expected):
+    """Each reader lists the entries and the live results of the members they see."""
+    response = as_user(username).get(f"/api/years/2026/{listing}{query}")
     assert codes(response, key="member") == expected
 
 
@@ -265,28 +275,6 @@ def test_record_bonus_with_fractional_points(as_user):
     )
     assert response.status_code == 201, response.content
     assert response.json()["points"] == "1.5"
-
-
-@pytest.mark.parametrize(
-    ("username", "member", "status"),
-    [
-        ("member1", "M1", 403),  # sees themself, cannot record, not even for themselves
-        ("member1", "M2", 404),
-        ("sec2", "M1", 404),
-        ("outsider", "M1", 404),
-        ("supervisor", "M2", 403),  # sees B2 but does not keep its ledger
-        ("orgdept", "M1", 403),
-    ],
-)
-def test_record_entry_refused(as_user, username, member, status):
-    response = as_user(username).post(
-        "/api/years/2026/entries",
-        {"member": member, "item": "D01", "date": "2026-05-06"},
-        content_type=JSON,
-    )
-    assert response.status_code == status
-    assert "detail" in response.json()
-    assert not ScoreEntry.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -487,22 +475,55 @@ def test_put_tally(year_2026_over, as_user, district):
     )
 
 
-@pytest.mark.parametrize(
-    ("username", "member", "status"),
-    [
-        ("member1", "M1", 403),
-        ("member1", "M2", 404),
-        ("sec2", "M1", 404),
-        ("sec1", "M2", 404),
-        ("outsider", "M1", 404),
-        ("supervisor", "M2", 403),
-    ],
-)
-def test_put_tally_refused(as_user, username, member, status):
+def _entry(member):
+    """An entry recorded for a member: (method, URL, body, what it would store)."""
+    body = {"member": member, "item": "D01", "date": "2026-05-06"}
+    return "post", "/api/years/2026/entries", body, ScoreEntry
+
+
+def _tally(member):
+    """A member's vote tally typed in: (method, URL, body, what it would store)."""
     counts = {"excellent": 1, "qualified": 0, "basic": 0, "unqualified": 0}
-    response = as_user(username).put(f"/api/years/2026/tallies/{member}", counts, content_type=JSON)
+    return "put", f"/api/years/2026/tallies/{member}", counts, VoteTally
+
+
+def _quota(member):
+    """A quota decision on a member: (method, URL, body, what it would store)."""
+    body = {"member": member, "excellent": True, "note": "x"}
+    return "post", "/api/years/2026/quota-decisions", body, QuotaDecision
+
+
+@pytest.mark.parametrize(
+    ("write", "username", "member", "status"),
+    [
+        (_entry, "member1", "M1", 403),  # sees themself, cannot record, not even for themselves
+        (_entry, "member1", "M2", 404),
+        (_entry, "sec2", "M1", 404),
+        (_entry, "outsider", "M1", 404),
+        (_entry, "supervisor", "M2", 403),  # sees B2 but does not keep its ledger
+        (_entry, "orgdept", "M1", 403),
+        (_tally, "member1", "M1", 403),
+        (_tally, "member1", "M2", 404),
+        (_tally, "sec2", "M1", 404),
+        (_tally, "sec1", "M2", 404),
+        (_tally, "outsider", "M1", 404),
+        (_tally, "supervisor", "M2", 403),
+        (_quota, "member1", "M1", 403),
+        (_quota, "member2", "M1", 404),
+        (_quota, "sec2", "M1", 404),
+        (_quota, "outsider", "M1", 404),
+        (_quota, "supervisor", "M2", 403),
+    ],
+    ids=lambda value: value.__name__.strip("_") if callable(value) else None,
+)
+def test_writes_about_a_member_refused(as_user, write, username, member, status):
+    """Recording an entry, typing in a tally, deciding on the quota: out of scope 404, in
+    scope without the right 403, with the reason, and nothing stored."""
+    method, url, body, stored = write(member)
+    response = getattr(as_user(username), method)(url, body, content_type=JSON)
     assert response.status_code == status
-    assert not VoteTally.objects.exists()
+    assert "detail" in response.json()
+    assert not stored.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -545,26 +566,6 @@ def test_quota_decision(as_user, district):
         "decided_by": "sec1",
     }
     assert QuotaDecision.objects.get(member=district.m1).excellent is True
-
-
-@pytest.mark.parametrize(
-    ("username", "member", "status"),
-    [
-        ("member1", "M1", 403),
-        ("member2", "M1", 404),
-        ("sec2", "M1", 404),
-        ("outsider", "M1", 404),
-        ("supervisor", "M2", 403),
-    ],
-)
-def test_quota_decision_refused(as_user, username, member, status):
-    response = as_user(username).post(
-        "/api/years/2026/quota-decisions",
-        {"member": member, "excellent": True, "note": "x"},
-        content_type=JSON,
-    )
-    assert response.status_code == status
-    assert not QuotaDecision.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -634,25 +635,6 @@ def test_live_results(year_2026_over, as_user, entries):
     }
     assert rows[1]["democratic_pct"] is None
     assert rows[1]["composite"] == "70"
-
-
-@pytest.mark.parametrize(
-    ("username", "query", "expected"),
-    [
-        ("admin", "", ["M1", "M1B", "M2", "R01"]),
-        ("admin", "?branch=P1", ["M1", "M1B", "M2"]),
-        ("orgdept", "?branch=R1", ["R01"]),
-        ("sec1", "", ["M1", "M1B"]),
-        ("sec2", "", ["M2"]),
-        ("supervisor", "", ["M2"]),
-        ("member1", "", ["M1"]),  # their own row only, ranked within the whole branch
-        ("member2", "?branch=B2", ["M2"]),
-        ("outsider", "", []),
-    ],
-)
-def test_live_results_scope(as_user, entries, username, query, expected):
-    response = as_user(username).get(f"/api/years/2026/results{query}")
-    assert codes(response, key="member") == expected
 
 
 def test_member_sees_own_rank_in_whole_branch(as_user, entries):

@@ -13,7 +13,7 @@ from kaoping.api.models import IdempotentAnswer
 from kaoping.api.services import api_token_create
 from kaoping.audit.models import AuditEvent
 from kaoping.ledger.models import ScoreEntry
-from kaoping.web.tests.test_concurrency import race
+from kaoping.testing.concurrency import race
 
 pytestmark = pytest.mark.django_db
 

@@ -2,52 +2,32 @@
 row is reported by row and column and nothing changes; the fixed sheet's preview says who
 is new, and its confirmation imports it in a background job whose page reports it."""
 
-import io
-
 import pytest
-from openpyxl import Workbook
 
 from kaoping.archive.services import ROSTER_HEADER
 from kaoping.orgs.models import Member
-from kaoping.testing.browser import (
-    MOBILE,
-    assert_no_horizontal_scroll,
-    log_in,
-    new_page,
-    snap,
-)
+from kaoping.testing.browser import assert_no_horizontal_scroll, refused_import_row, snap, upload
+from kaoping.testing.sheets import xlsx_for_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+FORM = "form[action$='/roster/import/']"
 
 
 def roster(rows) -> dict:
-    book = Workbook()
-    book.active.append(ROSTER_HEADER)
-    for values in rows:
-        book.active.append([values.get(label, "") for label in ROSTER_HEADER])
-    out = io.BytesIO()
-    book.save(out)
-    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return {"name": "roster.xlsx", "mimeType": mime, "buffer": out.getvalue()}
+    cells = [[values.get(label, "") for label in ROSTER_HEADER] for values in rows]
+    return xlsx_for_browser(ROSTER_HEADER, cells, "roster.xlsx")
 
 
-def test_secretary_fixes_a_bad_row_and_imports_the_roster(browser, live_server, district, shots):
-    page = new_page(browser, live_server, MOBILE)
-    log_in(page, live_server, "sec1")
+def test_secretary_fixes_a_bad_row_and_imports_the_roster(open_page, live_server, district, shots):
+    page = open_page("sec1")
     page.locator("main h2").get_by_role("link", name="第一党支部").click()
     page.wait_for_load_state("networkidle")
     page.click("#archive a:has-text('党员名册')")
     page.wait_for_load_state()
     assert "张三" in page.locator("main").inner_text()
-    form = page.locator("form[action$='/roster/import/']")
     new = {"编号": "M9", "姓名": "钱七", "性别": "女", "入党日期": "2020-07-01"}
-    form.locator("input[type=file]").set_input_files(
-        roster([new, {"编号": "M10", "姓名": "孙八", "出生日期": "1980-13-01"}])
-    )
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert "未导入任何数据" in page.locator(".error-box").inner_text()
-    report = page.locator("table.row-errors tbody tr").first.inner_text()
+    upload(page, FORM, roster([new, {"编号": "M10", "姓名": "孙八", "出生日期": "1980-13-01"}]))
+    report = refused_import_row(page)
     assert "3" in report and "出生日期" in report and "1980-13-01" in report
     assert page.locator("button.primary", has_text="确认导入").count() == 0
     assert not Member.objects.filter(code__in=["M9", "M10"]).exists()
@@ -56,12 +36,7 @@ def test_secretary_fixes_a_bad_row_and_imports_the_roster(browser, live_server, 
 
     page.go_back()
     page.wait_for_load_state()
-    form = page.locator("form[action$='/roster/import/']")
-    form.locator("input[type=file]").set_input_files(
-        roster([new, {"编号": "M10", "姓名": "孙八", "出生日期": "1980-12-01"}])
-    )
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    upload(page, FORM, roster([new, {"编号": "M10", "姓名": "孙八", "出生日期": "1980-12-01"}]))
     assert (
         "钱七" in page.locator("main").inner_text()
         and "新增 2 名" in page.locator("main").inner_text()

@@ -13,7 +13,7 @@ from kaoping.archive.background import roster_import_task
 from kaoping.archive.models import MemberChange
 from kaoping.jobs.models import ImportConfirmation, JobRun
 from kaoping.orgs.models import Member
-from kaoping.web.tests.test_concurrency import race
+from kaoping.testing.concurrency import race
 
 from .test_views import row, xlsx_upload
 

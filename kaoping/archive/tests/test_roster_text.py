@@ -1,29 +1,22 @@
 """Issue 15 items 6 and 10 on the roster import: a code like a path, a name starting like
 a formula and a control character are refused by row and column, and nothing changes."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from kaoping.archive.models import MemberChange
 from kaoping.archive.services import ROSTER_HEADER
 from kaoping.orgs.models import Member
+from kaoping.testing.sheets import xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
 
 def _upload(rows) -> SimpleUploadedFile:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(list(ROSTER_HEADER))
-    for code, name, ethnicity in rows:
-        sheet.append([code, name, "", ethnicity] + [""] * (len(ROSTER_HEADER) - 4))
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("roster.xlsx", out.getvalue())
+    padding = [""] * (len(ROSTER_HEADER) - 4)
+    cells = [[code, name, "", ethnicity, *padding] for code, name, ethnicity in rows]
+    return xlsx_upload(ROSTER_HEADER, cells, "roster.xlsx")
 
 
 def test_roster_import_refuses_bad_codes_names_and_control_characters(client, district):

@@ -180,23 +180,16 @@ def test_exemption_period_counts_only_inside_it(district):
     d01 = item(d, "D01")
     before = entry_record(actor=d.sec1, member=d.m1, item=d01, date=D(2026, 2, 1))
     inside = entry_record(actor=d.sec1, member=d.m1, item=d01, date=D(2026, 4, 1))
-    with pytest.raises(ValidationError):
+
+    def exempt(starts_on, ends_on):
         services.exemption_add(
-            actor=d.sec1,
-            member=d.m1,
-            item_code="D01",
-            reason="住院治疗",
-            starts_on=D(2026, 6, 1),
-            ends_on=D(2026, 3, 1),
-        )
-    services.exemption_add(
-        actor=d.sec1,
-        member=d.m1,
-        item_code="D01",
-        reason="住院治疗",
-        starts_on=D(2026, 3, 1),
-        ends_on=D(2026, 5, 31),
-    )
+            actor=d.sec1, member=d.m1, item_code="D01", reason="住院治疗", starts_on=starts_on,
+            ends_on=ends_on,
+        )  # fmt: skip
+
+    with pytest.raises(ValidationError):  # ends before it starts
+        exempt(D(2026, 6, 1), D(2026, 3, 1))
+    exempt(D(2026, 3, 1), D(2026, 5, 31))
     with pytest.raises(ValidationError):  # refused inside the period
         entry_record(actor=d.sec1, member=d.m1, item=d01, date=D(2026, 5, 31))
     entry_record(actor=d.sec1, member=d.m1, item=d01, date=D(2026, 6, 1))

@@ -1,10 +1,7 @@
 import datetime
-import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from kaoping.archive import services
 from kaoping.archive.exports import COLUMNS_12371, XLSX
@@ -12,6 +9,7 @@ from kaoping.archive.models import MemberChange, MemberProfile
 from kaoping.archive.services import ROSTER_HEADER
 from kaoping.orgs.models import Member
 from kaoping.sheets.xlsx import SheetRow
+from kaoping.testing import sheets
 from kaoping.testing.sheets import export_rows
 
 pytestmark = pytest.mark.django_db
@@ -27,14 +25,7 @@ def with_profile(d):
 
 
 def xlsx_upload(rows, header=ROSTER_HEADER):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("roster.xlsx", out.getvalue(), XLSX)
+    return sheets.xlsx_upload(header, rows, "roster.xlsx", XLSX)
 
 
 def row(code, name, **over):

@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kaoping.claims.models import BonusClaim
-from kaoping.claims.services import claim_submit
 from kaoping.ledger.models import ScoreEntry
 from kaoping.schemes.models import SchemeItem
+
+from .support import a_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -18,21 +19,24 @@ def b01(d):
     return SchemeItem.objects.get(scheme=d.scheme, code="B01")
 
 
+def claim_posted(client, d, description, proof_file, **options):
+    """The member's claim of B01 for 2026-03-05 with ``proof_file``, posted from their page."""
+    data = {
+        "item": b01(d).pk,
+        "date": "2026-03-05",
+        "description": description,
+        "proof_file": proof_file,
+    }
+    return client.post(reverse("claims:mine"), data, **options)
+
+
 def test_member_claims_with_file_secretary_approves_over_http(client, district):
     d = district
     client.force_login(d.member1)
     page = client.get(reverse("claims:mine"))
     assert page.status_code == 200 and "尚可计入 10.0" in page.content.decode()
-    response = client.post(
-        reverse("claims:mine"),
-        {
-            "item": b01(d).pk,
-            "date": "2026-03-05",
-            "description": "获区级先进工作者",
-            "proof_file": SimpleUploadedFile("award.png", b"\x89PNG\r\n\x1a\n....", "image/png"),
-        },
-        follow=True,
-    )
+    png = SimpleUploadedFile("award.png", b"\x89PNG\r\n\x1a\n....", "image/png")
+    response = claim_posted(client, d, "获区级先进工作者", png, follow=True)
     assert "已提交加分申报" in response.content.decode()
     claim = BonusClaim.objects.get()
     proof = client.get(reverse("claims:proof", args=[claim.code]))
@@ -59,42 +63,19 @@ def test_member_claims_with_file_secretary_approves_over_http(client, district):
 def test_bad_upload_shows_a_message_and_stores_nothing(client, district):
     d = district
     client.force_login(d.member1)
-    response = client.post(
-        reverse("claims:mine"),
-        {
-            "item": b01(d).pk,
-            "date": "2026-03-05",
-            "description": "x",
-            "proof_file": SimpleUploadedFile("virus.exe", b"MZ", "application/octet-stream"),
-        },
-    )
+    exe = SimpleUploadedFile("virus.exe", b"MZ", "application/octet-stream")
+    response = claim_posted(client, d, "x", exe)
     assert response.status_code == 400 and "只能上传" in response.content.decode()
     assert not BonusClaim.objects.exists()
 
 
 def test_refusal_and_wrong_roles(client, district):
     d = district
-    claim = claim_submit(
-        actor=d.member1,
-        item=b01(d),
-        date=datetime.date(2026, 3, 5),
-        description="x",
-        proof_text="y",
-    )
-    client.force_login(d.member1)
-    assert (
-        client.post(
-            reverse("claims:detail", args=[claim.code]), {"decision": "approve"}
-        ).status_code
-        == 403
-    )
-    client.force_login(d.orgdept)
-    assert (
-        client.post(
-            reverse("claims:detail", args=[claim.code]), {"decision": "approve"}
-        ).status_code
-        == 403
-    )
+    claim = a_claim(d, description="x", proof_text="y")
+    detail = reverse("claims:detail", args=[claim.code])
+    for wrong_role in (d.member1, d.orgdept):
+        client.force_login(wrong_role)
+        assert client.post(detail, {"decision": "approve"}).status_code == 403
     client.force_login(d.sec1)
     bad = client.post(reverse("claims:detail", args=[claim.code]), {"decision": "refuse"})
     assert bad.status_code == 400 and "须说明理由" in bad.content.decode()
@@ -114,13 +95,7 @@ def test_refusal_and_wrong_roles(client, district):
 def test_branch_claims_query_count_is_constant(client, district, n, django_assert_max_num_queries):
     d = district
     for i in range(n):
-        claim_submit(
-            actor=d.member1,
-            item=b01(d),
-            date=datetime.date(2026, 3, 5),
-            description=f"调研报告甲{i}",
-            proof_text="y",
-        )
+        a_claim(d, description=f"调研报告甲{i}", proof_text="y")
     client.force_login(d.sec1)
     with django_assert_max_num_queries(10):
         page = client.get(reverse("claims:branch", args=["B1"]))
@@ -140,13 +115,7 @@ def test_a_frozen_year_takes_no_claims_and_no_decisions(client, district):
     from kaoping.schemes.services import branch_year_finalise
 
     d = district
-    claim = claim_submit(
-        actor=d.member1,
-        item=b01(d),
-        date=datetime.date(2026, 3, 5),
-        description="x",
-        proof_text="y",
-    )
+    claim = a_claim(d, description="x", proof_text="y")
     mine, detail = reverse("claims:mine"), reverse("claims:detail", args=[claim.code])
     client.force_login(d.member1)
     assert f'action="{mine}"' in client.get(mine).content.decode()
@@ -173,12 +142,6 @@ def test_a_frozen_year_takes_no_claims_and_no_decisions(client, district):
     with pytest.raises(ValidationError, match="已定格"):
         claim_refuse(actor=d.sec1, claim=claim, reason="证明不足")
     with pytest.raises(ValidationError, match="考评结果已定格"):
-        claim_submit(
-            actor=d.member1,
-            item=b01(d),
-            date=datetime.date(2026, 3, 6),
-            description="x",
-            proof_text="y",
-        )
+        a_claim(d, description="x", proof_text="y", date=datetime.date(2026, 3, 6))
     claim.refresh_from_db()
     assert claim.status == "pending" and BonusClaim.objects.count() == 1

@@ -8,17 +8,11 @@ import pytest
 
 from kaoping.ledger.services import entry_record
 from kaoping.schemes.models import SchemeItem
-from kaoping.testing.browser import (
-    MOBILE,
-    assert_no_horizontal_scroll,
-    signed_in_page,
-    snap,
-)
+from kaoping.testing.browser import DESKTOP, MOBILE, assert_no_horizontal_scroll, snap
 
 from .data import many_branches
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-DESKTOP = {"width": 1280, "height": 900}
 SCREEN = {"width": 1920, "height": 1080}
 
 # Every <text> of every chart SVG lies within the SVG's viewBox (checked in print media,
@@ -93,11 +87,11 @@ def setup(d):
 
 @pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["1280", "375"])
 def test_committee_charts_are_live_readable_and_print_unclipped(
-    browser, live_server, district, shots, viewport
+    open_page, live_server, district, shots, viewport
 ):
     setup(district)
     errors: list[str] = []
-    page = signed_in_page(browser, live_server, district.admin, viewport)
+    page = open_page("admin", viewport)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{live_server.url}/dash/committee/")
     page.wait_for_load_state("networkidle")
@@ -125,10 +119,10 @@ def test_committee_charts_are_live_readable_and_print_unclipped(
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["1280", "375"])
-def test_branch_and_member_charts(browser, live_server, district, shots, viewport):
+def test_branch_and_member_charts(open_page, live_server, district, shots, viewport):
     setup(district)
     width = viewport["width"]
-    page = signed_in_page(browser, live_server, district.sec1, viewport)
+    page = open_page("sec1", viewport)
     for name, path in (("branch", "/dash/branches/B1/"), ("member", "/dash/members/M1/")):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
@@ -148,9 +142,9 @@ def test_branch_and_member_charts(browser, live_server, district, shots, viewpor
     assert box is not None and box["x"] + box["width"] <= viewport["width"]
 
 
-def test_big_screen_fills_1920_by_1080(browser, live_server, district, shots):
+def test_big_screen_fills_1920_by_1080(open_page, live_server, district, shots):
     setup(district)
-    page = signed_in_page(browser, live_server, district.admin, SCREEN)
+    page = open_page("admin", SCREEN)
     page.goto(f"{live_server.url}/dash/screen/")
     page.wait_for_load_state("networkidle")
     live = page.evaluate(LIVE)

@@ -8,13 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kaoping.dues.services import dues_payment_record, dues_rate_set
+from kaoping.dues.services import dues_rate_set
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.meetings.services import attendance_take, meeting_close, meeting_schedule
 from kaoping.publication.models import Publication
 from kaoping.schemes.models import SchemeItem
 from kaoping.scoring.services import branch_results_store, grade_record_set
-from kaoping.testing.factories import MemberFactory
+from kaoping.testing.factories import MemberFactory, dues_paid
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -162,15 +162,8 @@ def test_branch_dashboard_ranking_deductions_attendance_dues(client, district):
     )
     attendance_take(actor=d.sec1, meeting=meeting, statuses={"M1": "present", "M1B": "absent"})
     meeting_close(actor=d.sec1, meeting=meeting)
-    dues_rate_set(actor=d.sec1, member=d.m1, year=2026, amount=Decimal("20"))
+    dues_paid(d, d.m1, Decimal("20"), datetime.date(2026, 1, 3))
     dues_rate_set(actor=d.sec1, member=d.m1b, year=2026, amount=Decimal("30"))
-    dues_payment_record(
-        actor=d.sec1,
-        member=d.m1,
-        period=datetime.date(2026, 1, 1),
-        amount=Decimal("20"),
-        paid_on=datetime.date(2026, 1, 3),
-    )
     client.force_login(d.sec1)
     page = html(client.get(reverse("dashboards:branch", args=["B1"])))
     assert "第一党支部 看板" in page

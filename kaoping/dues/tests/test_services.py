@@ -1,11 +1,9 @@
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from kaoping.dues.models import DuesDeduction, DuesPayment
 from kaoping.dues.selectors import dues_month
@@ -21,20 +19,14 @@ from kaoping.dues.services import (
 from kaoping.ledger.models import ScoreEntry
 from kaoping.sheets.xlsx import SheetErrors, read_rows
 from kaoping.testing.factories import MemberFactory
+from kaoping.testing.sheets import DUES_HEADER, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2026, 3, 1)
 
 
-def xlsx(rows, header=("党员编号", "月份", "金额", "缴纳日期")):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for r in rows:
-        sheet.append(r)
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("dues.xlsx", out.getvalue())
+def xlsx(rows, header=DUES_HEADER):
+    return xlsx_upload(header, rows, "dues.xlsx")
 
 
 def setup_month(d):

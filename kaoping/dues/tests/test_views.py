@@ -1,25 +1,19 @@
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from kaoping.dues.models import DuesPayment
 from kaoping.ledger.models import ScoreEntry
 from kaoping.testing.factories import MemberFactory
+from kaoping.testing.sheets import DUES_HEADER, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
 
 def upload(rows):
-    book = Workbook()
-    book.active.append(("党员编号", "月份", "金额", "缴纳日期"))
-    for r in rows:
-        book.active.append(r)
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("dues.xlsx", out.getvalue())
+    return xlsx_upload(DUES_HEADER, rows, "dues.xlsx")
 
 
 def test_secretary_records_imports_and_closes_a_month_over_http(client, district):

@@ -11,7 +11,7 @@ from kaoping.evaluation.services import (
 )
 from kaoping.orgs.services import member_link_user
 from kaoping.schemes.models import Scheme
-from kaoping.testing.factories import MemberFactory, UserFactory
+from kaoping.testing.factories import UserFactory, member_with_login
 
 
 def branch_of(district, n: int = 12) -> list:
@@ -19,9 +19,9 @@ def branch_of(district, n: int = 12) -> list:
     member_link_user(actor=None, member=district.m1b, user=UserFactory(username="member1b"))
     members = [district.m1, district.m1b]
     for i in range(n - 2):
-        member = MemberFactory(code=f"B1-{i:02d}", name=f"党员{i:02d}", branch=district.b1)
-        member_link_user(actor=None, member=member, user=UserFactory(username=f"voter{i:02d}"))
-        members.append(member)
+        members.append(
+            member_with_login(district.b1, f"B1-{i:02d}", f"党员{i:02d}", f"voter{i:02d}")
+        )
     for m in members:
         m.refresh_from_db()
     return sorted(members, key=lambda m: m.code)

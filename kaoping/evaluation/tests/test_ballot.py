@@ -2,11 +2,10 @@
 nothing, receipts, meeting-room codes, paper tallies entered twice, and no logging."""
 
 import logging
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from kaoping.evaluation.models import (
     Ballot,
@@ -27,6 +26,7 @@ from kaoping.evaluation.services import (
     vote_close,
     vote_publish,
 )
+from kaoping.testing.concurrency import race
 
 from .support import any_turnout, branch_of, count_votes, round_at_vote
 
@@ -144,24 +144,12 @@ def test_concurrent_double_submit_stores_exactly_one_ballot(district):
     members = branch_of(district, 4)
     round_ = round_at_vote(district)
     marks = {m.code: "excellent" for m in members}
-    barrier = threading.Barrier(4)
-    outcomes = []
 
     def submit():
-        try:
-            barrier.wait()
-            ballot_cast(actor=district.member1, round_=round_, marks=marks)
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
+        ballot_cast(actor=district.member1, round_=round_, marks=marks)
+        return "ok"
 
-    threads = [threading.Thread(target=submit) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race(*[submit] * 4)
     assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
     assert SealedBallot.objects.count() == 1
     assert VoteRight.objects.filter(used=True).count() == 1

@@ -3,17 +3,15 @@ tied to nobody), the two independent entries of the paper counts, and the spread
 import, previewed then confirmed, all or nothing. Refusals (404 out of scope, 403 wrong
 role, 422 bad input or wrong state) and the page ending in the same state."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from openpyxl import load_workbook
 
 from kaoping.evaluation.models import EvaluationRound, PaperCode, PaperTallyEntry, VoteRight
 from kaoping.evaluation.services import ballot_cast_with_code
 from kaoping.jobs.models import JobRun
-from kaoping.testing.api import bearer, send, session
+from kaoping.testing.api import assert_statuses, bearer, invalid, send, session
+from kaoping.testing.sheets import paper_filled
 
 from .support import branch_of, open_round, round_at_vote
 
@@ -30,15 +28,11 @@ def test_paper_codes_are_given_once_and_tied_to_nobody(district):
     secretary = bearer(d.sec1)
     url = BASE + "/paper-codes"
     codes = [m.code for m in members[2:]]
-    empty = send(secretary, "POST", url, {"members": []})
-    assert empty.status_code == 422 and "members" in empty.json()["errors"]
-    stranger = send(secretary, "POST", url, {"members": ["M2"]})
-    assert stranger.status_code == 422 and "members" in stranger.json()["errors"]
+    assert "members" in invalid(secretary, "POST", url, {"members": []})
+    assert "members" in invalid(secretary, "POST", url, {"members": ["M2"]})
     keyed = send(secretary, "POST", url, {"members": codes}, **{"Idempotency-Key": "k2"})
     assert keyed.status_code == 422 and keyed.json()["code"] == "idempotency_key_refused"
-    assert send(bearer(d.orgdept), "POST", url, {"members": codes}).status_code == 403
-    assert send(bearer(d.member1), "POST", url, {"members": codes}).status_code == 404
-    assert send(bearer(d.sec2), "POST", url, {"members": codes}).status_code == 404
+    assert_statuses("POST", url, {d.orgdept: 403, d.member1: 404, d.sec2: 404}, {"members": codes})
     assert not PaperCode.objects.exists()
     issued = send(secretary, "POST", url, {"members": codes})
     assert issued.status_code == 201, issued.content
@@ -98,9 +92,7 @@ def test_paper_tally_two_entries_must_agree(district):
     assert option.status_code == 422 and "splendid" in option.json()["detail"]
     stranger = send(secretary, "PUT", url, {"counts": {"M2": {"excellent": 1}}})
     assert stranger.status_code == 422 and "M2" in stranger.json()["detail"]
-    assert send(bearer(d.orgdept), "PUT", url, {"counts": counts}).status_code == 403
-    assert send(bearer(d.sec2), "PUT", url, {"counts": counts}).status_code == 404
-    assert send(bearer(d.member1), "PUT", url, {"counts": counts}).status_code == 404
+    assert_statuses("PUT", url, {d.orgdept: 403, d.sec2: 404, d.member1: 404}, {"counts": counts})
 
 
 def test_paper_tally_refused_for_an_online_vote_and_the_page_agrees(district):
@@ -134,13 +126,7 @@ def test_paper_tally_refused_for_an_online_vote_and_the_page_agrees(district):
 
 def _sheet(client, counts: dict[str, list]) -> SimpleUploadedFile:
     template = client.get("/eval/B1/2026/paper/template.xlsx").content
-    book = load_workbook(io.BytesIO(template))
-    for row in book.active.iter_rows(min_row=2):
-        for cell, value in zip(row[2:], counts.get(row[0].value, []), strict=False):
-            cell.value = value
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("paper.xlsx", out.getvalue())
+    return SimpleUploadedFile("paper.xlsx", paper_filled(template, counts))
 
 
 def test_paper_import_preview_then_confirm(district):

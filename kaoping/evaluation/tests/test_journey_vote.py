@@ -10,12 +10,7 @@ import pytest
 
 from kaoping.evaluation.models import EvaluationRound, SealedBallot, VoteTally
 from kaoping.evaluation.services import round_advance, round_open
-from kaoping.testing.browser import (
-    assert_no_horizontal_scroll,
-    log_in,
-    new_page,
-    snap,
-)
+from kaoping.testing.browser import assert_no_horizontal_scroll, snap
 
 from .support import any_turnout, branch_of
 
@@ -64,9 +59,8 @@ def receipt_shown(page) -> str:
     return receipt
 
 
-def vote_with_login(browser, live_server, shots, username: str, marks, name: str, wide) -> str:
-    page = new_page(browser, live_server, PHONE)
-    log_in(page, live_server, username)
+def vote_with_login(open_page, live_server, shots, username: str, marks, name: str, wide) -> str:
+    page = open_page(username, PHONE)
     page.goto(f"{live_server.url}/eval/2026/mine/")
     go(page, page.locator("#vote a", has_text="去投票"))
     assert_no_horizontal_scroll(page)
@@ -86,8 +80,8 @@ def vote_with_login(browser, live_server, shots, username: str, marks, name: str
     return receipt
 
 
-def vote_with_code(browser, live_server, shots, code: str, marks, name: str) -> str:
-    page = new_page(browser, live_server, PHONE)  # no login: the code is the right
+def vote_with_code(open_page, live_server, shots, code: str, marks, name: str) -> str:
+    page = open_page(None, PHONE)  # no login: the code is the right
     page.goto(f"{live_server.url}/vote/code/")
     page.fill("input[name=code]", code)
     go(page, "form button[type=submit].primary")
@@ -108,7 +102,7 @@ def vote_with_code(browser, live_server, shots, code: str, marks, name: str) -> 
 
 
 def test_meeting_room_vote_on_phones_and_counting_on_the_secretarys_screen(
-    browser, live_server, district, shots
+    open_page, live_server, district, shots
 ):
     members = branch_of(district, 6)  # B1-00..B1-03, M1, M1B, each with a login
     wide: list[str] = []  # receipt pages that scroll sideways on a phone
@@ -120,8 +114,7 @@ def test_meeting_room_vote_on_phones_and_counting_on_the_secretarys_screen(
     assert round_.step == EvaluationRound.Step.SECRETARY
 
     # The secretary opens the vote on the meeting room's screen: three scrutineers.
-    screen = new_page(browser, live_server, SCREEN)
-    log_in(screen, live_server, "sec1")
+    screen = open_page("sec1", SCREEN)
     screen.goto(f"{live_server.url}/eval/B1/2026/")
     go(screen, "#vote-open")
     scrutineers = members[:3]
@@ -161,10 +154,10 @@ def test_meeting_room_vote_on_phones_and_counting_on_the_secretarys_screen(
         {codes[0]: "excellent"},  # the others left blank
     ]
     receipts = [
-        vote_with_login(browser, live_server, shots, "voter00", ballots[0], "login-1", wide),
-        vote_with_login(browser, live_server, shots, "voter03", ballots[1], "login-2", wide),
-        vote_with_code(browser, live_server, shots, room_codes[0], ballots[2], "code-1"),
-        vote_with_code(browser, live_server, shots, room_codes[1], ballots[3], "code-2"),
+        vote_with_login(open_page, live_server, shots, "voter00", ballots[0], "login-1", wide),
+        vote_with_login(open_page, live_server, shots, "voter03", ballots[1], "login-2", wide),
+        vote_with_code(open_page, live_server, shots, room_codes[0], ballots[2], "code-1"),
+        vote_with_code(open_page, live_server, shots, room_codes[1], ballots[3], "code-2"),
     ]
     assert SealedBallot.objects.count() == 4
     assert set(SealedBallot.objects.values_list("receipt", flat=True)) == set(receipts)
@@ -195,8 +188,7 @@ def test_meeting_room_vote_on_phones_and_counting_on_the_secretarys_screen(
     screen.context.close()
 
     # A member checks on their phone that the count covered their ballot, and recounts.
-    phone = new_page(browser, live_server, PHONE)
-    log_in(phone, live_server, "voter00")
+    phone = open_page("voter00", PHONE)
     phone.goto(f"{live_server.url}/eval/B1/2026/box/")
     assert "计票已包括的选票回执（4）" in phone.locator("#box").inner_text()
     assert phone.locator("ol.receipts code", has_text=receipts[0]).count() == 1

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from kaoping.jobs.models import ImportConfirmation, JobRun
 from kaoping.ledger.models import ScoreEntry
+from kaoping.testing.concurrency import race
 from kaoping.testing.xlsx_files import text_row, upload, xlsx_bytes
-from kaoping.web.tests.test_concurrency import race
 
 ENTRY_HEADER = ("党员编号", "指标代码", "日期", "次数", "说明", "佐证")
 ALREADY = "该导入已经确认过，不会重复导入；请查看它的后台任务。"

@@ -13,6 +13,7 @@ from kaoping.jobs.services import JobOutcome, job_execute, job_start
 from kaoping.ledger.services import entry_record
 from kaoping.schemes.models import SchemeItem
 from kaoping.scoring.models import MemberResult
+from kaoping.testing.factories import ledger_entry
 from kaoping.testing.sheets import export_rows
 
 pytestmark = pytest.mark.django_db
@@ -68,12 +69,7 @@ def test_a_failing_job_is_recorded_and_changes_nothing(district):
 
 def test_recompute_runs_as_a_job_with_progress_and_result(client, district):
     d = district
-    entry_record(
-        actor=d.sec1,
-        member=d.m1,
-        item=SchemeItem.objects.get(scheme=d.scheme, code="D07"),
-        date=datetime.date(2026, 3, 2),
-    )
+    ledger_entry(d, d.m1, "D07", datetime.date(2026, 3, 2), actor=d.sec1)
     client.force_login(d.sec1)
     assert client.post(reverse("web:results_compute"), {"year": "2026"}).status_code == 403
     client.force_login(d.member1)

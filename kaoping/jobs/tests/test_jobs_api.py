@@ -10,9 +10,8 @@ from django.test import override_settings
 
 from kaoping.jobs.models import JobRun
 from kaoping.ledger.models import ScoreEntry
-from kaoping.ledger.services import entry_record
-from kaoping.schemes.models import SchemeItem
 from kaoping.testing.api import bearer, send, session
+from kaoping.testing.factories import ledger_entry
 from kaoping.testing.xlsx_files import text_row, upload, xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -28,13 +27,7 @@ def sheet(*rows):
 
 def test_an_export_runs_as_a_job_and_its_file_is_fetched(district):
     d = district
-    entry_record(
-        actor=d.sec1,
-        member=d.m1,
-        item=SchemeItem.objects.get(scheme=d.scheme, code="D07"),
-        date=datetime.date(2026, 3, 2),
-        note="迟到",
-    )
+    ledger_entry(d, d.m1, "D07", datetime.date(2026, 3, 2), actor=d.sec1, note="迟到")
     sec = bearer(d.sec1)
     started = send(sec, "POST", "/api/years/2026/entries/export")
     assert started.status_code == 202, started.content

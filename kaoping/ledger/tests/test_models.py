@@ -4,10 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from kaoping.ledger.models import LedgerIsAppendOnly, ScoreEntry
-
-on_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="database triggers exist on PostgreSQL only"
-)
+from kaoping.testing.database import assert_refused, on_postgres
 
 
 def test_save_of_existing_entry_is_refused(entry):
@@ -37,9 +34,7 @@ def test_queryset_update_is_refused(entry):
     ],
 )
 def test_postgres_trigger_refuses_raw_update_and_delete(entry, sql):
-    with pytest.raises(DatabaseError, match="Cannot update or delete"):  # noqa: SIM117
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
+    assert_refused(sql, "Cannot update or delete")
     entry_db = ScoreEntry.objects.get(pk=entry.pk)
     assert entry_db.note == entry.note
 

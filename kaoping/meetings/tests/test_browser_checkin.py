@@ -12,15 +12,8 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import CheckIn
 from kaoping.meetings.services import meeting_schedule
 from kaoping.orgs.services import member_link_user
-from kaoping.testing.browser import (
-    MOBILE,
-    PASSWORD,
-    assert_no_horizontal_scroll,
-    log_in,
-    new_page,
-    snap,
-)
-from kaoping.testing.factories import MemberFactory, UserFactory
+from kaoping.testing.browser import PASSWORD, assert_no_horizontal_scroll, snap
+from kaoping.testing.factories import UserFactory, member_with_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,13 +21,11 @@ DESKTOP = {"width": 1280, "height": 800}
 WAIT = 15_000  # ms: the screen polls every 5 s
 
 
-def test_projector_and_three_phones(browser, live_server, district, shots):
+def test_projector_and_three_phones(open_page, live_server, district, shots):
     d = district
     member_link_user(actor=None, member=d.m1b, user=UserFactory(username="member1b"))
-    m3 = MemberFactory(code="M3", name="孙八", branch=d.b1)
-    member_link_user(actor=None, member=m3, user=UserFactory(username="member3"))
-    m4 = MemberFactory(code="M4", name="周九", branch=d.b1)
-    member_link_user(actor=None, member=m4, user=UserFactory(username="member4"))
+    m3 = member_with_login(d.b1, "M3", "孙八", "member3")
+    m4 = member_with_login(d.b1, "M4", "周九", "member4")
     meeting = meeting_schedule(
         actor=d.sec1,
         branch=d.b1,
@@ -45,8 +36,7 @@ def test_projector_and_three_phones(browser, live_server, district, shots):
         members=[d.m1, d.m1b, m3, m4],
     )
 
-    screen = new_page(browser, live_server, DESKTOP)
-    log_in(screen, live_server, "sec1")
+    screen = open_page("sec1", DESKTOP)
     screen.goto(f"{live_server.url}/meetings/{meeting.code}/")
     screen.get_by_role("link", name="打开扫码签到屏幕").click()
     screen.wait_for_load_state("networkidle", timeout=WAIT)
@@ -56,7 +46,7 @@ def test_projector_and_three_phones(browser, live_server, district, shots):
     for username in ("member1", "member1b", "member3"):
         url = screen.locator("a.checkin-url").get_attribute("href")  # the code shown now
         assert f"/meetings/{meeting.code}/check-in/?t=" in url
-        phone = new_page(browser, live_server, MOBILE)
+        phone = open_page(None)
         phone.goto(url)
         phone.wait_for_load_state("networkidle", timeout=WAIT)
         assert "/login/" in phone.url  # not signed in yet: the login brings them back
@@ -99,8 +89,7 @@ def test_projector_and_three_phones(browser, live_server, district, shots):
     entry = ScoreEntry.objects.get()
     assert entry.member == m4
 
-    absent = new_page(browser, live_server, MOBILE)
-    log_in(absent, live_server, "member4")
+    absent = open_page("member4")
     absent.goto(f"{live_server.url}/members/M4/?year={entry.year}")
     absent.wait_for_load_state("networkidle", timeout=WAIT)
     ledger = absent.locator("main").inner_text()

@@ -4,10 +4,10 @@ several times in the race; SQLite serialises writers, so there the requests come
 after another (the unique constraint on (meeting, member) holds either way)."""
 
 import datetime
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,8 @@ from django.utils import timezone
 from kaoping.meetings.checkin import token_current
 from kaoping.meetings.models import Attendance, CheckIn
 from kaoping.meetings.services import meeting_schedule
-from kaoping.orgs.services import member_link_user
-from kaoping.testing.factories import MemberFactory, UserFactory
+from kaoping.testing.concurrency import race
+from kaoping.testing.factories import member_with_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,9 +26,7 @@ CROWD = 20
 def crowd_meeting(d):
     members = [d.m1]
     for i in range(CROWD - 1):
-        member = MemberFactory(code=f"C{i:02d}", name=f"签到{i:02d}", branch=d.b1)
-        member_link_user(actor=None, member=member, user=UserFactory(username=f"crowd{i:02d}"))
-        members.append(member)
+        members.append(member_with_login(d.b1, f"C{i:02d}", f"签到{i:02d}", f"crowd{i:02d}"))
     meeting = meeting_schedule(
         actor=d.sec1,
         branch=d.b1,
@@ -55,24 +53,7 @@ def test_twenty_members_sign_in_at_once(district):
     # 张三 taps three times while everyone else taps once
     calls = [*users, d.member1, d.member1]
     if connection.vendor == "postgresql":
-        barrier = threading.Barrier(len(calls))
-        statuses: list = [None] * len(calls)
-
-        def run(i, user):
-            try:
-                barrier.wait(timeout=30)
-                statuses[i] = post_check_in(user, meeting)
-            except Exception as exc:  # noqa: BLE001 - reported to the test
-                statuses[i] = exc
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=run, args=(i, u)) for i, u in enumerate(calls)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
-        assert not any(t.is_alive() for t in threads), "a check-in hung"
+        statuses = race(*(partial(post_check_in, user, meeting) for user in calls), timeout=120)
     else:
         statuses = [post_check_in(user, meeting) for user in calls]
     assert sorted(statuses) == [302] * CROWD + [400, 400], statuses

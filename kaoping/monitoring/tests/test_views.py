@@ -55,7 +55,7 @@ def test_a_member_has_no_warnings_page_and_bad_filters_are_refused(client, lost)
 
 
 def _form(**changes):
-    data = {
+    return {
         "general_every": "3",
         "committee_every": "1",
         "group_every": "0",
@@ -64,9 +64,7 @@ def _form(**changes):
         "dues_months": "2",
         "evaluation_deadline": "2026-11-30",
         "appeal_days": "3",
-    }
-    data.update(changes)
-    return data
+    } | changes
 
 
 def test_the_admin_sets_the_thresholds_and_the_change_is_audited(client, district):

@@ -5,13 +5,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kaoping.audit.models import AuditEvent
-from kaoping.evaluation.services import tally_set
 from kaoping.ledger.services import entry_record
 from kaoping.planning.models import SchemeDraft
 from kaoping.planning.selectors import draft_simulation
 from kaoping.planning.services import draft_adopt, draft_create, draft_items_set, draft_update
 from kaoping.schemes.models import Scheme
-from kaoping.schemes.services import branch_year_finalise, scheme_create, scheme_update
+from kaoping.schemes.services import branch_year_finalise, scheme_create
+
+from .support import year_voted
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def year(district):
     """2026: every member of B1 counts for a place; M1 100, M1B 94 (both excellent now)."""
-    scheme_update(actor=None, scheme=district.scheme, excellent_quota=Decimal("1"))
-    tally_set(actor=None, year=2026, member=district.m1, counts={"excellent": 10})
-    tally_set(actor=None, year=2026, member=district.m1b, counts={"qualified": 10})
-    district.scheme.refresh_from_db()
-    return district
+    return year_voted(district, b2=False)
 
 
 def test_create_copies_settings_and_items(year):

@@ -3,23 +3,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from kaoping.evaluation.services import tally_set
 from kaoping.planning.models import SchemeDraft
 from kaoping.planning.services import draft_create
 from kaoping.schemes.models import Scheme
-from kaoping.schemes.services import scheme_update
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def year(district):
-    scheme_update(actor=None, scheme=district.scheme, excellent_quota=Decimal("1"))
-    tally_set(actor=None, year=2026, member=district.m1, counts={"excellent": 10})
-    tally_set(actor=None, year=2026, member=district.m1b, counts={"qualified": 10})
-    tally_set(actor=None, year=2026, member=district.m2, counts={"qualified": 10})
-    district.scheme.refresh_from_db()
-    return district
 
 
 def _settings(**changes):

@@ -5,17 +5,17 @@ no COPY or SQL path can write past ``year_is_frozen``."""
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
 from kaoping.schemes.models import BALLOT_OPTION_NAMES
 from kaoping.schemes.services import branch_year_finalise
+from kaoping.testing.database import only_on_postgres, raw_sql
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the frozen-year triggers exist on PostgreSQL only (SQLite has no COPY path)",
+pytestmark = only_on_postgres(
+    "the frozen-year triggers exist on PostgreSQL only (SQLite has no COPY path)"
 )
 
 
@@ -26,21 +26,18 @@ def _copy_entry(entry: ScoreEntry, member_id: int, suffix: str) -> None:
         {"code": "%s", "chain_seq": "chain_seq + 1000", "member_id": "%s"}.get(c, c)
         for c in columns
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO ledger_scoreentry ({', '.join(columns)}) "  # noqa: S608
-            f"SELECT {', '.join(values)} FROM ledger_scoreentry WHERE id = %s",
-            [entry.code + suffix, member_id, entry.pk],
-        )
+    raw_sql(
+        f"INSERT INTO ledger_scoreentry ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(values)} FROM ledger_scoreentry WHERE id = %s",
+        [entry.code + suffix, member_id, entry.pk],
+    )
 
 
 def _raw_tally(year: int, member_id: int) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO evaluation_votetally (year, member_id, option, count) "
-            "VALUES (%s, %s, %s, 1)",
-            [year, member_id, BALLOT_OPTION_NAMES[0]],
-        )
+    raw_sql(
+        "INSERT INTO evaluation_votetally (year, member_id, option, count) VALUES (%s, %s, %s, 1)",
+        [year, member_id, BALLOT_OPTION_NAMES[0]],
+    )
 
 
 @pytest.fixture

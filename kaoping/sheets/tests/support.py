@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.urls import reverse
 
 from kaoping.claims.services import claim_submit
-from kaoping.dues.services import dues_payment_record, dues_rate_set
 from kaoping.evaluation.models import EvaluationRound
 from kaoping.evaluation.tests.support import round_at_vote
 from kaoping.inspections.models import SupervisionGroup
@@ -17,6 +16,7 @@ from kaoping.jobs.models import JobRun
 from kaoping.ledger.services import entry_record
 from kaoping.meetings.services import attendance_take, meeting_schedule
 from kaoping.schemes.models import SchemeItem
+from kaoping.testing.factories import dues_paid
 
 
 def every_export_records(
@@ -48,14 +48,7 @@ def every_export_records(
         topic=texts["topic"],
     )
     attendance_take(actor=d.sec1, meeting=meeting, statuses={"M1": "present", "M1B": "absent"})
-    dues_rate_set(actor=d.sec1, member=d.m1, year=2026, amount=dues)
-    dues_payment_record(
-        actor=d.sec1,
-        member=d.m1,
-        period=datetime.date(2026, 1, 1),
-        amount=dues,
-        paid_on=datetime.date(2026, 1, 10),
-    )
+    dues_paid(d, d.m1, dues, datetime.date(2026, 1, 10))
     round_at_vote(d, method=EvaluationRound.VoteMethod.PAPER)
     return group
 

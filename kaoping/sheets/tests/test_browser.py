@@ -1,50 +1,34 @@
 """A secretary imports score entries in a real Chromium: one bad row is reported by row and
 column and nothing is stored; the fixed sheet imports through a background job."""
 
-import io
-
 import pytest
-from openpyxl import Workbook
 
 from kaoping.ledger.models import ScoreEntry
-from kaoping.testing.browser import (
-    MOBILE,
-    assert_no_horizontal_scroll,
-    log_in,
-    new_page,
-    snap,
-)
+from kaoping.testing.browser import assert_no_horizontal_scroll, refused_import_row, snap, upload
+from kaoping.testing.sheets import ENTRY_HEADER, xlsx_for_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-HEADER = ("党员编号", "指标代码", "日期", "次数", "说明", "佐证")
+FORM = "#entries-import"
 
 
 def sheet(rows) -> dict:
-    book = Workbook()
-    book.active.append(HEADER)
-    for r in rows:
-        book.active.append(r)
-    out = io.BytesIO()
-    book.save(out)
-    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return {"name": "entries.xlsx", "mimeType": mime, "buffer": out.getvalue()}
+    return xlsx_for_browser(ENTRY_HEADER, rows, "entries.xlsx")
 
 
-def test_secretary_fixes_a_bad_row_and_imports_entries(browser, live_server, district, shots):
-    page = new_page(browser, live_server, MOBILE)
-    log_in(page, live_server, "sec1")
+def test_secretary_fixes_a_bad_row_and_imports_entries(open_page, live_server, district, shots):
+    page = open_page("sec1")
     assert page.url.endswith("/work/")
     page.locator("main h2").get_by_role("link", name="第一党支部").click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/branches/B1/")
-    form = page.locator("#entries-import")
-    form.locator("input[type=file]").set_input_files(
-        sheet([["M1", "D07", "2026-03-02", 1, "迟到", ""], ["M1B", "D99", "2026-03-03", 1, "", ""]])
+    upload(
+        page,
+        FORM,
+        sheet(
+            [["M1", "D07", "2026-03-02", 1, "迟到", ""], ["M1B", "D99", "2026-03-03", 1, "", ""]]
+        ),
     )
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert "未导入任何数据" in page.locator(".error-box").inner_text()
-    report = page.locator("table.row-errors tbody tr").first.inner_text()
+    report = refused_import_row(page)
     assert "3" in report and "指标代码" in report and "D99" in report
     assert page.locator("td.cell-error").count() == 1
     assert page.locator("button.primary", has_text="确认导入").count() == 0
@@ -54,12 +38,13 @@ def test_secretary_fixes_a_bad_row_and_imports_entries(browser, live_server, dis
 
     page.go_back()
     page.wait_for_load_state()
-    form = page.locator("#entries-import")
-    form.locator("input[type=file]").set_input_files(
-        sheet([["M1", "D07", "2026-03-02", 1, "迟到", ""], ["M1B", "D07", "2026-03-03", 2, "", ""]])
+    upload(
+        page,
+        FORM,
+        sheet(
+            [["M1", "D07", "2026-03-02", 1, "迟到", ""], ["M1B", "D07", "2026-03-03", 2, "", ""]]
+        ),
     )
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
     assert "共 2 行数据" in page.locator("main").inner_text()
     snap(page, shots, "entries-import-preview")
     page.click("button.primary:has-text('确认导入 2 行')")

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from kaoping.claims.services import claim_submit
-from kaoping.dues.services import dues_payment_record, dues_rate_set
 from kaoping.inspections.tests.support import b2_group, find, inspect
 from kaoping.ledger.services import entry_record
 from kaoping.meetings.services import attendance_take, meeting_schedule
 from kaoping.schemes.models import SchemeItem
+from kaoping.testing.factories import dues_paid
 from kaoping.testing.sheets import export_cells, export_rows
 
 pytestmark = pytest.mark.django_db
@@ -55,14 +55,7 @@ def test_ledger_and_results_export(client, district):
 
 def test_dues_export(client, district):
     d = district
-    dues_rate_set(actor=d.sec1, member=d.m1, year=2026, amount=Decimal("50"))
-    dues_payment_record(
-        actor=d.sec1,
-        member=d.m1,
-        period=datetime.date(2026, 1, 1),
-        amount=Decimal("50"),
-        paid_on=datetime.date(2026, 1, 10),
-    )
+    dues_paid(d, d.m1, Decimal("50"), datetime.date(2026, 1, 10))
     client.force_login(d.sec1)
     header, rows = sheet(client.get(reverse("dues:xlsx", args=["B1"]) + "?month=2026-01"))
     assert header[:4] == ("党员编号", "姓名", "月份", "应交")

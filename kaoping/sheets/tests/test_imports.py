@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from kaoping.dues.models import DuesPayment
 from kaoping.dues.services import dues_month_close, dues_rate_set
@@ -15,19 +15,9 @@ from kaoping.jobs.models import JobRun
 from kaoping.ledger.models import ScoreEntry
 from kaoping.orgs.models import Member
 from kaoping.sheets.xlsx import Column, read_rows, template_workbook
+from kaoping.testing.sheets import ENTRY_HEADER, xlsx_upload
 
 pytestmark = pytest.mark.django_db
-ENTRY_HEADER = ("党员编号", "指标代码", "日期", "次数", "说明", "佐证")
-
-
-def xlsx(header, rows, name="sheet.xlsx"):
-    book = Workbook()
-    book.active.append(header)
-    for r in rows:
-        book.active.append(r)
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile(name, out.getvalue())
 
 
 def test_entries_template_has_commented_headers(client, district):
@@ -49,7 +39,7 @@ def test_entries_import_with_a_bad_row_changes_nothing_then_imports(client, dist
     bad = client.post(
         url,
         {
-            "file": xlsx(
+            "file": xlsx_upload(
                 ENTRY_HEADER,
                 [
                     ["M1", "D07", "2026-03-02", 2, "迟到两次", "签到表"],
@@ -71,7 +61,8 @@ def test_entries_import_with_a_bad_row_changes_nothing_then_imports(client, dist
     assert "cell-error" in html and "未导入任何数据" in html and "确认导入" not in html
     assert not ScoreEntry.objects.exists() and not JobRun.objects.exists()
     preview = client.post(
-        url, {"file": xlsx(ENTRY_HEADER, [["M1", "D07", "2026-03-02", 2, "迟到两次", "签到表"]])}
+        url,
+        {"file": xlsx_upload(ENTRY_HEADER, [["M1", "D07", "2026-03-02", 2, "迟到两次", "签到表"]])},
     )
     assert preview.status_code == 200 and "确认导入 1 行" in preview.content.decode()
     assert not ScoreEntry.objects.exists()
@@ -103,7 +94,7 @@ def test_a_row_that_goes_bad_after_the_preview_fails_the_job_with_a_report(clien
     preview = client.post(
         reverse("dues:import", args=["B1"]),
         {
-            "file": xlsx(
+            "file": xlsx_upload(
                 ("党员编号", "月份", "金额", "缴纳日期"), [["M1", "2026-03", "50", "2026-03-05"]]
             )
         },
@@ -128,7 +119,7 @@ def test_a_row_that_goes_bad_after_the_preview_fails_the_job_with_a_report(clien
 def test_imports_refuse_other_branches(client, district):
     d = district
     client.force_login(d.sec2)
-    file = xlsx(ENTRY_HEADER, [["M1", "D07", "2026-03-02", 1, "", ""]])
+    file = xlsx_upload(ENTRY_HEADER, [["M1", "D07", "2026-03-02", 1, "", ""]])
     assert (
         client.post(reverse("web:entries_import", args=["B1"]), {"file": file}).status_code == 404
     )
@@ -200,7 +191,7 @@ def test_member_statuses_and_frozen_years_are_row_errors(client, district):
     bad = client.post(
         reverse("web:entries_import", args=["B1"]),
         {
-            "file": xlsx(
+            "file": xlsx_upload(
                 ENTRY_HEADER,
                 [["M1B", "D07", "2026-03-02", 1, "", ""], ["M1", "D07", "2031-03-02", 1, "", ""]],
             )

@@ -12,19 +12,13 @@ from kaoping.evaluation.selectors import paper_tally_status
 from kaoping.evaluation.services import paper_tally_enter
 from kaoping.evaluation.tests.support import round_at_vote
 from kaoping.jobs.models import JobRun
+from kaoping.testing.sheets import paper_filled
 
 pytestmark = pytest.mark.django_db
 
 
 def filled(template: bytes, counts: dict[str, list]) -> io.BytesIO:
-    book = load_workbook(io.BytesIO(template))
-    sheet = book.active
-    for row in sheet.iter_rows(min_row=2):
-        for cell, value in zip(row[2:], counts.get(row[0].value, []), strict=False):
-            cell.value = value
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
+    out = io.BytesIO(paper_filled(template, counts))
     out.name = "paper.xlsx"
     return out
 

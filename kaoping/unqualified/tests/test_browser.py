@@ -4,24 +4,17 @@ candidates, a proposal from a candidate, the case file and its print view."""
 import pytest
 
 from kaoping.scoring.models import GradeRecord
-from kaoping.testing.browser import (
-    MOBILE,
-    assert_no_horizontal_scroll,
-    log_in,
-    new_page,
-    snap,
-)
+from kaoping.testing.browser import assert_no_horizontal_scroll, snap
 from kaoping.unqualified.models import UnqualifiedCase
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_secretary_proposes_from_a_candidate_on_a_phone(browser, live_server, district, shots):
+def test_secretary_proposes_from_a_candidate_on_a_phone(open_page, live_server, district, shots):
     d = district
     GradeRecord.objects.create(member=d.m1, year=2025, grade="warning")
     GradeRecord.objects.create(member=d.m1, year=2026, grade="warning")
-    page = new_page(browser, live_server, MOBILE)
-    log_in(page, live_server, "sec1")
+    page = open_page("sec1")
     page.goto(f"{live_server.url}/branches/B1/")
     page.locator("#unqualified", has_text="系统提示候选人 1 名").wait_for()
     page.goto(f"{live_server.url}/branches/B1/unqualified/")

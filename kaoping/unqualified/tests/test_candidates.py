@@ -73,33 +73,25 @@ def test_a_month_without_a_meeting_breaks_the_run(district):
     assert [f[:7] for f in found(d)[(d.m1.id, "2")].facts][0] == "2026-05"
 
 
+def leave_decided(d, meeting, status, **fields):
+    """M1's request for leave from ``meeting``, decided (``status``) at NOW."""
+    return LeaveRequest.objects.create(
+        meeting=meeting, member=d.m1, created_at=NOW, status=status, decided_at=NOW, **fields
+    )
+
+
 def test_approved_leave_breaks_the_run(district):
     d = district
     meetings = missed(d, range(1, 7))
-    LeaveRequest.objects.create(
-        code="LV-1",
-        meeting=meetings[2],
-        member=d.m1,
-        reason="出差",
-        created_at=NOW,
-        status="approved",
-        decided_at=NOW,
-    )
+    leave_decided(d, meetings[2], "approved", code="LV-1", reason="出差")
     assert found(d) == {}
 
 
 def test_refused_leave_and_leave_status_on_attendance(district):
     d = district
     meetings = missed(d, range(1, 7))
-    LeaveRequest.objects.create(
-        code="LV-2",
-        meeting=meetings[2],
-        member=d.m1,
-        reason="私事",
-        created_at=NOW,
-        status="refused",
-        decided_at=NOW,
-        decision_reason="理由不充分",
+    leave_decided(
+        d, meetings[2], "refused", code="LV-2", reason="私事", decision_reason="理由不充分"
     )
     assert (d.m1.id, "2") in found(d)  # a refused request is no good reason
     Attendance.objects.filter(meeting=meetings[3], member=d.m1).update(status="leave")

@@ -56,6 +56,14 @@ def to_vote(d):
     )
 
 
+def vote(d, case, entitled, present, in_favour, against, abstaining):
+    """The branch meeting's vote on ``case`` (held on DAY), recorded by its secretary."""
+    return services.case_vote_record(
+        actor=d.sec1, case=case, held_on=DAY, entitled=entitled, present=present,
+        in_favour=in_favour, against=against, abstaining=abstaining,
+    )  # fmt: skip
+
+
 def test_full_procedure_with_a_return_and_resubmission(district):
     d = district
     full_members(d, 8)  # B1: M1, M1B and eight more full members
@@ -81,16 +89,7 @@ def test_full_procedure_with_a_return_and_resubmission(district):
     case = services.case_pre_review(actor=d.admin, case=case, body=Body.COMMITTEE, approve=True)
     assert case.state == State.VOTE
 
-    case = services.case_vote_record(
-        actor=d.sec1,
-        case=case,
-        held_on=DAY,
-        entitled=10,
-        present=8,
-        in_favour=6,
-        against=1,
-        abstaining=1,
-    )
+    case = vote(d, case, 10, 8, 6, 1, 1)
     assert case.state == State.APPROVAL and case.vote.passed
     services.case_approve(actor=d.admin, case=case, body=Body.COMMITTEE, approve=True)
     case = services.case_approve(
@@ -128,10 +127,7 @@ def test_steps_cannot_be_skipped_reordered_or_repeated(district):
     full_members(d, 4)
     case = propose(d)
     with pytest.raises(ValidationError, match="不能记录表决"):
-        services.case_vote_record(
-            actor=d.sec1, case=case, held_on=DAY, entitled=5, present=5, in_favour=5,
-            against=0, abstaining=0,
-        )  # fmt: skip
+        vote(d, case, 5, 5, 5, 0, 0)
     with pytest.raises(ValidationError, match="不能进行审批"):
         services.case_approve(actor=d.admin, case=case, body=Body.COMMITTEE, approve=True)
     with pytest.raises(ValidationError, match="只有被退回"):
@@ -167,10 +163,7 @@ def test_failed_vote_refuses_the_case_with_the_reason(district):
     d = district
     full_members(d, 8)
     case = to_vote(d)
-    case = services.case_vote_record(
-        actor=d.sec1, case=case, held_on=DAY, entitled=10, present=8, in_favour=5,
-        against=2, abstaining=1,
-    )  # fmt: skip
+    case = vote(d, case, 10, 8, 5, 2, 1)
     assert case.state == State.REFUSED and not case.vote.passed
     assert "赞成 5 票，未超过应到会有表决权党员 10 人的半数" in case.outcome_reason
     with pytest.raises(ValidationError):
@@ -184,18 +177,12 @@ def test_a_meeting_without_quorum_is_not_held_and_the_case_waits_for_a_new_vote(
     d = district
     full_members(d, 8)
     case = to_vote(d)
-    case = services.case_vote_record(
-        actor=d.sec1, case=case, held_on=DAY, entitled=10, present=5, in_favour=5,
-        against=0, abstaining=0,
-    )  # fmt: skip
+    case = vote(d, case, 10, 5, 5, 0, 0)
     case.refresh_from_db()
     assert case.state == State.VOTE and not CaseVote.objects.filter(case=case).exists()
     step = case.steps.get(action=CaseStep.Action.NOT_HELD)
     assert "未超过应到会 10 人的半数" in step.reason and "会议未举行" in step.reason
-    case = services.case_vote_record(
-        actor=d.sec1, case=case, held_on=DAY, entitled=10, present=9, in_favour=7,
-        against=1, abstaining=1,
-    )  # fmt: skip
+    case = vote(d, case, 10, 9, 7, 1, 1)
     assert case.state == State.APPROVAL and case.vote.passed
 
 
@@ -205,10 +192,7 @@ def test_vote_basis_is_the_years_setting(district):
     UnqualifiedSettings.objects.create(scheme=d.scheme, vote_basis=VoteBasis.PRESENT)
     case = to_vote(d)
     # 5 of 8 present: more than half of those present, not of the 10 entitled.
-    case = services.case_vote_record(
-        actor=d.sec1, case=case, held_on=DAY, entitled=10, present=8, in_favour=5,
-        against=3, abstaining=0,
-    )  # fmt: skip
+    case = vote(d, case, 10, 8, 5, 3, 0)
     assert case.state == State.APPROVAL and case.vote.basis == VoteBasis.PRESENT
 
 
@@ -227,10 +211,7 @@ def test_counts_that_do_not_add_up_are_refused(district, counts, field, message)
     case = to_vote(d)
     entitled, present, f, a, b = counts
     with pytest.raises(ValidationError) as err:
-        services.case_vote_record(
-            actor=d.sec1, case=case, held_on=DAY, entitled=entitled, present=present,
-            in_favour=f, against=a, abstaining=b,
-        )  # fmt: skip
+        vote(d, case, entitled, present, f, a, b)
     assert message in str(err.value.message_dict[field])
     case.refresh_from_db()
     assert case.state == State.VOTE and not CaseVote.objects.exists()
@@ -250,10 +231,7 @@ def test_refusal_at_approval_closes_the_case(district):
     d = district
     full_members(d, 8)
     case = to_vote(d)
-    case = services.case_vote_record(
-        actor=d.sec1, case=case, held_on=DAY, entitled=10, present=9, in_favour=9,
-        against=0, abstaining=0,
-    )  # fmt: skip
+    case = vote(d, case, 10, 9, 9, 0, 0)
     case = services.case_approve(
         actor=d.orgdept, case=case, body=Body.ORG_DEPARTMENT, approve=False, reason="情节较轻"
     )

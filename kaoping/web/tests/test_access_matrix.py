@@ -34,6 +34,7 @@ Write ``?`` for a status while building a row: the failure message prints what e
 got. ``EXCLUDED`` lists what is deliberately not in the matrix, with the reason.
 """
 
+import copy
 import datetime
 import io
 import json
@@ -211,15 +212,14 @@ def _dues_sheet(s: Side):
     preview answers its row error and keeps no stored upload behind (a good preview's
     file waits for its confirmation, which kaoping/jobs/tests/test_uploads.py would find
     in the storage after this module)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from openpyxl import Workbook
+    from kaoping.testing.sheets import DUES_HEADER, xlsx_upload
 
-    book = Workbook()
-    book.active.append(("党员编号", "月份", "金额", "缴纳日期"))
-    book.active.append((s.member, "2026-03", "0", "2026-03-02"))
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("dues.xlsx", out.getvalue())
+    return xlsx_upload(DUES_HEADER, [(s.member, "2026-03", "0", "2026-03-02")], "dues.xlsx")
+
+
+def fixed(**fields) -> Body:
+    """A body that is the same for every side: ``fields``, afresh for each request."""
+    return lambda d, s: copy.deepcopy(fields)
 
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
@@ -230,50 +230,31 @@ BODIES: dict[str, Body] = {
         "place": "二楼",
         "topic": "变更后的议题",
     },
-    "POST /api/scheme-drafts": lambda d, s: {"base": 2026, "year": 2027, "branch": "B1"},
+    "POST /api/scheme-drafts": fixed(base=2026, year=2027, branch="B1"),
     "PATCH /api/scheme-drafts/{id}/settings": lambda d, s: {"notice_days": 6},
     "PUT /api/scheme-drafts/{id}/items": lambda d, s: {"points": {"D01": "1"}},
     "PUT /api/years/{year}/monitoring-settings": lambda d, s: {
         k: (v if k == "evaluation_deadline" else int(v)) for k, v in _monitoring_body(d, s).items()
     },
     "PUT /api/accounts/username-rule": lambda d, s: {"username_rule": "mobile"},
-    "POST /api/schemes": lambda d, s: {"year": 2031, "source": "empty"},
+    "POST /api/schemes": fixed(year=2031, source="empty"),
     "PATCH /api/years/{year}/scheme": lambda d, s: {"notice_days": 7},
-    "POST /api/years/{year}/scheme/items": lambda d, s: {
-        "code": "D99",
-        "kind": "deduction",
-        "name": "矩阵",
-        "points": "1",
-    },
-    "PUT /api/years/{year}/scheme/items/{code}": lambda d, s: {
-        "kind": "deduction",
-        "name": "矩阵",
-        "points": "1",
-    },
-    "POST /api/branches/{code}/ledger-publications": lambda d, s: {
-        "start": "2026-03-01",
-        "end": "2026-03-31",
-    },
+    "POST /api/years/{year}/scheme/items": fixed(
+        code="D99", kind="deduction", name="矩阵", points="1"
+    ),
+    "PUT /api/years/{year}/scheme/items/{code}": fixed(kind="deduction", name="矩阵", points="1"),
+    "POST /api/branches/{code}/ledger-publications": fixed(start="2026-03-01", end="2026-03-31"),
     # not a spreadsheet: refused on the file, after the branch's permission
     "POST /api/branches/{code}/entries/import": lambda d, s: Multipart(
         file=SimpleUploadedFile("entries.txt", b"x", "text/plain")
     ),
     "POST /api/branches/{code}/entries/import/confirm": lambda d, s: {"token": "expired"},
-    "POST /api/branches/{code}/members": lambda d, s: {"code": "API-NEW", "name": "新党员"},
-    "PUT /api/members/{code}": lambda d, s: {"name": "改名", "membership": "probationary"},
-    "POST /api/organizations": lambda d, s: {
-        "code": "API-ORG",
-        "name": "新支部",
-        "kind": "branch",
-        "parent": "P1",
-    },
-    "PUT /api/organizations/{code}": lambda d, s: {
-        "name": "改名支部",
-        "kind": "branch",
-        "parent": "P1",
-    },
+    "POST /api/branches/{code}/members": fixed(code="API-NEW", name="新党员"),
+    "PUT /api/members/{code}": fixed(name="改名", membership="probationary"),
+    "POST /api/organizations": fixed(code="API-ORG", name="新支部", kind="branch", parent="P1"),
+    "PUT /api/organizations/{code}": fixed(name="改名支部", kind="branch", parent="P1"),
     "POST web:entry_reverse": _reason,
-    "POST web:schemes": lambda d, s: {"year": "2031", "source": "empty"},
+    "POST web:schemes": fixed(year="2031", source="empty"),
     "POST web:scheme_settings": _settings_body,
     "POST web:scheme_item_create": _item_body,
     "POST web:scheme_item": _item_body,
@@ -286,12 +267,9 @@ BODIES: dict[str, Body] = {
     "POST /api/meetings/{code}/check-in": lambda d, s: {
         "token": token_current(s.meeting, timezone.now())
     },
-    "POST /api/branches/{code}/meetings": lambda d, s: {
-        "kind": "general",
-        "starts_at": "2026-12-20T09:00:00+08:00",
-        "place": "矩阵",
-        "topic": "矩阵",
-    },
+    "POST /api/branches/{code}/meetings": fixed(
+        kind="general", starts_at="2026-12-20T09:00:00+08:00", place="矩阵", topic="矩阵"
+    ),
     "PUT /api/meetings/{code}/attendance": lambda d, s: {"statuses": {s.member: "present"}},
     "POST /api/meetings/{code}/close": lambda d, s: {
         "statuses": {s.member: "present", s.other_member: "present"},
@@ -300,11 +278,9 @@ BODIES: dict[str, Body] = {
     "POST /api/meetings/{code}/reopen": _reason,
     "POST /api/meetings/{code}/leave-requests": _reason,
     "POST /api/leave-requests/{code}/decision": _approve,
-    "POST /api/branches/{code}/tasks": lambda d, s: {
-        "kind": "assigned",
-        "title": "矩阵",
-        "due_at": "2026-12-20T18:00:00+08:00",
-    },
+    "POST /api/branches/{code}/tasks": fixed(
+        kind="assigned", title="矩阵", due_at="2026-12-20T18:00:00+08:00"
+    ),
     "POST /api/tasks/{code}/marks": lambda d, s: {
         "member": s.other_member,
         "status": "excused",
@@ -317,12 +293,10 @@ BODIES: dict[str, Body] = {
     "POST /api/branches/{code}/years/{year}/reopen": _reason,
     # B1's member's entry (their grade is appealed already): another's entry is a 422
     "POST /api/me/appeals": lambda d, s: {"year": 2026, "entry": s.entry, "reasons": "矩阵"},
-    "POST /api/appeals/{code}/answer": lambda d, s: {"upheld": False, "answer": "矩阵"},
-    "PUT /api/years/{year}/unqualified-settings": lambda d, s: {
-        "vote_basis": "entitled",
-        "absence_months": 6,
-        "dues_months": 3,
-    },
+    "POST /api/appeals/{code}/answer": fixed(upheld=False, answer="矩阵"),
+    "PUT /api/years/{year}/unqualified-settings": fixed(
+        vote_basis="entitled", absence_months=6, dues_months=3
+    ),
     # the member without a case (the other member's case is open)
     "POST /api/branches/{code}/unqualified-cases": lambda d, s: Multipart(
         member=s.member, condition="7", facts="矩阵"
@@ -330,45 +304,26 @@ BODIES: dict[str, Body] = {
     "POST /api/branches/{code}/unqualified-candidates": _candidate_body,
     "POST /api/unqualified-cases/{code}/review": _approve,
     "POST /api/unqualified-cases/{code}/resubmit": lambda d, s: Multipart(facts="矩阵"),
-    "POST /api/unqualified-cases/{code}/vote": lambda d, s: {
-        "held_on": "2026-05-01",
-        "entitled": 1,
-        "present": 1,
-        "in_favour": 1,
-        "against": 0,
-        "abstaining": 0,
-    },
-    "POST /api/unqualified-cases/{code}/handling": lambda d, s: {
-        "kind": "persuade",
-        "decided_on": "2026-05-01",
-    },
+    "POST /api/unqualified-cases/{code}/vote": fixed(
+        held_on="2026-05-01", entitled=1, present=1, in_favour=1, against=0, abstaining=0
+    ),
+    "POST /api/unqualified-cases/{code}/handling": fixed(kind="persuade", decided_on="2026-05-01"),
     "PATCH /api/members/{code}/archive/profile": lambda d, s: {"ethnicity": "汉族"},
-    "POST /api/members/{code}/archive/transfers": lambda d, s: {
-        "destination": "矩阵",
-        "date": "2026-03-01",
-        "reason": "矩阵",
-    },
-    "POST /api/members/{code}/archive/lost-contact": lambda d, s: {
-        "since": "2026-03-01",
-        "efforts": "矩阵",
-    },
+    "POST /api/members/{code}/archive/transfers": fixed(
+        destination="矩阵", date="2026-03-01", reason="矩阵"
+    ),
+    "POST /api/members/{code}/archive/lost-contact": fixed(since="2026-03-01", efforts="矩阵"),
     "POST /api/members/{code}/archive/found": lambda d, s: {"found_on": "2026-03-01"},
-    "POST /api/members/{code}/archive/investigation": lambda d, s: {
-        "body": "矩阵",
-        "started_on": "2026-03-01",
-    },
-    "POST /api/members/{code}/archive/investigation/decision": lambda d, s: {
-        "decided_on": "2026-05-01",
-        "decision": "矩阵",
-    },
-    "POST /api/members/{code}/archive/exemptions": lambda d, s: {
-        "item": "D01",
-        "reason": "矩阵",
-        "starts_on": "2026-01-01",
-    },
+    "POST /api/members/{code}/archive/investigation": fixed(body="矩阵", started_on="2026-03-01"),
+    "POST /api/members/{code}/archive/investigation/decision": fixed(
+        decided_on="2026-05-01", decision="矩阵"
+    ),
+    "POST /api/members/{code}/archive/exemptions": fixed(
+        item="D01", reason="矩阵", starts_on="2026-01-01"
+    ),
     "POST /api/branches/{code}/roster/import": lambda d, s: Multipart(file=_roster_template()),
     "POST /api/branches/{code}/roster/import/confirm": lambda d, s: {"token": "forged"},
-    "PUT /api/branches/{code}/dues/settings": lambda d, s: {"deadline_day": 20, "item_code": "D04"},
+    "PUT /api/branches/{code}/dues/settings": fixed(deadline_day=20, item_code="D04"),
     "POST /api/branches/{code}/dues/rates": lambda d, s: {
         "member": s.member,
         "year": 2026,
@@ -405,11 +360,7 @@ BODIES: dict[str, Body] = {
     },
     "POST claims:detail": _approve,
     "POST monitoring:settings": _monitoring_body,
-    "POST unqualified:settings": lambda d, s: {
-        "vote_basis": "entitled",
-        "absence_months": "6",
-        "dues_months": "3",
-    },
+    "POST unqualified:settings": fixed(vote_basis="entitled", absence_months="6", dues_months="3"),
     "POST unqualified:candidate": _candidate_body,
     "POST unqualified:detail": lambda d, s: {
         "action": "review",
@@ -423,12 +374,9 @@ BODIES: dict[str, Body] = {
         "date": "2026-04-01",
     },
     "POST /api/entries/{code}/reverse": lambda d, s: {"reason": "matrix"},
-    "PUT /api/years/{year}/tallies/{member}": lambda d, s: {
-        "excellent": 1,
-        "qualified": 0,
-        "basic": 0,
-        "unqualified": 0,
-    },
+    "PUT /api/years/{year}/tallies/{member}": fixed(
+        excellent=1, qualified=0, basic=0, unqualified=0
+    ),
     "POST /api/years/{year}/quota-decisions": lambda d, s: {
         "member": s.member,
         "excellent": True,

@@ -9,13 +9,7 @@ from kaoping.evaluation.services import tally_set
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.schemes.models import SchemeItem
-from kaoping.testing.browser import (
-    MOBILE,
-    assert_no_horizontal_scroll,
-    log_in,
-    new_page,
-    snap,
-)
+from kaoping.testing.browser import assert_no_horizontal_scroll, snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,9 +19,8 @@ def composite_of(page, name: str) -> str:
     return row.locator("td.composite").inner_text().strip()
 
 
-def test_secretary_records_and_reverses_a_deduction(browser, live_server, district, shots):
-    page = new_page(browser, live_server, MOBILE)
-    log_in(page, live_server, "sec1")
+def test_secretary_records_and_reverses_a_deduction(open_page, live_server, district, shots):
+    page = open_page("sec1")
     assert page.url.endswith("/work/")  # the workbench, then the branch from its card
     page.locator("main h2").get_by_role("link", name="第一党支部").click()
     page.wait_for_load_state("networkidle")
@@ -75,7 +68,7 @@ def test_secretary_records_and_reverses_a_deduction(browser, live_server, distri
     snap(page, shots, "branch-reversed")
 
 
-def test_member_sees_own_score_on_a_phone(browser, live_server, district, shots):
+def test_member_sees_own_score_on_a_phone(open_page, live_server, district, shots):
     item = {i.code: i for i in SchemeItem.objects.filter(scheme=district.scheme)}
     first = entry_record(
         actor=None,
@@ -97,8 +90,7 @@ def test_member_sees_own_score_on_a_phone(browser, live_server, district, shots)
     entry_record(actor=None, member=district.m1, item=item["D08"], date=datetime.date(2026, 6, 3))
     tally_set(actor=None, year=2026, member=district.m1, counts={"excellent": 8, "qualified": 2})
 
-    page = new_page(browser, live_server, MOBILE)
-    log_in(page, live_server, "member1")
+    page = open_page("member1")
     assert page.url.endswith("/work/")  # the workbench shows the standing first
     page.get_by_role("link", name="查看我的评分台账").click()
     page.wait_for_load_state("networkidle")
@@ -120,9 +112,8 @@ def test_member_sees_own_score_on_a_phone(browser, live_server, district, shots)
     snap(page, shots, "member-me-en")
 
 
-def test_committee_pages_fit_a_phone(browser, live_server, district, shots):
-    page = new_page(browser, live_server, MOBILE)
-    log_in(page, live_server, "admin")
+def test_committee_pages_fit_a_phone(open_page, live_server, district, shots):
+    page = open_page("admin")
     assert page.url.endswith("/work/")
     for name, path in (
         ("overview", "/overview/"),

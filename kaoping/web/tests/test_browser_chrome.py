@@ -11,15 +11,14 @@ from kaoping.evaluation.services import round_open
 from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import Meeting
 from kaoping.meetings.services import meeting_schedule
-from kaoping.testing.browser import signed_in_page
+from kaoping.testing.browser import DESKTOP
 
-DESKTOP = {"width": 1280, "height": 900}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_confirm_dialog_cancels_and_confirms_then_a_toast(browser, live_server, district):
+def test_the_confirm_dialog_cancels_and_confirms_then_a_toast(open_page, live_server, district):
     round_open(actor=district.sec1, branch=district.b1, year=2026)
-    page = signed_in_page(browser, live_server, district.sec1, DESKTOP)
+    page = open_page("sec1", DESKTOP)
     page.goto(f"{live_server.url}/eval/B1/2026/")
     page.wait_for_load_state("networkidle")
     button = page.locator("#steps form[action$='/do/advance/'] button")
@@ -45,7 +44,7 @@ def test_the_confirm_dialog_cancels_and_confirms_then_a_toast(browser, live_serv
     assert page.locator(".kp-toasts").count() == 0
 
 
-def test_save_and_close_asks_only_for_the_close(browser, live_server, district):
+def test_save_and_close_asks_only_for_the_close(open_page, live_server, district):
     """A submit button marked data-confirm: 保存考勤 posts at once, 保存并关闭考勤 shows
     the deductions the closing will record, and 确认 saves and closes."""
     meeting = meeting_schedule(
@@ -57,7 +56,7 @@ def test_save_and_close_asks_only_for_the_close(browser, live_server, district):
         place="三楼会议室",
         topic="学习党章",
     )
-    page = signed_in_page(browser, live_server, district.sec1, DESKTOP)
+    page = open_page("sec1", DESKTOP)
     page.set_default_timeout(30_000)
     page.goto(f"{live_server.url}/meetings/{meeting.code}/")
     page.wait_for_load_state("networkidle")

@@ -2,52 +2,29 @@
 name their column; on a desktop the header stays in view; sorting and paging swap the
 table (htmx) and keep the URL."""
 
-import datetime
-
 import pytest
 
-from kaoping.ledger.services import entry_record
-from kaoping.testing.browser import (
-    MOBILE,
-    PASSWORD,
-    assert_no_horizontal_scroll,
-    log_in,
-    new_page,
-    snap,
-)
-from kaoping.testing.browser import browser as browser
-from kaoping.testing.browser import shots as shots
+from kaoping.testing.browser import MOBILE, assert_no_horizontal_scroll, snap
+from kaoping.testing.factories import b1_ledger
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 800}
 
 
-def signed_in_page(browser, live_server, user, viewport):
-    """As ``test_browser.signed_in_page``, more patient: the first page of a module loads
-    every static file while the machine may be busy."""
-    user.set_password(PASSWORD)
-    user.save()
-    page = new_page(browser, live_server, viewport)
-    page.set_default_timeout(30_000)
-    log_in(page, live_server, user.get_username())
-    return page
+# More patient than the default: the first page of a module loads every static file while
+# the machine may be busy.
+PATIENT = 30_000
 
 
 def _entries(district, n):
-    items = {i.code: i for i in district.scheme.items.all()}
-    for i in range(n):
-        entry_record(
-            actor=None,
-            member=district.m1 if i % 2 else district.m1b,
-            item=items["B01" if i % 3 == 0 else "D01"],
-            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
-            note="一段较长的说明，用来检查在手机上换行而不撑宽页面" * (i % 2),
-        )
+    b1_ledger(
+        district, n, note=lambda i: "一段较长的说明，用来检查在手机上换行而不撑宽页面" * (i % 2)
+    )
 
 
-def test_the_ledger_is_cards_with_labels_on_a_phone(browser, live_server, district, shots):
+def test_the_ledger_is_cards_with_labels_on_a_phone(open_page, live_server, district, shots):
     _entries(district, 30)
-    page = signed_in_page(browser, live_server, district.sec1, MOBILE)
+    page = open_page("sec1", MOBILE, timeout=PATIENT)
     page.goto(f"{live_server.url}/branches/B1/?year=2026")
     page.wait_for_load_state("networkidle")
     rows = page.locator("#entries-table tbody tr")
@@ -79,9 +56,11 @@ def test_the_ledger_is_cards_with_labels_on_a_phone(browser, live_server, distri
     snap(page, shots, "tables-ledger-phone")
 
 
-def test_sorting_and_paging_swap_the_table_and_keep_the_url(browser, live_server, district, shots):
+def test_sorting_and_paging_swap_the_table_and_keep_the_url(
+    open_page, live_server, district, shots
+):
     _entries(district, 30)
-    page = signed_in_page(browser, live_server, district.sec1, DESKTOP)
+    page = open_page("sec1", DESKTOP, timeout=PATIENT)
     page.goto(f"{live_server.url}/branches/B1/?year=2026")
     page.wait_for_load_state("networkidle")
     head = page.locator("#entries-table thead th").first
@@ -106,11 +85,11 @@ def test_sorting_and_paging_swap_the_table_and_keep_the_url(browser, live_server
     snap(page, shots, "tables-ledger-desktop")
 
 
-def test_a_changed_filter_submits_itself(browser, live_server, district):
+def test_a_changed_filter_submits_itself(open_page, live_server, district):
     """The filter selects need no 查询 click: a change swaps the table (htmx) and keeps
     the choice in the URL; the page size too."""
     _entries(district, 30)
-    page = signed_in_page(browser, live_server, district.sec1, DESKTOP)
+    page = open_page("sec1", DESKTOP, timeout=PATIENT)
     page.goto(f"{live_server.url}/branches/B1/?year=2026")
     page.wait_for_load_state("networkidle")
     page.select_option("#entries-table select[name=entries_kind]", "bonus")

@@ -3,12 +3,9 @@ together by a barrier. No lost write, no duplicate, and the ledger's HMAC chain 
 forks. (SQLite serialises writers, so these only run on PostgreSQL.)"""
 
 import datetime
-import threading
-from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from kaoping.claims.models import BonusClaim
@@ -23,6 +20,7 @@ from kaoping.meetings.models import AbsenceEntry
 from kaoping.meetings.services import attendance_take, meeting_close, meeting_schedule
 from kaoping.publication.models import Appeal, Publication
 from kaoping.publication.services import appeal_answer, appeal_file
+from kaoping.testing.concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,33 +29,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; concurrency is tested on PostgreSQL")
-
-
-def race(*calls: Callable[[], object]) -> list:
-    """Run the calls at the same moment, one thread (and connection) each. Returns each
-    result, or "refused" for the app's ValidationError; any other error fails the test."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except ValidationError:
-            results[i] = "refused"
-        except Exception as exc:  # noqa: BLE001 - reported to the test, not swallowed
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    errors = [r for r in results if isinstance(r, Exception)]
-    assert not errors, f"unexpected errors in concurrent calls: {errors!r}"
-    return results
 
 
 def d01(district):

@@ -14,12 +14,7 @@ from kaoping.meetings.models import LeaveRequest
 from kaoping.meetings.services import meeting_schedule
 from kaoping.publication.models import Publication
 from kaoping.schemes.models import Scheme
-from kaoping.testing.browser import (
-    assert_no_horizontal_scroll,
-    log_in,
-    new_page,
-    snap,
-)
+from kaoping.testing.browser import assert_no_horizontal_scroll, snap
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
@@ -32,7 +27,9 @@ def _at(days: int, hour: int = 9) -> datetime.datetime:
     return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-def test_member_on_a_phone_sees_the_score_and_asks_for_leave(browser, live_server, district, shots):
+def test_member_on_a_phone_sees_the_score_and_asks_for_leave(
+    open_page, live_server, district, shots
+):
     meeting = meeting_schedule(
         actor=district.sec1,
         branch=district.b1,
@@ -41,8 +38,7 @@ def test_member_on_a_phone_sees_the_score_and_asks_for_leave(browser, live_serve
         place="三楼会议室",
         topic="学习党章",
     )
-    page = new_page(browser, live_server, PHONE)
-    log_in(page, live_server, "member1")
+    page = open_page("member1", PHONE)
     assert page.url.endswith("/work/")
     page.get_by_role("link", name="查看我的评分台账").click()
     page.wait_for_load_state("networkidle")
@@ -71,7 +67,7 @@ def test_member_on_a_phone_sees_the_score_and_asks_for_leave(browser, live_serve
 
 
 def test_secretary_closes_attendance_and_the_deduction_shows_on_the_member_page(
-    browser, live_server, district, shots
+    open_page, live_server, district, shots
 ):
     meeting = meeting_schedule(
         actor=district.sec1,
@@ -81,8 +77,7 @@ def test_secretary_closes_attendance_and_the_deduction_shows_on_the_member_page(
         place="三楼会议室",
         topic="支部党员大会",
     )
-    page = new_page(browser, live_server, DESKTOP)
-    log_in(page, live_server, "sec1")
+    page = open_page("sec1", DESKTOP)
     page.goto(f"{live_server.url}/branches/B1/meetings/")
     page.click(f"a[href='/meetings/{meeting.code}/']")
     page.wait_for_load_state()
@@ -111,8 +106,7 @@ def test_secretary_closes_attendance_and_the_deduction_shows_on_the_member_page(
     snap(page, shots, "journey-b-member-page")
 
     # and the member sees the same on their own page, on a phone
-    member = new_page(browser, live_server, PHONE)
-    log_in(member, live_server, "member1")
+    member = open_page("member1", PHONE)
     member.get_by_role("link", name="查看我的评分台账").click()
     member.wait_for_load_state("networkidle")
     assert "68.0" in member.locator("dl.scores").inner_text()
@@ -121,11 +115,10 @@ def test_secretary_closes_attendance_and_the_deduction_shows_on_the_member_page(
     snap(member, shots, "journey-b-member-own-page")
 
 
-def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, district, shots):
+def test_year_close_from_the_vote_to_the_published_notice(open_page, live_server, district, shots):
     year = district.scheme.year
     eval_url = f"{live_server.url}/eval/B1/{year}/"
-    sec = new_page(browser, live_server, DESKTOP)
-    log_in(sec, live_server, "sec1")
+    sec = open_page("sec1", DESKTOP)
     sec.goto(eval_url)
     sec.select_option("#id_vote_method", "online")
     sec.click("form[action$='/open/'] button[type=submit]")
@@ -151,8 +144,7 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
     assert EvaluationRound.objects.get().step == "vote"
     snap(sec, shots, "journey-c-vote-open")
 
-    member = new_page(browser, live_server, PHONE)
-    log_in(member, live_server, "member1")
+    member = open_page("member1", PHONE)
     member.goto(f"{live_server.url}/eval/{year}/mine/")
     member.click("#vote a.action")
     member.wait_for_load_state()
@@ -214,7 +206,7 @@ def test_year_close_from_the_vote_to_the_published_notice(browser, live_server, 
 
 
 def test_committee_admin_drafts_simulates_and_adopts_on_a_phone(
-    browser, live_server, district, shots
+    open_page, live_server, district, shots
 ):
     from decimal import Decimal
 
@@ -225,8 +217,7 @@ def test_committee_admin_drafts_simulates_and_adopts_on_a_phone(
     scheme_update(actor=None, scheme=district.scheme, excellent_quota=Decimal("1"))
     tally_set(actor=None, year=2026, member=district.m1, counts={"excellent": 10})
     tally_set(actor=None, year=2026, member=district.m1b, counts={"qualified": 10})
-    page = new_page(browser, live_server, PHONE)
-    log_in(page, live_server, "admin")
+    page = open_page("admin", PHONE)
     page.goto(f"{live_server.url}/schemes/2026/")
     page.click("#planning a.action")
     page.wait_for_load_state()
@@ -248,14 +239,13 @@ def test_committee_admin_drafts_simulates_and_adopts_on_a_phone(
     snap(page, shots, "journey-d-adopted")
 
 
-def test_first_user_sets_up_an_empty_installation(browser, live_server, shots):
+def test_first_user_sets_up_an_empty_installation(open_page, live_server, shots):
     from django.contrib.auth.models import User
 
     from kaoping.orgs.models import Organization
 
     User.objects.create_user("first", password="pass-for-tests-1")
-    page = new_page(browser, live_server, PHONE)
-    log_in(page, live_server, "first")
+    page = open_page("first", PHONE)
     assert page.url.endswith("/setup/")
     snap(page, shots, "journey-e-empty")
     page.fill("#step-committee #id_code", "W")

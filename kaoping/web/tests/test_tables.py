@@ -13,9 +13,8 @@ from kaoping.audit.models import AuditEvent
 from kaoping.claims.models import BonusClaim
 from kaoping.jobs.models import JobRun
 from kaoping.kit.tables import SEARCH_MAX, Column, Filter, TableSpec, table
-from kaoping.ledger.services import entry_record
 from kaoping.meetings.models import Meeting
-from kaoping.testing.factories import MemberFactory
+from kaoping.testing.factories import MemberFactory, b1_ledger
 from kaoping.testing.queries import assert_same_queries, rows_of
 
 BAD = [
@@ -95,15 +94,7 @@ def login(client, user):
 
 
 def _entries(district, n):
-    items = {i.code: i for i in district.scheme.items.all()}
-    for i in range(n):
-        entry_record(
-            actor=None,
-            member=district.m1 if i % 2 else district.m1b,
-            item=items["B01" if i % 3 == 0 else "D01"],
-            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
-            note=f"第{i}次",
-        )
+    b1_ledger(district, n, note=lambda i: f"第{i}次")
 
 
 def test_the_branch_ledger_pages_sorts_searches_and_filters(client, district):

@@ -4,34 +4,23 @@ nothing scrolls sideways, and each page has one header."""
 
 import pytest
 
-from kaoping.testing.browser import (
-    MOBILE,
-    assert_no_horizontal_scroll,
-    log_in,
-    signed_in_page,
-)
+from kaoping.testing.browser import DESKTOP, MOBILE, assert_no_horizontal_scroll
 from kaoping.workbench.tests.test_workbench import _work_for_b1
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.mark.parametrize("javascript", [True, False])
 def test_the_secretary_reaches_the_work_from_the_menu_on_a_phone(
-    browser,
+    open_page,
     live_server,
     district,
     shots,
     javascript,
 ):
     d = district
-    d.sec1.set_password("pass-for-tests-1")
-    d.sec1.save()
     _work_for_b1(d)
-    context = browser.new_context(viewport=MOBILE, locale="zh-CN", java_script_enabled=javascript)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    log_in(page, live_server, "sec1")
+    page = open_page("sec1", java_script_enabled=javascript)
     page.goto(f"{live_server.url}/work/")
     assert page.locator("header").count() == 1
     menu = page.locator(".kp-side")
@@ -47,16 +36,16 @@ def test_the_secretary_reaches_the_work_from_the_menu_on_a_phone(
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/branches/B1/claims/")
     assert_no_horizontal_scroll(page)
-    context.close()
+    page.context.close()
 
 
 def test_the_menu_is_beside_the_page_on_a_desktop_and_marks_the_current_page(
-    browser,
+    open_page,
     live_server,
     district,
     shots,
 ):
-    page = signed_in_page(browser, live_server, district.sec1, DESKTOP)
+    page = open_page("sec1", DESKTOP)
     page.goto(f"{live_server.url}/work/")
     side = page.locator(".kp-side").bounding_box()
     main = page.locator("main").bounding_box()
@@ -72,13 +61,13 @@ def test_the_menu_is_beside_the_page_on_a_desktop_and_marks_the_current_page(
 
 
 def test_a_member_on_a_phone_has_the_everyday_tab_bar(
-    browser,
+    open_page,
     live_server,
     district,
     shots,
 ):
     member = district.member1
-    page = signed_in_page(browser, live_server, member, MOBILE)
+    page = open_page(member.username, MOBILE)
     page.goto(f"{live_server.url}/me/", wait_until="networkidle")
     bar = page.locator("nav.kp-tabbar")
     assert bar.is_visible()
@@ -91,6 +80,6 @@ def test_a_member_on_a_phone_has_the_everyday_tab_bar(
     page.wait_for_load_state("networkidle")
     assert "/eval/" in page.url
     assert_no_horizontal_scroll(page)
-    desktop = signed_in_page(browser, live_server, member, DESKTOP)
+    desktop = open_page(member.username, DESKTOP)
     desktop.goto(f"{live_server.url}/me/", wait_until="networkidle")
     assert not desktop.locator("nav.kp-tabbar").is_visible()
