@@ -43,10 +43,26 @@ class Status(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
-    FAILED = "failed", _("发送失败")
+    FAILED = "failed", _("未送达")
 
 
-class Delivery(models.Model):
+class Outgoing(models.Model):
+    """The sending state of a copy or a group post: pending until claimed (``sending``),
+    then sent, or pending again for the next try, or failed after the last."""
+
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class Delivery(Outgoing):
     """One copy of a message on one channel: a notification, or one day's digest of a
     person's notifications. At most one per notification and channel (and per person,
     channel and day for a digest); a worker claims it by a conditional update from
@@ -67,15 +83,8 @@ class Delivery(models.Model):
     digest_day = models.DateField(null=True, blank=True)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     urgent = models.BooleanField(default=False)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_try_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Outgoing.Meta):
         indexes = [models.Index(fields=["status", "next_try_at"])]
         constraints = [
             models.UniqueConstraint(
@@ -130,7 +139,7 @@ class GroupRobot(models.Model):
         return f"{self.organization_id} {self.kind} {self.name}"
 
 
-class GroupMessage(models.Model):
+class GroupMessage(Outgoing):
     """One post to a work group: text made from a ``notices.GroupNotice`` only (what is
     to be done, by when, where), never a person's record."""
 
@@ -139,16 +148,9 @@ class GroupMessage(models.Model):
     robot = models.ForeignKey(GroupRobot, on_delete=models.CASCADE, related_name="messages")
     title = models.CharField(max_length=100)
     text = models.CharField(max_length=2000)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_try_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
     created_by = author_field()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Outgoing.Meta):
         indexes = [models.Index(fields=["status", "next_try_at"])]
 
     def __str__(self) -> str:

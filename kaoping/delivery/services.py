@@ -6,6 +6,7 @@ people and admins change: channels, robots, retries (audited)."""
 
 import datetime
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +37,7 @@ from .models import (
 from .notices import GroupNotice
 from .quiet import quiet_until
 
+R = TypeVar("R", Delivery, GroupMessage)
 # Minutes to wait after the 1st, 2nd, 3rd failed try; the try after the last is the last.
 BACKOFF_MINUTES = (1, 5, 30)
 MAX_TRIES = len(BACKOFF_MINUTES) + 1
@@ -419,31 +421,31 @@ def channel_preference_set(
 
 def delivery_retry(*, actor: Actor, delivery: Delivery) -> Delivery:
     """Send a failed copy again (the failures page): a fresh round of tries."""
-    now = timezone.now()
-    with transaction.atomic():
-        _reopen(delivery, now)
-        audit_record(actor=actor, action="delivery.retry", target=delivery)
-        transaction.on_commit(lambda: deliveries_enqueue([(delivery.pk, now)]))
-    delivery.refresh_from_db()
-    return delivery
+    return _retry(actor, delivery)
 
 
 def group_message_retry(*, actor: Actor, message: GroupMessage) -> GroupMessage:
     """Post a failed group message again: a fresh round of tries."""
+    return _retry(actor, message)
+
+
+def _retry(actor: Actor, row: R) -> R:
     now = timezone.now()
+    is_delivery = isinstance(row, Delivery)
+    enqueue = deliveries_enqueue if is_delivery else group_messages_enqueue
     with transaction.atomic():
-        _reopen(message, now)
-        audit_record(actor=actor, action="group_message.retry", target=message)
-        transaction.on_commit(lambda: group_messages_enqueue([(message.pk, now)]))
-    message.refresh_from_db()
-    return message
-
-
-def _reopen(row: Delivery | GroupMessage, now: datetime.datetime) -> None:
-    updated = (
-        type(row)
-        .objects.filter(pk=row.pk, status=Status.FAILED)
-        .update(status=Status.PENDING, attempts=0, next_try_at=now)
-    )
-    if not updated:
-        raise ValidationError(_("只能重发发送失败的消息。"))
+        updated = (
+            type(row)
+            .objects.filter(pk=row.pk, status=Status.FAILED)
+            .update(status=Status.PENDING, attempts=0, next_try_at=now)
+        )
+        if not updated:
+            raise ValidationError(_("只能重发发送失败的消息。"))
+        audit_record(
+            actor=actor,
+            action="delivery.retry" if is_delivery else "group_message.retry",
+            target=row,
+        )
+        transaction.on_commit(lambda: enqueue([(row.pk, now)]))
+    row.refresh_from_db()
+    return row
