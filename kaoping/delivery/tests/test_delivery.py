@@ -266,3 +266,17 @@ def test_channels_need_an_address(district):
     with pytest.raises(ValidationError):
         _channels(district.member1, sms=True)  # no phone in the archive
     assert not ChannelPreference.objects.exists()
+
+
+def test_the_digest_command(district, smtp_server, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _channels(district.member1, digest=True)
+    _send(django_capture_on_commit_callbacks, user=district.member1, text="今天的通知")
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("deliveries", "digest", stdout=out)
+    assert "1" in out.getvalue() and len(smtp_server.received) == 1
+    call_command("deliveries", "due", stdout=out)
