@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("kaoping.accounts.urls")),
     path("", include("kaoping.api.urls")),
     path("", include("kaoping.notifications.urls")),
+    path("", include("kaoping.delivery.urls")),
     path("", include("kaoping.meetings.urls")),
     path("", include("kaoping.tasks.urls")),
     path("", include("kaoping.dues.urls")),

@@ -24,6 +24,7 @@ commands:
   accounts-issue --branch CODE [--output FILE.xlsx]
                               create a branch's logins, write (or print) the slips
   db-worker                   run queued background jobs (imports, exports, recomputation)
+  deliveries digest|due       plan the day's digests; enqueue the due e-mails, SMS, group posts
   createsuperuser, migrate, shell, …  any Django management command
 """
 

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "kaoping.ledger",
     "kaoping.archive",
     "kaoping.accounts",
+    # Messages beyond the app (e-mail, SMS, group robots): below every workflow that
+    # sends a notification, above the archive (phone numbers) and the tree.
+    "kaoping.delivery",
     "kaoping.meetings",
     "kaoping.tasks",
     "kaoping.dues",
@@ -168,9 +171,17 @@ AUTH_PASSWORD_VALIDATORS = [
 KAOPING_RESET_CODE_HOURS = env.int("KAOPING_RESET_CODE_HOURS", default=24)
 # Sign-ins shown on /account/ are kept this many days.
 KAOPING_SIGN_IN_DAYS = env.int("KAOPING_SIGN_IN_DAYS", default=90)
-# Reset by email: only when a mail server is configured (otherwise the link is hidden).
-KAOPING_EMAIL_RESET = bool(env.str("KAOPING_EMAIL_HOST", default=""))
-if KAOPING_EMAIL_RESET:
+# The mail server: KAOPING_EMAIL_URL (smtp://user:password@host:25 plain, smtps:// with
+# STARTTLS, smtp+ssl:// TLS from the start; docs/notifications.md), or KAOPING_EMAIL_HOST
+# and its companions below. Reset by email and the e-mail channel need one.
+_email_url = env.str("KAOPING_EMAIL_URL", default="")
+KAOPING_EMAIL_RESET = bool(_email_url or env.str("KAOPING_EMAIL_HOST", default=""))
+if _email_url:
+    globals().update(env.email_url("KAOPING_EMAIL_URL"))
+    DEFAULT_FROM_EMAIL = env.str(
+        "KAOPING_EMAIL_FROM", default=globals().get("EMAIL_HOST_USER") or "kaoping@localhost"
+    )
+elif KAOPING_EMAIL_RESET:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env.str("KAOPING_EMAIL_HOST")
     EMAIL_PORT = env.int("KAOPING_EMAIL_PORT", default=587)
@@ -181,6 +192,18 @@ if KAOPING_EMAIL_RESET:
         "KAOPING_EMAIL_FROM", default=EMAIL_HOST_USER or "kaoping@localhost"
     )
 PASSWORD_RESET_TIMEOUT = KAOPING_RESET_CODE_HOURS * 3600
+# Messages beyond the application (kaoping/delivery, docs/notifications.md): quiet hours
+# hold a non-urgent e-mail or SMS until they end; SMS through the gateway named by
+# KAOPING_SMS_PROVIDER ("aliyun" or a dotted path to an SmsGateway class; empty: no SMS).
+KAOPING_QUIET_HOURS = env.str("KAOPING_QUIET_HOURS", default="22:00-07:00")
+# The site's address, put before a message's link in e-mails and group posts ("": none).
+KAOPING_SITE_URL = env.str("KAOPING_SITE_URL", default="").rstrip("/")
+KAOPING_SMS_PROVIDER = env.str("KAOPING_SMS_PROVIDER", default="")
+KAOPING_SMS_URL = env.str("KAOPING_SMS_URL", default="https://dysmsapi.aliyuncs.com/")
+KAOPING_SMS_KEY_ID = env.str("KAOPING_SMS_KEY_ID", default="")
+KAOPING_SMS_KEY_SECRET = env.str("KAOPING_SMS_KEY_SECRET", default="")
+KAOPING_SMS_SIGN_NAME = env.str("KAOPING_SMS_SIGN_NAME", default="")
+KAOPING_SMS_TEMPLATE = env.str("KAOPING_SMS_TEMPLATE", default="")
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while a lockout lasts
     "django.contrib.auth.backends.ModelBackend",
@@ -267,7 +290,7 @@ if TASKS_QUEUE == "rq":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Reminders (kaoping/reminders, docs/notifications.md): how long before a meeting and
+# Reminders (kaoping/reminders, docs/reminders.md): how long before a meeting and
 # before a task's deadline they go out, and how long after a missed deadline the
 # secretary hears of it (durations: 30m, 24h, 3d); the scheduler checks every few
 # seconds and enqueues the reminders every KAOPING_REMINDERS_EVERY minutes.

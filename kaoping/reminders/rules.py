@@ -27,6 +27,7 @@ from .timing import ReminderTiming, label, stage_for
 # A missed task is reported this long after its miss at the latest: starting the
 # scheduler on an old database does not flood the secretaries with last year's tasks.
 MISSED_LOOKBACK = datetime.timedelta(days=7)
+URGENT_WITHIN = datetime.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Reminder:
     users: list[User]
     text: str
     link: str
+    # Not held by the quiet hours: a reminder an hour or less ahead would come too late.
+    urgent: bool = False
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -78,6 +81,7 @@ def meeting_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterato
             users=[a.member.user for a in attendances if a.member.user is not None],
             text=text,
             link=meeting_link(meeting),
+            urgent=stage <= URGENT_WITHIN,
         )
 
 

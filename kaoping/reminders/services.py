@@ -44,7 +44,7 @@ def reminder_send(*, actor: Actor, reminder: Reminder) -> int:
                 )
         except IntegrityError:
             continue
-        notification_send(user=user, text=reminder.text, link=reminder.link)
+        notification_send(user=user, text=reminder.text, link=reminder.link, urgent=reminder.urgent)
         sent += 1
     if sent:
         audit_record(

@@ -102,6 +102,7 @@ def menu_for(user) -> list[MenuGroup]:
         system.links.append(MenuLink(_("后台任务"), reverse("jobs:list")))
     if scope.is_scheme_admin:
         system.links.append(MenuLink(_("审计日志"), reverse("web:audit")))
+        system.links.append(MenuLink(_("发送失败"), reverse("delivery:failures")))
     if user_setup_link(user):
         system.links.append(MenuLink(_("设置向导"), reverse("onboarding:start")))
     groups.append(system)

@@ -53,6 +53,16 @@ NO_AUDIT = {
     "notifications.notification_send": "a message to a user, not a change",
     "notifications.notification_send_many": "messages to users, not a change",
     "notifications.notifications_mark_read": "the reader's own flag",
+    "notifications.notification_hook_add": "registers a hook at start-up",
+    # Outbound copies of those messages: each attempt is its own record (DeliveryAttempt).
+    "delivery.deliveries_plan": "copies of a notification, recorded with their attempts",
+    "delivery.deliveries_enqueue": "hands copies to the task queue",
+    "delivery.delivery_send": "a try, recorded as a DeliveryAttempt",
+    "delivery.group_message_send": "a try, recorded as a DeliveryAttempt",
+    "delivery.group_messages_enqueue": "hands group posts to the task queue",
+    "delivery.deliveries_due_send": "the sweep of due copies (the queue's bookkeeping)",
+    "delivery.digests_plan": "a day's digest copies, recorded with their attempts",
+    "delivery.group_notice_send": "a message to a group, recorded with its attempts",
     "accounts.sign_in_record": "the sign-in log is its own record (SignIn)",
     "web.totp_device_pending": "an unconfirmed device; totp_device_confirm audits",
     # The API's stored answers to an Idempotency-Key: the write they answer audits.

@@ -21,14 +21,17 @@ def test_casts_defaults_and_no_dollar_indirection(monkeypatch):
         env.str("X")
 
 
-def _settings(**env) -> subprocess.CompletedProcess:
+DEFAULT_READ = (
+    "settings.KAOPING_PASSWORD_MIN_LENGTH, settings.ALLOWED_HOSTS != [], "
+    "settings.KAOPING_REQUIRE_2FA_FOR_STAFF"
+)
+
+
+def _settings(read: str = DEFAULT_READ, **env) -> subprocess.CompletedProcess:
+    """Print the settings named in ``read`` as a fresh process with ``env`` sees them."""
     full = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     full |= {"DJANGO_SETTINGS_MODULE": "config.settings.test", **env}
-    code = (
-        "from django.conf import settings; "
-        "print(settings.KAOPING_PASSWORD_MIN_LENGTH, settings.ALLOWED_HOSTS != [], "
-        "settings.KAOPING_REQUIRE_2FA_FOR_STAFF)"
-    )
+    code = f"from django.conf import settings; print({read})"
     return subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", code], capture_output=True, text=True, env=full, timeout=120
     )
@@ -39,3 +42,25 @@ def test_values_are_read_and_a_bad_number_is_refused():
     assert good.stdout.split() == ["12", "True", "True"], good.stderr
     bad = _settings(KAOPING_PASSWORD_MIN_LENGTH="ten")
     assert bad.returncode != 0 and "ValueError" in bad.stderr
+
+
+def test_email_url_becomes_the_mail_settings():
+    """KAOPING_EMAIL_URL (docs/notifications.md): smtps is STARTTLS, user and password
+    URL-encoded; quiet hours default to 22:00-07:00."""
+    read = (
+        "settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER, "
+        "settings.EMAIL_HOST_PASSWORD, settings.EMAIL_USE_TLS, settings.DEFAULT_FROM_EMAIL, "
+        "settings.KAOPING_EMAIL_RESET, settings.KAOPING_QUIET_HOURS"
+    )
+    url = "smtps://kaoping%40example.org:p%40ss@mail.example.org:587"
+    done = _settings(read, KAOPING_EMAIL_URL=url, KAOPING_QUIET_HOURS="22:00-07:00")
+    assert done.stdout.split() == [
+        "mail.example.org",
+        "587",
+        "kaoping@example.org",
+        "p@ss",
+        "True",
+        "kaoping@example.org",
+        "True",
+        "22:00-07:00",
+    ], done.stderr

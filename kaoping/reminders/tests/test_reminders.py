@@ -75,7 +75,19 @@ def test_a_meeting_is_reminded_the_day_before_and_the_hour_before_once_each(dist
     assert event.after == {"stage": "1h", "recipients": 1}
 
 
-def test_approved_leave_and_a_closed_meeting_get_no_reminder(district, meeting):
+def test_the_hour_before_is_urgent_and_the_day_before_is_not(district, meeting, monkeypatch):
+    from kaoping.reminders import services
+
+    urgent = []
+    monkeypatch.setattr(
+        services, "notification_send", lambda **kwargs: urgent.append(kwargs["urgent"])
+    )
+    reminders_send(now=NOW)
+    reminders_send(now=NOW + 19 * HOUR + datetime.timedelta(minutes=10))
+    assert urgent == [False, True]
+
+
+def test_approved_leave_gets_no_reminder(district, meeting):
     leave = leave_request(actor=district.member1, meeting=meeting, reason="出差", at=NOW - HOUR)
     leave_decide(actor=district.sec1, leave=leave, approve=True)
     assert reminders_send(now=NOW) == 0

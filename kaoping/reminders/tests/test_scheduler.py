@@ -21,17 +21,61 @@ def test_slots_are_the_starts_of_their_periods():
     assert slot_of(at + five, five) == datetime.datetime(2026, 7, 1, 9, 10, tzinfo=datetime.UTC)
 
 
+@pytest.fixture
+def enqueued(monkeypatch):
+    """What the schedules enqueue, by name and slot, instead of running it."""
+    calls: list[tuple[str, datetime.datetime]] = []
+    for name, function in [
+        ("reminders", "_reminders"),
+        ("deliveries-due", "_deliveries_due"),
+        ("digest", "_digest"),
+    ]:
+        monkeypatch.setattr(
+            f"kaoping.reminders.schedule.{function}",
+            lambda slot, name=name: calls.append((name, slot)),
+        )
+    return calls
+
+
 @pytest.mark.django_db
-def test_a_slot_is_enqueued_once(monkeypatch):
-    enqueued = []
-    monkeypatch.setattr("kaoping.reminders.schedule._reminders", lambda: enqueued.append(1))
-    at = datetime.datetime(2026, 7, 1, 9, 7, tzinfo=datetime.UTC)
-    assert schedules_run_due(now=at) == ["reminders"]
-    assert schedules_run_due(now=at + datetime.timedelta(minutes=2)) == []
-    assert len(enqueued) == 1
-    assert schedules_run_due(now=at + datetime.timedelta(minutes=3)) == ["reminders"]
-    assert ScheduleSlot.objects.count() == 2
-    assert len(enqueued) == 2
+def test_a_slot_is_enqueued_once(enqueued):
+    at = datetime.datetime(2026, 7, 1, 9, 7, 30, tzinfo=datetime.UTC)
+    assert schedules_run_due(now=at) == ["reminders", "deliveries-due", "digest"]
+    assert schedules_run_due(now=at + datetime.timedelta(seconds=20)) == []
+    assert schedules_run_due(now=at + datetime.timedelta(minutes=1)) == ["deliveries-due"]
+    assert schedules_run_due(now=at + datetime.timedelta(minutes=3)) == [
+        "reminders",
+        "deliveries-due",
+    ]
+    assert [name for name, _slot in enqueued].count("reminders") == 2
+    assert ScheduleSlot.objects.filter(name="reminders").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_digest_runs_after_local_midnight_for_the_day_that_ended(enqueued, settings):
+    # 2026-07-01 16:10 UTC is 07-02 00:10 in Beijing: the day's slot began at 00:05.
+    at = datetime.datetime(2026, 7, 1, 16, 10, tzinfo=datetime.UTC)
+    schedules_run_due(now=at)
+    [slot] = [slot for name, slot in enqueued if name == "digest"]
+    assert slot == datetime.datetime(2026, 7, 1, 16, 5, tzinfo=datetime.UTC)
+    schedules_run_due(now=at + datetime.timedelta(hours=23))
+    assert [name for name, _slot in enqueued].count("digest") == 1
+
+
+@pytest.mark.django_db
+def test_the_digest_task_is_enqueued_for_yesterday(monkeypatch):
+    from kaoping.delivery import background
+    from kaoping.reminders.schedule import _digest
+
+    days = []
+
+    class Digest:
+        def enqueue(self, day: str) -> None:
+            days.append(day)
+
+    monkeypatch.setattr(background, "deliveries_digest_send", Digest())
+    _digest(datetime.datetime(2026, 7, 1, 16, 5, tzinfo=datetime.UTC))
+    assert days == ["2026-07-01"]
 
 
 SETUP = """
@@ -59,6 +103,7 @@ print(json.dumps({
                       text__startswith="会议提醒").values_list("text", flat=True)),
     "records": ReminderSent.objects.count(),
     "slots": ScheduleSlot.objects.count(),
+    "reminder_slots": ScheduleSlot.objects.filter(name="reminders").count(),
     "tasks": sorted(DBTaskResult.objects.values_list("status", flat=True)),
 }))
 """
@@ -102,9 +147,10 @@ def test_two_schedulers_and_two_workers_send_a_meeting_reminder_once(empty_datab
     _together(url, ["db-worker", "--batch", "--no-startup-delay"])
 
     done = json.loads(kaoping(url, "shell", "-c", READ_BACK).strip().splitlines()[-1])
-    # One task per slot claimed (one slot unless the run crossed 08:00, the day's start).
+    # One task per slot claimed, whichever scheduler claimed it (one reminders slot
+    # unless the run crossed 08:00, the start of the day's slot).
     assert done["tasks"] == ["SUCCESSFUL"] * done["slots"]
-    assert done["slots"] in (1, 2)
+    assert done["reminder_slots"] in (1, 2)
     assert done["records"] == 1
     [text] = done["reminders"]
     assert "会议提醒：主题党日「学习党章」" in text

@@ -14,6 +14,7 @@ from kaoping.api.services import api_token_create
 from kaoping.archive.services import member_lost_contact_mark
 from kaoping.claims.services import claim_submit
 from kaoping.conftest import District, make_district
+from kaoping.delivery.models import Delivery, GroupMessage, GroupRobot
 from kaoping.evaluation.services import round_open
 from kaoping.inspections.services import finding_record, group_create, inspection_record
 from kaoping.jobs.models import JobRun
@@ -63,6 +64,9 @@ class Side:
     group_member: int = 0  # the user id of the recorder, a member of the branch's group
     slip_batch: int = 0  # a batch of account slips of the branch (no lines)
     notification: int = 0  # one to the member's login
+    robot: int = 0  # the branch's group robot (delivery)
+    failed_delivery: int = 0  # the e-mail copy of the notification, failed
+    failed_group_message: int = 0  # a post to the branch's robot, failed
 
 
 @dataclass
@@ -174,6 +178,19 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
         organization=branch, expires_at=timezone.now() + datetime.timedelta(hours=1)
     ).pk
     side.notification = notification_send(user=member.user, text=mark).pk
+    robot = GroupRobot.objects.create(
+        organization=branch, kind="wecom", name=mark, webhook="https://example.org/hook"
+    )
+    side.robot = robot.pk
+    side.failed_delivery = Delivery.objects.create(
+        user=member.user,
+        notification_id=side.notification,
+        channel=Delivery.Channel.EMAIL,
+        status=Delivery.Status.FAILED,
+    ).pk
+    side.failed_group_message = GroupMessage.objects.create(
+        robot=robot, title=mark, text=mark, status=GroupMessage.Status.FAILED
+    ).pk
     return side
 
 

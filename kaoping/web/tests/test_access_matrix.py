@@ -237,6 +237,10 @@ BODIES: dict[str, Body] = {
         k: (v if k == "evaluation_deadline" else int(v)) for k, v in _monitoring_body(d, s).items()
     },
     "PUT /api/accounts/username-rule": lambda d, s: {"username_rule": "mobile"},
+    "PUT /api/me/channels": fixed(email=False, sms=False, digest=False),
+    "POST /api/organizations/{code}/robots": fixed(
+        kind="wecom", name="矩阵群", webhook="https://example.org/hook"
+    ),
     "POST /api/schemes": fixed(year=2031, source="empty"),
     "PATCH /api/years/{year}/scheme": lambda d, s: {"notice_days": 7},
     "POST /api/years/{year}/scheme/items": fixed(
@@ -551,6 +555,21 @@ PAGES = _rows(rows=(
     ("workbench:home",                   "GET",  "302 200 200 200 200 200 200 200", "-",   "-"),
     ("notifications:mark_read",          "GET",  "405 405 405 405 405 405 405 405", "-",   "-"),
     ("notifications:mark_read",          "POST", "302 302 302 302 302 302 302 302", "-",   "-"),
+    # delivery: one's own channels; the failures page, its retries and the robots are the
+    # committee admin's (404 for everybody else, the org department included)
+    ("delivery:channels",                "GET",  "302 200 200 200 200 200 200 200", "-",   "-"),
+    ("delivery:channels",                "POST", "302 302 302 302 302 302 302 302", "-",   "-"),
+    ("delivery:failures",                "GET",  "302 404 404 404 404 404 200 404", "-",   "-"),
+    ("delivery:delivery_retry",          "GET",  "302 405 405 405 405 405 405 405", "405", "pk=failed_delivery"),
+    ("delivery:delivery_retry",          "POST", "302 404 404 404 404 404 200 404", "404", "pk=failed_delivery"),
+    ("delivery:group_message_retry",     "GET",  "302 405 405 405 405 405 405 405", "405", "pk=failed_group_message"),
+    ("delivery:group_message_retry",     "POST", "302 404 404 404 404 404 200 404", "404", "pk=failed_group_message"),
+    ("delivery:robots",                  "GET",  "302 404 404 404 404 404 200 404", "404", "code=branch"),
+    ("delivery:robots",                  "POST", "302 404 404 404 404 404 400 404", "404", "code=branch"),
+    ("delivery:robot_remove",            "GET",  "302 405 405 405 405 405 405 405", "405", "pk=robot"),
+    ("delivery:robot_remove",            "POST", "302 404 404 404 404 404 200 404", "404", "pk=robot"),
+    ("delivery:robot_test",              "GET",  "302 405 405 405 405 405 405 405", "405", "pk=robot"),
+    ("delivery:robot_test",              "POST", "302 404 404 404 404 404 302 404", "404", "pk=robot"),
     ("meetings:branch",                  "GET",  "302 404 404 200 404 404 200 200", "200", "code=branch"),
     ("meetings:branch",                  "POST", "302 404 404 200 404 404 200 403", "403", "code=branch"),
     ("meetings:member_daily",            "GET",  "302 200 404 200 404 404 200 200", "200", "code=member"),
@@ -899,6 +918,16 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/me/notifications/unread-count",            "401 200 200 200 200 200 200 200", "-",   "-"),
     ("POST",   "/api/me/notifications/read",                    "401 200 200 200 200 200 200 200", "-",   "-"),
     ("POST",   "/api/me/notifications/{id}/read",               "401 200 404 404 404 404 404 404", "404", "id=notification"),
+    # delivery: as its pages (delivery:channels, :failures, the retries, the robots)
+    ("GET",    "/api/me/channels",                              "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("PUT",    "/api/me/channels",                              "401 200 200 200 200 200 200 200", "-",   "-"),
+    ("GET",    "/api/deliveries/failed",                        "401 404 404 404 404 404 200 404", "-",   "-"),
+    ("POST",   "/api/deliveries/{id}/retry",                    "401 404 404 404 404 404 200 404", "404", "id=failed_delivery"),
+    ("POST",   "/api/group-messages/{id}/retry",                "401 404 404 404 404 404 200 404", "404", "id=failed_group_message"),
+    ("GET",    "/api/organizations/{code}/robots",              "401 404 404 404 404 404 200 404", "404", "code=branch"),
+    ("POST",   "/api/organizations/{code}/robots",              "401 404 404 404 404 404 201 404", "404", "code=branch"),
+    ("POST",   "/api/robots/{id}/remove",                       "401 404 404 404 404 404 200 404", "404", "id=robot"),
+    ("POST",   "/api/robots/{id}/test",                         "401 404 404 404 404 404 200 404", "404", "id=robot"),
     # dues: as their pages (dues:branch, :payment, :rate, :settings, :close, :import,
     # :import_confirm): the branch's officers and readers read, its keepers write (the
     # supervisor reads B2's: 403). Closing without confirm changes nothing; the upload is
