@@ -43,3 +43,26 @@ class ScheduleSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"
+
+
+class GroupReminderSent(models.Model):
+    """A reminder posted to a branch's work group (群提醒记录), once per kind, stage and
+    object: "who should do what by when", never about one member."""
+
+    kind = PlainCharField(max_length=32)
+    stage = PlainCharField(max_length=16)
+    object_key = PlainCharField(max_length=64)
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "stage", "object_key", "organization"],
+                name="group_reminder_sent_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.stage} {self.object_key} → {self.organization_id}"

@@ -15,10 +15,11 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.delivery.notices import GroupNotice
 from kaoping.meetings.models import Attendance, Meeting
 from kaoping.meetings.selectors import meeting_timing
 from kaoping.meetings.services import meeting_link
-from kaoping.orgs.models import RoleAssignment
+from kaoping.orgs.models import Organization, RoleAssignment
 from kaoping.tasks.models import Assignment, Task
 from kaoping.tasks.services import task_link
 
@@ -42,10 +43,23 @@ class Reminder:
     link: str
     # Not held by the quiet hours: a reminder an hour or less ahead would come too late.
     urgent: bool = False
+    # Posted to the branch's work group as well (its robots), at the first stage only.
+    group: Organization | None = None
+    group_notice: GroupNotice | None = None
 
 
 def _when(moment: datetime.datetime) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+def _to_group(
+    branch: Organization, first_stage: bool, what: str, due: datetime.datetime, link: str
+) -> dict:
+    """The group part of a reminder: what the whole branch is to do by when, at the first
+    stage only (a group is not told the same thing three times)."""
+    if not first_stage:
+        return {}
+    return {"group": branch, "group_notice": GroupNotice(what=what, due=due, link=link)}
 
 
 def meeting_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
@@ -82,6 +96,18 @@ def meeting_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterato
             text=text,
             link=meeting_link(meeting),
             urgent=stage <= URGENT_WITHIN,
+            **_to_group(
+                meeting.branch,
+                stage == max(timing.meeting_before),
+                _("会议：%(kind)s「%(topic)s」，地点：%(place)s")
+                % {
+                    "kind": meeting.get_kind_display(),
+                    "topic": meeting.topic,
+                    "place": meeting.place,
+                },
+                timezone.localtime(meeting.starts_at),
+                meeting_link(meeting),
+            ),
         )
 
 
@@ -89,7 +115,7 @@ def task_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[R
     """Before a task's deadline, to the members who have not handed it in."""
     tasks = Task.objects.filter(
         status=Task.Status.OPEN, due_at__gt=now, due_at__lte=now + max(timing.task_before)
-    )
+    ).select_related("branch")
     for task in tasks:
         stage = stage_for(task.due_at - now, timing.task_before)
         if stage is None:
@@ -105,6 +131,13 @@ def task_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[R
             text=_("任务提醒：「%(title)s」将于 %(due)s 截止，请按时完成并提交。")
             % {"title": task.title, "due": _when(task.due_at)},
             link=task_link(task),
+            **_to_group(
+                task.branch,
+                stage == max(timing.task_before),
+                _("任务：「%(title)s」，请按时完成并提交") % {"title": task.title},
+                timezone.localtime(task.due_at),
+                task_link(task),
+            ),
         )
 
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
+from kaoping.delivery.services import group_notice_send
 from kaoping.notifications.services import notification_send
 
-from .models import ReminderSent
+from .models import GroupReminderSent, ReminderSent
 from .rules import Reminder, reminders_due
 from .timing import reminder_timing
 
@@ -46,6 +47,23 @@ def reminder_send(*, actor: Actor, reminder: Reminder) -> int:
             continue
         notification_send(user=user, text=reminder.text, link=reminder.link, urgent=reminder.urgent)
         sent += 1
+    if reminder.group is not None and reminder.group_notice is not None:
+        try:
+            with transaction.atomic():
+                GroupReminderSent.objects.create(
+                    kind=reminder.kind,
+                    stage=reminder.stage,
+                    object_key=reminder.object_key,
+                    organization=reminder.group,
+                )
+        except IntegrityError:
+            pass
+        else:
+            sent += len(
+                group_notice_send(
+                    actor=actor, organization=reminder.group, notice=reminder.group_notice
+                )
+            )
     if sent:
         audit_record(
             actor=actor,

@@ -144,3 +144,23 @@ def test_a_reminder_to_a_deactivated_login_is_not_sent(district, meeting):
     district.member1.is_active = False
     district.member1.save()
     assert reminders_send(now=NOW) == 0
+
+
+def test_the_branch_group_is_told_once_what_to_do_by_when(district, meeting, task):
+    from kaoping.delivery.models import GroupMessage, GroupRobot
+
+    GroupRobot.objects.create(
+        organization=district.b1, kind="wecom", name="一支部群", webhook="https://example.org/h"
+    )
+    reminders_send(now=NOW)
+    texts_posted = sorted(GroupMessage.objects.values_list("text", flat=True))
+    assert len(texts_posted) == 2  # the meeting's and the task's first stage
+    assert "会议：主题党日「学习党章」，地点：三楼党员活动室" in texts_posted[1]
+    assert "截止时间：2026-07-02 13:00" in texts_posted[1]
+    assert "任务：「学习党章第三章」，请按时完成并提交" in texts_posted[0]
+    for text in texts_posted:
+        assert "张三" not in text and "李四" not in text
+    # Later stages and reruns post nothing more to the group.
+    reminders_send(now=NOW + 19 * HOUR + datetime.timedelta(minutes=10))
+    reminders_send(now=NOW + 40 * HOUR)
+    assert GroupMessage.objects.count() == 2
