@@ -167,9 +167,14 @@ def task_missed_reminders(now: datetime.datetime, timing: ReminderTiming) -> Ite
         )
 
 
-RULES = (meeting_reminders, task_reminders, task_missed_reminders)
-
-
 def reminders_due(*, now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
-    for rule in RULES:
+    from .rules_duties import dues_reminders, evaluation_reminders
+
+    for rule in (
+        meeting_reminders,
+        task_reminders,
+        task_missed_reminders,
+        dues_reminders,
+        evaluation_reminders,
+    ):
         yield from rule(now, timing)

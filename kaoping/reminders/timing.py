@@ -43,6 +43,8 @@ class ReminderTiming:
     meeting_before: tuple[datetime.timedelta, ...]
     task_before: tuple[datetime.timedelta, ...]
     task_missed_after: datetime.timedelta
+    dues_before: tuple[datetime.timedelta, ...]
+    evaluation_before: tuple[datetime.timedelta, ...]
 
 
 def reminder_timing() -> ReminderTiming:
@@ -53,6 +55,10 @@ def reminder_timing() -> ReminderTiming:
         task_missed_after=durations(
             "KAOPING_REMIND_TASK_MISSED_AFTER", config["task_missed_after"]
         )[0],
+        dues_before=durations("KAOPING_REMIND_DUES_BEFORE", config["dues_before"]),
+        evaluation_before=durations(
+            "KAOPING_REMIND_EVALUATION_BEFORE", config["evaluation_before"]
+        ),
     )
 
 

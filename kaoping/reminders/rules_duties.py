@@ -1,0 +1,116 @@
+"""Reminders of a member's own duties with a date (应尽事项): the month's dues before the
+branch's deadline, and the evaluation's self-evaluation, peer comments and vote before
+their deadlines. Each goes only to those who have not done theirs, and says nothing about
+anyone else (rules.py has the meeting and task reminders)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.dues.selectors import DuesStatus, deadline_of, dues_month, dues_settings_for
+from kaoping.evaluation.models import EvaluationRound, PeerComment, SelfEvaluation, VoteRight
+from kaoping.orgs.models import Member, Organization
+
+from .rules import Reminder
+from .timing import ReminderTiming, label, stage_for
+
+DAY = datetime.timedelta(days=1)
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """A deadline day ends at the next local midnight."""
+    return timezone.make_aware(datetime.datetime.combine(day + DAY, datetime.time()))
+
+
+def _stage(day: datetime.date, now: datetime.datetime, before) -> str | None:
+    left = _end_of(day) - now
+    if left <= datetime.timedelta(0):
+        return None
+    stage = stage_for(left, before)
+    return label(stage) if stage is not None else None
+
+
+def _users(members) -> list:
+    return [m.user for m in members if m.user is not None and m.user.is_active]
+
+
+def dues_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
+    """Before the month's dues deadline, to the members with a rate who have not paid it
+    in full."""
+    period = timezone.localtime(now).date().replace(day=1)
+    branches = Organization.objects.filter(
+        kind=Organization.Kind.BRANCH,
+        members__dues_rates__year=period.year,
+    ).distinct()
+    for branch in branches:
+        deadline = deadline_of(period, dues_settings_for(branch))
+        stage = _stage(deadline, now, timing.dues_before)
+        if stage is None:
+            continue
+        owing = [
+            row.member
+            for row in dues_month(branch=branch, period=period)
+            if row.status in (DuesStatus.UNPAID, DuesStatus.SHORT)
+        ]
+        members = Member.objects.filter(pk__in=[m.pk for m in owing]).select_related("user")
+        yield Reminder(
+            kind="dues",
+            stage=stage,
+            object_key=f"{branch.code}:{period:%Y-%m}",
+            users=_users(members),
+            text=_("党费提醒：%(month)s的党费请于 %(deadline)s 前交纳。")
+            % {"month": f"{period:%Y年%m月}", "deadline": deadline.isoformat()},
+            link="/me/",
+        )
+
+
+def evaluation_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
+    """Before the deadline of the round's current step, to those who have not done it:
+    the self-evaluation, the peer comments, the online vote."""
+    rounds = EvaluationRound.objects.filter(
+        step__in=[EvaluationRound.Step.SELF, EvaluationRound.Step.PEER, EvaluationRound.Step.VOTE]
+    ).select_related("branch")
+    for evaluation in rounds:
+        step, deadline, members = _undone(evaluation)
+        if deadline is None:
+            continue
+        stage = _stage(deadline, now, timing.evaluation_before)
+        if stage is None:
+            continue
+        yield Reminder(
+            kind=f"evaluation_{step}",
+            stage=stage,
+            object_key=f"{evaluation.branch.code}:{evaluation.year}",
+            users=_users(members.select_related("user")),
+            text=_("民主评议提醒：请于 %(deadline)s 前完成“%(step)s”。")
+            % {
+                "deadline": deadline.isoformat(),
+                "step": EvaluationRound.Step(step).label,
+            },
+            link=reverse("evaluation:mine", args=[evaluation.year]),
+        )
+
+
+def _undone(evaluation: EvaluationRound):
+    """The current step, its deadline and the members who have not done it."""
+    members = evaluation.branch.members.filter(status__in=Member.assessed_statuses())
+    if evaluation.step == EvaluationRound.Step.SELF:
+        submitted = SelfEvaluation.objects.filter(
+            round=evaluation, status=SelfEvaluation.Status.SUBMITTED
+        ).values("member")
+        return "self", evaluation.self_deadline, members.exclude(pk__in=submitted)
+    if evaluation.step == EvaluationRound.Step.PEER:
+        commented = PeerComment.objects.filter(round=evaluation).values("author")
+        return "peer", evaluation.peer_deadline, members.exclude(pk__in=commented)
+    if evaluation.vote_state != EvaluationRound.VoteState.OPEN or (
+        evaluation.vote_method != EvaluationRound.VoteMethod.ONLINE
+    ):
+        return "vote", None, members.none()
+    # The roll says only whether a right was used, never how: told to its holder alone.
+    unused = VoteRight.objects.filter(round=evaluation, used=False).values("member")
+    return "vote", evaluation.vote_deadline, Member.objects.filter(pk__in=unused)
