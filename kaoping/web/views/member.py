@@ -22,6 +22,7 @@ from kaoping.ledger.selectors import entries_visible
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     member_access_by_code,
+    own_member,
     scope_for,
 )
 from kaoping.orgs.services import member_edit as member_edit_service
@@ -97,7 +98,7 @@ def _member_page(request, member: Member):
 def me(request):
     if has_no_access(request.user):
         return no_access_page(request)
-    return _member_page(request, selectors.member_own(actor=request.user))
+    return _member_page(request, own_member(actor=request.user))
 
 
 @login_required
