@@ -116,10 +116,8 @@ def empty_database_url(tmp_path):
     config = settings.DATABASES["default"]
     created: list[str] = []
 
-    def make() -> str:
-        if config["ENGINE"] != "django.db.backends.postgresql":
-            return f"sqlite:///{tmp_path / uuid.uuid4().hex}.sqlite3"
-        name = f"kaoping_cli_{uuid.uuid4().hex[:12]}"
+    def server(sql: str) -> None:
+        """Run ``sql`` on the server's maintenance database (outside a transaction)."""
         with psycopg.connect(
             host=config["HOST"],
             port=config["PORT"] or 5432,
@@ -128,22 +126,20 @@ def empty_database_url(tmp_path):
             dbname="postgres",
             autocommit=True,
         ) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(sql)
+
+    def make() -> str:
+        if config["ENGINE"] != "django.db.backends.postgresql":
+            return f"sqlite:///{tmp_path / uuid.uuid4().hex}.sqlite3"
+        name = f"kaoping_cli_{uuid.uuid4().hex[:12]}"
+        server(f'CREATE DATABASE "{name}"')
         created.append(name)
         user = config["USER"]
         return f"postgres://{user}@{config['HOST']}:{config['PORT'] or 5432}/{name}"
 
     yield make
     for name in created:
-        with psycopg.connect(
-            host=config["HOST"],
-            port=config["PORT"] or 5432,
-            user=config["USER"],
-            password=config["PASSWORD"] or None,
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)

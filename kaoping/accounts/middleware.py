@@ -6,42 +6,27 @@ The flag is read once, at login, into the session (``MUST_CHANGE_KEY``): no quer
 request. A password set by someone else changes the hash, which ends the user's other
 sessions, so the next login reads the flag again."""
 
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaoping.api.errors import error_json
-from kaoping.kit.shell import app_shell_paths
+from kaoping.kit.shell import StepFirstMiddleware
 
 from .selectors import MUST_CHANGE_KEY
 
 
-class PasswordChangeRequiredMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
+class PasswordChangeRequiredMiddleware(StepFirstMiddleware):
+    step_url = "accounts:password_change"
+    open_prefixes = ("/static/", "/i18n/")
 
-    def __call__(self, request):
-        if self._blocked(request):
-            if request.path.startswith("/api/"):
-                return error_json(
-                    403, "password_change_required", _("请先修改初始密码，然后才能使用系统。")
-                )
-            # An htmx request gets HX-Redirect from HtmxAnswerMiddleware (kaoping/kit/answers.py).
-            return redirect("accounts:password_change")
-        return self.get_response(request)
+    def api_refusal(self):
+        return error_json(
+            403, "password_change_required", _("请先修改初始密码，然后才能使用系统。")
+        )
 
-    @staticmethod
-    def _blocked(request) -> bool:
+    def blocked(self, request) -> bool:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
         if not request.session.get(MUST_CHANGE_KEY):
             return False
-        path = request.path
-        open_paths = (
-            reverse("accounts:password_change"),
-            reverse("web:logout"),
-            reverse("set_language"),
-            *app_shell_paths(),
-        )
-        return not (path in open_paths or path.startswith(("/static/", "/i18n/")))
+        return not self.is_open(request.path)

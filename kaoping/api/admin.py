@@ -10,6 +10,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are created with ``kaoping create-api-token`` (the raw key is shown only
     there); the admin lists them and revokes them."""
 
+    # what the list shows, and what a token's page shows (read only: a token is not edited)
     list_display = (
         "prefix",
         "name",
@@ -23,17 +24,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     )
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix", "user__username")
-    readonly_fields = (
-        "user",
-        "name",
-        "prefix",
-        "created_at",
-        "expires_at",
-        "read_only",
-        "last_used_at",
-        "last_used_ip",
-        "revoked_at",
-    )
+    readonly_fields = list_display
     exclude = ("key_hash",)
     actions = ("revoke",)
 

@@ -8,7 +8,6 @@ import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -19,7 +18,7 @@ from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Page
 from kaoping.api.schemas import Code, Text
 from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import branch_for_staff, scope_for
+from kaoping.orgs.selectors import branch_for_staff, own_member, scope_for
 from kaoping.schemes.models import Scheme
 
 from . import selectors, services
@@ -79,14 +78,6 @@ def claim_out(claim: BonusClaim) -> dict:
     }
 
 
-def _own_member(request: AuthedRequest) -> Member:
-    """The user's member, as the page ``claims:mine`` finds it (404 without one)."""
-    member_id = scope_for(request.auth).member_id
-    if member_id is None:
-        raise Http404(_("您没有党员档案。"))
-    return Member.objects.select_related("branch").get(pk=member_id)
-
-
 @router.get("/me/claims", response={200: list[ClaimOut], **READ})
 @paginate(Page)
 def my_claims(request: AuthedRequest):
@@ -109,7 +100,7 @@ def my_claim_submit(
     fields, and ``proof_file``: PDF, JPG, PNG, DOCX or XLSX, at most 10 MB, its content
     what its name says). 422 without any proof, for an item not open to the member, a date
     outside the scheme's year or in the future, or a frozen year."""
-    member = _own_member(request)
+    member = own_member(actor=request.auth)
     scheme = Scheme.objects.order_by("-year").first()
     items = selectors.bonus_items(scheme=scheme, member=member) if scheme else None
     item = items.filter(code=payload.item).first() if items is not None else None

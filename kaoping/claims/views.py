@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +13,7 @@ from kaoping.kit.answers import form_saved, frozen_refusal
 from kaoping.kit.confirm import confirm_page, confirmed
 from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.ops.files import upload_answer
-from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import branch_for_staff, scope_for
+from kaoping.orgs.selectors import branch_for_staff, own_member, scope_for
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import frozen_notice
 
@@ -49,10 +47,7 @@ def _current_scheme() -> Scheme | None:
 @require_http_methods(["GET", "POST"])
 def my_claims(request):
     actor = request.user
-    member_id = scope_for(actor).member_id
-    if member_id is None:
-        raise Http404(_("您没有党员档案。"))
-    member = Member.objects.select_related("branch").get(pk=member_id)
+    member = own_member(actor=actor)
     scheme = _current_scheme()
     # A frozen year takes no more claims: no form, the notice says why.
     notice = frozen_notice(year=scheme.year, branch=member.branch) if scheme else None

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from kaoping.orgs.selectors import (
     branches_visible,
     member_access_by_code,
     members_visible,
+    own_member,
     scope_for,
 )
 from kaoping.publication.models import Appeal, Publication
@@ -79,11 +79,7 @@ def member_access_for_dashboard(*, actor: Actor, code: str | None) -> Member:
     """The member (own dashboard when ``code`` is None): the member themself or an officer
     who reads their branch; 404 for everybody else."""
     if code is None:
-        member_id = scope_for(actor).member_id
-        member = members_visible(actor=actor).filter(id=member_id).first() if member_id else None
-        if member is None:
-            raise Http404(_("您没有党员档案。"))
-        return member
+        return own_member(actor=actor)
     return member_access_by_code(actor=actor, code=code)
 
 

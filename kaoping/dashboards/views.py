@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kaoping.orgs.selectors import branch_for_staff, scope_for, staff_required
-from kaoping.schemes.selectors import scheme_chosen, scheme_years
+from kaoping.schemes.selectors import scheme_chosen, scheme_chosen_or_404, scheme_years
 
 from . import figures, selectors
 
@@ -122,10 +122,7 @@ def screen(request):
 
 
 def _scheme_required(request):
-    scheme = _scheme(request)
-    if scheme is None:
-        raise Http404(_("所选年度还没有考评方案。"))
-    return scheme
+    return scheme_chosen_or_404(request.GET.get("year"))
 
 
 @login_required

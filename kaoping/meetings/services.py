@@ -22,7 +22,7 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import PlannedEntry, entries_record_for, entry_reverse
 from kaoping.notifications.services import notification_send, notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import branch_members_checked, manage_required, scope_for
+from kaoping.orgs.selectors import branch_members_checked, manage_required, member_row, scope_for
 from kaoping.schemes.models import Scheme, SchemeItem
 from kaoping.schemes.selectors import refuse_if_frozen, scheme_required
 from kaoping.schemes.services import deduction_rule_check
@@ -362,11 +362,7 @@ def leave_request(
     a paper request for ``member`` made ``at`` a given time."""
     meeting = _locked(meeting)
     member_id = scope_for(actor).member_id if actor is not None else getattr(member, "id", None)
-    attendance = (
-        meeting.attendances.select_related("member").filter(member_id=member_id).first()
-        if member_id is not None
-        else None
-    )
+    attendance = member_row(meeting.attendances.select_related("member"), member_id)
     if attendance is None or member_id is None:
         raise PermissionDenied(_("只有应参会的党员才能请假。"))
     _refuse_frozen(meeting)
@@ -571,11 +567,7 @@ def checkin_check(
     if refusal is Refusal.EXPIRED:
         raise ValidationError(_("签到码已过期（每 30 秒更换一次），请扫描会场屏幕上的最新二维码。"))
     member_id = scope_for(actor).member_id
-    attendance = (
-        meeting.attendances.select_related("member").filter(member_id=member_id).first()
-        if member_id is not None
-        else None
-    )
+    attendance = member_row(meeting.attendances.select_related("member"), member_id)
     if attendance is None:
         raise PermissionDenied(_("您不在本次会议的应到党员名单中，不能签到。"))
     if meeting.is_closed:

@@ -182,15 +182,22 @@ def staff_required(*, actor: Actor) -> None:
         raise Http404(_("找不到这个页面。"))
 
 
+def member_row(
+    records: QuerySet[R] | Manager[R], member_id: int | None, *, field: str = "member_id"
+) -> R | None:
+    """The row of ``records`` that is the member ``member_id``'s (their attendance, their
+    assignment, their vote right); None for no member: a person without a member record
+    has no row (never the rows whose member is empty)."""
+    if member_id is None:
+        return None
+    return records.filter(**{field: member_id}).first()
+
+
 def own_member(*, actor: Actor) -> Member:
     """The actor's own member record (their self-evaluation, their appeals): the same 404
     for a person without one."""
     member_id = scope_for(actor).member_id
-    member = (
-        Member.objects.select_related("branch").filter(id=member_id).first()
-        if member_id is not None
-        else None
-    )
+    member = member_row(Member.objects.select_related("branch"), member_id, field="id")
     if member is None:
         raise Http404(_("您没有党员档案。"))
     return member

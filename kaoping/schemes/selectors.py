@@ -84,3 +84,12 @@ def scheme_chosen(year: str | int | None) -> Scheme | None:
         raise Http404(_("%(year)s 年度还没有考评方案。") % {"year": year})
 
     return scheme
+
+
+def scheme_chosen_or_404(year: str | int | None) -> Scheme:
+    """``scheme_chosen``, and a 404 when there is none to choose (no scheme yet): a page or
+    a write that needs a year's scheme."""
+    scheme = scheme_chosen(year)
+    if scheme is None:
+        raise Http404(_("所选年度还没有考评方案。"))
+    return scheme

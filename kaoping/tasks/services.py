@@ -21,7 +21,7 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import PlannedEntry, entries_record_for
 from kaoping.notifications.services import notification_send_many
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import branch_members_checked, manage_required, scope_for
+from kaoping.orgs.selectors import branch_members_checked, manage_required, member_row, scope_for
 from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import refuse_if_frozen, scheme_required
 from kaoping.schemes.services import deduction_rule_check
@@ -123,14 +123,8 @@ def task_assign(
 
 
 def _locked_assignment(task: Task, member_id: int | None) -> Assignment:
-    a = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("member")
-        .filter(task=task, member_id=member_id)
-        .first()
-        if member_id is not None
-        else None
-    )
+    assignments = Assignment.objects.select_for_update(of=("self",)).select_related("member")
+    a = member_row(assignments.filter(task=task), member_id)
     if a is None:
         raise PermissionDenied(_("这项任务没有分派给该党员。"))
     return a

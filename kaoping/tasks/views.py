@@ -20,6 +20,7 @@ from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     branch_for_staff,
     members_visible,
+    own_member,
     scope_for,
 )
 from kaoping.schemes.selectors import frozen_notice
@@ -219,9 +220,6 @@ def task_file(request, code: str, member: str):
 @require_GET
 def my_tasks(request):
     actor = request.user
-    member_id = scope_for(actor).member_id
-    if member_id is None:
-        raise Http404(_("您没有党员档案。"))
-    member = Member.objects.select_related("branch").get(pk=member_id)
+    member = own_member(actor=actor)
     context = {"member": member, "open": selectors.member_open_tasks(actor=actor, member=member)}
     return render(request, "tasks/my_tasks.html", context)

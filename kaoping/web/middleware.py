@@ -4,13 +4,11 @@ The API is the exception: a program asks for its messages' language by ``Accept-
 (``en``; Chinese otherwise), as docs/api.md says."""
 
 from django.conf import settings
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaoping.api.errors import error_json, is_api
 from kaoping.api.selectors import user_for_token
-from kaoping.kit.shell import app_shell_paths
+from kaoping.kit.shell import StepFirstMiddleware
 
 from .selectors import two_factor_required
 
@@ -25,39 +23,25 @@ class ChineseFirstMiddleware:
         return self.get_response(request)
 
 
-class TwoFactorRequiredMiddleware:
+class TwoFactorRequiredMiddleware(StepFirstMiddleware):
     """With ``KAOPING_REQUIRE_2FA_FOR_STAFF``, a staff session that has not passed a token
     reaches only the two-factor page (to enrol or verify), logout and the language switch.
     An API call authenticated by a valid bearer token is not concerned (the token, not the
     session, is its credential); any other ``Authorization`` header (empty, Basic, a wrong
     token, or a token sent to a page, which the session serves) changes nothing."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    step_url = "web:two_factor"
 
-    def __call__(self, request):
-        if settings.KAOPING_REQUIRE_2FA_FOR_STAFF and self._blocked(request):
-            if request.path.startswith("/api/"):
-                return error_json(
-                    403, "two_factor_required", _("请先完成两步验证（在网页上登录一次）。")
-                )
-            return redirect("web:two_factor")
-        return self.get_response(request)
+    def api_refusal(self):
+        return error_json(403, "two_factor_required", _("请先完成两步验证（在网页上登录一次）。"))
 
-    @staticmethod
-    def _blocked(request) -> bool:
+    def blocked(self, request) -> bool:
+        if not settings.KAOPING_REQUIRE_2FA_FOR_STAFF:
+            return False
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return False
-        if _bearer_api_call(request):
-            return False
-        open_paths = (
-            reverse("web:two_factor"),
-            reverse("web:logout"),
-            reverse("set_language"),
-            *app_shell_paths(),
-        )
-        if request.path in open_paths or request.path.startswith("/static/"):
+        if _bearer_api_call(request) or self.is_open(request.path):
             return False
         return two_factor_required(user)
 

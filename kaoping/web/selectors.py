@@ -9,8 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
-from django.http import Http404
-from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaoping.annotations import Actor
@@ -27,16 +25,6 @@ from kaoping.schemes.models import Scheme
 from kaoping.schemes.selectors import items_applying, scheme_items, schemes_all
 from kaoping.scoring.engine import MemberResult
 from kaoping.scoring.selectors import live_results, live_results_of_branch
-
-
-def member_own(*, actor: Actor) -> Member:
-    member_id = scope_for(actor).member_id
-    member = None
-    if member_id is not None:
-        member = members_visible(actor=actor).filter(id=member_id).first()
-    if member is None:
-        raise Http404(_("您没有党员档案。"))
-    return member
 
 
 def member_for_page(*, actor: Actor, code: str) -> Member:

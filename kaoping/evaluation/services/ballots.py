@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kaoping.annotations import Actor
 from kaoping.audit.services import audit_record
 from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import scope_for
+from kaoping.orgs.selectors import member_row, scope_for
 from kaoping.schemes.models import Scheme
 
 from .. import sealing
@@ -63,11 +63,8 @@ def ballot_cast(*, actor: Actor, round_: EvaluationRound, marks: dict[str, str])
     this transaction ties to the voter is ciphertext only. Returns the receipt."""
     round_ = _locked(round_)
     _require_vote_open(round_)
-    member_id = scope_for(actor).member_id
-    right = None
-    if member_id is not None:
-        rights = VoteRight.objects.select_for_update()
-        right = rights.filter(round=round_, member_id=member_id).first()
+    rights = VoteRight.objects.select_for_update().filter(round=round_)
+    right = member_row(rights, scope_for(actor).member_id)
     if right is None:
         raise ValidationError(_("您不在本轮民主测评的投票人名单上。"))
     if right.used:

@@ -2,7 +2,6 @@
 and add a member."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,7 +27,12 @@ from kaoping.orgs.selectors import (
 )
 from kaoping.orgs.services import member_add
 from kaoping.schemes.models import Scheme, SchemeItem
-from kaoping.schemes.selectors import frozen_notice, scheme_chosen, scheme_years
+from kaoping.schemes.selectors import (
+    frozen_notice,
+    scheme_chosen,
+    scheme_chosen_or_404,
+    scheme_years,
+)
 from kaoping.scoring.models import Grade
 from kaoping.scoring.selectors import results_stamps
 
@@ -208,9 +212,7 @@ def branch_detail(request, code: str):
 def entry_create(request, code: str):
     actor = request.user
     branch = branch_for_staff(actor=actor, code=code, manage=True)
-    scheme = scheme_chosen(year_param(request))
-    if scheme is None:
-        raise Http404(_("所选年度还没有考评方案。"))
+    scheme = scheme_chosen_or_404(year_param(request))
     notice = frozen_notice(year=scheme.year, branch=branch)
     url = with_year(reverse("web:branch", args=[branch.code]), scheme)
     if notice is not None:  # posted from a page older than the finalisation

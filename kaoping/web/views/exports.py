@@ -1,7 +1,6 @@
 """Spreadsheet exports of a branch's ledger and results (kaoping.sheets does the writing)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.ledger.selectors import entries_visible
 from kaoping.orgs.selectors import branch_for_staff
-from kaoping.schemes.selectors import scheme_chosen
+from kaoping.schemes.selectors import scheme_chosen_or_404
 from kaoping.sheets.layout import POINTS, export_heading
 from kaoping.sheets.xlsx import xlsx_response
 
@@ -21,10 +20,7 @@ from ..templatetags.kaoping_web import flag_label, grade_label
 
 def _branch_and_scheme(request, code: str):
     branch = branch_for_staff(actor=request.user, code=code)
-    scheme = scheme_chosen(request.GET.get("year"))
-    if scheme is None:
-        raise Http404(_("所选年度还没有考评方案。"))
-    return branch, scheme
+    return branch, scheme_chosen_or_404(request.GET.get("year"))
 
 
 @login_required
@@ -82,10 +78,7 @@ def branch_results_xlsx(request, code: str):
 
 
 def _year_of(request) -> int:
-    scheme = scheme_chosen(request.POST.get("year"))
-    if scheme is None:
-        raise Http404(_("所选年度还没有考评方案。"))
-    return scheme.year
+    return scheme_chosen_or_404(request.POST.get("year")).year
 
 
 @login_required

@@ -2,7 +2,6 @@
 democratic-evaluation counts typed in, the decision on a tied excellent place."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,10 +22,16 @@ from kaoping.ledger.selectors import entries_visible
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
     member_access_by_code,
+    own_member,
     scope_for,
 )
 from kaoping.orgs.services import member_edit as member_edit_service
-from kaoping.schemes.selectors import frozen_notice, scheme_chosen, scheme_years
+from kaoping.schemes.selectors import (
+    frozen_notice,
+    scheme_chosen,
+    scheme_chosen_or_404,
+    scheme_years,
+)
 from kaoping.scoring.selectors import live_results_of_branch, results_stamps
 
 from .. import selectors
@@ -93,7 +98,7 @@ def _member_page(request, member: Member):
 def me(request):
     if has_no_access(request.user):
         return no_access_page(request)
-    return _member_page(request, selectors.member_own(actor=request.user))
+    return _member_page(request, own_member(actor=request.user))
 
 
 @login_required
@@ -136,9 +141,7 @@ def _member_year_form(request, code: str):
     """The member an officer edits for the chosen year, the year's scheme (404 without
     one) and where the form returns to (the branch page of that year)."""
     member = member_access_by_code(actor=request.user, code=code, manage=True)
-    scheme = scheme_chosen(year_param(request))
-    if scheme is None:
-        raise Http404(_("所选年度还没有考评方案。"))
+    scheme = scheme_chosen_or_404(year_param(request))
     back = _next_url(request, with_year(reverse("web:branch", args=[member.branch.code]), scheme))
     return member, scheme, back
 

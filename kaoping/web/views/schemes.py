@@ -15,7 +15,12 @@ from kaoping.orgs.selectors import (
     staff_required,
 )
 from kaoping.schemes.models import Scheme
-from kaoping.schemes.selectors import scheme_chosen, scheme_items, scheme_years
+from kaoping.schemes.selectors import (
+    scheme_chosen,
+    scheme_chosen_or_404,
+    scheme_items,
+    scheme_years,
+)
 from kaoping.schemes.services import (
     scheme_create,
     scheme_item_add,
@@ -96,10 +101,7 @@ def _scheme_url(scheme: Scheme) -> str:
 
 def _scheme_for_staff(request, year: int) -> Scheme:
     staff_required(actor=request.user)
-    scheme = scheme_chosen(year)
-    if scheme is None:
-        raise Http404(_("所选年度还没有考评方案。"))
-    return scheme
+    return scheme_chosen_or_404(year)
 
 
 @login_required
