@@ -28,42 +28,36 @@ def reminders_send(*, actor: Actor = None, now: datetime.datetime | None = None)
     )
 
 
+def _first_claim(model: type[ReminderSent] | type[GroupReminderSent], **key: object) -> bool:
+    """Record the reminder under its unique key in a savepoint; False when it was already
+    given (a second worker's insert waits on the key, then fails, and sends nothing)."""
+    try:
+        with transaction.atomic():
+            model.objects.create(**key)
+    except IntegrityError:
+        return False
+    return True
+
+
 @transaction.atomic
 def reminder_send(*, actor: Actor, reminder: Reminder) -> int:
-    """One reminder to those of its recipients who have not had it: the record and the
-    message of each in one savepoint (a second worker's insert waits on the unique key and
-    then fails, sending nothing), the audit row for the lot."""
+    """One reminder to those of its recipients who have not had it, each with its record,
+    then to the branch's group if it has a part for one; the audit row for the lot."""
+    key = {"kind": reminder.kind, "stage": reminder.stage, "object_key": reminder.object_key}
     sent = 0
     for user in reminder.users:
-        try:
-            with transaction.atomic():
-                ReminderSent.objects.create(
-                    kind=reminder.kind,
-                    stage=reminder.stage,
-                    object_key=reminder.object_key,
-                    user=user,
-                )
-        except IntegrityError:
-            continue
-        notification_send(user=user, text=reminder.text, link=reminder.link, urgent=reminder.urgent)
-        sent += 1
-    if reminder.group is not None and reminder.group_notice is not None:
-        try:
-            with transaction.atomic():
-                GroupReminderSent.objects.create(
-                    kind=reminder.kind,
-                    stage=reminder.stage,
-                    object_key=reminder.object_key,
-                    organization=reminder.group,
-                )
-        except IntegrityError:
-            pass
-        else:
-            sent += len(
-                group_notice_send(
-                    actor=actor, organization=reminder.group, notice=reminder.group_notice
-                )
+        if _first_claim(ReminderSent, user=user, **key):
+            notification_send(
+                user=user, text=reminder.text, link=reminder.link, urgent=reminder.urgent
             )
+            sent += 1
+    group, notice = reminder.group, reminder.group_notice
+    if (
+        group is not None
+        and notice is not None
+        and _first_claim(GroupReminderSent, organization=group, **key)
+    ):
+        sent += len(group_notice_send(actor=actor, organization=group, notice=notice))
     if sent:
         audit_record(
             actor=actor,
