@@ -300,6 +300,7 @@ REMINDERS = {
     "task_missed_after": env.str("KAOPING_REMIND_TASK_MISSED_AFTER", default="1d"),
     "dues_before": env.str("KAOPING_REMIND_DUES_BEFORE", default="3d,1d"),
     "evaluation_before": env.str("KAOPING_REMIND_EVALUATION_BEFORE", default="3d,1d"),
+    "notice_before": env.str("KAOPING_REMIND_NOTICE_BEFORE", default="1d"),
 }
 REMINDERS_EVERY_MINUTES = env.int("KAOPING_REMINDERS_EVERY", default=5)
 

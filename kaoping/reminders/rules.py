@@ -168,7 +168,7 @@ def task_missed_reminders(now: datetime.datetime, timing: ReminderTiming) -> Ite
 
 
 def reminders_due(*, now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
-    from .rules_duties import dues_reminders, evaluation_reminders
+    from .rules_duties import dues_reminders, evaluation_reminders, notice_reminders
 
     for rule in (
         meeting_reminders,
@@ -176,5 +176,6 @@ def reminders_due(*, now: datetime.datetime, timing: ReminderTiming) -> Iterator
         task_missed_reminders,
         dues_reminders,
         evaluation_reminders,
+        notice_reminders,
     ):
         yield from rule(now, timing)

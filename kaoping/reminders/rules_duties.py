@@ -1,6 +1,7 @@
 """Reminders of a member's own duties with a date (应尽事项): the month's dues before the
-branch's deadline, and the evaluation's self-evaluation, peer comments and vote before
-their deadlines. Each goes only to those who have not done theirs, and says nothing about
+branch's deadline, the evaluation's self-evaluation, peer comments and vote before their
+deadlines, and an appeal before the notice period ends (its secretaries: the appeals
+still unanswered). Each goes only to those who have not done theirs, and says nothing about
 anyone else (rules.py has the meeting and task reminders)."""
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from kaoping.dues.selectors import DuesStatus, deadline_of, dues_month, dues_settings_for
 from kaoping.evaluation.models import EvaluationRound, PeerComment, SelfEvaluation, VoteRight
-from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.models import Member, Organization, RoleAssignment
+from kaoping.publication.models import Appeal, Publication
 
 from .rules import Reminder
 from .timing import ReminderTiming, label, stage_for
@@ -114,3 +116,44 @@ def _undone(evaluation: EvaluationRound):
     # The roll says only whether a right was used, never how: told to its holder alone.
     unused = VoteRight.objects.filter(round=evaluation, used=False).values("member")
     return "vote", evaluation.vote_deadline, Member.objects.filter(pk__in=unused)
+
+
+def notice_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
+    """Before a notice period (公示期) ends: to the branch's members, that an appeal must
+    be filed before it; to its secretaries, how many appeals are still unanswered."""
+    publications = Publication.objects.filter(
+        notice_until__gt=now, notice_until__lte=now + max(timing.notice_before)
+    ).select_related("branch")
+    for publication in publications:
+        stage = stage_for(publication.notice_until - now, timing.notice_before)
+        if stage is None:
+            continue
+        branch, year = publication.branch, publication.year
+        key = f"{branch.code}:{year}:{publication.version}"
+        until = f"{timezone.localtime(publication.notice_until):%Y-%m-%d %H:%M}"
+        members = branch.members.filter(status__in=Member.assessed_statuses())
+        yield Reminder(
+            kind="notice",
+            stage=label(stage),
+            object_key=key,
+            users=_users(members.select_related("user")),
+            text=_("公示提醒：%(year)s年度考评结果公示将于 %(until)s 结束，如有异议请于此前申诉。")
+            % {"year": year, "until": until},
+            link=f"/me/?year={year}#publication",
+        )
+        unanswered = Appeal.objects.filter(
+            year=year, member__branch=branch, status=Appeal.Status.OPEN
+        ).count()
+        if unanswered:
+            secretaries = RoleAssignment.objects.filter(
+                organization=branch, role=RoleAssignment.Role.SECRETARY, user__is_active=True
+            ).select_related("user")
+            yield Reminder(
+                kind="notice_appeals",
+                stage=label(stage),
+                object_key=key,
+                users=[r.user for r in secretaries],
+                text=_("公示将于 %(until)s 结束，尚有 %(count)s 件申诉未答复，请及时答复。")
+                % {"until": until, "count": unanswered},
+                link=reverse("publication:branch", args=[branch.code, year]),
+            )

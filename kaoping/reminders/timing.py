@@ -45,6 +45,7 @@ class ReminderTiming:
     task_missed_after: datetime.timedelta
     dues_before: tuple[datetime.timedelta, ...]
     evaluation_before: tuple[datetime.timedelta, ...]
+    notice_before: tuple[datetime.timedelta, ...]
 
 
 def reminder_timing() -> ReminderTiming:
@@ -59,6 +60,7 @@ def reminder_timing() -> ReminderTiming:
         evaluation_before=durations(
             "KAOPING_REMIND_EVALUATION_BEFORE", config["evaluation_before"]
         ),
+        notice_before=durations("KAOPING_REMIND_NOTICE_BEFORE", config["notice_before"]),
     )
 
 

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 # 2026-07-13 09:00 in Beijing: three days before the default dues deadline.
 NOW = datetime.datetime(2026, 7, 13, 1, 0, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
+HOUR = datetime.timedelta(hours=1)
 
 
 def reminders(user, start: str) -> list[str]:
@@ -89,3 +90,21 @@ def test_the_vote_is_reminded_only_to_its_holder_and_says_nothing_of_others(dist
         "text", flat=True
     )
     assert set(texts) == {"民主评议提醒：请于 2026-07-15 前完成“民主测评”。"}
+
+
+def test_the_end_of_a_notice_period_is_told_to_members_and_unanswered_appeals_to_the_secretary(
+    district,
+):
+    from kaoping.publication.models import Appeal, Publication
+
+    Publication.objects.create(year=2026, branch=district.b1, notice_until=NOW + 20 * HOUR)
+    Appeal.objects.create(year=2026, member=district.m1, reasons="扣分有误")
+    assert reminders_send(now=NOW) == 2
+    [text] = reminders(district.member1, "公示提醒")
+    assert (
+        text == "公示提醒：2026年度考评结果公示将于 2026-07-14 05:00 结束，如有异议请于此前申诉。"
+    )
+    [told] = reminders(district.sec1, "公示将于")
+    assert told == "公示将于 2026-07-14 05:00 结束，尚有 1 件申诉未答复，请及时答复。"
+    assert "张三" not in told  # a count, not who appealed
+    assert reminders_send(now=NOW + HOUR) == 0
