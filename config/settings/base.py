@@ -301,6 +301,7 @@ REMINDERS = {
     "dues_before": env.str("KAOPING_REMIND_DUES_BEFORE", default="3d,1d"),
     "evaluation_before": env.str("KAOPING_REMIND_EVALUATION_BEFORE", default="3d,1d"),
     "notice_before": env.str("KAOPING_REMIND_NOTICE_BEFORE", default="1d"),
+    "escalate_warnings_after": env.str("KAOPING_ESCALATE_WARNINGS_AFTER", default="7d"),
 }
 REMINDERS_EVERY_MINUTES = env.int("KAOPING_REMINDERS_EVERY", default=5)
 

@@ -41,6 +41,12 @@ def _reminders(slot: datetime.datetime) -> object:
     return reminders_send_task.enqueue()
 
 
+def _warnings(slot: datetime.datetime) -> object:
+    from .background import warnings_remind_task
+
+    return warnings_remind_task.enqueue()
+
+
 def _deliveries_due(slot: datetime.datetime) -> object:
     from kaoping.delivery.background import deliveries_due_task
 
@@ -63,6 +69,8 @@ def schedules() -> tuple[Schedule, ...]:
         # Copies whose retry or quiet hours have ended (kaoping/delivery).
         Schedule("deliveries-due", MINUTE, _deliveries_due),
         Schedule("digest", DAY, _digest, anchor=local_midnight + 5 * MINUTE),
+        # Early warnings and their escalation, each morning at nine.
+        Schedule("warnings", DAY, _warnings, anchor=local_midnight + 9 * 60 * MINUTE),
     )
 
 

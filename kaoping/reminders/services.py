@@ -14,6 +14,7 @@ from kaoping.notifications.services import notification_send
 
 from .models import GroupReminderSent, ReminderSent
 from .rules import Reminder, reminders_due
+from .rules_warnings import warning_reminders
 from .timing import reminder_timing
 
 
@@ -23,9 +24,19 @@ def reminders_send(*, actor: Actor = None, now: datetime.datetime | None = None)
     on two workers at once, sends nothing twice."""
     now = now or timezone.now()
     return sum(
-        reminder_send(actor=actor, reminder=r)
+        reminder_send(actor=actor, reminder=r, now=now)
         for r in reminders_due(now=now, timing=reminder_timing())
     )
+
+
+def warnings_remind(*, actor: Actor = None, now: datetime.datetime | None = None) -> int:
+    """Tell the secretaries of the early warnings of their branches, once each, and the
+    committee's admins of those still there ``KAOPING_ESCALATE_WARNINGS_AFTER`` later.
+    Daily (the scheduler), apart from the reminders: warnings change by the day."""
+    now = now or timezone.now()
+    after = reminder_timing().escalate_after
+    reminders = warning_reminders(now, after)
+    return sum(reminder_send(actor=actor, reminder=r, now=now) for r in reminders)
 
 
 def _first_claim(model: type[ReminderSent] | type[GroupReminderSent], **key: object) -> bool:
@@ -40,10 +51,15 @@ def _first_claim(model: type[ReminderSent] | type[GroupReminderSent], **key: obj
 
 
 @transaction.atomic
-def reminder_send(*, actor: Actor, reminder: Reminder) -> int:
+def reminder_send(*, actor: Actor, reminder: Reminder, now: datetime.datetime | None = None) -> int:
     """One reminder to those of its recipients who have not had it, each with its record,
     then to the branch's group if it has a part for one; the audit row for the lot."""
-    key = {"kind": reminder.kind, "stage": reminder.stage, "object_key": reminder.object_key}
+    key = {
+        "kind": reminder.kind,
+        "stage": reminder.stage,
+        "object_key": reminder.object_key,
+        "sent_at": now or timezone.now(),
+    }
     sent = 0
     for user in reminder.users:
         if _first_claim(ReminderSent, user=user, **key):

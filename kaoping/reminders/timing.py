@@ -46,6 +46,7 @@ class ReminderTiming:
     dues_before: tuple[datetime.timedelta, ...]
     evaluation_before: tuple[datetime.timedelta, ...]
     notice_before: tuple[datetime.timedelta, ...]
+    escalate_after: datetime.timedelta
 
 
 def reminder_timing() -> ReminderTiming:
@@ -61,6 +62,9 @@ def reminder_timing() -> ReminderTiming:
             "KAOPING_REMIND_EVALUATION_BEFORE", config["evaluation_before"]
         ),
         notice_before=durations("KAOPING_REMIND_NOTICE_BEFORE", config["notice_before"]),
+        escalate_after=durations(
+            "KAOPING_ESCALATE_WARNINGS_AFTER", config["escalate_warnings_after"]
+        )[0],
     )
 
 

@@ -29,6 +29,7 @@ def enqueued(monkeypatch):
         ("reminders", "_reminders"),
         ("deliveries-due", "_deliveries_due"),
         ("digest", "_digest"),
+        ("warnings", "_warnings"),
     ]:
         monkeypatch.setattr(
             f"kaoping.reminders.schedule.{function}",
@@ -40,7 +41,7 @@ def enqueued(monkeypatch):
 @pytest.mark.django_db
 def test_a_slot_is_enqueued_once(enqueued):
     at = datetime.datetime(2026, 7, 1, 9, 7, 30, tzinfo=datetime.UTC)
-    assert schedules_run_due(now=at) == ["reminders", "deliveries-due", "digest"]
+    assert schedules_run_due(now=at) == ["reminders", "deliveries-due", "digest", "warnings"]
     assert schedules_run_due(now=at + datetime.timedelta(seconds=20)) == []
     assert schedules_run_due(now=at + datetime.timedelta(minutes=1)) == ["deliveries-due"]
     assert schedules_run_due(now=at + datetime.timedelta(minutes=3)) == [
