@@ -29,6 +29,9 @@ commands:
 """
 
 NO_MIGRATE = {"help", "--help", "-h", "makemigrations", "check", "version", "--version"}
+# The data commands other systems script (bundle.md) skip Django's system checks: they
+# import every URL module and add a second to each call; `serve` and `check` still run them.
+SKIP_CHECKS = {"import_bundle", "compute", "results", "export_bundle", "verify_ledger", "recount"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -44,7 +47,8 @@ def main(argv: list[str] | None = None) -> None:
     command = argv[0].replace("-", "_")
     if command not in NO_MIGRATE and command != "migrate":
         call_command("migrate", interactive=False, verbosity=0)
-    execute_from_command_line(["kaoping", command, *argv[1:]])
+    extra = ["--skip-checks"] if command in SKIP_CHECKS else []
+    execute_from_command_line(["kaoping", command, *argv[1:], *extra])
 
 
 if __name__ == "__main__":

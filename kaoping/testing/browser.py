@@ -57,6 +57,10 @@ def new_page(browser, live_server, viewport, *, timeout=10_000, **options):
     context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
     page = context.new_page()
     page.set_default_timeout(timeout)
+    # Loading a page waits longer than finding an element on it: on a loaded CI machine
+    # (two test workers, a browser and a live server on two cores) a first page has taken
+    # over 10 s.
+    page.set_default_navigation_timeout(max(timeout, 30_000))
     page.base_url = live_server.url
     return page
 
