@@ -183,29 +183,41 @@ class MeetingTiming:
 def meeting_timing(meeting: Meeting) -> MeetingTiming:
     """The timing of the meeting's kind in the scheme of its year: the rule of its kind
     and branch category, else of its kind for every category, else the defaults."""
-    year = timezone.localtime(meeting.starts_at).year
+    return meeting_timings([meeting])[meeting.pk]
+
+
+def meeting_timings(meetings: list[Meeting]) -> dict[int, MeetingTiming]:
+    """``meeting_timing`` of each meeting (``branch`` selected), by pk, in one query."""
+    years = {timezone.localtime(m.starts_at).year for m in meetings}
+    kinds = {m.kind for m in meetings}
     rules = {
-        r.category: r
-        for r in MeetingRule.objects.filter(
-            scheme__year=year, kind=meeting.kind, category__in=["", meeting.branch.category]
+        (r.scheme.year, r.kind, r.category): r
+        for r in MeetingRule.objects.filter(scheme__year__in=years, kind__in=kinds).select_related(
+            "scheme"
         )
     }
-    rule = rules.get(meeting.branch.category) or rules.get("")
-    opens, closes, cutoff = (
-        (rule.checkin_opens_before, rule.checkin_closes_after, rule.leave_cutoff_before)
-        if rule is not None
-        else (
-            DEFAULT_CHECKIN_OPENS_BEFORE,
-            DEFAULT_CHECKIN_CLOSES_AFTER,
-            DEFAULT_LEAVE_CUTOFF_BEFORE,
-        )
-    )
     minutes = datetime.timedelta(minutes=1)
-    return MeetingTiming(
-        checkin_opens=meeting.starts_at - opens * minutes,
-        checkin_closes=meeting.starts_at + closes * minutes,
-        leave_cutoff=meeting.starts_at - cutoff * minutes,
-    )
+    timings = {}
+    for meeting in meetings:
+        year = timezone.localtime(meeting.starts_at).year
+        rule = rules.get((year, meeting.kind, meeting.branch.category)) or rules.get(
+            (year, meeting.kind, "")
+        )
+        opens, closes, cutoff = (
+            (rule.checkin_opens_before, rule.checkin_closes_after, rule.leave_cutoff_before)
+            if rule is not None
+            else (
+                DEFAULT_CHECKIN_OPENS_BEFORE,
+                DEFAULT_CHECKIN_CLOSES_AFTER,
+                DEFAULT_LEAVE_CUTOFF_BEFORE,
+            )
+        )
+        timings[meeting.pk] = MeetingTiming(
+            checkin_opens=meeting.starts_at - opens * minutes,
+            checkin_closes=meeting.starts_at + closes * minutes,
+            leave_cutoff=meeting.starts_at - cutoff * minutes,
+        )
+    return timings
 
 
 @dataclass(frozen=True)

@@ -317,6 +317,17 @@ def branch_voters(*, branch: Organization) -> QuerySet[Member]:
     )
 
 
+def secretaries_by_branch(branch_ids: set[int]) -> dict[int, list[User]]:
+    """The active secretaries (书记) of each branch, by branch id, in one query: whom a
+    branch's reminders and warnings go to."""
+    found: dict[int, list[User]] = {pk: [] for pk in branch_ids}
+    for holder in RoleAssignment.objects.filter(
+        organization_id__in=branch_ids, role=Role.SECRETARY, user__is_active=True
+    ).select_related("user"):
+        found[holder.organization_id].append(holder.user)
+    return found
+
+
 # --------------------------------------------------------------------------- roles
 
 

@@ -12,14 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.delivery.notices import GroupNotice
 from kaoping.meetings.models import Attendance, Meeting
-from kaoping.meetings.selectors import meeting_timing
+from kaoping.meetings.selectors import meeting_timings
 from kaoping.meetings.services import meeting_link
-from kaoping.orgs.models import Organization, RoleAssignment
+from kaoping.orgs.models import Organization
+from kaoping.orgs.selectors import secretaries_by_branch
 from kaoping.tasks.models import Assignment, Task
 from kaoping.tasks.services import task_link
 
@@ -65,21 +67,27 @@ def _to_group(
 def meeting_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
     """Before a meeting, to those who must attend and have no approved leave, with the
     written-leave cut-off while it is still ahead."""
-    meetings = Meeting.objects.filter(
-        status=Meeting.Status.OPEN,
-        starts_at__gt=now,
-        starts_at__lte=now + max(timing.meeting_before),
-    ).select_related("branch")
+    attending = (
+        Attendance.objects.exclude(status=Attendance.Status.LEAVE)
+        .filter(member__user__is_active=True)
+        .select_related("member__user")
+    )
+    meetings = list(
+        Meeting.objects.filter(
+            status=Meeting.Status.OPEN,
+            starts_at__gt=now,
+            starts_at__lte=now + max(timing.meeting_before),
+        )
+        .select_related("branch")
+        .prefetch_related(Prefetch("attendances", queryset=attending, to_attr="attending"))
+    )
+    timings = meeting_timings(meetings)
     for meeting in meetings:
         stage = stage_for(meeting.starts_at - now, timing.meeting_before)
         if stage is None:
             continue
-        attendances = (
-            meeting.attendances.exclude(status=Attendance.Status.LEAVE)
-            .filter(member__user__is_active=True)
-            .select_related("member__user")
-        )
-        cutoff = meeting_timing(meeting).leave_cutoff
+        attendances = meeting.attending
+        cutoff = timings[meeting.pk].leave_cutoff
         text = _("会议提醒：%(kind)s「%(topic)s」将于 %(start)s 在 %(place)s 召开。") % {
             "kind": meeting.get_kind_display(),
             "topic": meeting.topic,
@@ -144,21 +152,24 @@ def task_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[R
 def task_missed_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
     """After a missed deadline, to the branch's secretaries: how many have not done it."""
     since = now - timing.task_missed_after
-    tasks = Task.objects.filter(
-        status=Task.Status.OPEN, due_at__lte=since, due_at__gt=since - MISSED_LOOKBACK
-    ).select_related("branch")
+    tasks = list(
+        Task.objects.filter(
+            status=Task.Status.OPEN, due_at__lte=since, due_at__gt=since - MISSED_LOOKBACK
+        )
+        .annotate(
+            missing=Count("assignments", filter=Q(assignments__status=Assignment.Status.PENDING))
+        )
+        .filter(missing__gt=0)
+        .select_related("branch")
+    )
+    secretaries = secretaries_by_branch({task.branch_id for task in tasks})
     for task in tasks:
-        missing = task.assignments.filter(status=Assignment.Status.PENDING).count()
-        if not missing:
-            continue
-        secretaries = RoleAssignment.objects.filter(
-            organization=task.branch, role=RoleAssignment.Role.SECRETARY, user__is_active=True
-        ).select_related("user")
+        missing = task.missing
         yield Reminder(
             kind="task_missed",
             stage="after",
             object_key=task.code,
-            users=[r.user for r in secretaries],
+            users=secretaries[task.branch_id],
             text=_(
                 "任务「%(title)s」已于 %(due)s 截止，仍有 %(count)s 人未完成，请跟进后关闭任务。"
             )

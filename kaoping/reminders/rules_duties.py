@@ -1,6 +1,7 @@
 """Reminders of a member's own duties with a date (应尽事项): the month's dues before the
 branch's deadline, the evaluation's self-evaluation, peer comments and vote before their
-deadlines, and an appeal before the notice period ends (its secretaries: the appeals
+deadlines (the secretary's comments: to the secretaries, how many are left), and an
+appeal before the notice period ends (its secretaries: the appeals
 still unanswered). Each goes only to those who have not done theirs, and says nothing about
 anyone else (rules.py has the meeting and task reminders)."""
 
@@ -14,8 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.dues.selectors import DuesStatus, deadline_of, dues_month, dues_settings_for
-from kaoping.evaluation.models import EvaluationRound, PeerComment, SelfEvaluation, VoteRight
-from kaoping.orgs.models import Member, Organization, RoleAssignment
+from kaoping.evaluation.models import (
+    EvaluationRound,
+    PeerComment,
+    SecretaryComment,
+    SelfEvaluation,
+    VoteRight,
+)
+from kaoping.evaluation.selectors import round_candidates
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import secretaries_by_branch
 from kaoping.publication.models import Appeal, Publication
 
 from .rules import Reminder
@@ -74,10 +83,14 @@ def dues_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[R
 def evaluation_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
     """Before the deadline of the round's current step, to those who have not done it:
     the self-evaluation, the peer comments, the online vote."""
+    Step = EvaluationRound.Step
     rounds = EvaluationRound.objects.filter(
-        step__in=[EvaluationRound.Step.SELF, EvaluationRound.Step.PEER, EvaluationRound.Step.VOTE]
+        step__in=[Step.SELF, Step.PEER, Step.SECRETARY, Step.VOTE]
     ).select_related("branch")
     for evaluation in rounds:
+        if evaluation.step == Step.SECRETARY:
+            yield from _secretary_comments_reminder(evaluation, now, timing)
+            continue
         step, deadline, members = _undone(evaluation)
         if deadline is None:
             continue
@@ -96,6 +109,31 @@ def evaluation_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iter
             },
             link=reverse("evaluation:mine", args=[evaluation.year]),
         )
+
+
+def _secretary_comments_reminder(
+    evaluation: EvaluationRound, now: datetime.datetime, timing: ReminderTiming
+) -> Iterator[Reminder]:
+    """书记点评: before its deadline, to the branch's secretaries, how many members are
+    still without a comment."""
+    if evaluation.secretary_deadline is None:
+        return
+    stage = _stage(evaluation.secretary_deadline, now, timing.evaluation_before)
+    if stage is None:
+        return
+    commented = SecretaryComment.objects.filter(round=evaluation).values("member")
+    left = round_candidates(evaluation).exclude(pk__in=commented).count()
+    if not left:
+        return
+    yield Reminder(
+        kind="evaluation_secretary",
+        stage=stage,
+        object_key=f"{evaluation.branch.code}:{evaluation.year}",
+        users=secretaries_by_branch({evaluation.branch_id})[evaluation.branch_id],
+        text=_("书记点评提醒：请于 %(deadline)s 前完成点评，尚有 %(count)s 名党员未点评。")
+        % {"deadline": evaluation.secretary_deadline.isoformat(), "count": left},
+        link=reverse("evaluation:round", args=[evaluation.branch.code, evaluation.year]),
+    )
 
 
 def _undone(evaluation: EvaluationRound):
@@ -145,14 +183,11 @@ def notice_reminders(now: datetime.datetime, timing: ReminderTiming) -> Iterator
             year=year, member__branch=branch, status=Appeal.Status.OPEN
         ).count()
         if unanswered:
-            secretaries = RoleAssignment.objects.filter(
-                organization=branch, role=RoleAssignment.Role.SECRETARY, user__is_active=True
-            ).select_related("user")
             yield Reminder(
                 kind="notice_appeals",
                 stage=label(stage),
                 object_key=key,
-                users=[r.user for r in secretaries],
+                users=secretaries_by_branch({branch.pk})[branch.pk],
                 text=_("公示将于 %(until)s 结束，尚有 %(count)s 件申诉未答复，请及时答复。")
                 % {"until": until, "count": unanswered},
                 link=reverse("publication:branch", args=[branch.code, year]),

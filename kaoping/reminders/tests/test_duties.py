@@ -9,6 +9,7 @@ from kaoping.dues.services import dues_payment_record, dues_rate_set
 from kaoping.evaluation.models import VoteRight
 from kaoping.evaluation.tests.support import open_round, self_evaluate
 from kaoping.notifications.models import Notification
+from kaoping.orgs.models import Member
 from kaoping.reminders.services import reminders_send
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,36 @@ def test_the_self_evaluation_is_reminded_to_those_who_have_not_submitted(distric
     )
     rounds.update(self_deadline=datetime.date(2026, 7, 15))
     assert reminders_send(now=NOW + 2 * DAY) == 0  # no one-day reminder
+
+
+def test_the_secretary_hears_how_many_comments_are_left_before_the_deadline(district):
+    from kaoping.evaluation.services import round_advance, secretary_comment_save
+    from kaoping.evaluation.tests.support import branch_of
+
+    branch_of(district, 3)
+    evaluation = round_advance(actor=district.sec1, round_=open_round(district))
+    evaluation = round_advance(actor=district.sec1, round_=evaluation)
+    assert evaluation.step == "secretary"
+    rounds = type(evaluation).objects.filter(pk=evaluation.pk)
+    # The service checks the deadline against today's date: comments are written without one.
+    secretary_comment_save(
+        actor=district.sec1, round_=evaluation, member=district.m1, comment="好", requirements=""
+    )
+    rounds.update(secretary_deadline=datetime.date(2026, 7, 15))
+    left = evaluation.branch.members.filter(status__in=Member.assessed_statuses()).count() - 1
+    assert reminders_send(now=NOW) == 1
+    [text] = reminders(district.sec1, "书记点评提醒")
+    assert text == f"书记点评提醒：请于 2026-07-15 前完成点评，尚有 {left} 名党员未点评。"
+    assert reminders(district.member1, "书记点评提醒") == []  # secretaries only
+    assert reminders_send(now=NOW + HOUR) == 0  # once per stage
+    rounds.update(secretary_deadline=None)
+    evaluation.refresh_from_db()
+    for member in evaluation.branch.members.exclude(pk=district.m1.pk):
+        secretary_comment_save(
+            actor=district.sec1, round_=evaluation, member=member, comment="好", requirements=""
+        )
+    rounds.update(secretary_deadline=datetime.date(2026, 7, 15))
+    assert reminders_send(now=NOW + 2 * DAY) == 0  # all commented: no one-day reminder
 
 
 def test_the_vote_is_reminded_only_to_its_holder_and_says_nothing_of_others(district):

@@ -164,3 +164,45 @@ def test_the_branch_group_is_told_once_what_to_do_by_when(district, meeting, tas
     reminders_send(now=NOW + 19 * HOUR + datetime.timedelta(minutes=10))
     reminders_send(now=NOW + 40 * HOUR)
     assert GroupMessage.objects.count() == 2
+
+
+def _rules_queries(now) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kaoping.reminders.rules import meeting_reminders, task_missed_reminders
+    from kaoping.reminders.timing import reminder_timing
+
+    with CaptureQueriesContext(connection) as captured:
+        for rule in (meeting_reminders, task_missed_reminders):
+            for reminder in rule(now, reminder_timing()):
+                assert reminder.users
+    return len(captured)
+
+
+def test_the_meeting_and_missed_task_rules_read_in_a_fixed_number_of_queries(district):
+    """One query per kind of record, not per meeting or task (a committee has hundreds)."""
+
+    def add(n: int) -> None:
+        for i in range(n):
+            for branch, secretary in ((district.b1, district.sec1), (district.b2, district.sec2)):
+                meeting_schedule(
+                    actor=secretary,
+                    branch=branch,
+                    kind="theme_day",
+                    starts_at=NOW + 20 * HOUR + i * datetime.timedelta(minutes=1),
+                    place="活动室",
+                    topic=f"学习{i}",
+                )
+                task_assign(
+                    actor=secretary,
+                    branch=branch,
+                    kind="study",
+                    title=f"学习{i}",
+                    due_at=NOW - 30 * HOUR - i * datetime.timedelta(minutes=1),
+                )
+
+    add(1)
+    few = _rules_queries(NOW)
+    add(3)
+    assert _rules_queries(NOW) == few
