@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kaoping.annotations import Actor
 from kaoping.archive.models import MemberProfile
 from kaoping.notifications.models import Notification
-from kaoping.orgs.models import Organization
+from kaoping.orgs.models import Organization, RoleAssignment
 from kaoping.orgs.selectors import scope_for
 
 from .models import ChannelPreference, Delivery, DeliveryAttempt, GroupMessage, GroupRobot, Status
@@ -101,10 +101,19 @@ def admin_required(*, actor: Actor) -> None:
 
 
 def robots_manageable(*, actor: Actor, organization: Organization) -> bool:
+    """An organisation's group robots (its work group's) are kept by the committee admins
+    above it and by its own secretary (书记), who runs the branch's work group."""
     if actor is None:
         return True
     scope = scope_for(actor)
-    return scope.everything or any(organization.path.startswith(p) for p in scope.admin_paths)
+    if scope.everything or any(organization.path.startswith(p) for p in scope.admin_paths):
+        return True
+    return (
+        RoleAssignment.Role.SECRETARY in scope.roles
+        and RoleAssignment.objects.filter(
+            user=actor, organization=organization, role=RoleAssignment.Role.SECRETARY
+        ).exists()
+    )
 
 
 def _last_try() -> Prefetch:

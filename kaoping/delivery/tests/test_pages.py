@@ -1,5 +1,5 @@
-"""The pages and API of delivery: one's channels, the robots of a branch (the committee
-admin's), a test post through a robot."""
+"""The pages and API of delivery: one's channels, the robots of a branch (its secretary's
+and the committee admin's), a test post through a robot."""
 
 import json
 
@@ -37,9 +37,11 @@ def test_channels_in_the_api(client, district):
 
 
 def test_robots_of_a_branch(client, district, webhooks, django_capture_on_commit_callbacks):
-    client.force_login(district.sec1)
+    client.force_login(district.sec2)  # another branch's secretary
     assert client.get("/organizations/B1/robots/").status_code == 404
     assert "群机器人" not in client.get("/branches/B1/").content.decode()
+    client.force_login(district.member1)
+    assert client.get("/organizations/B1/robots/").status_code == 404
     client.force_login(district.admin)
     assert "/organizations/B1/robots/" in client.get("/branches/B1/").content.decode()
     answer = client.post(
@@ -71,3 +73,15 @@ def test_a_wecom_robot_has_no_secret(client, district):
         {"kind": "wecom", "name": "群", "webhook": "https://example.org/h", "secret": "x"},
     )
     assert answer.status_code == 400 and not GroupRobot.objects.exists()
+
+
+def test_a_branch_secretary_keeps_the_branch_robots(client, district):
+    client.force_login(district.sec1)
+    assert "/organizations/B1/robots/" in client.get("/branches/B1/").content.decode()
+    answer = client.post(
+        "/organizations/B1/robots/",
+        {"kind": "wecom", "name": "一支部企业微信群", "webhook": "https://example.org/h"},
+    )
+    assert answer.status_code == 302
+    assert GroupRobot.objects.get().organization == district.b1
+    assert client.get("/organizations/B2/robots/").status_code == 404  # not theirs

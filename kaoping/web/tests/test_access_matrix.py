@@ -555,8 +555,9 @@ PAGES = _rows(rows=(
     ("workbench:home",                   "GET",  "302 200 200 200 200 200 200 200", "-",   "-"),
     ("notifications:mark_read",          "GET",  "405 405 405 405 405 405 405 405", "-",   "-"),
     ("notifications:mark_read",          "POST", "302 302 302 302 302 302 302 302", "-",   "-"),
-    # delivery: one's own channels; the failures page, its retries and the robots are the
-    # committee admin's (404 for everybody else, the org department included)
+    # delivery: one's own channels; the failures page and its retries are the committee
+    # admin's (404 for everybody else, the org department included); a branch's robots are
+    # its secretary's too
     ("delivery:channels",                "GET",  "302 200 200 200 200 200 200 200", "-",   "-"),
     ("delivery:channels",                "POST", "302 302 302 302 302 302 302 302", "-",   "-"),
     ("delivery:failures",                "GET",  "302 404 404 404 404 404 200 404", "-",   "-"),
@@ -564,12 +565,12 @@ PAGES = _rows(rows=(
     ("delivery:delivery_retry",          "POST", "302 404 404 404 404 404 200 404", "404", "pk=failed_delivery"),
     ("delivery:group_message_retry",     "GET",  "302 405 405 405 405 405 405 405", "405", "pk=failed_group_message"),
     ("delivery:group_message_retry",     "POST", "302 404 404 404 404 404 200 404", "404", "pk=failed_group_message"),
-    ("delivery:robots",                  "GET",  "302 404 404 404 404 404 200 404", "404", "code=branch"),
-    ("delivery:robots",                  "POST", "302 404 404 404 404 404 400 404", "404", "code=branch"),
+    ("delivery:robots",                  "GET",  "302 404 404 200 404 404 200 404", "404", "code=branch"),
+    ("delivery:robots",                  "POST", "302 404 404 400 404 404 400 404", "404", "code=branch"),
     ("delivery:robot_remove",            "GET",  "302 405 405 405 405 405 405 405", "405", "pk=robot"),
-    ("delivery:robot_remove",            "POST", "302 404 404 404 404 404 200 404", "404", "pk=robot"),
+    ("delivery:robot_remove",            "POST", "302 404 404 200 404 404 200 404", "404", "pk=robot"),
     ("delivery:robot_test",              "GET",  "302 405 405 405 405 405 405 405", "405", "pk=robot"),
-    ("delivery:robot_test",              "POST", "302 404 404 404 404 404 302 404", "404", "pk=robot"),
+    ("delivery:robot_test",              "POST", "302 404 404 302 404 404 302 404", "404", "pk=robot"),
     ("meetings:branch",                  "GET",  "302 404 404 200 404 404 200 200", "200", "code=branch"),
     ("meetings:branch",                  "POST", "302 404 404 200 404 404 200 403", "403", "code=branch"),
     ("meetings:member_daily",            "GET",  "302 200 404 200 404 404 200 200", "200", "code=member"),
@@ -924,10 +925,10 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/deliveries/failed",                        "401 404 404 404 404 404 200 404", "-",   "-"),
     ("POST",   "/api/deliveries/{id}/retry",                    "401 404 404 404 404 404 200 404", "404", "id=failed_delivery"),
     ("POST",   "/api/group-messages/{id}/retry",                "401 404 404 404 404 404 200 404", "404", "id=failed_group_message"),
-    ("GET",    "/api/organizations/{code}/robots",              "401 404 404 404 404 404 200 404", "404", "code=branch"),
-    ("POST",   "/api/organizations/{code}/robots",              "401 404 404 404 404 404 201 404", "404", "code=branch"),
-    ("POST",   "/api/robots/{id}/remove",                       "401 404 404 404 404 404 200 404", "404", "id=robot"),
-    ("POST",   "/api/robots/{id}/test",                         "401 404 404 404 404 404 200 404", "404", "id=robot"),
+    ("GET",    "/api/organizations/{code}/robots",              "401 404 404 200 404 404 200 404", "404", "code=branch"),
+    ("POST",   "/api/organizations/{code}/robots",              "401 404 404 201 404 404 201 404", "404", "code=branch"),
+    ("POST",   "/api/robots/{id}/remove",                       "401 404 404 200 404 404 200 404", "404", "id=robot"),
+    ("POST",   "/api/robots/{id}/test",                         "401 404 404 200 404 404 200 404", "404", "id=robot"),
     # dues: as their pages (dues:branch, :payment, :rate, :settings, :close, :import,
     # :import_confirm): the branch's officers and readers read, its keepers write (the
     # supervisor reads B2's: 403). Closing without confirm changes nothing; the upload is
