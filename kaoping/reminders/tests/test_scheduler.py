@@ -1,5 +1,6 @@
 """The scheduler enqueues each run once, and real worker processes send a reminder once,
-however many schedulers and workers run at the same time."""
+however many schedulers and workers run at the same time, on the database queue and on
+the Redis/RQ queue alike."""
 
 import datetime
 import json
@@ -110,12 +111,13 @@ print(json.dumps({
 """
 
 
-def _together(url: str, *commands: list[str]) -> None:
+def _together(url: str, *commands: list[str], extra: dict | None = None) -> None:
     """Start the commands at once and wait for all: two machines doing the same."""
     import os
 
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["KAOPING_DATABASE_URL"] = url
+    env.update(extra or {})
     env["KAOPING_REMINDERS_EVERY"] = "1440"  # one slot a day: the restart falls in it
     running = [
         subprocess.Popen(  # noqa: S603 - this interpreter and the project's own command
@@ -156,3 +158,44 @@ def test_two_schedulers_and_two_workers_send_a_meeting_reminder_once(empty_datab
     [text] = done["reminders"]
     assert "会议提醒：主题党日「学习党章」" in text
     assert meeting.startswith("MT-")
+
+
+RQ_READ_BACK = """
+import json, django_rq
+from rq.registry import FailedJobRegistry
+from kaoping.notifications.models import Notification
+from kaoping.reminders.models import ReminderSent, ScheduleSlot
+queue = django_rq.get_queue("default")
+print(json.dumps({
+    "reminders": list(Notification.objects.filter(user__username="reminded",
+                      text__startswith="会议提醒").values_list("text", flat=True)),
+    "records": ReminderSent.objects.count(),
+    "reminder_slots": ScheduleSlot.objects.filter(name="reminders").count(),
+    "queued": len(queue.job_ids),
+    "failed": len(FailedJobRegistry(queue=queue)),
+}))
+"""
+
+
+def test_on_the_redis_queue_two_schedulers_and_two_rq_workers_send_it_once(
+    empty_database_url, redis_url
+):
+    """The same schedules on the distributed backend (KAOPING_TASKS=rq): what the
+    schedulers enqueue goes into Redis, and two ``rqworker`` processes take it."""
+    url = empty_database_url()
+    rq = {"KAOPING_TASKS": "rq", "KAOPING_REDIS_URL": redis_url}
+    kaoping(url, "import-bundle", str(EXAMPLES / "small-district.bundle.json"), env=rq)
+    kaoping(url, "shell", "-c", SETUP, env=rq)
+    worker = ["rqworker", "--burst", "--job-class", "django_tasks_rq.Job", "default"]
+
+    _together(url, ["run-scheduler", "--once"], ["run-scheduler", "--once"], extra=rq)
+    _together(url, worker, worker, extra=rq)
+    _together(url, ["run-scheduler", "--once"], ["run-scheduler", "--once"], extra=rq)
+    _together(url, worker, extra=rq)
+
+    done = json.loads(kaoping(url, "shell", "-c", RQ_READ_BACK, env=rq).strip().splitlines()[-1])
+    assert done["queued"] == 0 and done["failed"] == 0
+    assert done["reminder_slots"] in (1, 2)
+    assert done["records"] == 1
+    [text] = done["reminders"]
+    assert "会议提醒：主题党日「学习党章」" in text
