@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("kaoping.jobs.urls")),
     path("", include("kaoping.archive.urls")),
     path("", include("kaoping.unqualified.urls")),
+    path("", include("kaoping.documents.urls")),
     path("", include("kaoping.monitoring.urls")),
     path("", include("kaoping.planning.urls")),
     path("", include("kaoping.onboarding.urls")),

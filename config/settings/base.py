@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "kaoping.scoring",
     "kaoping.publication",
     "kaoping.unqualified",
+    # Official documents (Word files) read every workflow's records and write none.
+    "kaoping.documents",
     "kaoping.monitoring",
     "kaoping.reminders",
     "kaoping.planning",

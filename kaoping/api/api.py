@@ -128,6 +128,7 @@ api.add_router("", "kaoping.notifications.api.router")  # the inbox (issue 20)
 api.add_router("", "kaoping.delivery.api.router")  # e-mail, SMS, group robots (issue 21)
 api.add_router("", "kaoping.dues.api.router")  # 党费 (issue 20), with its app
 api.add_router("", "kaoping.inspections.api.router")  # 专项督查 (issue 20)
+api.add_router("", "kaoping.documents.api.router")  # official documents (issue 22)
 
 
 # --------------------------------------------------------------------------- errors

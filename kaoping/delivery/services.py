@@ -312,7 +312,8 @@ def group_notice_send(
 def _robot_manage_check(actor: Actor, organization: Organization) -> None:
     if not selectors.robots_manageable(actor=actor, organization=organization):
         raise PermissionDenied(
-            _("只有党工委管理员和本支部书记可以管理 %(org)s 的群机器人。") % {"org": organization.name}
+            _("只有党工委管理员和本支部书记可以管理 %(org)s 的群机器人。")
+            % {"org": organization.name}
         )
 
 

@@ -1,6 +1,7 @@
 """Reads of meetings and leave requests, scoped to what the actor may see."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -186,7 +187,7 @@ def meeting_timing(meeting: Meeting) -> MeetingTiming:
     return meeting_timings([meeting])[meeting.pk]
 
 
-def meeting_timings(meetings: list[Meeting]) -> dict[int, MeetingTiming]:
+def meeting_timings(meetings: Sequence[Meeting]) -> dict[int, MeetingTiming]:
     """``meeting_timing`` of each meeting (``branch`` selected), by pk, in one query."""
     years = {timezone.localtime(m.starts_at).year for m in meetings}
     kinds = {m.kind for m in meetings}

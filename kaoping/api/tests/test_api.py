@@ -825,6 +825,7 @@ def test_openapi_lists_every_path():
         "/api/organizations/{code}/robots",
         "/api/robots/{id}/remove",
         "/api/robots/{id}/test",
+        "/api/members/{code}/documents/{year}/registration-form",
         "/api/branches/{code}/dues",
         "/api/branches/{code}/dues/settings",
         "/api/branches/{code}/dues/rates",

@@ -716,6 +716,7 @@ PAGES = _rows(rows=(
     ("publication:appeal_answer",        "GET",  "302 404 404 200 404 404 200 404", "404", "code=appeal"),
     ("publication:appeal_answer",        "POST", "302 404 404 200 404 404 200 404", "404", "code=appeal"),
     ("publication:member_panel",         "GET",  "302 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
+    ("documents:registration_form",      "GET",  "302 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
     # the early warnings: officers see their branches' (a member none); the thresholds are
     # the working committee's
     ("monitoring:index",                 "GET",  "302 404 404 200 200 200 200 200", "-",   "-"),
@@ -775,6 +776,7 @@ API = _rows(api=True, rows=(
     ("PUT",    "/api/organizations/{code}",                     "401 404 404 403 404 404 200 403", "403", "code=branch"),
     # the archive: as its pages (archive:member, archive:roster, archive:lost_contacts)
     ("GET",    "/api/members/{code}/archive",                   "401 200 404 200 404 404 200 200", "200", "code=member"),
+    ("GET",    "/api/members/{code}/documents/{year}/registration-form", "401 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
     ("GET",    "/api/branches/{code}/roster",                   "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("GET",    "/api/archive/lost-contact",                     "401 403 403 200 200 200 200 200", "-",   "-"),
     # accounts: as the accounts pages (accounts:index, accounts:issue)
@@ -1036,6 +1038,12 @@ def _client(data: MatrixData, role: str, api: bool = False) -> Client:
 
 def _body(response) -> str:
     raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if raw.startswith(b"PK") and b"word/document.xml" in raw:  # a Word file: its text
+        from docx import Document
+
+        document = Document(io.BytesIO(raw))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
     if raw.startswith(b"PK"):  # a spreadsheet: search its cells, not the zip
         from openpyxl import load_workbook
 

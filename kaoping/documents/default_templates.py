@@ -1,0 +1,100 @@
+"""The default template of each kind (默认模板), built with python-docx rather than kept
+as a binary file: what it holds is reviewable here, and an organisation downloads it from
+the documents page to make its own version in Word.
+
+Each ``{{ field }}`` is written as one run, as docxtpl needs."""
+
+import io
+from collections.abc import Callable
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+FONT = "宋体"
+
+
+def _document():
+    document = Document()
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
+    section.left_margin = section.right_margin = Cm(2.5)
+    style = document.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(11)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    return document
+
+
+def _title(document, text: str) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.font.size = Pt(16)
+
+
+def _cell(cell, text: str, *, bold: bool = False) -> None:
+    cell.text = ""
+    run = cell.paragraphs[0].add_run(text)
+    run.bold = bold
+
+
+def _rows(document, rows: list[list[str]], widths: int) -> None:
+    """A bordered table; a row shorter than ``widths`` has its last cell span the rest.
+    Labels (every other cell) are bold."""
+    table = document.add_table(rows=0, cols=widths)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for texts in rows:
+        cells = table.add_row().cells
+        if len(texts) < widths:
+            cells[len(texts) - 1].merge(cells[widths - 1])
+        for i, text in enumerate(texts):
+            _cell(cells[i], text, bold=i % 2 == 0)
+
+
+def _bytes(document) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def registration_form() -> bytes:
+    """民主评议党员登记表: one member, one year."""
+    document = _document()
+    _title(document, "{{ year }}年度民主评议党员登记表")
+    paragraph = document.add_paragraph()
+    paragraph.add_run("党组织：{{ organization }}　　党支部：{{ branch }}")
+    _rows(
+        document,
+        [
+            ["姓名", "{{ member_name }}", "性别", "{{ gender }}", "民族", "{{ ethnicity }}"],
+            ["出生日期", "{{ birth_date }}", "学历", "{{ education }}"]
+            + ["入党日期", "{{ joined_on }}"],
+            ["党员编号", "{{ member_code }}", "工作岗位", "{{ job }}"],
+            ["查找的问题", "{{ self_problems }}"],
+            ["原因分析", "{{ self_causes }}"],
+            ["整改措施", "{{ self_measures }}"],
+            ["互评意见（{{ peer_count }}条）", "{{ peer_summary }}"],
+            ["书记点评", "{{ secretary_comment }}"],
+            ["整改要求", "{{ secretary_requirements }}"],
+            ["民主测评得分率", "{{ vote_percent }}", "日常量化得分", "{{ daily_score }}"],
+            ["综合得分", "{{ composite_score }}", "评定等次", "{{ grade }}"],
+            ["党支部意见", "{{ organization_opinion }}"],
+        ],
+        widths=6,
+    )
+    document.add_paragraph()
+    document.add_paragraph("党支部书记（签字）：＿＿＿＿＿＿　　党支部（盖章）")
+    document.add_paragraph("日期：＿＿＿＿年＿＿月＿＿日")
+    document.add_paragraph("上级党组织意见：")
+    document.add_paragraph("签字（盖章）：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日")
+    footer = document.add_paragraph("本表由考评系统于 {{ generated_on }} 生成。")
+    footer.runs[0].font.size = Pt(9)
+    return _bytes(document)
+
+
+DEFAULT_TEMPLATES: dict[str, Callable[[], bytes]] = {"registration-form": registration_form}

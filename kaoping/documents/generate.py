@@ -1,0 +1,29 @@
+"""A document as a file (生成文书): the kind's template filled with the fields its reader
+may see. Pages, the API and (later) the year's archive call these."""
+
+from django.utils.translation import gettext as _
+
+from kaoping.annotations import Actor
+
+from .default_templates import DEFAULT_TEMPLATES
+from .kinds import REGISTRATION_FORM, DocumentKind
+from .rendering import docx_render
+from .selectors import member_for_documents, registration_form_fields
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def template_for(kind: DocumentKind) -> bytes:
+    """The template a document of ``kind`` is filled from: the default one."""
+    return DEFAULT_TEMPLATES[kind.slug]()
+
+
+def registration_form_docx(*, actor: Actor, code: str, year: int) -> tuple[str, bytes]:
+    """民主评议党员登记表 of member ``code`` for ``year``: (file name, .docx bytes)."""
+    member = member_for_documents(actor=actor, code=code)
+    fields = registration_form_fields(member=member, year=year)
+    name = _("%(year)s年度民主评议党员登记表-%(name)s.docx") % {
+        "year": year,
+        "name": member.name,
+    }
+    return name, docx_render(template_for(REGISTRATION_FORM), fields)

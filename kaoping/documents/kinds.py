@@ -1,0 +1,58 @@
+"""The kinds of official document (文书种类) and the fields each template may use.
+
+A field list is the one description of a kind's data: the default template uses only
+these names, ``docs/documents.md`` lists them (a test compares), and the context a
+document is filled from has exactly these keys.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of document: its name in URLs, its title, its fields (name → meaning)."""
+
+    slug: str
+    title: Promise
+    fields: dict[str, Promise]
+
+    @property
+    def filename_stem(self) -> str:
+        return str(self.title)
+
+
+REGISTRATION_FORM = DocumentKind(
+    slug="registration-form",
+    title=_("民主评议党员登记表"),
+    fields={
+        "organization": _("党组织名称（党员所在支部的上级党组织）"),
+        "branch": _("所在党支部"),
+        "year": _("评议年度"),
+        "member_name": _("姓名"),
+        "member_code": _("党员编号"),
+        "gender": _("性别"),
+        "ethnicity": _("民族"),
+        "birth_date": _("出生日期"),
+        "education": _("学历"),
+        "joined_on": _("入党日期"),
+        "job": _("工作岗位"),
+        "self_problems": _("个人自评：查找的问题"),
+        "self_causes": _("个人自评：原因分析"),
+        "self_measures": _("个人自评：整改措施"),
+        "peer_count": _("收到的互评意见条数"),
+        "peer_summary": _("互评意见摘要（不署名）"),
+        "secretary_comment": _("书记点评意见"),
+        "secretary_requirements": _("整改要求"),
+        "vote_percent": _("民主测评得分率（%，不含选票）"),
+        "daily_score": _("日常量化得分"),
+        "composite_score": _("综合得分"),
+        "grade": _("评定等次"),
+        "organization_opinion": _("党支部意见"),
+        "generated_on": _("生成日期"),
+    },
+)
+
+KINDS = {kind.slug: kind for kind in (REGISTRATION_FORM,)}

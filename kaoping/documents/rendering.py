@@ -1,0 +1,38 @@
+"""Filling a .docx template (docxtpl) with a document's fields, safely.
+
+The values are data, never template code: the template is rendered by Jinja's sandbox
+with autoescaping on, so a member's text holding ``{{``, ``{%`` or ``<w:t>`` comes out
+as those characters; characters XML cannot hold (control characters other than tab and
+newline) are dropped first, and a newline becomes a line break in Word."""
+
+import io
+import re
+from collections.abc import Mapping
+
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+# XML 1.0 allows tab, newline and carriage return among the C0 controls; docxtpl reads
+# \a and \f as "new paragraph" and "page break", so they go too.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean(value: object) -> str:
+    """A field's text as it may stand in the document."""
+    text = "" if value is None else str(value)
+    return _NOT_IN_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def docx_render(template: bytes, fields: Mapping[str, object]) -> bytes:
+    """The filled document. ``fields`` are plain values (str, int, Decimal, date)."""
+    document = DocxTemplate(io.BytesIO(template))
+    environment = SandboxedEnvironment(autoescape=True)
+    document.render({name: clean(value) for name, value in fields.items()}, environment)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def template_fields(template: bytes) -> set[str]:
+    """The names a template uses (its undeclared variables)."""
+    return set(DocxTemplate(io.BytesIO(template)).get_undeclared_template_variables())

@@ -1,0 +1,14 @@
+"""文书下载: the documents as Word files, for those who may see their records."""
+
+from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_GET
+
+from .answers import docx_answer
+from .generate import registration_form_docx
+
+
+@login_required
+@require_GET
+def registration_form(request, code: str, year: int):
+    """民主评议党员登记表 of one member and year (.docx)."""
+    return docx_answer(*registration_form_docx(actor=request.user, code=code, year=year))
