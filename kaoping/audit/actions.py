@@ -38,6 +38,7 @@ AUDIT_ACTIONS: frozenset[str] = frozenset(
         "claim.submit",
         "delivery.channels",
         "delivery.retry",
+        "document_template.upload",
         "dues.close",
         "dues.import",
         "dues.payment",

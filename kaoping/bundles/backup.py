@@ -32,6 +32,7 @@ APPS = [
     "evaluation",
     "scoring",
     "publication",
+    "documents",  # the committees' own templates
     "api",
 ]
 FORMAT = "kaoping.backup/1"

@@ -1,13 +1,28 @@
-"""Documents in the API (文书): the same files as the pages, by kind and object."""
+"""Documents in the API (文书): the same files as the pages, by kind and object, and the
+committee admins' templates (kinds and fields, defaults, uploads and their history)."""
 
-from ninja import Router
+import datetime
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from kaoping.api.auth import AuthedRequest
-from kaoping.api.common import READ_ERRORS
+from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
+from kaoping.api.pagination import Cursor
 from kaoping.api.schemas import Code, Year
+from kaoping.kit.urlparams import SQL_INT_MAX
 
+from . import selectors, services
 from .answers import docx_answer
+from .default_templates import DEFAULT_TEMPLATES
 from .generate import registration_form_docx
+from .kinds import KINDS
+from .models import MAX_TEMPLATE_BYTES, DocumentTemplate
 
 router = Router(tags=["documents"])
 
@@ -20,3 +35,117 @@ def registration_form(request: AuthedRequest, code: Code, year: Year):
     """民主评议党员登记表 of one member and year, as a Word file (.docx): to the member,
     the branch's officers and the committee; a score or grade only once published."""
     return docx_answer(*registration_form_docx(actor=request.auth, code=code, year=year))
+
+
+# --------------------------------------------------------------------------- templates
+
+
+class DocumentKindOut(Schema):
+    slug: str
+    title: str
+    fields: dict[str, str]  # name -> meaning
+    default_template: str  # the API path of the default .docx
+
+
+class DocumentTemplateOut(Schema):
+    id: int
+    kind: str
+    year: int
+    organization: str
+    filename: str
+    sha256: str
+    uploaded_by: str | None
+    uploaded_at: datetime.datetime
+    file: str  # the API path of the .docx
+
+    @staticmethod
+    def resolve_id(obj: DocumentTemplate) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_organization(obj: DocumentTemplate) -> str:
+        return obj.organization.code
+
+    @staticmethod
+    def resolve_uploaded_by(obj: DocumentTemplate) -> str | None:
+        return obj.uploaded_by.get_username() if obj.uploaded_by is not None else None
+
+    @staticmethod
+    def resolve_file(obj: DocumentTemplate) -> str:
+        return f"/api/document-templates/{obj.pk}/file"
+
+
+KindSlug = Literal["registration-form"]  # KINDS' slugs (a test compares)
+RowId = Annotated[int, Field(ge=1, le=SQL_INT_MAX)]
+
+
+@router.get("/document-kinds", response={200: list[DocumentKindOut], **READ_ERRORS})
+def document_kinds(request: AuthedRequest):
+    """Every kind of document, the fields its templates may use (committee admins)."""
+    selectors.templates_required(actor=request.auth)
+    return [
+        {
+            "slug": kind.slug,
+            "title": str(kind.title),
+            "fields": {name: str(meaning) for name, meaning in kind.fields.items()},
+            "default_template": f"/api/document-kinds/{kind.slug}/default-template",
+        }
+        for kind in KINDS.values()
+    ]
+
+
+@router.get("/document-kinds/{kind}/default-template", response={200: None, **READ_ERRORS})
+def default_template(request: AuthedRequest, kind: KindSlug):
+    """A kind's default template (.docx), to edit in Word and upload for a year."""
+    selectors.templates_required(actor=request.auth)
+    name = _("%(title)s（默认模板）.docx") % {"title": KINDS[kind].title}
+    return docx_answer(name, DEFAULT_TEMPLATES[kind]())
+
+
+@router.get("/document-templates", response={200: list[DocumentTemplateOut], **READ_ERRORS})
+@paginate(Cursor)
+def document_templates(
+    request: AuthedRequest, kind: KindSlug | None = None, year: Year | None = None
+):
+    """Uploaded templates of the organisations the admin keeps, newest first (the latest
+    of an organisation, kind and year is in force; the others are its history)."""
+    rows = selectors.templates_visible(actor=request.auth)
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    if year is not None:
+        rows = rows.filter(year=year)
+    return rows.order_by("-uploaded_at", "-id")
+
+
+@router.post("/document-templates", response={201: DocumentTemplateOut, **WRITE_ERRORS})
+def document_template_upload(
+    request: AuthedRequest,
+    organization: Form[Code],
+    kind: Form[KindSlug],
+    year: Form[Year],
+    file: File[UploadedFile],
+):
+    """Upload an organisation's own template of a kind for a year (multipart). Refused
+    (422 on ``file``) when it is no .docx, is broken, or uses a field its kind lacks
+    (named); nothing is stored then."""
+    org = selectors.template_organizations(actor=request.auth).filter(code=organization).first()
+    if org is None:
+        raise Http404(_("找不到这个党组织。"))
+    if file.size is not None and file.size > MAX_TEMPLATE_BYTES:
+        raise ValidationError({"file": _("模板文件不能超过 2 MB。")})
+    row = services.document_template_upload(
+        actor=request.auth,
+        organization=org,
+        kind=kind,
+        year=year,
+        filename=file.name or "template.docx",
+        content=file.read(MAX_TEMPLATE_BYTES + 1),
+    )
+    return 201, row
+
+
+@router.get("/document-templates/{id}/file", response={200: None, **READ_ERRORS})
+def document_template_file(request: AuthedRequest, id: RowId):  # noqa: A002 - the path's name
+    """One uploaded template's file (.docx)."""
+    row = selectors.template_access_by_id(actor=request.auth, pk=id)
+    return docx_answer(row.filename, bytes(row.content))

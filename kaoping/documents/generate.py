@@ -4,17 +4,22 @@ may see. Pages, the API and (later) the year's archive call these."""
 from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
+from kaoping.orgs.models import Organization
 
 from .default_templates import DEFAULT_TEMPLATES
 from .kinds import REGISTRATION_FORM, DocumentKind
 from .rendering import docx_render
-from .selectors import member_for_documents, registration_form_fields
+from .selectors import member_for_documents, registration_form_fields, template_in_force
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def template_for(kind: DocumentKind) -> bytes:
-    """The template a document of ``kind`` is filled from: the default one."""
+def template_for(kind: DocumentKind, *, branch: Organization, year: int) -> bytes:
+    """The template a branch's document of ``kind`` for ``year`` is filled from: its
+    committee's upload for that year, else the default one."""
+    uploaded = template_in_force(kind=kind.slug, branch=branch, year=year)
+    if uploaded is not None:
+        return bytes(uploaded.content)
     return DEFAULT_TEMPLATES[kind.slug]()
 
 
@@ -26,4 +31,5 @@ def registration_form_docx(*, actor: Actor, code: str, year: int) -> tuple[str, 
         "year": year,
         "name": member.name,
     }
-    return name, docx_render(template_for(REGISTRATION_FORM), fields)
+    template = template_for(REGISTRATION_FORM, branch=member.branch, year=year)
+    return name, docx_render(template, fields)

@@ -3,7 +3,11 @@ through the selectors that decide who may see it. A document never holds a ballo
 a score or grade only once the branch has published its results."""
 
 import datetime
+from functools import reduce
+from operator import or_
 
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,9 +16,11 @@ from kaoping.archive.models import MemberProfile
 from kaoping.evaluation.models import PeerComment, SecretaryComment, SelfEvaluation
 from kaoping.evaluation.selectors import round_of
 from kaoping.kit.decimals import score_text
-from kaoping.orgs.models import Member
-from kaoping.orgs.selectors import member_access_by_code
+from kaoping.orgs.models import Member, Organization
+from kaoping.orgs.selectors import member_access_by_code, scope_for
 from kaoping.publication.selectors import member_published
+
+from .models import DocumentTemplate
 
 
 def member_for_documents(*, actor: Actor, code: str) -> Member:
@@ -95,3 +101,59 @@ def registration_form_fields(*, member: Member, year: int) -> dict[str, object]:
         ),
         "generated_on": timezone.localdate().isoformat(),
     }
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def template_organizations(*, actor: Actor) -> QuerySet[Organization]:
+    """The organisations whose templates ``actor`` keeps: the committee and party
+    committees at or below those they are committee admin of (every one for a superuser);
+    not branches, which use their committee's."""
+    scope = scope_for(actor)
+    orgs = Organization.objects.exclude(kind=Organization.Kind.BRANCH).order_by("path")
+    if scope.everything:
+        return orgs
+    if not scope.admin_paths:
+        return orgs.none()
+    return orgs.filter(reduce(or_, (Q(path__startswith=p) for p in scope.admin_paths)))
+
+
+def templates_required(*, actor: Actor) -> None:
+    """The templates page is the committee admins' (404 for everybody else)."""
+    if not scope_for(actor).is_scheme_admin:
+        raise Http404(_("找不到这个页面。"))
+
+
+def templates_visible(*, actor: Actor) -> QuerySet[DocumentTemplate]:
+    """Uploaded templates of the organisations ``actor`` keeps and those below them."""
+    templates_required(actor=actor)
+    scope = scope_for(actor)
+    rows = DocumentTemplate.objects.select_related("organization", "uploaded_by").defer("content")
+    if scope.everything:
+        return rows
+    return rows.filter(
+        reduce(or_, (Q(organization__path__startswith=p) for p in scope.admin_paths))
+    )
+
+
+def template_access_by_id(*, actor: Actor, pk: int) -> DocumentTemplate:
+    row = templates_visible(actor=actor).defer(None).filter(pk=pk).first()
+    if row is None:
+        raise Http404(_("找不到这个模板。"))
+    return row
+
+
+def template_in_force(*, kind: str, branch: Organization, year: int) -> DocumentTemplate | None:
+    """The template a branch's document of ``year`` is filled from: the latest upload of
+    the nearest organisation above it (or itself) for that year; None: the default."""
+    rows = [
+        row
+        for row in DocumentTemplate.objects.filter(kind=kind, year=year).select_related(
+            "organization"
+        )
+        if branch.path.startswith(row.organization.path)
+    ]
+    if not rows:
+        return None
+    return max(rows, key=lambda r: (len(r.organization.path), r.uploaded_at, r.pk))

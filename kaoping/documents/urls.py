@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import template_views, views
 
 app_name = "documents"
 
@@ -9,5 +9,14 @@ urlpatterns = [
         "members/<code:code>/documents/<year:year>/registration-form.docx",
         views.registration_form,
         name="registration_form",
+    ),
+    path("documents/templates/", template_views.templates, name="templates"),
+    path(
+        "documents/templates/<slug:kind>/default.docx",
+        template_views.default_template,
+        name="template_default",
+    ),
+    path(
+        "documents/templates/<int:pk>/file.docx", template_views.template_file, name="template_file"
     ),
 ]

@@ -6,11 +6,30 @@ import json
 from kaoping.bundles.tests.test_examples import EXAMPLES
 from kaoping.testing.cli import kaoping
 
+TEMPLATE = """
+import hashlib
+from kaoping.documents.default_templates import registration_form
+from kaoping.documents.models import DocumentTemplate
+from kaoping.orgs.models import Organization
+content = registration_form()
+DocumentTemplate.objects.create(
+    kind="registration-form", year=2026, filename="t.docx", content=content,
+    organization=Organization.objects.exclude(kind="branch").order_by("path").first(),
+    sha256=hashlib.sha256(content).hexdigest())
+"""
+TEMPLATE_READ = """
+import hashlib
+from kaoping.documents.models import DocumentTemplate
+for t in DocumentTemplate.objects.all():
+    print(t.kind, t.year, t.sha256 == hashlib.sha256(bytes(t.content)).hexdigest())
+"""
+
 
 def test_backup_restore_round_trip(empty_database_url, tmp_path):
     first, second = empty_database_url(), empty_database_url()
     kaoping(first, "import-bundle", str(EXAMPLES / "rules-tour.bundle.json"))
     kaoping(first, "compute", "--year", "2026")
+    kaoping(first, "shell", "-c", TEMPLATE)
     zip_path = tmp_path / "backup.zip"
     kaoping(first, "backup", str(zip_path))
 
@@ -23,6 +42,11 @@ def test_backup_restore_round_trip(empty_database_url, tmp_path):
     bundle_a = json.loads(kaoping(first, "export-bundle", "--year", "2026"))
     bundle_b = json.loads(kaoping(second, "export-bundle", "--year", "2026"))
     assert bundle_a == bundle_b
+    # A committee's own document template comes back byte for byte.
+    assert kaoping(second, "shell", "-c", TEMPLATE_READ) == kaoping(
+        first, "shell", "-c", TEMPLATE_READ
+    )
+    assert "registration-form" in kaoping(second, "shell", "-c", TEMPLATE_READ)
     # New entries still append after a restore (sequences were reset).
     kaoping(second, "import-bundle", str(EXAMPLES / "small-district.bundle.json"))
 

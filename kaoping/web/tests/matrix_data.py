@@ -15,6 +15,8 @@ from kaoping.archive.services import member_lost_contact_mark
 from kaoping.claims.services import claim_submit
 from kaoping.conftest import District, make_district
 from kaoping.delivery.models import Delivery, GroupMessage, GroupRobot
+from kaoping.documents.default_templates import registration_form
+from kaoping.documents.models import DocumentTemplate
 from kaoping.evaluation.services import round_open
 from kaoping.inspections.services import finding_record, group_create, inspection_record
 from kaoping.jobs.models import JobRun
@@ -67,6 +69,7 @@ class Side:
     robot: int = 0  # the branch's group robot (delivery)
     failed_delivery: int = 0  # the e-mail copy of the notification, failed
     failed_group_message: int = 0  # a post to the branch's robot, failed
+    document_template: int = 0  # an uploaded template of the branch's party committee
 
 
 @dataclass
@@ -190,6 +193,14 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
     ).pk
     side.failed_group_message = GroupMessage.objects.create(
         robot=robot, title=mark, text=mark, status=GroupMessage.Status.FAILED
+    ).pk
+    side.document_template = DocumentTemplate.objects.create(
+        kind="registration-form",
+        year=2026,
+        organization=branch.parent,
+        filename=f"{branch.code}.docx",
+        content=registration_form(),
+        sha256="0" * 64,
     ).pk
     return side
 

@@ -192,6 +192,15 @@ def _not_a_workbook(d: MatrixData, s: Side) -> "Multipart":
     return Multipart(file=upload)
 
 
+def _template_upload(d: MatrixData, s: Side) -> "Multipart":
+    """A valid template of the party committee above both branches: kept for who may."""
+    from kaoping.documents.default_templates import registration_form
+
+    upload = io.BytesIO(registration_form())
+    upload.name = "登记表.docx"
+    return Multipart(organization="P1", kind="registration-form", year="2026", file=upload)
+
+
 def _roster_template():
     """The roster's template (its sample row) as an upload, sent whole to every role
     (the body is made once per side: each read starts from the beginning)."""
@@ -238,6 +247,7 @@ BODIES: dict[str, Body] = {
     },
     "PUT /api/accounts/username-rule": lambda d, s: {"username_rule": "mobile"},
     "PUT /api/me/channels": fixed(email=False, sms=False, digest=False),
+    "POST /api/document-templates": _template_upload,
     "POST /api/organizations/{code}/robots": fixed(
         kind="wecom", name="矩阵群", webhook="https://example.org/hook"
     ),
@@ -717,6 +727,11 @@ PAGES = _rows(rows=(
     ("publication:appeal_answer",        "POST", "302 404 404 200 404 404 200 404", "404", "code=appeal"),
     ("publication:member_panel",         "GET",  "302 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
     ("documents:registration_form",      "GET",  "302 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
+    # documents: a branch's templates are the committee admins' (404 for everybody else)
+    ("documents:templates",              "GET",  "302 404 404 404 404 404 200 404", "-",   "-"),
+    ("documents:templates",              "POST", "302 404 404 404 404 404 400 404", "-",   "-"),
+    ("documents:template_default",       "GET",  "302 404 404 404 404 404 200 404", "-",   "kind='registration-form'"),
+    ("documents:template_file",          "GET",  "302 404 404 404 404 404 200 404", "404", "pk=document_template"),
     # the early warnings: officers see their branches' (a member none); the thresholds are
     # the working committee's
     ("monitoring:index",                 "GET",  "302 404 404 200 200 200 200 200", "-",   "-"),
@@ -777,6 +792,11 @@ API = _rows(api=True, rows=(
     # the archive: as its pages (archive:member, archive:roster, archive:lost_contacts)
     ("GET",    "/api/members/{code}/archive",                   "401 200 404 200 404 404 200 200", "200", "code=member"),
     ("GET",    "/api/members/{code}/documents/{year}/registration-form", "401 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
+    ("GET",    "/api/document-kinds",                           "401 404 404 404 404 404 200 404", "-",   "-"),
+    ("GET",    "/api/document-kinds/{kind}/default-template",   "401 404 404 404 404 404 200 404", "-",   "kind='registration-form'"),
+    ("GET",    "/api/document-templates",                       "401 404 404 404 404 404 200 404", "-",   "-"),
+    ("POST",   "/api/document-templates",                       "401 404 404 404 404 404 201 404", "-",   "-"),
+    ("GET",    "/api/document-templates/{id}/file",             "401 404 404 404 404 404 200 404", "404", "id=document_template"),
     ("GET",    "/api/branches/{code}/roster",                   "401 404 404 200 404 404 200 200", "200", "code=branch"),
     ("GET",    "/api/archive/lost-contact",                     "401 403 403 200 200 200 200 200", "-",   "-"),
     # accounts: as the accounts pages (accounts:index, accounts:issue)
