@@ -18,9 +18,9 @@ from kaoping.api.schemas import Code, Year
 from kaoping.kit.urlparams import SQL_INT_MAX
 
 from . import selectors, services
-from .answers import docx_answer
+from .answers import docx_answer, pdf_answer
 from .default_templates import DEFAULT_TEMPLATES
-from .generate import registration_form_docx
+from .generate import registration_form_docx, registration_form_pdf
 from .kinds import KINDS
 from .models import MAX_TEMPLATE_BYTES, DocumentTemplate
 
@@ -31,9 +31,17 @@ router = Router(tags=["documents"])
     "/members/{code}/documents/{year}/registration-form",
     response={200: None, **READ_ERRORS},
 )
-def registration_form(request: AuthedRequest, code: Code, year: Year):
-    """民主评议党员登记表 of one member and year, as a Word file (.docx): to the member,
-    the branch's officers and the committee; a score or grade only once published."""
+def registration_form(
+    request: AuthedRequest,
+    code: Code,
+    year: Year,
+    format: Literal["docx", "pdf"] = "docx",  # noqa: A002
+):
+    """民主评议党员登记表 of one member and year, as a Word file (.docx) or, with
+    ``format=pdf``, an archival PDF (PDF/A-3b): to the member, the branch's officers and
+    the committee; a score or grade only once published."""
+    if format == "pdf":
+        return pdf_answer(*registration_form_pdf(actor=request.auth, code=code, year=year))
     return docx_answer(*registration_form_docx(actor=request.auth, code=code, year=year))
 
 

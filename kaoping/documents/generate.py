@@ -1,6 +1,7 @@
 """A document as a file (生成文书): the kind's template filled with the fields its reader
 may see. Pages, the API and (later) the year's archive call these."""
 
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
@@ -8,7 +9,8 @@ from kaoping.orgs.models import Organization
 
 from .default_templates import DEFAULT_TEMPLATES
 from .kinds import REGISTRATION_FORM, DocumentKind
-from .rendering import docx_render
+from .pdf import html_to_pdf
+from .rendering import clean, docx_render
 from .selectors import member_for_documents, registration_form_fields, template_in_force
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -33,3 +35,19 @@ def registration_form_docx(*, actor: Actor, code: str, year: int) -> tuple[str, 
     }
     template = template_for(REGISTRATION_FORM, branch=member.branch, year=year)
     return name, docx_render(template, fields)
+
+
+def registration_form_pdf(*, actor: Actor, code: str, year: int) -> tuple[str, bytes]:
+    """The same 登记表 as an archival PDF (A4, PDF/A-3b, fonts embedded)."""
+    member = member_for_documents(actor=actor, code=code)
+    fields = {
+        name: clean(value)
+        for name, value in registration_form_fields(member=member, year=year).items()
+    }
+    header = _("%(org)s · %(year)s年度") % {"org": fields["organization"], "year": year}
+    html = render_to_string("documents/pdf/registration_form.html", {"f": fields, "header": header})
+    name = _("%(year)s年度民主评议党员登记表-%(name)s.pdf") % {
+        "year": year,
+        "name": member.name,
+    }
+    return name, html_to_pdf(html)

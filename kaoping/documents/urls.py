@@ -10,6 +10,11 @@ urlpatterns = [
         views.registration_form,
         name="registration_form",
     ),
+    path(
+        "members/<code:code>/documents/<year:year>/registration-form.pdf",
+        views.registration_form_pdf_page,
+        name="registration_form_pdf",
+    ),
     path("documents/templates/", template_views.templates, name="templates"),
     path(
         "documents/templates/<slug:kind>/default.docx",

@@ -3,8 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_GET
 
-from .answers import docx_answer
-from .generate import registration_form_docx
+from .answers import docx_answer, pdf_answer
+from .generate import registration_form_docx, registration_form_pdf
 
 
 @login_required
@@ -12,3 +12,10 @@ from .generate import registration_form_docx
 def registration_form(request, code: str, year: int):
     """民主评议党员登记表 of one member and year (.docx)."""
     return docx_answer(*registration_form_docx(actor=request.user, code=code, year=year))
+
+
+@login_required
+@require_GET
+def registration_form_pdf_page(request, code: str, year: int):
+    """The same form as an archival PDF."""
+    return pdf_answer(*registration_form_pdf(actor=request.user, code=code, year=year))

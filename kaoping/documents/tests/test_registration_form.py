@@ -158,3 +158,45 @@ def test_the_member_page_and_the_evaluation_page_link_to_it(district):
     link = 'href="/members/M1/documents/2026/registration-form.docx"'
     assert link in session(district.member1).get("/eval/2026/mine/").content.decode()
     assert link in session(district.sec1).get("/members/M1/?year=2026").content.decode()
+
+
+def pdf_text_and_fonts(content: bytes) -> tuple[str, set[tuple[str, bool]]]:
+    """The PDF's text and its fonts, each with whether it is embedded."""
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            inner = font.get("/DescendantFonts")
+            descriptor = (inner[0].get_object() if inner else font)["/FontDescriptor"]
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts.add((str(font["/BaseFont"]), embedded))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return text, fonts
+
+
+def test_the_archival_pdf_holds_the_same_form_a4_numbered_with_fonts_embedded(district):
+    evaluated(district)
+    answer = session(district.member1).get(PAGE.replace(".docx", ".pdf"))
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF-")
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(answer.content))
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"pdfaid:part" in metadata and b"3" in metadata  # PDF/A-3 identification
+    text, fonts = pdf_text_and_fonts(answer.content)
+    assert "2026年度民主评议党员登记表" in text and "张三" in text
+    assert "区财政局机关党委 · 2026年度" in text  # the header
+    assert "1 / 1" in text or "1 / 2" in text  # page numbers
+    assert "工作积极" in text and SNEAKY in text.replace("\n", "")
+    assert fonts and all(embedded for _name, embedded in fonts)
+    assert any("CJK" in name for name, _embedded in fonts)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    # The API gives the same with format=pdf, to the same readers only.
+    assert bearer(district.member1).get(API + "?format=pdf")["Content-Type"] == "application/pdf"
+    assert bearer(district.member2).get(API + "?format=pdf").status_code == 404
+    assert session(district.member2).get(PAGE.replace(".docx", ".pdf")).status_code == 404

@@ -727,6 +727,7 @@ PAGES = _rows(rows=(
     ("publication:appeal_answer",        "POST", "302 404 404 200 404 404 200 404", "404", "code=appeal"),
     ("publication:member_panel",         "GET",  "302 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
     ("documents:registration_form",      "GET",  "302 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
+    ("documents:registration_form_pdf",  "GET",  "302 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
     # documents: a branch's templates are the committee admins' (404 for everybody else)
     ("documents:templates",              "GET",  "302 404 404 404 404 404 200 404", "-",   "-"),
     ("documents:templates",              "POST", "302 404 404 404 404 404 400 404", "-",   "-"),
