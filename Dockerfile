@@ -11,6 +11,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     KAOPING_LOG_FORMAT=json \
     PATH=/srv/kaoping/.venv/bin:$PATH
 
+# Pango and the Noto CJK fonts: the archival PDFs (WeasyPrint, docs/documents.md).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --system --home-dir /srv/kaoping --shell /usr/sbin/nologin kaoping \
     && mkdir -p /srv/kaoping /var/lib/kaoping \
     && chown kaoping:kaoping /var/lib/kaoping
