@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
 from kaoping.orgs.models import DEPARTED_STATUSES, Member, Organization, RoleAssignment
-from kaoping.orgs.selectors import _under, scope_for
+from kaoping.orgs.selectors import scope_for, under_paths
 
 from .models import AccountPolicy, AccountState, SignIn, SlipBatch
 
@@ -72,7 +72,7 @@ def managed_branches(*, actor: Actor) -> QuerySet[Organization]:
     scope = scope_for(actor)
     qs = Organization.objects.filter(kind=Organization.Kind.BRANCH)
     if not scope.everything:
-        qs = qs.filter(_under(scope.manage_paths, "path"))
+        qs = qs.filter(under_paths(scope.manage_paths, "path"))
     on_roll = ~Q(members__status__in=DEPARTED_STATUSES)
     return (
         qs.select_related("parent")
@@ -90,7 +90,7 @@ def accounts_of(*, actor: Actor, organization: Organization | None = None) -> Qu
     scope = scope_for(actor)
     qs = Member.objects.select_related("branch", "user", "user__account_state")
     if not scope.everything:
-        qs = qs.filter(_under(scope.manage_paths, "branch__path"))
+        qs = qs.filter(under_paths(scope.manage_paths, "branch__path"))
     if organization is not None:
         qs = qs.filter(branch__path__startswith=organization.path)
     return qs.order_by("branch__path", "code")

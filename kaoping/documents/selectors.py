@@ -3,10 +3,8 @@ through the selectors that decide who may see it. A document never holds a ballo
 a score or grade only once the branch has published its results."""
 
 import datetime
-from functools import reduce
-from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +15,7 @@ from kaoping.evaluation.models import PeerComment, SecretaryComment, SelfEvaluat
 from kaoping.evaluation.selectors import round_of
 from kaoping.kit.decimals import score_text
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import member_access_by_code, scope_for
+from kaoping.orgs.selectors import member_access_by_code, scope_for, under_paths
 from kaoping.publication.selectors import member_published
 
 from .models import DocumentTemplate
@@ -116,7 +114,7 @@ def template_organizations(*, actor: Actor) -> QuerySet[Organization]:
         return orgs
     if not scope.admin_paths:
         return orgs.none()
-    return orgs.filter(reduce(or_, (Q(path__startswith=p) for p in scope.admin_paths)))
+    return orgs.filter(under_paths(scope.admin_paths, "path"))
 
 
 def templates_required(*, actor: Actor) -> None:
@@ -132,9 +130,7 @@ def templates_visible(*, actor: Actor) -> QuerySet[DocumentTemplate]:
     rows = DocumentTemplate.objects.select_related("organization", "uploaded_by").defer("content")
     if scope.everything:
         return rows
-    return rows.filter(
-        reduce(or_, (Q(organization__path__startswith=p) for p in scope.admin_paths))
-    )
+    return rows.filter(under_paths(scope.admin_paths, "organization__path"))
 
 
 def template_access_by_id(*, actor: Actor, pk: int) -> DocumentTemplate:

@@ -93,7 +93,8 @@ def scope_for(actor: Actor) -> Scope:
     return scope
 
 
-def _under(paths: tuple[str, ...], field: str) -> Q:
+def under_paths(paths: tuple[str, ...], field: str) -> Q:
+    """Rows whose ``field`` (a materialised path) lies at or below one of ``paths``."""
     if not paths:
         return Q(pk__in=[])
     return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
@@ -104,7 +105,7 @@ def organizations_visible(*, actor: Actor) -> QuerySet[Organization]:
     qs = Organization.objects.all()
     if scope.everything:
         return qs
-    q = _under(scope.read_paths, "path")
+    q = under_paths(scope.read_paths, "path")
     if scope.member_id is not None:
         q |= Q(members__id=scope.member_id)
     return qs.filter(q).distinct()
@@ -130,7 +131,7 @@ def members_visible(*, actor: Actor) -> QuerySet[Member]:
     qs = Member.objects.select_related("branch")
     if scope.everything:
         return qs
-    q = _under(scope.read_paths, "branch__path")
+    q = under_paths(scope.read_paths, "branch__path")
     if scope.member_id is not None:
         q |= Q(id=scope.member_id)
     return qs.filter(q)
@@ -356,7 +357,7 @@ def roles_visible(*, actor: Actor) -> QuerySet[RoleAssignment]:
     scope = scope_for(actor)
     qs = RoleAssignment.objects.select_related("user", "user__member", "organization")
     if not scope.everything:
-        qs = qs.filter(_under(scope.read_paths, "organization__path"))
+        qs = qs.filter(under_paths(scope.read_paths, "organization__path"))
     return qs.order_by("organization__path", "role", "user__username")
 
 

@@ -8,8 +8,6 @@ Seeing a draft means editing and simulating it; adopting it is for committee adm
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import branches_visible, scope_for
+from kaoping.orgs.selectors import branches_visible, scope_for, under_paths
 from kaoping.schemes.models import SchemeItem
 from kaoping.scoring.engine import (
     GRADE_REPORT_ORDER,
@@ -57,7 +55,7 @@ def drafts_visible(*, actor: Actor) -> QuerySet[SchemeDraft]:
     if scope.is_scheme_admin:
         q |= Q(branch__isnull=True)
     if scope.manage_paths:
-        q |= reduce(or_, (Q(branch__path__startswith=p) for p in scope.manage_paths))
+        q |= under_paths(scope.manage_paths, "branch__path")
     return qs.filter(q)
 
 
@@ -80,7 +78,7 @@ def branches_for_drafting(*, actor: Actor) -> QuerySet[Organization]:
         return qs
     if not scope.manage_paths:
         return qs.none()
-    return qs.filter(reduce(or_, (Q(path__startswith=p) for p in scope.manage_paths)))
+    return qs.filter(under_paths(scope.manage_paths, "path"))
 
 
 def simulated_branches(*, actor: Actor, draft: SchemeDraft) -> list[Organization]:
