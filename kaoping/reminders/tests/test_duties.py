@@ -76,6 +76,30 @@ def test_the_self_evaluation_is_reminded_to_those_who_have_not_submitted(distric
     assert reminders_send(now=NOW + 2 * DAY) == 0  # no one-day reminder
 
 
+def test_peer_comments_are_reminded_to_those_who_have_given_none(district):
+    from kaoping.evaluation.services import round_advance
+    from kaoping.evaluation.tests.support import branch_of, comment_on
+
+    members = branch_of(district, 3)
+    evaluation = round_advance(actor=district.sec1, round_=open_round(district))
+    assert evaluation.step == "peer"
+    rounds = type(evaluation).objects.filter(pk=evaluation.pk)
+    rounds.update(peer_deadline=datetime.date(2026, 7, 15))
+    assert reminders_send(now=NOW) >= 1
+    [text] = reminders(district.member1, "民主评议提醒")
+    assert text == "民主评议提醒：请于 2026-07-15 前完成“党员互评”。"
+    rounds.update(peer_deadline=None)
+    evaluation.refresh_from_db()
+    other = next(m for m in members if m != district.m1)
+    comment_on(district.member1, evaluation, other, strengths="认真")
+    rounds.update(peer_deadline=datetime.date(2026, 7, 15))
+    second = reminders_send(now=NOW + 2 * DAY)  # the one-day stage
+    assert len(reminders(district.member1, "民主评议提醒")) == 1  # commented: not again
+    others = [m.user for m in members if m != district.m1 and m.user is not None]
+    assert others and second == len(others)
+    assert all(len(reminders(user, "民主评议提醒")) == 2 for user in others)
+
+
 def test_the_secretary_hears_how_many_comments_are_left_before_the_deadline(district):
     from kaoping.evaluation.services import round_advance, secretary_comment_save
     from kaoping.evaluation.tests.support import branch_of
