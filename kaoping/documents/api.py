@@ -20,7 +20,12 @@ from kaoping.kit.urlparams import SQL_INT_MAX
 from . import selectors, services
 from .answers import docx_answer, pdf_answer
 from .default_templates import DEFAULT_TEMPLATES
-from .generate import registration_form_docx, registration_form_pdf
+from .generate import (
+    registration_form_docx,
+    registration_form_pdf,
+    results_notice_docx,
+    results_notice_pdf,
+)
 from .kinds import KINDS
 from .models import MAX_TEMPLATE_BYTES, DocumentTemplate
 
@@ -43,6 +48,24 @@ def registration_form(
     if format == "pdf":
         return pdf_answer(*registration_form_pdf(actor=request.auth, code=code, year=year))
     return docx_answer(*registration_form_docx(actor=request.auth, code=code, year=year))
+
+
+@router.get(
+    "/branches/{code}/documents/{year}/results-notice",
+    response={200: None, **READ_ERRORS},
+)
+def results_notice(
+    request: AuthedRequest,
+    code: Code,
+    year: Year,
+    format: Literal["docx", "pdf"] = "docx",  # noqa: A002 - the query's name
+):
+    """党员考评结果公示 of a published branch-year, as a Word file or (``format=pdf``) the
+    print page as an archival PDF: to the branch's members and officers and the committee;
+    404 before publication."""
+    if format == "pdf":
+        return pdf_answer(*results_notice_pdf(actor=request.auth, code=code, year=year))
+    return docx_answer(*results_notice_docx(actor=request.auth, code=code, year=year))
 
 
 # --------------------------------------------------------------------------- templates
@@ -83,7 +106,7 @@ class DocumentTemplateOut(Schema):
         return f"/api/document-templates/{obj.pk}/file"
 
 
-KindSlug = Literal["registration-form"]  # KINDS' slugs (a test compares)
+KindSlug = Literal["registration-form", "results-notice"]  # KINDS' slugs (a test compares)
 RowId = Annotated[int, Field(ge=1, le=SQL_INT_MAX)]
 
 

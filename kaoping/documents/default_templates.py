@@ -97,4 +97,43 @@ def registration_form() -> bytes:
     return _bytes(document)
 
 
-DEFAULT_TEMPLATES: dict[str, Callable[[], bytes]] = {"registration-form": registration_form}
+NOTICE_COLUMNS = (
+    ("排名", "rank"),
+    ("姓名", "name"),
+    ("扣分", "deductions"),
+    ("加分", "bonus"),
+    ("日常", "daily"),
+    ("民主测评", "democratic"),
+    ("综合", "composite"),
+    ("等次", "grade"),
+)
+
+
+def results_notice() -> bytes:
+    """党员考评结果公示: a branch's published results, one table row per member (docxtpl's
+    ``{%tr %}`` row loop)."""
+    document = _document()
+    _title(document, "{{ branch }} {{ year }} 年度党员考评结果公示")
+    document.add_paragraph("{{ organization }}")
+    document.add_paragraph("公示日期：{{ published_on }}　公示期至：{{ notice_until }}")
+    table = document.add_table(rows=3, cols=len(NOTICE_COLUMNS))
+    table.style = "Table Grid"
+    for i, (label, _name) in enumerate(NOTICE_COLUMNS):
+        _cell(table.rows[0].cells[i], label, bold=True)
+    # The loop's opening and closing tags each take a row of their own, which docxtpl
+    # removes; the middle row repeats once per member.
+    _cell(table.rows[1].cells[0], "{%tr for r in rows %}")
+    for i, (_label, name) in enumerate(NOTICE_COLUMNS):
+        _cell(table.rows[2].cells[i], "{{ r." + name + " }}")
+    closing = table.add_row().cells
+    _cell(closing[0], "{%tr endfor %}")
+    document.add_paragraph("如有异议，请在公示期内通过系统提出申诉。")
+    footer = document.add_paragraph("本公示由考评系统于 {{ generated_on }} 生成。")
+    footer.runs[0].font.size = Pt(9)
+    return _bytes(document)
+
+
+DEFAULT_TEMPLATES: dict[str, Callable[[], bytes]] = {
+    "registration-form": registration_form,
+    "results-notice": results_notice,
+}

@@ -6,12 +6,19 @@ from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
 from kaoping.orgs.models import Organization
+from kaoping.publication.selectors import notice_print_context
 
 from .default_templates import DEFAULT_TEMPLATES
-from .kinds import REGISTRATION_FORM, DocumentKind
+from .kinds import REGISTRATION_FORM, RESULTS_NOTICE, DocumentKind
 from .pdf import html_to_pdf
 from .rendering import clean, docx_render
-from .selectors import member_for_documents, registration_form_fields, template_in_force
+from .selectors import (
+    member_for_documents,
+    published_branch_for_documents,
+    registration_form_fields,
+    results_notice_fields,
+    template_in_force,
+)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -50,4 +57,23 @@ def registration_form_pdf(*, actor: Actor, code: str, year: int) -> tuple[str, b
         "year": year,
         "name": member.name,
     }
+    return name, html_to_pdf(html)
+
+
+def results_notice_docx(*, actor: Actor, code: str, year: int) -> tuple[str, bytes]:
+    """党员考评结果公示 of branch ``code`` for ``year`` (published only): (name, .docx)."""
+    branch = published_branch_for_documents(actor=actor, code=code, year=year)
+    fields = results_notice_fields(branch=branch, year=year)
+    name = _("%(branch)s%(year)s年度党员考评结果公示.docx") % {"branch": branch.name, "year": year}
+    return name, docx_render(template_for(RESULTS_NOTICE, branch=branch, year=year), fields)
+
+
+def results_notice_pdf(*, actor: Actor, code: str, year: int) -> tuple[str, bytes]:
+    """The branch's existing print page of the notice (publication/print.html), rendered
+    on the server as an archival PDF."""
+    branch = published_branch_for_documents(actor=actor, code=code, year=year)
+    html = render_to_string(
+        "publication/print.html", notice_print_context(branch=branch, year=year)
+    )
+    name = _("%(branch)s%(year)s年度党员考评结果公示.pdf") % {"branch": branch.name, "year": year}
     return name, html_to_pdf(html)

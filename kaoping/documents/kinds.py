@@ -55,4 +55,22 @@ REGISTRATION_FORM = DocumentKind(
     },
 )
 
-KINDS = {kind.slug: kind for kind in (REGISTRATION_FORM,)}
+RESULTS_NOTICE = DocumentKind(
+    slug="results-notice",
+    title=_("党员考评结果公示"),
+    fields={
+        "organization": _("党组织名称（支部的上级党组织）"),
+        "branch": _("党支部"),
+        "year": _("考评年度"),
+        "published_on": _("公示日期"),
+        "notice_until": _("公示期至"),
+        "rows": _(
+            "公示的结果，每行有 rank（排名）、name（姓名）、deductions（扣分）、bonus（加分）、"
+            "daily（日常）、democratic（民主测评）、composite（综合）、grade（等次）；"
+            "在表格行中写 {%tr for r in rows %} … {{ r.name }} … {%tr endfor %}"
+        ),
+        "generated_on": _("生成日期"),
+    },
+)
+
+KINDS = {kind.slug: kind for kind in (REGISTRATION_FORM, RESULTS_NOTICE)}

@@ -2,17 +2,50 @@
 and year in the header, page numbers, every font embedded (Debian's Noto CJK through
 fontconfig) and PDF/A-3b, so the file is the same on every machine and needs no browser.
 
-The HTML is our own template with autoescaped fields; nothing is fetched from outside (a
-document must not reach the network, and the intranet has none)."""
+The HTML is our own template with autoescaped fields. Nothing is fetched from outside (a
+document must not reach the network, and the intranet has none): a print page's
+stylesheets under ``/static/`` are read from the project's own static files, every other
+address is refused."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_VARIANT = "pdf/a-3b"
+# Relative addresses in a page (``/static/…``) resolve against this host, never contacted.
+BASE_URL = "https://kaoping.invalid/"
 
 
-def _no_fetching(url: str, *args, **kwargs):
-    raise ValueError(f"documents fetch nothing: {url[:80]}")
+class StaticOnlyFetcher(URLFetcher):
+    """Serves ``/static/…`` from the project's static files; refuses every other address
+    (``data:`` URLs, which hold their content, are WeasyPrint's own to read)."""
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parts = urlsplit(url)
+        prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+        if (
+            parts.netloc != "kaoping.invalid"
+            or not parts.path.startswith(prefix)
+            or ".." in parts.path.split("/")
+        ):
+            raise ValueError(f"documents fetch nothing outside: {url[:80]}")
+        found = finders.find(parts.path[len(prefix) :])
+        if not found or not isinstance(found, str):
+            raise ValueError(f"no such static file: {parts.path[:80]}")
+        with open(found, "rb") as file:  # noqa: PTH123 - a static file the finders chose
+            body = file.read()
+        content_type = "text/css" if found.endswith(".css") else "application/octet-stream"
+        return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
 
 
 def html_to_pdf(html: str) -> bytes:
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(pdf_variant=PDF_VARIANT)
+    return HTML(
+        string=html,
+        base_url=BASE_URL,
+        url_fetcher=StaticOnlyFetcher(allowed_protocols={"data", "https"}),
+    ).write_pdf(pdf_variant=PDF_VARIANT)

@@ -23,11 +23,20 @@ def clean(value: object) -> str:
     return _NOT_IN_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def clean_fields(value: object) -> object:
+    """``clean`` through a field's lists and dicts (a table's rows), texts at the leaves."""
+    if isinstance(value, dict):
+        return {str(k): clean_fields(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_fields(v) for v in value]
+    return clean(value)
+
+
 def docx_render(template: bytes, fields: Mapping[str, object]) -> bytes:
     """The filled document. ``fields`` are plain values (str, int, Decimal, date)."""
     document = DocxTemplate(io.BytesIO(template))
     environment = SandboxedEnvironment(autoescape=True)
-    document.render({name: clean(value) for name, value in fields.items()}, environment)
+    document.render({name: clean_fields(value) for name, value in fields.items()}, environment)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

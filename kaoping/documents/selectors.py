@@ -16,7 +16,13 @@ from kaoping.evaluation.selectors import round_of
 from kaoping.kit.decimals import score_text
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import member_access_by_code, scope_for, under_paths
-from kaoping.publication.selectors import member_published
+from kaoping.publication.selectors import (
+    branch_for_reader,
+    member_published,
+    publication_of,
+    published_rows,
+)
+from kaoping.scoring.models import Grade
 
 from .models import DocumentTemplate
 
@@ -97,6 +103,47 @@ def registration_form_fields(*, member: Member, year: int) -> dict[str, object]:
             if result is not None
             else ""
         ),
+        "generated_on": timezone.localdate().isoformat(),
+    }
+
+
+def published_branch_for_documents(*, actor: Actor, code: str, year: int) -> Organization:
+    """A branch whose published results ``actor`` may read (its members and officers, the
+    committee); 404 when missing, not theirs, or not yet published."""
+    branch = branch_for_reader(actor=actor, code=code)
+    if publication_of(branch=branch, year=year) is None:
+        raise Http404(
+            _("%(branch)s 的 %(year)s 年度结果尚未公示。") % {"branch": branch.name, "year": year}
+        )
+    return branch
+
+
+def results_notice_fields(*, branch: Organization, year: int) -> dict[str, object]:
+    """党员考评结果公示 of a published branch-year: what the notice posted in the branch
+    shows (``branch`` from ``published_branch_for_documents``)."""
+    publication = publication_of(branch=branch, year=year)
+    if publication is None:  # the access selector has checked; a race with a reopening
+        raise Http404(_("结果尚未公示。"))
+    rows = [
+        {
+            "rank": r.rank if r.rank is not None else "—",
+            "name": r.member.name,
+            "deductions": score_text(r.deductions),
+            "bonus": score_text(r.bonus),
+            "daily": score_text(r.daily),
+            "democratic": score_text(r.democratic) if r.democratic_pct is not None else "—",
+            "composite": score_text(r.composite),
+            "grade": Grade(r.grade).label if r.grade in Grade.values else r.grade,
+        }
+        for r in published_rows(branch=branch, year=year)
+    ]
+    return {
+        "organization": branch.parent.name if branch.parent is not None else "",
+        "branch": branch.name,
+        "year": year,
+        "published_on": timezone.localtime(publication.published_at).date().isoformat(),
+        "notice_until": f"{timezone.localtime(publication.notice_until):%Y-%m-%d %H:%M}",
+        "rows": rows,
         "generated_on": timezone.localdate().isoformat(),
     }
 

@@ -15,6 +15,16 @@ urlpatterns = [
         views.registration_form_pdf_page,
         name="registration_form_pdf",
     ),
+    path(
+        "branches/<code:code>/documents/<year:year>/results-notice.docx",
+        views.results_notice,
+        name="results_notice",
+    ),
+    path(
+        "branches/<code:code>/documents/<year:year>/results-notice.pdf",
+        views.results_notice_pdf_page,
+        name="results_notice_pdf",
+    ),
     path("documents/templates/", template_views.templates, name="templates"),
     path(
         "documents/templates/<slug:kind>/default.docx",

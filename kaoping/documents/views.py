@@ -4,7 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_GET
 
 from .answers import docx_answer, pdf_answer
-from .generate import registration_form_docx, registration_form_pdf
+from .generate import (
+    registration_form_docx,
+    registration_form_pdf,
+    results_notice_docx,
+    results_notice_pdf,
+)
 
 
 @login_required
@@ -19,3 +24,17 @@ def registration_form(request, code: str, year: int):
 def registration_form_pdf_page(request, code: str, year: int):
     """The same form as an archival PDF."""
     return pdf_answer(*registration_form_pdf(actor=request.user, code=code, year=year))
+
+
+@login_required
+@require_GET
+def results_notice(request, code: str, year: int):
+    """党员考评结果公示 of a published branch-year (.docx)."""
+    return docx_answer(*results_notice_docx(actor=request.user, code=code, year=year))
+
+
+@login_required
+@require_GET
+def results_notice_pdf_page(request, code: str, year: int):
+    """The notice's print page as an archival PDF."""
+    return pdf_answer(*results_notice_pdf(actor=request.user, code=code, year=year))

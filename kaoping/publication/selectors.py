@@ -56,6 +56,17 @@ def published_rows(*, branch: Organization, year: int) -> list[MemberResult]:
     return rows
 
 
+def notice_print_context(*, branch: Organization, year: int) -> dict:
+    """What the notice's print page of a published branch-year shows (the page and its
+    archival PDF)."""
+    return {
+        "branch": branch,
+        "scheme": Scheme.objects.filter(year=year).first(),
+        "publication": publication_of(branch=branch, year=year),
+        "rows": published_rows(branch=branch, year=year),
+    }
+
+
 def member_published(*, member: Member, year: int) -> MemberResult | None:
     if publication_of(branch=member.branch, year=year) is None:
         return None

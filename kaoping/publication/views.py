@@ -153,20 +153,12 @@ def printable(request, code: str, year: int):
     """The published results on one printable A4 page, for the branch's members and
     officers."""
     branch = selectors.branch_for_reader(actor=request.user, code=code)
-    publication = selectors.publication_of(branch=branch, year=year)
-    if publication is None:
+    if selectors.publication_of(branch=branch, year=year) is None:
         raise Http404(
             _("%(branch)s 的 %(year)s 年度结果尚未公示。") % {"branch": branch.name, "year": year}
         )
     return render(
-        request,
-        "publication/print.html",
-        {
-            "branch": branch,
-            "scheme": _scheme(year),
-            "publication": publication,
-            "rows": selectors.published_rows(branch=branch, year=year),
-        },
+        request, "publication/print.html", selectors.notice_print_context(branch=branch, year=year)
     )
 
 

@@ -826,6 +826,7 @@ def test_openapi_lists_every_path():
         "/api/robots/{id}/remove",
         "/api/robots/{id}/test",
         "/api/members/{code}/documents/{year}/registration-form",
+        "/api/branches/{code}/documents/{year}/results-notice",
         "/api/document-kinds",
         "/api/document-kinds/{kind}/default-template",
         "/api/document-templates",

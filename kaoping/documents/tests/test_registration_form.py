@@ -11,7 +11,7 @@ from docx import Document
 
 from kaoping.documents.default_templates import registration_form
 from kaoping.documents.generate import DOCX
-from kaoping.documents.kinds import REGISTRATION_FORM
+from kaoping.documents.kinds import KINDS, REGISTRATION_FORM
 from kaoping.documents.rendering import docx_render, template_fields
 from kaoping.evaluation.models import EvaluationRound, PeerComment
 from kaoping.evaluation.services import (
@@ -82,7 +82,8 @@ def evaluated(d, *, publish: bool = True):
 def test_the_default_template_uses_exactly_the_kinds_fields_and_the_docs_list_them():
     assert template_fields(registration_form()) == set(REGISTRATION_FORM.fields)
     listed = set(re.findall(r"^\| `(\w+)` \|", DOCS.read_text(), re.MULTILINE))
-    assert set(REGISTRATION_FORM.fields) <= listed
+    for kind in KINDS.values():
+        assert set(kind.fields) <= listed, kind.slug
 
 
 def test_the_member_downloads_their_own_form_filled_from_the_records(district):

@@ -717,6 +717,8 @@ PAGES = _rows(rows=(
     ("publication:publish",              "GET",  "302 405 405 405 405 405 405 405", "405", "code=branch,year=2026"),
     ("publication:publish",              "POST", "302 404 404 302 404 404 302 403", "403", "code=branch,year=2026"),
     ("publication:print",                "GET",  "302 200 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("documents:results_notice",         "GET",  "302 200 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("documents:results_notice_pdf",     "GET",  "302 200 404 200 404 404 200 200", "200", "code=branch,year=2026"),
     ("publication:finalise",             "GET",  "302 405 405 405 405 405 405 405", "405", "code=branch,year=2026"),
     ("publication:finalise",             "POST", "302 404 404 302 404 404 302 403", "403", "code=branch,year=2026"),
     ("publication:reopen",               "GET",  "302 405 405 405 405 405 405 405", "405", "code=branch,year=2026"),
@@ -793,6 +795,7 @@ API = _rows(api=True, rows=(
     # the archive: as its pages (archive:member, archive:roster, archive:lost_contacts)
     ("GET",    "/api/members/{code}/archive",                   "401 200 404 200 404 404 200 200", "200", "code=member"),
     ("GET",    "/api/members/{code}/documents/{year}/registration-form", "401 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
+    ("GET",    "/api/branches/{code}/documents/{year}/results-notice", "401 200 404 200 404 404 200 200", "200", "code=branch,year=2026"),
     ("GET",    "/api/document-kinds",                           "401 404 404 404 404 404 200 404", "-",   "-"),
     ("GET",    "/api/document-kinds/{kind}/default-template",   "401 404 404 404 404 404 200 404", "-",   "kind='registration-form'"),
     ("GET",    "/api/document-templates",                       "401 404 404 404 404 404 200 404", "-",   "-"),
