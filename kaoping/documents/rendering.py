@@ -54,10 +54,12 @@ MAX_PARTS = 500
 
 
 def docx_fields_checked(content: bytes) -> set[str]:
-    """The fields an uploaded template uses; ``ValueError`` with the reason (in Chinese)
-    when it is no .docx, too large unpacked, or its template code is broken."""
+    """The fields an uploaded template uses; a ``ValidationError`` on ``file`` with the
+    reason (in Chinese) when it is no .docx, too large unpacked, or its template code is
+    broken."""
     import zipfile
 
+    from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
     from jinja2 import TemplateError
 
@@ -65,16 +67,19 @@ def docx_fields_checked(content: bytes) -> set[str]:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = archive.infolist()
             if "word/document.xml" not in {p.filename for p in parts}:
-                raise ValueError(_("这不是 Word 文档（.docx）。"))
+                raise ValidationError({"file": _("这不是 Word 文档（.docx）。")})
             if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
-                raise ValueError(_("文档解压后过大。"))
+                raise ValidationError({"file": _("文档解压后过大。")})
     except zipfile.BadZipFile as error:
-        raise ValueError(_("这不是 Word 文档（.docx）。")) from error
+        raise ValidationError({"file": _("这不是 Word 文档（.docx）。")}) from error
     try:
         return template_fields(content)
     except TemplateError as error:
-        raise ValueError(
-            _("模板语法有误：%(error)s") % {"error": getattr(error, "message", None) or error}
+        raise ValidationError(
+            {
+                "file": _("模板语法有误：%(error)s")
+                % {"error": getattr(error, "message", None) or error}
+            }
         ) from error
     except Exception as error:  # noqa: BLE001 - python-docx and lxml raise many kinds
-        raise ValueError(_("文档无法读取：%(error)s") % {"error": error}) from error
+        raise ValidationError({"file": _("文档无法读取：%(error)s") % {"error": error}}) from error
