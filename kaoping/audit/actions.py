@@ -69,6 +69,7 @@ AUDIT_ACTIONS: frozenset[str] = frozenset(
         "meeting.change",
         "meeting.check_in",
         "meeting.close",
+        "meeting.minutes",
         "meeting.reopen",
         "meeting.schedule",
         "meeting_rule.set",

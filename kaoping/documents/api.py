@@ -21,6 +21,8 @@ from . import selectors, services
 from .answers import docx_answer, pdf_answer
 from .default_templates import DEFAULT_TEMPLATES
 from .generate import (
+    meeting_minutes_docx,
+    meeting_minutes_pdf,
     registration_form_docx,
     registration_form_pdf,
     results_notice_docx,
@@ -68,6 +70,20 @@ def results_notice(
     return docx_answer(*results_notice_docx(actor=request.auth, code=code, year=year))
 
 
+@router.get("/meetings/{code}/documents/minutes", response={200: None, **READ_ERRORS})
+def meeting_minutes(
+    request: AuthedRequest,
+    code: Code,
+    format: Literal["docx", "pdf"] = "docx",  # noqa: A002 - the query's name
+):
+    """会议记录 of a meeting, as a Word file or (``format=pdf``) an archival PDF: time,
+    place, chair, recorder, who was present, on leave or absent, and the minutes; to the
+    branch's officers and the committee (404 for anybody else, attendees included)."""
+    if format == "pdf":
+        return pdf_answer(*meeting_minutes_pdf(actor=request.auth, code=code))
+    return docx_answer(*meeting_minutes_docx(actor=request.auth, code=code))
+
+
 # --------------------------------------------------------------------------- templates
 
 
@@ -106,7 +122,9 @@ class DocumentTemplateOut(Schema):
         return f"/api/document-templates/{obj.pk}/file"
 
 
-KindSlug = Literal["registration-form", "results-notice"]  # KINDS' slugs (a test compares)
+KindSlug = Literal[
+    "registration-form", "results-notice", "meeting-minutes"
+]  # KINDS' slugs (a test compares)
 RowId = Annotated[int, Field(ge=1, le=SQL_INT_MAX)]
 
 

@@ -133,7 +133,36 @@ def results_notice() -> bytes:
     return _bytes(document)
 
 
+def meeting_minutes() -> bytes:
+    """会议记录: one meeting of a branch."""
+    document = _document()
+    _title(document, "{{ branch }}会议记录")
+    document.add_paragraph("{{ organization }}")
+    _rows(
+        document,
+        [
+            ["会议类型", "{{ kind }}", "会议时间", "{{ starts_at }}"],
+            ["议题", "{{ topic }}"],
+            ["地点", "{{ place }}"],
+            ["主持人", "{{ host }}", "记录人", "{{ recorder }}"],
+            ["应到人数", "{{ expected_count }}", "实到人数", "{{ present_count }}"],
+            ["出席人员", "{{ present }}"],
+            ["请假人员（{{ leave_count }}人）", "{{ on_leave }}"],
+            ["缺席人员（{{ absent_count }}人）", "{{ absent }}"],
+            ["未登记", "{{ unmarked }}"],
+            ["会议内容", "{{ minutes }}"],
+        ],
+        widths=4,
+    )
+    document.add_paragraph()
+    document.add_paragraph("主持人（签字）：＿＿＿＿＿＿　　记录人（签字）：＿＿＿＿＿＿")
+    footer = document.add_paragraph("本记录由考评系统于 {{ generated_on }} 生成。")
+    footer.runs[0].font.size = Pt(9)
+    return _bytes(document)
+
+
 DEFAULT_TEMPLATES: dict[str, Callable[[], bytes]] = {
     "registration-form": registration_form,
     "results-notice": results_notice,
+    "meeting-minutes": meeting_minutes,
 }

@@ -2,6 +2,7 @@
 may see. Pages, the API and (later) the year's archive call these."""
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
@@ -9,10 +10,12 @@ from kaoping.orgs.models import Organization
 from kaoping.publication.selectors import notice_print_context
 
 from .default_templates import DEFAULT_TEMPLATES
-from .kinds import REGISTRATION_FORM, RESULTS_NOTICE, DocumentKind
+from .kinds import MEETING_MINUTES, REGISTRATION_FORM, RESULTS_NOTICE, DocumentKind
 from .pdf import html_to_pdf
 from .rendering import clean, docx_render
 from .selectors import (
+    meeting_for_documents,
+    meeting_minutes_fields,
     member_for_documents,
     published_branch_for_documents,
     registration_form_fields,
@@ -32,6 +35,13 @@ def template_for(kind: DocumentKind, *, branch: Organization, year: int) -> byte
     return DEFAULT_TEMPLATES[kind.slug]()
 
 
+def fields_pdf(template: str, fields: dict[str, object], *, header: str) -> bytes:
+    """A document's fields laid out by an HTML ``template`` (documents/pdf/…) as an
+    archival PDF: the same cleaned text as its Word file."""
+    cleaned = {name: clean(value) for name, value in fields.items()}
+    return html_to_pdf(render_to_string(template, {"f": cleaned, "header": header}))
+
+
 def registration_form_docx(*, actor: Actor, code: str, year: int) -> tuple[str, bytes]:
     """民主评议党员登记表 of member ``code`` for ``year``: (file name, .docx bytes)."""
     member = member_for_documents(actor=actor, code=code)
@@ -47,17 +57,13 @@ def registration_form_docx(*, actor: Actor, code: str, year: int) -> tuple[str, 
 def registration_form_pdf(*, actor: Actor, code: str, year: int) -> tuple[str, bytes]:
     """The same 登记表 as an archival PDF (A4, PDF/A-3b, fonts embedded)."""
     member = member_for_documents(actor=actor, code=code)
-    fields = {
-        name: clean(value)
-        for name, value in registration_form_fields(member=member, year=year).items()
-    }
+    fields = registration_form_fields(member=member, year=year)
     header = _("%(org)s · %(year)s年度") % {"org": fields["organization"], "year": year}
-    html = render_to_string("documents/pdf/registration_form.html", {"f": fields, "header": header})
     name = _("%(year)s年度民主评议党员登记表-%(name)s.pdf") % {
         "year": year,
         "name": member.name,
     }
-    return name, html_to_pdf(html)
+    return name, fields_pdf("documents/pdf/registration_form.html", fields, header=header)
 
 
 def results_notice_docx(*, actor: Actor, code: str, year: int) -> tuple[str, bytes]:
@@ -77,3 +83,27 @@ def results_notice_pdf(*, actor: Actor, code: str, year: int) -> tuple[str, byte
     )
     name = _("%(branch)s%(year)s年度党员考评结果公示.pdf") % {"branch": branch.name, "year": year}
     return name, html_to_pdf(html)
+
+
+def _minutes_name(fields: dict[str, object], suffix: str) -> str:
+    day = str(fields["starts_at"])[:10]
+    return _("会议记录-%(day)s-%(topic)s") % {"day": day, "topic": fields["topic"]} + suffix
+
+
+def meeting_minutes_docx(*, actor: Actor, code: str) -> tuple[str, bytes]:
+    """会议记录 of meeting ``code`` (its branch's officers and the committee)."""
+    meeting = meeting_for_documents(actor=actor, code=code)
+    fields = meeting_minutes_fields(meeting=meeting)
+    year = timezone.localtime(meeting.starts_at).year
+    template = template_for(MEETING_MINUTES, branch=meeting.branch, year=year)
+    return _minutes_name(fields, ".docx"), docx_render(template, fields)
+
+
+def meeting_minutes_pdf(*, actor: Actor, code: str) -> tuple[str, bytes]:
+    """The same record as an archival PDF."""
+    meeting = meeting_for_documents(actor=actor, code=code)
+    fields = meeting_minutes_fields(meeting=meeting)
+    year = timezone.localtime(meeting.starts_at).year
+    header = _("%(org)s · %(year)s年度") % {"org": meeting.branch.name, "year": year}
+    pdf = fields_pdf("documents/pdf/meeting_minutes.html", fields, header=header)
+    return _minutes_name(fields, ".pdf"), pdf

@@ -73,4 +73,29 @@ RESULTS_NOTICE = DocumentKind(
     },
 )
 
-KINDS = {kind.slug: kind for kind in (REGISTRATION_FORM, RESULTS_NOTICE)}
+MEETING_MINUTES = DocumentKind(
+    slug="meeting-minutes",
+    title=_("会议记录"),
+    fields={
+        "organization": _("党组织名称（支部的上级党组织）"),
+        "branch": _("党支部"),
+        "kind": _("会议类型"),
+        "topic": _("议题"),
+        "starts_at": _("会议时间"),
+        "place": _("地点"),
+        "host": _("主持人"),
+        "recorder": _("记录人"),
+        "expected_count": _("应到人数"),
+        "present_count": _("实到人数"),
+        "present": _("出席人员"),
+        "leave_count": _("请假人数"),
+        "on_leave": _("请假人员"),
+        "absent_count": _("缺席人数"),
+        "absent": _("缺席人员"),
+        "unmarked": _("尚未登记考勤的人员"),
+        "minutes": _("会议记录正文"),
+        "generated_on": _("生成日期"),
+    },
+)
+
+KINDS = {kind.slug: kind for kind in (REGISTRATION_FORM, RESULTS_NOTICE, MEETING_MINUTES)}

@@ -14,6 +14,8 @@ from kaoping.archive.models import MemberProfile
 from kaoping.evaluation.models import PeerComment, SecretaryComment, SelfEvaluation
 from kaoping.evaluation.selectors import round_of
 from kaoping.kit.decimals import score_text
+from kaoping.meetings.models import Attendance, Meeting
+from kaoping.meetings.selectors import meeting_access_by_code
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import member_access_by_code, scope_for, under_paths
 from kaoping.publication.selectors import (
@@ -144,6 +146,46 @@ def results_notice_fields(*, branch: Organization, year: int) -> dict[str, objec
         "published_on": timezone.localtime(publication.published_at).date().isoformat(),
         "notice_until": f"{timezone.localtime(publication.notice_until):%Y-%m-%d %H:%M}",
         "rows": rows,
+        "generated_on": timezone.localdate().isoformat(),
+    }
+
+
+def meeting_for_documents(*, actor: Actor, code: str) -> Meeting:
+    """A meeting whose record ``actor`` may read: the branch's officers and the committee
+    (its attendees see the meeting, not its minutes); the same 404 otherwise."""
+    meeting = meeting_access_by_code(actor=actor, code=code)
+    if not scope_for(actor).reads(meeting.branch.path):
+        raise Http404(_("找不到会议 %(code)s。") % {"code": code})
+    return meeting
+
+
+def meeting_minutes_fields(*, meeting: Meeting) -> dict[str, object]:
+    """会议记录 of ``meeting`` (from ``meeting_for_documents``): when, where, who chaired
+    and recorded it, who was present, on leave or absent, and the minutes."""
+    branch = meeting.branch
+    by_status: dict[str, list[str]] = {status: [] for status in Attendance.Status.values}
+    for attendance in meeting.attendances.select_related("member").order_by("member__code"):
+        by_status[attendance.status].append(attendance.member.name)
+    names = {status: "、".join(people) for status, people in by_status.items()}
+    starts = timezone.localtime(meeting.starts_at)
+    return {
+        "organization": branch.parent.name if branch.parent is not None else "",
+        "branch": branch.name,
+        "kind": meeting.get_kind_display(),
+        "topic": meeting.topic,
+        "starts_at": f"{starts:%Y-%m-%d %H:%M}",
+        "place": meeting.place,
+        "host": meeting.host,
+        "recorder": meeting.recorder,
+        "expected_count": sum(len(people) for people in by_status.values()),
+        "present_count": len(by_status[Attendance.Status.PRESENT]),
+        "present": names[Attendance.Status.PRESENT],
+        "leave_count": len(by_status[Attendance.Status.LEAVE]),
+        "on_leave": names[Attendance.Status.LEAVE],
+        "absent_count": len(by_status[Attendance.Status.ABSENT]),
+        "absent": names[Attendance.Status.ABSENT],
+        "unmarked": names[Attendance.Status.UNMARKED],
+        "minutes": meeting.minutes,
         "generated_on": timezone.localdate().isoformat(),
     }
 

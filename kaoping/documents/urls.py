@@ -25,6 +25,12 @@ urlpatterns = [
         views.results_notice_pdf_page,
         name="results_notice_pdf",
     ),
+    path("meetings/<code:code>/minutes.docx", views.meeting_minutes, name="meeting_minutes"),
+    path(
+        "meetings/<code:code>/minutes.pdf",
+        views.meeting_minutes_pdf_page,
+        name="meeting_minutes_pdf",
+    ),
     path("documents/templates/", template_views.templates, name="templates"),
     path(
         "documents/templates/<slug:kind>/default.docx",

@@ -5,6 +5,8 @@ from django.views.decorators.http import require_GET
 
 from .answers import docx_answer, pdf_answer
 from .generate import (
+    meeting_minutes_docx,
+    meeting_minutes_pdf,
     registration_form_docx,
     registration_form_pdf,
     results_notice_docx,
@@ -38,3 +40,17 @@ def results_notice(request, code: str, year: int):
 def results_notice_pdf_page(request, code: str, year: int):
     """The notice's print page as an archival PDF."""
     return pdf_answer(*results_notice_pdf(actor=request.user, code=code, year=year))
+
+
+@login_required
+@require_GET
+def meeting_minutes(request, code: str):
+    """会议记录 of one meeting (.docx)."""
+    return docx_answer(*meeting_minutes_docx(actor=request.user, code=code))
+
+
+@login_required
+@require_GET
+def meeting_minutes_pdf_page(request, code: str):
+    """The same record as an archival PDF."""
+    return pdf_answer(*meeting_minutes_pdf(actor=request.user, code=code))

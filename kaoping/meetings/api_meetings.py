@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -76,6 +77,18 @@ class ChangeIn(Schema):
     starts_at: Moment
     place: Text
     topic: Text
+
+
+class MinutesIn(Schema):
+    """会议记录: the chair, the recorder and the minutes (all three; empty clears)."""
+
+    host: str = Field("", max_length=50)
+    recorder: str = Field("", max_length=50)
+    minutes: Text = ""
+
+
+class MinutesOut(MinutesIn):
+    meeting: str
 
 
 class ScheduleIn(Schema):
@@ -213,6 +226,36 @@ def meeting_change(request: AuthedRequest, code: Code, payload: ChangeIn):
     meeting = selectors.meeting_access_by_code(actor=actor, code=code)
     meeting = services.meeting_change(actor=actor, meeting=meeting, **payload.dict())
     return _detail(actor, meeting)
+
+
+def _minutes(meeting: Meeting) -> dict:
+    return {
+        "meeting": meeting.code,
+        "host": meeting.host,
+        "recorder": meeting.recorder,
+        "minutes": meeting.minutes,
+    }
+
+
+@router.get("/meetings/{code}/minutes", response={200: MinutesOut, **READ})
+def meeting_minutes(request: AuthedRequest, code: Code):
+    """The meeting's record (会议记录), for its branch's officers and the committee (404
+    for its attendees and everybody else); as a document at
+    ``/meetings/{code}/documents/minutes``."""
+    meeting = selectors.meeting_access_by_code(actor=request.auth, code=code)
+    if not scope_for(request.auth).reads(meeting.branch.path):
+        raise Http404(_("找不到会议 %(code)s。") % {"code": code})
+    return _minutes(meeting)
+
+
+@router.put("/meetings/{code}/minutes", response={200: MinutesOut, **WRITE})
+def meeting_minutes_record(request: AuthedRequest, code: Code, payload: MinutesIn):
+    """Write the meeting's record (its branch's officers, before or after attendance is
+    closed, until the year is final); audited."""
+    actor = request.auth
+    meeting = selectors.meeting_access_by_code(actor=actor, code=code)
+    meeting = services.meeting_minutes_record(actor=actor, meeting=meeting, **payload.dict())
+    return _minutes(meeting)
 
 
 @router.put("/meetings/{code}/attendance", response={200: MeetingDetailOut, **WRITE})

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.kit.forms import CheckboxColumns, DateTimeInput, decision_form
+from kaoping.kit.text import NOTE_MAX
 from kaoping.orgs.models import Member
 
 from .models import MeetingKind
@@ -48,6 +49,20 @@ class MeetingChangeForm(forms.Form):
     )
     place = forms.CharField(label=_("地点"), max_length=200)
     topic = forms.CharField(label=_("议题"), max_length=300)
+
+
+class MeetingMinutesForm(forms.Form):
+    """会议记录: the chair, the recorder and the minutes."""
+
+    host = forms.CharField(label=_("主持人"), max_length=50, required=False)
+    recorder = forms.CharField(label=_("记录人"), max_length=50, required=False)
+    minutes = forms.CharField(
+        label=_("会议记录"),
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("会议的主要内容、发言和决定事项。"),
+    )
 
 
 class ReasonForm(forms.Form):

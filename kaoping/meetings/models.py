@@ -88,6 +88,10 @@ class Meeting(ClosingRecord):
     place = PlainCharField(_("地点"), max_length=200)
     topic = PlainCharField(_("议题"), max_length=300)
     status = PlainCharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    # 会议记录: written by the branch's officers, usually after the meeting
+    host = PlainCharField(_("主持人"), max_length=50, blank=True)
+    recorder = PlainCharField(_("记录人"), max_length=50, blank=True)
+    minutes = PlainTextField(_("会议记录"), blank=True)
 
     class Meta(ClosingRecord.Meta):
         ordering = ["-starts_at", "id"]

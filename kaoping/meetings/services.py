@@ -450,6 +450,34 @@ def leave_withdraw(*, actor: Actor, leave: LeaveRequest) -> LeaveRequest:
 
 
 @transaction.atomic
+def meeting_minutes_record(
+    *, actor: Actor, meeting: Meeting, host: str, recorder: str, minutes: str
+) -> Meeting:
+    """Write a meeting's record (会议记录): who chaired it, who recorded it, and what was
+    said and decided. The branch's officers write it, before or after attendance is
+    closed, until the meeting's year is final; each change is audited."""
+    meeting = _locked(meeting)
+    _require_manage(actor, meeting.branch)
+    _refuse_frozen(meeting)
+    before = {"host": meeting.host, "recorder": meeting.recorder, "minutes": meeting.minutes}
+    meeting.host, meeting.recorder, meeting.minutes = host.strip(), recorder.strip(), minutes
+    meeting.full_clean()
+    after = {"host": meeting.host, "recorder": meeting.recorder, "minutes": meeting.minutes}
+    if after == before:
+        return meeting
+    meeting.save(update_fields=["host", "recorder", "minutes"])
+    audit_record(
+        actor=actor,
+        action="meeting.minutes",
+        target=meeting,
+        target_id=meeting.code,
+        before=before,
+        after=after,
+    )
+    return meeting
+
+
+@transaction.atomic
 def meeting_change(
     *,
     actor: Actor,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("members/<code:code>/daily/", views.member_daily, name="member_daily"),
     path(MEETING, views.meeting_detail, name="detail"),
     path(f"{MEETING}change/", views.meeting_change, name="change"),
+    path(f"{MEETING}minutes/", views.meeting_minutes, name="minutes"),
     path(f"{MEETING}attendance/", views.meeting_attendance, name="attendance"),
     path(f"{MEETING}close/", views.meeting_close, name="close"),
     path(f"{MEETING}reopen/", views.meeting_reopen, name="reopen"),

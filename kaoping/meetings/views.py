@@ -30,6 +30,7 @@ from .forms import (
     LeaveForm,
     MeetingChangeForm,
     MeetingForm,
+    MeetingMinutesForm,
     ReasonForm,
     default_start,
 )
@@ -410,3 +411,36 @@ def leave_withdraw(request, code: str):
         flash_service_error(request, exc)
         return redirect(back)
     return _done(request, back, _("已撤回请假。"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_minutes(request, code: str):
+    """Write a meeting's record (会议记录): its branch's officers, until the year is final."""
+    actor = request.user
+    meeting = selectors.meeting_access_by_code(actor=actor, code=code)
+    if not scope_for(actor).manages(meeting.branch.path):
+        raise PermissionDenied(
+            _("您无权管理 %(branch)s 的会议。") % {"branch": meeting.branch.name}
+        )
+    back = reverse("meetings:detail", args=[meeting.code])
+    if refusal := _refuse_if_frozen(request, meeting):
+        return refusal
+    initial = {"host": meeting.host, "recorder": meeting.recorder, "minutes": meeting.minutes}
+    form = MeetingMinutesForm(request.POST or None, initial=initial)
+
+    def save(d):
+        services.meeting_minutes_record(actor=actor, meeting=meeting, **d)
+        return back, _("已保存会议记录。")
+
+    if answer := form_saved(request, form, save):
+        return answer
+    return form_page(
+        request,
+        title=_("会议记录：%(topic)s") % {"topic": meeting.topic},
+        form=form,
+        action=reverse("meetings:minutes", args=[meeting.code]),
+        back=back,
+        submit=_("保存会议记录"),
+        status=400 if request.method == "POST" else 200,
+    )

@@ -285,6 +285,7 @@ BODIES: dict[str, Body] = {
         kind="general", starts_at="2026-12-20T09:00:00+08:00", place="矩阵", topic="矩阵"
     ),
     "PUT /api/meetings/{code}/attendance": lambda d, s: {"statuses": {s.member: "present"}},
+    "PUT /api/meetings/{code}/minutes": lambda d, s: {"host": "主持人", "minutes": "记录"},
     "POST /api/meetings/{code}/close": lambda d, s: {
         "statuses": {s.member: "present", s.other_member: "present"},
         "confirm": True,
@@ -595,6 +596,8 @@ PAGES = _rows(rows=(
     ("meetings:leave",                   "POST", "302 400 404 403 404 404 403 403", "403", "code=meeting"),
     ("meetings:change",                  "GET",  "302 403 404 200 404 404 200 403", "403", "code=meeting"),
     ("meetings:change",                  "POST", "302 403 404 400 404 404 400 403", "403", "code=meeting"),
+    ("meetings:minutes",                 "GET",  "302 403 404 200 404 404 200 403", "403", "code=meeting"),
+    ("meetings:minutes",                 "POST", "302 403 404 400 404 404 400 403", "403", "code=meeting"),
     ("meetings:leave_withdraw",          "GET",  "302 405 405 405 405 405 405 405", "405", "code=leave"),
     ("meetings:leave_withdraw",          "POST", "302 302 404 403 404 404 403 403", "403", "code=leave"),
     ("meetings:leave_decide",            "GET",  "302 404 404 200 404 404 200 404", "404", "code=leave"),
@@ -730,6 +733,9 @@ PAGES = _rows(rows=(
     ("publication:member_panel",         "GET",  "302 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
     ("documents:registration_form",      "GET",  "302 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
     ("documents:registration_form_pdf",  "GET",  "302 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
+    # a meeting's record: its branch's officers and the committee, not its attendees
+    ("documents:meeting_minutes",        "GET",  "302 404 404 200 404 404 200 200", "200", "code=meeting"),
+    ("documents:meeting_minutes_pdf",    "GET",  "302 404 404 200 404 404 200 200", "200", "code=meeting"),
     # documents: a branch's templates are the committee admins' (404 for everybody else)
     ("documents:templates",              "GET",  "302 404 404 404 404 404 200 404", "-",   "-"),
     ("documents:templates",              "POST", "302 404 404 404 404 404 400 404", "-",   "-"),
@@ -873,6 +879,9 @@ API = _rows(api=True, rows=(
     ("POST",   "/api/branches/{code}/meetings",                 "401 404 404 201 404 404 201 403", "403", "code=branch"),
     ("GET",    "/api/meetings/{code}",                          "401 200 404 200 404 404 200 200", "200", "code=meeting"),
     ("PATCH",  "/api/meetings/{code}",                          "401 403 404 200 404 404 200 403", "403", "code=meeting"),
+    ("GET",    "/api/meetings/{code}/minutes",                  "401 404 404 200 404 404 200 200", "200", "code=meeting"),
+    ("PUT",    "/api/meetings/{code}/minutes",                  "401 403 404 200 404 404 200 403", "403", "code=meeting"),
+    ("GET",    "/api/meetings/{code}/documents/minutes",        "401 404 404 200 404 404 200 200", "200", "code=meeting"),
     ("PUT",    "/api/meetings/{code}/attendance",               "401 403 404 200 404 404 200 403", "403", "code=meeting"),
     ("POST",   "/api/meetings/{code}/close",                    "401 403 404 200 404 404 200 403", "403", "code=meeting"),
     ("POST",   "/api/meetings/{code}/reopen",                   "401 403 404 422 404 404 422 403", "403", "code=meeting"),
