@@ -20,6 +20,7 @@ from kaoping.testing.factories import (
     UserFactory,
     grant,
 )
+from kaoping.testing.office import office  # noqa: F401 - LibreOffice headless
 from kaoping.testing.redis import redis_url  # noqa: F401 - a private redis-server
 from kaoping.testing.slapd import slapd  # noqa: F401 - the directory server fixture
 

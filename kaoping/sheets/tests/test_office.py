@@ -2,66 +2,18 @@
 stand-in for WPS and Excel) and printed to PDF: the results of a 30-member branch fit one
 page, the ledger a few, and no cell prints as ``###`` (a column too narrow for its date or
 number). Needs LibreOffice; skipped without it, failed when KAOPING_REQUIRE_BROWSER=1 (as
-in CI, where .ci/run installs libreoffice-calc)."""
+in CI, where .ci/run installs LibreOffice; the fixture is kaoping.testing.office)."""
 
 import datetime
-import os
-import shutil
-import subprocess
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from kaoping.sheets.tests.support import every_export_download, every_export_records
 from kaoping.testing.factories import MemberFactory
+from kaoping.testing.office import office_pdf_readers
 
 pytestmark = pytest.mark.django_db
-OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
-@pytest.fixture
-def office():
-    if OFFICE is None:
-        reason = "LibreOffice is missing: the office-client test needs libreoffice-calc"
-        if os.environ.get("KAOPING_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return OFFICE
-
-
-def _to_pdf(office: str, files: dict[str, bytes]) -> dict[str, PdfReader]:
-    """Every file printed to PDF by one headless LibreOffice with a profile of its own (so
-    parallel runs do not share one)."""
-    with tempfile.TemporaryDirectory(prefix="kaoping-office-") as tmp:
-        root = Path(tmp)
-        (root / "in").mkdir()
-        paths = []
-        for index, body in enumerate(files.values()):
-            path = root / "in" / f"export{index}.xlsx"
-            path.write_bytes(body)
-            paths.append(str(path))
-        subprocess.run(  # noqa: S603 - our own arguments
-            [
-                office,
-                f"-env:UserInstallation=file://{root}/profile",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(root / "out"),
-                *paths,
-            ],
-            check=True,
-            capture_output=True,
-            timeout=240,  # a loaded machine; alone it takes seconds
-        )
-        return {
-            name: PdfReader(str(root / "out" / f"export{index}.pdf"))
-            for index, name in enumerate(files)
-        }
 
 
 def test_every_export_prints_readably(office, client, district):
@@ -84,7 +36,7 @@ def test_every_export_prints_readably(office, client, district):
         },
         dues=Decimal("1250.5"),
     )
-    pdfs = _to_pdf(office, every_export_download(client, d, group))
+    pdfs = office_pdf_readers(office, every_export_download(client, d, group))
     pages = {name: len(pdf.pages) for name, pdf in pdfs.items()}
     # One page wide: 30 results rows fit one A4 page, the 30-entry ledger one or two.
     assert pages["results"] == 1, pages

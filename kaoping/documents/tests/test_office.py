@@ -1,0 +1,43 @@
+"""Every kind of document from the records, opened in a real office client (LibreOffice
+Writer, as a stand-in for Word and WPS) and printed to PDF (issue 22's tests): each
+prints on the expected number of pages and poppler's pdftotext finds its Chinese
+content, so the .docx is a document an office can open, not only a zip python-docx
+reads."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from kaoping.documents.tests.test_meeting_minutes import meeting  # noqa: F401 - a fixture
+from kaoping.documents.tests.test_registration_form import evaluated
+from kaoping.meetings.services import meeting_minutes_record
+from kaoping.testing.api import session
+from kaoping.testing.office import office_to_pdf, pdftotext
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_document_prints_in_an_office_client(office, district, meeting):  # noqa: F811
+    d = district
+    evaluated(d)
+    meeting_minutes_record(
+        actor=d.sec1, meeting=meeting, host="李书记", recorder="王委员", minutes="学习了党章。"
+    )
+    page = session(d.sec1)
+    files = {
+        "form": page.get("/members/M1/documents/2026/registration-form.docx").content,
+        "notice": page.get("/branches/B1/documents/2026/results-notice.docx").content,
+        "minutes": page.get(f"/meetings/{meeting.code}/minutes.docx").content,
+    }
+    pdfs = office_to_pdf(office, files, suffix=".docx")
+    pages = {name: len(PdfReader(io.BytesIO(pdf)).pages) for name, pdf in pdfs.items()}
+    assert pages == {"form": 1, "notice": 1, "minutes": 1}, pages
+    # pdftotext -layout spaces runs apart ("2026 年度"): compare without whitespace
+    text = {name: re.sub(r"\s+", "", pdftotext(pdf)) for name, pdf in pdfs.items()}
+    assert "2026年度民主评议党员登记表" in text["form"] and "张三" in text["form"]
+    assert "理论学习不系统" in text["form"]
+    assert "党员考评结果公示" in text["notice"] and "李四" in text["notice"]
+    assert "第一党支部会议记录" in text["minutes"] and "李书记" in text["minutes"]
+    assert "学习了党章" in text["minutes"] and "周七" in text["minutes"]
