@@ -8,10 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kaoping.orgs.selectors import branch_for_staff, scope_for, staff_required
-from kaoping.schemes.selectors import scheme_chosen, scheme_chosen_or_404, scheme_years
+from kaoping.orgs.selectors import scope_for, staff_required
+from kaoping.schemes.selectors import scheme_chosen, scheme_years
 
 from . import figures, selectors
+from .printing import (
+    LEDGER_PAGE,
+    REPORT_PAGE,
+    branch_figures_page,
+    branch_report_page,
+    member_ledger_page,
+)
 
 
 def _scheme(request):
@@ -63,23 +70,13 @@ def member(request, code: str):
     )
 
 
-def _branch_page(request, code: str, scheme_of, report, template: str, **extra):
-    """A branch's figures of one year: its dashboard, or its printed report."""
-    actor = request.user
-    org = branch_for_staff(actor=actor, code=code)
-    scheme = scheme_of(request)
-    data = report(actor=actor, branch=org, scheme=scheme)
-    charts = {"charts": figures.branch_figures(data), "months": figures.month_labels()}
-    context = {"branch": org, "scheme": scheme, "data": data, **charts, **extra}
-    return render(request, template, context)
-
-
 @login_required
 @require_GET
 def branch(request, code: str):
-    page = "dashboards/branch.html"
-    years = scheme_years()
-    return _branch_page(request, code, _scheme, selectors.branch_dashboard, page, years=years)
+    context = branch_figures_page(
+        actor=request.user, code=code, scheme=_scheme(request), report=selectors.branch_dashboard
+    )
+    return render(request, "dashboards/branch.html", {**context, "years": scheme_years()})
 
 
 @login_required
@@ -121,30 +118,15 @@ def screen(request):
     return render(request, "dashboards/screen.html", context)
 
 
-def _scheme_required(request):
-    return scheme_chosen_or_404(request.GET.get("year"))
-
-
 @login_required
 @require_GET
 def member_ledger_print(request, code: str):
-    actor = request.user
-    member = selectors.member_access_for_dashboard(actor=actor, code=code)
-    scheme = _scheme_required(request)
-    data = selectors.member_dashboard(actor=actor, member=member, scheme=scheme)
-    context = {
-        "member": member,
-        "scheme": scheme,
-        "data": data,
-        "entries": selectors.member_ledger(actor=actor, member=member, scheme=scheme),
-        "printed_at": timezone.localtime(),
-    }
-    return render(request, "dashboards/print_ledger.html", context)
+    context = member_ledger_page(actor=request.user, code=code, year=request.GET.get("year"))
+    return render(request, LEDGER_PAGE, context)
 
 
 @login_required
 @require_GET
 def branch_report_print(request, code: str):
-    page, report = "dashboards/print_report.html", selectors.branch_report
-    now = timezone.localtime()
-    return _branch_page(request, code, _scheme_required, report, page, printed_at=now)
+    context = branch_report_page(actor=request.user, code=code, year=request.GET.get("year"))
+    return render(request, REPORT_PAGE, context)
