@@ -21,12 +21,17 @@ from . import selectors, services
 from .answers import docx_answer, pdf_answer
 from .default_templates import DEFAULT_TEMPLATES
 from .generate import (
+    annual_report_docx,
+    annual_report_pdf,
     meeting_minutes_docx,
     meeting_minutes_pdf,
+    member_ledger_pdf,
     registration_form_docx,
     registration_form_pdf,
     results_notice_docx,
     results_notice_pdf,
+    unqualified_case_docx,
+    unqualified_case_pdf,
 )
 from .kinds import KINDS
 from .models import MAX_TEMPLATE_BYTES, DocumentTemplate
@@ -84,6 +89,46 @@ def meeting_minutes(
     return docx_answer(*meeting_minutes_docx(actor=request.auth, code=code))
 
 
+@router.get(
+    "/branches/{code}/documents/{year}/annual-report",
+    response={200: None, **READ_ERRORS},
+)
+def annual_report(
+    request: AuthedRequest,
+    code: Code,
+    year: Year,
+    format: Literal["docx", "pdf"] = "docx",  # noqa: A002 - the query's name
+):
+    """支部年度考评报告 of a branch-year (the dashboard's figures as tables), as a Word
+    file or (``format=pdf``) its print page as an archival PDF: to the branch's officers
+    and the committee."""
+    if format == "pdf":
+        return pdf_answer(*annual_report_pdf(actor=request.auth, code=code, year=year))
+    return docx_answer(*annual_report_docx(actor=request.auth, code=code, year=year))
+
+
+@router.get("/members/{code}/documents/{year}/ledger", response={200: None, **READ_ERRORS})
+def member_ledger(request: AuthedRequest, code: Code, year: Year):
+    """The member's scoring ledger of a year as an archival PDF (its print page): to the
+    member, the branch's officers and the committee."""
+    return pdf_answer(*member_ledger_pdf(actor=request.auth, code=code, year=year))
+
+
+@router.get("/unqualified-cases/{code}/documents", response={200: None, **READ_ERRORS})
+def unqualified_case(
+    request: AuthedRequest,
+    code: Code,
+    format: Literal["docx", "pdf"] = "docx",  # noqa: A002 - the query's name
+):
+    """不合格党员处置文书 of a case: the proposal, both pre-review opinions, the vote
+    record, both approvals and the determination, as a Word file or an archival PDF; to
+    the bodies that act on the case (404 for anybody else, the member concerned
+    included)."""
+    if format == "pdf":
+        return pdf_answer(*unqualified_case_pdf(actor=request.auth, code=code))
+    return docx_answer(*unqualified_case_docx(actor=request.auth, code=code))
+
+
 # --------------------------------------------------------------------------- templates
 
 
@@ -122,9 +167,10 @@ class DocumentTemplateOut(Schema):
         return f"/api/document-templates/{obj.pk}/file"
 
 
+# KINDS' slugs (a test compares)
 KindSlug = Literal[
-    "registration-form", "results-notice", "meeting-minutes"
-]  # KINDS' slugs (a test compares)
+    "registration-form", "results-notice", "meeting-minutes", "annual-report", "unqualified-case"
+]
 RowId = Annotated[int, Field(ge=1, le=SQL_INT_MAX)]
 
 

@@ -97,6 +97,21 @@ def registration_form() -> bytes:
     return _bytes(document)
 
 
+def _loop_table(document, columns, rows: str) -> None:
+    """A table with a header row and one row per item of the field ``rows``. The loop's
+    opening and closing tags each take a row of their own, which docxtpl removes; the
+    middle row repeats once per item."""
+    table = document.add_table(rows=3, cols=len(columns))
+    table.style = "Table Grid"
+    for i, (label, _name) in enumerate(columns):
+        _cell(table.rows[0].cells[i], label, bold=True)
+    _cell(table.rows[1].cells[0], "{%tr for r in " + rows + " %}")
+    for i, (_label, name) in enumerate(columns):
+        _cell(table.rows[2].cells[i], "{{ r." + name + " }}")
+    closing = table.add_row().cells
+    _cell(closing[0], "{%tr endfor %}")
+
+
 NOTICE_COLUMNS = (
     ("排名", "rank"),
     ("姓名", "name"),
@@ -116,17 +131,7 @@ def results_notice() -> bytes:
     _title(document, "{{ branch }} {{ year }} 年度党员考评结果公示")
     document.add_paragraph("{{ organization }}")
     document.add_paragraph("公示日期：{{ published_on }}　公示期至：{{ notice_until }}")
-    table = document.add_table(rows=3, cols=len(NOTICE_COLUMNS))
-    table.style = "Table Grid"
-    for i, (label, _name) in enumerate(NOTICE_COLUMNS):
-        _cell(table.rows[0].cells[i], label, bold=True)
-    # The loop's opening and closing tags each take a row of their own, which docxtpl
-    # removes; the middle row repeats once per member.
-    _cell(table.rows[1].cells[0], "{%tr for r in rows %}")
-    for i, (_label, name) in enumerate(NOTICE_COLUMNS):
-        _cell(table.rows[2].cells[i], "{{ r." + name + " }}")
-    closing = table.add_row().cells
-    _cell(closing[0], "{%tr endfor %}")
+    _loop_table(document, NOTICE_COLUMNS, "rows")
     document.add_paragraph("如有异议，请在公示期内通过系统提出申诉。")
     footer = document.add_paragraph("本公示由考评系统于 {{ generated_on }} 生成。")
     footer.runs[0].font.size = Pt(9)
@@ -161,8 +166,117 @@ def meeting_minutes() -> bytes:
     return _bytes(document)
 
 
+def annual_report() -> bytes:
+    """支部年度考评报告: the branch dashboard's figures as tables."""
+    document = _document()
+    _title(document, "{{ branch }} {{ year }} 年度党员考评报告")
+    document.add_paragraph("{{ organization }} · {{ status }}")
+    _rows(
+        document,
+        [
+            ["参评党员", "{{ members_count }}", "扣分合计", "{{ deductions_total }}"],
+            ["等次分布", "{{ grades }}"],
+        ],
+        widths=4,
+    )
+    document.add_heading("考评结果（{{ ranked_count }}人）", level=2)
+    _loop_table(document, NOTICE_COLUMNS, "ranking")
+    document.add_heading("扣分（按指标）", level=2)
+    _loop_table(document, (("指标", "item"), ("合计", "total")), "deduction_items")
+    document.add_heading("会议出席", level=2)
+    attendance = (
+        ("月份", "month"),
+        ("应到人次", "total"),
+        ("出席", "present"),
+        ("请假", "leave"),
+        ("缺席", "absent"),
+        ("出席率", "rate"),
+    )
+    _loop_table(document, attendance, "attendance")
+    document.add_heading("党费交纳", level=2)
+    dues = (
+        ("月份", "month"),
+        ("应交人数", "due"),
+        ("按时足额", "paid"),
+        ("逾期", "late"),
+        ("未足额", "short"),
+        ("未交", "unpaid"),
+        ("按时足额比例", "rate"),
+    )
+    _loop_table(document, dues, "dues")
+    document.add_paragraph()
+    document.add_paragraph("支部书记签字：＿＿＿＿＿＿　　支部（盖章）　　日期：＿＿＿＿＿＿")
+    footer = document.add_paragraph("本报告由考评系统于 {{ generated_on }} 生成。")
+    footer.runs[0].font.size = Pt(9)
+    return _bytes(document)
+
+
+def unqualified_case() -> bytes:
+    """不合格党员处置文书: the proposal, both pre-reviews, the vote, both approvals and the
+    determination of one case, each a section with its signature line."""
+    document = _document()
+    _title(document, "不合格党员处置文书")
+    document.add_paragraph("{{ organization }}　{{ branch }}　{{ year }}年度　编号 {{ case_code }}")
+    document.add_heading("一、处置意见（党支部提出）", level=2)
+    _rows(
+        document,
+        [
+            ["党员", "{{ member_name }}（{{ member_code }}）", "提出日期", "{{ proposed_on }}"],
+            ["情形", "{{ condition }}"],
+            ["事实", "{{ facts }}"],
+            ["说明", "{{ proposal_opinion }}"],
+        ],
+        widths=4,
+    )
+    document.add_heading("二、预审意见", level=2)
+    _rows(
+        document,
+        [
+            ["区直机关党工委", "{{ pre_review_committee }}"],
+            ["区委组织部", "{{ pre_review_org_department }}"],
+        ],
+        widths=2,
+    )
+    document.add_heading("三、党员大会表决记录", level=2)
+    _rows(
+        document,
+        [
+            ["会议日期", "{{ vote_held_on }}", "通过规则", "{{ vote_basis }}"],
+            ["应到会有表决权党员", "{{ vote_entitled }}", "到会", "{{ vote_present }}"],
+            ["赞成", "{{ vote_in_favour }}", "反对", "{{ vote_against }}"],
+            ["弃权", "{{ vote_abstaining }}", "表决结果", "{{ vote_result }}"],
+        ],
+        widths=4,
+    )
+    document.add_heading("四、审批意见", level=2)
+    _rows(
+        document,
+        [
+            ["区直机关党工委", "{{ approval_committee }}"],
+            ["区委组织部", "{{ approval_org_department }}"],
+        ],
+        widths=2,
+    )
+    document.add_heading("五、认定结果", level=2)
+    _rows(
+        document,
+        [
+            ["认定结果", "{{ determination }}", "办结日期", "{{ closed_on }}"],
+            ["后续处理", "{{ handlings }}"],
+        ],
+        widths=4,
+    )
+    document.add_paragraph()
+    document.add_paragraph("经办人（签字）：＿＿＿＿＿＿　　（盖章）　　日期：＿＿＿＿＿＿")
+    footer = document.add_paragraph("本文书由考评系统于 {{ generated_on }} 生成。")
+    footer.runs[0].font.size = Pt(9)
+    return _bytes(document)
+
+
 DEFAULT_TEMPLATES: dict[str, Callable[[], bytes]] = {
     "registration-form": registration_form,
     "results-notice": results_notice,
     "meeting-minutes": meeting_minutes,
+    "annual-report": annual_report,
+    "unqualified-case": unqualified_case,
 }

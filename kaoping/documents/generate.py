@@ -6,13 +6,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
+from kaoping.dashboards.printing import LEDGER_PAGE, REPORT_PAGE, member_ledger_page
 from kaoping.orgs.models import Organization
 from kaoping.publication.selectors import notice_print_context
 
+from .case_fields import case_documents_fields, case_for_documents
 from .default_templates import DEFAULT_TEMPLATES
-from .kinds import MEETING_MINUTES, REGISTRATION_FORM, RESULTS_NOTICE, DocumentKind
+from .kinds import (
+    ANNUAL_REPORT,
+    MEETING_MINUTES,
+    REGISTRATION_FORM,
+    RESULTS_NOTICE,
+    UNQUALIFIED_CASE,
+    DocumentKind,
+)
 from .pdf import html_to_pdf
 from .rendering import clean, docx_render
+from .report_fields import annual_report_fields, annual_report_page
 from .selectors import (
     meeting_for_documents,
     meeting_minutes_fields,
@@ -107,3 +117,59 @@ def meeting_minutes_pdf(*, actor: Actor, code: str) -> tuple[str, bytes]:
     header = _("%(org)s · %(year)s年度") % {"org": meeting.branch.name, "year": year}
     pdf = fields_pdf("documents/pdf/meeting_minutes.html", fields, header=header)
     return _minutes_name(fields, ".pdf"), pdf
+
+
+def _year_header(organization: Organization, year: int) -> str:
+    return _("%(org)s · %(year)s年度") % {"org": organization.name, "year": year}
+
+
+def annual_report_docx(*, actor: Actor, code: str, year: int) -> tuple[str, bytes]:
+    """支部年度考评报告 of branch ``code`` for ``year`` (its officers and the committee)."""
+    page = annual_report_page(actor=actor, code=code, year=year)
+    branch = page["branch"]
+    name = _("%(branch)s%(year)s年度党员考评报告.docx") % {"branch": branch.name, "year": year}
+    template = template_for(ANNUAL_REPORT, branch=branch, year=year)
+    return name, docx_render(template, annual_report_fields(page))
+
+
+def annual_report_pdf(*, actor: Actor, code: str, year: int) -> tuple[str, bytes]:
+    """The report's print page (dashboards/print_report.html) as an archival PDF."""
+    page = annual_report_page(actor=actor, code=code, year=year)
+    branch = page["branch"]
+    pdf = html_to_pdf(render_to_string(REPORT_PAGE, page), header=_year_header(branch, year))
+    name = _("%(branch)s%(year)s年度党员考评报告.pdf") % {"branch": branch.name, "year": year}
+    return name, pdf
+
+
+def member_ledger_pdf(*, actor: Actor, code: str, year: int) -> tuple[str, bytes]:
+    """The member's scoring ledger of ``year`` (its print page) as an archival PDF: the
+    member, the branch's officers and the committee."""
+    page = member_ledger_page(actor=actor, code=code, year=year)
+    member = page["member"]
+    html = render_to_string(LEDGER_PAGE, page)
+    pdf = html_to_pdf(html, header=_year_header(member.branch, year))
+    name = _("%(year)s年度评分台账-%(name)s.pdf") % {"year": year, "name": member.name}
+    return name, pdf
+
+
+def _case_name(case, suffix: str) -> str:
+    return (
+        _("不合格党员处置文书-%(code)s-%(name)s") % {"code": case.code, "name": case.member.name}
+        + suffix
+    )
+
+
+def unqualified_case_docx(*, actor: Actor, code: str) -> tuple[str, bytes]:
+    """不合格党员处置文书 of case ``code`` (the bodies that act on it)."""
+    case = case_for_documents(actor=actor, code=code)
+    template = template_for(UNQUALIFIED_CASE, branch=case.branch, year=case.year)
+    return _case_name(case, ".docx"), docx_render(template, case_documents_fields(case=case))
+
+
+def unqualified_case_pdf(*, actor: Actor, code: str) -> tuple[str, bytes]:
+    """The same documents as an archival PDF, in the default layout."""
+    case = case_for_documents(actor=actor, code=code)
+    fields = case_documents_fields(case=case)
+    header = _year_header(case.branch, case.year)
+    pdf = fields_pdf("documents/pdf/unqualified_case.html", fields, header=header)
+    return _case_name(case, ".pdf"), pdf

@@ -98,4 +98,74 @@ MEETING_MINUTES = DocumentKind(
     },
 )
 
-KINDS = {kind.slug: kind for kind in (REGISTRATION_FORM, RESULTS_NOTICE, MEETING_MINUTES)}
+ANNUAL_REPORT = DocumentKind(
+    slug="annual-report",
+    title=_("支部年度考评报告"),
+    fields={
+        "organization": _("党组织名称（支部的上级党组织）"),
+        "branch": _("党支部"),
+        "year": _("考评年度"),
+        "status": _("结果状态（某日公示，或实时结果尚未公示）"),
+        "members_count": _("参评党员人数"),
+        "ranked_count": _("结果表中的人数"),
+        "deductions_total": _("扣分合计"),
+        "grades": _("各等次人数（如“优秀 2 人、合格 20 人”）"),
+        "ranking": _(
+            "考评结果，每行有 rank、name、deductions、bonus、daily、democratic、composite、grade；"
+            "在表格行中写 {%tr for r in ranking %} … {%tr endfor %}"
+        ),
+        "deduction_items": _("按指标的扣分，每行有 item（指标）、total（合计）"),
+        "attendance": _(
+            "会议出席（按月），每行有 month、total（应到人次）、present、leave、absent、rate"
+        ),
+        "dues": _(
+            "党费交纳（按月），每行有 month、due（应交人数）、paid（按时足额）、late（逾期）、"
+            "short（未足额）、unpaid（未交）、rate（按时足额比例）"
+        ),
+        "generated_on": _("生成日期"),
+    },
+)
+
+UNQUALIFIED_CASE = DocumentKind(
+    slug="unqualified-case",
+    title=_("不合格党员处置文书"),
+    fields={
+        "organization": _("党组织名称（支部的上级党组织）"),
+        "branch": _("党支部"),
+        "year": _("年度"),
+        "case_code": _("案件编号"),
+        "member_name": _("党员姓名"),
+        "member_code": _("党员编号"),
+        "condition": _("情形"),
+        "facts": _("事实"),
+        "proposed_on": _("提出日期"),
+        "proposal_opinion": _("支部提出处置意见时的说明"),
+        "pre_review_committee": _("党工委预审意见（操作、日期、意见）"),
+        "pre_review_org_department": _("组织部预审意见（操作、日期、意见）"),
+        "vote_held_on": _("党员大会日期"),
+        "vote_entitled": _("应到会有表决权党员人数"),
+        "vote_present": _("到会有表决权党员人数"),
+        "vote_in_favour": _("赞成票"),
+        "vote_against": _("反对票"),
+        "vote_abstaining": _("弃权票"),
+        "vote_basis": _("通过规则"),
+        "vote_result": _("表决结果"),
+        "approval_committee": _("党工委审批意见"),
+        "approval_org_department": _("组织部审批意见"),
+        "determination": _("认定结果"),
+        "closed_on": _("办结日期"),
+        "handlings": _("后续处理（每项一行）"),
+        "generated_on": _("生成日期"),
+    },
+)
+
+KINDS = {
+    kind.slug: kind
+    for kind in (
+        REGISTRATION_FORM,
+        RESULTS_NOTICE,
+        MEETING_MINUTES,
+        ANNUAL_REPORT,
+        UNQUALIFIED_CASE,
+    )
+}

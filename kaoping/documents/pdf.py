@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_VARIANT = "pdf/a-3b"
@@ -43,9 +43,23 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
 
 
-def html_to_pdf(html: str) -> bytes:
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (quotes, backslashes and line ends escaped)."""
+    escaped = "".join(
+        ch if ch.isprintable() and ch not in '"\\' else f"\\{ord(ch):x} " for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def html_to_pdf(html: str, *, header: str | None = None) -> bytes:
+    """``html`` as an archival PDF; ``header`` (e.g. the organisation and year) runs at
+    the top of every page, for print pages that have none of their own."""
+    stylesheets = []
+    if header:
+        rule = "@page { @top-center { content: CONTENT; font-size: 9pt; color: #555; } }"
+        stylesheets.append(CSS(string=rule.replace("CONTENT", _css_string(header))))
     return HTML(
         string=html,
         base_url=BASE_URL,
         url_fetcher=StaticOnlyFetcher(allowed_protocols={"data", "https"}),
-    ).write_pdf(pdf_variant=PDF_VARIANT)
+    ).write_pdf(pdf_variant=PDF_VARIANT, stylesheets=stylesheets)

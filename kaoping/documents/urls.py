@@ -31,6 +31,31 @@ urlpatterns = [
         views.meeting_minutes_pdf_page,
         name="meeting_minutes_pdf",
     ),
+    path(
+        "branches/<code:code>/documents/<year:year>/annual-report.docx",
+        views.annual_report,
+        name="annual_report",
+    ),
+    path(
+        "branches/<code:code>/documents/<year:year>/annual-report.pdf",
+        views.annual_report_pdf_page,
+        name="annual_report_pdf",
+    ),
+    path(
+        "members/<code:code>/documents/<year:year>/ledger.pdf",
+        views.member_ledger_pdf_page,
+        name="member_ledger_pdf",
+    ),
+    path(
+        "unqualified/<code:code>/documents.docx",
+        views.unqualified_case,
+        name="unqualified_case",
+    ),
+    path(
+        "unqualified/<code:code>/documents.pdf",
+        views.unqualified_case_pdf_page,
+        name="unqualified_case_pdf",
+    ),
     path("documents/templates/", template_views.templates, name="templates"),
     path(
         "documents/templates/<slug:kind>/default.docx",

@@ -736,6 +736,13 @@ PAGES = _rows(rows=(
     # a meeting's record: its branch's officers and the committee, not its attendees
     ("documents:meeting_minutes",        "GET",  "302 404 404 200 404 404 200 200", "200", "code=meeting"),
     ("documents:meeting_minutes_pdf",    "GET",  "302 404 404 200 404 404 200 200", "200", "code=meeting"),
+    # the annual report: the branch's officers and the committee, as its print page
+    ("documents:annual_report",          "GET",  "302 404 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("documents:annual_report_pdf",      "GET",  "302 404 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("documents:member_ledger_pdf",      "GET",  "302 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
+    # a case's documents: the bodies that act on it, as its print page
+    ("documents:unqualified_case",       "GET",  "302 404 404 200 404 404 200 200", "404", "code=unqualified_case"),
+    ("documents:unqualified_case_pdf",   "GET",  "302 404 404 200 404 404 200 200", "404", "code=unqualified_case"),
     # documents: a branch's templates are the committee admins' (404 for everybody else)
     ("documents:templates",              "GET",  "302 404 404 404 404 404 200 404", "-",   "-"),
     ("documents:templates",              "POST", "302 404 404 404 404 404 400 404", "-",   "-"),
@@ -882,6 +889,9 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/meetings/{code}/minutes",                  "401 404 404 200 404 404 200 200", "200", "code=meeting"),
     ("PUT",    "/api/meetings/{code}/minutes",                  "401 403 404 200 404 404 200 403", "403", "code=meeting"),
     ("GET",    "/api/meetings/{code}/documents/minutes",        "401 404 404 200 404 404 200 200", "200", "code=meeting"),
+    ("GET",    "/api/branches/{code}/documents/{year}/annual-report", "401 404 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("GET",    "/api/members/{code}/documents/{year}/ledger",   "401 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
+    ("GET",    "/api/unqualified-cases/{code}/documents",       "401 404 404 200 404 404 200 200", "404", "code=unqualified_case"),
     ("PUT",    "/api/meetings/{code}/attendance",               "401 403 404 200 404 404 200 403", "403", "code=meeting"),
     ("POST",   "/api/meetings/{code}/close",                    "401 403 404 200 404 404 200 403", "403", "code=meeting"),
     ("POST",   "/api/meetings/{code}/reopen",                   "401 403 404 422 404 404 422 403", "403", "code=meeting"),
