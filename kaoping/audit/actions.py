@@ -128,6 +128,7 @@ AUDIT_ACTIONS: frozenset[str] = frozenset(
         "vote.rerun",
         "vote.scrutineers",
         "vote.to_paper",
+        "year_archive.build",
     }
 )
 

@@ -32,7 +32,7 @@ APPS = [
     "evaluation",
     "scoring",
     "publication",
-    "documents",  # the committees' own templates
+    "documents.documenttemplate",  # the committees' own templates (archives are rebuilt)
     "api",
 ]
 FORMAT = "kaoping.backup/1"

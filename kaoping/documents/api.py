@@ -15,10 +15,13 @@ from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Cursor
 from kaoping.api.schemas import Code, Year
+from kaoping.jobs.api import JobOut
 from kaoping.kit.urlparams import SQL_INT_MAX
+from kaoping.ops.files import file_answer
 
 from . import selectors, services
 from .answers import docx_answer, pdf_answer
+from .background import year_archive_start
 from .default_templates import DEFAULT_TEMPLATES
 from .generate import (
     annual_report_docx,
@@ -127,6 +130,37 @@ def unqualified_case(
     if format == "pdf":
         return pdf_answer(*unqualified_case_pdf(actor=request.auth, code=code))
     return docx_answer(*unqualified_case_docx(actor=request.auth, code=code))
+
+
+# --------------------------------------------------------------------------- archive
+
+
+@router.get("/branches/{code}/documents/{year}/archive", response={200: None, **READ_ERRORS})
+def year_archive(request: AuthedRequest, code: Code, year: Year):
+    """年度归档: the zip of the branch's finalised year (every member's 登记表, the notice,
+    the minutes, the report, the case documents, the ledger and results spreadsheets,
+    ``manifest.json`` and ``SHA256SUMS``): to the branch's officers and the committee;
+    404 until one is built."""
+    branch = selectors.archive_branch_for_reader(actor=request.auth, code=code)
+    archive = selectors.year_archive_latest(branch=branch, year=year)
+    if archive is None:
+        raise Http404(
+            _("%(branch)s 的 %(year)s 年度还没有归档。") % {"branch": branch.name, "year": year}
+        )
+    answer = file_answer(
+        archive.file, filename=archive.filename, content_type="application/zip", as_attachment=True
+    )
+    answer["Cache-Control"] = "private, no-store"
+    return answer
+
+
+@router.post("/branches/{code}/documents/{year}/archive", response={202: JobOut, **WRITE_ERRORS})
+def year_archive_build(request: AuthedRequest, code: Code, year: Year):
+    """Build the archive of a finalised year again, in the background (the branch's
+    officers and the committee admins above it; 422 before the year is final): the job,
+    whose result links the zip once done. Finalising a year starts one by itself."""
+    branch = selectors.archive_branch_for_reader(actor=request.auth, code=code)
+    return 202, year_archive_start(actor=request.auth, branch=branch, year=year)
 
 
 # --------------------------------------------------------------------------- templates

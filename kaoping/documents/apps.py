@@ -6,3 +6,10 @@ class DocumentsConfig(AppConfig):
 
     name = "kaoping.documents"
     label = "documents"
+
+    def ready(self) -> None:
+        from kaoping.publication.signals import branch_year_finalised
+
+        from .background import year_archive_on_finalise
+
+        branch_year_finalised.connect(year_archive_on_finalise, dispatch_uid="year_archive")

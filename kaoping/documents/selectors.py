@@ -13,11 +13,12 @@ from kaoping.annotations import Actor
 from kaoping.archive.models import MemberProfile
 from kaoping.evaluation.models import PeerComment, SecretaryComment, SelfEvaluation
 from kaoping.evaluation.selectors import round_of
+from kaoping.jobs.models import JobRun
 from kaoping.kit.decimals import score_text
 from kaoping.meetings.models import Attendance, Meeting
 from kaoping.meetings.selectors import meeting_access_by_code
 from kaoping.orgs.models import Member, Organization
-from kaoping.orgs.selectors import member_access_by_code, scope_for, under_paths
+from kaoping.orgs.selectors import branch_for_staff, member_access_by_code, scope_for, under_paths
 from kaoping.publication.selectors import (
     branch_for_reader,
     member_published,
@@ -26,7 +27,7 @@ from kaoping.publication.selectors import (
 )
 from kaoping.scoring.models import Grade
 
-from .models import DocumentTemplate
+from .models import YEAR_ARCHIVE_JOB, DocumentTemplate, YearArchive
 
 
 def member_for_documents(*, actor: Actor, code: str) -> Member:
@@ -188,6 +189,29 @@ def meeting_minutes_fields(*, meeting: Meeting) -> dict[str, object]:
         "minutes": meeting.minutes,
         "generated_on": timezone.localdate().isoformat(),
     }
+
+
+# --------------------------------------------------------------------------- archive
+
+
+def archive_branch_for_reader(*, actor: Actor, code: str) -> Organization:
+    """A branch whose year archive ``actor`` may download: its officers and the committee
+    above it (the zip holds every member's 登记表); the same 404 for anybody else."""
+    return branch_for_staff(actor=actor, code=code)
+
+
+def year_archive_latest(*, branch: Organization, year: int) -> YearArchive | None:
+    """The archive of the branch's latest finalisation of ``year``."""
+    return YearArchive.objects.filter(branch=branch, year=year).first()
+
+
+def year_archive_job(*, branch: Organization, year: int) -> JobRun | None:
+    """The latest archive job of the branch-year (its progress while it runs), or None."""
+    return (
+        JobRun.objects.filter(kind=YEAR_ARCHIVE_JOB, organization=branch, params__year=year)
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 # --------------------------------------------------------------------------- templates

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import template_views, views
+from . import archive_views, template_views, views
 
 app_name = "documents"
 
@@ -55,6 +55,21 @@ urlpatterns = [
         "unqualified/<code:code>/documents.pdf",
         views.unqualified_case_pdf_page,
         name="unqualified_case_pdf",
+    ),
+    path(
+        "branches/<code:code>/documents/<year:year>/archive.zip",
+        archive_views.year_archive,
+        name="year_archive",
+    ),
+    path(
+        "branches/<code:code>/documents/<year:year>/archive/",
+        archive_views.year_archive_panel,
+        name="year_archive_panel",
+    ),
+    path(
+        "branches/<code:code>/documents/<year:year>/archive/build/",
+        archive_views.year_archive_build,
+        name="year_archive_build",
     ),
     path("documents/templates/", template_views.templates, name="templates"),
     path(

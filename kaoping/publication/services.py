@@ -29,6 +29,7 @@ from kaoping.scoring.selectors import live_results
 from kaoping.scoring.services import branch_results_store, grade_record_set
 
 from .models import Appeal, Publication
+from .signals import branch_year_finalised
 
 FINAL_GRADES = (Grade.EXCELLENT, Grade.QUALIFIED, Grade.BASIC, Grade.WARNING)
 
@@ -404,6 +405,11 @@ def branch_finalise(*, actor: Actor, branch: Organization, year: int) -> int:
         users=_members_users(branch),
         text=_("%(year)s 年度考评结果已定格。") % {"year": year},
         link=_link(year),
+    )
+    transaction.on_commit(
+        lambda: branch_year_finalised.send(
+            sender=branch_finalise, actor=actor, branch=branch, year=year
+        )
     )
     return len(plan.records)
 

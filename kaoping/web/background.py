@@ -11,13 +11,12 @@ from kaoping.annotations import Actor
 from kaoping.jobs.imports import SheetImport, import_run
 from kaoping.jobs.models import JobRun
 from kaoping.jobs.services import JobOutcome, job_execute, job_start
+from kaoping.ledger.rows import ENTRY_HEADERS, entry_row
 from kaoping.ledger.selectors import entries_visible
 from kaoping.ledger.services import ENTRY_COLUMNS, entries_sheet_check, entries_sheet_import
 from kaoping.orgs.selectors import branch_for_staff, staff_required
 from kaoping.sheets.layout import POINTS, export_heading
 from kaoping.sheets.xlsx import xlsx_write
-
-from .rows import ENTRY_HEADERS, entry_row
 
 
 def _export(job, progress) -> JobOutcome:

@@ -3,10 +3,7 @@ chair and recorder) on the page or through the API, audited; the record comes ou
 Word file and an archival PDF with the time, place, chair, recorder, who was present, on
 leave and absent, and the minutes as typed. Attendees see the meeting, not its record."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from kaoping.audit.models import AuditEvent
 from kaoping.documents.default_templates import meeting_minutes
@@ -14,33 +11,9 @@ from kaoping.documents.generate import DOCX
 from kaoping.documents.kinds import MEETING_MINUTES
 from kaoping.documents.rendering import template_fields
 from kaoping.documents.tests.test_registration_form import SNEAKY, pdf_text_and_fonts, text_of
-from kaoping.meetings.services import (
-    attendance_take,
-    leave_decide,
-    leave_request,
-    meeting_schedule,
-)
 from kaoping.testing.api import assert_statuses, bearer, invalid, send, session
-from kaoping.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def meeting(district):
-    d = district
-    MemberFactory(code="M1C", name="周七", branch=d.b1)
-    when = timezone.localtime().replace(microsecond=0) + datetime.timedelta(days=2)
-    meeting = meeting_schedule(
-        actor=d.sec1, branch=d.b1, kind="general", starts_at=when, place="三楼会议室",
-        topic="学习党章",
-    )  # fmt: skip
-    leave = leave_request(actor=d.member1, meeting=meeting, reason="出差")
-    leave_decide(actor=d.sec1, leave=leave, approve=True)
-    attendance_take(
-        actor=d.sec1, meeting=meeting, statuses={"M1": "leave", "M1B": "present", "M1C": "absent"}
-    )
-    return meeting
 
 
 def test_the_default_template_uses_exactly_the_kinds_fields():

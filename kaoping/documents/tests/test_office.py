@@ -10,7 +10,6 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from kaoping.documents.tests.test_meeting_minutes import meeting  # noqa: F401 - a fixture
 from kaoping.documents.tests.test_registration_form import evaluated
 from kaoping.meetings.services import meeting_minutes_record
 from kaoping.testing.api import session
@@ -19,7 +18,7 @@ from kaoping.testing.office import office_to_pdf, pdftotext
 pytestmark = pytest.mark.django_db
 
 
-def test_every_document_prints_in_an_office_client(office, district, meeting):  # noqa: F811
+def test_every_document_prints_in_an_office_client(office, district, meeting):
     d = district
     evaluated(d)
     meeting_minutes_record(

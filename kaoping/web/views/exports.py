@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kaoping.ledger.rows import ENTRY_HEADERS, entry_row
 from kaoping.ledger.selectors import entries_visible
 from kaoping.orgs.selectors import branch_for_staff
 from kaoping.schemes.selectors import scheme_chosen_or_404
@@ -14,7 +15,7 @@ from kaoping.sheets.xlsx import xlsx_response
 
 from .. import selectors
 from ..background import entries_export_start as start_export
-from ..rows import ENTRY_HEADERS, RESULT_HEADERS, entry_row
+from ..rows import RESULT_HEADERS
 from ..templatetags.kaoping_web import flag_label, grade_label
 
 
