@@ -34,6 +34,7 @@ from .generate import (
     results_notice_docx,
     results_notice_pdf,
     unqualified_case_docx,
+    unqualified_case_file_pdf,
     unqualified_case_pdf,
 )
 from .kinds import KINDS
@@ -130,6 +131,13 @@ def unqualified_case(
     if format == "pdf":
         return pdf_answer(*unqualified_case_pdf(actor=request.auth, code=code))
     return docx_answer(*unqualified_case_docx(actor=request.auth, code=code))
+
+
+@router.get("/unqualified-cases/{code}/documents/case-file", response={200: None, **READ_ERRORS})
+def unqualified_case_file(request: AuthedRequest, code: Code):
+    """The case file's print page (facts, evidence, vote and every step of its history)
+    as an archival PDF, to the bodies that act on the case."""
+    return pdf_answer(*unqualified_case_file_pdf(actor=request.auth, code=code))
 
 
 # --------------------------------------------------------------------------- archive

@@ -9,6 +9,7 @@ from kaoping.annotations import Actor
 from kaoping.dashboards.printing import LEDGER_PAGE, REPORT_PAGE, member_ledger_page
 from kaoping.orgs.models import Organization
 from kaoping.publication.selectors import notice_print_context
+from kaoping.unqualified.selectors import case_file
 
 from .case_fields import case_documents_fields, case_for_documents
 from .default_templates import DEFAULT_TEMPLATES
@@ -173,3 +174,17 @@ def unqualified_case_pdf(*, actor: Actor, code: str) -> tuple[str, bytes]:
     header = _year_header(case.branch, case.year)
     pdf = fields_pdf("documents/pdf/unqualified_case.html", fields, header=header)
     return _case_name(case, ".pdf"), pdf
+
+
+def unqualified_case_file_pdf(*, actor: Actor, code: str) -> tuple[str, bytes]:
+    """The case file's print page (unqualified/print.html: the facts, the evidence, the
+    vote and every step of its history) as an archival PDF."""
+    case = case_for_documents(actor=actor, code=code)
+    context = {"case": case, "file": case_file(case=case), "printed_at": timezone.now()}
+    html = render_to_string("unqualified/print.html", context)
+    pdf = html_to_pdf(html, header=_year_header(case.branch, case.year))
+    name = _("不合格党员处置案卷-%(code)s-%(name)s.pdf") % {
+        "code": case.code,
+        "name": case.member.name,
+    }
+    return name, pdf

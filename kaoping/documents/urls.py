@@ -71,6 +71,11 @@ urlpatterns = [
         archive_views.year_archive_build,
         name="year_archive_build",
     ),
+    path(
+        "unqualified/<code:code>/case-file.pdf",
+        views.unqualified_case_file_pdf_page,
+        name="unqualified_case_file_pdf",
+    ),
     path("documents/templates/", template_views.templates, name="templates"),
     path(
         "documents/templates/<slug:kind>/default.docx",

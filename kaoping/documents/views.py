@@ -15,6 +15,7 @@ from .generate import (
     results_notice_docx,
     results_notice_pdf,
     unqualified_case_docx,
+    unqualified_case_file_pdf,
     unqualified_case_pdf,
 )
 
@@ -94,3 +95,10 @@ def unqualified_case(request, code: str):
 def unqualified_case_pdf_page(request, code: str):
     """The same as an archival PDF."""
     return pdf_answer(*unqualified_case_pdf(actor=request.user, code=code))
+
+
+@login_required
+@require_GET
+def unqualified_case_file_pdf_page(request, code: str):
+    """The case file's print page as an archival PDF."""
+    return pdf_answer(*unqualified_case_file_pdf(actor=request.user, code=code))

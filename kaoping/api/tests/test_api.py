@@ -832,6 +832,7 @@ def test_openapi_lists_every_path():
         "/api/branches/{code}/documents/{year}/annual-report",
         "/api/members/{code}/documents/{year}/ledger",
         "/api/unqualified-cases/{code}/documents",
+        "/api/unqualified-cases/{code}/documents/case-file",
         "/api/branches/{code}/documents/{year}/archive",
         "/api/document-kinds",
         "/api/document-kinds/{kind}/default-template",

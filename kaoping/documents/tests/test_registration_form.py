@@ -47,10 +47,12 @@ def text_of(content: bytes) -> str:
     return "\n".join(parts)
 
 
-def evaluated(d, *, publish: bool = True):
-    """B1 of 8 through its round: M1's self-evaluation (with template-like text), one
-    peer comment on M1, the secretary's comment, a paper vote; published if asked."""
-    members = branch_of(d, 8)
+def evaluated(d, *, publish: bool = True, members: int = 8):
+    """B1 of 8 (or ``members``) through its round: M1's self-evaluation (with template-like
+    text), one peer comment on M1, the secretary's comment, a paper vote; published if
+    asked."""
+    size = members
+    members = branch_of(d, size)
     round_ = open_round(d, vote_method=EvaluationRound.VoteMethod.PAPER)
     self_evaluate(
         d.member1,
@@ -70,7 +72,11 @@ def evaluated(d, *, publish: bool = True):
         actor=d.sec1, round_=round_, member=d.m1, comment="工作积极", requirements="加强学习"
     )
     round_ = round_advance(actor=d.sec1, round_=round_)
-    counts = {m.code: {"excellent" if i == 0 else "qualified": 8} for i, m in enumerate(members)}
+    best = max(1, size * 15 // 100)  # the quota's worth of excellent votes, no tie
+    counts = {
+        m.code: {"excellent" if i < best else "qualified": size - (i if i < best else 0)}
+        for i, m in enumerate(members)
+    }
     paper_tally_enter(actor=d.sec1, round_=round_, counts=counts)
     paper_tally_enter(actor=d.admin, round_=round_, counts=counts)
     vote_publish(actor=d.sec1, round_=round_)

@@ -32,7 +32,7 @@ def assert_archival(content: bytes, *expected: str) -> str:
     running header, page numbers and ``expected`` in its text; its text."""
     text, fonts = pdf_text_and_fonts(content)
     assert fonts and all(embedded for _name, embedded in fonts), fonts
-    assert "1 / " in text  # page numbers
+    assert "1 / " in text or "第 1 页 / 共" in text  # page numbers
     for part in expected:
         assert part in text, part
     return text
@@ -129,6 +129,14 @@ def test_the_case_documents_hold_every_step(district):
     assert "已认定为不合格党员" in pdf_text
     detail = page.get(f"/unqualified/{case.code}/").content.decode()
     assert f'href="/unqualified/{case.code}/documents.docx"' in detail
+    assert f'href="/unqualified/{case.code}/case-file.pdf"' in detail
+    # the case file's print page, rendered on the server: every step of the history
+    case_file = page.get(f"/unqualified/{case.code}/case-file.pdf")
+    assert case_file.status_code == 200
+    text = assert_archival(case_file.content, "不合格党员处置案卷", "第一党支部 · 2026年度")
+    assert "办理过程" in text and "限期改正" in text
+    api = bearer(district.admin).get(f"/api/unqualified-cases/{case.code}/documents/case-file")
+    assert api["Content-Type"] == "application/pdf"
 
 
 def test_the_case_documents_only_to_the_bodies_of_the_case(district):
@@ -141,6 +149,9 @@ def test_the_case_documents_only_to_the_bodies_of_the_case(district):
         api = bearer(person).get(f"/api/unqualified-cases/{case.code}/documents?format=pdf")
         assert api.status_code == status
     assert session(district.sec2).get(f"/unqualified/{case.code}/documents.pdf").status_code == 404
+    assert session(district.member1).get(f"/unqualified/{case.code}/case-file.pdf").status_code == (
+        404
+    )
     # before the reviews, the later sections are empty, the state says where it stands
     text = text_of(session(district.sec1).get(f"/unqualified/{case.code}/documents.docx").content)
     assert "尚未办结（预审中）" in text

@@ -743,6 +743,7 @@ PAGES = _rows(rows=(
     # a case's documents: the bodies that act on it, as its print page
     ("documents:unqualified_case",       "GET",  "302 404 404 200 404 404 200 200", "404", "code=unqualified_case"),
     ("documents:unqualified_case_pdf",   "GET",  "302 404 404 200 404 404 200 200", "404", "code=unqualified_case"),
+    ("documents:unqualified_case_file_pdf", "GET", "302 404 404 200 404 404 200 200", "404", "code=unqualified_case"),
     # the year's archive: the branch's officers and the committee (404 until one is built)
     ("documents:year_archive",           "GET",  "302 404 404 404 404 404 404 404", "404", "code=branch,year=2026"),
     ("documents:year_archive_panel",     "GET",  "302 404 404 200 404 404 200 200", "200", "code=branch,year=2026"),
@@ -896,6 +897,7 @@ API = _rows(api=True, rows=(
     ("GET",    "/api/branches/{code}/documents/{year}/annual-report", "401 404 404 200 404 404 200 200", "200", "code=branch,year=2026"),
     ("GET",    "/api/members/{code}/documents/{year}/ledger",   "401 200 404 200 404 404 200 200", "200", "code=member,year=2026"),
     ("GET",    "/api/unqualified-cases/{code}/documents",       "401 404 404 200 404 404 200 200", "404", "code=unqualified_case"),
+    ("GET",    "/api/unqualified-cases/{code}/documents/case-file", "401 404 404 200 404 404 200 200", "404", "code=unqualified_case"),
     ("GET",    "/api/branches/{code}/documents/{year}/archive", "401 404 404 404 404 404 404 404", "404", "code=branch,year=2026"),
     ("POST",   "/api/branches/{code}/documents/{year}/archive", "401 404 404 422 404 404 422 403", "403", "code=branch,year=2026"),
     ("PUT",    "/api/meetings/{code}/attendance",               "401 403 404 200 404 404 200 403", "403", "code=meeting"),
