@@ -111,8 +111,16 @@ def _published_branches(d, n: int, size: int) -> list[Organization]:
     return branches
 
 
-def test_memory_stays_flat_over_a_committees_archives(district):
+def test_memory_stays_flat_over_a_committees_archives(district, settings, tmp_path):
     d = district
+    # the archives go to disk, as in production (the tests keep files in memory)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
     n = int(os.environ.get("BENCH_BRANCHES", "60"))
     branches = _published_branches(d, n, size=17)
     samples = []

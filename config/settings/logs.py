@@ -80,5 +80,8 @@ def logging_settings(fmt: str, level: str) -> dict:
             # One line when a request starts and one when it ends, with its status.
             "django_structlog": {"level": level},
             "kaoping": {"level": level},
+            # WeasyPrint warns of every CSS property it does not know (the print pages'
+            # screen rules) on every PDF: only its errors are worth a line.
+            "weasyprint": {"level": "ERROR"},
         },
     }
