@@ -7,11 +7,13 @@ document must not reach the network, and the intranet has none): a print page's
 stylesheets under ``/static/`` are read from the project's own static files, every other
 address is refused."""
 
+import threading
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_VARIANT = "pdf/a-3b"
@@ -51,6 +53,19 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+_local = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """One font configuration per thread, kept: a new one per PDF (WeasyPrint's default)
+    loads the CJK fonts again each time, and the process grows with every document (a
+    year's archives for 300 branches). Not shared across threads: it is not thread-safe."""
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
 def html_to_pdf(html: str, *, header: str | None = None) -> bytes:
     """``html`` as an archival PDF; ``header`` (e.g. the organisation and year) runs at
     the top of every page, for print pages that have none of their own."""
@@ -62,4 +77,4 @@ def html_to_pdf(html: str, *, header: str | None = None) -> bytes:
         string=html,
         base_url=BASE_URL,
         url_fetcher=StaticOnlyFetcher(allowed_protocols={"data", "https"}),
-    ).write_pdf(pdf_variant=PDF_VARIANT, stylesheets=stylesheets)
+    ).write_pdf(pdf_variant=PDF_VARIANT, stylesheets=stylesheets, font_config=_font_config())
