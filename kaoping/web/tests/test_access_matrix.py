@@ -747,6 +747,7 @@ PAGES = _rows(rows=(
     # the year's archive: the branch's officers and the committee (404 until one is built)
     ("documents:year_archive",           "GET",  "302 404 404 404 404 404 404 404", "404", "code=branch,year=2026"),
     ("documents:year_archive_panel",     "GET",  "302 404 404 200 404 404 200 200", "200", "code=branch,year=2026"),
+    ("documents:year_archive_build",     "GET",  "302 405 405 405 405 405 405 405", "405", "code=branch,year=2026"),
     ("documents:year_archive_build",     "POST", "302 404 404 302 404 404 302 403", "403", "code=branch,year=2026"),
     # documents: a branch's templates are the committee admins' (404 for everybody else)
     ("documents:templates",              "GET",  "302 404 404 404 404 404 200 404", "-",   "-"),
