@@ -17,10 +17,9 @@ from kaoping.api.pagination import Cursor
 from kaoping.api.schemas import Code, Year
 from kaoping.jobs.api import JobOut
 from kaoping.kit.urlparams import SQL_INT_MAX
-from kaoping.ops.files import file_answer
 
 from . import selectors, services
-from .answers import docx_answer, pdf_answer
+from .answers import archive_answer, docx_answer, pdf_answer
 from .background import year_archive_start
 from .default_templates import DEFAULT_TEMPLATES
 from .generate import (
@@ -149,17 +148,9 @@ def year_archive(request: AuthedRequest, code: Code, year: Year):
     the minutes, the report, the case documents, the ledger and results spreadsheets,
     ``manifest.json`` and ``SHA256SUMS``): to the branch's officers and the committee;
     404 until one is built."""
-    branch = selectors.archive_branch_for_reader(actor=request.auth, code=code)
-    archive = selectors.year_archive_latest(branch=branch, year=year)
-    if archive is None:
-        raise Http404(
-            _("%(branch)s 的 %(year)s 年度还没有归档。") % {"branch": branch.name, "year": year}
-        )
-    answer = file_answer(
-        archive.file, filename=archive.filename, content_type="application/zip", as_attachment=True
+    return archive_answer(
+        selectors.year_archive_for_download(actor=request.auth, code=code, year=year)
     )
-    answer["Cache-Control"] = "private, no-store"
-    return answer
 
 
 @router.post("/branches/{code}/documents/{year}/archive", response={202: JobOut, **WRITE_ERRORS})

@@ -4,18 +4,22 @@ the download with its SHA-256), the download, and building it again."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kaoping.kit.forms import flash_service_error
-from kaoping.ops.files import file_answer
 from kaoping.orgs.selectors import scope_for
 
+from .answers import archive_answer
 from .background import year_archive_start
-from .selectors import archive_branch_for_reader, year_archive_job, year_archive_latest
+from .selectors import (
+    archive_branch_for_reader,
+    year_archive_for_download,
+    year_archive_job,
+    year_archive_latest,
+)
 
 
 @login_required
@@ -38,17 +42,7 @@ def year_archive_panel(request, code: str, year: int):
 @require_GET
 def year_archive(request, code: str, year: int):
     """The zip of the branch's finalised year (its officers and the committee)."""
-    branch = archive_branch_for_reader(actor=request.user, code=code)
-    archive = year_archive_latest(branch=branch, year=year)
-    if archive is None:
-        raise Http404(
-            _("%(branch)s 的 %(year)s 年度还没有归档。") % {"branch": branch.name, "year": year}
-        )
-    answer = file_answer(
-        archive.file, filename=archive.filename, content_type="application/zip", as_attachment=True
-    )
-    answer["Cache-Control"] = "private, no-store"
-    return answer
+    return archive_answer(year_archive_for_download(actor=request.user, code=code, year=year))
 
 
 @login_required

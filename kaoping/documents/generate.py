@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.annotations import Actor
 from kaoping.dashboards.printing import LEDGER_PAGE, REPORT_PAGE, member_ledger_page
+from kaoping.meetings.selectors import meeting_record_access_by_code
 from kaoping.orgs.models import Organization
 from kaoping.publication.selectors import notice_print_context
 from kaoping.unqualified.selectors import case_file
@@ -25,7 +26,6 @@ from .pdf import html_to_pdf
 from .rendering import clean, docx_render
 from .report_fields import annual_report_fields, annual_report_page
 from .selectors import (
-    meeting_for_documents,
     meeting_minutes_fields,
     member_for_documents,
     published_branch_for_documents,
@@ -103,7 +103,7 @@ def _minutes_name(fields: dict[str, object], suffix: str) -> str:
 
 def meeting_minutes_docx(*, actor: Actor, code: str) -> tuple[str, bytes]:
     """会议记录 of meeting ``code`` (its branch's officers and the committee)."""
-    meeting = meeting_for_documents(actor=actor, code=code)
+    meeting = meeting_record_access_by_code(actor=actor, code=code)
     fields = meeting_minutes_fields(meeting=meeting)
     year = timezone.localtime(meeting.starts_at).year
     template = template_for(MEETING_MINUTES, branch=meeting.branch, year=year)
@@ -112,10 +112,10 @@ def meeting_minutes_docx(*, actor: Actor, code: str) -> tuple[str, bytes]:
 
 def meeting_minutes_pdf(*, actor: Actor, code: str) -> tuple[str, bytes]:
     """The same record as an archival PDF."""
-    meeting = meeting_for_documents(actor=actor, code=code)
+    meeting = meeting_record_access_by_code(actor=actor, code=code)
     fields = meeting_minutes_fields(meeting=meeting)
     year = timezone.localtime(meeting.starts_at).year
-    header = _("%(org)s · %(year)s年度") % {"org": meeting.branch.name, "year": year}
+    header = _year_header(meeting.branch, year)
     pdf = fields_pdf("documents/pdf/meeting_minutes.html", fields, header=header)
     return _minutes_name(fields, ".pdf"), pdf
 

@@ -16,7 +16,6 @@ from kaoping.evaluation.selectors import round_of
 from kaoping.jobs.models import JobRun
 from kaoping.kit.decimals import score_text
 from kaoping.meetings.models import Attendance, Meeting
-from kaoping.meetings.selectors import meeting_access_by_code
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_for_staff, member_access_by_code, scope_for, under_paths
 from kaoping.publication.selectors import (
@@ -151,17 +150,8 @@ def results_notice_fields(*, branch: Organization, year: int) -> dict[str, objec
     }
 
 
-def meeting_for_documents(*, actor: Actor, code: str) -> Meeting:
-    """A meeting whose record ``actor`` may read: the branch's officers and the committee
-    (its attendees see the meeting, not its minutes); the same 404 otherwise."""
-    meeting = meeting_access_by_code(actor=actor, code=code)
-    if not scope_for(actor).reads(meeting.branch.path):
-        raise Http404(_("找不到会议 %(code)s。") % {"code": code})
-    return meeting
-
-
 def meeting_minutes_fields(*, meeting: Meeting) -> dict[str, object]:
-    """会议记录 of ``meeting`` (from ``meeting_for_documents``): when, where, who chaired
+    """会议记录 of ``meeting`` (from ``meetings.selectors.meeting_record_access_by_code``): when, where, who chaired
     and recorded it, who was present, on leave or absent, and the minutes."""
     branch = meeting.branch
     by_status: dict[str, list[str]] = {status: [] for status in Attendance.Status.values}
@@ -203,6 +193,18 @@ def archive_branch_for_reader(*, actor: Actor, code: str) -> Organization:
 def year_archive_latest(*, branch: Organization, year: int) -> YearArchive | None:
     """The archive of the branch's latest finalisation of ``year``."""
     return YearArchive.objects.filter(branch=branch, year=year).first()
+
+
+def year_archive_for_download(*, actor: Actor, code: str, year: int) -> YearArchive:
+    """The branch's latest archive of ``year`` for its officers and the committee; 404
+    for anybody else and until one is built."""
+    branch = archive_branch_for_reader(actor=actor, code=code)
+    archive = year_archive_latest(branch=branch, year=year)
+    if archive is None:
+        raise Http404(
+            _("%(branch)s 的 %(year)s 年度还没有归档。") % {"branch": branch.name, "year": year}
+        )
+    return archive
 
 
 def year_archive_job(*, branch: Organization, year: int) -> JobRun | None:

@@ -6,7 +6,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -242,10 +241,7 @@ def meeting_minutes(request: AuthedRequest, code: Code):
     """The meeting's record (会议记录), for its branch's officers and the committee (404
     for its attendees and everybody else); as a document at
     ``/meetings/{code}/documents/minutes``."""
-    meeting = selectors.meeting_access_by_code(actor=request.auth, code=code)
-    if not scope_for(request.auth).reads(meeting.branch.path):
-        raise Http404(_("找不到会议 %(code)s。") % {"code": code})
-    return _minutes(meeting)
+    return _minutes(selectors.meeting_record_access_by_code(actor=request.auth, code=code))
 
 
 @router.put("/meetings/{code}/minutes", response={200: MinutesOut, **WRITE})

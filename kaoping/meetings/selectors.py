@@ -85,6 +85,15 @@ def meeting_access_by_code(*, actor: Actor, code: str) -> Meeting:
     return meeting
 
 
+def meeting_record_access_by_code(*, actor: Actor, code: str) -> Meeting:
+    """The meeting whose record (会议记录) ``actor`` may read: its branch's officers and
+    the committee; its attendees see the meeting, not its record (the same 404)."""
+    meeting = meeting_access_by_code(actor=actor, code=code)
+    if not _staff_reads(actor, meeting.branch):
+        raise Http404(_("找不到会议 %(code)s。") % {"code": code})
+    return meeting
+
+
 def meeting_attendance(*, actor: Actor, meeting: Meeting) -> list[Attendance]:
     """Attendance rows with the member, the live deduction and the leave requests."""
     if not _staff_reads(actor, meeting.branch):

@@ -364,16 +364,38 @@ def member_daily(request, code: str):
     return render(request, "meetings/member_daily.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def meeting_change(request, code: str):
-    """Change a meeting's time, place or topic (its branch's officers, until closed)."""
-    actor = request.user
+def _meeting_to_manage(actor, code: str) -> Meeting:
+    """A meeting whose forms ``actor`` may fill: its branch's officers (403 for the
+    attendees, the same 404 for everybody else)."""
     meeting = selectors.meeting_access_by_code(actor=actor, code=code)
     if not scope_for(actor).manages(meeting.branch.path):
         raise PermissionDenied(
             _("您无权管理 %(branch)s 的会议。") % {"branch": meeting.branch.name}
         )
+    return meeting
+
+
+def _meeting_form_page(request, meeting: Meeting, form, save, url_name: str, title, submit):
+    """A meeting's own form page (its change, its minutes): saved, or shown again."""
+    if answer := form_saved(request, form, save):
+        return answer
+    return form_page(
+        request,
+        title=title,
+        form=form,
+        action=reverse(url_name, args=[meeting.code]),
+        back=reverse("meetings:detail", args=[meeting.code]),
+        submit=submit,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_change(request, code: str):
+    """Change a meeting's time, place or topic (its branch's officers, until closed)."""
+    actor = request.user
+    meeting = _meeting_to_manage(actor, code)
     back = reverse("meetings:detail", args=[meeting.code])
     initial = {
         "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
@@ -386,16 +408,9 @@ def meeting_change(request, code: str):
         services.meeting_change(actor=actor, meeting=meeting, **d)
         return back, _("已变更会议，并通知了应到党员。")
 
-    if answer := form_saved(request, form, save):
-        return answer
-    return form_page(
-        request,
-        title=_("变更会议：%(topic)s") % {"topic": meeting.topic},
-        form=form,
-        action=reverse("meetings:change", args=[meeting.code]),
-        back=back,
-        submit=_("保存并通知"),
-        status=400 if request.method == "POST" else 200,
+    title = _("变更会议：%(topic)s") % {"topic": meeting.topic}
+    return _meeting_form_page(
+        request, meeting, form, save, "meetings:change", title, _("保存并通知")
     )
 
 
@@ -418,11 +433,7 @@ def leave_withdraw(request, code: str):
 def meeting_minutes(request, code: str):
     """Write a meeting's record (会议记录): its branch's officers, until the year is final."""
     actor = request.user
-    meeting = selectors.meeting_access_by_code(actor=actor, code=code)
-    if not scope_for(actor).manages(meeting.branch.path):
-        raise PermissionDenied(
-            _("您无权管理 %(branch)s 的会议。") % {"branch": meeting.branch.name}
-        )
+    meeting = _meeting_to_manage(actor, code)
     back = reverse("meetings:detail", args=[meeting.code])
     if refusal := _refuse_if_frozen(request, meeting):
         return refusal
@@ -433,14 +444,7 @@ def meeting_minutes(request, code: str):
         services.meeting_minutes_record(actor=actor, meeting=meeting, **d)
         return back, _("已保存会议记录。")
 
-    if answer := form_saved(request, form, save):
-        return answer
-    return form_page(
-        request,
-        title=_("会议记录：%(topic)s") % {"topic": meeting.topic},
-        form=form,
-        action=reverse("meetings:minutes", args=[meeting.code]),
-        back=back,
-        submit=_("保存会议记录"),
-        status=400 if request.method == "POST" else 200,
+    title = _("会议记录：%(topic)s") % {"topic": meeting.topic}
+    return _meeting_form_page(
+        request, meeting, form, save, "meetings:minutes", title, _("保存会议记录")
     )
