@@ -151,8 +151,9 @@ def results_notice_fields(*, branch: Organization, year: int) -> dict[str, objec
 
 
 def meeting_minutes_fields(*, meeting: Meeting) -> dict[str, object]:
-    """会议记录 of ``meeting`` (from ``meetings.selectors.meeting_record_access_by_code``): when, where, who chaired
-    and recorded it, who was present, on leave or absent, and the minutes."""
+    """会议记录 of ``meeting`` (read through ``meeting_record_access_by_code``): when,
+    where, who chaired and recorded it, who was present, on leave or absent, and the
+    minutes."""
     branch = meeting.branch
     by_status: dict[str, list[str]] = {status: [] for status in Attendance.Status.values}
     for attendance in meeting.attendances.select_related("member").order_by("member__code"):
