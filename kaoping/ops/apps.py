@@ -12,6 +12,7 @@ class OpsConfig(AppConfig):
         from django.conf import settings
         from django.core.signals import request_finished
 
+        from . import migration_history  # noqa: F401  (registers its database check)
         from .reporting import error_reporter_init
 
         error_reporter_init(settings.KAOPING_SENTRY_DSN)

@@ -14,6 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
+from .migration_history import squashes_partly_applied
+
 
 def database() -> None:
     with connections["default"].cursor() as cursor:
@@ -49,6 +51,8 @@ def _migration_nodes() -> frozenset[tuple[str, str]]:
 def migrations() -> None:
     connection = connections["default"]
     applied = MigrationRecorder(connection).applied_migrations()
+    if squashes_partly_applied(applied):
+        raise RuntimeError("a squashed migration is partly applied")
     if _migration_nodes() <= applied.keys():
         return  # the fast answer, one query
     # Something looks unapplied (or squashed): ask Django's own planner, as migrate would.

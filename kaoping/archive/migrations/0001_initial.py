@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ('orgs', '0001_squashed_0002_role_branch_committee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

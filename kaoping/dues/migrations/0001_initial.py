@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ledger', '0002_ledgerchain_scoreentry_chain_hash_and_more'),
-        ('orgs', '0001_initial'),
+        ('orgs', '0001_squashed_0002_role_branch_committee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,9 +9,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0002_democratic_evaluation'),
-        ('orgs', '0002_role_branch_committee'),
-        ('schemes', '0004_scheme_vote_min_turnout'),
+        ('evaluation', '0001_squashed_0002_democratic_evaluation'),
+        ('orgs', '0001_squashed_0002_role_branch_committee'),
+        ('schemes', '0001_squashed_0004_scheme_vote_min_turnout'),
     ]
 
     operations = [

@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ledger', '0002_ledgerchain_scoreentry_chain_hash_and_more'),
-        ('orgs', '0001_initial'),
-        ('schemes', '0002_branchyearclosing'),
+        ('orgs', '0001_squashed_0002_role_branch_committee'),
+        ('schemes', '0001_squashed_0004_scheme_vote_min_turnout'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

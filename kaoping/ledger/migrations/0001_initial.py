@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('schemes', '0001_initial'),
+        ('orgs', '0001_squashed_0002_role_branch_committee'),
+        ('schemes', '0001_squashed_0004_scheme_vote_min_turnout'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,8 +8,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ledger', '0004_alter_scoreentry_source'),
-        ('orgs', '0001_initial'),
-        ('schemes', '0002_branchyearclosing'),
+        ('orgs', '0001_squashed_0002_role_branch_committee'),
+        ('schemes', '0001_squashed_0004_scheme_vote_min_turnout'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

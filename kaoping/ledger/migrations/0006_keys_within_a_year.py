@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ledger', '0005_reversal_year_index'),
-        ('orgs', '0001_initial'),
-        ('schemes', '0003_exemption_period'),
+        ('orgs', '0001_squashed_0002_role_branch_committee'),
+        ('schemes', '0001_squashed_0004_scheme_vote_min_turnout'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -175,7 +175,7 @@ def unpartition(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("ledger", "0006_keys_within_a_year"),
-        ("schemes", "0003_exemption_period"),
+        ('schemes', '0001_squashed_0004_scheme_vote_min_turnout'),
     ]
 
     operations = [migrations.RunPython(partition, unpartition)]

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orgs', '0002_role_branch_committee'),
+        ('orgs', '0001_squashed_0002_role_branch_committee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -25,7 +25,7 @@ def restore_raw(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schemes', '0004_scheme_vote_min_turnout'),
+        ('schemes', '0001_squashed_0004_scheme_vote_min_turnout'),
         ('ledger', '0007_partition_by_year'),
     ]
 

@@ -135,9 +135,9 @@ class Migration(migrations.Migration):
     dependencies = [
         ("scoring", "0001_initial"),
         ("ledger", "0005_reversal_year_index"),
-        ("evaluation", "0002_democratic_evaluation"),
-        ("schemes", "0003_exemption_period"),
-        ("orgs", "0001_initial"),
+        ('evaluation', '0001_squashed_0002_democratic_evaluation'),
+        ('schemes', '0001_squashed_0004_scheme_vote_min_turnout'),
+        ('orgs', '0001_squashed_0002_role_branch_committee'),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orgs", "0001_initial"),
+        ('orgs', '0001_squashed_0002_role_branch_committee'),
         ("scoring", "0002_results_stamp"),
     ]
 

@@ -27,9 +27,9 @@ class Migration(migrations.Migration):
     dependencies = [
         ("scoring", "0003_results_without_database_foreign_keys"),
         ("ledger", "0008_indexes_for_the_partitioned_ledger"),
-        ("evaluation", "0002_democratic_evaluation"),
-        ("schemes", "0003_exemption_period"),
-        ("orgs", "0001_initial"),
+        ('evaluation', '0001_squashed_0002_democratic_evaluation'),
+        ('schemes', '0001_squashed_0004_scheme_vote_min_turnout'),
+        ('orgs', '0001_squashed_0002_role_branch_committee'),
     ]
 
     operations = [migrations.RunPython(reinstall, migrations.RunPython.noop)]
