@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.kit.answers import form_answer, form_saved
+from kaoping.kit.answers import form_answer, form_page, form_saved
 from kaoping.kit.confirm import confirm_page
 from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.selectors import branch_for_staff, own_member, scope_for
@@ -338,15 +338,13 @@ def peer_edit(request, year: int, member_code: str):
 
     if answer := form_saved(request, form, save):
         return answer
-    return form_answer(
+    return form_page(
         request,
-        {
-            "title": _("党员互评：%(name)s") % {"name": subject.name},
-            "form": form,
-            "action": request.path,
-            "back": reverse("evaluation:mine", args=[year]),
-            "submit": _("保存评价"),
-        },
+        title=_("党员互评：%(name)s") % {"name": subject.name},
+        form=form,
+        action=request.path,
+        back=reverse("evaluation:mine", args=[year]),
+        submit=_("保存评价"),
     )
 
 
