@@ -7,22 +7,22 @@ hides characters, keeping enough to tell two records apart.
 MASK = "*"
 
 
+def _masked(value: str, head: int, tail: int) -> str:
+    """``value`` with all but its first ``head`` and last ``tail`` characters hidden; all
+    of it when it is too short to keep those."""
+    if len(value) <= head + tail:
+        return MASK * len(value)
+    return value[:head] + MASK * (len(value) - head - tail) + value[-tail:]
+
+
 def mask_id_number(value: str) -> str:
     """110105199001011234 → 1101**********1234 (region and check digits stay)."""
-    if not value:
-        return ""
-    if len(value) <= 8:
-        return MASK * len(value)
-    return value[:4] + MASK * (len(value) - 8) + value[-4:]
+    return _masked(value or "", 4, 4)
 
 
 def mask_phone(value: str) -> str:
     """13812345678 → 138****5678."""
-    if not value:
-        return ""
-    if len(value) <= 7:
-        return MASK * len(value)
-    return value[:3] + MASK * (len(value) - 7) + value[-4:]
+    return _masked(value or "", 3, 4)
 
 
 MASKERS = {"id_number": mask_id_number, "phone": mask_phone}

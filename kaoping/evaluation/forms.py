@@ -1,4 +1,4 @@
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,12 @@ class RoundOpenForm(forms.Form):
         label=_("点评截止日期"), required=False, widget=DateInput()
     )
     vote_deadline = forms.DateField(label=_("测评截止日期"), required=False, widget=DateInput())
+
+
+def initial_of(form_class: type[forms.Form], row: Any) -> dict[str, Any]:
+    """The form's fields as the stored ``row`` (a self-evaluation, a comment) has them;
+    empty before there is one."""
+    return {name: getattr(row, name) for name in form_class.base_fields} if row else {}
 
 
 class SelfEvaluationForm(forms.Form):

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.kit.answers import form_answer, form_done
+from kaoping.kit.answers import form_answer, form_page, form_saved
 from kaoping.kit.confirm import confirm_page
 from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.selectors import branch_for_staff, own_member, scope_for
@@ -32,6 +32,7 @@ from .forms import (
     RoundOpenForm,
     SecretaryCommentForm,
     SelfEvaluationForm,
+    initial_of,
 )
 from .models import EvaluationRound, PeerComment, SecretaryComment, VoteCount
 
@@ -202,15 +203,16 @@ def comment_edit(request, code: str, year: int, member_code: str):
     branch, round_ = _officer_round(request, code, year)
     member = selectors.comment_subject(actor=request.user, round_=round_, code=member_code)
     current = SecretaryComment.objects.filter(round=round_, member=member).first()
-    initial = {"comment": current.comment, "requirements": current.requirements} if current else {}
-    form = SecretaryCommentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.secretary_comment_save(
-                actor=request.user, round_=round_, member=member, **form.cleaned_data
-            )
-            message = _("已保存对 %(name)s 的点评。") % {"name": member.name}
-            return form_done(request, round_.get_absolute_url(), message)
+    form = SecretaryCommentForm(
+        request.POST or None, initial=initial_of(SecretaryCommentForm, current)
+    )
+
+    def save(data):
+        services.secretary_comment_save(actor=request.user, round_=round_, member=member, **data)
+        return round_.get_absolute_url(), _("已保存对 %(name)s 的点评。") % {"name": member.name}
+
+    if answer := form_saved(request, form, save):
+        return answer
     # Not written blind: the member's self-evaluation and the peer comments received.
     return form_answer(
         request,
@@ -292,12 +294,7 @@ def mine(request, year: int):
     form = None
     if tasks.round is not None:
         current = tasks.self_evaluation
-        initial = (
-            {"problems": current.problems, "causes": current.causes, "measures": current.measures}
-            if current
-            else {}
-        )
-        form = SelfEvaluationForm(initial=initial)
+        form = SelfEvaluationForm(initial=initial_of(SelfEvaluationForm, current))
     return render(
         request,
         "evaluation/mine.html",
@@ -332,32 +329,22 @@ def peer_edit(request, year: int, member_code: str):
     author, round_ = selectors.own_round(actor=request.user, year=year)
     subject = selectors.round_member_by_code(round_, member_code)
     current = PeerComment.objects.filter(round=round_, author=author, subject=subject).first()
-    initial = (
-        {
-            "strengths": current.strengths,
-            "shortcomings": current.shortcomings,
-            "suggestions": current.suggestions,
-        }
-        if current
-        else {}
-    )
-    form = PeerCommentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.peer_comment_save(
-                actor=request.user, round_=round_, subject=subject, **form.cleaned_data
-            )
-            message = _("已保存对 %(name)s 的评价。") % {"name": subject.name}
-            return form_done(request, reverse("evaluation:mine", args=[year]), message)
-    return form_answer(
+    form = PeerCommentForm(request.POST or None, initial=initial_of(PeerCommentForm, current))
+
+    def save(data):
+        services.peer_comment_save(actor=request.user, round_=round_, subject=subject, **data)
+        message = _("已保存对 %(name)s 的评价。") % {"name": subject.name}
+        return reverse("evaluation:mine", args=[year]), message
+
+    if answer := form_saved(request, form, save):
+        return answer
+    return form_page(
         request,
-        {
-            "title": _("党员互评：%(name)s") % {"name": subject.name},
-            "form": form,
-            "action": request.path,
-            "back": reverse("evaluation:mine", args=[year]),
-            "submit": _("保存评价"),
-        },
+        title=_("党员互评：%(name)s") % {"name": subject.name},
+        form=form,
+        action=request.path,
+        back=reverse("evaluation:mine", args=[year]),
+        submit=_("保存评价"),
     )
 
 

@@ -7,6 +7,7 @@ dialog) and nothing is recorded; with ``confirm`` it is recorded. The answer car
 case's file as ``GET /api/unqualified-cases/{code}`` gives it."""
 
 import datetime
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -88,6 +89,25 @@ def _answer(actor, case: UnqualifiedCase, *, done: bool, consequences: list[Any]
     }
 
 
+def _branch_step(
+    request: AuthedRequest,
+    code: Code,
+    action: str,
+    payload: VoteIn | HandlingIn,
+    record: Callable[..., Any],
+) -> dict:
+    """A step the branch records from the payload's fields (the vote, the handling): its
+    plan without ``confirm``, ``record(actor, case, **fields)`` with it."""
+    actor = request.auth
+    case = _case(request, code, action)
+    data = payload.dict(exclude={"confirm"})
+    if not payload.confirm:
+        plan = step_consequences(case=case, action=action, data=data)
+        return _answer(actor, case, done=False, consequences=plan)
+    record(actor=actor, case=case, **data)
+    return _answer(actor, case, done=True, consequences=[])
+
+
 @router.post("/unqualified-cases/{code}/review", response={200: StepOut, **WRITE})
 def case_review(request: AuthedRequest, code: Code, payload: ReviewIn):
     """The working committee's or the organisation department's opinion at pre-review
@@ -140,14 +160,7 @@ def case_vote(request: AuthedRequest, code: Code, payload: VoteIn):
     rule (passed: to approval; not passed: refused; not quorate: still to vote). 403 for
     the reviewing bodies; 422 when the case is not at the vote or the counts do not add
     up."""
-    actor = request.auth
-    case = _case(request, code, "vote")
-    data = payload.dict(exclude={"confirm"})
-    if not payload.confirm:
-        plan = step_consequences(case=case, action="vote", data=data)
-        return _answer(actor, case, done=False, consequences=plan)
-    services.case_vote_record(actor=actor, case=case, **data)
-    return _answer(actor, case, done=True, consequences=[])
+    return _branch_step(request, code, "vote", payload, services.case_vote_record)
 
 
 @router.post("/unqualified-cases/{code}/handling", response={200: StepOut, **WRITE})
@@ -155,11 +168,4 @@ def case_handling(request: AuthedRequest, code: Code, payload: HandlingIn):
     """The branch records what follows a determination (限期改正 with its deadline, 劝退,
     除名: the member's login is closed). 403 for the reviewing bodies; 422 when the case
     is not determined or a date is out of order."""
-    actor = request.auth
-    case = _case(request, code, "handling")
-    data = payload.dict(exclude={"confirm"})
-    if not payload.confirm:
-        plan = step_consequences(case=case, action="handling", data=data)
-        return _answer(actor, case, done=False, consequences=plan)
-    services.case_handling_record(actor=actor, case=case, **data)
-    return _answer(actor, case, done=True, consequences=[])
+    return _branch_step(request, code, "handling", payload, services.case_handling_record)

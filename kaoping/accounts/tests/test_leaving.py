@@ -12,6 +12,7 @@ from kaoping.orgs.models import Member
 from kaoping.orgs.services import MemberRow, member_upsert, members_import
 from kaoping.unqualified import services as unqualified
 from kaoping.unqualified.models import CaseStep
+from kaoping.unqualified.tests.support import pre_reviewed, propose
 
 from .conftest import login, signed_in
 
@@ -82,17 +83,7 @@ def test_deceased_through_the_roster_import_and_member_upsert(district):
 
 def test_final_removal_closes_the_login(client, district):
     d = district
-    case = unqualified.case_propose(
-        actor=d.sec1,
-        member=d.m1,
-        condition="7",
-        facts="2026年1月因违法行为受到行政处罚。",
-        year=2026,
-        files=[],
-        notify=[],
-    )
-    for body, actor in ((Body.COMMITTEE, d.admin), (Body.ORG_DEPARTMENT, d.orgdept)):
-        case = unqualified.case_pre_review(actor=actor, case=case, body=body, approve=True)
+    case = pre_reviewed(d, propose(d))
     case = unqualified.case_vote_record(
         actor=d.sec1,
         case=case,

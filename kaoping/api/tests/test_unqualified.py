@@ -2,24 +2,16 @@
 names masked in lists for those who do not keep the branch, everyone else sees nothing."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaoping.unqualified import services
+from kaoping.unqualified.tests.support import pdf, propose
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def case(district):
-    case = services.case_propose(
-        actor=district.sec1,
-        member=district.m1,
-        condition="7",
-        facts="2026年1月因违法行为受到行政处罚。",
-        year=2026,
-        files=[SimpleUploadedFile("facts.pdf", b"%PDF-1.4 x", "application/pdf")],
-        notify=[],
-    )
+    case = propose(district, files=[pdf()])
     return services.case_pre_review(
         actor=district.admin, case=case, body="committee", approve=False, reason="补充材料"
     )

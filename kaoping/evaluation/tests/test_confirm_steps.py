@@ -26,6 +26,14 @@ def secretary(district) -> Client:
     return client
 
 
+def confirm_moves(client: Client, url: str, field: str, before: str, after: str) -> None:
+    """The round's ``field`` is still ``before`` (nothing done without ``confirm``); the
+    form posted with ``confirm`` moves it to ``after``."""
+    assert getattr(EvaluationRound.objects.get(), field) == before
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert getattr(EvaluationRound.objects.get(), field) == after
+
+
 def test_the_default_minimum_is_two_thirds():
     assert Scheme._meta.get_field("vote_min_turnout").default == Decimal("0.6667")
 
@@ -43,9 +51,7 @@ def test_advancing_shows_who_has_not_submitted_then_needs_confirm(district):
         for m in members:
             assert (m.name in page) is (m.pk != district.m1.pk)
         assert 'name="confirm"' in page
-    assert EvaluationRound.objects.get().step == EvaluationRound.Step.SELF
-    assert client.post(url, {"confirm": "1"}).status_code == 302
-    assert EvaluationRound.objects.get().step == EvaluationRound.Step.PEER
+    confirm_moves(client, url, "step", EvaluationRound.Step.SELF, EvaluationRound.Step.PEER)
 
 
 def test_closing_shows_turnout_counts_and_the_deadline_then_needs_confirm(district):
@@ -60,9 +66,9 @@ def test_closing_shows_turnout_counts_and_the_deadline_then_needs_confirm(distri
     assert "投票人 3 名，已投票 2 名，投票率 66.67%" in page and "66.67%" in page
     assert "2099-01-01" in page and "尚未到期" in page
     assert members[2].name not in page  # who has not voted is never shown
-    assert EvaluationRound.objects.get().vote_state == EvaluationRound.VoteState.OPEN
-    assert client.post(url, {"confirm": "1"}).status_code == 302
-    assert EvaluationRound.objects.get().vote_state == EvaluationRound.VoteState.CLOSED
+    confirm_moves(
+        client, url, "vote_state", EvaluationRound.VoteState.OPEN, EvaluationRound.VoteState.CLOSED
+    )
 
 
 def test_the_vote_cannot_be_closed_below_the_minimum_turnout(district):

@@ -24,25 +24,11 @@ def settings_set(
         raise PermissionDenied(_("只有党工委管理员可以设置不合格党员处置的规则。"))
     scheme = Scheme.objects.get(year=year)
     row, _created = UnqualifiedSettings.objects.get_or_create(scheme=scheme)
-    before = {
-        "vote_basis": row.vote_basis,
-        "absence_months": row.absence_months,
-        "dues_months": row.dues_months,
-    }
-    row.vote_basis = vote_basis
-    row.absence_months = absence_months
-    row.dues_months = dues_months
+    after = {"vote_basis": vote_basis, "absence_months": absence_months, "dues_months": dues_months}
+    before = {name: getattr(row, name) for name in after}
+    for name, value in after.items():
+        setattr(row, name, value)
     row.full_clean()
     row.save()
-    audit_record(
-        actor=actor,
-        action="unqualified.settings",
-        target=row,
-        before=before,
-        after={
-            "vote_basis": vote_basis,
-            "absence_months": absence_months,
-            "dues_months": dues_months,
-        },
-    )
+    audit_record(actor=actor, action="unqualified.settings", target=row, before=before, after=after)
     return row

@@ -7,8 +7,6 @@ from django.db import IntegrityError, transaction
 
 from kaoping.audit.models import AuditEvent
 from kaoping.notifications.models import Notification
-from kaoping.orgs.models import Member
-from kaoping.testing.factories import MemberFactory
 from kaoping.unqualified import services
 from kaoping.unqualified.models import (
     CaseStep,
@@ -19,41 +17,22 @@ from kaoping.unqualified.models import (
 )
 from kaoping.unqualified.selectors import cases_awaiting, pending_bodies
 
+from . import support
+from .support import full_members, pdf, pre_reviewed
+
 pytestmark = pytest.mark.django_db
 State = UnqualifiedCase.State
 Body = CaseStep.Body
 DAY = datetime.date(2026, 3, 1)
 
 
-def pdf(name="facts.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4 evidence", "application/pdf")
-
-
 def propose(d, **kw):
-    args = {
-        "actor": d.sec1,
-        "member": d.m1,
-        "condition": "7",
-        "facts": "2026年1月因违法行为受到行政处罚。",
-        "year": 2026,
-        "files": [pdf()],
-        "notify": ["proposed", "decided"],
-    }
-    args.update(kw)
-    return services.case_propose(**args)
-
-
-def full_members(d, n):
-    for i in range(n):
-        MemberFactory(code=f"F{i:02d}", branch=d.b1, membership=Member.Membership.FULL)
+    """With a file, and the member told of the proposal and the decision."""
+    return support.propose(d, **{"files": [pdf()], "notify": ["proposed", "decided"]} | kw)
 
 
 def to_vote(d):
-    case = propose(d)
-    services.case_pre_review(actor=d.admin, case=case, body=Body.COMMITTEE, approve=True)
-    return services.case_pre_review(
-        actor=d.orgdept, case=case, body=Body.ORG_DEPARTMENT, approve=True
-    )
+    return pre_reviewed(d, propose(d))
 
 
 def vote(d, case, entitled, present, in_favour, against, abstaining):

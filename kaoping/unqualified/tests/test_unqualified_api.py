@@ -8,10 +8,8 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kaoping.orgs.models import Member
 from kaoping.scoring.models import GradeRecord
 from kaoping.testing.api import assert_statuses, bearer, invalid, send, session
-from kaoping.testing.factories import MemberFactory
 from kaoping.unqualified import services
 from kaoping.unqualified.models import (
     CandidateDismissal,
@@ -21,32 +19,11 @@ from kaoping.unqualified.models import (
     UnqualifiedSettings,
 )
 
+from .support import full_members, pdf, pre_reviewed, propose
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 State = UnqualifiedCase.State
 Body = CaseStep.Body
-
-
-def pdf(name="facts.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4 evidence", "application/pdf")
-
-
-def propose(d, member=None):
-    return services.case_propose(
-        actor=d.sec1, member=member or d.m1, condition="7", facts="受到行政处罚。", year=2026
-    )
-
-
-def pre_reviewed(d):
-    case = propose(d)
-    services.case_pre_review(actor=d.admin, case=case, body=Body.COMMITTEE, approve=True)
-    return services.case_pre_review(
-        actor=d.orgdept, case=case, body=Body.ORG_DEPARTMENT, approve=True
-    )
-
-
-def full_members(d, n):
-    for i in range(n):
-        MemberFactory(code=f"F{i:02d}", branch=d.b1, membership=Member.Membership.FULL)
 
 
 VOTE = {
@@ -234,7 +211,7 @@ def test_resubmit_vote_and_handling(district):
 def test_the_vote_through_the_page_and_the_api_ends_the_same(district, via):
     d = district
     full_members(d, 8)
-    case = pre_reviewed(d)
+    case = pre_reviewed(d, propose(d))
     if via == "page":
         fields = {f"vote-{k}": str(v) for k, v in VOTE.items()}
         page = session(d.sec1).post(

@@ -4,7 +4,6 @@ the vote, approval, determination and handling; a failed vote; access and maskin
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kaoping.meetings.models import Attendance, Meeting
@@ -14,12 +13,10 @@ from kaoping.scoring.models import GradeRecord
 from kaoping.testing.factories import MemberFactory
 from kaoping.unqualified.models import CandidateDismissal, UnqualifiedCase
 
+from .support import full_members, pdf
+
 pytestmark = pytest.mark.django_db
 State = UnqualifiedCase.State
-
-
-def pdf(name="facts.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4 evidence", "application/pdf")
 
 
 def detail(case):
@@ -67,23 +64,27 @@ def vote(client, case, entitled, present, f, a, b):
     )
 
 
-def to_vote(client, d):
-    client.force_login(d.sec1)
-    post_propose(client, d)
-    case = UnqualifiedCase.objects.get()
-    client.force_login(d.admin)
-    review(client, case, "committee", "approve")
-    client.force_login(d.orgdept)
-    review(client, case, "org_department", "approve")
+def approved_by_both(client, d, case, order=("committee", "org_department")):
+    """The two reviewing bodies approve ``case``, in ``order`` (either will do): it is
+    then at the vote."""
+    reviewers = {"committee": d.admin, "org_department": d.orgdept}
+    for body in order:
+        client.force_login(reviewers[body])
+        review(client, case, body, "approve")
     case.refresh_from_db()
     assert case.state == State.VOTE
     return case
 
 
+def to_vote(client, d):
+    client.force_login(d.sec1)
+    post_propose(client, d)
+    return approved_by_both(client, d, UnqualifiedCase.objects.get())
+
+
 @pytest.fixture
 def ten_full(district):
-    for i in range(8):
-        MemberFactory(code=f"F{i:02d}", branch=district.b1, membership=Member.Membership.FULL)
+    full_members(district, 8)
     return district
 
 
@@ -119,12 +120,7 @@ def test_procedure_end_to_end_with_return_resubmission_and_determination(client,
     )
     case.refresh_from_db()
     assert case.state == State.PRE_REVIEW and case.round == 2 and case.evidence.count() == 3
-    client.force_login(d.orgdept)
-    review(client, case, "org_department", "approve")
-    client.force_login(d.admin)
-    review(client, case, "committee", "approve")
-    case.refresh_from_db()
-    assert case.state == State.VOTE
+    approved_by_both(client, d, case, order=("org_department", "committee"))
 
     # The vote: counts that do not add up are refused, then a passing vote.
     client.force_login(d.sec1)
