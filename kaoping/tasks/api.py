@@ -23,9 +23,6 @@ from .models import Assignment, Task, TaskKind
 
 router = Router(tags=["tasks"])
 
-READ = READ_ERRORS
-WRITE = WRITE_ERRORS
-
 
 class TaskOut(Schema):
     code: str
@@ -123,7 +120,7 @@ def _detail(actor, task: Task) -> dict:
     }
 
 
-@router.get("/branches/{code}/tasks", response={200: list[TaskRowOut], **READ})
+@router.get("/branches/{code}/tasks", response={200: list[TaskRowOut], **READ_ERRORS})
 @paginate(Page)
 def branch_task_list(
     request: AuthedRequest,
@@ -142,7 +139,7 @@ def branch_task_list(
     return tasks.select_related("branch").order_by("-due_at", "-id")
 
 
-@router.post("/branches/{code}/tasks", response={201: TaskDetailOut, **WRITE})
+@router.post("/branches/{code}/tasks", response={201: TaskDetailOut, **WRITE_ERRORS})
 def branch_task_assign(request: AuthedRequest, code: Code, payload: AssignIn):
     """Assign a task to members of the branch (its officers); ``members`` must do it
     (default: every assessed member). They are told in the app. 422 when the year of the
@@ -162,7 +159,7 @@ def branch_task_assign(request: AuthedRequest, code: Code, payload: AssignIn):
     return 201, _detail(actor, task)
 
 
-@router.get("/tasks/{code}", response={200: TaskDetailOut, **READ})
+@router.get("/tasks/{code}", response={200: TaskDetailOut, **READ_ERRORS})
 def task_detail(request: AuthedRequest, code: Code):
     """One task, for its branch's officers and the members it is assigned to (the same 404
     otherwise)."""
@@ -170,7 +167,7 @@ def task_detail(request: AuthedRequest, code: Code):
     return _detail(request.auth, task)
 
 
-@router.post("/tasks/{code}/submission", response={200: TaskDetailOut, **WRITE})
+@router.post("/tasks/{code}/submission", response={200: TaskDetailOut, **WRITE_ERRORS})
 def task_submit(
     request: AuthedRequest,
     code: Code,
@@ -187,7 +184,7 @@ def task_submit(
     return _detail(actor, task)
 
 
-@router.post("/tasks/{code}/marks", response={200: TaskDetailOut, **WRITE})
+@router.post("/tasks/{code}/marks", response={200: TaskDetailOut, **WRITE_ERRORS})
 def task_mark(request: AuthedRequest, code: Code, payload: MarkIn):
     """Record how a member's assignment ended (the branch's officers): a study task
     ``excused`` (with a reason), an assigned or duty task ``done`` or ``not_done`` (with
@@ -203,7 +200,7 @@ def task_mark(request: AuthedRequest, code: Code, payload: MarkIn):
     return _detail(actor, task)
 
 
-@router.post("/tasks/{code}/close", response={200: CloseOut, **WRITE})
+@router.post("/tasks/{code}/close", response={200: CloseOut, **WRITE_ERRORS})
 def task_close(request: AuthedRequest, code: Code):
     """Close the task (the branch's officers): each missed assignment becomes one
     deduction (``entries``). Closing a closed task records nothing (``already_closed``).
