@@ -17,6 +17,7 @@ from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Page
 from kaoping.api.schemas import Code, Text
+from kaoping.kit.querysets import filter_given
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import branch_for_staff, own_member, scope_for
 from kaoping.schemes.models import Scheme
@@ -124,8 +125,7 @@ def branch_claims(request: AuthedRequest, code: Code, status: BonusClaim.Status 
     ``status=pending``: the claims awaiting review."""
     branch = branch_for_staff(actor=request.auth, code=code)
     claims = selectors.claims_of_branch(actor=request.auth, branch=branch)
-    if status is not None:
-        claims = claims.filter(status=status)
+    claims = filter_given(claims, status=status)
     return [claim_out(c) for c in claims.order_by("status", "-created_at", "code")]
 
 

@@ -15,6 +15,7 @@ from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Page
 from kaoping.api.schemas import Code, Moment, Text, Year
 from kaoping.kit.decimals import decimal_text
+from kaoping.kit.querysets import filter_given
 from kaoping.orgs.selectors import (
     branch_for_staff,
     members_of_branch_by_codes,
@@ -179,12 +180,7 @@ def branch_meeting_list(
     filtered by the year of the start, the kind and the attendance status (open/closed)."""
     branch = branch_for_staff(actor=request.auth, code=code)
     meetings = selectors.meetings_of_branch(actor=request.auth, branch=branch)
-    if year is not None:
-        meetings = meetings.filter(starts_at__year=year)
-    if kind is not None:
-        meetings = meetings.filter(kind=kind)
-    if status is not None:
-        meetings = meetings.filter(status=status)
+    meetings = filter_given(meetings, starts_at__year=year, kind=kind, status=status)
     return meetings.select_related("branch").order_by("-starts_at", "-id")
 
 

@@ -15,6 +15,7 @@ from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Page
 from kaoping.api.schemas import Code, Moment, Text
+from kaoping.kit.querysets import filter_given
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import branch_for_staff, members_of_branch_by_codes
 
@@ -132,10 +133,7 @@ def branch_task_list(
     filtered by kind (study / assigned / duty) and status (open / closed)."""
     branch = branch_for_staff(actor=request.auth, code=code)
     tasks = selectors.tasks_of_branch(actor=request.auth, branch=branch)
-    if kind is not None:
-        tasks = tasks.filter(kind=kind)
-    if status is not None:
-        tasks = tasks.filter(status=status)
+    tasks = filter_given(tasks, kind=kind, status=status)
     return tasks.select_related("branch").order_by("-due_at", "-id")
 
 
