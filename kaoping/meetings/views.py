@@ -375,17 +375,8 @@ def _meeting_to_manage(actor, code: str) -> Meeting:
     return meeting
 
 
-def _meeting_form_page(
-    request, meeting: Meeting, form, *, write, done: str, url_name: str, title: str, submit: str
-):
-    """A meeting's own form page (its change, its minutes): ``write`` (the service, given
-    the form's fields) saves it and the meeting's page says ``done``; else shown again."""
-    back = reverse("meetings:detail", args=[meeting.code])
-
-    def save(d):
-        write(actor=request.user, meeting=meeting, **d)
-        return back, done
-
+def _meeting_form_page(request, meeting: Meeting, form, save, url_name: str, title, submit):
+    """A meeting's own form page (its change, its minutes): saved, or shown again."""
     if answer := form_saved(request, form, save):
         return answer
     return form_page(
@@ -393,7 +384,7 @@ def _meeting_form_page(
         title=title,
         form=form,
         action=reverse(url_name, args=[meeting.code]),
-        back=back,
+        back=reverse("meetings:detail", args=[meeting.code]),
         submit=submit,
         status=400 if request.method == "POST" else 200,
     )
@@ -403,21 +394,23 @@ def _meeting_form_page(
 @require_http_methods(["GET", "POST"])
 def meeting_change(request, code: str):
     """Change a meeting's time, place or topic (its branch's officers, until closed)."""
-    meeting = _meeting_to_manage(request.user, code)
+    actor = request.user
+    meeting = _meeting_to_manage(actor, code)
+    back = reverse("meetings:detail", args=[meeting.code])
     initial = {
         "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
         "place": meeting.place,
         "topic": meeting.topic,
     }
+    form = MeetingChangeForm(request.POST or None, initial=initial)
+
+    def save(d):
+        services.meeting_change(actor=actor, meeting=meeting, **d)
+        return back, _("已变更会议，并通知了应到党员。")
+
+    title = _("变更会议：%(topic)s") % {"topic": meeting.topic}
     return _meeting_form_page(
-        request,
-        meeting,
-        MeetingChangeForm(request.POST or None, initial=initial),
-        write=services.meeting_change,
-        done=_("已变更会议，并通知了应到党员。"),
-        url_name="meetings:change",
-        title=_("变更会议：%(topic)s") % {"topic": meeting.topic},
-        submit=_("保存并通知"),
+        request, meeting, form, save, "meetings:change", title, _("保存并通知")
     )
 
 
@@ -439,17 +432,19 @@ def leave_withdraw(request, code: str):
 @require_http_methods(["GET", "POST"])
 def meeting_minutes(request, code: str):
     """Write a meeting's record (会议记录): its branch's officers, until the year is final."""
-    meeting = _meeting_to_manage(request.user, code)
+    actor = request.user
+    meeting = _meeting_to_manage(actor, code)
+    back = reverse("meetings:detail", args=[meeting.code])
     if refusal := _refuse_if_frozen(request, meeting):
         return refusal
     initial = {"host": meeting.host, "recorder": meeting.recorder, "minutes": meeting.minutes}
+    form = MeetingMinutesForm(request.POST or None, initial=initial)
+
+    def save(d):
+        services.meeting_minutes_record(actor=actor, meeting=meeting, **d)
+        return back, _("已保存会议记录。")
+
+    title = _("会议记录：%(topic)s") % {"topic": meeting.topic}
     return _meeting_form_page(
-        request,
-        meeting,
-        MeetingMinutesForm(request.POST or None, initial=initial),
-        write=services.meeting_minutes_record,
-        done=_("已保存会议记录。"),
-        url_name="meetings:minutes",
-        title=_("会议记录：%(topic)s") % {"topic": meeting.topic},
-        submit=_("保存会议记录"),
+        request, meeting, form, save, "meetings:minutes", title, _("保存会议记录")
     )
