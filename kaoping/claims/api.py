@@ -17,6 +17,7 @@ from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Page
 from kaoping.api.schemas import Code, Text
+from kaoping.kit.querysets import filter_given
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import branch_for_staff, own_member, scope_for
 from kaoping.schemes.models import Scheme
@@ -25,9 +26,6 @@ from . import selectors, services
 from .models import BonusClaim
 
 router = Router(tags=["claims"])
-
-READ = READ_ERRORS
-WRITE = WRITE_ERRORS
 
 
 class ClaimOut(Schema):
@@ -78,7 +76,7 @@ def claim_out(claim: BonusClaim) -> dict:
     }
 
 
-@router.get("/me/claims", response={200: list[ClaimOut], **READ})
+@router.get("/me/claims", response={200: list[ClaimOut], **READ_ERRORS})
 @paginate(Page)
 def my_claims(request: AuthedRequest):
     """The user's own bonus claims, the newest first (none for a user without a member)."""
@@ -90,7 +88,7 @@ def my_claims(request: AuthedRequest):
     return [claim_out(c) for c in claims]
 
 
-@router.post("/me/claims", response={201: ClaimOut, **WRITE})
+@router.post("/me/claims", response={201: ClaimOut, **WRITE_ERRORS})
 def my_claim_submit(
     request: AuthedRequest,
     payload: Form[ClaimIn],
@@ -119,7 +117,7 @@ def my_claim_submit(
     return 201, claim_out(claim)
 
 
-@router.get("/branches/{code}/claims", response={200: list[ClaimOut], **READ})
+@router.get("/branches/{code}/claims", response={200: list[ClaimOut], **READ_ERRORS})
 @paginate(Page)
 def branch_claims(request: AuthedRequest, code: Code, status: BonusClaim.Status | None = None):
     """A branch's bonus claims, as on its claims page (its officers and readers; 404
@@ -127,18 +125,17 @@ def branch_claims(request: AuthedRequest, code: Code, status: BonusClaim.Status 
     ``status=pending``: the claims awaiting review."""
     branch = branch_for_staff(actor=request.auth, code=code)
     claims = selectors.claims_of_branch(actor=request.auth, branch=branch)
-    if status is not None:
-        claims = claims.filter(status=status)
+    claims = filter_given(claims, status=status)
     return [claim_out(c) for c in claims.order_by("status", "-created_at", "code")]
 
 
-@router.get("/claims/{code}", response={200: ClaimOut, **READ})
+@router.get("/claims/{code}", response={200: ClaimOut, **READ_ERRORS})
 def claim_detail(request: AuthedRequest, code: Code):
     """A claim, for its member and its branch's readers (the same 404 otherwise)."""
     return claim_out(selectors.claim_access_by_code(actor=request.auth, code=code))
 
 
-@router.post("/claims/{code}/decision", response={200: ClaimOut, **WRITE})
+@router.post("/claims/{code}/decision", response={200: ClaimOut, **WRITE_ERRORS})
 def claim_decide(request: AuthedRequest, code: Code, payload: DecisionIn):
     """Approve (the bonus is recorded in the ledger) or refuse (with a reason) a pending
     claim: the branch's officers (403 for others who may see it). 422 when already

@@ -15,7 +15,6 @@ from . import api_leave, api_meetings, selectors, services
 router = Router(tags=["meetings"])
 
 ERRORS = {**READ_ERRORS, 403: ErrorOut}
-WRITE = WRITE_ERRORS
 
 
 class CheckInIn(Schema):
@@ -57,7 +56,7 @@ def _checkin_out(c) -> dict:
     }
 
 
-@router.post("/meetings/{code}/check-in", response={201: CheckInOut, **WRITE})
+@router.post("/meetings/{code}/check-in", response={201: CheckInOut, **WRITE_ERRORS})
 def meeting_check_in(request: AuthedRequest, code: Code, payload: CheckInIn):
     """Sign the user's member in to meeting ``code`` with the token read from the code on
     its screen (good for 30 to 60 seconds): once, inside the check-in window; after the

@@ -19,9 +19,6 @@ from .models import LeaveRequest, Meeting
 
 router = Router(tags=["meetings"])
 
-READ = READ_ERRORS
-WRITE = WRITE_ERRORS
-
 
 class LeaveOut(Schema):
     code: str
@@ -60,7 +57,7 @@ def leave_out(leave: LeaveRequest, meeting: Meeting | None = None) -> dict:
     }
 
 
-@router.post("/meetings/{code}/leave-requests", response={201: LeaveOut, **WRITE})
+@router.post("/meetings/{code}/leave-requests", response={201: LeaveOut, **WRITE_ERRORS})
 def leave_request_create(request: AuthedRequest, code: Code, payload: LeaveIn):
     """The user's member asks in writing for leave from meeting ``code`` (403 unless they
     must attend it; 422 once closed, without a reason, or with a live request already).
@@ -71,13 +68,13 @@ def leave_request_create(request: AuthedRequest, code: Code, payload: LeaveIn):
     return 201, leave_out(leave, meeting)
 
 
-@router.get("/leave-requests/{code}", response={200: LeaveOut, **READ})
+@router.get("/leave-requests/{code}", response={200: LeaveOut, **READ_ERRORS})
 def leave_request_detail(request: AuthedRequest, code: Code):
     """A leave request, for its member and its branch's officers (the same 404 otherwise)."""
     return leave_out(selectors.leave_access_by_code(actor=request.auth, code=code))
 
 
-@router.post("/leave-requests/{code}/decision", response={200: LeaveOut, **WRITE})
+@router.post("/leave-requests/{code}/decision", response={200: LeaveOut, **WRITE_ERRORS})
 def leave_request_decide(request: AuthedRequest, code: Code, payload: DecisionIn):
     """Approve or refuse (with a reason) a pending leave request: the branch's officers.
     422 when already decided or the meeting's attendance is closed."""
@@ -89,7 +86,7 @@ def leave_request_decide(request: AuthedRequest, code: Code, payload: DecisionIn
     return leave_out(decided)
 
 
-@router.post("/leave-requests/{code}/withdraw", response={200: LeaveOut, **WRITE})
+@router.post("/leave-requests/{code}/withdraw", response={200: LeaveOut, **WRITE_ERRORS})
 def leave_request_withdraw(request: AuthedRequest, code: Code):
     """The member withdraws their own request, pending or approved, while the meeting's
     attendance is open (they will attend after all); 403 for anyone else who sees it."""
@@ -98,7 +95,7 @@ def leave_request_withdraw(request: AuthedRequest, code: Code):
     return leave_out(leave)
 
 
-@router.get("/branches/{code}/leave-requests", response={200: list[LeaveOut], **READ})
+@router.get("/branches/{code}/leave-requests", response={200: list[LeaveOut], **READ_ERRORS})
 @paginate(Page)
 def branch_pending_leave_requests(request: AuthedRequest, code: Code):
     """The branch's leave requests awaiting a decision, as on its meetings page: for who

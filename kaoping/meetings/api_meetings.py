@@ -15,6 +15,7 @@ from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Page
 from kaoping.api.schemas import Code, Moment, Text, Year
 from kaoping.kit.decimals import decimal_text
+from kaoping.kit.querysets import filter_given
 from kaoping.orgs.selectors import (
     branch_for_staff,
     members_of_branch_by_codes,
@@ -26,9 +27,6 @@ from .api_leave import LeaveOut, leave_out
 from .models import Meeting, MeetingKind
 
 router = Router(tags=["meetings"])
-
-READ = READ_ERRORS
-WRITE = WRITE_ERRORS
 
 
 class MeetingOut(Schema):
@@ -169,7 +167,7 @@ def _require_manager(actor, meeting: Meeting) -> None:
         raise PermissionDenied(_("您不能管理这个支部的会议。"))
 
 
-@router.get("/branches/{code}/meetings", response={200: list[MeetingRowOut], **READ})
+@router.get("/branches/{code}/meetings", response={200: list[MeetingRowOut], **READ_ERRORS})
 @paginate(Page)
 def branch_meeting_list(
     request: AuthedRequest,
@@ -182,16 +180,11 @@ def branch_meeting_list(
     filtered by the year of the start, the kind and the attendance status (open/closed)."""
     branch = branch_for_staff(actor=request.auth, code=code)
     meetings = selectors.meetings_of_branch(actor=request.auth, branch=branch)
-    if year is not None:
-        meetings = meetings.filter(starts_at__year=year)
-    if kind is not None:
-        meetings = meetings.filter(kind=kind)
-    if status is not None:
-        meetings = meetings.filter(status=status)
+    meetings = filter_given(meetings, starts_at__year=year, kind=kind, status=status)
     return meetings.select_related("branch").order_by("-starts_at", "-id")
 
 
-@router.post("/branches/{code}/meetings", response={201: MeetingDetailOut, **WRITE})
+@router.post("/branches/{code}/meetings", response={201: MeetingDetailOut, **WRITE_ERRORS})
 def branch_meeting_schedule(request: AuthedRequest, code: Code, payload: ScheduleIn):
     """Schedule a meeting of the branch (its officers); ``members`` must attend (default:
     every assessed member). The attendees are told in the app."""
@@ -210,14 +203,14 @@ def branch_meeting_schedule(request: AuthedRequest, code: Code, payload: Schedul
     return 201, _detail(actor, meeting)
 
 
-@router.get("/meetings/{code}", response={200: MeetingDetailOut, **READ})
+@router.get("/meetings/{code}", response={200: MeetingDetailOut, **READ_ERRORS})
 def meeting_detail(request: AuthedRequest, code: Code):
     """One meeting, for its branch's officers and its attendees (the same 404 otherwise)."""
     meeting = selectors.meeting_access_by_code(actor=request.auth, code=code)
     return _detail(request.auth, meeting)
 
 
-@router.patch("/meetings/{code}", response={200: MeetingDetailOut, **WRITE})
+@router.patch("/meetings/{code}", response={200: MeetingDetailOut, **WRITE_ERRORS})
 def meeting_change(request: AuthedRequest, code: Code, payload: ChangeIn):
     """Change the meeting's time, place or topic (its branch's officers) until its
     attendance is closed; the attendees are told."""
@@ -236,7 +229,7 @@ def _minutes(meeting: Meeting) -> dict:
     }
 
 
-@router.get("/meetings/{code}/minutes", response={200: MinutesOut, **READ})
+@router.get("/meetings/{code}/minutes", response={200: MinutesOut, **READ_ERRORS})
 def meeting_minutes(request: AuthedRequest, code: Code):
     """The meeting's record (会议记录), for its branch's officers and the committee (404
     for its attendees and everybody else); as a document at
@@ -244,7 +237,7 @@ def meeting_minutes(request: AuthedRequest, code: Code):
     return _minutes(selectors.meeting_record_access_by_code(actor=request.auth, code=code))
 
 
-@router.put("/meetings/{code}/minutes", response={200: MinutesOut, **WRITE})
+@router.put("/meetings/{code}/minutes", response={200: MinutesOut, **WRITE_ERRORS})
 def meeting_minutes_record(request: AuthedRequest, code: Code, payload: MinutesIn):
     """Write the meeting's record (its branch's officers, before or after attendance is
     closed, until the year is final); audited."""
@@ -254,7 +247,7 @@ def meeting_minutes_record(request: AuthedRequest, code: Code, payload: MinutesI
     return _minutes(meeting)
 
 
-@router.put("/meetings/{code}/attendance", response={200: MeetingDetailOut, **WRITE})
+@router.put("/meetings/{code}/attendance", response={200: MeetingDetailOut, **WRITE_ERRORS})
 def meeting_attendance_take(request: AuthedRequest, code: Code, payload: AttendanceIn):
     """Record the attendance of the members named (present / leave / absent; "leave" only
     with an approved written request); the others stay as they are. 422 once closed."""
@@ -277,7 +270,7 @@ def _planned(plan: list[services.PlannedDeduction]) -> list[dict]:
     ]
 
 
-@router.post("/meetings/{code}/close", response={200: CloseOut, **WRITE})
+@router.post("/meetings/{code}/close", response={200: CloseOut, **WRITE_ERRORS})
 def meeting_close(request: AuthedRequest, code: Code, payload: CloseIn):
     """Close the attendance, as the page does in two steps: without ``confirm`` the answer
     is the plan (the deductions closing would record, ``statuses`` applied first and then
@@ -314,7 +307,7 @@ def meeting_close(request: AuthedRequest, code: Code, payload: CloseIn):
     }
 
 
-@router.post("/meetings/{code}/reopen", response={200: ReopenOut, **WRITE})
+@router.post("/meetings/{code}/reopen", response={200: ReopenOut, **WRITE_ERRORS})
 def meeting_reopen(request: AuthedRequest, code: Code, payload: ReasonIn):
     """Re-open a closed attendance to correct it, with a reason: the closing's deductions
     are reversed (``reversals``). 422 when it is not closed."""

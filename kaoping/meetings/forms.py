@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.choices import GivenMembersForm
 from kaoping.kit.forms import CheckboxColumns, DateTimeInput, decision_form
 from kaoping.kit.text import NOTE_MAX
 from kaoping.orgs.models import Member
@@ -22,7 +23,7 @@ def default_start(now: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, START_HOUR))
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(GivenMembersForm):
     kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
     starts_at = forms.DateTimeField(
         label=_("开始时间"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
@@ -34,11 +35,6 @@ class MeetingForm(forms.Form):
         queryset=Member.objects.none(),
         widget=CheckboxColumns,
     )
-
-    def __init__(self, *args, members, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = members
-        self.fields["members"].label_from_instance = lambda m: m.name
 
 
 class MeetingChangeForm(forms.Form):

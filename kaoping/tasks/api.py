@@ -15,6 +15,7 @@ from kaoping.api.auth import AuthedRequest
 from kaoping.api.common import READ_ERRORS, WRITE_ERRORS
 from kaoping.api.pagination import Page
 from kaoping.api.schemas import Code, Moment, Text
+from kaoping.kit.querysets import filter_given
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import branch_for_staff, members_of_branch_by_codes
 
@@ -22,9 +23,6 @@ from . import selectors, services
 from .models import Assignment, Task, TaskKind
 
 router = Router(tags=["tasks"])
-
-READ = READ_ERRORS
-WRITE = WRITE_ERRORS
 
 
 class TaskOut(Schema):
@@ -123,7 +121,7 @@ def _detail(actor, task: Task) -> dict:
     }
 
 
-@router.get("/branches/{code}/tasks", response={200: list[TaskRowOut], **READ})
+@router.get("/branches/{code}/tasks", response={200: list[TaskRowOut], **READ_ERRORS})
 @paginate(Page)
 def branch_task_list(
     request: AuthedRequest,
@@ -135,14 +133,11 @@ def branch_task_list(
     filtered by kind (study / assigned / duty) and status (open / closed)."""
     branch = branch_for_staff(actor=request.auth, code=code)
     tasks = selectors.tasks_of_branch(actor=request.auth, branch=branch)
-    if kind is not None:
-        tasks = tasks.filter(kind=kind)
-    if status is not None:
-        tasks = tasks.filter(status=status)
+    tasks = filter_given(tasks, kind=kind, status=status)
     return tasks.select_related("branch").order_by("-due_at", "-id")
 
 
-@router.post("/branches/{code}/tasks", response={201: TaskDetailOut, **WRITE})
+@router.post("/branches/{code}/tasks", response={201: TaskDetailOut, **WRITE_ERRORS})
 def branch_task_assign(request: AuthedRequest, code: Code, payload: AssignIn):
     """Assign a task to members of the branch (its officers); ``members`` must do it
     (default: every assessed member). They are told in the app. 422 when the year of the
@@ -162,7 +157,7 @@ def branch_task_assign(request: AuthedRequest, code: Code, payload: AssignIn):
     return 201, _detail(actor, task)
 
 
-@router.get("/tasks/{code}", response={200: TaskDetailOut, **READ})
+@router.get("/tasks/{code}", response={200: TaskDetailOut, **READ_ERRORS})
 def task_detail(request: AuthedRequest, code: Code):
     """One task, for its branch's officers and the members it is assigned to (the same 404
     otherwise)."""
@@ -170,7 +165,7 @@ def task_detail(request: AuthedRequest, code: Code):
     return _detail(request.auth, task)
 
 
-@router.post("/tasks/{code}/submission", response={200: TaskDetailOut, **WRITE})
+@router.post("/tasks/{code}/submission", response={200: TaskDetailOut, **WRITE_ERRORS})
 def task_submit(
     request: AuthedRequest,
     code: Code,
@@ -187,7 +182,7 @@ def task_submit(
     return _detail(actor, task)
 
 
-@router.post("/tasks/{code}/marks", response={200: TaskDetailOut, **WRITE})
+@router.post("/tasks/{code}/marks", response={200: TaskDetailOut, **WRITE_ERRORS})
 def task_mark(request: AuthedRequest, code: Code, payload: MarkIn):
     """Record how a member's assignment ended (the branch's officers): a study task
     ``excused`` (with a reason), an assigned or duty task ``done`` or ``not_done`` (with
@@ -203,7 +198,7 @@ def task_mark(request: AuthedRequest, code: Code, payload: MarkIn):
     return _detail(actor, task)
 
 
-@router.post("/tasks/{code}/close", response={200: CloseOut, **WRITE})
+@router.post("/tasks/{code}/close", response={200: CloseOut, **WRITE_ERRORS})
 def task_close(request: AuthedRequest, code: Code):
     """Close the task (the branch's officers): each missed assignment becomes one
     deduction (``entries``). Closing a closed task records nothing (``already_closed``).

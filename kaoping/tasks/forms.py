@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.kit.choices import GivenMembersForm
 from kaoping.kit.forms import CheckboxColumns, DateTimeInput
 from kaoping.orgs.models import Member
 
 from .models import Assignment, TaskKind
 
 
-class TaskForm(forms.Form):
+class TaskForm(GivenMembersForm):
     kind = forms.ChoiceField(label=_("任务类型"), choices=TaskKind.choices)
     title = forms.CharField(label=_("任务"), max_length=300)
     description = forms.CharField(
@@ -19,11 +20,6 @@ class TaskForm(forms.Form):
     members = forms.ModelMultipleChoiceField(
         label=_("承担党员"), queryset=Member.objects.none(), widget=CheckboxColumns
     )
-
-    def __init__(self, *args, members, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = members
-        self.fields["members"].label_from_instance = lambda m: m.name
 
 
 class SubmitForm(forms.Form):

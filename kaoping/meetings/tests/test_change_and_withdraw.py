@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from kaoping.audit.models import AuditEvent
 from kaoping.meetings.models import Attendance, LeaveRequest, Meeting
-from kaoping.meetings.services import leave_decide, leave_request, meeting_schedule
+from kaoping.meetings.services import leave_decide, leave_request
 from kaoping.notifications.models import Notification
 from kaoping.testing.api import assert_statuses, bearer, invalid, send, session
+
+from .support import a_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +25,7 @@ def soon(days=2):
 
 @pytest.fixture
 def meeting(district):
-    return meeting_schedule(
-        actor=district.sec1,
-        branch=district.b1,
-        kind="general",
-        starts_at=soon(),
-        place="三楼会议室",
-        topic="学习党章",
-    )
+    return a_meeting(district, soon())
 
 
 def test_the_secretary_changes_a_meeting_on_the_page_and_attendees_are_told(district, meeting):

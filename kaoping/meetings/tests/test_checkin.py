@@ -20,7 +20,9 @@ from kaoping.meetings.checkin import (
 )
 from kaoping.meetings.checkin_views import GRANT
 from kaoping.meetings.models import Attendance, CheckIn, LeaveRequest
-from kaoping.meetings.services import leave_request, meeting_rule_set, meeting_schedule
+from kaoping.meetings.services import leave_request, meeting_rule_set
+
+from .support import a_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +30,7 @@ MINUTE = datetime.timedelta(minutes=1)
 
 
 def meeting_at(d, starts_at, members=None, topic="学习党章"):
-    return meeting_schedule(
-        actor=d.sec1,
-        branch=d.b1,
-        kind="general",
-        starts_at=starts_at,
-        place="三楼会议室",
-        topic=topic,
-        members=members,
-    )
+    return a_meeting(d, starts_at, topic=topic, members=members)
 
 
 def scan_url(meeting, token=None):

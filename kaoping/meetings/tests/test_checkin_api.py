@@ -8,20 +8,14 @@ from django.utils import timezone
 
 from kaoping.meetings.checkin import checkin_token, time_step, token_current
 from kaoping.meetings.models import CheckIn
-from kaoping.meetings.services import meeting_schedule
+
+from .support import a_meeting
 
 pytestmark = pytest.mark.django_db
 
 
 def meeting_in(d, minutes):
-    return meeting_schedule(
-        actor=d.sec1,
-        branch=d.b1,
-        kind="general",
-        starts_at=timezone.now() + datetime.timedelta(minutes=minutes),
-        place="三楼会议室",
-        topic="学习党章",
-    )
+    return a_meeting(d, timezone.now() + datetime.timedelta(minutes=minutes))
 
 
 def post(client, code, token):

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from kaoping.meetings.checkin import token_current
 from kaoping.meetings.models import Attendance, CheckIn
-from kaoping.meetings.services import meeting_schedule
 from kaoping.testing.concurrency import race
 from kaoping.testing.factories import member_with_login
+
+from .support import a_meeting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,15 +28,8 @@ def crowd_meeting(d):
     members = [d.m1]
     for i in range(CROWD - 1):
         members.append(member_with_login(d.b1, f"C{i:02d}", f"签到{i:02d}", f"crowd{i:02d}"))
-    meeting = meeting_schedule(
-        actor=d.sec1,
-        branch=d.b1,
-        kind="general",
-        starts_at=timezone.now() + datetime.timedelta(minutes=5),
-        place="礼堂",
-        topic="全体党员大会",
-        members=members,
-    )
+    starts_at = timezone.now() + datetime.timedelta(minutes=5)
+    meeting = a_meeting(d, starts_at, place="礼堂", topic="全体党员大会", members=members)
     return meeting, [m.user for m in members]
 
 

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import Attendance, LeaveRequest, Meeting
-from kaoping.meetings.services import leave_request, meeting_schedule
+from kaoping.meetings.services import leave_request
 from kaoping.testing.api import assert_statuses, bearer, invalid, send, session
+
+from .support import a_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +22,8 @@ STARTS = "2026-11-20T10:00:00+08:00"  # past, in the district's scheme year
 
 
 def meeting_of(d, starts=None, branch=None, actor=None):
-    return meeting_schedule(
-        actor=actor or d.sec1,
-        branch=branch or d.b1,
-        kind="general",
-        starts_at=starts or datetime.datetime.fromisoformat(STARTS),
-        place="三楼会议室",
-        topic="学习党章",
-    )
+    starts_at = starts or datetime.datetime.fromisoformat(STARTS)
+    return a_meeting(d, starts_at, actor=actor or d.sec1, branch=branch or d.b1)
 
 
 # --------------------------------------------------------------------------- reads

@@ -14,10 +14,11 @@ from kaoping.meetings.services import (
     meeting_close,
     meeting_reopen,
     meeting_rule_set,
-    meeting_schedule,
 )
 from kaoping.notifications.models import Notification
 from kaoping.schemes.services import exemption_set
+
+from .support import a_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +29,7 @@ def at(days=1, hour=9):
 
 
 def schedule(d, actor=None, kind=MeetingKind.GENERAL, starts_at=None, **kw):
-    return meeting_schedule(
-        actor=actor or d.sec1,
-        branch=d.b1,
-        kind=kind,
-        starts_at=starts_at or at(),
-        place="三楼会议室",
-        topic="学习党章",
-        **kw,
-    )
+    return a_meeting(d, starts_at or at(), actor=actor or d.sec1, kind=kind, **kw)
 
 
 def test_close_records_one_entry_per_unexcused_absence_and_is_idempotent(district):

@@ -7,8 +7,10 @@ from django.utils import timezone
 from kaoping.kit.decimals import points_text
 from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import LeaveRequest, Meeting
-from kaoping.meetings.services import attendance_take, meeting_close, meeting_schedule
+from kaoping.meetings.services import attendance_take, meeting_close
 from kaoping.notifications.models import Notification
+
+from .support import a_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +22,7 @@ def tomorrow():
 
 
 def schedule(d, starts_at=None):
-    return meeting_schedule(
-        actor=d.sec1,
-        branch=d.b1,
-        kind="general",
-        starts_at=starts_at or tomorrow(),
-        place="三楼会议室",
-        topic="学习党章",
-    )
+    return a_meeting(d, starts_at or tomorrow())
 
 
 def test_secretary_schedules_takes_attendance_and_closes_over_http(client, district):
