@@ -178,15 +178,8 @@ def _build(event: str, value: Any, events: Iterator) -> Any:
     builder = ijson.ObjectBuilder()
     builder.event(event, value)
     if event in ("start_map", "start_array"):
-        depth = 1
-        for event, value in events:
-            builder.event(event, value)
-            if event in ("start_map", "start_array"):
-                depth += 1
-            elif event in ("end_map", "end_array"):
-                depth -= 1
-                if depth == 0:
-                    break
+        for inner in _rest_of_container(events):
+            builder.event(*inner)
     return builder.value
 
 
@@ -199,12 +192,20 @@ def _records(key: str, events: Iterator, on_record: OnRecord) -> None:
         on_record(key, index, _build(event, value, events))
 
 
-def _skip(events: Iterator) -> None:
+def _rest_of_container(events: Iterator) -> Iterator[tuple[str, Any]]:
+    """The events of the map or array just started, up to and with its end (the events
+    go on after it)."""
     depth = 1
-    for event, _value in events:
+    for event, value in events:
+        yield event, value
         if event in ("start_map", "start_array"):
             depth += 1
         elif event in ("end_map", "end_array"):
             depth -= 1
             if depth == 0:
                 return
+
+
+def _skip(events: Iterator) -> None:
+    for _event in _rest_of_container(events):
+        pass

@@ -172,6 +172,18 @@ def _note(note: str, x: Decimal, y: Decimal) -> str:
     return _text(x, y, fit(note, Decimal(WIDTH) - x, 11), fill=MUTED, extra=' font-size="11"')
 
 
+def _value_axis(nums: Sequence[Decimal], maximum, minimum) -> tuple[Decimal, Decimal]:
+    """The value axis's (low, top) of a bar or line chart: ``maximum``, else a round number
+    above the values (never 0); ``minimum`` when it is below the top, else 0."""
+    top = _dec(maximum) if maximum is not None else nice_ceiling(max(nums, default=_ZERO))
+    if top <= 0:
+        top = Decimal(1)
+    low = _dec(minimum) if minimum is not None else _ZERO
+    if low >= top:
+        low = _ZERO
+    return low, top
+
+
 def bar_chart(
     *,
     title: str,
@@ -187,12 +199,7 @@ def bar_chart(
     starts the value axis above 0 so close values stay apart; ``note`` (drawn under the
     bars) says so."""
     nums = [_dec(v) for v in values]
-    top = _dec(maximum) if maximum is not None else nice_ceiling(max(nums, default=_ZERO))
-    if top <= 0:
-        top = Decimal(1)
-    low = _dec(minimum) if minimum is not None else _ZERO
-    if low >= top:
-        low = _ZERO
+    low, top = _value_axis(nums, maximum, minimum)
     label_w = _label_column([str(label) for label in labels])
     span = Decimal(WIDTH) - label_w - VALUE_W
     body: list[str] = []
@@ -281,12 +288,7 @@ def line_chart(
     """Lines over the labels (months); ``None`` values leave a gap. ``minimum`` starts the
     value axis above 0 (its lowest grid line shows where, ``note`` says so)."""
     known = [_dec(v) for _, values in series for v in values if v is not None]
-    top = _dec(maximum) if maximum is not None else nice_ceiling(max(known, default=_ZERO))
-    if top <= 0:
-        top = Decimal(1)
-    low = _dec(minimum) if minimum is not None else _ZERO
-    if low >= top:
-        low = _ZERO
+    low, top = _value_axis(known, maximum, minimum)
     ticks = [low + (top - low) * k / 5 for k in range(6)]
     tick_texts = [f"{number(v, 0 if v == v.to_integral() else 1)}{unit}" for v in ticks]
     left = max(text_width(t) for t in tick_texts) + 10

@@ -79,13 +79,18 @@ def branch(request, code: str):
     return render(request, "dashboards/branch.html", {**context, "years": scheme_years()})
 
 
+def _committee_data(request, read):
+    """The chosen year's scheme and ``read(actor=…, scheme=…)`` for a committee-wide page:
+    only for whoever may see the committee dashboard (everyone else: 404)."""
+    staff_required(actor=request.user)
+    scheme = _scheme(request)
+    return scheme, read(actor=request.user, scheme=scheme)
+
+
 @login_required
 @require_GET
 def committee(request):
-    actor = request.user
-    staff_required(actor=actor)
-    scheme = _scheme(request)
-    data = selectors.committee_dashboard(actor=actor, scheme=scheme)
+    scheme, data = _committee_data(request, selectors.committee_dashboard)
     context = {
         "scheme": scheme,
         "years": scheme_years(),
@@ -104,10 +109,7 @@ SCREEN_REFRESH = 300  # seconds between two reloads of the big screen
 def screen(request):
     """The big screen (数据大屏) for the committee's meeting room: 1920×1080, dark, reloads
     itself; for whoever may see the committee dashboard (everyone else: 404)."""
-    actor = request.user
-    staff_required(actor=actor)
-    scheme = _scheme(request)
-    data = selectors.screen_dashboard(actor=actor, scheme=scheme)
+    scheme, data = _committee_data(request, selectors.screen_dashboard)
     context = {
         "scheme": scheme,
         "data": data,

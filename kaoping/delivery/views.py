@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaoping.kit.answers import form_done, form_page, form_saved
+from kaoping.kit.answers import form_done, form_page, form_page_again, form_saved
 from kaoping.kit.confirm import confirm_page, confirmed
 
 from . import selectors, services
@@ -107,8 +107,7 @@ def robots(request, code: str):
         "robots": list(selectors.robots_of(actor=actor, organization=org)),
         "form": form,
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "delivery/robots.html", context, status=status)
+    return form_page_again(request, "delivery/robots.html", context)
 
 
 @login_required

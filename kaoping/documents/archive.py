@@ -29,7 +29,7 @@ from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import scope_for
 from kaoping.publication.selectors import published_rows
 from kaoping.schemes.selectors import year_is_frozen
-from kaoping.scoring.models import Grade
+from kaoping.scoring.rows import RESULT_HEADERS, result_row
 from kaoping.sheets.layout import POINTS, export_heading
 from kaoping.sheets.xlsx import xlsx_write
 from kaoping.unqualified.models import UnqualifiedCase
@@ -39,10 +39,6 @@ from .models import YearArchive
 
 MANIFEST = "manifest.json"
 CHECKSUMS = "SHA256SUMS"
-RESULT_HEADERS = (
-    "排名", "党员编号", "姓名", "扣分", "加分", "日常得分", "民主测评得票率", "民主测评得分",
-    "综合得分", "等次",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,6 +52,12 @@ class Part:
 def _file(make: Callable[..., tuple[str, bytes]], **arguments: object) -> Callable[[], bytes]:
     """A generator of ``generate`` (it answers (name, bytes)) as a part's maker."""
     return lambda: make(**arguments)[1]
+
+
+def _docx_and_pdf(stem: str, docx, pdf, **arguments: object) -> Iterator[Part]:
+    """A document as its Word file and its archival PDF, side by side."""
+    yield Part(f"{stem}.docx", _file(docx, **arguments))
+    yield Part(f"{stem}.pdf", _file(pdf, **arguments))
 
 
 def _safe(name: str) -> str:
@@ -85,14 +87,8 @@ def year_archive_parts(*, actor: Actor, branch: Organization, year: int) -> Iter
             f"01-登记表/{name}.docx",
             _file(generate.registration_form_docx, actor=actor, code=member.code, year=year),
         )
-    yield Part(
-        "02-公示/党员考评结果公示.docx",
-        _file(generate.results_notice_docx, actor=actor, code=code, year=year),
-    )
-    yield Part(
-        "02-公示/党员考评结果公示.pdf",
-        _file(generate.results_notice_pdf, actor=actor, code=code, year=year),
-    )
+    notice = generate.results_notice_docx, generate.results_notice_pdf
+    yield from _docx_and_pdf("02-公示/党员考评结果公示", *notice, actor=actor, code=code, year=year)
     meetings = Meeting.objects.filter(
         branch=branch, starts_at__gte=local_year_start(year), starts_at__lt=local_year_end(year)
     ).order_by("starts_at", "id")
@@ -102,13 +98,9 @@ def year_archive_parts(*, actor: Actor, branch: Organization, year: int) -> Iter
             f"03-会议记录/{when:%Y-%m-%d}-{meeting.code}-{_safe(meeting.topic)[:60]}.docx",
             _file(generate.meeting_minutes_docx, actor=actor, code=meeting.code),
         )
-    yield Part(
-        "04-年度报告/支部年度考评报告.docx",
-        _file(generate.annual_report_docx, actor=actor, code=code, year=year),
-    )
-    yield Part(
-        "04-年度报告/支部年度考评报告.pdf",
-        _file(generate.annual_report_pdf, actor=actor, code=code, year=year),
+    report = generate.annual_report_docx, generate.annual_report_pdf
+    yield from _docx_and_pdf(
+        "04-年度报告/支部年度考评报告", *report, actor=actor, code=code, year=year
     )
     for case in UnqualifiedCase.objects.filter(branch=branch, year=year).order_by("created_at"):
         yield Part(
@@ -135,18 +127,7 @@ def year_archive_parts(*, actor: Actor, branch: Organization, year: int) -> Iter
             _("考评结果"),
             RESULT_HEADERS,
             lambda: (
-                (
-                    r.rank,
-                    r.member.code,
-                    r.member.name,
-                    r.deductions,
-                    r.bonus,
-                    r.daily,
-                    r.democratic_pct,
-                    r.democratic,
-                    r.composite,
-                    Grade(r.grade).label if r.grade in Grade.values else r.grade,
-                )
+                result_row(r, code=r.member.code, name=r.member.name)
                 for r in published_rows(branch=branch, year=year)
             ),
             branch=branch,

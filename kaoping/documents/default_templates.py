@@ -56,7 +56,9 @@ def _rows(document, rows: list[list[str]], widths: int) -> None:
             _cell(cells[i], text, bold=i % 2 == 0)
 
 
-def _bytes(document) -> bytes:
+def _signed_off(document, footer: str) -> bytes:
+    """The document's bytes, closed by its small ``footer`` line (when it was made)."""
+    document.add_paragraph(footer).runs[0].font.size = Pt(9)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -92,9 +94,7 @@ def registration_form() -> bytes:
     document.add_paragraph("日期：＿＿＿＿年＿＿月＿＿日")
     document.add_paragraph("上级党组织意见：")
     document.add_paragraph("签字（盖章）：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日")
-    footer = document.add_paragraph("本表由考评系统于 {{ generated_on }} 生成。")
-    footer.runs[0].font.size = Pt(9)
-    return _bytes(document)
+    return _signed_off(document, "本表由考评系统于 {{ generated_on }} 生成。")
 
 
 def _loop_table(document, columns, rows: str) -> None:
@@ -133,9 +133,7 @@ def results_notice() -> bytes:
     document.add_paragraph("公示日期：{{ published_on }}　公示期至：{{ notice_until }}")
     _loop_table(document, NOTICE_COLUMNS, "rows")
     document.add_paragraph("如有异议，请在公示期内通过系统提出申诉。")
-    footer = document.add_paragraph("本公示由考评系统于 {{ generated_on }} 生成。")
-    footer.runs[0].font.size = Pt(9)
-    return _bytes(document)
+    return _signed_off(document, "本公示由考评系统于 {{ generated_on }} 生成。")
 
 
 def meeting_minutes() -> bytes:
@@ -161,9 +159,7 @@ def meeting_minutes() -> bytes:
     )
     document.add_paragraph()
     document.add_paragraph("主持人（签字）：＿＿＿＿＿＿　　记录人（签字）：＿＿＿＿＿＿")
-    footer = document.add_paragraph("本记录由考评系统于 {{ generated_on }} 生成。")
-    footer.runs[0].font.size = Pt(9)
-    return _bytes(document)
+    return _signed_off(document, "本记录由考评系统于 {{ generated_on }} 生成。")
 
 
 def annual_report() -> bytes:
@@ -206,9 +202,15 @@ def annual_report() -> bytes:
     _loop_table(document, dues, "dues")
     document.add_paragraph()
     document.add_paragraph("支部书记签字：＿＿＿＿＿＿　　支部（盖章）　　日期：＿＿＿＿＿＿")
-    footer = document.add_paragraph("本报告由考评系统于 {{ generated_on }} 生成。")
-    footer.runs[0].font.size = Pt(9)
-    return _bytes(document)
+    return _signed_off(document, "本报告由考评系统于 {{ generated_on }} 生成。")
+
+
+def _both_bodies(document, heading: str, committee: str, org_department: str) -> None:
+    """A section of the opinions of the two bodies a case passes twice (pre-review, then
+    approval): the working committee (党工委) and the organisation department (组织部)."""
+    document.add_heading(heading, level=2)
+    rows = [["区直机关党工委", committee], ["区委组织部", org_department]]
+    _rows(document, rows, widths=2)
 
 
 def unqualified_case() -> bytes:
@@ -228,14 +230,8 @@ def unqualified_case() -> bytes:
         ],
         widths=4,
     )
-    document.add_heading("二、预审意见", level=2)
-    _rows(
-        document,
-        [
-            ["区直机关党工委", "{{ pre_review_committee }}"],
-            ["区委组织部", "{{ pre_review_org_department }}"],
-        ],
-        widths=2,
+    _both_bodies(
+        document, "二、预审意见", "{{ pre_review_committee }}", "{{ pre_review_org_department }}"
     )
     document.add_heading("三、党员大会表决记录", level=2)
     _rows(
@@ -248,14 +244,8 @@ def unqualified_case() -> bytes:
         ],
         widths=4,
     )
-    document.add_heading("四、审批意见", level=2)
-    _rows(
-        document,
-        [
-            ["区直机关党工委", "{{ approval_committee }}"],
-            ["区委组织部", "{{ approval_org_department }}"],
-        ],
-        widths=2,
+    _both_bodies(
+        document, "四、审批意见", "{{ approval_committee }}", "{{ approval_org_department }}"
     )
     document.add_heading("五、认定结果", level=2)
     _rows(
@@ -268,9 +258,7 @@ def unqualified_case() -> bytes:
     )
     document.add_paragraph()
     document.add_paragraph("经办人（签字）：＿＿＿＿＿＿　　（盖章）　　日期：＿＿＿＿＿＿")
-    footer = document.add_paragraph("本文书由考评系统于 {{ generated_on }} 生成。")
-    footer.runs[0].font.size = Pt(9)
-    return _bytes(document)
+    return _signed_off(document, "本文书由考评系统于 {{ generated_on }} 生成。")
 
 
 DEFAULT_TEMPLATES: dict[str, Callable[[], bytes]] = {

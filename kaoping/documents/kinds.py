@@ -24,6 +24,17 @@ class DocumentKind:
         return str(self.title)
 
 
+# The fields most kinds share: the branch and the organisation above it (the 登记表 names
+# them from the member's side), the year of a branch's results, and the day the file was
+# made, which every kind ends with.
+_BRANCH = {
+    "organization": _("党组织名称（支部的上级党组织）"),
+    "branch": _("党支部"),
+}
+_BRANCH_YEAR = {**_BRANCH, "year": _("考评年度")}
+_GENERATED = {"generated_on": _("生成日期")}
+
+
 REGISTRATION_FORM = DocumentKind(
     slug="registration-form",
     title=_("民主评议党员登记表"),
@@ -51,7 +62,7 @@ REGISTRATION_FORM = DocumentKind(
         "composite_score": _("综合得分"),
         "grade": _("评定等次"),
         "organization_opinion": _("党支部意见"),
-        "generated_on": _("生成日期"),
+        **_GENERATED,
     },
 )
 
@@ -59,9 +70,7 @@ RESULTS_NOTICE = DocumentKind(
     slug="results-notice",
     title=_("党员考评结果公示"),
     fields={
-        "organization": _("党组织名称（支部的上级党组织）"),
-        "branch": _("党支部"),
-        "year": _("考评年度"),
+        **_BRANCH_YEAR,
         "published_on": _("公示日期"),
         "notice_until": _("公示期至"),
         "rows": _(
@@ -69,7 +78,7 @@ RESULTS_NOTICE = DocumentKind(
             "daily（日常）、democratic（民主测评）、composite（综合）、grade（等次）；"
             "在表格行中写 {%tr for r in rows %} … {{ r.name }} … {%tr endfor %}"
         ),
-        "generated_on": _("生成日期"),
+        **_GENERATED,
     },
 )
 
@@ -77,8 +86,7 @@ MEETING_MINUTES = DocumentKind(
     slug="meeting-minutes",
     title=_("会议记录"),
     fields={
-        "organization": _("党组织名称（支部的上级党组织）"),
-        "branch": _("党支部"),
+        **_BRANCH,
         "kind": _("会议类型"),
         "topic": _("议题"),
         "starts_at": _("会议时间"),
@@ -94,7 +102,7 @@ MEETING_MINUTES = DocumentKind(
         "absent": _("缺席人员"),
         "unmarked": _("尚未登记考勤的人员"),
         "minutes": _("会议记录正文"),
-        "generated_on": _("生成日期"),
+        **_GENERATED,
     },
 )
 
@@ -102,9 +110,7 @@ ANNUAL_REPORT = DocumentKind(
     slug="annual-report",
     title=_("支部年度考评报告"),
     fields={
-        "organization": _("党组织名称（支部的上级党组织）"),
-        "branch": _("党支部"),
-        "year": _("考评年度"),
+        **_BRANCH_YEAR,
         "status": _("结果状态（某日公示，或实时结果尚未公示）"),
         "members_count": _("参评党员人数"),
         "ranked_count": _("结果表中的人数"),
@@ -122,7 +128,7 @@ ANNUAL_REPORT = DocumentKind(
             "党费交纳（按月），每行有 month、due（应交人数）、paid（按时足额）、late（逾期）、"
             "short（未足额）、unpaid（未交）、rate（按时足额比例）"
         ),
-        "generated_on": _("生成日期"),
+        **_GENERATED,
     },
 )
 
@@ -130,8 +136,7 @@ UNQUALIFIED_CASE = DocumentKind(
     slug="unqualified-case",
     title=_("不合格党员处置文书"),
     fields={
-        "organization": _("党组织名称（支部的上级党组织）"),
-        "branch": _("党支部"),
+        **_BRANCH,
         "year": _("年度"),
         "case_code": _("案件编号"),
         "member_name": _("党员姓名"),
@@ -155,7 +160,7 @@ UNQUALIFIED_CASE = DocumentKind(
         "determination": _("认定结果"),
         "closed_on": _("办结日期"),
         "handlings": _("后续处理（每项一行）"),
-        "generated_on": _("生成日期"),
+        **_GENERATED,
     },
 )
 

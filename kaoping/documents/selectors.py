@@ -24,7 +24,7 @@ from kaoping.publication.selectors import (
     publication_of,
     published_rows,
 )
-from kaoping.scoring.models import Grade
+from kaoping.scoring.rows import grade_label
 
 from .models import YEAR_ARCHIVE_JOB, DocumentTemplate, YearArchive
 
@@ -135,7 +135,7 @@ def results_notice_fields(*, branch: Organization, year: int) -> dict[str, objec
             "daily": score_text(r.daily),
             "democratic": score_text(r.democratic) if r.democratic_pct is not None else "—",
             "composite": score_text(r.composite),
-            "grade": Grade(r.grade).label if r.grade in Grade.values else r.grade,
+            "grade": grade_label(r.grade),
         }
         for r in published_rows(branch=branch, year=year)
     ]

@@ -3,12 +3,11 @@ uploads per year and their history."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaoping.kit.answers import form_saved
+from kaoping.kit.answers import form_page_again, form_saved
 
 from . import selectors, services
 from .answers import docx_answer
@@ -49,8 +48,7 @@ def templates(request):
         "uploads": list(selectors.templates_visible(actor=actor)[:200]),
         "form": form,
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "documents/templates.html", context, status=status)
+    return form_page_again(request, "documents/templates.html", context)
 
 
 @login_required

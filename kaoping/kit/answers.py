@@ -105,6 +105,12 @@ def form_page(
     return form_answer(request, context, status=status)
 
 
+def form_page_again(request, template: str, context: dict):
+    """A page with a form: at first (200), or again after its post was refused (400)."""
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, context, status=status)
+
+
 def next_url(request, default: str) -> str:
     """Where to go after a form: its ``next`` when that is on this site, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next")

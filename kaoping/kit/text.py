@@ -90,48 +90,41 @@ def xlsx_safe(value: str) -> str:
     return CONTROL.sub("", value)
 
 
-@deconstructible
-class PlainTextValidator:
-    """Refuses control characters, naming the field."""
+class _FieldValidator:
+    """A validator that names its field (``label``) in its message; equal by label, as
+    migrations compare them."""
 
     def __init__(self, label=""):
         self.label = label
+
+    def __eq__(self, other):
+        return isinstance(other, type(self)) and self.label == other.label
+
+
+@deconstructible
+class PlainTextValidator(_FieldValidator):
+    """Refuses control characters, naming the field."""
 
     def __call__(self, value):
         check_plain(value, self.label)
 
-    def __eq__(self, other):
-        return isinstance(other, PlainTextValidator) and self.label == other.label
-
 
 @deconstructible
-class NameValidator:
+class NameValidator(_FieldValidator):
     """Refuses a name that starts like a spreadsheet formula, naming the field."""
-
-    def __init__(self, label=""):
-        self.label = label
 
     def __call__(self, value):
         if bad_name_start(value):
             raise ValidationError(formula_start_message(self.label), code="formula_start")
 
-    def __eq__(self, other):
-        return isinstance(other, NameValidator) and self.label == other.label
-
 
 @deconstructible
-class CodeValidator:
+class CodeValidator(_FieldValidator):
     """A code must match ``CODE_PATTERN``, naming the field."""
-
-    def __init__(self, label=""):
-        self.label = label
 
     def __call__(self, value):
         if isinstance(value, str) and not CODE_RE.match(value):
             raise ValidationError(code_message(self.label), code="code_pattern")
-
-    def __eq__(self, other):
-        return isinstance(other, CodeValidator) and self.label == other.label
 
 
 # Model fields. Their validators run in every service's full_clean (the forms and the API

@@ -115,40 +115,38 @@ class QueryStringMiddleware:
 # --------------------------------------------------------------------------- converters
 
 
-class CodeConverter:
+class _Converter:
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+class CodeConverter(_Converter):
     regex = CODE_REGEX
 
     def to_python(self, value: str) -> str:
         return value
 
-    def to_url(self, value) -> str:
-        return str(value)
 
+class _NumberConverter(_Converter):
+    """Digits as a number from ``low`` to ``high``; outside, no match (Django: 404)."""
 
-class YearConverter:
-    regex = "[0-9]{4}"
-
-    def to_python(self, value: str) -> int:
-        year = int(value)
-        if not YEAR_MIN <= year <= YEAR_MAX:
-            raise ValueError(year)  # Django: no match, 404
-        return year
-
-    def to_url(self, value) -> str:
-        return str(value)
-
-
-class IdConverter:
-    regex = "[0-9]{1,19}"
+    low = 0
+    high = SQL_INT_MAX
 
     def to_python(self, value: str) -> int:
         number = int(value)
-        if number > SQL_INT_MAX:
-            raise ValueError(number)  # Django: no match, 404
+        if not self.low <= number <= self.high:
+            raise ValueError(number)
         return number
 
-    def to_url(self, value) -> str:
-        return str(value)
+
+class YearConverter(_NumberConverter):
+    regex = "[0-9]{4}"
+    low, high = YEAR_MIN, YEAR_MAX
+
+
+class IdConverter(_NumberConverter):
+    regex = "[0-9]{1,19}"
 
 
 CONVERTERS = {"code": CodeConverter, "year": YearConverter, "id": IdConverter}

@@ -11,12 +11,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+
+from kaoping.kit.answers import form_page_again
 
 from . import selectors, services
 from .forms import LoginForm, TokenForm
@@ -95,5 +97,4 @@ def two_factor(request):
         context["qr_svg"] = mark_safe(_qr_svg(pending.config_url))  # noqa: S308 - our SVG
         context["secret"] = _secret(pending)
         context["uri"] = pending.config_url
-    status = 400 if request.method == "POST" else 200
-    return render(request, "web/two_factor.html", context, status=status)
+    return form_page_again(request, "web/two_factor.html", context)

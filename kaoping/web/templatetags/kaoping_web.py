@@ -14,6 +14,7 @@ from kaoping.onboarding.templatetags.onboarding import user_setup_link
 from kaoping.orgs.models import RoleAssignment
 from kaoping.orgs.selectors import scope_for
 from kaoping.scoring.models import Grade
+from kaoping.scoring.rows import grade_label
 
 from ..forms import BALLOT_LABELS, GROUP_LABELS
 from ..navigation import menu_for
@@ -28,7 +29,6 @@ FLAG_LABELS = {
 }
 QUOTA_TIE_DECIDED = gettext_lazy("优秀名额并列，已认定")
 ROLE_LABELS = dict(RoleAssignment.Role.choices)
-GRADE_LABELS = dict(Grade.choices)
 
 
 @register.filter
@@ -71,9 +71,7 @@ def percent_of(value) -> str:
     return f"{format((Decimal(str(value)) * 100).normalize(), 'f')}%"
 
 
-@register.filter
-def grade_label(value) -> str:
-    return str(GRADE_LABELS.get(str(value), value))
+register.filter(grade_label)
 
 
 @register.filter

@@ -10,18 +10,26 @@ from kaoping.ledger.rows import ENTRY_HEADERS, entry_row
 from kaoping.ledger.selectors import entries_visible
 from kaoping.orgs.selectors import branch_for_staff
 from kaoping.schemes.selectors import scheme_chosen_or_404
+from kaoping.scoring.rows import RESULT_HEADERS, result_row
 from kaoping.sheets.layout import POINTS, export_heading
 from kaoping.sheets.xlsx import xlsx_response
 
 from .. import selectors
 from ..background import entries_export_start as start_export
-from ..rows import RESULT_HEADERS
-from ..templatetags.kaoping_web import flag_label, grade_label
+from ..templatetags.kaoping_web import flag_label
 
 
 def _branch_and_scheme(request, code: str):
     branch = branch_for_staff(actor=request.user, code=code)
     return branch, scheme_chosen_or_404(request.GET.get("year"))
+
+
+def _sheet(branch, scheme, name: str, title: str, headers, rows, formats=None):
+    """The branch's spreadsheet ``name`` of the chosen year, its title row ``title`` (the
+    same words, translated)."""
+    heading = export_heading(title, organisation=branch.name, year=scheme.year)
+    filename = f"{branch.code}-{scheme.year}-{name}.xlsx"
+    return xlsx_response(filename, name, headers, rows, heading=heading, formats=formats)
 
 
 @login_required
@@ -35,14 +43,8 @@ def branch_entries_xlsx(request, code: str):
         .order_by("date", "id")
     )
     rows = (entry_row(e) for e in entries.iterator(chunk_size=2000))
-    return xlsx_response(
-        f"{branch.code}-{scheme.year}-评分台账.xlsx",
-        "评分台账",
-        ENTRY_HEADERS,
-        rows,
-        heading=export_heading(_("评分台账"), organisation=branch.name, year=scheme.year),
-        formats={"分值": POINTS},
-    )
+    formats = {"分值": POINTS}
+    return _sheet(branch, scheme, "评分台账", _("评分台账"), ENTRY_HEADERS, rows, formats)
 
 
 @login_required
@@ -54,28 +56,14 @@ def branch_results_xlsx(request, code: str):
     results, _tallies, _decisions = selectors.branch_page_results(scheme=scheme, branch=branch)
     rows = (
         (
-            r.rank,
-            r.member,
-            members[r.member].name,
-            r.deductions,
-            r.bonus,
-            r.daily,
-            r.democratic_pct,
-            r.democratic,
-            r.composite,
-            grade_label(r.grade),
+            *result_row(r, code=r.member, name=members[r.member].name),
             [flag_label(f) for f in r.flags],
         )
         for r in results
         if r.member in members
     )
-    return xlsx_response(
-        f"{branch.code}-{scheme.year}-考评结果.xlsx",
-        "考评结果",
-        RESULT_HEADERS,
-        rows,
-        heading=export_heading(_("考评结果"), organisation=branch.name, year=scheme.year),
-    )
+    headers = (*RESULT_HEADERS, "标记")
+    return _sheet(branch, scheme, "考评结果", _("考评结果"), headers, rows)
 
 
 def _year_of(request) -> int:
