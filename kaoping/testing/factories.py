@@ -2,12 +2,17 @@
 the ledger entries many tests start from."""
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from kaoping.dues.services import dues_payment_record, dues_rate_set
 from kaoping.ledger.services import entry_record
+from kaoping.meetings.services import meeting_schedule
+from kaoping.monitoring.models import MonitoringSettings
 from kaoping.orgs.models import Member, Organization, RoleAssignment
 from kaoping.orgs.services import member_link_user, member_upsert, organization_upsert
 from kaoping.schemes.models import Scheme
@@ -23,7 +28,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("pass-for-tests-1")
 
 
-class OrganizationFactory(factory.Factory):
+class ServiceFactory(factory.Factory):
+    """A factory that creates through the model's upsert/create service (``_service``, called
+    by nobody), as real code does, not through ``Model.objects.create``."""
+
+    _service: Callable[..., Any]
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return cls._service(actor=None, **kwargs)
+
+
+class OrganizationFactory(ServiceFactory):
     class Meta:
         model = Organization
 
@@ -32,13 +51,10 @@ class OrganizationFactory(factory.Factory):
     kind = Organization.Kind.BRANCH
     parent = None
     category = Organization.Category.IN_SERVICE
-
-    @classmethod
-    def _create(cls, model_class, **kwargs):
-        return organization_upsert(actor=None, **kwargs)
+    _service = staticmethod(organization_upsert)
 
 
-class MemberFactory(factory.Factory):
+class MemberFactory(ServiceFactory):
     class Meta:
         model = Member
 
@@ -47,21 +63,15 @@ class MemberFactory(factory.Factory):
     branch = factory.SubFactory(OrganizationFactory)
     status = Member.Status.ACTIVE
     membership = Member.Membership.FULL
-
-    @classmethod
-    def _create(cls, model_class, **kwargs):
-        return member_upsert(actor=None, **kwargs)
+    _service = staticmethod(member_upsert)
 
 
-class SchemeFactory(factory.Factory):
+class SchemeFactory(ServiceFactory):
     class Meta:
         model = Scheme
 
     year = 2026
-
-    @classmethod
-    def _create(cls, model_class, **kwargs):
-        return scheme_create(actor=None, **kwargs)
+    _service = staticmethod(scheme_create)
 
 
 def grant(user, organization: Organization, role: str) -> RoleAssignment:
@@ -105,4 +115,42 @@ def dues_paid(district, member, amount, paid_on: datetime.date) -> None:
         period=paid_on.replace(day=1),
         amount=amount,
         paid_on=paid_on,
+    )
+
+
+def b1_meeting(
+    district,
+    starts_at: datetime.datetime | None = None,
+    *,
+    kind: str = "general",
+    place: str = "三楼会议室",
+    topic: str = "学习党章",
+):
+    """A meeting of B1 scheduled by its secretary through the service: by default a
+    支部党员大会 (general) tomorrow at 9:00 local time, on 学习党章 in 三楼会议室."""
+    if starts_at is None:
+        nine = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+        starts_at = nine + datetime.timedelta(days=1)
+    return meeting_schedule(
+        actor=district.sec1,
+        branch=district.b1,
+        kind=kind,
+        starts_at=starts_at,
+        place=place,
+        topic=topic,
+    )
+
+
+def meetings_not_required(
+    year: int, evaluation_deadline: datetime.date, *, lecture_every: int = 0
+) -> MonitoringSettings:
+    """``year``'s monitoring settings requiring no 支部党员大会, 支委会 nor 党小组会, and a
+    党课 every ``lecture_every`` months (0: none either)."""
+    return MonitoringSettings.objects.create(
+        year=year,
+        general_every=0,
+        committee_every=0,
+        group_every=0,
+        lecture_every=lecture_every,
+        evaluation_deadline=evaluation_deadline,
     )

@@ -67,40 +67,29 @@ def mutate_unknown_parent(b):
     b["organizations"][2]["parent"] = "NOPE"
 
 
-def mutate_unknown_reversed_entry(b):
+def _reversal_of(b, reversed_id):
+    """A new entry T0100 of GKK001 (D07, 2026-07-01) that reverses ``reversed_id``."""
     b["entries"].append(
         {
             "id": "T0100",
             "member": "GKK001",
             "item": "D07",
             "date": "2026-07-01",
-            "reverses": "T9999",
+            "reverses": reversed_id,
         }
     )
+
+
+def mutate_unknown_reversed_entry(b):
+    _reversal_of(b, "T9999")
 
 
 def mutate_reverse_twice(b):
-    b["entries"].append(
-        {
-            "id": "T0100",
-            "member": "GKK001",
-            "item": "D07",
-            "date": "2026-07-01",
-            "reverses": "T0004",
-        }
-    )
+    _reversal_of(b, "T0004")
 
 
 def mutate_reverse_a_reversal(b):
-    b["entries"].append(
-        {
-            "id": "T0100",
-            "member": "GKK001",
-            "item": "D07",
-            "date": "2026-07-01",
-            "reverses": "T0005",
-        }
-    )
+    _reversal_of(b, "T0005")
 
 
 def mutate_duplicate_entry_id(b):

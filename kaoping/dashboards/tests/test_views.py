@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from kaoping.dues.services import dues_rate_set
 from kaoping.ledger.services import entry_record, entry_reverse
-from kaoping.meetings.services import attendance_take, meeting_close, meeting_schedule
+from kaoping.meetings.services import attendance_take, meeting_close
 from kaoping.publication.models import Publication
 from kaoping.schemes.models import SchemeItem
 from kaoping.scoring.services import branch_results_store, grade_record_set
-from kaoping.testing.factories import MemberFactory, dues_paid
+from kaoping.testing.factories import MemberFactory, b1_meeting, dues_paid
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -152,13 +152,8 @@ def test_branch_dashboard_ranking_deductions_attendance_dues(client, district):
     record(d, d.m1b, "D01", datetime.date(2026, 3, 2))
     record(d, d.m1b, "D03", datetime.date(2026, 3, 20))
     record(d, d.m1, "D03", datetime.date(2026, 4, 1))
-    meeting = meeting_schedule(
-        actor=d.sec1,
-        branch=d.b1,
-        kind="general",
-        starts_at=datetime.datetime(2026, 5, 8, 9, 0, tzinfo=SHANGHAI),
-        place="会议室",
-        topic="学习",
+    meeting = b1_meeting(
+        d, datetime.datetime(2026, 5, 8, 9, 0, tzinfo=SHANGHAI), place="会议室", topic="学习"
     )
     attendance_take(actor=d.sec1, meeting=meeting, statuses={"M1": "present", "M1B": "absent"})
     meeting_close(actor=d.sec1, meeting=meeting)

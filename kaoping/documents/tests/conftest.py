@@ -5,13 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from kaoping.meetings.services import (
-    attendance_take,
-    leave_decide,
-    leave_request,
-    meeting_schedule,
-)
-from kaoping.testing.factories import MemberFactory
+from kaoping.meetings.services import attendance_take, leave_decide, leave_request
+from kaoping.testing.factories import MemberFactory, b1_meeting
 
 
 @pytest.fixture
@@ -21,10 +16,7 @@ def meeting(district):
     d = district
     MemberFactory(code="M1C", name="周七", branch=d.b1)
     when = timezone.localtime().replace(microsecond=0) + datetime.timedelta(days=2)
-    meeting = meeting_schedule(
-        actor=d.sec1, branch=d.b1, kind="general", starts_at=when, place="三楼会议室",
-        topic="学习党章",
-    )  # fmt: skip
+    meeting = b1_meeting(d, when)
     leave = leave_request(actor=d.member1, meeting=meeting, reason="出差")
     leave_decide(actor=d.sec1, leave=leave, approve=True)
     attendance_take(

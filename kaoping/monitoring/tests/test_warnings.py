@@ -13,10 +13,14 @@ from kaoping.archive.models import LostContact
 from kaoping.dues.models import DuesClosing, DuesPayment, DuesRate
 from kaoping.evaluation.models import EvaluationRound
 from kaoping.meetings.models import Attendance, Meeting
-from kaoping.monitoring.models import MonitoringSettings
 from kaoping.monitoring.selectors import Kind, completed_periods, warnings_for
 from kaoping.publication.models import Appeal, Publication
-from kaoping.testing.factories import MemberFactory, OrganizationFactory, grant
+from kaoping.testing.factories import (
+    MemberFactory,
+    OrganizationFactory,
+    grant,
+    meetings_not_required,
+)
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_current_timezone()
@@ -89,14 +93,7 @@ def test_a_month_without_a_committee_meeting_is_warned(district):
 
 def test_a_frequency_set_to_not_required_raises_nothing(district):
     d = district
-    MonitoringSettings.objects.create(
-        year=2026,
-        general_every=0,
-        committee_every=0,
-        group_every=0,
-        lecture_every=12,
-        evaluation_deadline=datetime.date(2026, 12, 15),
-    )
+    meetings_not_required(2026, datetime.date(2026, 12, 15), lecture_every=12)
     assert messages(d.sec1, Kind.MEETINGS, today=datetime.date(2026, 12, 3)) == []
     assert messages(d.sec1, Kind.MEETINGS, today=datetime.date(2027, 1, 1)) == [
         "2026年全年未召开党课"

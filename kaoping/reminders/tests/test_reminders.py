@@ -13,6 +13,7 @@ from kaoping.reminders.services import reminders_send
 from kaoping.reminders.timing import durations, label, stage_for
 from kaoping.tasks.models import Assignment
 from kaoping.tasks.services import task_assign
+from kaoping.testing.factories import b1_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +31,7 @@ def reminded(user) -> list[str]:
 
 @pytest.fixture
 def meeting(district):
-    return meeting_schedule(
-        actor=district.sec1,
-        branch=district.b1,
-        kind="theme_day",
-        starts_at=NOW + 20 * HOUR,
-        place="三楼党员活动室",
-        topic="学习党章",
-    )
+    return b1_meeting(district, NOW + 20 * HOUR, kind="theme_day", place="三楼党员活动室")
 
 
 def test_durations_read_the_settings_form():

@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
-from kaoping.monitoring.models import MonitoringSettings
 from kaoping.notifications.models import Notification
 from kaoping.reminders.services import warnings_remind
+from kaoping.testing.factories import meetings_not_required
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +42,6 @@ def test_a_warning_goes_to_the_secretary_once_then_to_the_committee(district):
 def test_a_warning_that_has_gone_is_not_escalated(district):
     warnings_remind(now=NOW)
     assert told(district.sec1, "预警：")
-    MonitoringSettings.objects.create(
-        year=2026,
-        general_every=0,
-        committee_every=0,
-        group_every=0,
-        lecture_every=0,
-        evaluation_deadline=datetime.date(2026, 12, 31),
-    )
+    meetings_not_required(2026, datetime.date(2026, 12, 31))
     warnings_remind(now=NOW + 8 * DAY)
     assert told(district.admin, "预警未处理") == []

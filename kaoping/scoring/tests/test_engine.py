@@ -38,6 +38,14 @@ class Year:
     tallies: dict[str, dict[str, int]] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
+    @classmethod
+    def of(cls, **composites: str) -> Year:
+        """A year of B1's active in-service members with these exact composites."""
+        year = cls()
+        for member_id, composite in composites.items():
+            year.add(member_id, composite)
+        return year
+
     def entry(self, member: str, item: str, points: str, reverses: str | None = None) -> str:
         entry_id = f"E{next(self._ids)}"
         self.entries.append(EntryInput(entry_id, member, item, D(points), reverses))
@@ -96,38 +104,41 @@ def _filler(year: Year, count: int, composite: str = "80", prefix: str = "F") ->
         year.add(f"{prefix}{n}", composite)
 
 
+def _m1_alone(*entries: tuple[str, str], tally: dict[str, int] | None = None) -> MemberResult:
+    """M1's result in a year of M1 alone, with ``entries`` as (item, points) and ``tally``
+    (none unless given)."""
+    year = Year()
+    year.add("M1")
+    for item, points in entries:
+        year.entry("M1", item, points)
+    if tally is not None:
+        year.tallies["M1"] = tally
+    return year.run()["M1"]
+
+
 # --------------------------------------------------------------------------- section 5
 
 
 def test_daily_floor_at_zero_when_deductions_exceed_base() -> None:
-    year = Year()
-    year.add("M1")
-    year.entry("M1", "D", "85")
-    year.entry("M1", "B", "3")
-    result = year.run()["M1"]
+    result = _m1_alone(("D", "85"), ("B", "3"))
     assert result.deductions == D(85)
     assert result.daily == D(3)  # max(0, 70 - 85) + 3, not -15 + 3
     assert daily_score(RULES, D(85), D(0)) == 0
 
 
 def test_bonus_capped_per_year() -> None:
-    year = Year()
-    year.add("M1")
-    year.entry("M1", "B", "9")
-    year.entry("M1", "B", "5")
-    result = year.run()["M1"]
+    result = _m1_alone(("B", "9"), ("B", "5"))
     assert result.bonus == D(14)  # reported as recorded
     assert result.daily == D(80)  # 70 + min(10, 14)
     assert daily_score(RULES, D(2), D("10.5")) == D(78)
 
 
 def test_occurrences_points_are_taken_as_given() -> None:
-    year = Year()
-    year.add("M1")
-    year.entry("M1", "D", "4.5")  # 3 occurrences x 1.5
-    year.entry("M1", "D", "1.5")  # 3 occurrences x 0.5
-    year.entry("M1", "B", "3.0")  # 6 occurrences x 0.5
-    result = year.run()["M1"]
+    result = _m1_alone(
+        ("D", "4.5"),  # 3 occurrences x 1.5
+        ("D", "1.5"),  # 3 occurrences x 0.5
+        ("B", "3.0"),  # 6 occurrences x 0.5
+    )
     assert result.deductions == D("6.0")
     assert result.bonus == D("3.0")
     assert result.daily == D("67.0")
@@ -221,10 +232,7 @@ HALF_QUOTA = SchemeRules(excellent_quota=D("0.5"))
     ids=["excellent", "qualified", "basic"],
 )
 def test_grade_threshold_is_inclusive(at, below, at_grade, below_grade, rules) -> None:
-    year = Year()
-    year.add("AT", at)
-    year.add("BELOW", below)
-    results = year.run(rules)
+    results = Year.of(AT=at, BELOW=below).run(rules)
     assert results["AT"].grade is at_grade
     assert results["BELOW"].grade is below_grade
 
@@ -247,10 +255,7 @@ def test_quota_rounding_floor() -> None:
 def test_quota_rounding_ceil() -> None:
     rules = SchemeRules(quota_rounding="ceil")
     assert [quota_places(rules, n) for n in (0, 3, 6, 7, 9, 10, 20)] == [0, 1, 1, 2, 2, 2, 3]
-    year = Year()
-    year.add("A", "99")
-    year.add("B", "98")
-    year.add("C", "97")  # 3 members -> ceil(0.45) = 1 place
+    year = Year.of(A="99", B="98", C="97")  # 3 members -> ceil(0.45) = 1 place
     grades = {m: r.grade for m, r in year.run(rules).items()}
     assert grades == {"A": Grade.EXCELLENT, "B": Grade.QUALIFIED, "C": Grade.QUALIFIED}
 
@@ -271,11 +276,7 @@ def test_unknown_quota_rounding_is_rejected() -> None:
 
 
 def _tie_year() -> Year:
-    year = Year()
-    year.add("TOP", "100")
-    year.add("T1", "99")
-    year.add("T2", "99")
-    year.add("T3", "99")
+    year = Year.of(TOP="100", T1="99", T2="99", T3="99")
     _filler(year, 10)  # 14 members -> floor(2.1) = 2 places: TOP + one of T1..T3
     return year
 
@@ -327,10 +328,7 @@ def test_quota_tie_with_impossible_decision_stays_pending_and_is_flagged() -> No
 
 
 def test_no_tie_when_the_tied_group_fits_and_decisions_outside_a_tie_are_ignored() -> None:
-    year = Year()
-    year.add("A", "99")
-    year.add("B", "99")
-    year.add("C", "95")
+    year = Year.of(A="99", B="99", C="95")
     _filler(year, 11)  # 14 members -> 2 places, A and B both fit
     results = year.run(decisions={"A": False, "C": True})
     assert results["A"].grade is Grade.EXCELLENT
@@ -415,10 +413,7 @@ def test_entries_for_an_item_of_another_branch_category_do_not_count() -> None:
 
 
 def test_member_without_tally_has_no_democratic_score_and_composite_is_daily() -> None:
-    year = Year()
-    year.add("M1")
-    year.entry("M1", "D", "2.5")
-    result = year.run()["M1"]
+    result = _m1_alone(("D", "2.5"))
     assert result.democratic_pct is None
     assert result.democratic is None
     assert result.composite == result.daily == D("67.5")
@@ -429,10 +424,7 @@ def test_all_zero_tally_counts_as_no_marks() -> None:
     zero = {"excellent": 0, "qualified": 0, "basic": 0, "unqualified": 0}
     assert democratic_percentage(RULES, zero) is None
     assert democratic_percentage(RULES, {}) is None
-    year = Year()
-    year.add("M1")
-    year.tallies["M1"] = zero
-    result = year.run()["M1"]
+    result = _m1_alone(tally=zero)
     assert (result.democratic_pct, result.democratic, result.composite) == (None, None, D(70))
 
 
@@ -451,10 +443,7 @@ def test_democratic_percentage_rounds_half_up_to_two_places() -> None:
 
 
 def test_democratic_points_are_the_exact_product() -> None:
-    year = Year()
-    year.add("M1")
-    year.tallies["M1"] = {"excellent": 18, "qualified": 2}
-    result = year.run()["M1"]
+    result = _m1_alone(tally={"excellent": 18, "qualified": 2})
     assert str(result.democratic_pct) == "98.00"
     assert str(result.democratic) == "29.4000"  # 0.30 x 98.00, not re-rounded
     assert result.composite == D("99.4")
@@ -469,31 +458,20 @@ def test_unknown_ballot_option_is_rejected() -> None:
 
 
 def test_candidate_8_on_a_second_consecutive_warning() -> None:
-    year = Year()
-    year.add("M1", "50")
-    result = year.run(previous={"M1": "warning"})["M1"]
+    result = Year.of(M1="50").run(previous={"M1": "warning"})["M1"]
     assert result.grade is Grade.WARNING
     assert result.flags == ("candidate:8",)
 
 
 def test_no_candidate_8_unless_both_years_are_warnings() -> None:
-    year = Year()
-    year.add("WARN_AFTER_BASIC", "50")
-    year.add("BASIC_AFTER_WARN", "65")
-    year.add("WARN_FIRST_TIME", "40")
+    year = Year.of(WARN_AFTER_BASIC="50", BASIC_AFTER_WARN="65", WARN_FIRST_TIME="40")
     results = year.run(previous={"WARN_AFTER_BASIC": "basic", "BASIC_AFTER_WARN": "warning"})
     assert all(r.flags == () for r in results.values())
     assert results["WARN_AFTER_BASIC"].grade is Grade.WARNING
 
 
 def test_ranks_are_competition_ranks_within_the_branch() -> None:
-    year = Year()
-    year.add("A", "95")
-    year.add("B", "90")
-    year.add("C", "90.0")
-    year.add("D", "80")
-    year.add("E", "80")
-    year.add("F", "70")
+    year = Year.of(A="95", B="90", C="90.0", D="80", E="80", F="70")
     year.add("X", "99", branch="B2")
     ranks = {m: r.rank for m, r in year.run().items()}
     assert ranks == {"A": 1, "B": 2, "C": 2, "D": 4, "E": 4, "F": 6, "X": 1}
@@ -521,11 +499,7 @@ def test_output_order_is_branch_then_rank_then_member_id() -> None:
 
 
 def test_as_dict_is_the_results_document_member_object() -> None:
-    year = Year()
-    year.add("M1")
-    year.entry("M1", "B", "0.5")
-    year.tallies["M1"] = {"excellent": 18, "qualified": 2}
-    assert year.run()["M1"].as_dict() == {
+    assert _m1_alone(("B", "0.5"), tally={"excellent": 18, "qualified": 2}).as_dict() == {
         "member": "M1",
         "branch": "B1",
         "deductions": "0",

@@ -7,16 +7,16 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from kaoping.claims.services import claim_submit
+from kaoping.claims.tests.support import a_claim
 from kaoping.evaluation.models import EvaluationRound
 from kaoping.evaluation.tests.support import round_at_vote
 from kaoping.inspections.models import SupervisionGroup
 from kaoping.inspections.tests.support import b2_group, find, inspect
 from kaoping.jobs.models import JobRun
 from kaoping.ledger.services import entry_record
-from kaoping.meetings.services import attendance_take, meeting_schedule
+from kaoping.meetings.services import attendance_take
 from kaoping.schemes.models import SchemeItem
-from kaoping.testing.factories import dues_paid
+from kaoping.testing.factories import b1_meeting, dues_paid
 
 
 def every_export_records(
@@ -26,24 +26,15 @@ def every_export_records(
     claim, one inspection with a finding, one meeting with attendance, a month of dues and
     a paper vote, with ``texts``. Returns the supervision group."""
     d07 = SchemeItem.objects.get(scheme=d.scheme, code="D07")
-    b01 = SchemeItem.objects.get(scheme=d.scheme, code="B01")
     for member, date, note, evidence in entries:
         entry_record(actor=d.sec1, member=member, item=d07, date=date, note=note, evidence=evidence)
-    claim_submit(
-        actor=d.member1,
-        item=b01,
-        date=datetime.date(2026, 3, 5),
-        description=texts["description"],
-        proof_text=texts["proof"],
-    )
+    a_claim(d, description=texts["description"], proof_text=texts["proof"])
     group = b2_group(d, texts["group"])
     inspection = inspect(d, group, method="camera", findings=texts["findings"])
     find(d, inspection, evidence_text=texts["evidence"])
-    meeting = meeting_schedule(
-        actor=d.sec1,
-        branch=d.b1,
-        kind="general",
-        starts_at=datetime.datetime(2026, 4, 1, 9, tzinfo=datetime.UTC),
+    meeting = b1_meeting(
+        d,
+        datetime.datetime(2026, 4, 1, 9, tzinfo=datetime.UTC),
         place=texts["place"],
         topic=texts["topic"],
     )

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from kaoping.claims.services import claim_submit
+from kaoping.claims.tests.support import a_claim
 from kaoping.inspections.tests.support import b2_group, find, inspect
 from kaoping.ledger.services import entry_record
-from kaoping.meetings.services import attendance_take, meeting_schedule
+from kaoping.meetings.services import attendance_take
 from kaoping.schemes.models import SchemeItem
-from kaoping.testing.factories import dues_paid
+from kaoping.testing.factories import b1_meeting, dues_paid
 from kaoping.testing.sheets import export_cells, export_rows
 
 pytestmark = pytest.mark.django_db
@@ -67,13 +67,7 @@ def test_dues_export(client, district):
 
 def test_claims_export(client, district):
     d = district
-    claim = claim_submit(
-        actor=d.member1,
-        item=item(d, "B01"),
-        date=datetime.date(2026, 3, 5),
-        description="获区级先进工作者",
-        proof_text="区委文件",
-    )
+    claim = a_claim(d, description="获区级先进工作者")
     client.force_login(d.sec1)
     header, rows = sheet(client.get(reverse("claims:xlsx", args=["B1"])))
     assert header[:3] == ("申报编号", "党员编号", "姓名")
@@ -100,14 +94,7 @@ def test_inspection_register_export(client, district):
 
 def test_attendance_export(client, district):
     d = district
-    meeting = meeting_schedule(
-        actor=d.sec1,
-        branch=d.b1,
-        kind="general",
-        starts_at=datetime.datetime(2026, 4, 1, 9, tzinfo=datetime.UTC),
-        place="三楼会议室",
-        topic="学习党章",
-    )
+    meeting = b1_meeting(d, datetime.datetime(2026, 4, 1, 9, tzinfo=datetime.UTC))
     attendance_take(actor=d.sec1, meeting=meeting, statuses={"M1": "present", "M1B": "absent"})
     client.force_login(d.sec1)
     url = reverse("meetings:attendance_xlsx", args=["B1"])

@@ -2,11 +2,16 @@
 one object of every kind in B1 and its mirror in B2, each carrying a marker text that must
 never appear on a page of someone outside that branch."""
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from kaoping.accounts.models import SlipBatch
@@ -203,6 +208,15 @@ def _side(d: District, *, branch, member, other_member, secretary, recorder, mar
         sha256="0" * 64,
     ).pk
     return side
+
+
+@contextlib.contextmanager
+def module_transaction(django_db_blocker, media: Path) -> Iterator[None]:
+    """Database access for a module-scoped fixture's data set, in a transaction rolled back
+    at the end, its uploads kept in ``media``."""
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def build(b1_mark: str = B1_MARK, b2_mark: str = B2_MARK) -> MatrixData:

@@ -45,13 +45,13 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from kaoping.meetings.checkin import token_current
 
-from .matrix_data import B1_MARK, B2_MARK, MatrixData, Side, build
+from .matrix_data import B1_MARK, B2_MARK, MatrixData, Side, build, module_transaction
 
 ROLES = (
     "anon",
@@ -181,10 +181,6 @@ def _candidate_body(d: MatrixData, s: Side) -> dict:
     }
 
 
-def _role_body(d: MatrixData, s: Side) -> dict:
-    return {"member": s.member, "organization": s.branch, "role": "branch_committee"}
-
-
 def _not_a_workbook(d: MatrixData, s: Side) -> "Multipart":
     """An upload named .xlsx that is no workbook: refused on ``file`` for who may import."""
     upload = io.BytesIO(b"matrix")
@@ -226,9 +222,26 @@ def _dues_sheet(s: Side):
     return xlsx_upload(DUES_HEADER, [(s.member, "2026-03", "0", "2026-03-02")], "dues.xlsx")
 
 
+class Of(str):
+    """A value of a ``fixed`` body that is the side's field of that name."""
+
+
+MEMBER, OTHER_MEMBER, BRANCH, ENTRY = Of("member"), Of("other_member"), Of("branch"), Of("entry")
+
+
 def fixed(**fields) -> Body:
-    """A body that is the same for every side: ``fields``, afresh for each request."""
-    return lambda d, s: copy.deepcopy(fields)
+    """A body of ``fields``, afresh for each request: the same for every side but for the
+    values ``MEMBER``, ``OTHER_MEMBER``, ``BRANCH`` and ``ENTRY`` (alone or in a list),
+    each the side's."""
+
+    def value(v, s: Side):
+        if isinstance(v, Of):
+            return getattr(s, v)
+        if isinstance(v, list):
+            return [value(item, s) for item in v]
+        return copy.deepcopy(v)
+
+    return lambda d, s: {key: value(v, s) for key, v in fields.items()}
 
 
 # The body of a request, by the key of its row (default: an empty form / JSON object).
@@ -296,18 +309,14 @@ BODIES: dict[str, Body] = {
     "POST /api/branches/{code}/tasks": fixed(
         kind="assigned", title="矩阵", due_at="2026-12-20T18:00:00+08:00"
     ),
-    "POST /api/tasks/{code}/marks": lambda d, s: {
-        "member": s.other_member,
-        "status": "excused",
-        "reason": "矩阵",
-    },
+    "POST /api/tasks/{code}/marks": fixed(member=OTHER_MEMBER, status="excused", reason="矩阵"),
     "POST /api/me/claims": lambda d, s: Multipart(
         item="B01", date="2026-03-05", description="矩阵", proof_text="矩阵"
     ),
     "POST /api/claims/{code}/decision": _approve,
     "POST /api/branches/{code}/years/{year}/reopen": _reason,
     # B1's member's entry (their grade is appealed already): another's entry is a 422
-    "POST /api/me/appeals": lambda d, s: {"year": 2026, "entry": s.entry, "reasons": "矩阵"},
+    "POST /api/me/appeals": fixed(year=2026, entry=ENTRY, reasons="矩阵"),
     "POST /api/appeals/{code}/answer": fixed(upheld=False, answer="矩阵"),
     "PUT /api/years/{year}/unqualified-settings": fixed(
         vote_basis="entitled", absence_months=6, dues_months=3
@@ -339,40 +348,24 @@ BODIES: dict[str, Body] = {
     "POST /api/branches/{code}/roster/import": lambda d, s: Multipart(file=_roster_template()),
     "POST /api/branches/{code}/roster/import/confirm": lambda d, s: {"token": "forged"},
     "PUT /api/branches/{code}/dues/settings": fixed(deadline_day=20, item_code="D04"),
-    "POST /api/branches/{code}/dues/rates": lambda d, s: {
-        "member": s.member,
-        "year": 2026,
-        "amount": "40",
-    },
-    "POST /api/branches/{code}/dues/payments": lambda d, s: {
-        "member": s.member,
-        "month": "2026-03",
-        "amount": "40",
-        "paid_on": "2026-03-02",
-    },
+    "POST /api/branches/{code}/dues/rates": fixed(member=MEMBER, year=2026, amount="40"),
+    "POST /api/branches/{code}/dues/payments": fixed(
+        member=MEMBER, month="2026-03", amount="40", paid_on="2026-03-02"
+    ),
     "POST /api/branches/{code}/dues/close": lambda d, s: {"month": "2026-03"},
     "POST /api/branches/{code}/dues/import": lambda d, s: Multipart(file=_dues_sheet(s)),
     "POST /api/branches/{code}/dues/import/confirm": lambda d, s: {"token": "matrix"},
-    "POST /api/supervision/groups": lambda d, s: {
-        "name": "矩阵",
-        "users": ["supervisor"],
-        "organizations": [s.branch],
-    },
-    "POST /api/supervision/groups/{code}/inspections": lambda d, s: {
-        "organization": s.branch,
-        "date": "2026-05-07",
-        "method": "camera",
-        "findings": "矩阵",
-    },
+    "POST /api/supervision/groups": fixed(
+        name="矩阵", users=["supervisor"], organizations=[BRANCH]
+    ),
+    "POST /api/supervision/groups/{code}/inspections": fixed(
+        organization=BRANCH, date="2026-05-07", method="camera", findings="矩阵"
+    ),
     "POST /api/supervision/groups/{code}/members": lambda d, s: {"person": "orgdept"},
     "POST /api/supervision/inspections/{code}/findings": lambda d, s: Multipart(
         member=s.member, item="D07", evidence_text="矩阵"
     ),
-    "POST tasks:mark": lambda d, s: {
-        "member": s.other_member,
-        "status": "excused",
-        "reason": "矩阵",
-    },
+    "POST tasks:mark": fixed(member=OTHER_MEMBER, status="excused", reason="矩阵"),
     "POST claims:detail": _approve,
     "POST monitoring:settings": _monitoring_body,
     "POST unqualified:settings": fixed(vote_basis="entitled", absence_months="6", dues_months="3"),
@@ -382,22 +375,14 @@ BODIES: dict[str, Body] = {
         "review-decision": "approve",
         "confirm": "1",
     },
-    "POST /api/accounts/issue": lambda d, s: {"organization": s.branch},
-    "POST /api/years/{year}/entries": lambda d, s: {
-        "member": s.member,
-        "item": "D01",
-        "date": "2026-04-01",
-    },
+    "POST /api/accounts/issue": fixed(organization=BRANCH),
+    "POST /api/years/{year}/entries": fixed(member=MEMBER, item="D01", date="2026-04-01"),
     "POST /api/entries/{code}/reverse": lambda d, s: {"reason": "matrix"},
     "PUT /api/years/{year}/tallies/{member}": fixed(
         excellent=1, qualified=0, basic=0, unqualified=0
     ),
-    "POST /api/years/{year}/quota-decisions": lambda d, s: {
-        "member": s.member,
-        "excellent": True,
-        "note": "matrix",
-    },
-    "POST /api/roles": _role_body,
+    "POST /api/years/{year}/quota-decisions": fixed(member=MEMBER, excellent=True, note="matrix"),
+    "POST /api/roles": fixed(member=MEMBER, organization=BRANCH, role="branch_committee"),
     "POST /api/branches/{code}/years/{year}/count": lambda d, s: {"shares": []},
     "POST /api/accounts/{member_code}/deactivate": lambda d, s: {"reason": "matrix"},
     "PUT /api/me/evaluation/{year}/self-evaluation": lambda d, s: {"problems": "矩阵"},
@@ -406,15 +391,14 @@ BODIES: dict[str, Body] = {
         "comment": "矩阵"
     },
     "POST /api/branches/{code}/years/{year}/evaluation/actions": lambda d, s: {"action": "advance"},
-    "POST /api/branches/{code}/years/{year}/evaluation/vote-open": lambda d, s: {
-        "scrutineers": [s.member, s.other_member]
-    },
-    "POST /api/branches/{code}/years/{year}/evaluation/rerun": lambda d, s: {
-        "scrutineers": [s.member, s.other_member],
-        "reason": "矩阵",
-    },
+    "POST /api/branches/{code}/years/{year}/evaluation/vote-open": fixed(
+        scrutineers=[MEMBER, OTHER_MEMBER]
+    ),
+    "POST /api/branches/{code}/years/{year}/evaluation/rerun": fixed(
+        scrutineers=[MEMBER, OTHER_MEMBER], reason="矩阵"
+    ),
     "POST /api/branches/{code}/years/{year}/evaluation/to-paper": _reason,
-    "POST /api/branches/{code}/years/{year}/paper-codes": lambda d, s: {"members": [s.member]},
+    "POST /api/branches/{code}/years/{year}/paper-codes": fixed(members=[MEMBER]),
     "PUT /api/branches/{code}/years/{year}/paper-tally": lambda d, s: {"counts": {}},
     "POST /api/branches/{code}/years/{year}/paper-tally/import": _not_a_workbook,
     "POST /api/branches/{code}/years/{year}/paper-tally/import/confirm": lambda d, s: {
@@ -1058,17 +1042,12 @@ def _statuses(spec: str) -> list[str]:
 @pytest.fixture(scope="module")
 def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
     """One data set for the whole module, in a transaction rolled back at the end."""
-    with (
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media")),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
+    with module_transaction(django_db_blocker, tmp_path_factory.mktemp("matrix-media")):
         data = build()
         for role in ROLES:  # sign in now: a session made in a test is rolled back with it
             _client(data, role)
             _client(data, role, api=True)
         yield data
-        transaction.set_rollback(True)
 
 
 def _client(data: MatrixData, role: str, api: bool = False) -> Client:

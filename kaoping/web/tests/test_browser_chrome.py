@@ -1,17 +1,14 @@
 """The confirm dialog and the toasts in a real browser (issue 19, item 1): cancelling
 changes nothing; confirming posts with confirm and the answer shows as a toast."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from kaoping.evaluation.models import EvaluationRound
 from kaoping.evaluation.services import round_open
 from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import Meeting
-from kaoping.meetings.services import meeting_schedule
 from kaoping.testing.browser import DESKTOP
+from kaoping.testing.factories import b1_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,15 +44,7 @@ def test_the_confirm_dialog_cancels_and_confirms_then_a_toast(open_page, live_se
 def test_save_and_close_asks_only_for_the_close(open_page, live_server, district):
     """A submit button marked data-confirm: 保存考勤 posts at once, 保存并关闭考勤 shows
     the deductions the closing will record, and 确认 saves and closes."""
-    meeting = meeting_schedule(
-        actor=district.sec1,
-        branch=district.b1,
-        kind="general",
-        starts_at=timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
-        + datetime.timedelta(days=1),
-        place="三楼会议室",
-        topic="学习党章",
-    )
+    meeting = b1_meeting(district)
     page = open_page("sec1", DESKTOP)
     page.set_default_timeout(30_000)
     page.goto(f"{live_server.url}/meetings/{meeting.code}/")

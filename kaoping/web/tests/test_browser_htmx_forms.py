@@ -115,20 +115,17 @@ def test_secretary_comment_with_an_error_shows_the_form_once(
 ):
     page = new_page(browser, live_server, DESKTOP)
     log_in(page, live_server, "sec1")
-    form_url = f"{live_server.url}/eval/B1/2026/comment/M1/"
-    page.goto(form_url)
-    url = _submit(page, page.locator(HTMX_FORM).first, "secretary comment with an error")
-    assert url == form_url
-    assert page.locator("form[hx-post] p.error, form[hx-post] .error-box").count() >= 1
-    assert page.locator(HTMX_FORM).count() == 1
-
     # a form refused with 400 (the archive's) is swapped in too, its errors shown once
-    form_url = f"{live_server.url}/members/M1/archive/transfer/"
-    page.goto(form_url)
-    url = _submit(page, page.locator(HTMX_FORM).first, "transfer with an error")
-    assert url == form_url
-    assert page.locator("form[hx-post] p.error, form[hx-post] .error-box").count() >= 1
-    assert page.locator(HTMX_FORM).count() == 1
+    for path, what in (
+        ("/eval/B1/2026/comment/M1/", "secretary comment with an error"),
+        ("/members/M1/archive/transfer/", "transfer with an error"),
+    ):
+        form_url = f"{live_server.url}{path}"
+        page.goto(form_url)
+        url = _submit(page, page.locator(HTMX_FORM).first, what)
+        assert url == form_url
+        assert page.locator("form[hx-post] p.error, form[hx-post] .error-box").count() >= 1
+        assert page.locator(HTMX_FORM).count() == 1
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ from django.db import connection
 from django.utils import timezone
 
 from kaoping.claims.models import BonusClaim
-from kaoping.claims.services import claim_approve, claim_submit
+from kaoping.claims.services import claim_approve
+from kaoping.claims.tests.support import a_claim
 from kaoping.evaluation.models import SealedBallot, VoteRight
 from kaoping.evaluation.services import ballot_cast
 from kaoping.evaluation.tests.support import branch_of, round_at_vote
@@ -17,10 +18,11 @@ from kaoping.ledger.models import LedgerChain, ScoreEntry
 from kaoping.ledger.selectors import ledger_verify
 from kaoping.ledger.services import entry_record, entry_reverse
 from kaoping.meetings.models import AbsenceEntry
-from kaoping.meetings.services import attendance_take, meeting_close, meeting_schedule
+from kaoping.meetings.services import attendance_take, meeting_close
 from kaoping.publication.models import Appeal, Publication
 from kaoping.publication.services import appeal_answer, appeal_file
 from kaoping.testing.concurrency import race
+from kaoping.testing.factories import b1_meeting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,13 +57,8 @@ def test_parallel_entries_do_not_fork_the_chain(district):
 
 def test_parallel_closing_of_one_meeting_records_each_absence_once(district):
     d = district
-    meeting = meeting_schedule(
-        actor=d.sec1,
-        branch=d.b1,
-        kind="general",
-        starts_at=timezone.now() - datetime.timedelta(hours=2),
-        place="会议室",
-        topic="并发",
+    meeting = b1_meeting(
+        d, timezone.now() - datetime.timedelta(hours=2), place="会议室", topic="并发"
     )
     attendance_take(actor=d.sec1, meeting=meeting, statuses={"M1": "absent", "M1B": "absent"})
     results = race(*(lambda: meeting_close(actor=d.sec1, meeting=meeting) for _ in range(4)))
@@ -72,13 +69,7 @@ def test_parallel_closing_of_one_meeting_records_each_absence_once(district):
 
 def test_parallel_approvals_of_one_claim_record_one_bonus(district):
     d = district
-    claim = claim_submit(
-        actor=d.member1,
-        item=d.scheme.items.get(code="B01"),
-        date=datetime.date(2026, 3, 5),
-        description="并发",
-        proof_text="证明",
-    )
+    claim = a_claim(d, description="并发", proof_text="证明")
     results = race(*(lambda: claim_approve(actor=d.sec1, claim=claim) for _ in range(4)))
     assert results.count("refused") == 3
     assert ScoreEntry.objects.count() == 1

@@ -11,14 +11,13 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from kaoping.claims.models import BonusClaim
-from kaoping.claims.services import claim_submit
+from kaoping.claims.tests.support import a_claim
 from kaoping.ledger.models import ScoreEntry
 from kaoping.ledger.services import entry_record
-from kaoping.meetings.services import meeting_schedule
 from kaoping.schemes.models import BranchYearClosing, SchemeItem
+from kaoping.testing.factories import b1_meeting
 from kaoping.unqualified.models import CaseStep, UnqualifiedCase
 from kaoping.unqualified.services import case_propose
 
@@ -60,15 +59,7 @@ def item(district, code) -> SchemeItem:
 
 def test_closing_the_attendance_asks_then_closes(district):
     client = signed_in(district.sec1)
-    meeting = meeting_schedule(
-        actor=district.sec1,
-        branch=district.b1,
-        kind="general",
-        starts_at=timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
-        + datetime.timedelta(days=1),
-        place="三楼会议室",
-        topic="学习党章",
-    )
+    meeting = b1_meeting(district)
     page = client.get(reverse("meetings:detail", args=[meeting.code])).content.decode()
     # the dialog asks for the close button only, not for saving
     assert re.search(r'name="close" value="1" class="primary" data-confirm=""', page)
@@ -109,13 +100,7 @@ def test_reversing_an_entry_asks_with_its_points_then_reverses(district):
 
 
 def test_deciding_a_claim_asks_then_decides(district):
-    claim = claim_submit(
-        actor=district.member1,
-        item=item(district, "B01"),
-        date=datetime.date(2026, 3, 5),
-        description="获区级先进工作者",
-        proof_text="证书",
-    )
+    claim = a_claim(district)
     client = signed_in(district.sec1)
     url = reverse("claims:detail", args=[claim.code])
     page = client.get(url).content.decode()

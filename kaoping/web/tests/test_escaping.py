@@ -6,7 +6,6 @@ is read as the committee admin, B1's secretary and B1's member."""
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from kaoping.evaluation.models import EvaluationRound
@@ -14,7 +13,7 @@ from kaoping.evaluation.services import self_evaluation_save
 from kaoping.orgs.services import organization_upsert
 from kaoping.testing.factories import MemberFactory
 
-from .matrix_data import B2_MARK, build
+from .matrix_data import B2_MARK, build, module_transaction
 from .test_access_matrix import PAGES, _args, _body, _client
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -24,11 +23,7 @@ ESCAPED = "&lt;script&gt;alert"
 
 @pytest.fixture(scope="module")
 def payload_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    with (
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("escaping-media")),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
+    with module_transaction(django_db_blocker, tmp_path_factory.mktemp("escaping-media")):
         data = build(b1_mark=PAYLOAD, b2_mark=B2_MARK)
         d = data.d
         MemberFactory(code="M1X", name=f"王{PAYLOAD}", branch=d.b1)
@@ -46,7 +41,6 @@ def payload_data(django_db_setup, django_db_blocker, tmp_path_factory):
         for role in ("admin", "secretary", "member"):
             _client(data, role)
         yield data
-        transaction.set_rollback(True)
 
 
 GET_PAGES = sorted(

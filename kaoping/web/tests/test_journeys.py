@@ -11,10 +11,10 @@ from django.utils import timezone
 from kaoping.evaluation.models import EvaluationRound, VoteTally
 from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import LeaveRequest
-from kaoping.meetings.services import meeting_schedule
 from kaoping.publication.models import Publication
 from kaoping.schemes.models import Scheme
 from kaoping.testing.browser import assert_no_horizontal_scroll, snap
+from kaoping.testing.factories import b1_meeting
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
@@ -30,14 +30,7 @@ def _at(days: int, hour: int = 9) -> datetime.datetime:
 def test_member_on_a_phone_sees_the_score_and_asks_for_leave(
     open_page, live_server, district, shots
 ):
-    meeting = meeting_schedule(
-        actor=district.sec1,
-        branch=district.b1,
-        kind="general",
-        starts_at=_at(3),
-        place="三楼会议室",
-        topic="学习党章",
-    )
+    meeting = b1_meeting(district, _at(3))
     page = open_page("member1", PHONE)
     assert page.url.endswith("/work/")
     page.get_by_role("link", name="查看我的评分台账").click()
@@ -69,14 +62,7 @@ def test_member_on_a_phone_sees_the_score_and_asks_for_leave(
 def test_secretary_closes_attendance_and_the_deduction_shows_on_the_member_page(
     open_page, live_server, district, shots
 ):
-    meeting = meeting_schedule(
-        actor=district.sec1,
-        branch=district.b1,
-        kind="general",
-        starts_at=_at(-1),
-        place="三楼会议室",
-        topic="支部党员大会",
-    )
+    meeting = b1_meeting(district, _at(-1), topic="支部党员大会")
     page = open_page("sec1", DESKTOP)
     page.goto(f"{live_server.url}/branches/B1/meetings/")
     page.click(f"a[href='/meetings/{meeting.code}/']")
