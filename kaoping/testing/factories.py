@@ -118,27 +118,22 @@ def dues_paid(district, member, amount, paid_on: datetime.date) -> None:
     )
 
 
-def b1_meeting(
-    district,
-    starts_at: datetime.datetime | None = None,
-    *,
-    kind: str = "general",
-    place: str = "三楼会议室",
-    topic: str = "学习党章",
-):
-    """A meeting of B1 scheduled by its secretary through the service: by default a
-    支部党员大会 (general) tomorrow at 9:00 local time, on 学习党章 in 三楼会议室."""
+def b1_meeting(district, starts_at: datetime.datetime | None = None, **fields):
+    """A meeting scheduled through the service: by default B1's 支部党员大会 (general) by
+    its secretary, tomorrow at 9:00 local time, on 学习党章 in 三楼会议室, every assessed
+    member attending; ``fields`` change any of them (actor, branch, kind, place, topic,
+    members)."""
     if starts_at is None:
         nine = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
         starts_at = nine + datetime.timedelta(days=1)
-    return meeting_schedule(
-        actor=district.sec1,
-        branch=district.b1,
-        kind=kind,
-        starts_at=starts_at,
-        place=place,
-        topic=topic,
-    )
+    defaults = {
+        "actor": district.sec1,
+        "branch": district.b1,
+        "kind": "general",
+        "place": "三楼会议室",
+        "topic": "学习党章",
+    }
+    return meeting_schedule(starts_at=starts_at, **(defaults | fields))
 
 
 def meetings_not_required(

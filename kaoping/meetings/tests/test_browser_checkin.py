@@ -12,9 +12,7 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import CheckIn
 from kaoping.orgs.services import member_link_user
 from kaoping.testing.browser import PASSWORD, assert_no_horizontal_scroll, snap
-from kaoping.testing.factories import UserFactory, member_with_login
-
-from .support import a_meeting
+from kaoping.testing.factories import UserFactory, b1_meeting, member_with_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +26,9 @@ def test_projector_and_three_phones(open_page, live_server, district, shots):
     m3 = member_with_login(d.b1, "M3", "孙八", "member3")
     m4 = member_with_login(d.b1, "M4", "周九", "member4")
     starts_at = timezone.now() + datetime.timedelta(minutes=10)
-    meeting = a_meeting(d, starts_at, topic="扫码签到的支部党员大会", members=[d.m1, d.m1b, m3, m4])
+    meeting = b1_meeting(
+        d, starts_at, topic="扫码签到的支部党员大会", members=[d.m1, d.m1b, m3, m4]
+    )
 
     screen = open_page("sec1", DESKTOP)
     screen.goto(f"{live_server.url}/meetings/{meeting.code}/")

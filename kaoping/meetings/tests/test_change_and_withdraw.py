@@ -13,8 +13,7 @@ from kaoping.meetings.models import Attendance, LeaveRequest, Meeting
 from kaoping.meetings.services import leave_decide, leave_request
 from kaoping.notifications.models import Notification
 from kaoping.testing.api import assert_statuses, bearer, invalid, send, session
-
-from .support import a_meeting
+from kaoping.testing.factories import b1_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,7 @@ def soon(days=2):
 
 @pytest.fixture
 def meeting(district):
-    return a_meeting(district, soon())
+    return b1_meeting(district, soon())
 
 
 def test_the_secretary_changes_a_meeting_on_the_page_and_attendees_are_told(district, meeting):

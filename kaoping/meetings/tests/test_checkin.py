@@ -21,8 +21,7 @@ from kaoping.meetings.checkin import (
 from kaoping.meetings.checkin_views import GRANT
 from kaoping.meetings.models import Attendance, CheckIn, LeaveRequest
 from kaoping.meetings.services import leave_request, meeting_rule_set
-
-from .support import a_meeting
+from kaoping.testing.factories import b1_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ MINUTE = datetime.timedelta(minutes=1)
 
 
 def meeting_at(d, starts_at, members=None, topic="学习党章"):
-    return a_meeting(d, starts_at, topic=topic, members=members)
+    return b1_meeting(d, starts_at, topic=topic, members=members)
 
 
 def scan_url(meeting, token=None):

@@ -8,14 +8,13 @@ from django.utils import timezone
 
 from kaoping.meetings.checkin import checkin_token, time_step, token_current
 from kaoping.meetings.models import CheckIn
-
-from .support import a_meeting
+from kaoping.testing.factories import b1_meeting
 
 pytestmark = pytest.mark.django_db
 
 
 def meeting_in(d, minutes):
-    return a_meeting(d, timezone.now() + datetime.timedelta(minutes=minutes))
+    return b1_meeting(d, timezone.now() + datetime.timedelta(minutes=minutes))
 
 
 def post(client, code, token):

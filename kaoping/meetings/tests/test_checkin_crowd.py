@@ -15,9 +15,7 @@ from django.utils import timezone
 from kaoping.meetings.checkin import token_current
 from kaoping.meetings.models import Attendance, CheckIn
 from kaoping.testing.concurrency import race
-from kaoping.testing.factories import member_with_login
-
-from .support import a_meeting
+from kaoping.testing.factories import b1_meeting, member_with_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +27,7 @@ def crowd_meeting(d):
     for i in range(CROWD - 1):
         members.append(member_with_login(d.b1, f"C{i:02d}", f"签到{i:02d}", f"crowd{i:02d}"))
     starts_at = timezone.now() + datetime.timedelta(minutes=5)
-    meeting = a_meeting(d, starts_at, place="礼堂", topic="全体党员大会", members=members)
+    meeting = b1_meeting(d, starts_at, place="礼堂", topic="全体党员大会", members=members)
     return meeting, [m.user for m in members]
 
 

@@ -13,8 +13,7 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import Attendance, LeaveRequest, Meeting
 from kaoping.meetings.services import leave_request
 from kaoping.testing.api import assert_statuses, bearer, invalid, send, session
-
-from .support import a_meeting
+from kaoping.testing.factories import b1_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ STARTS = "2026-11-20T10:00:00+08:00"  # past, in the district's scheme year
 
 def meeting_of(d, starts=None, branch=None, actor=None):
     starts_at = starts or datetime.datetime.fromisoformat(STARTS)
-    return a_meeting(d, starts_at, actor=actor or d.sec1, branch=branch or d.b1)
+    return b1_meeting(d, starts_at, actor=actor or d.sec1, branch=branch or d.b1)
 
 
 # --------------------------------------------------------------------------- reads

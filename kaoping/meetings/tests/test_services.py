@@ -17,8 +17,7 @@ from kaoping.meetings.services import (
 )
 from kaoping.notifications.models import Notification
 from kaoping.schemes.services import exemption_set
-
-from .support import a_meeting
+from kaoping.testing.factories import b1_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def at(days=1, hour=9):
 
 
 def schedule(d, actor=None, kind=MeetingKind.GENERAL, starts_at=None, **kw):
-    return a_meeting(d, starts_at or at(), actor=actor or d.sec1, kind=kind, **kw)
+    return b1_meeting(d, starts_at or at(), actor=actor or d.sec1, kind=kind, **kw)
 
 
 def test_close_records_one_entry_per_unexcused_absence_and_is_idempotent(district):

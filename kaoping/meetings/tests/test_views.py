@@ -9,8 +9,7 @@ from kaoping.ledger.models import ScoreEntry
 from kaoping.meetings.models import LeaveRequest, Meeting
 from kaoping.meetings.services import attendance_take, meeting_close
 from kaoping.notifications.models import Notification
-
-from .support import a_meeting
+from kaoping.testing.factories import b1_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ def tomorrow():
 
 
 def schedule(d, starts_at=None):
-    return a_meeting(d, starts_at or tomorrow())
+    return b1_meeting(d, starts_at or tomorrow())
 
 
 def test_secretary_schedules_takes_attendance_and_closes_over_http(client, district):
