@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.answers import form_saved, frozen_refusal
+from kaoping.kit.answers import form_page_again, form_saved, frozen_refusal
 from kaoping.ops.files import upload_answer
 from kaoping.orgs.models import Organization
 from kaoping.orgs.selectors import person_for_grant, scope_for
@@ -45,8 +45,7 @@ def groups(request):
         "groups": list(visible.prefetch_related("organizations")),
         "form": form,
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "inspections/groups.html", context, status=status)
+    return form_page_again(request, "inspections/groups.html", context)
 
 
 @login_required
@@ -193,8 +192,7 @@ def inspection_detail(request, code: str):
         "findings": selectors.inspection_findings(inspection=inspection),
         "form": form,
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "inspections/inspection.html", context, status=status)
+    return form_page_again(request, "inspections/inspection.html", context)
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.answers import form_page, form_saved, frozen_refusal
+from kaoping.kit.answers import form_page, form_page_again, form_saved, frozen_refusal
 from kaoping.kit.decimals import points_text
 from kaoping.kit.forms import apply_service_error, errors_on, flash_service_error
 from kaoping.kit.tables import Column, Filter, TableSpec, table
@@ -341,11 +341,10 @@ def leave_decide(request, code: str):
             )
     if not scope_for(actor).manages(leave.meeting.branch.path):
         raise Http404(_("找不到这份请假申请。"))
-    return render(
+    return form_page_again(
         request,
         "meetings/leave_decide.html",
         {"leave": leave, "form": form, "back": back, "frozen_notice": _frozen(leave.meeting)},
-        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaoping.kit.answers import form_saved
+from kaoping.kit.answers import form_page_again, form_saved
 from kaoping.kit.urlparams import parse_code, parse_year
 from kaoping.orgs.selectors import scope_for, staff_required
 
@@ -66,6 +66,5 @@ def settings_edit(request, year: int):
 
     if answer := form_saved(request, form, save):
         return answer
-    status = 400 if request.method == "POST" else 200
     context = {"form": form, "year": year}
-    return render(request, "monitoring/settings.html", context, status=status)
+    return form_page_again(request, "monitoring/settings.html", context)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.answers import form_saved
+from kaoping.kit.answers import form_page_again, form_saved
 from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.forms import SchemeSettingsForm
@@ -50,13 +50,12 @@ def drafts(request):
 
     if answer := form_saved(request, form, create):
         return answer
-    status = 400 if request.method == "POST" else 200
     context = {
         "drafts": list(selectors.drafts_visible(actor=actor)),
         "form": form,
         "has_schemes": schemes_all().exists(),
     }
-    return render(request, "planning/drafts.html", context, status=status)
+    return form_page_again(request, "planning/drafts.html", context)
 
 
 def _draft_page(request, draft, *, settings_form=None, items_form=None, status=200):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaoping.kit.answers import form_done as _done
-from kaoping.kit.answers import form_saved, frozen_refusal
+from kaoping.kit.answers import form_page_again, form_saved, frozen_refusal
 from kaoping.kit.forms import errors_on, flash_service_error
 from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.ops.files import upload_answer
@@ -92,8 +92,7 @@ def branch_tasks(request, code: str):
         "form": form,
         "can_manage": can_manage,
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "tasks/branch_tasks.html", context, status=status)
+    return form_page_again(request, "tasks/branch_tasks.html", context)
 
 
 def _frozen(task) -> str | None:
