@@ -13,11 +13,26 @@ from decimal import Decimal
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from kaoping.evaluation.models import EvaluationRound
 
 from . import charts
 from .selectors import GRADES, MONTHS
 
 ZOOM_FROM = 12  # a category axis with more labels than this gets a zoom (long branch lists)
+
+# The evaluation's stages as the dashboards name them (a branch's progress).
+STAGE_LABELS = {
+    "none": _lazy("未开始"),
+    **{str(k): v for k, v in EvaluationRound.Step.choices},
+    "published": _lazy("已公示"),
+    "final": _lazy("已定格"),
+}
+
+
+def stage_label(value) -> str:
+    return str(STAGE_LABELS.get(str(value), value))
 
 
 @dataclass
@@ -247,8 +262,6 @@ def grade_series(rows: list[dict]) -> list[tuple[str, list[Decimal]]]:
 
 
 def progress_bars(ident: str, rows: list[dict], labels: list[str], *, svg: bool = True) -> Chart:
-    from .templatetags.dashboards_tags import stage_label
-
     title = _("各支部评议进度（共 7 步）")
     values = [row["stage_index"] for row in rows]
     return _chart(

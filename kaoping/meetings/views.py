@@ -15,11 +15,10 @@ from kaoping.kit.answers import form_page, form_page_again, form_saved, frozen_r
 from kaoping.kit.decimals import points_text
 from kaoping.kit.forms import apply_service_error, errors_on, flash_service_error
 from kaoping.kit.tables import Column, Filter, TableSpec, table
-from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
+    branch_assessed_members,
     branch_for_staff,
     member_access_by_code,
-    members_visible,
     scope_for,
 )
 from kaoping.schemes.selectors import frozen_notice
@@ -64,11 +63,9 @@ def _default_start():
 
 
 def _meeting_form(actor, branch, data=None):
-    members = members_visible(actor=actor).filter(
-        branch=branch, status__in=Member.assessed_statuses()
-    )
+    members = branch_assessed_members(actor=actor, branch=branch)
     initial = {"members": list(members), "starts_at": _default_start()}
-    return MeetingForm(data, members=members.order_by("code"), initial=initial)
+    return MeetingForm(data, members=members, initial=initial)
 
 
 @login_required

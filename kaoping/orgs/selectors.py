@@ -137,6 +137,17 @@ def members_visible(*, actor: Actor) -> QuerySet[Member]:
     return qs.filter(q)
 
 
+def branch_assessed_members(*, actor: Actor, branch: Organization) -> QuerySet[Member]:
+    """The branch's members taking part in the assessment (参加考评: not departed, not
+    under investigation) as the actor sees them, by code: whom a meeting or a task of the
+    branch may name."""
+    return (
+        members_visible(actor=actor)
+        .filter(branch=branch, status__in=Member.assessed_statuses())
+        .order_by("code")
+    )
+
+
 def organization_access_by_code(*, actor: Actor, code: str, manage: bool = False) -> Organization:
     """The organisation if ``actor`` may read it (``manage``: keep its roster and ledger)."""
     scope = scope_for(actor)
@@ -269,11 +280,7 @@ def members_of_branch_by_codes(
     if codes is None:
         return None
     wanted = set(codes)
-    members = list(
-        members_visible(actor=actor).filter(
-            branch=branch, code__in=wanted, status__in=Member.assessed_statuses()
-        )
-    )
+    members = list(branch_assessed_members(actor=actor, branch=branch).filter(code__in=wanted))
     unknown = wanted - {m.code for m in members}
     if unknown:
         raise ValidationError(

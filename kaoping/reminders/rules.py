@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,29 +23,14 @@ from kaoping.orgs.selectors import secretaries_by_branch
 from kaoping.tasks.models import Assignment, Task
 from kaoping.tasks.services import task_link
 
+from .reminder import Reminder
+from .rules_duties import dues_reminders, evaluation_reminders, notice_reminders
 from .timing import ReminderTiming, label, stage_for
 
 # A missed task is reported this long after its miss at the latest: starting the
 # scheduler on an old database does not flood the secretaries with last year's tasks.
 MISSED_LOOKBACK = datetime.timedelta(days=7)
 URGENT_WITHIN = datetime.timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class Reminder:
-    """One reminder about one object, to its recipients (提醒)."""
-
-    kind: str
-    stage: str
-    object_key: str
-    users: list[User]
-    text: str
-    link: str
-    # Not held by the quiet hours: a reminder an hour or less ahead would come too late.
-    urgent: bool = False
-    # Posted to the branch's work group as well (its robots), at the first stage only.
-    group: Organization | None = None
-    group_notice: GroupNotice | None = None
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -179,7 +162,6 @@ def task_missed_reminders(now: datetime.datetime, timing: ReminderTiming) -> Ite
 
 
 def reminders_due(*, now: datetime.datetime, timing: ReminderTiming) -> Iterator[Reminder]:
-    from .rules_duties import dues_reminders, evaluation_reminders, notice_reminders
 
     for rule in (
         meeting_reminders,

@@ -27,7 +27,7 @@ from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import secretaries_by_branch
 from kaoping.publication.models import Appeal, Publication
 
-from .rules import Reminder
+from .reminder import Reminder
 from .timing import ReminderTiming, label, stage_for
 
 DAY = datetime.timedelta(days=1)

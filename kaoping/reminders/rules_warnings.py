@@ -16,7 +16,7 @@ from kaoping.monitoring.selectors import Warning, warnings_of_branches
 from kaoping.orgs.models import Organization, RoleAssignment
 
 from .models import ReminderSent
-from .rules import Reminder
+from .reminder import Reminder
 
 Role = RoleAssignment.Role
 

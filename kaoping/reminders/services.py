@@ -13,7 +13,8 @@ from kaoping.delivery.services import group_notice_send
 from kaoping.notifications.services import notification_send
 
 from .models import GroupReminderSent, ReminderSent
-from .rules import Reminder, reminders_due
+from .reminder import Reminder
+from .rules import reminders_due
 from .rules_warnings import warning_reminders
 from .timing import reminder_timing
 

@@ -18,8 +18,8 @@ from kaoping.kit.tables import Column, Filter, TableSpec, table
 from kaoping.ops.files import upload_answer
 from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import (
+    branch_assessed_members,
     branch_for_staff,
-    members_visible,
     own_member,
     scope_for,
 )
@@ -66,15 +66,10 @@ def branch_tasks(request, code: str):
         # posted form is still checked (the service refuses a frozen year).
         notice = frozen_notice(year=due_at.year, branch=branch)
     if can_manage and (request.method == "POST" or notice is None):
-        members = members_visible(actor=actor).filter(
-            branch=branch, status__in=Member.assessed_statuses()
-        )
+        members = branch_assessed_members(actor=actor, branch=branch)
         initial = {"members": list(members), "due_at": due_at}
-        form = TaskForm(
-            request.POST if request.method == "POST" else None,
-            members=members.order_by("code"),
-            initial=initial,
-        )
+        data = request.POST if request.method == "POST" else None
+        form = TaskForm(data, members=members, initial=initial)
 
     def assign(d):
         d["members"] = list(d["members"])

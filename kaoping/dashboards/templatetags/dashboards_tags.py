@@ -2,23 +2,11 @@
 
 from django import template
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 
-from kaoping.evaluation.models import EvaluationRound
+from kaoping.dashboards.figures import stage_label, table_of
 
 register = template.Library()
-
-STAGE_LABELS = {
-    "none": _("未开始"),
-    **{str(k): v for k, v in EvaluationRound.Step.choices},
-    "published": _("已公示"),
-    "final": _("已定格"),
-}
-
-
-@register.filter
-def stage_label(value) -> str:
-    return str(STAGE_LABELS.get(str(value), value))
+register.filter("stage_label", stage_label)
 
 
 @register.inclusion_tag("dashboards/_chart.html")
@@ -27,8 +15,6 @@ def chart(figure, table: bool = True, caption: str = "", open: bool = False) -> 
     JavaScript), its data in a ``json_script``, and unless ``table=False`` (the page has
     its own) the numbers as a table in a ``<details>`` (``open``: shown at first);
     ``caption`` names it above."""
-    from kaoping.dashboards.figures import table_of
-
     if not figure:
         return {"chart": None}
     return {
