@@ -47,7 +47,7 @@ def test_demo_meetings_start_in_office_hours_and_dues_rates_vary_by_branch(db):
 
     from django.utils import timezone
 
-    from kaoping.dashboards.selectors import _dues
+    from kaoping.dashboards.selectors.common import _dues
     from kaoping.orgs.models import Organization
 
     call_command("demo", year=YEAR, stdout=StringIO())

@@ -25,10 +25,7 @@ from .consequences import (
     close_consequences,
     publish_consequences,
 )
-from .quota import (
-    QuotaStanding,
-    quota_standing,
-)
+from .quota import QuotaStanding, quota_standing
 from .rounds import (
     CommentBasis,
     MemberTasks,

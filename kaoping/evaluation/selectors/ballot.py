@@ -14,14 +14,7 @@ from kaoping.orgs.models import Member
 from kaoping.orgs.selectors import scope_for
 from kaoping.schemes.models import Scheme
 
-from ..models import (
-    CountedReceipt,
-    EvaluationRound,
-    PaperCode,
-    SealedBallot,
-    VoteRight,
-    VoteTally,
-)
+from ..models import CountedReceipt, EvaluationRound, PaperCode, SealedBallot, VoteRight, VoteTally
 
 VoteState = EvaluationRound.VoteState
 

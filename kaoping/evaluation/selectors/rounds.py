@@ -14,13 +14,7 @@ from kaoping.kit.steps import steps_at
 from kaoping.orgs.models import Member, Organization
 from kaoping.orgs.selectors import branch_for_staff, member_access_by_code, own_member, scope_for
 
-from ..models import (
-    EvaluationRound,
-    PeerComment,
-    SecretaryComment,
-    SelfEvaluation,
-    VoteRight,
-)
+from ..models import EvaluationRound, PeerComment, SecretaryComment, SelfEvaluation, VoteRight
 
 Step = EvaluationRound.Step
 VoteState = EvaluationRound.VoteState
