@@ -21,14 +21,8 @@ from kaoping.orgs.models import ON_ROLL_STATUSES, Organization
 from kaoping.scoring.engine import GRADE_REPORT_ORDER
 
 MONTHS = range(1, 13)
-
-
 GRADES = GRADE_REPORT_ORDER
-
-
 TOP_ITEMS = 6  # deduction items charted one by one; the rest go together as "other"
-
-
 _HUNDRED = Decimal(100)
 
 
