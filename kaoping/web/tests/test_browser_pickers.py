@@ -53,7 +53,9 @@ def test_the_member_picker_filters_by_typing(browser, live_server, district):
 
     # the item picker offers its items under their groups
     page.locator("#id_item-ts-control").click()
-    groups = page.locator("#id_item-ts-dropdown .optgroup-header").all_inner_texts()
+    headers = page.locator("#id_item-ts-dropdown .optgroup-header")
+    headers.first.wait_for()  # the dropdown opens after the click, not with it
+    groups = headers.all_inner_texts()
     assert "扣分 · 履行党员基本义务" in groups and any(g.startswith("加分") for g in groups)
     page.keyboard.press("Escape")
     assert not violations, violations
