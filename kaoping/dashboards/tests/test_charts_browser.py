@@ -156,3 +156,22 @@ def test_big_screen_fills_1920_by_1080(open_page, live_server, district, shots):
     snap(page, shots, "screen-1920")
     page.set_viewport_size(MOBILE)
     assert_no_horizontal_scroll(page)
+
+
+def test_a_chart_awaiting_its_redraw_never_widens_the_page(open_page, live_server, district):
+    """ECharts redraws on a ResizeObserver, a frame after the layout: until then the old
+    canvas keeps its width. Holding every redraw back makes that frame last, and the page
+    still does not scroll sideways (the CI failure of stop 30: [678, 375])."""
+    setup(district)
+    page = open_page("admin", SCREEN)
+    page.goto(f"{live_server.url}/dash/screen/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate(
+        """() => document.querySelectorAll(".echart").forEach((el) => {
+          const chart = echarts.getInstanceByDom(el);
+          chart.resize = () => {};
+          chart.setOption = () => {};
+        })"""
+    )
+    page.set_viewport_size(MOBILE)
+    assert_no_horizontal_scroll(page)
