@@ -18,6 +18,8 @@ def test_the_secretary_reaches_the_work_from_the_menu_on_a_phone(
     shots,
     javascript,
 ):
+    from playwright.sync_api import expect
+
     d = district
     _work_for_b1(d)
     page = open_page("sec1", java_script_enabled=javascript)
@@ -26,12 +28,14 @@ def test_the_secretary_reaches_the_work_from_the_menu_on_a_phone(
     menu = page.locator(".kp-side")
     assert not menu.is_visible() or menu.bounding_box()["x"] < 0
     page.click("label.kp-drawer-button")
-    page.wait_for_timeout(300)  # the drawer slides in
+    # the drawer slides in (0.2 s): wait for it to arrive, not for a fixed time, which a
+    # busy machine can outlast (a retrying check: it needs no page script)
+    expect(menu).to_have_css("transform", "none")
     assert menu.bounding_box()["x"] == 0
     assert page.locator(".kp-side nav.main").get_by_text("加分审核").is_visible()
     page.screenshot(path=str(shots / f"menu-phone-js{int(javascript)}.png"))
     page.click("label.kp-drawer-close")
-    page.wait_for_timeout(300)
+    menu.wait_for(state="hidden")  # slid out, its visibility hidden at the end
     page.get_by_role("link", name="加分申报待审核 1").click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/branches/B1/claims/")
