@@ -51,11 +51,13 @@ def shots(tmp_path) -> Path:
     return path
 
 
-def new_page(browser, live_server, viewport, *, timeout=10_000, **options):
+def new_page(browser, live_server, viewport, *, timeout=30_000, **options):
     """A page in a new context (its own cookies) at ``viewport``; ``options`` go to the
     context (``java_script_enabled=False``), ``timeout`` (ms) is Playwright's default wait."""
     context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
     page = context.new_page()
+    # 30 s (it was 10): a click that posts a form waits for the server's answer
+    # within it, and a heavy step (the finalisation) took 16 s on an overloaded machine.
     page.set_default_timeout(timeout)
     # Loading a page waits longer than finding an element on it: on a loaded CI machine
     # (two test workers, a browser and a live server on two cores) a first page has taken
