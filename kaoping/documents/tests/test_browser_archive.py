@@ -23,10 +23,9 @@ def test_the_secretary_finalises_and_downloads_the_years_archive(
 ):
     evaluated(district)
     Publication.objects.update(notice_until=timezone.now() - datetime.timedelta(minutes=1))
-    page = open_page("sec1", DESKTOP)
     # the finalisation answers in its own request (about 2 s here, 16 s with six browser
     # workers on two cores): the confirm click waits for that answer within this timeout
-    page.set_default_timeout(60_000)
+    page = open_page("sec1", DESKTOP, timeout=60_000)
     page.goto(f"{live_server.url}/pub/B1/2026/")
     page.locator("#finalise button[type=submit]").click()
     dialog = page.locator("dialog#kp-confirm")

@@ -11,11 +11,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 800}
 
 
-# More patient than the default: the first page of a module loads every static file while
-# the machine may be busy.
-PATIENT = 30_000
-
-
 def _entries(district, n):
     b1_ledger(
         district, n, note=lambda i: "一段较长的说明，用来检查在手机上换行而不撑宽页面" * (i % 2)
@@ -24,7 +19,7 @@ def _entries(district, n):
 
 def test_the_ledger_is_cards_with_labels_on_a_phone(open_page, live_server, district, shots):
     _entries(district, 30)
-    page = open_page("sec1", MOBILE, timeout=PATIENT)
+    page = open_page("sec1", MOBILE)
     page.goto(f"{live_server.url}/branches/B1/?year=2026")
     page.wait_for_load_state("networkidle")
     rows = page.locator("#entries-table tbody tr")
@@ -60,7 +55,7 @@ def test_sorting_and_paging_swap_the_table_and_keep_the_url(
     open_page, live_server, district, shots
 ):
     _entries(district, 30)
-    page = open_page("sec1", DESKTOP, timeout=PATIENT)
+    page = open_page("sec1", DESKTOP)
     page.goto(f"{live_server.url}/branches/B1/?year=2026")
     page.wait_for_load_state("networkidle")
     head = page.locator("#entries-table thead th").first
@@ -89,7 +84,7 @@ def test_a_changed_filter_submits_itself(open_page, live_server, district):
     """The filter selects need no 查询 click: a change swaps the table (htmx) and keeps
     the choice in the URL; the page size too."""
     _entries(district, 30)
-    page = open_page("sec1", DESKTOP, timeout=PATIENT)
+    page = open_page("sec1", DESKTOP)
     page.goto(f"{live_server.url}/branches/B1/?year=2026")
     page.wait_for_load_state("networkidle")
     page.select_option("#entries-table select[name=entries_kind]", "bonus")
