@@ -28,7 +28,7 @@ urlpatterns = [
     path("branches/<code:code>/roster/export/", views.roster_export, name="roster_export"),
     *import_paths(
         "branches/<code:code>/roster/import/",
-        (views.roster_import, views.roster_import_confirm),
+        views.roster_import_views,
         "roster_import",
     ),
     path("roster/template/", views.roster_template, name="roster_template"),

@@ -251,7 +251,7 @@ def roster_template(request):
     return _xlsx(exports.roster_template(), "roster-template.xlsx")
 
 
-roster_import, roster_import_confirm = branch_import_views(
+roster_import_views = branch_import_views(
     ROSTER_IMPORT,
     back=lambda request, branch: _roster_url(branch),
     confirm="archive:roster_import_confirm",

@@ -13,7 +13,7 @@ urlpatterns = [
     path(f"{DUES}rates/", views.rate_set, name="rate"),
     path(f"{DUES}settings/", views.settings_set, name="settings"),
     path(f"{DUES}close/", views.month_close, name="close"),
-    *import_paths(f"{DUES}import/", (views.dues_import, views.dues_import_confirm), "import"),
+    *import_paths(f"{DUES}import/", views.dues_import_views, "import"),
     path(f"{DUES}export.xlsx", exports.dues_month_xlsx, name="xlsx"),
     path("dues/template.xlsx", views.import_template, name="template"),
 ]

@@ -220,7 +220,7 @@ def import_template(request):
     return response
 
 
-dues_import, dues_import_confirm = branch_import_views(
+dues_import_views = branch_import_views(
     DUES_IMPORT,
     back=lambda request, branch: _page_url(branch, _month(request)),
     confirm="dues:import_confirm",

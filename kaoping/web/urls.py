@@ -27,7 +27,7 @@ urlpatterns = [
     path("branches/<code:code>/entries/", branch.entry_create, name="entry_create"),
     *import_paths(
         "branches/<code:code>/entries/import/",
-        (imports.entries_import, imports.entries_import_confirm),
+        imports.entries_import_views,
         "entries_import",
     ),
     path("entries/template.xlsx", imports.entries_template, name="entries_template"),

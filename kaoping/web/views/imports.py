@@ -17,7 +17,7 @@ def entries_template(request):
     return template_response("entries-template.xlsx", ENTRY_COLUMNS, "加扣分记录")
 
 
-entries_import, entries_import_confirm = branch_import_views(
+entries_import_views = branch_import_views(
     ENTRIES_IMPORT,
     back=lambda request, branch: reverse("web:branch", args=[branch.code]),
     confirm="web:entries_import_confirm",
